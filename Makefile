@@ -1,0 +1,42 @@
+# monoql — the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+VENV_STAMP := .venv/.requirements.stamp
+ASSETS_STAMP := assets/static/graphiql/graphiql.min.js
+# Tests run against PostgreSQL + Redis; override DATABASE_URL / REDIS_URL to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/monoql
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint schema venv assets migrate demo
+
+venv: $(VENV_STAMP)
+$(VENV_STAMP): requirements.txt
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $(VENV_STAMP)
+
+assets: $(ASSETS_STAMP)
+$(ASSETS_STAMP): assets/package-lock.json scripts/install_graphiql_assets.sh
+	scripts/install_graphiql_assets.sh
+
+migrate: venv
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+
+run: venv assets demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv assets
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+schema: venv
+	$(PY) manage.py graphql_schema --out schema.graphql

@@ -1,0 +1,159 @@
+"""Identity providers: verify a fan's identity token and return its claims (decisions.md "Identity").
+
+Two providers, chosen by ``IDENTITY_PROVIDER``:
+
+- ``development``: HS256 tokens signed with ``IDENTITY_DEV_SECRET`` (``manage.py mint_identity_token``).
+- ``configured``: RS256 tokens verified against ``IDENTITY_PUBLIC_KEYS`` (PEM) or ``IDENTITY_JWKS_FILE``.
+
+Accepted claims: ``sub`` or ``globalUserId`` (the global user id), ``memberId``/``member_id``, ``email``,
+``given_name``/``firstName``, ``family_name``/``lastName``, ``phone_number``/``phone``, ``zip``, and an
+optional ``facts`` object (gate facts: cards, linked accounts, idv). ``exp`` is required.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jwt
+from django.conf import settings
+
+from monoql.errors import Unauthenticated
+
+
+@dataclass(frozen=True)
+class IdentityClaims:
+    """What an identity token says about a fan."""
+
+    global_user_id: str | None
+    member_id: str | None
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    zip: str = ""
+    facts: dict = field(default_factory=dict)
+    signature: str = ""
+
+
+def _first(claims, *names):
+    for name in names:
+        value = claims.get(name)
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def claims_from_payload(payload: dict, signature: str) -> IdentityClaims:
+    """Map a verified token payload onto ``IdentityClaims``.
+
+    Raises:
+        Unauthenticated: the token names neither a global user id nor a member id.
+    """
+    global_user_id = _first(payload, "globalUserId", "sub") or None
+    member_id = _first(payload, "memberId", "member_id") or None
+    if not global_user_id and not member_id:
+        raise Unauthenticated("The identity token names no user.", reason="INVALID_IDENTITY_TOKEN")
+    facts = payload.get("facts") if isinstance(payload.get("facts"), dict) else {}
+    return IdentityClaims(
+        global_user_id=global_user_id,
+        member_id=member_id,
+        email=_first(payload, "email").lower(),
+        first_name=_first(payload, "given_name", "firstName"),
+        last_name=_first(payload, "family_name", "lastName"),
+        phone=_first(payload, "phone_number", "phone"),
+        zip=_first(payload, "zip", "postal_code"),
+        facts=facts,
+        signature=signature,
+    )
+
+
+def _decode_options():
+    kwargs = {"options": {"require": ["exp"]}, "leeway": 30}
+    if settings.IDENTITY_ISSUER:
+        kwargs["issuer"] = settings.IDENTITY_ISSUER
+    if settings.IDENTITY_AUDIENCE:
+        kwargs["audience"] = settings.IDENTITY_AUDIENCE
+    else:
+        kwargs["options"]["verify_aud"] = False
+    return kwargs
+
+
+class DevelopmentIdentityProvider:
+    """HS256 identity tokens signed with a shared development secret."""
+
+    algorithm = "HS256"
+
+    def __init__(self, secret: str):
+        self.secret = secret
+
+    def verify(self, token: str) -> dict:
+        """Return the payload of a valid token; raise ``jwt.PyJWTError`` otherwise."""
+        return jwt.decode(token, self.secret, algorithms=[self.algorithm], **_decode_options())
+
+    def mint(self, claims: dict, lifetime_seconds: int = 3600) -> str:
+        """Sign ``claims`` (plus ``iat``/``exp``) as a development identity token."""
+        import time
+
+        now = int(time.time())
+        payload = {"iat": now, "exp": now + lifetime_seconds, **claims}
+        if settings.IDENTITY_ISSUER:
+            payload.setdefault("iss", settings.IDENTITY_ISSUER)
+        if settings.IDENTITY_AUDIENCE:
+            payload.setdefault("aud", settings.IDENTITY_AUDIENCE)
+        return jwt.encode(payload, self.secret, algorithm=self.algorithm)
+
+
+class ConfiguredIdentityProvider:
+    """RS256 identity tokens verified against configured public keys or a JWKS file."""
+
+    def __init__(self, public_keys_pem: str = "", jwks_file: str = ""):
+        self.keys = {}
+        if jwks_file:
+            jwks = json.loads(Path(jwks_file).read_text())
+            for jwk in jwks.get("keys", []):
+                self.keys[jwk.get("kid")] = jwt.PyJWK(jwk).key
+        if public_keys_pem:
+            blocks = [b for b in public_keys_pem.split("-----END PUBLIC KEY-----") if b.strip()]
+            for index, block in enumerate(blocks):
+                self.keys.setdefault(f"pem-{index}", (block.strip() + "\n-----END PUBLIC KEY-----\n").encode())
+        if not self.keys:
+            raise RuntimeError("IDENTITY_PROVIDER=configured needs IDENTITY_PUBLIC_KEYS or IDENTITY_JWKS_FILE")
+
+    def verify(self, token: str) -> dict:
+        """Return the payload of a token signed by one of the keys; raise ``jwt.PyJWTError`` otherwise."""
+        kid = jwt.get_unverified_header(token).get("kid")
+        candidates = [self.keys[kid]] if kid in self.keys else list(self.keys.values())
+        last_error = jwt.InvalidSignatureError("no key")
+        for key in candidates:
+            try:
+                return jwt.decode(token, key, algorithms=["RS256"], **_decode_options())
+            except jwt.InvalidSignatureError as error:
+                last_error = error
+        raise last_error
+
+
+def get_identity_provider():
+    """Return the provider selected by ``IDENTITY_PROVIDER`` (``development`` or ``configured``)."""
+    if settings.IDENTITY_PROVIDER == "configured":
+        return ConfiguredIdentityProvider(settings.IDENTITY_PUBLIC_KEYS, settings.IDENTITY_JWKS_FILE)
+    return DevelopmentIdentityProvider(settings.IDENTITY_DEV_SECRET)
+
+
+def verify_identity_token(token: str) -> IdentityClaims:
+    """Verify an identity token with the configured provider.
+
+    Returns:
+        IdentityClaims, with ``signature`` = the token's last ``.``-segment (recorded as ``tmSig``).
+    Raises:
+        Unauthenticated: missing, malformed, wrongly signed or expired token (reason
+        ``INVALID_IDENTITY_TOKEN`` or ``EXPIRED_IDENTITY_TOKEN``).
+    """
+    if not token or not isinstance(token, str):
+        raise Unauthenticated("An identity token is required.", reason="INVALID_IDENTITY_TOKEN", field="token")
+    try:
+        payload = get_identity_provider().verify(token)
+    except jwt.ExpiredSignatureError as error:
+        raise Unauthenticated("The identity token has expired.", reason="EXPIRED_IDENTITY_TOKEN") from error
+    except (jwt.PyJWTError, ValueError) as error:
+        raise Unauthenticated("The identity token is not valid.", reason="INVALID_IDENTITY_TOKEN") from error
+    return claims_from_payload(payload, token.rsplit(".", 1)[-1])

@@ -1,0 +1,10 @@
+"""App configuration."""
+
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    """The campaigns app."""
+
+    name = "campaigns"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,358 @@
+"""Campaign types (catalog §1.4): the ``Campaign`` interface, ``RegistrationCampaign`` and ``FanlistCampaign``.
+
+Resolvers read a ``campaigns.models.Campaign`` whose markets and locales were prefetched by
+``campaigns.selectors``; the view locale (``_view_locale``) and ``_show_all_locales`` are set on the
+instance by the adapter that loaded it (``viewer.campaign``, ``viewer.campaigns.list``).
+"""
+
+import graphene
+
+from campaigns.graphql.content_types import (
+    SCHEMA_VERSION_KEY,
+    CampaignContent,
+    FieldLabel,
+    Image,
+    keyed_to_localized,
+)
+from campaigns.graphql.enums import (
+    CampaignCardGate,
+    CampaignLinkedAccountGate,
+    CampaignSubtype,
+    CampaignType,
+    FanIdentifier,
+    FanlistScoring,
+    IDVTier,
+    LinkableAttributeType,
+)
+from campaigns.graphql.market_types import Market
+from campaigns.selectors import campaign_default_locale, campaign_locale_ids, view_locale
+from monoql.dates import iso
+from monoql.graphql.scalars import JSON
+
+
+class CampaignTour(graphene.ObjectType):
+    name = graphene.String()
+
+
+class CampaignArtist(graphene.ObjectType):
+    id = graphene.String()
+    discovery_id = graphene.String()
+    name = graphene.String()
+    image_url = graphene.String()
+    needs_id = graphene.Boolean()
+    fanclubName = graphene.String()
+
+    @staticmethod
+    def resolve_fanclubName(artist, info):
+        return artist.fanclub_name or None
+
+
+class CampaignDate(graphene.ObjectType):
+    created = graphene.String()
+    updated = graphene.String()
+    opened = graphene.String()
+    closed = graphene.String()
+    open = graphene.String()
+    close = graphene.String()
+    finish = graphene.String()
+    presaleWindowStart = graphene.String()
+    presaleWindowEnd = graphene.String()
+    generalOnsale = graphene.String()
+    sendEmailReminders = graphene.String()
+    sendReminderEmails = graphene.List(graphene.String)
+    triggeredEmailReminders = graphene.String()
+
+
+class CampaignDomain(graphene.ObjectType):
+    site = graphene.String()
+    share = graphene.String()
+    preview = graphene.String()
+
+
+class Tracker(graphene.ObjectType):
+    type = graphene.String()
+    id = graphene.String()
+    src = graphene.String()
+    additional = JSON()
+
+
+class CampaignImages(graphene.ObjectType):
+    main = graphene.Field(Image)
+    mobile = graphene.Field(Image)
+    email = graphene.Field(Image)
+    secondary = graphene.Field(Image)
+
+
+class Field(graphene.ObjectType):
+    id = graphene.String()
+    type = graphene.String()
+    is_optional = graphene.Boolean()
+    label = graphene.Field(FieldLabel)
+    additional = JSON()
+
+
+class CampaignPageStateFAQ(graphene.ObjectType):
+    open = graphene.List(graphene.ID)
+    closed = graphene.List(graphene.ID)
+    activePresale = graphene.List(graphene.ID)
+
+
+class CampaignPageFAQ(graphene.ObjectType):
+    landing = graphene.Field(CampaignPageStateFAQ)
+    confirmation = graphene.Field(CampaignPageStateFAQ)
+
+
+class Locale(graphene.ObjectType):
+    id = graphene.String()
+    is_default = graphene.Boolean()
+
+
+class CampaignEntry(graphene.ObjectType):
+    date = JSON()
+    attributes = JSON()
+    fields = JSON()
+
+
+class Eligibility(graphene.ObjectType):
+    isEligible = graphene.Boolean(required=True)
+    reason = graphene.ID()
+
+
+class CampaignSlackChannels(graphene.ObjectType):
+    stats = graphene.List(graphene.String)
+
+
+class CampaignSlackOptions(graphene.ObjectType):
+    channels = graphene.Field(CampaignSlackChannels)
+    noAlert = graphene.Boolean()
+
+
+class CampaignPrecheckOptions(graphene.ObjectType):
+    pastCampaignId = graphene.ID()
+
+
+class CampaignGate(graphene.ObjectType):
+    card = graphene.Field(CampaignCardGate)
+    inviteOnly = graphene.Field(FanIdentifier)
+    linkedAccount = graphene.Field(CampaignLinkedAccountGate)
+    campaignId = graphene.ID()
+    linkedCampaign = graphene.ID()
+    idv = graphene.Field(IDVTier)
+
+
+class CampaignOptions(graphene.ObjectType):
+    allowIntlPhones = graphene.Boolean()
+    promptConfirmPhone = graphene.Boolean()
+    showAccessCode = graphene.Boolean()
+    useGenericBranding = graphene.Boolean()
+    requirePassword = graphene.Boolean()
+    passwordValue = graphene.String()
+    queueId = graphene.ID()
+    requirePrecheck = graphene.Field(CampaignPrecheckOptions)
+    hideFaq = graphene.Boolean()
+    isLNAA = graphene.Boolean()
+    gate = graphene.Field(CampaignGate)
+    linkableAttributes = graphene.List(LinkableAttributeType)
+    automatedReminders = graphene.Boolean()
+    waitingRoomDuration = graphene.Int()
+
+
+class CampaignSchema(graphene.ObjectType):
+    version = graphene.String()
+
+
+class FanlistUpload(graphene.ObjectType):
+    date = graphene.String()
+    rows = graphene.Int()
+    rowsIn = graphene.Int()
+    status = graphene.String()
+
+
+def _campaign_date(campaign) -> dict:
+    return {
+        "created": iso(campaign.date_created),
+        "updated": iso(campaign.date_updated),
+        "opened": iso(campaign.date_opened),
+        "closed": iso(campaign.date_closed),
+        "open": iso(campaign.date_open),
+        "close": iso(campaign.date_close),
+        "finish": iso(campaign.date_finish),
+        "presaleWindowStart": iso(campaign.date_presale_window_start),
+        "presaleWindowEnd": iso(campaign.date_presale_window_end),
+        "generalOnsale": iso(campaign.date_general_onsale),
+        "sendEmailReminders": iso(campaign.date_send_email_reminders),
+        "sendReminderEmails": campaign.send_reminder_emails,
+        "triggeredEmailReminders": iso(campaign.date_triggered_email_reminders),
+    }
+
+
+def _shown_locales(campaign) -> list[str]:
+    if getattr(campaign, "_show_all_locales", False):
+        return campaign_locale_ids(campaign)
+    return [view_locale(campaign)]
+
+
+class Campaign(graphene.Interface):
+    """Fields every campaign answers; ``status``, ``domain``, ``markets``, ``content`` are null/empty on fanlists."""
+
+    id = graphene.ID()
+    type = graphene.Field(CampaignType)
+    name = graphene.String()
+    artist = graphene.Field(CampaignArtist)
+    categoryId = graphene.ID()
+    referenceTimezone = graphene.String()
+    date = graphene.Field(CampaignDate)
+    contacts = graphene.List(JSON)
+    identifier = graphene.Field(FanIdentifier)
+    schema = graphene.Field(CampaignSchema)
+    subType = graphene.Field(CampaignSubtype)
+    status = graphene.String()
+    domain = graphene.Field(CampaignDomain)
+    markets = graphene.List(Market)
+    content = graphene.Field(CampaignContent)
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        return FanlistCampaign if instance.type == "fanlist" else RegistrationCampaign
+
+
+class CampaignResolvers:
+    """Resolvers shared by both campaign types (graphene does not inherit them from the interface)."""
+
+    @staticmethod
+    def resolve_categoryId(campaign, info):
+        return campaign.category_id
+
+    @staticmethod
+    def resolve_referenceTimezone(campaign, info):
+        return campaign.reference_timezone or None
+
+    @staticmethod
+    def resolve_date(campaign, info):
+        return _campaign_date(campaign)
+
+    @staticmethod
+    def resolve_schema(campaign, info):
+        return {"version": campaign.schema_version}
+
+    @staticmethod
+    def resolve_subType(campaign, info):
+        return campaign.sub_type or None
+
+    @staticmethod
+    def resolve_status(campaign, info):
+        return campaign.status
+
+    @staticmethod
+    def resolve_domain(campaign, info):
+        return {"site": campaign.domain_site, "share": campaign.domain_share, "preview": campaign.domain_preview}
+
+    @staticmethod
+    def resolve_markets(campaign, info):
+        return list(campaign.markets.all())
+
+    @staticmethod
+    def resolve_content(campaign, info):
+        keyed = {
+            row.locale: {**row.content, SCHEMA_VERSION_KEY: campaign.schema_version} for row in campaign.locales.all()
+        }
+        return keyed_to_localized(keyed, _shown_locales(campaign))
+
+
+class RegistrationCampaign(CampaignResolvers, graphene.ObjectType):
+    """A presale registration campaign."""
+
+    class Meta:
+        interfaces = (Campaign,)
+
+    tour = graphene.Field(CampaignTour)
+    trackers = graphene.List(Tracker)
+    style = JSON()
+    image = graphene.Field(CampaignImages)
+    preferences = graphene.List(Field)
+    faqs = graphene.Field(CampaignPageFAQ)
+    market = graphene.Field(Market, marketId=graphene.String(required=True))
+    currentLocale = graphene.Field(Locale)
+    locales = graphene.List(Locale)
+    entry = graphene.Field(CampaignEntry)
+    eligibility = graphene.Field(Eligibility)
+    login_types = graphene.List(graphene.String)
+    slack = graphene.Field(CampaignSlackOptions)
+    options = graphene.Field(CampaignOptions)
+
+    @staticmethod
+    def resolve_tour(campaign, info):
+        return {"name": campaign.tour_name} if campaign.tour_name else None
+
+    @staticmethod
+    def resolve_options(campaign, info):
+        return campaign.options
+
+    @staticmethod
+    def resolve_preferences(campaign, info):
+        shown = _shown_locales(campaign)
+        fields = []
+        for field in campaign.preferences:
+            label = field.get("label") if isinstance(field.get("label"), dict) else {}
+            fields.append({**field, "label": keyed_to_localized(label, shown)})
+        return fields
+
+    @staticmethod
+    def resolve_market(campaign, info, marketId):
+        return next((market for market in campaign.markets.all() if market.pk == marketId), None)
+
+    @staticmethod
+    def resolve_currentLocale(campaign, info):
+        locale = view_locale(campaign)
+        return {"id": locale, "is_default": locale == campaign_default_locale(campaign)}
+
+    @staticmethod
+    def resolve_locales(campaign, info):
+        return [{"id": row.locale, "is_default": row.is_default} for row in campaign.locales.all()]
+
+    @staticmethod
+    def resolve_entry(campaign, info):
+        from entries.graphql.resolvers import viewer_entry
+
+        return viewer_entry(info, campaign)
+
+    @staticmethod
+    def resolve_eligibility(campaign, info):
+        from entries.graphql.resolvers import viewer_eligibility
+
+        return viewer_eligibility(info, campaign)
+
+
+class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
+    """An ongoing fan list (no markets, preferences or page content)."""
+
+    class Meta:
+        interfaces = (Campaign,)
+
+    eventIds = graphene.List(graphene.ID)
+    scoring = graphene.Field(FanlistScoring)
+    uploads = graphene.List(FanlistUpload)
+
+    @staticmethod
+    def resolve_status(campaign, info):
+        return None
+
+    @staticmethod
+    def resolve_domain(campaign, info):
+        return None
+
+    @staticmethod
+    def resolve_markets(campaign, info):
+        return []
+
+    @staticmethod
+    def resolve_content(campaign, info):
+        return None
+
+    @staticmethod
+    def resolve_eventIds(campaign, info):
+        return campaign.event_ids
+
+    @staticmethod
+    def resolve_scoring(campaign, info):
+        return campaign.options.get("scoring")

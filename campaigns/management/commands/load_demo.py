@@ -1,0 +1,43 @@
+"""``manage.py load_demo``: the demo campaign and a supreme staff user (credentials printed once)."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.services.demo import DEMO_DOMAIN, load_demo
+from monoql.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Load the demo campaign (Metallica WorldWired Tour 2017) from the Discovery data; idempotent."
+
+    def handle(self, *args, **options):
+        path = settings.DISCOVERY_DATA_DIR / "events-page.json"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"{path}: cannot read the demo data: {error}") from error
+        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+        try:
+            result = load_demo(
+                text,
+                admin_username=username,
+                admin_email=os.environ.get("DEMO_ADMIN_EMAIL", f"{username}@monoql.localhost"),
+                admin_password=os.environ.get("DEMO_ADMIN_PASSWORD") or None,
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        markets = result.campaign.markets.count()
+        self.stdout.write(
+            f"demo campaign {result.campaign.pk} '{result.campaign.name}' OPEN on {DEMO_DOMAIN} ({markets} markets)"
+        )
+        if result.admin_password:
+            self.stdout.write(f"staff user created: username={result.admin_username} password={result.admin_password}")
+            self.stdout.write("  (printed once; set DEMO_ADMIN_PASSWORD to choose it, or run changepassword)")
+        else:
+            self.stdout.write(f"staff user '{result.admin_username}' exists; its password is unchanged")
+        self.stdout.write(
+            f"try: .venv/bin/python manage.py mint_identity_token --email fan@example.com   "
+            f"(staff: --global-user-id staff-{result.admin_username})"
+        )

@@ -1,0 +1,210 @@
+"""Campaigns, their markets and localized content; artists and venues from the Discovery API.
+
+Field names follow the contract (catalog §1.4): ``date.open`` is ``date_open``, ``domain.site`` is
+``domain_site`` and so on; free-form sub-documents of the contract (options, style, trackers, images,
+faqs, preferences) are JSON columns.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from monoql.ids import new_object_id
+
+
+class CampaignType(models.TextChoices):
+    """``CampaignType`` enum (catalog §1.6)."""
+
+    REGISTRATION = "registration"
+    FANLIST = "fanlist"
+
+
+class CampaignStatus(models.TextChoices):
+    """Campaign lifecycle (catalog §3.1, decisions.md #45)."""
+
+    DRAFT = "DRAFT"
+    PREVIEW = "PREVIEW"
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    INACTIVE = "INACTIVE"
+
+
+class FanIdentifier(models.TextChoices):
+    """``FanIdentifier`` enum: how a fan is matched in lists and exports (catalog §3.5)."""
+
+    MEMBER_ID = "memberId"
+    GLOBAL_USER_ID = "globalUserId"
+    EMAIL = "email"
+
+
+class Artist(models.Model):
+    """A performer (Discovery attraction)."""
+
+    id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
+    discovery_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=255)
+    image_url = models.URLField(max_length=1000, blank=True, default="")
+    needs_id = models.BooleanField(default=False)
+    fanclub_name = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Venue(models.Model):
+    """A venue (Discovery venue); coordinates as separate columns (decisions.md #5)."""
+
+    id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
+    discovery_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=255)
+    city = models.CharField(max_length=120, blank=True, default="")
+    state = models.CharField(max_length=120, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+    postal_code = models.CharField(max_length=20, blank=True, default="")
+    timezone = models.CharField(max_length=64, blank=True, default="")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class Campaign(models.Model):
+    """A registration or fanlist campaign (catalog §1.4 ``Campaign``)."""
+
+    id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
+    type = models.CharField(max_length=16, choices=CampaignType.choices, default=CampaignType.REGISTRATION)
+    sub_type = models.CharField(max_length=16, blank=True, null=True, choices=[("fanclub", "fanclub")])
+    name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    tour_name = models.CharField(max_length=255, blank=True, default="")
+    artist = models.ForeignKey(Artist, null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns")
+    category_id = models.CharField(max_length=64, blank=True, null=True)
+    reference_timezone = models.CharField(max_length=64, blank=True, default="")
+    identifier = models.CharField(max_length=16, choices=FanIdentifier.choices, default=FanIdentifier.MEMBER_ID)
+    schema_version = models.CharField(max_length=8, default="1")
+
+    # date.* (UTC); opened/closed/inactivated are set by the lifecycle, created/updated automatically.
+    date_open = models.DateTimeField(null=True, blank=True)
+    date_close = models.DateTimeField(null=True, blank=True)
+    date_finish = models.DateTimeField(null=True, blank=True)
+    date_presale_window_start = models.DateTimeField(null=True, blank=True)
+    date_presale_window_end = models.DateTimeField(null=True, blank=True)
+    date_general_onsale = models.DateTimeField(null=True, blank=True)
+    date_opened = models.DateTimeField(null=True, blank=True)
+    date_closed = models.DateTimeField(null=True, blank=True)
+    date_inactivated = models.DateTimeField(null=True, blank=True)
+    date_send_email_reminders = models.DateTimeField(null=True, blank=True)
+    send_reminder_emails = models.JSONField(default=list, blank=True)
+    date_triggered_email_reminders = models.DateTimeField(null=True, blank=True)
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_updated = models.DateTimeField(auto_now=True)
+
+    # domain.*: site is unique among non-INACTIVE campaigns (decisions.md "Campaigns").
+    domain_site = models.CharField(max_length=255, null=True, blank=True)
+    domain_share = models.CharField(max_length=255, null=True, blank=True)
+    domain_preview = models.CharField(max_length=255, null=True, blank=True)
+
+    options = models.JSONField(default=dict, blank=True)
+    preferences = models.JSONField(default=list, blank=True, help_text="Registration form fields (Field list).")
+    style = models.JSONField(default=dict, blank=True)
+    trackers = models.JSONField(default=list, blank=True)
+    image = models.JSONField(default=dict, blank=True)
+    faqs = models.JSONField(default=dict, blank=True)
+    slack = models.JSONField(default=dict, blank=True)
+    login_types = models.JSONField(default=list, blank=True)
+    contacts = models.JSONField(default=list, blank=True)
+    event_ids = models.JSONField(default=list, blank=True, help_text="Fanlist campaigns: Discovery event ids.")
+
+    class Meta:
+        ordering = ["-date_created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain_site"],
+                condition=Q(domain_site__isnull=False) & ~Q(status="INACTIVE"),
+                name="campaign_domain_site_unique_active",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["domain_preview"], name="campaign_domain_preview_idx"),
+            models.Index(fields=["status", "date_open"], name="campaign_status_open_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignLocale(models.Model):
+    """One locale of a campaign with its page copy (``content[locale]``); exactly one is the default."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="locales")
+    locale = models.CharField(max_length=8, help_text="GraphQL spelling, e.g. en_US.")
+    is_default = models.BooleanField(default=False)
+    content = models.JSONField(default=dict, blank=True, help_text="Content object (catalog §1.4).")
+
+    class Meta:
+        ordering = ["-is_default", "locale"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "locale"], name="campaign_locale_unique"),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(is_default=True), name="campaign_one_default_locale"
+            ),
+        ]
+
+    def __str__(self):
+        return self.locale
+
+
+class SplitAllocationType(models.TextChoices):
+    """``SplitAllocationType`` enum (catalog §1.6)."""
+
+    CONCURRENT = "concurrent"
+    SEQUENTIAL = "sequential"
+
+
+class Market(models.Model):
+    """A market: a venue with its event(s) in a campaign (catalog §1.4 ``Market``, §3.2)."""
+
+    id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="markets")
+    name = models.CharField(max_length=255)
+    city = models.CharField(max_length=120, blank=True, default="")
+    state = models.CharField(max_length=120, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+    timezone = models.CharField(max_length=64, blank=True, default="")
+    population = models.PositiveIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    is_added_show = models.BooleanField(default=False)
+    promoter_ids = models.JSONField(default=list, blank=True)
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="markets")
+
+    # event.*
+    event_ids = models.JSONField(default=list, blank=True, help_text="Discovery event ids, earliest first.")
+    event_name = models.CharField(max_length=255, blank=True, default="")
+    event_date = models.DateTimeField(null=True, blank=True)
+    event_presale_date_time = models.DateTimeField(null=True, blank=True)
+    event_ticketer = models.CharField(max_length=32, blank=True, default="")
+    event_venue_name = models.CharField(max_length=255, blank=True, default="")
+    event_link = models.URLField(max_length=1000, blank=True, default="")
+    event_shared_code = models.CharField(max_length=64, blank=True, default="")
+    split_allocation_type = models.CharField(max_length=16, choices=SplitAllocationType.choices, blank=True, null=True)
+    split_allocation_link = models.URLField(max_length=1000, blank=True, default="")
+    split_allocation_is_active = models.BooleanField(default=False)
+
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="market_name_unique_per_campaign"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,118 @@
+"""Campaign reads shared by the adapters (GraphQL, admin, commands)."""
+
+from django.db.models import Prefetch, Q
+
+from accounts.permissions import has_campaign_action, is_supreme
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market
+from monoql.errors import Forbidden, NotFound
+from monoql.locales import DEFAULT_LOCALE, resolve_locale
+
+HIDDEN_FROM_FANS = (CampaignStatus.DRAFT, CampaignStatus.PREVIEW)
+
+
+def _campaigns_with_children():
+    return Campaign.objects.select_related("artist").prefetch_related(
+        Prefetch("locales", queryset=CampaignLocale.objects.order_by("-is_default", "locale")),
+        Prefetch("markets", queryset=Market.objects.order_by("event_date", "name")),
+    )
+
+
+def campaign_locale_ids(campaign) -> list[str]:
+    """Return the campaign's locales (GraphQL spelling), default first."""
+    return [row.locale for row in campaign.locales.all()]
+
+
+def campaign_default_locale(campaign) -> str:
+    """Return the campaign's default locale, else its first, else ``en_US``."""
+    rows = list(campaign.locales.all())
+    default = next((row.locale for row in rows if row.is_default), None)
+    return default or (rows[0].locale if rows else DEFAULT_LOCALE)
+
+
+def view_locale(campaign) -> str:
+    """Return the locale the caller sees: requested → default → ``en_US`` (decisions.md #6)."""
+    resolved = getattr(campaign, "_view_locale", None)
+    if resolved is None:
+        resolved = resolve_locale(None, campaign_locale_ids(campaign), campaign_default_locale(campaign))
+        campaign._view_locale = resolved
+    return resolved
+
+
+def set_view(campaign, locale: str | None, show_all_locales: bool = False):
+    """Record on ``campaign`` the locale it is shown in. Raises ValidationFailed for a malformed locale."""
+    campaign._view_locale = resolve_locale(locale, campaign_locale_ids(campaign), campaign_default_locale(campaign))
+    campaign._show_all_locales = bool(show_all_locales)
+    return campaign
+
+
+def _visible(campaign, fan, via_preview: bool) -> bool:
+    if campaign.status not in HIDDEN_FROM_FANS:
+        return True
+    if via_preview and campaign.status == CampaignStatus.PREVIEW:
+        return True
+    return has_campaign_action(fan, campaign.pk, "read")
+
+
+def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None):
+    """Load one campaign as a viewer sees it (``viewer.campaign``, catalog §1.7).
+
+    Looks up by ``campaign_id`` when given, else by ``domain`` (site domain of a non-INACTIVE campaign,
+    or its preview domain). DRAFT and PREVIEW campaigns are visible to fans with ``read`` on them;
+    a PREVIEW campaign also through its preview domain.
+
+    Returns: Campaign with artist, locales and markets loaded.
+    Raises:
+        NotFound: no such campaign, or not visible to the caller (reason ``CAMPAIGN_NOT_FOUND``).
+        Forbidden: the campaign requires a password and ``password`` is wrong (``INVALID_CAMPAIGN_PASSWORD``).
+    """
+    queryset = _campaigns_with_children()
+    via_preview = False
+    campaign = None
+    if campaign_id:
+        campaign = queryset.filter(pk=str(campaign_id)).first()
+    elif domain:
+        domain = domain.strip().lower()
+        campaign = queryset.filter(domain_site=domain).exclude(status=CampaignStatus.INACTIVE).first()
+        if campaign is None:
+            campaign = queryset.filter(domain_preview=domain).first()
+            via_preview = campaign is not None
+    if campaign is None or not _visible(campaign, fan, via_preview):
+        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND")
+    options = campaign.options or {}
+    if options.get("requirePassword") and not has_campaign_action(fan, campaign.pk, "read"):
+        if not password or password != options.get("passwordValue"):
+            raise Forbidden(
+                "The campaign password is not correct.", reason="INVALID_CAMPAIGN_PASSWORD", field="password"
+            )
+    return campaign
+
+
+def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_type=None, artist_id=None):
+    """Campaigns the caller administers (``viewer.campaigns.list``, catalog §3.1 "List").
+
+    Supreme fans see all; others see the campaigns they hold ``read`` on; anonymous callers get ``[]``.
+    ``query`` searches campaign and artist names; ``sort`` is a field name with optional ``-``
+    (``name``, ``date.created``, ``status``); ``limit`` is capped at 100.
+    Returns: list of Campaign with children loaded.
+    """
+    if fan is None:
+        return []
+    queryset = _campaigns_with_children()
+    if not is_supreme(fan):
+        queryset = queryset.filter(permissions__fan=fan, permissions__action="read")
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(artist__name__icontains=query))
+    if campaign_type:
+        queryset = queryset.filter(type=campaign_type)
+    if artist_id:
+        queryset = queryset.filter(Q(artist_id=artist_id) | Q(artist__discovery_id=artist_id))
+    sort_fields = {"name": "name", "date.created": "date_created", "status": "status", "date.open": "date_open"}
+    order = "-date_created"
+    if sort:
+        descending = sort.startswith("-")
+        field = sort_fields.get(sort.lstrip("-"))
+        if field:
+            order = f"-{field}" if descending else field
+    limit = max(0, min(int(limit or 10), 100))
+    skip = max(0, int(skip or 0))
+    return list(queryset.order_by(order, "pk").distinct()[skip : skip + limit])

@@ -1,0 +1,96 @@
+"""Shared test fixtures: the demo campaign from the real Discovery data, identity tokens, a GraphQL client."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from accounts.identity import DevelopmentIdentityProvider
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need real row locking; on another database they fail loudly, not silently pass."""
+
+
+@pytest.fixture
+def require_postgres():
+    """Fail (never skip) when the suite runs on something other than PostgreSQL."""
+    assert connection.vendor == "postgresql", "this test needs PostgreSQL: set DATABASE_URL (make test does)"
+
+
+@pytest.fixture
+def discovery_dir():
+    return settings.DISCOVERY_DATA_DIR
+
+
+@pytest.fixture
+def events_page_text(discovery_dir):
+    return (discovery_dir / "events-page.json").read_text()
+
+
+@pytest.fixture
+def demo_campaign(db, events_page_text):
+    from campaigns.services.demo import load_demo
+
+    return load_demo(
+        events_page_text, admin_username="admin", admin_email="admin@example.com", admin_password="pw-Test-123!"
+    ).campaign
+
+
+def mint(email="fan@example.com", global_user_id=None, lifetime=3600, secret=None, **claims):
+    """Return a development identity token for ``email``."""
+    provider = DevelopmentIdentityProvider(secret or settings.IDENTITY_DEV_SECRET)
+    payload = {"sub": global_user_id or f"g-{email}", "email": email, **claims}
+    return provider.mint(payload, lifetime)
+
+
+@pytest.fixture
+def identity_token():
+    return mint
+
+
+class GraphQLClient:
+    """Posts GraphQL documents to /graphql like a fan site does."""
+
+    def __init__(self):
+        self.client = Client(enforce_csrf_checks=True)
+
+    def execute(self, query, variables=None, token=None, headers=None):
+        extra = dict(headers or {})
+        if token:
+            extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        response = self.client.post(
+            "/graphql",
+            data=json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            **extra,
+        )
+        body = response.json()
+        body["_response"] = response
+        return body
+
+
+@pytest.fixture
+def gql():
+    return GraphQLClient()
+
+
+AUTHENTICATE = """
+mutation Auth($token: String) {
+  authenticate(credentials: {token: $token}) { id isLoggedIn email auth { token expiresAt isSupreme permissions { campaignId actions } } }
+}
+"""
+
+
+@pytest.fixture
+def sign_in(gql, identity_token):
+    """Sign a fan in through the API; return our session JWT."""
+
+    def _sign_in(email="fan@example.com", **claims):
+        body = gql.execute(AUTHENTICATE, {"token": identity_token(email, **claims)})
+        assert "errors" not in body, body
+        return body["data"]["authenticate"]["auth"]["token"]
+
+    return _sign_in

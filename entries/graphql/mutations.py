@@ -1,0 +1,43 @@
+"""``upsertViewerEntry(entry, campaignId, locale): Viewer`` (catalog §1.3, §1.7, §3.6)."""
+
+import graphene
+
+from accounts.graphql.types import Viewer, ViewerState
+from entries.services.upsert_entry import RequestMetadata, upsert_entry
+from monoql.graphql.context import require_fan
+from monoql.graphql.scalars import JSON
+
+
+def request_metadata(request) -> RequestMetadata:
+    """Read the submission's origin from the HTTP request (catalog §1.7 request metadata)."""
+    return RequestMetadata(
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent"),
+        forwarded_for=request.headers.get("X-Forwarded-For"),
+        ip_country=request.headers.get("CF-IPCountry"),
+        session_id=request.headers.get("X-Nudetect-Session-Id"),
+    )
+
+
+def resolve_upsert_viewer_entry(root, info, entry, campaignId, locale):
+    """Signed-in fans only; the campaign must be OPEN; returns the Viewer (read ``campaign.entry`` from it)."""
+    fan = require_fan(info)
+    upsert_entry(
+        campaign_id=campaignId,
+        fan=fan,
+        submitted=entry,
+        locale=locale,
+        metadata=request_metadata(info.context),
+    )
+    info.context.__dict__.pop("_viewer_entries", None)
+    return ViewerState(fan)
+
+
+class EntriesMutation(graphene.ObjectType):
+    upsertViewerEntry = graphene.Field(
+        Viewer,
+        entry=JSON(required=True),
+        campaignId=graphene.String(required=True),
+        locale=graphene.String(required=True),
+        resolver=resolve_upsert_viewer_entry,
+    )

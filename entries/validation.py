@@ -1,0 +1,262 @@
+"""Registration form validation (catalog §3.6.2 ``validatePreferences``; decisions.md #11).
+
+The campaign's ``preferences`` (form fields ``{id, type, is_optional, additional}``) drive validation of
+the submitted ``{fieldId: value}`` map. Errors are ``ValidationFailed`` naming the field and the catalog
+reason (``EntryInvalidField``, ``EntryEmptyField``, ``EntryInvalidDestinationCity``, ...).
+"""
+
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from monoql.errors import ValidationFailed
+
+CONTACT_TYPES = ("email", "phone")
+MAX_ADDITIONAL_MARKETS = 3
+# Request metadata a fan site may send inside ``entry`` (catalog §3.6.1 "metadata params").
+METADATA_KEYS = (
+    "ref_code",
+    "ref_url",
+    "ref_tag",
+    "ip",
+    "ip_country",
+    "forwarded_for",
+    "user_agent",
+    "session_id",
+    "locale",
+)
+_TRUE = (True, "true", 1, "1")
+_FALSE = (False, "false", 0, "0")
+
+
+@dataclass
+class FormContext:
+    """What validators need to know about the campaign."""
+
+    market_ids: set
+    phone_regions: set
+    allow_intl_phones: bool
+    primary_market_field: str | None = None
+    validated: dict = field(default_factory=dict)
+
+
+def is_present(value) -> bool:
+    """A value counts as present when defined and not empty (catalog §3.6.2)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    if isinstance(value, (list, dict)):
+        return len(value) > 0
+    return True
+
+
+def _fail(field_id, message, reason="EntryInvalidField"):
+    raise ValidationFailed(message, reason=reason, field=field_id)
+
+
+def _email(field_id, value, spec, ctx):
+    if not isinstance(value, str):
+        _fail(field_id, "Enter a valid email address.")
+    value = value.strip().lower()
+    try:
+        validate_email(value)
+    except ValidationError:
+        _fail(field_id, "Enter a valid email address.")
+    return value
+
+
+def _phone(field_id, value, spec, ctx):
+    if not isinstance(value, str):
+        _fail(field_id, "Enter a valid phone number.")
+    default_region = sorted(ctx.phone_regions)[0] if ctx.phone_regions else "US"
+    if "US" in ctx.phone_regions:
+        default_region = "US"
+    try:
+        number = phonenumbers.parse(value.strip(), default_region)
+    except phonenumbers.NumberParseException:
+        _fail(field_id, "Enter a valid phone number.")
+    if not phonenumbers.is_valid_number(number):
+        _fail(field_id, "Enter a valid phone number.")
+    region = phonenumbers.region_code_for_number(number)
+    if not ctx.allow_intl_phones and region not in ctx.phone_regions:
+        _fail(field_id, "International phone numbers are not accepted for this campaign.", "EntryInvalidIntlPhone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _non_empty_text(reason):
+    def validate(field_id, value, spec, ctx):
+        if not isinstance(value, str) or not value.strip():
+            _fail(field_id, "This field may not be empty.", reason)
+        return value.strip()
+
+    return validate
+
+
+def _boolean(field_id, value, spec, ctx):
+    if isinstance(value, str):
+        value = value.strip().lower()
+    if value in _TRUE and value is not False:
+        return True
+    if value in _FALSE:
+        return False
+    return _fail(field_id, "Expected true or false.", "EntryInvalidBoolean")
+
+
+def _market_select(field_id, value, spec, ctx):
+    if not isinstance(value, str) or value not in ctx.market_ids:
+        _fail(field_id, "Choose one of the campaign's markets.", "EntryInvalidDestinationCity")
+    return value
+
+
+def _additional_markets(field_id, value, spec, ctx):
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        _fail(field_id, "Additional markets must be a list of market ids.", "EntryInvalidDestinationCity")
+    limit = int((spec.get("additional") or {}).get("max", MAX_ADDITIONAL_MARKETS))
+    limit = min(limit, MAX_ADDITIONAL_MARKETS)
+    if len(value) > limit:
+        _fail(field_id, f"Choose at most {limit} additional markets.", "EntryInvalidDestinationCity")
+    if len(set(value)) != len(value):
+        _fail(field_id, "An additional market is listed twice.", "EntryInvalidDestinationCity")
+    unknown = [item for item in value if item not in ctx.market_ids]
+    if unknown:
+        _fail(field_id, f"Unknown market: {unknown[0]}.", "EntryInvalidDestinationCity")
+    primary = ctx.validated.get(ctx.primary_market_field) if ctx.primary_market_field else None
+    if primary and primary in value:
+        _fail(
+            field_id,
+            "The primary city may not be the same as one of the additional cities.",
+            "EntryInvalidDestinationCity",
+        )
+    return value
+
+
+def _ticket_count(field_id, value, spec, ctx):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        _fail(field_id, "Enter a whole number of tickets.", "EntryInvalidTicketCount")
+    try:
+        count = int(value)
+    except ValueError:
+        _fail(field_id, "Enter a whole number of tickets.", "EntryInvalidTicketCount")
+    additional = spec.get("additional") or {}
+    low, high = additional.get("min"), additional.get("max")
+    if (low is not None and count < int(low)) or (high is not None and count > int(high)):
+        _fail(field_id, f"Choose between {low} and {high} tickets.", "EntryInvalidTicketCountInRange")
+    return count
+
+
+def _freeform_text(field_id, value, spec, ctx):
+    if not isinstance(value, str) or not value.strip():
+        _fail(field_id, "This field may not be empty.", "EntryEmptyField")
+    additional = spec.get("additional") or {}
+    low, high = additional.get("minLength"), additional.get("maxLength")
+    length = len(value.strip())
+    if (low is not None and length < int(low)) or (high is not None and length > int(high)):
+        _fail(field_id, f"Enter between {low} and {high} characters.", "EntryInvalidFreeFormTextInRange")
+    return value.strip()
+
+
+def _checklist(field_id, value, spec, ctx):
+    items = [
+        item.get("id") if isinstance(item, dict) else item for item in (spec.get("additional") or {}).get("items", [])
+    ]
+    if not items:
+        _fail(field_id, "This checklist has no items.", "CampaignMissingChecklistItems")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        _fail(field_id, "Choose items from the list.", "EntryInvalidChecklistVals")
+    chosen = [item.strip() for item in value if item.strip()]
+    if any(item not in items for item in chosen):
+        _fail(field_id, "Choose items from the list.", "EntryInvalidChecklistVals")
+    return chosen
+
+
+VALIDATORS = {
+    "email": _email,
+    "phone": _phone,
+    "name": _non_empty_text("EntryEmptyField"),
+    "zip": _non_empty_text("EntryInvalidField"),
+    "opt_in": _boolean,
+    "boolean_select": _boolean,
+    "market_select": _market_select,
+    "additional_markets_select": _additional_markets,
+    "ticket_count": _ticket_count,
+    "freeform_text": _freeform_text,
+    "checklist": _checklist,
+}
+
+
+def validate_entry_fields(preferences: list[dict], submitted: dict, ctx: FormContext, *, is_new: bool) -> dict:
+    """Validate ``submitted`` against the form and return the cleaned ``{fieldId: value}`` of the form fields.
+
+    Args:
+        preferences: the campaign's form fields.
+        submitted: the fan's values; metadata keys (``METADATA_KEYS``) are ignored here.
+        ctx: FormContext of the campaign.
+        is_new: True on create: every non-optional field must be present, and one contact field.
+    Returns: dict of validated values (only fields that were submitted and present, or set to empty
+        on optional fields).
+    Raises:
+        ValidationFailed: ``EntryUnknownField``, ``MISSING_REQUIRED_FIELDS`` (``extensions.fields`` lists
+        them), ``EntryMissingContact`` or the field's own reason.
+    """
+    specs = {spec["id"]: spec for spec in preferences if spec.get("id")}
+    for key in submitted:
+        if key not in specs and key not in METADATA_KEYS:
+            raise ValidationFailed(
+                f"'{key}' is not a field of this campaign's form.", reason="EntryUnknownField", field=key
+            )
+    if is_new:
+        missing = [
+            fid for fid, spec in specs.items() if not spec.get("is_optional") and not is_present(submitted.get(fid))
+        ]
+        if missing:
+            names = ", ".join(f"'{fid}'" for fid in missing)
+            raise ValidationFailed(
+                f"The following required fields are missing: {names}.",
+                reason="MISSING_REQUIRED_FIELDS",
+                field=missing[0],
+                extra={"fields": missing},
+            )
+        contacts = [fid for fid, spec in specs.items() if spec.get("type") in CONTACT_TYPES]
+        if contacts and not any(is_present(submitted.get(fid)) for fid in contacts):
+            raise ValidationFailed(
+                "Enter an email address or a phone number.", reason="EntryMissingContact", field=contacts[0]
+            )
+    ctx.primary_market_field = next((fid for fid, spec in specs.items() if spec.get("type") == "market_select"), None)
+    ordered = sorted(specs.values(), key=lambda spec: spec.get("type") == "additional_markets_select")
+    for spec in ordered:
+        fid = spec["id"]
+        if fid not in submitted:
+            continue
+        value = submitted[fid]
+        if not is_present(value) and not isinstance(value, bool):
+            if not spec.get("is_optional"):
+                raise ValidationFailed(
+                    f"'{fid}' is required.", reason="MISSING_REQUIRED_FIELDS", field=fid, extra={"fields": [fid]}
+                )
+            ctx.validated[fid] = [] if spec.get("type") in ("additional_markets_select", "checklist") else None
+            continue
+        validator = VALIDATORS.get(spec.get("type"))
+        if validator is None:
+            raise ValidationFailed(
+                f"Field '{fid}' has an unknown type '{spec.get('type')}'.",
+                reason="InvalidPreferenceCampaignSchemaType",
+                field=fid,
+            )
+        ctx.validated[fid] = validator(fid, value, spec, ctx)
+    return ctx.validated
+
+
+def market_ranks(preferences: list[dict], fields: dict) -> list[str]:
+    """Return the entry's ranked market ids ``[primary, additional...]`` (max 4, catalog §3.6.2 "Markets")."""
+    primary = next((fields.get(spec["id"]) for spec in preferences if spec.get("type") == "market_select"), None)
+    additional = (
+        next((fields.get(spec["id"]) for spec in preferences if spec.get("type") == "additional_markets_select"), None)
+        or []
+    )
+    ranked = ([primary] if primary else []) + [m for m in additional if m != primary]
+    return ranked[: 1 + MAX_ADDITIONAL_MARKETS]

@@ -1,0 +1,10 @@
+"""App configuration."""
+
+from django.apps import AppConfig
+
+
+class ExportsConfig(AppConfig):
+    """The exports app."""
+
+    name = "exports"
+    default_auto_field = "django.db.models.BigAutoField"

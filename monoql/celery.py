@@ -1,0 +1,11 @@
+"""Celery application. Tasks run eagerly when no CELERY_BROKER_URL is configured."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
+
+app = Celery("monoql")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,30 @@
+"""Date helpers: every date leaves the API as a UTC ISO-8601 string (``2017-06-18T23:00:00Z``)."""
+
+from datetime import UTC, datetime
+
+from django.utils.dateparse import parse_date, parse_datetime
+
+
+def iso(value: datetime | None) -> str | None:
+    """Return ``value`` as UTC ISO-8601 with a ``Z`` suffix and no microseconds, or None."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """Parse an ISO-8601 date-time (or a bare date, taken as 00:00 UTC); naive values are UTC.
+
+    Returns None for None/empty; raises ValueError for text that is not a date.
+    """
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError(f"not an ISO-8601 date: {value!r}")
+        parsed = datetime(day.year, day.month, day.day)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed

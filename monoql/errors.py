@@ -1,0 +1,81 @@
+"""Domain errors raised by services and shaped into API errors by the adapters.
+
+Every error carries one of the API codes of decisions.md ("GraphQL error codes", catalog §4.1):
+UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR; a domain rule adds a
+``reason`` (catalog identifier such as ``DOMAIN_NAME_CONFLICT``) and, when one input field is at fault,
+the ``field`` it names.
+"""
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+NOT_FOUND = "NOT_FOUND"
+VALIDATION_ERROR = "VALIDATION_ERROR"
+RATE_LIMITED = "RATE_LIMITED"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+HTTP_STATUS = {
+    UNAUTHENTICATED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    VALIDATION_ERROR: 400,
+    RATE_LIMITED: 429,
+    INTERNAL_ERROR: 500,
+}
+
+
+class DomainError(Exception):
+    """An error the caller can act on.
+
+    Args:
+        message: user-facing sentence.
+        code: one of the API codes above.
+        reason: catalog identifier of the rule that failed, or None.
+        field: the input field at fault (dotted path), or None.
+        extra: further JSON-serialisable details (e.g. ``{"fields": [...]}``).
+    """
+
+    code = INTERNAL_ERROR
+
+    def __init__(self, message, *, code=None, reason=None, field=None, extra=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.reason = reason
+        self.field = field
+        self.extra = extra or {}
+
+    @property
+    def extensions(self):
+        """Return the ``extensions`` object of the GraphQL error: ``{code, reason?, field?, ...extra}``."""
+        ext = {"code": self.code}
+        if self.reason:
+            ext["reason"] = self.reason
+        if self.field:
+            ext["field"] = self.field
+        ext.update(self.extra)
+        return ext
+
+
+class Unauthenticated(DomainError):
+    """No valid session or identity token (``UNAUTHENTICATED``)."""
+
+    code = UNAUTHENTICATED
+
+
+class Forbidden(DomainError):
+    """Signed in, but not allowed (``FORBIDDEN``)."""
+
+    code = FORBIDDEN
+
+
+class NotFound(DomainError):
+    """The addressed object does not exist or is not visible to the caller (``NOT_FOUND``)."""
+
+    code = NOT_FOUND
+
+
+class ValidationFailed(DomainError):
+    """Bad input (``VALIDATION_ERROR``); ``field`` names the input at fault."""
+
+    code = VALIDATION_ERROR

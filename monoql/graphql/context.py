@@ -1,0 +1,104 @@
+"""Per-request viewer session: who is calling and which cookie changes the response must carry.
+
+The caller is identified by ``Authorization: Bearer <our JWT>`` or the httpOnly session cookie. A bad
+header token is an error (UNAUTHENTICATED); a bad or expired cookie is dropped (the caller is anonymous
+and the cookie is cleared), so that a stale cookie never breaks a fan page.
+"""
+
+from django.conf import settings
+
+from accounts.models import Fan
+from accounts.tokens import decode_session_token
+from monoql.errors import Unauthenticated
+
+_UNSET = object()
+
+
+class ViewerSession:
+    """Authentication state of one request.
+
+    Attributes:
+        source: ``"header"``, ``"cookie"`` or None (anonymous).
+        token: the raw session JWT presented, or None.
+        set_cookie: ``(token, max_age_seconds)`` to set on the response, or None.
+        clear_cookie: True when the response must delete the session cookie.
+    """
+
+    def __init__(self, request):
+        self.request = request
+        self.set_cookie = None
+        self.clear_cookie = False
+        self._fan = _UNSET
+        self._error = None
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            self.source, self.token = "header", header[7:].strip()
+        elif request.COOKIES.get(settings.SESSION_JWT_COOKIE):
+            self.source, self.token = "cookie", request.COOKIES[settings.SESSION_JWT_COOKIE]
+        else:
+            self.source, self.token = None, None
+
+    def fan(self) -> Fan | None:
+        """Return the signed-in Fan or None (anonymous).
+
+        Raises:
+            Unauthenticated: a header token is tampered, expired, or names a fan that no longer exists.
+        """
+        if self._error:
+            raise self._error
+        if self._fan is _UNSET:
+            self._fan = self._load()
+        return self._fan
+
+    def _load(self):
+        if not self.token:
+            return None
+        try:
+            claims = decode_session_token(self.token)
+            fan = Fan.objects.filter(pk=claims["sub"]).first()
+            if fan is None:
+                raise Unauthenticated("The session names an unknown user.", reason="INVALID_TOKEN")
+            fan._session_claims = claims
+            return fan
+        except Unauthenticated as error:
+            if self.source == "cookie":
+                self.clear_cookie = True
+                self.source, self.token = None, None
+                return None
+            self._error = error
+            raise
+
+    def sign_in(self, fan: Fan, token: str, max_age: int) -> None:
+        """Make ``fan`` the caller for the rest of the request and set the session cookie."""
+        self._fan, self._error = fan, None
+        self.token = token
+        self.set_cookie = (token, max_age)
+        self.clear_cookie = False
+
+    def sign_out(self) -> None:
+        """Forget the caller and clear the session cookie."""
+        self._fan, self._error, self.token, self.set_cookie = None, None, None, None
+        self.clear_cookie = True
+
+
+def viewer_session(info_or_request) -> ViewerSession:
+    """Return the ViewerSession of a resolver ``info`` or a request, creating it on first use."""
+    request = getattr(info_or_request, "context", info_or_request)
+    session = getattr(request, "viewer_session", None)
+    if session is None:
+        session = ViewerSession(request)
+        request.viewer_session = session
+    return session
+
+
+def current_fan(info) -> Fan | None:
+    """Return the signed-in Fan of the request behind ``info``, or None. Raises Unauthenticated on a bad header token."""
+    return viewer_session(info).fan()
+
+
+def require_fan(info) -> Fan:
+    """Return the signed-in Fan or raise Unauthenticated (reason ``notLoggedIn``)."""
+    fan = current_fan(info)
+    if fan is None:
+        raise Unauthenticated("You must be signed in.", reason="notLoggedIn")
+    return fan

@@ -1,0 +1,36 @@
+"""GraphQL error shaping (decisions.md "GraphQL error codes", catalog §4.1).
+
+Every error leaves with ``extensions.code``; domain errors add ``reason`` and ``field``; unexpected
+exceptions become ``INTERNAL_ERROR`` with a generic message and are logged with their stack, never returned.
+"""
+
+import logging
+
+from graphql import GraphQLError
+
+from monoql.errors import INTERNAL_ERROR, VALIDATION_ERROR, DomainError
+
+logger = logging.getLogger("monoql.graphql")
+
+
+def format_graphql_error(error) -> dict:
+    """Return the JSON object of one error of an ExecutionResult."""
+    if not isinstance(error, GraphQLError):
+        logger.error("graphql internal error", exc_info=error)
+        return {"message": "Internal server error.", "extensions": {"code": INTERNAL_ERROR}}
+    formatted = error.formatted
+    original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    if isinstance(original, DomainError):
+        formatted["message"] = original.message
+        formatted["extensions"] = original.extensions
+    elif original is None:
+        # Syntax, validation and variable-coercion errors: the request itself is malformed.
+        formatted["extensions"] = {"code": VALIDATION_ERROR, **(formatted.get("extensions") or {})}
+        formatted["extensions"]["code"] = VALIDATION_ERROR
+    else:
+        logger.error("graphql resolver error", exc_info=original, extra={"path": formatted.get("path")})
+        formatted["message"] = "Internal server error."
+        formatted["extensions"] = {"code": INTERNAL_ERROR}
+    return formatted

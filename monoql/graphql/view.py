@@ -1,0 +1,129 @@
+"""The ``/graphql`` endpoint: graphene-django's view with our auth, CSRF rule, error shape and caches."""
+
+import functools
+import json
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
+from graphql.error import GraphQLError
+
+from monoql.errors import Forbidden
+from monoql.graphql.context import viewer_session
+from monoql.graphql.errors import format_graphql_error
+
+DOCUMENT_CACHE_SIZE = 512
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _parse_and_validate(schema, query: str):
+    """Parse and validate ``query`` once per distinct text (bounded LRU). Returns (document, errors)."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    return document, tuple(validate(schema, document))
+
+
+def _csrf_failure(request):
+    """Return the CSRF failure response of Django's middleware for ``request``, or None when it passes."""
+    return CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+
+
+# Mutations that prove themselves with an identity token (or only end the session) need no CSRF token.
+CSRF_FREE_MUTATIONS = frozenset({"authenticate", "logout"})
+
+
+def _only_sign_in_fields(operation_ast) -> bool:
+    selections = operation_ast.selection_set.selections
+    return all(getattr(getattr(s, "name", None), "value", None) in CSRF_FREE_MUTATIONS for s in selections)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class MonoqlGraphQLView(GraphQLView):
+    """GraphQL over HTTP (POST JSON or multipart; GET for queries and GraphiQL).
+
+    Header-authenticated calls need no CSRF token; a mutation authenticated by the session cookie must
+    carry Django's CSRF token (``X-CSRFToken``), otherwise it answers FORBIDDEN ``reason=CSRF_FAILED``.
+    """
+
+    graphiql = True
+
+    @staticmethod
+    def format_error(error):
+        return format_graphql_error(error)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        session = viewer_session(request)
+        if session.set_cookie:
+            token, max_age = session.set_cookie
+            response.set_cookie(
+                settings.SESSION_JWT_COOKIE,
+                token,
+                max_age=max_age,
+                httponly=True,
+                secure=settings.SESSION_JWT_COOKIE_SECURE,
+                samesite="Lax",
+            )
+        elif session.clear_cookie:
+            response.delete_cookie(settings.SESSION_JWT_COOKIE, samesite="Lax")
+        return response
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(self._bad_request("Must provide query string."))
+        schema = self.schema.graphql_schema
+        document, errors = _parse_and_validate(schema, query)
+        if errors:
+            return ExecutionResult(data=None, errors=list(errors))
+        operation_ast = get_operation_ast(document, operation_name)
+        request.graphql_operation_name = operation_name or (
+            operation_ast.name.value if operation_ast is not None and operation_ast.name else None
+        )
+        is_mutation = operation_ast is not None and operation_ast.operation == OperationType.MUTATION
+        if is_mutation and request.method.lower() == "get":
+            if show_graphiql:
+                return None
+            return ExecutionResult(
+                errors=[
+                    GraphQLError(
+                        "Mutations must be sent with POST.",
+                        original_error=Forbidden("Mutations must be sent with POST.", reason="METHOD_NOT_ALLOWED"),
+                    )
+                ]
+            )
+        if (
+            is_mutation
+            and viewer_session(request).source == "cookie"
+            and not _only_sign_in_fields(operation_ast)
+            and _csrf_failure(request) is not None
+        ):
+            error = Forbidden("CSRF token missing or incorrect.", reason="CSRF_FAILED")
+            return ExecutionResult(errors=[GraphQLError(error.message, original_error=error)])
+        try:
+            return execute(
+                schema,
+                document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+            )
+        except Exception as error:  # noqa: BLE001 - shaped into INTERNAL_ERROR by format_error
+            return ExecutionResult(errors=[error])
+
+    @staticmethod
+    def _bad_request(message):
+        from django.http import HttpResponseBadRequest
+
+        return HttpResponseBadRequest(
+            json.dumps({"errors": [{"message": message, "extensions": {"code": "VALIDATION_ERROR"}}]}),
+            content_type="application/json",
+        )

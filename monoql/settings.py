@@ -1,0 +1,200 @@
+"""monoql settings: every value comes from the environment (django-environ).
+
+With nothing set, the embedded default runs: SQLite, eager Celery, local-memory cache, local file
+storage, development signing keys (with a warning). Production sets DATABASE_URL, REDIS_URL,
+CELERY_BROKER_URL, AWS_STORAGE_BUCKET_NAME and the keys. See ../shared/spec/architecture.md.
+"""
+
+import logging
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+env_file = BASE_DIR / ".env"
+if env_file.exists():
+    environ.Env.read_env(str(env_file))
+
+_DEV_KEYS_USED = []
+
+
+def _dev_default(name, value):
+    """Return env[name] or a development value, remembering that the development value was used."""
+    if name in env:
+        return env.str(name)
+    _DEV_KEYS_USED.append(name)
+    return value
+
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = _dev_default("SECRET_KEY", "dev-insecure-secret-key-change-me-0123456789abcdef")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost", "127.0.0.1", ".localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "rest_framework",
+    "monoql",
+    "accounts",
+    "campaigns",
+    "entries",
+    "codes",
+    "exports",
+]
+
+MIDDLEWARE = [
+    "monoql.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "monoql.urls"
+WSGI_APPLICATION = "monoql.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="monoql"),
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: eager when no broker is configured (embedded default).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+
+# Storage: S3 when a bucket is configured, local files under media/ otherwise.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = 3600
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "assets" / "static"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+GRAPHENE = {
+    "SCHEMA": "monoql.schema.schema",
+    "SCHEMA_OUTPUT": "schema.graphql",
+    "SCHEMA_INDENT": 2,
+    "ATOMIC_MUTATIONS": False,
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+}
+
+# Our own session JWT (decisions.md "Identity, permissions"): HS256 with JWT_SIGNING_KEY, or RS256 with
+# JWT_PRIVATE_KEY (PEM) + JWT_PUBLIC_KEY.
+JWT_SIGNING_KEY = _dev_default("JWT_SIGNING_KEY", "dev-insecure-jwt-signing-key-0123456789abcdef")
+JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="")
+JWT_PUBLIC_KEY = env.str("JWT_PUBLIC_KEY", default="")
+JWT_LIFETIME_SECONDS = env.int("JWT_LIFETIME_SECONDS", default=30 * 60)
+SESSION_JWT_COOKIE = env.str("SESSION_JWT_COOKIE", default="monoql_session")
+SESSION_JWT_COOKIE_SECURE = env.bool("SESSION_JWT_COOKIE_SECURE", default=not DEBUG)
+
+# Identity provider that signs the fans' identity tokens (accounts.identity).
+IDENTITY_PROVIDER = env.str("IDENTITY_PROVIDER", default="development")  # development | configured
+IDENTITY_DEV_SECRET = _dev_default("IDENTITY_DEV_SECRET", "dev-insecure-identity-secret-0123456789abcdef")
+IDENTITY_PUBLIC_KEYS = env.str("IDENTITY_PUBLIC_KEYS", default="")  # PEM blocks, concatenated
+IDENTITY_JWKS_FILE = env.str("IDENTITY_JWKS_FILE", default="")
+IDENTITY_ISSUER = env.str("IDENTITY_ISSUER", default="")
+IDENTITY_AUDIENCE = env.str("IDENTITY_AUDIENCE", default="")
+
+# Real inputs (Ticketmaster Discovery API responses) for the demo and the tests.
+DISCOVERY_DATA_DIR = Path(env.str("DISCOVERY_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "discovery")))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+if _DEV_KEYS_USED and not DEBUG and env.bool("REQUIRE_PRODUCTION_KEYS", default=False):
+    raise environ.ImproperlyConfigured(f"Production keys missing: {', '.join(_DEV_KEYS_USED)}")
+if _DEV_KEYS_USED:
+    logging.getLogger("monoql.settings").debug("development keys in use: %s", ", ".join(_DEV_KEYS_USED))
+DEV_KEYS_USED = tuple(_DEV_KEYS_USED)
