@@ -9,7 +9,8 @@ Rules (issue "Walking skeleton", item 4):
 - Presales are the ``sales.presales`` that start before the public on-sale: the market's
   ``presaleDateTime`` is its earliest presale start; the campaign's presale window spans all of them;
   ``generalOnsale`` is the earliest ``sales.public.startDateTime``.
-- Re-running updates in place (campaign by ``--campaign``, domain, or artist + name; markets by venue)
+- Re-running updates in place (campaign by ``--campaign``, else the artist's campaign on that domain or
+  with that name; markets by venue)
   and never duplicates. Everything is written in one transaction, or nothing on error.
 """
 
@@ -191,7 +192,7 @@ def _find_campaign(campaign_id, domain, artist, name):
         return campaign
     queryset = Campaign.objects.select_for_update().exclude(status=CampaignStatus.INACTIVE)
     if domain:
-        found = queryset.filter(domain_site=domain).first()
+        found = queryset.filter(domain_site=domain, artist=artist).first()
         if found:
             return found
     return queryset.filter(artist=artist, name=name).order_by("date_created").first()
