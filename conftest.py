@@ -94,3 +94,32 @@ def sign_in(gql, identity_token):
         return body["data"]["authenticate"]["auth"]["token"]
 
     return _sign_in
+
+
+def run_concurrently(workers: int, work):
+    """Run ``work(n)`` in ``workers`` threads released together; return (results, errors).
+
+    Each thread closes its own database connection when done, so PostgreSQL sessions do not leak.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(workers)
+    results, errors = [], []
+
+    def run(n):
+        try:
+            barrier.wait(timeout=10)
+            results.append(work(n))
+        except Exception as error:  # noqa: BLE001 - returned to the test, which asserts on it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
