@@ -10,10 +10,6 @@ from django.test import Client
 from accounts.identity import DevelopmentIdentityProvider
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` need real row locking; on another database they fail loudly, not silently pass."""
-
-
 @pytest.fixture
 def require_postgres():
     """Fail (never skip) when the suite runs on something other than PostgreSQL."""

@@ -98,7 +98,7 @@ def _non_empty_text(reason):
 def _boolean(field_id, value, spec, ctx):
     if isinstance(value, str):
         value = value.strip().lower()
-    if value in _TRUE and value is not False:
+    if value in _TRUE:
         return True
     if value in _FALSE:
         return False

@@ -1,5 +1,7 @@
 """Adapter helper: sign the request in from a token and shape the Viewer."""
 
+import time
+
 from accounts import services
 from accounts.graphql.types import ViewerState
 from accounts.models import Fan
@@ -13,7 +15,7 @@ def sign_in_with_identity_token(info, token: str) -> ViewerState:
     result = services.authenticate(token)
     result.fan._session_expires_at = result.session.expires_at
     session = viewer_session(info)
-    session.sign_in(result.fan, result.session.token, max(result.session.expires_at - _now(), 0))
+    session.sign_in(result.fan, result.session.token, max(result.session.expires_at - int(time.time()), 0))
     return ViewerState(result.fan)
 
 
@@ -27,12 +29,5 @@ def sign_in_with_any_token(info, token: str) -> ViewerState:
     if fan is None:
         raise Unauthenticated("The session names an unknown user.", reason="INVALID_TOKEN")
     fan._session_claims = claims
-    session = viewer_session(info)
-    session._fan, session.token = fan, token
+    viewer_session(info).use(fan, token)
     return ViewerState(fan)
-
-
-def _now():
-    import time
-
-    return int(time.time())

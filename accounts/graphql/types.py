@@ -1,6 +1,7 @@
 """Viewer types (catalog §1.4 "Viewer / auth")."""
 
 import graphene
+import phonenumbers
 
 from accounts.permissions import campaign_permissions, is_supreme
 from campaigns.graphql.enums import CampaignType
@@ -128,8 +129,6 @@ class Viewer(graphene.ObjectType):
     def resolve_currentPhone(viewer, info):
         if not viewer.fan or not viewer.fan.phone:
             return None
-        import phonenumbers
-
         try:
             number = phonenumbers.parse(viewer.fan.phone, "US")
             country = phonenumbers.region_code_for_number(number)

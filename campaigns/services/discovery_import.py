@@ -141,7 +141,8 @@ def group_by_venue(events: list[dict]) -> list[VenueGroup]:
     )
 
 
-def _market_names(groups):
+def _market_names(groups) -> dict[str, str]:
+    """Return ``{venueId: market name}``: ``City, ST``, or ``City, ST - Venue`` when two venues share a city."""
     base = {}
     for group in groups:
         venue = group.venue
@@ -149,11 +150,8 @@ def _market_names(groups):
         state = (venue.get("state") or {}).get("stateCode") or (venue.get("country") or {}).get("countryCode", "")
         base[venue["id"]] = f"{city}, {state}" if state else city or venue.get("name", venue["id"])
     counts = Counter(base.values())
-    return {
-        vid: name if counts[name] == 1 else f"{name} - {g.venue.get('name', vid)}"
-        for g in groups
-        for vid, name in [(g.venue["id"], base[g.venue["id"]])]
-    }
+    venue_names = {group.venue["id"]: group.venue.get("name", group.venue["id"]) for group in groups}
+    return {vid: name if counts[name] == 1 else f"{name} - {venue_names[vid]}" for vid, name in base.items()}
 
 
 def _upsert_venue(data) -> Venue:

@@ -68,10 +68,13 @@ class ViewerSession:
             self._error = error
             raise
 
+    def use(self, fan: Fan, token: str) -> None:
+        """Make ``fan`` (proved by ``token``, our JWT) the caller for the rest of the request; no cookie change."""
+        self._fan, self._error, self.token = fan, None, token
+
     def sign_in(self, fan: Fan, token: str, max_age: int) -> None:
         """Make ``fan`` the caller for the rest of the request and set the session cookie."""
-        self._fan, self._error = fan, None
-        self.token = token
+        self.use(fan, token)
         self.set_cookie = (token, max_age)
         self.clear_cookie = False
 
