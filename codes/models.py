@@ -1,1 +1,100 @@
-"""Models (filled in by later issues)."""
+"""Code inventory (catalog §2.3, §3.8; decisions.md "Codes").
+
+Status is derived, never stored: ``assigned`` when ``date_assigned`` is set; ``reserved`` when reserved less
+than ``RESERVATION_SECONDS`` ago; ``available`` otherwise (expired reservations come back by themselves).
+"""
+
+from django.db import models
+from django.db.models import Q
+
+RESERVATION_SECONDS = 24 * 60 * 60
+
+
+class CodeType(models.TextChoices):
+    """Separate pools per campaign (catalog §3.8)."""
+
+    TM = "tm"
+    EXTERNAL = "external"
+
+
+class CodeStatus(models.TextChoices):
+    """Derived status values accepted by the count endpoints."""
+
+    AVAILABLE = "available"
+    RESERVED = "reserved"
+    ASSIGNED = "assigned"
+
+
+class Code(models.Model):
+    """One access code of a campaign's pool."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=64)
+    type = models.CharField(max_length=8, choices=CodeType.choices)
+    market = models.ForeignKey(
+        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes"
+    )
+    date_saved = models.DateTimeField()
+    date_reserved = models.DateTimeField(null=True, blank=True)
+    date_assigned = models.DateTimeField(null=True, blank=True)
+    reserve_id = models.UUIDField(null=True, blank=True)
+    entry = models.ForeignKey("entries.Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes")
+    fan = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="code_unique_per_campaign")]
+        indexes = [
+            # Reserve and the available/reserved counts only ever look at unassigned codes: a partial index
+            # keeps a sold-out pool of a million assigned codes answering in well under a millisecond.
+            models.Index(
+                fields=["campaign", "type", "date_reserved", "id"],
+                condition=Q(date_assigned__isnull=True),
+                name="code_unassigned_idx",
+            ),
+            models.Index(fields=["campaign", "type", "date_assigned"], name="code_assigned_idx"),
+            models.Index(fields=["reserve_id"], condition=Q(reserve_id__isnull=False), name="code_reserve_id_idx"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class CodeAuditAction(models.TextChoices):
+    """What happened to a set of codes."""
+
+    UPLOAD = "upload"
+    RESERVE = "reserve"
+    ASSIGN = "assign"
+    RELEASE = "release"
+
+
+class CodeAudit(models.Model):
+    """Audit trail: who did what to how many codes of a campaign, and when."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="code_audits")
+    action = models.CharField(max_length=8, choices=CodeAuditAction.choices)
+    type = models.CharField(max_length=8, blank=True, default="")
+    actor = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=255, blank=True, default="", help_text="Staff user or worker name.")
+    requested = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    reserve_id = models.UUIDField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+        indexes = [models.Index(fields=["campaign", "-date_created"], name="code_audit_campaign_idx")]
+
+
+class IdempotentResponse(models.Model):
+    """First answer to a request sent with an ``Idempotency-Key`` header; a retry gets the same answer."""
+
+    key = models.CharField(max_length=128)
+    scope = models.CharField(max_length=64, help_text="action:campaignId")
+    actor = models.CharField(max_length=64)
+    response = models.JSONField(null=True, blank=True)
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "scope", "key"], name="idempotent_response_unique")]

@@ -1,0 +1,1 @@
+"""Code inventory writes: upload, reserve, assign, release (and the count read)."""

@@ -1,0 +1,150 @@
+"""Reserve, assign, release and count codes (catalog §3.8; decisions.md "Codes" #21, #23–#25).
+
+Every write is one transaction and leaves an audit row. Reservation picks rows with
+``FOR UPDATE SKIP LOCKED``: concurrent reservers never wait for each other and never get the same code,
+so no retry loop is needed (#23).
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from codes.models import RESERVATION_SECONDS, Code, CodeAudit, CodeAuditAction
+from codes.services.idempotency import run_once
+from codes.services.validation import check_codes, check_reserve, check_status, check_type
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a fan (staff signing in through GraphQL/REST) and a label for the audit trail."""
+
+    fan: object = None
+    label: str = ""
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self.fan, "pk", None) or self.label or "anonymous")
+
+
+def _expiry(now):
+    return now - timedelta(seconds=RESERVATION_SECONDS)
+
+
+def available_q(now) -> Q:
+    """Codes that may be reserved now: unassigned and never reserved or reserved ≥ 24 h ago."""
+    return Q(date_assigned__isnull=True) & (Q(date_reserved__isnull=True) | Q(date_reserved__lte=_expiry(now)))
+
+
+def reserve_codes(campaign_id: str, count, code_type, *, actor: Actor, idempotency_key: str | None = None) -> dict:
+    """Reserve up to ``count`` available codes of ``code_type`` (``GET /:campaignId/reserve``).
+
+    Returns: ``{"reserveId": uuid str, "codes": [str], "count": int}``; fewer codes (or none) when the pool
+    runs out. Raises ValidationFailed (``missingCodeReserveParams``, ``invalidCount``, ``InvalidType``).
+    """
+    count, code_type = check_reserve(count, code_type)
+
+    def work():
+        now = timezone.now()
+        reserve_id = uuid.uuid4()
+        picked = list(
+            Code.objects.select_for_update(skip_locked=True)
+            .filter(available_q(now), campaign_id=campaign_id, type=code_type)
+            .order_by("id")
+            .values_list("id", flat=True)[:count]
+        )
+        if picked:
+            Code.objects.filter(id__in=picked).update(date_reserved=now, reserve_id=reserve_id)
+        codes = list(Code.objects.filter(id__in=picked).order_by("id").values_list("code", flat=True)) if picked else []
+        CodeAudit.objects.create(
+            campaign_id=campaign_id,
+            action=CodeAuditAction.RESERVE,
+            type=code_type,
+            actor=actor.fan,
+            actor_label=actor.label,
+            requested=count,
+            changed=len(codes),
+            reserve_id=reserve_id,
+        )
+        return {"reserveId": str(reserve_id), "codes": codes, "count": len(codes)}
+
+    with transaction.atomic():
+        return run_once(actor=actor.key, scope=f"reserve:{campaign_id}", key=idempotency_key, work=work)
+
+
+def assign_codes(campaign_id: str, codes, *, actor: Actor, entry=None, idempotency_key: str | None = None) -> dict:
+    """Mark codes assigned (``POST /:campaignId/assign``); idempotent, the first assigned date is kept (#25).
+
+    Works with or without a reservation, expired or not. ``entry`` (optional) records who got them.
+    Returns: ``{"count": {"in": n codes sent, "updated": n newly assigned}}``.
+    Raises ValidationFailed (``missingCodes``, ``invalidCodesProp``, ``emptyCodes``).
+    """
+    codes = check_codes(codes)
+
+    def work():
+        now = timezone.now()
+        changes = {"date_assigned": now}
+        if entry is not None:
+            changes.update(entry=entry, fan_id=entry.fan_id)
+        updated = Code.objects.filter(campaign_id=campaign_id, code__in=codes, date_assigned__isnull=True).update(
+            **changes
+        )
+        CodeAudit.objects.create(
+            campaign_id=campaign_id,
+            action=CodeAuditAction.ASSIGN,
+            actor=actor.fan,
+            actor_label=actor.label,
+            requested=len(codes),
+            changed=updated,
+            detail={"entryId": entry.pk} if entry is not None else {},
+        )
+        return {"count": {"in": len(codes), "updated": updated}}
+
+    with transaction.atomic():
+        return run_once(actor=actor.key, scope=f"assign:{campaign_id}", key=idempotency_key, work=work)
+
+
+def release_codes(campaign_id: str, codes, *, actor: Actor) -> dict:
+    """Release reserved, unassigned codes (``POST /:campaignId/release``): clears ``reserved`` and ``reserveId`` (#24).
+
+    Idempotent. Returns ``{"count": {"in": n, "updated": n released}}``. Raises ValidationFailed as assign.
+    """
+    codes = check_codes(codes)
+    with transaction.atomic():
+        updated = Code.objects.filter(
+            campaign_id=campaign_id, code__in=codes, date_assigned__isnull=True, date_reserved__isnull=False
+        ).update(date_reserved=None, reserve_id=None)
+        CodeAudit.objects.create(
+            campaign_id=campaign_id,
+            action=CodeAuditAction.RELEASE,
+            actor=actor.fan,
+            actor_label=actor.label,
+            requested=len(codes),
+            changed=updated,
+        )
+    return {"count": {"in": len(codes), "updated": updated}}
+
+
+def count_codes(campaign_id: str, code_type, status=None) -> dict:
+    """Count a pool by derived status in one query (``GET /:campaignId/codes/count``).
+
+    Returns ``{"available": n, "assigned": n, "reserved": n}``, or only the requested key when ``status``
+    is given. Raises ValidationFailed ``missingType``, ``InvalidType``, ``InvalidStatus`` (checked in that order).
+    """
+    code_type = check_type(code_type)
+    status = check_status(status)
+    now = timezone.now()
+    reserved_q = Q(date_assigned__isnull=True, date_reserved__gt=_expiry(now))
+    counts = Code.objects.filter(campaign_id=campaign_id, type=code_type).aggregate(
+        assigned=Count("id", filter=Q(date_assigned__isnull=False)),
+        reserved=Count("id", filter=reserved_q),
+        available=Count("id", filter=available_q(now)),
+    )
+    return (
+        {status: counts[status]}
+        if status
+        else {"available": counts["available"], "assigned": counts["assigned"], "reserved": counts["reserved"]}
+    )

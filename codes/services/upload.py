@@ -1,0 +1,199 @@
+"""Upload codes from a CSV stream (catalog §3.8 Upload; decisions.md #22, #26).
+
+CSV rules: first column only, trimmed; empty lines skipped; a literal ``code`` header on the first line
+skipped; a UTF-8 BOM and CRLF line ends accepted. The stream is read incrementally and stored in batches
+of ``BATCH_SIZE``; on PostgreSQL each batch is COPYed into a staging table and upserted with one
+statement, in file order (so codes are reserved first-uploaded first). The whole upload is one transaction: a bad line (reported with its number) applies nothing.
+Re-uploads update ``type`` and ``date_saved`` only; reserved/assigned dates are kept.
+"""
+
+import csv
+import io
+import re
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from codes.models import Code, CodeAudit, CodeAuditAction
+from codes.services.inventory import Actor
+from codes.services.validation import check_type
+from monoql.errors import NotFound, ValidationFailed
+
+BATCH_SIZE = 50_000
+MAX_CODE_LENGTH = 64
+_CODE_RE = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces
+FILE_KEY_RE = re.compile(r"^codes/(?P<campaignId>[^/]+)/(?P<type>[^/]+)/[^/].*$")
+
+
+def max_upload_bytes() -> int:
+    """Largest accepted code file, bytes (``CODES_UPLOAD_MAX_BYTES``, default 100 MB)."""
+    return getattr(settings, "CODES_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
+
+
+class _Reader(io.RawIOBase):
+    """Wrap a binary stream: count bytes against the limit and refuse NUL bytes (binary files)."""
+
+    def __init__(self, stream, limit):
+        self.stream, self.limit, self.total = stream, limit, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        chunk = self.stream.read(len(buffer))
+        if not chunk:
+            return 0
+        self.total += len(chunk)
+        if self.total > self.limit:
+            raise ValidationFailed(f"The file is larger than {self.limit} bytes.", reason="fileTooLarge", field="file")
+        if b"\x00" in chunk:
+            raise ValidationFailed("The file is not a text file.", reason="notText", field="file")
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def iter_codes(stream, limit: int | None = None):
+    """Yield ``(line_number, code)`` from a binary CSV stream, applying the CSV rules.
+
+    Raises ValidationFailed: ``notText`` (binary / not UTF-8), ``fileTooLarge``, ``invalidCode`` (with
+    ``extensions.line``).
+    """
+    raw = io.BufferedReader(_Reader(stream, limit or max_upload_bytes()), buffer_size=1 << 16)
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    first = True
+    try:
+        for row in reader:
+            line = reader.line_num
+            value = row[0].strip() if row else ""
+            if not value:
+                continue
+            if first and value.lower() == "code":
+                first = False
+                continue
+            first = False
+            if len(value) > MAX_CODE_LENGTH or not _CODE_RE.match(value):
+                raise ValidationFailed(
+                    f"Line {line}: '{value[:80]}' is not a valid code (printable characters without spaces, at most {MAX_CODE_LENGTH}).",
+                    reason="invalidCode",
+                    field="file",
+                    extra={"line": line},
+                )
+            yield line, value
+    except UnicodeDecodeError as error:
+        raise ValidationFailed("The file is not UTF-8 text.", reason="notText", field="file") from error
+    except csv.Error as error:
+        raise ValidationFailed(
+            f"Line {reader.line_num}: {error}.", reason="notText", field="file", extra={"line": reader.line_num}
+        ) from error
+
+
+def _store_batch_postgresql(campaign_id, code_type, batch, now):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS code_upload_staging (seq bigserial, code varchar(64)) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE code_upload_staging RESTART IDENTITY")
+        with cursor.copy("COPY code_upload_staging (code) FROM STDIN") as copy:
+            for code in batch:
+                copy.write_row((code,))
+        cursor.execute(
+            """
+            WITH upserted AS (
+                INSERT INTO codes_code (campaign_id, code, type, date_saved)
+                SELECT %s, code, %s, %s::timestamptz
+                FROM (SELECT code, min(seq) AS first_seen FROM code_upload_staging GROUP BY code) AS staged
+                ORDER BY first_seen
+                ON CONFLICT (campaign_id, code) DO UPDATE SET type = EXCLUDED.type, date_saved = EXCLUDED.date_saved
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+            """,
+            [campaign_id, code_type, now],
+        )
+        inserted, updated = cursor.fetchone()
+    return inserted, updated
+
+
+def _store_batch_portable(campaign_id, code_type, batch, now):
+    unique = list(dict.fromkeys(batch))
+    existing = set(Code.objects.filter(campaign_id=campaign_id, code__in=unique).values_list("code", flat=True))
+    Code.objects.filter(campaign_id=campaign_id, code__in=existing).update(type=code_type, date_saved=now)
+    Code.objects.bulk_create(
+        [
+            Code(campaign_id=campaign_id, code=code, type=code_type, date_saved=now)
+            for code in unique
+            if code not in existing
+        ],
+        batch_size=5000,
+    )
+    return len(unique) - len(existing), len(existing)
+
+
+def upload_codes(campaign_id: str, code_type, stream, *, actor: Actor, declared_size: int | None = None) -> dict:
+    """Store the codes of a CSV stream in the campaign's ``code_type`` pool.
+
+    Args:
+        stream: binary file-like object (read incrementally).
+        declared_size: size the client announced (``fileSize``), bytes; checked against the limit.
+    Returns: ``{"in": rows read, "inserted": new codes, "updated": existing codes touched}``.
+    Raises:
+        NotFound: unknown campaign. ValidationFailed: ``missingType``/``InvalidType``, ``emptyFile``,
+        ``fileTooLarge``, ``notText``, ``invalidCode`` (nothing stored in any of these cases).
+    """
+    from campaigns.models import Campaign
+
+    code_type = check_type(code_type)
+    if not Campaign.objects.filter(pk=campaign_id).exists():
+        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    limit = max_upload_bytes()
+    if declared_size is not None and declared_size > limit:
+        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+    store = _store_batch_postgresql if connection.vendor == "postgresql" else _store_batch_portable
+    now = timezone.now()
+    rows = inserted = updated = 0
+    with transaction.atomic():
+        batch = []
+        for _, code in iter_codes(stream, limit):
+            batch.append(code)
+            rows += 1
+            if len(batch) >= BATCH_SIZE:
+                added, touched = store(campaign_id, code_type, batch, now)
+                inserted, updated, batch = inserted + added, updated + touched, []
+        if batch:
+            added, touched = store(campaign_id, code_type, batch, now)
+            inserted, updated = inserted + added, updated + touched
+        if rows == 0:
+            raise ValidationFailed("The file holds no codes.", reason="emptyFile", field="file")
+        CodeAudit.objects.create(
+            campaign_id=campaign_id,
+            action=CodeAuditAction.UPLOAD,
+            type=code_type,
+            actor=actor.fan,
+            actor_label=actor.label,
+            requested=rows,
+            changed=inserted + updated,
+            detail={"in": rows, "inserted": inserted, "updated": updated},
+        )
+    return {"in": rows, "inserted": inserted, "updated": updated}
+
+
+def upload_codes_from_storage(campaign_id: str, file_key, *, actor: Actor) -> dict:
+    """Upload ``codes/{campaignId}/{type}/{file}`` from storage (``POST /:campaignId/codes {fileKey}``).
+
+    The campaign id and type are taken from the key and the campaign id must match ``campaign_id``.
+    Raises ValidationFailed ``invalidFileKey`` (400, decisions.md #27), NotFound ``fileNotFound``, and
+    everything ``upload_codes`` raises.
+    """
+    from django.core.files.storage import default_storage
+
+    match = FILE_KEY_RE.match(file_key or "") if isinstance(file_key, str) else None
+    if not match or match["campaignId"] != str(campaign_id) or ".." in file_key:
+        raise ValidationFailed("A valid file key is required.", reason="invalidFileKey", field="fileKey")
+    try:
+        handle = default_storage.open(file_key, "rb")
+    except (FileNotFoundError, OSError) as error:
+        raise NotFound(f"No file at '{file_key}'.", reason="fileNotFound", field="fileKey") from error
+    with handle:
+        return upload_codes(campaign_id, match["type"], handle, actor=actor)
