@@ -45,6 +45,11 @@ class Fan(models.Model):
     def __str__(self):
         return self.email or self.global_user_id or self.member_id or self.id
 
+    @property
+    def is_authenticated(self):
+        """DRF and Django treat a Fan resolved from a valid token as an authenticated user."""
+        return True
+
 
 class Supreme(models.Model):
     """A fan who may do everything (catalog §3.3 ``userSupremes``); disabling keeps the row as history."""

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "graphene_django",
     "rest_framework",
+    "drf_spectacular",
     "monoql",
     "accounts",
     "campaigns",
@@ -150,10 +151,19 @@ GRAPHENE = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.BearerJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "monoql.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "monoql internal REST API",
+    "DESCRIPTION": "Code-service endpoints (catalog §2.3) and other operator endpoints. Bearer JWT (our session token).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+CODES_UPLOAD_MAX_BYTES = env.int("CODES_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 
 # Our own session JWT (decisions.md "Identity, permissions"): HS256 with JWT_SIGNING_KEY, or RS256 with
 # JWT_PRIVATE_KEY (PEM) + JWT_PUBLIC_KEY.

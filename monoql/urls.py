@@ -1,7 +1,8 @@
-"""URL routes: admin, GraphQL (+GraphiQL), heartbeat."""
+"""URL routes: admin, GraphQL (+GraphiQL), heartbeat, REST API (+OpenAPI schema)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from monoql.graphql.view import MonoqlGraphQLView
 from monoql.views import heartbeat
@@ -11,4 +12,6 @@ urlpatterns = [
     path("graphql", MonoqlGraphQLView.as_view(), name="graphql"),
     path("graphiql", MonoqlGraphQLView.as_view(), name="graphiql"),
     path("heartbeat", heartbeat, name="heartbeat"),
+    path("api/codes/", include("codes.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]

@@ -1,0 +1,13 @@
+"""Routes of the code endpoints."""
+
+from django.urls import path
+
+from codes.api import views
+
+urlpatterns = [
+    path("<str:campaign_id>/codes", views.UploadCodesView.as_view(), name="codes-upload"),
+    path("<str:campaign_id>/codes/count", views.CountCodesView.as_view(), name="codes-count"),
+    path("<str:campaign_id>/reserve", views.ReserveCodesView.as_view(), name="codes-reserve"),
+    path("<str:campaign_id>/assign", views.AssignCodesView.as_view(), name="codes-assign"),
+    path("<str:campaign_id>/release", views.ReleaseCodesView.as_view(), name="codes-release"),
+]

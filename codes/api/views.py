@@ -1,0 +1,150 @@
+"""Code-service REST endpoints (catalog §2.3) under ``/api/codes/<campaignId>/…``: thin adapters.
+
+Every endpoint needs a bearer token of a supreme fan or of a fan holding ``select`` on the campaign.
+Reserve and assign honour an ``Idempotency-Key`` header.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import require_campaign_action
+from codes.selectors import entry_in_campaign
+from codes.services.inventory import Actor, assign_codes, count_codes, release_codes, reserve_codes
+from codes.services.upload import upload_codes_from_storage
+from monoql.errors import Forbidden, Unauthenticated
+
+COUNTS = inline_serializer(
+    "CodeChangeCount",
+    {
+        "count": inline_serializer(
+            "CodeChangeCountInner", {"in": serializers.IntegerField(), "updated": serializers.IntegerField()}
+        )
+    },
+)
+CODES_BODY = inline_serializer("CodesBody", {"codes": serializers.ListField(child=serializers.CharField())})
+
+
+def authorize(request, campaign_id) -> Actor:
+    """Return the Actor of a request allowed to manage the campaign's codes.
+
+    Raises Unauthenticated ``notLoggedIn`` (401) or Forbidden ``supremeUserRequired`` (403).
+    """
+    fan = request.user
+    if fan is None:
+        raise Unauthenticated("Authentication required", reason="notLoggedIn")
+    try:
+        require_campaign_action(fan, campaign_id, "select")
+    except Forbidden as error:
+        raise Forbidden("Supreme user access required", reason="supremeUserRequired") from error
+    return Actor(fan=fan, label=fan.email or fan.pk)
+
+
+def _body(request) -> dict:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+class UploadCodesView(APIView):
+    """``POST /api/codes/<campaignId>/codes {fileKey}``: upload ``codes/{campaignId}/{type}/{file}`` from storage."""
+
+    @extend_schema(
+        request=inline_serializer("UploadCodesBody", {"fileKey": serializers.CharField()}),
+        responses=inline_serializer(
+            "UploadCodesCount",
+            {
+                "in": serializers.IntegerField(),
+                "inserted": serializers.IntegerField(),
+                "updated": serializers.IntegerField(),
+            },
+        ),
+    )
+    def post(self, request, campaign_id):
+        actor = authorize(request, campaign_id)
+        return Response(upload_codes_from_storage(campaign_id, _body(request).get("fileKey"), actor=actor))
+
+
+class ReserveCodesView(APIView):
+    """``GET /api/codes/<campaignId>/reserve?count=N&type=tm|external`` → ``{reserveId, codes, count}``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("count", OpenApiTypes.INT, required=True),
+            OpenApiParameter("type", OpenApiTypes.STR, required=True, enum=["tm", "external"]),
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        ],
+        responses=inline_serializer(
+            "Reservation",
+            {
+                "reserveId": serializers.UUIDField(),
+                "codes": serializers.ListField(child=serializers.CharField()),
+                "count": serializers.IntegerField(),
+            },
+        ),
+    )
+    def get(self, request, campaign_id):
+        actor = authorize(request, campaign_id)
+        key = request.headers.get("Idempotency-Key")
+        return Response(
+            reserve_codes(
+                campaign_id,
+                request.query_params.get("count"),
+                request.query_params.get("type"),
+                actor=actor,
+                idempotency_key=key,
+            )
+        )
+
+
+class AssignCodesView(APIView):
+    """``POST /api/codes/<campaignId>/assign {codes, entryId?}`` → ``{count: {in, updated}}``."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "AssignBody",
+            {
+                "codes": serializers.ListField(child=serializers.CharField()),
+                "entryId": serializers.IntegerField(required=False),
+            },
+        ),
+        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses=COUNTS,
+    )
+    def post(self, request, campaign_id):
+        actor = authorize(request, campaign_id)
+        body = _body(request)
+        entry = entry_in_campaign(campaign_id, body["entryId"]) if body.get("entryId") is not None else None
+        key = request.headers.get("Idempotency-Key")
+        return Response(assign_codes(campaign_id, body.get("codes"), actor=actor, entry=entry, idempotency_key=key))
+
+
+class ReleaseCodesView(APIView):
+    """``POST /api/codes/<campaignId>/release {codes}`` → ``{count: {in, updated}}``."""
+
+    @extend_schema(request=CODES_BODY, responses=COUNTS)
+    def post(self, request, campaign_id):
+        actor = authorize(request, campaign_id)
+        return Response(release_codes(campaign_id, _body(request).get("codes"), actor=actor))
+
+
+class CountCodesView(APIView):
+    """``GET /api/codes/<campaignId>/codes/count?type&status`` → ``{available, assigned, reserved}``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("type", OpenApiTypes.STR, required=True, enum=["tm", "external"]),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["available", "assigned", "reserved"]),
+        ],
+        responses=inline_serializer(
+            "CodeCount",
+            {
+                "available": serializers.IntegerField(),
+                "assigned": serializers.IntegerField(),
+                "reserved": serializers.IntegerField(),
+            },
+        ),
+    )
+    def get(self, request, campaign_id):
+        authorize(request, campaign_id)
+        return Response(count_codes(campaign_id, request.query_params.get("type"), request.query_params.get("status")))

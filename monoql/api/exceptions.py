@@ -1,0 +1,50 @@
+"""REST error shape: ``{status, message, code, reason?, field?}`` with the HTTP status of the API code."""
+
+import logging
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from monoql.errors import HTTP_STATUS, INTERNAL_ERROR, UNAUTHENTICATED, VALIDATION_ERROR, DomainError
+
+logger = logging.getLogger("monoql.api")
+
+
+def error_body(status: int, message: str, code: str, reason=None, field=None, **extra) -> dict:
+    """Return the JSON body of an API error."""
+    body = {"status": status, "message": message, "code": code}
+    if reason:
+        body["reason"] = reason
+    if field:
+        body["field"] = field
+    body.update(extra)
+    return body
+
+
+def api_exception_handler(exc, context):
+    """Map DomainError and DRF exceptions onto the error shape; anything else is a logged 500."""
+    if isinstance(exc, DomainError):
+        status = HTTP_STATUS[exc.code]
+        return Response(error_body(status, exc.message, exc.code, exc.reason, exc.field, **exc.extra), status=status)
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail), "reason": "notLoggedIn"}
+        response = Response(
+            error_body(401, str(detail.get("message")), UNAUTHENTICATED, str(detail.get("reason"))), status=401
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="monoql"'
+        return response
+    if isinstance(exc, exceptions.ParseError):
+        return Response(
+            error_body(400, "The request body is not valid JSON.", VALIDATION_ERROR, "INVALID_JSON"), status=400
+        )
+    response = exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(
+            response.status_code,
+            str(getattr(exc, "detail", exc)),
+            VALIDATION_ERROR if response.status_code < 500 else INTERNAL_ERROR,
+        )
+        return response
+    logger.error("api internal error", exc_info=exc)
+    return Response(error_body(500, "Internal server error.", INTERNAL_ERROR), status=500)
