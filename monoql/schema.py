@@ -5,14 +5,16 @@ import graphene
 from accounts.graphql.mutations import AccountsMutation
 from accounts.graphql.queries import AccountsQuery
 from campaigns.graphql.types import FanlistCampaign, RegistrationCampaign
+from codes.graphql.mutations import CodesMutation
+from codes.graphql.queries import CodesQuery
 from entries.graphql.mutations import EntriesMutation
 
 
-class Query(AccountsQuery, graphene.ObjectType):
+class Query(AccountsQuery, CodesQuery, graphene.ObjectType):
     """Root query."""
 
 
-class Mutation(AccountsMutation, EntriesMutation, graphene.ObjectType):
+class Mutation(AccountsMutation, EntriesMutation, CodesMutation, graphene.ObjectType):
     """Root mutation."""
 
 

@@ -6,6 +6,7 @@ exceptions become ``INTERNAL_ERROR`` with a generic message and are logged with 
 
 import logging
 
+from graphene_django.views import HttpError
 from graphql import GraphQLError
 
 from monoql.errors import INTERNAL_ERROR, VALIDATION_ERROR, DomainError
@@ -15,6 +16,12 @@ logger = logging.getLogger("monoql.graphql")
 
 def format_graphql_error(error) -> dict:
     """Return the JSON object of one error of an ExecutionResult."""
+    if isinstance(error, HttpError):
+        # A request graphene-django refused before execution (bad body, wrong method): the caller's fault.
+        message = (
+            error.message if isinstance(error.message, str) and not error.message.startswith("{") else "Bad request."
+        )
+        return {"message": message, "extensions": {"code": VALIDATION_ERROR}}
     if not isinstance(error, GraphQLError):
         logger.error("graphql internal error", exc_info=error)
         return {"message": "Internal server error.", "extensions": {"code": INTERNAL_ERROR}}

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.views import GraphQLView, HttpError
+from graphene_django.views import HttpError
+from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql.error import GraphQLError
 
@@ -43,8 +44,8 @@ def _only_sign_in_fields(operation_ast) -> bool:
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class MonoqlGraphQLView(GraphQLView):
-    """GraphQL over HTTP (POST JSON or multipart; GET for queries and GraphiQL).
+class MonoqlGraphQLView(FileUploadGraphQLView):
+    """GraphQL over HTTP (POST JSON or GraphQL multipart uploads; GET for queries and GraphiQL).
 
     Header-authenticated calls need no CSRF token; a mutation authenticated by the session cookie must
     carry Django's CSRF token (``X-CSRFToken``), otherwise it answers FORBIDDEN ``reason=CSRF_FAILED``.
@@ -55,6 +56,13 @@ class MonoqlGraphQLView(GraphQLView):
     @staticmethod
     def format_error(error):
         return format_graphql_error(error)
+
+    def parse_body(self, request):
+        """JSON or the multipart request spec (``operations``, ``map``, file parts); malformed → 400."""
+        try:
+            return super().parse_body(request)
+        except (ValueError, KeyError, TypeError) as error:
+            raise HttpError(self._bad_request("Malformed request body."), "Malformed request body.") from error
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
@@ -77,7 +85,7 @@ class MonoqlGraphQLView(GraphQLView):
         if not query:
             if show_graphiql:
                 return None
-            raise HttpError(self._bad_request("Must provide query string."))
+            raise HttpError(self._bad_request("Must provide query string."), "Must provide query string.")
         schema = self.schema.graphql_schema
         document, errors = _parse_and_validate(schema, query)
         if errors:

@@ -1,0 +1,28 @@
+"""``uploadCodes(file: Upload!, fileSize: Int!, campaignId: String!, type: String!): UploadCodesCount``."""
+
+import graphene
+from graphene_file_upload.scalars import Upload
+
+from codes.graphql.access import code_actor
+from codes.graphql.types import UploadCodesCount
+from codes.services.upload import upload_codes
+from monoql.errors import ValidationFailed
+
+
+def resolve_upload_codes(root, info, file, fileSize, campaignId, type):
+    """Multipart upload (GraphQL multipart request spec) into the campaign's ``type`` pool."""
+    actor = code_actor(info, campaignId)
+    if not hasattr(file, "read"):
+        raise ValidationFailed("file must be a multipart file part.", reason="invalidFile", field="file")
+    return upload_codes(campaignId, type, file, actor=actor, declared_size=fileSize)
+
+
+class CodesMutation(graphene.ObjectType):
+    uploadCodes = graphene.Field(
+        UploadCodesCount,
+        file=Upload(required=True),
+        fileSize=graphene.Int(required=True),
+        campaignId=graphene.String(required=True),
+        type=graphene.String(required=True),
+        resolver=resolve_upload_codes,
+    )
