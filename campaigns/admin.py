@@ -1,6 +1,7 @@
 """Django admin for campaign staff: campaigns with markets and locales inline, artists, venues."""
 
 from django.contrib import admin
+from django.urls import path
 
 from campaigns.models import Artist, Campaign, CampaignLocale, Market, Venue
 
@@ -46,7 +47,15 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["=id", "name", "artist__name", "domain_site", "tour_name"]
     list_select_related = ["artist"]
     autocomplete_fields = ["artist"]
-    readonly_fields = ["id", "date_opened", "date_closed", "date_inactivated", "date_created", "date_updated"]
+    readonly_fields = [
+        "id",
+        "date_opened",
+        "date_closed",
+        "date_inactivated",
+        "date_created",
+        "date_updated",
+        "code_inventory",
+    ]
     inlines = [CampaignLocaleInline, MarketInline]
     fieldsets = [
         (
@@ -74,6 +83,7 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         ("Registration form and options", {"fields": ["preferences", "options", "login_types"]}),
+        ("Codes", {"fields": ["code_inventory"]}),
         (
             "Page",
             {
@@ -82,6 +92,21 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description="Code inventory")
+    def code_inventory(self, campaign):
+        from codes.admin import code_inventory_html
+
+        return code_inventory_html(campaign) if campaign.pk and not campaign._state.adding else "-"
+
+    def get_urls(self):
+        from codes.admin import upload_codes_view
+
+        upload = self.admin_site.admin_view(lambda request, campaign_id: upload_codes_view(self, request, campaign_id))
+        return [
+            path("<str:campaign_id>/codes/upload/", upload, name="campaigns_campaign_upload_codes"),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Market)

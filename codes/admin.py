@@ -1,0 +1,108 @@
+"""Code inventory admin: search by code, the audit trail, and the upload form + counts on the campaign page."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from codes.models import Code, CodeAudit, CodeType
+from codes.services.inventory import Actor, count_codes
+from codes.services.upload import upload_codes
+from monoql.admin_paginator import EstimatedCountPaginator
+from monoql.errors import DomainError
+
+
+@admin.register(Code)
+class CodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "campaign", "type", "date_saved", "date_reserved", "date_assigned", "reserve_id"]
+    list_filter = ["type"]
+    search_fields = ["=code", "=reserve_id", "=campaign__id"]
+    raw_id_fields = ["campaign", "market", "entry", "fan"]
+    list_select_related = ["campaign"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    readonly_fields = ["date_saved", "date_reserved", "date_assigned", "reserve_id"]
+
+
+@admin.register(CodeAudit)
+class CodeAuditAdmin(admin.ModelAdmin):
+    list_display = [
+        "date_created",
+        "campaign",
+        "action",
+        "type",
+        "actor_label",
+        "actor",
+        "requested",
+        "changed",
+        "reserve_id",
+    ]
+    list_filter = ["action", "type"]
+    search_fields = ["=campaign__id", "actor_label", "=reserve_id"]
+    raw_id_fields = ["campaign", "actor"]
+    list_select_related = ["campaign", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CodeUploadForm(forms.Form):
+    """The campaign page's code upload form."""
+
+    type = forms.ChoiceField(choices=CodeType.choices)
+    file = forms.FileField(help_text="CSV: one code per line (first column), optional 'code' header.")
+
+
+def code_inventory_html(campaign) -> str:
+    """HTML table of the campaign's code counts per type and status, with the upload link."""
+    rows = []
+    for code_type in CodeType.values:
+        counts = count_codes(campaign.pk, code_type)
+        rows.append((code_type, counts["available"], counts["reserved"], counts["assigned"]))
+    body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+    upload = reverse("admin:campaigns_campaign_upload_codes", args=[campaign.pk])
+    audit = reverse("admin:codes_codeaudit_changelist") + f"?campaign__id={campaign.pk}"
+    return format_html(
+        "<table><tr><th>type</th><th>available</th><th>reserved</th><th>assigned</th></tr>{}</table>"
+        '<p><a href="{}">Upload codes</a> · <a href="{}">Audit trail</a></p>',
+        body,
+        upload,
+        audit,
+    )
+
+
+def upload_codes_view(model_admin, request, campaign_id):
+    """Admin view: upload a code file into one of the campaign's pools."""
+    from campaigns.models import Campaign
+
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    if not model_admin.has_change_permission(request, campaign):
+        return redirect("admin:index")
+    form = CodeUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        actor = Actor(fan=getattr(request.user, "fan", None), label=request.user.get_username())
+        upload = form.cleaned_data["file"]
+        try:
+            result = upload_codes(
+                campaign.pk, form.cleaned_data["type"], upload, actor=actor, declared_size=upload.size
+            )
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, f"{result['in']} codes read: {result['inserted']} new, {result['updated']} already there."
+            )
+            return redirect("admin:campaigns_campaign_change", campaign.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Upload codes: {campaign.name}",
+        "form": form,
+        "campaign": campaign,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/codes/upload_codes.html", context)
