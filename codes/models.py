@@ -28,7 +28,9 @@ class CodeStatus(models.TextChoices):
 class Code(models.Model):
     """One access code of a campaign's pool."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="codes")
+    # Foreign keys are indexed by the unique (campaign, code) constraint or by partial indexes below:
+    # every index costs time on a million-code upload, and entry/fan/market are null until assignment.
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="codes", db_index=False)
     code = models.CharField(max_length=64)
     type = models.CharField(max_length=8, choices=CodeType.choices)
     market = models.ForeignKey(
@@ -38,8 +40,12 @@ class Code(models.Model):
     date_reserved = models.DateTimeField(null=True, blank=True)
     date_assigned = models.DateTimeField(null=True, blank=True)
     reserve_id = models.UUIDField(null=True, blank=True)
-    entry = models.ForeignKey("entries.Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes")
-    fan = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes")
+    entry = models.ForeignKey(
+        "entries.Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes", db_index=False
+    )
+    fan = models.ForeignKey(
+        "accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes", db_index=False
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="code_unique_per_campaign")]
@@ -51,8 +57,18 @@ class Code(models.Model):
                 condition=Q(date_assigned__isnull=True),
                 name="code_unassigned_idx",
             ),
+            # Fresh codes (never reserved) in upload order: reserve walks this index, never past taken rows.
+            # Its order (date_saved, id) is one the primary key cannot give, so the planner always uses it.
+            models.Index(
+                fields=["campaign", "type", "date_saved", "id"],
+                condition=Q(date_assigned__isnull=True, date_reserved__isnull=True),
+                name="code_fresh_idx",
+            ),
             models.Index(fields=["campaign", "type", "date_assigned"], name="code_assigned_idx"),
             models.Index(fields=["reserve_id"], condition=Q(reserve_id__isnull=False), name="code_reserve_id_idx"),
+            models.Index(fields=["entry"], condition=Q(entry__isnull=False), name="code_entry_idx"),
+            models.Index(fields=["fan"], condition=Q(fan__isnull=False), name="code_fan_idx"),
+            models.Index(fields=["market"], condition=Q(market__isnull=False), name="code_market_idx"),
         ]
 
     def __str__(self):

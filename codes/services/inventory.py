@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -39,6 +39,45 @@ def available_q(now) -> Q:
     return Q(date_assigned__isnull=True) & (Q(date_reserved__isnull=True) | Q(date_reserved__lte=_expiry(now)))
 
 
+_TAKE_SQL = """
+    UPDATE codes_code SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
+    WHERE id IN (
+        SELECT id FROM codes_code
+        WHERE campaign_id = %(campaign_id)s AND type = %(type)s AND date_assigned IS NULL AND {condition}
+        ORDER BY {order} LIMIT %(count)s
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, code
+"""
+_FRESH = ("date_reserved IS NULL", "date_saved, id")  # the order of code_fresh_idx (upload order)
+_EXPIRED = ("date_reserved <= %(expiry)s", "date_reserved, id")  # the order of code_unassigned_idx
+
+
+def _take_postgresql(campaign_id, code_type, count, now, reserve_id, *, fresh):
+    """Reserve up to ``count`` codes in one statement; ``fresh`` = never reserved, else expired reservations."""
+    condition, order = _FRESH if fresh else _EXPIRED
+    params = {
+        "now": now,
+        "reserve_id": reserve_id,
+        "campaign_id": campaign_id,
+        "type": code_type,
+        "count": count,
+        "expiry": _expiry(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_SQL.format(condition=condition, order=order), params)
+        return [code for _, code in sorted(cursor.fetchall())]
+
+
+def _take_portable(campaign_id, code_type, count, now, reserve_id, *, fresh):
+    """The same on databases without SKIP LOCKED (SQLite serialises writers anyway)."""
+    pool = Code.objects.filter(campaign_id=campaign_id, type=code_type, date_assigned__isnull=True)
+    pool = pool.filter(date_reserved__isnull=True) if fresh else pool.filter(date_reserved__lte=_expiry(now))
+    picked = list(pool.order_by("date_saved" if fresh else "date_reserved", "id").values_list("id", flat=True)[:count])
+    Code.objects.filter(id__in=picked).update(date_reserved=now, reserve_id=reserve_id)
+    return list(Code.objects.filter(id__in=picked).order_by("id").values_list("code", flat=True))
+
+
 def reserve_codes(campaign_id: str, count, code_type, *, actor: Actor, idempotency_key: str | None = None) -> dict:
     """Reserve up to ``count`` available codes of ``code_type`` (``GET /:campaignId/reserve``).
 
@@ -50,15 +89,10 @@ def reserve_codes(campaign_id: str, count, code_type, *, actor: Actor, idempoten
     def work():
         now = timezone.now()
         reserve_id = uuid.uuid4()
-        picked = list(
-            Code.objects.select_for_update(skip_locked=True)
-            .filter(available_q(now), campaign_id=campaign_id, type=code_type)
-            .order_by("id")
-            .values_list("id", flat=True)[:count]
-        )
-        if picked:
-            Code.objects.filter(id__in=picked).update(date_reserved=now, reserve_id=reserve_id)
-        codes = list(Code.objects.filter(id__in=picked).order_by("id").values_list("code", flat=True)) if picked else []
+        take = _take_postgresql if connection.vendor == "postgresql" else _take_portable
+        codes = take(campaign_id, code_type, count, now, reserve_id, fresh=True)
+        if len(codes) < count:
+            codes += take(campaign_id, code_type, count - len(codes), now, reserve_id, fresh=False)
         CodeAudit.objects.create(
             campaign_id=campaign_id,
             action=CodeAuditAction.RESERVE,

@@ -125,3 +125,8 @@ def test_type_and_campaign_are_checked(demo_campaign):
         "InvalidType",
         "The type 'presale' is not a valid code type.",
     )
+
+
+def test_codes_with_backslashes_and_quotes_are_stored_verbatim(demo_campaign):
+    assert up(demo_campaign, b'A\\B\n"Q"\nC\\\\D\n')["inserted"] == 3
+    assert sorted(Code.objects.values_list("code", flat=True)) == ["A\\B", "C\\\\D", "Q"]
