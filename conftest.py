@@ -119,3 +119,26 @@ def run_concurrently(workers: int, work):
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def fan_with_role(role: str, campaign=None):
+    """Create a fan for a permission table: ``supreme``, ``<action>r`` holders (``reader``, ``writer``,
+    ``selector``, ``reporter``) on ``campaign``, or a plain ``fan``. Returns the Fan."""
+    from accounts.models import CampaignPermission, Fan, Supreme
+
+    fan = Fan.objects.create(global_user_id=f"g-{role}", email=f"{role}@example.com")
+    actions = {"reader": "read", "writer": "write", "selector": "select", "reporter": "report"}
+    if role == "supreme":
+        Supreme.objects.create(fan=fan)
+    elif role in actions:
+        CampaignPermission.objects.create(fan=fan, campaign=campaign, action=actions[role])
+    return fan
+
+
+def session_token_for(role: str, campaign=None) -> str | None:
+    """Our session JWT for a new fan with ``role`` (see ``fan_with_role``); None for ``anonymous``."""
+    from accounts.tokens import issue_session_token
+
+    if role == "anonymous":
+        return None
+    return issue_session_token(fan_with_role(role, campaign).pk, is_supreme=False, permissions={}, tm_sig="").token

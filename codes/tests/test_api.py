@@ -7,24 +7,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
-from accounts.models import CampaignPermission, Fan, Supreme
-from accounts.tokens import issue_session_token
 from codes.models import Code
 from codes.services.inventory import Actor
 from codes.services.upload import upload_codes
+from conftest import session_token_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _token(role, campaign):
-    if role == "anonymous":
-        return None
-    fan = Fan.objects.create(global_user_id=f"g-{role}", email=f"{role}@example.com")
-    if role == "supreme":
-        Supreme.objects.create(fan=fan)
-    if role in ("selector", "reader"):
-        CampaignPermission.objects.create(fan=fan, campaign=campaign, action="select" if role == "selector" else "read")
-    return issue_session_token(fan.pk, is_supreme=role == "supreme", permissions={}, tm_sig="").token
 
 
 def api(token=None):
@@ -70,7 +58,7 @@ def test_permission_table(stocked, action, role, status, reason):
     default_storage.save(f"codes/{stocked.pk}/tm/more.csv", ContentFile(b"B1\nB2\n"))
     before = _snapshot()
     # when
-    response = CALLS[action](api(_token(role, stocked)), stocked.pk)
+    response = CALLS[action](api(session_token_for(role, stocked)), stocked.pk)
     # then
     assert response.status_code == status, response.content
     if reason:
@@ -136,7 +124,7 @@ def test_bad_token_is_401(stocked):
 )
 def test_errors_over_http(stocked, call, status, reason):
     before = _snapshot()
-    response = call(api(_token("supreme", stocked)), stocked.pk)
+    response = call(api(session_token_for("supreme", stocked)), stocked.pk)
     assert response.status_code == status, response.content
     assert response.json()["reason"] == reason
     assert _snapshot() == before
@@ -144,7 +132,7 @@ def test_errors_over_http(stocked, call, status, reason):
 
 def test_upload_from_storage_takes_type_from_the_key(stocked):
     default_storage.save(f"codes/{stocked.pk}/external/batch-1.csv", ContentFile(b"code\r\nX1\r\nX2\r\nA1\r\n"))
-    response = api(_token("supreme", stocked)).post(
+    response = api(session_token_for("supreme", stocked)).post(
         f"/api/codes/{stocked.pk}/codes", {"fileKey": f"codes/{stocked.pk}/external/batch-1.csv"}, format="json"
     )
     assert response.json() == {"in": 3, "inserted": 2, "updated": 1}
@@ -152,7 +140,7 @@ def test_upload_from_storage_takes_type_from_the_key(stocked):
 
 
 def test_reserve_assign_release_count_round_trip(stocked):
-    client = api(_token("selector", stocked))
+    client = api(session_token_for("selector", stocked))
     reservation = client.get(f"/api/codes/{stocked.pk}/reserve", {"count": 3, "type": "tm"}).json()
     assert (
         reservation["count"] == 3 and reservation["codes"] == ["A1", "A2", "A3"] and len(reservation["reserveId"]) == 36
@@ -174,7 +162,7 @@ def test_reserve_assign_release_count_round_trip(stocked):
 
 
 def test_idempotency_key_returns_the_first_answer(stocked):
-    client = api(_token("supreme", stocked))
+    client = api(session_token_for("supreme", stocked))
     first = client.get(
         f"/api/codes/{stocked.pk}/reserve", {"count": 2, "type": "tm"}, HTTP_IDEMPOTENCY_KEY="abc"
     ).json()
@@ -202,7 +190,7 @@ def test_assign_to_an_entry_records_the_fan(stocked, gql, sign_in):
     from entries.models import Entry
 
     entry = Entry.objects.get()
-    api(_token("supreme", stocked)).post(
+    api(session_token_for("supreme", stocked)).post(
         f"/api/codes/{stocked.pk}/assign", {"codes": ["A4"], "entryId": entry.pk}, format="json"
     )
     code = Code.objects.get(code="A4")

@@ -6,22 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.models import CampaignPermission, Fan, Supreme
-from accounts.tokens import issue_session_token
 from codes.models import Code
+from conftest import session_token_for
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD = "mutation upload($file: Upload!, $size: Int!, $c: String!, $t: String!) { uploadCodes(file: $file, fileSize: $size, campaignId: $c, type: $t) { in inserted updated } }"
-
-
-def _token(role, campaign):
-    fan = Fan.objects.create(global_user_id=f"g-{role}", email=f"{role}@example.com")
-    if role == "supreme":
-        Supreme.objects.create(fan=fan)
-    if role == "selector":
-        CampaignPermission.objects.create(fan=fan, campaign=campaign, action="select")
-    return issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token
 
 
 def multipart(token, campaign_id, content: bytes, code_type="tm", name="codes.csv"):
@@ -37,7 +27,7 @@ def multipart(token, campaign_id, content: bytes, code_type="tm", name="codes.cs
 
 
 def test_multipart_upload_as_a_client_sends_it(demo_campaign):
-    response = multipart(_token("supreme", demo_campaign), demo_campaign.pk, b"code\r\nQ1\r\nQ2\r\nQ2\r\n")
+    response = multipart(session_token_for("supreme", demo_campaign), demo_campaign.pk, b"code\r\nQ1\r\nQ2\r\nQ2\r\n")
     assert response.status_code == 200
     assert response.json() == {"data": {"uploadCodes": {"in": 3, "inserted": 2, "updated": 0}}}
     assert sorted(Code.objects.values_list("code", flat=True)) == ["Q1", "Q2"]
@@ -48,14 +38,14 @@ def test_multipart_upload_as_a_client_sends_it(demo_campaign):
     [(None, "UNAUTHENTICATED", "notLoggedIn"), ("fan", "FORBIDDEN", "supremeUserRequired")],
 )
 def test_upload_permission_denied_stores_nothing(demo_campaign, role, code, reason):
-    token = _token(role, demo_campaign) if role else None
+    token = session_token_for(role, demo_campaign) if role else None
     body = multipart(token, demo_campaign.pk, b"Q1\n").json()
     assert body["errors"][0]["extensions"] == {"code": code, "reason": reason}
     assert Code.objects.count() == 0
 
 
 def test_upload_errors_are_validation_errors(demo_campaign):
-    token = _token("selector", demo_campaign)
+    token = session_token_for("selector", demo_campaign)
     binary = multipart(token, demo_campaign.pk, b"\x00\x01\x02").json()
     bad_type = multipart(token, demo_campaign.pk, b"Q1\n", code_type="presale").json()
     bad_line = multipart(token, demo_campaign.pk, b"Q1\nQ 2\n").json()
@@ -81,12 +71,11 @@ COUNT = 'query($c: ID!) { codes { count(campaignId: $c, type: "tm") { available 
 
 @pytest.mark.parametrize("role, allowed", [("fan", False), ("selector", True), ("supreme", True)])
 def test_codes_count_permission(demo_campaign, gql, role, allowed):
-    Supreme.objects.create(fan=Fan.objects.create(global_user_id="g-loader", email="loader@example.com"))
-    loader = issue_session_token(
-        Fan.objects.get(global_user_id="g-loader").pk, is_supreme=True, permissions={}, tm_sig=""
-    ).token
+    loader = session_token_for("supreme", demo_campaign)
     multipart(loader, demo_campaign.pk, b"Q1\nQ2\n")
-    body = gql.execute(COUNT, {"c": demo_campaign.pk}, token=_token(role, demo_campaign))
+    body = gql.execute(
+        COUNT, {"c": demo_campaign.pk}, token=session_token_for(role, demo_campaign) if role != "supreme" else loader
+    )
     if allowed:
         assert body["data"] == {"codes": {"count": {"available": 2, "assigned": 0, "reserved": 0}}}
     else:
