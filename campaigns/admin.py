@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from campaigns.models import Artist, Campaign, CampaignLocale, Market, Venue
+from campaigns.models import Artist, Campaign, CampaignLocale, CampaignStatusChange, Market, Venue
 
 
 class MarketInline(admin.StackedInline):
@@ -35,6 +35,17 @@ class MarketInline(admin.StackedInline):
     ]
 
 
+class CampaignStatusChangeInline(admin.TabularInline):
+    model = CampaignStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["date", "from_status", "to_status", "source"]
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class CampaignLocaleInline(admin.StackedInline):
     model = CampaignLocale
     extra = 0
@@ -56,7 +67,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "date_updated",
         "code_inventory",
     ]
-    inlines = [CampaignLocaleInline, MarketInline]
+    inlines = [CampaignLocaleInline, MarketInline, CampaignStatusChangeInline]
     fieldsets = [
         (
             None,

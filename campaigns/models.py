@@ -208,3 +208,17 @@ class Market(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CampaignStatusChange(models.Model):
+    """Status history: one row per lifecycle transition (catalog §3.1 "Status history is kept")."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=CampaignStatus.choices)
+    to_status = models.CharField(max_length=10, choices=CampaignStatus.choices)
+    date = models.DateTimeField()
+    source = models.CharField(max_length=64, blank=True, default="", help_text="refresh command, beat, API, admin")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["campaign", "-date"], name="campaign_status_change_idx")]

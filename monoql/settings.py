@@ -109,6 +109,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "refresh-campaign-statuses": {"task": "campaigns.refresh_campaign_statuses", "schedule": 60.0},
+}
 
 # Storage: S3 when a bucket is configured, local files under media/ otherwise.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")

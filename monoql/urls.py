@@ -13,5 +13,6 @@ urlpatterns = [
     path("graphiql", MonoqlGraphQLView.as_view(), name="graphiql"),
     path("heartbeat", heartbeat, name="heartbeat"),
     path("api/codes/", include("codes.api.urls")),
+    path("api/campaigns/", include("campaigns.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]

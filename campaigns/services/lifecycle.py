@@ -1,0 +1,92 @@
+"""Campaign status refresh (catalog §3.1; decisions.md "Campaigns" #1, #2).
+
+Transitions, each a conditional atomic update that two concurrent runs cannot apply twice:
+- open: DRAFT/PREVIEW with ``date.open <= now`` → OPEN; ``date.opened = now``, ``date.open``/``domain.preview`` cleared;
+- close: OPEN with ``date.close <= now`` → CLOSED; ``date.closed = now``, ``date.close``/``domain.preview`` cleared;
+- deactivate: CLOSED with ``date.closed <= now − 30 days`` → INACTIVE; ``date.inactivated = now``,
+  ``domain.site`` released (null).
+Every transition is recorded in ``CampaignStatusChange``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange
+
+DEACTIVATE_AFTER = timedelta(days=30)
+
+
+@dataclass
+class RefreshResult:
+    """Counts of ``POST /campaigns/refresh`` and the ids that changed, per transition."""
+
+    opened: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+    deactivated: list = field(default_factory=list)
+
+    def counts(self) -> dict:
+        """``{"opened": n, "closed": n, "deactivated": n}``."""
+        return {"opened": len(self.opened), "closed": len(self.closed), "deactivated": len(self.deactivated)}
+
+
+def _transition(due: Q, from_statuses, to_status, changes: dict, now, source) -> list[str]:
+    """Move due campaigns from ``from_statuses`` to ``to_status``; return the ids moved by this call."""
+    with transaction.atomic():
+        rows = list(
+            Campaign.objects.select_for_update(skip_locked=True)
+            .filter(due, status__in=from_statuses)
+            .values_list("id", "status")
+        )
+        moved = []
+        for campaign_id, from_status in rows:
+            # Conditional: a concurrent run that got here first leaves nothing to update.
+            if Campaign.objects.filter(due, pk=campaign_id, status=from_status).update(
+                status=to_status, date_updated=now, **changes
+            ):
+                moved.append((campaign_id, from_status))
+        CampaignStatusChange.objects.bulk_create(
+            CampaignStatusChange(campaign_id=cid, from_status=old, to_status=to_status, date=now, source=source)
+            for cid, old in moved
+        )
+    return [cid for cid, _ in moved]
+
+
+def refresh_campaign_statuses(*, now=None, source: str = "") -> RefreshResult:
+    """Apply every due status transition (see module doc).
+
+    Args:
+        now: the time to refresh at (UTC datetime), default now.
+        source: who ran it, recorded in the history (``command``, ``beat``, ``api:<fan id>``).
+    Returns: RefreshResult with the ids opened, closed and deactivated by this run.
+    """
+    now = now or timezone.now()
+    result = RefreshResult()
+    result.opened = _transition(
+        Q(date_open__isnull=False, date_open__lte=now),
+        [CampaignStatus.DRAFT, CampaignStatus.PREVIEW],
+        CampaignStatus.OPEN,
+        {"date_opened": now, "date_open": None, "domain_preview": None},
+        now,
+        source,
+    )
+    result.closed = _transition(
+        Q(date_close__isnull=False, date_close__lte=now),
+        [CampaignStatus.OPEN],
+        CampaignStatus.CLOSED,
+        {"date_closed": now, "date_close": None, "domain_preview": None},
+        now,
+        source,
+    )
+    result.deactivated = _transition(
+        Q(date_closed__isnull=False, date_closed__lte=now - DEACTIVATE_AFTER),
+        [CampaignStatus.CLOSED],
+        CampaignStatus.INACTIVE,
+        {"date_inactivated": now, "domain_site": None},
+        now,
+        source,
+    )
+    return result
