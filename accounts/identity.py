@@ -11,6 +11,7 @@ optional ``facts`` object (gate facts: cards, linked accounts, idv). ``exp`` is 
 """
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,8 +93,6 @@ class DevelopmentIdentityProvider:
 
     def mint(self, claims: dict, lifetime_seconds: int = 3600) -> str:
         """Sign ``claims`` (plus ``iat``/``exp``) as a development identity token."""
-        import time
-
         now = int(time.time())
         payload = {"iat": now, "exp": now + lifetime_seconds, **claims}
         if settings.IDENTITY_ISSUER:

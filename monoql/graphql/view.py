@@ -4,6 +4,7 @@ import functools
 import json
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -129,8 +130,6 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
 
     @staticmethod
     def _bad_request(message):
-        from django.http import HttpResponseBadRequest
-
         return HttpResponseBadRequest(
             json.dumps({"errors": [{"message": message, "extensions": {"code": "VALIDATION_ERROR"}}]}),
             content_type="application/json",
