@@ -29,6 +29,18 @@ class Actor:
     def key(self) -> str:
         return str(getattr(self.fan, "pk", None) or self.label or "anonymous")
 
+    def audit(self, campaign_id: str, action: str, *, requested: int, changed: int, **fields) -> CodeAudit:
+        """Record one audit row of ``action`` by this actor (``fields``: type, reserve_id, detail)."""
+        return CodeAudit.objects.create(
+            campaign_id=campaign_id,
+            action=action,
+            actor=self.fan,
+            actor_label=self.label,
+            requested=requested,
+            changed=changed,
+            **fields,
+        )
+
 
 def _expiry(now):
     return now - timedelta(seconds=RESERVATION_SECONDS)
@@ -93,14 +105,12 @@ def reserve_codes(campaign_id: str, count, code_type, *, actor: Actor, idempoten
         codes = take(campaign_id, code_type, count, now, reserve_id, fresh=True)
         if len(codes) < count:
             codes += take(campaign_id, code_type, count - len(codes), now, reserve_id, fresh=False)
-        CodeAudit.objects.create(
-            campaign_id=campaign_id,
-            action=CodeAuditAction.RESERVE,
-            type=code_type,
-            actor=actor.fan,
-            actor_label=actor.label,
+        actor.audit(
+            campaign_id,
+            CodeAuditAction.RESERVE,
             requested=count,
             changed=len(codes),
+            type=code_type,
             reserve_id=reserve_id,
         )
         return {"reserveId": str(reserve_id), "codes": codes, "count": len(codes)}
@@ -126,15 +136,8 @@ def assign_codes(campaign_id: str, codes, *, actor: Actor, entry=None, idempoten
         updated = Code.objects.filter(campaign_id=campaign_id, code__in=codes, date_assigned__isnull=True).update(
             **changes
         )
-        CodeAudit.objects.create(
-            campaign_id=campaign_id,
-            action=CodeAuditAction.ASSIGN,
-            actor=actor.fan,
-            actor_label=actor.label,
-            requested=len(codes),
-            changed=updated,
-            detail={"entryId": entry.pk} if entry is not None else {},
-        )
+        detail = {"entryId": entry.pk} if entry is not None else {}
+        actor.audit(campaign_id, CodeAuditAction.ASSIGN, requested=len(codes), changed=updated, detail=detail)
         return {"count": {"in": len(codes), "updated": updated}}
 
     with transaction.atomic():
@@ -151,14 +154,7 @@ def release_codes(campaign_id: str, codes, *, actor: Actor) -> dict:
         updated = Code.objects.filter(
             campaign_id=campaign_id, code__in=codes, date_assigned__isnull=True, date_reserved__isnull=False
         ).update(date_reserved=None, reserve_id=None)
-        CodeAudit.objects.create(
-            campaign_id=campaign_id,
-            action=CodeAuditAction.RELEASE,
-            actor=actor.fan,
-            actor_label=actor.label,
-            requested=len(codes),
-            changed=updated,
-        )
+        actor.audit(campaign_id, CodeAuditAction.RELEASE, requested=len(codes), changed=updated)
     return {"count": {"in": len(codes), "updated": updated}}
 
 

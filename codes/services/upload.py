@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from codes.models import Code, CodeAudit, CodeAuditAction
+from codes.models import Code, CodeAuditAction
 from codes.services.inventory import Actor
 from codes.services.validation import check_type
 from monoql.errors import NotFound, ValidationFailed
@@ -167,15 +167,14 @@ def upload_codes(campaign_id: str, code_type, stream, *, actor: Actor, declared_
             inserted, updated = inserted + added, updated + touched
         if rows == 0:
             raise ValidationFailed("The file holds no codes.", reason="emptyFile", field="file")
-        CodeAudit.objects.create(
-            campaign_id=campaign_id,
-            action=CodeAuditAction.UPLOAD,
-            type=code_type,
-            actor=actor.fan,
-            actor_label=actor.label,
+        detail = {"in": rows, "inserted": inserted, "updated": updated}
+        actor.audit(
+            campaign_id,
+            CodeAuditAction.UPLOAD,
             requested=rows,
             changed=inserted + updated,
-            detail={"in": rows, "inserted": inserted, "updated": updated},
+            type=code_type,
+            detail=detail,
         )
     return {"in": rows, "inserted": inserted, "updated": updated}
 
