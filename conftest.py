@@ -10,6 +10,15 @@ from django.test import Client
 from accounts.identity import DevelopmentIdentityProvider
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (campaign reads, rate limits): tests share one Redis database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def require_postgres():
     """Fail (never skip) when the suite runs on something other than PostgreSQL."""

@@ -8,3 +8,8 @@ class CampaignsConfig(AppConfig):
 
     name = "campaigns"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from campaigns import signals
+
+        signals.connect()

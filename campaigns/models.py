@@ -183,6 +183,8 @@ class Market(models.Model):
     is_added_show = models.BooleanField(default=False)
     promoter_ids = models.JSONField(default=list, blank=True)
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="markets")
+    notification_date = models.DateTimeField(null=True, blank=True, help_text="When the presale reminder is due.")
+    notification_notified = models.DateTimeField(null=True, blank=True, help_text="When the reminder was sent.")
 
     # event.*
     event_ids = models.JSONField(default=list, blank=True, help_text="Discovery event ids, earliest first.")
@@ -222,3 +224,62 @@ class CampaignStatusChange(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["campaign", "-date"], name="campaign_status_change_idx")]
+
+
+class OutboundEvent(models.Model):
+    """Transactional outbox (catalog §3.12): one row per campaign/market change, drained to the sinks.
+
+    Written in the same transaction as the change it describes, so an event exists exactly when the
+    change committed. ``campaign_id``/``market_id`` are plain ids (not foreign keys) so that events of
+    deleted markets survive.
+    """
+
+    event_type = models.CharField(max_length=64)
+    campaign_id = models.CharField(max_length=24)
+    market_id = models.CharField(max_length=24, blank=True, default="")
+    payload = models.JSONField(default=dict)
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_dispatched = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(date_dispatched__isnull=True), name="outbound_pending_idx"),
+            models.Index(fields=["campaign_id", "-id"], name="outbound_campaign_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.campaign_id}"
+
+
+class Promoter(models.Model):
+    """A promoter with its localized privacy-policy links (catalog §1.4 ``Promoter``, §2.1 promoter document)."""
+
+    id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
+    name = models.CharField(max_length=255)
+    privacy_urls = models.JSONField(default=list, blank=True, help_text="[{locale, url, is_default}], one default.")
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A campaign contact (catalog §2.1 ``GET /contacts`` → ``{_id, name, keyword[]}``)."""
+
+    id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
+    name = models.CharField(max_length=255)
+    email = models.EmailField(blank=True, default="")
+    keyword = models.JSONField(default=list, blank=True, help_text="Search keywords.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

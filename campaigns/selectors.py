@@ -1,8 +1,10 @@
 """Campaign reads shared by the adapters (GraphQL, admin, commands)."""
 
 from django.db.models import Prefetch, Q
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.permissions import has_campaign_action, is_supreme
+from campaigns.cache import campaign_key, get_cached, store
 from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market
 from monoql.errors import Forbidden, NotFound
 from monoql.locales import DEFAULT_LOCALE, resolve_locale
@@ -53,36 +55,70 @@ def _visible(campaign, fan, via_preview: bool) -> bool:
     return has_campaign_action(fan, campaign.pk, "read")
 
 
-def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None):
+def password_digest(campaign) -> str:
+    """Return a digest of the campaign's current password (what a browser's password cookie remembers)."""
+    value = f"{campaign.pk}:{(campaign.options or {}).get('passwordValue') or ''}"
+    return salted_hmac("campaign-password", value).hexdigest()[:32]
+
+
+def _load(kind: str, value: str, use_cache: bool):
+    """Load a campaign with artist, locales and markets by ``id``/``domain``/``preview``; cached when allowed."""
+    key = campaign_key(kind, value) if use_cache else None
+    if key:
+        cached = get_cached(key)
+        if cached is not None:
+            return cached or None
+    queryset = _campaigns_with_children()
+    if kind == "id":
+        campaign = queryset.filter(pk=value).first()
+    elif kind == "domain":
+        campaign = queryset.filter(domain_site=value).exclude(status=CampaignStatus.INACTIVE).first()
+    else:
+        campaign = queryset.filter(domain_preview=value).first()
+    if key:
+        store(key, campaign or False)
+    return campaign
+
+
+def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None, remembered=None, use_cache=True):
     """Load one campaign as a viewer sees it (``viewer.campaign``, catalog §1.7).
 
     Looks up by ``campaign_id`` when given, else by ``domain`` (site domain of a non-INACTIVE campaign,
     or its preview domain). DRAFT and PREVIEW campaigns are visible to fans with ``read`` on them;
-    a PREVIEW campaign also through its preview domain.
+    a PREVIEW campaign also through its preview domain. Reads go through the campaign cache
+    (``campaigns.cache``) unless ``use_cache`` is False.
 
+    Args:
+        password: the password argument, for ``options.requirePassword`` campaigns.
+        remembered: ``{campaignId: digest}`` of passwords this browser gave before (password cookie).
     Returns: Campaign with artist, locales and markets loaded.
     Raises:
         NotFound: no such campaign, or not visible to the caller (reason ``CAMPAIGN_NOT_FOUND``).
-        Forbidden: the campaign requires a password and ``password`` is wrong (``INVALID_CAMPAIGN_PASSWORD``).
+        Forbidden: the campaign requires a password and neither ``password`` nor ``remembered`` proves it
+            (``INVALID_CAMPAIGN_PASSWORD``, field ``password``).
     """
-    queryset = _campaigns_with_children()
     via_preview = False
     campaign = None
     if campaign_id:
-        campaign = queryset.filter(pk=str(campaign_id)).first()
+        campaign = _load("id", str(campaign_id), use_cache)
     elif domain:
         domain = domain.strip().lower()
-        campaign = queryset.filter(domain_site=domain).exclude(status=CampaignStatus.INACTIVE).first()
+        campaign = _load("domain", domain, use_cache)
         if campaign is None:
-            campaign = queryset.filter(domain_preview=domain).first()
+            campaign = _load("preview", domain, use_cache)
             via_preview = campaign is not None
     if campaign is None or not _visible(campaign, fan, via_preview):
         raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND")
     options = campaign.options or {}
     if options.get("requirePassword") and not has_campaign_action(fan, campaign.pk, "read"):
-        if not password or password != options.get("passwordValue"):
+        given = password is not None and password != ""
+        if given and not constant_time_compare(password, options.get("passwordValue") or ""):
             raise Forbidden(
                 "The campaign password is not correct.", reason="INVALID_CAMPAIGN_PASSWORD", field="password"
+            )
+        if not given and (remembered or {}).get(campaign.pk) != password_digest(campaign):
+            raise Forbidden(
+                "This campaign is protected by a password.", reason="INVALID_CAMPAIGN_PASSWORD", field="password"
             )
     return campaign
 

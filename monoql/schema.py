@@ -4,6 +4,8 @@ import graphene
 
 from accounts.graphql.mutations import AccountsMutation
 from accounts.graphql.queries import AccountsQuery
+from campaigns.graphql.campaign_mutations import CampaignMutation
+from campaigns.graphql.market_mutations import MarketMutation
 from campaigns.graphql.types import FanlistCampaign, RegistrationCampaign
 from codes.graphql.mutations import CodesMutation
 from codes.graphql.queries import CodesQuery
@@ -14,7 +16,7 @@ class Query(AccountsQuery, CodesQuery, graphene.ObjectType):
     """Root query."""
 
 
-class Mutation(AccountsMutation, EntriesMutation, CodesMutation, graphene.ObjectType):
+class Mutation(AccountsMutation, CampaignMutation, MarketMutation, EntriesMutation, CodesMutation, graphene.ObjectType):
     """Root mutation."""
 
 

@@ -111,7 +111,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "refresh-campaign-statuses": {"task": "campaigns.refresh_campaign_statuses", "schedule": 60.0},
+    "drain-outbound-events": {"task": "campaigns.drain_outbound_events", "schedule": 30.0},
+    "notify-upcoming-presales": {"task": "campaigns.notify_upcoming_presales", "schedule": 900.0},
 }
+
+# Outbound events (campaigns.sinks): log by default; webhook and SQS when configured; Slack on open.
+OUTBOUND_SINKS = env.list("OUTBOUND_SINKS", default=["log"])
+OUTBOUND_WEBHOOK_URL = env.str("OUTBOUND_WEBHOOK_URL", default="")
+OUTBOUND_WEBHOOK_SECRET = env.str("OUTBOUND_WEBHOOK_SECRET", default="")
+OUTBOUND_SQS_QUEUE_URL = env.str("OUTBOUND_SQS_QUEUE_URL", default="")
+OUTBOUND_SQS_ENDPOINT_URL = env.str("OUTBOUND_SQS_ENDPOINT_URL", default=None)
+AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
+SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+
+# Discovery API v2 (campaigns.discovery): searched live when a key is set, the local catalog otherwise.
+DISCOVERY_API_URL = env.str("DISCOVERY_API_URL", default="https://app.ticketmaster.com/discovery/v2")
+DISCOVERY_API_KEY = env.str("DISCOVERY_API_KEY", default="")
+DISCOVERY_TIMEOUT_SECONDS = env.float("DISCOVERY_TIMEOUT_SECONDS", default=3.0)
+SEARCH_CACHE_TTL = env.int("SEARCH_CACHE_TTL", default=300)
+
+# Images (uploadImage): stored as images/{name}_{uuid}.{ext} in the default storage.
+IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Storage: S3 when a bucket is configured, local files under media/ otherwise.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -176,6 +196,9 @@ JWT_PUBLIC_KEY = env.str("JWT_PUBLIC_KEY", default="")
 JWT_LIFETIME_SECONDS = env.int("JWT_LIFETIME_SECONDS", default=30 * 60)
 SESSION_JWT_COOKIE = env.str("SESSION_JWT_COOKIE", default="monoql_session")
 SESSION_JWT_COOKIE_SECURE = env.bool("SESSION_JWT_COOKIE_SECURE", default=not DEBUG)
+# Campaign passwords a browser gave (viewer.campaign(password:)), remembered in a signed httpOnly cookie.
+CAMPAIGN_PASSWORD_COOKIE = env.str("CAMPAIGN_PASSWORD_COOKIE", default="monoql_campaign_passwords")
+CAMPAIGN_PASSWORD_COOKIE_AGE = env.int("CAMPAIGN_PASSWORD_COOKIE_AGE", default=30 * 24 * 3600)
 
 # Identity provider that signs the fans' identity tokens (accounts.identity).
 IDENTITY_PROVIDER = env.str("IDENTITY_PROVIDER", default="development")  # development | configured

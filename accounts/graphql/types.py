@@ -6,7 +6,7 @@ import phonenumbers
 from accounts.permissions import campaign_permissions, is_supreme
 from campaigns.graphql.enums import CampaignType
 from campaigns.graphql.types import Campaign
-from campaigns.selectors import get_campaign_for_viewer, list_campaigns, set_view
+from campaigns.selectors import get_campaign_for_viewer, list_campaigns, password_digest, set_view
 from monoql.graphql.context import viewer_session
 
 
@@ -157,7 +157,12 @@ class Viewer(graphene.ObjectType):
 
     @staticmethod
     def resolve_campaign(viewer, info, domain=None, id=None, locale=None, showAllLocales=False, password=None):
-        campaign = get_campaign_for_viewer(viewer.fan, campaign_id=id, domain=domain, password=password)
+        session = viewer_session(info)
+        campaign = get_campaign_for_viewer(
+            viewer.fan, campaign_id=id, domain=domain, password=password, remembered=session.campaign_passwords
+        )
+        if password and (campaign.options or {}).get("requirePassword"):
+            session.remember_campaign_password(campaign.pk, password_digest(campaign))
         return set_view(campaign, locale, showAllLocales)
 
     @staticmethod

@@ -5,7 +5,8 @@ Transitions, each a conditional atomic update that two concurrent runs cannot ap
 - close: OPEN with ``date.close <= now`` → CLOSED; ``date.closed = now``, ``date.close``/``domain.preview`` cleared;
 - deactivate: CLOSED with ``date.closed <= now − 30 days`` → INACTIVE; ``date.inactivated = now``,
   ``domain.site`` released (null).
-Every transition is recorded in ``CampaignStatusChange``.
+Every transition is recorded in ``CampaignStatusChange``, invalidates cached campaign reads and emits a
+``campaign.statusChanged`` outbound event (Slack announces openings when configured).
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.cache import bump_generation
 from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange
+from campaigns.services.outbox import record_event
 
 DEACTIVATE_AFTER = timedelta(days=30)
 
@@ -31,6 +34,17 @@ class RefreshResult:
     def counts(self) -> dict:
         """``{"opened": n, "closed": n, "deactivated": n}``."""
         return {"opened": len(self.opened), "closed": len(self.closed), "deactivated": len(self.deactivated)}
+
+
+def status_event_payload(campaign: Campaign, previous_status: str) -> dict:
+    """Payload of ``campaign.statusChanged``: ``{from, to, name, domain, noAlert}``."""
+    return {
+        "from": previous_status,
+        "to": campaign.status,
+        "name": campaign.name,
+        "domain": campaign.domain_site,
+        "noAlert": bool((campaign.slack or {}).get("noAlert")),
+    }
 
 
 def _transition(due: Q, from_statuses, to_status, changes: dict, now, source) -> list[str]:
@@ -52,6 +66,16 @@ def _transition(due: Q, from_statuses, to_status, changes: dict, now, source) ->
             CampaignStatusChange(campaign_id=cid, from_status=old, to_status=to_status, date=now, source=source)
             for cid, old in moved
         )
+        if moved:
+            # Queryset updates send no signals: invalidate cached reads and emit the events here.
+            bump_generation()
+            campaigns = Campaign.objects.only("name", "status", "slack", "domain_site").in_bulk(
+                [cid for cid, _ in moved]
+            )
+            for cid, old in moved:
+                record_event(
+                    "campaign.statusChanged", campaign_id=cid, payload=status_event_payload(campaigns[cid], old)
+                )
     return [cid for cid, _ in moved]
 
 

@@ -5,6 +5,8 @@ header token is an error (UNAUTHENTICATED); a bad or expired cookie is dropped (
 and the cookie is cleared), so that a stale cookie never breaks a fan page.
 """
 
+import json
+
 from django.conf import settings
 
 from accounts.models import Fan
@@ -26,6 +28,8 @@ class ViewerSession:
 
     def __init__(self, request):
         self.request = request
+        self._campaign_passwords = None
+        self.campaign_passwords_changed = False
         self.set_cookie = None
         self.clear_cookie = False
         self._fan = _UNSET
@@ -77,6 +81,27 @@ class ViewerSession:
         self.use(fan, token)
         self.set_cookie = (token, max_age)
         self.clear_cookie = False
+
+    @property
+    def campaign_passwords(self) -> dict:
+        """``{campaignId: password digest}`` remembered in the signed ``CAMPAIGN_PASSWORD_COOKIE`` (catalog §1.7).
+
+        An unreadable or tampered cookie counts as empty.
+        """
+        if self._campaign_passwords is None:
+            try:
+                raw = self.request.get_signed_cookie(settings.CAMPAIGN_PASSWORD_COOKIE, default="{}")
+                value = json.loads(raw)
+                self._campaign_passwords = value if isinstance(value, dict) else {}
+            except (ValueError, TypeError):
+                self._campaign_passwords = {}
+        return self._campaign_passwords
+
+    def remember_campaign_password(self, campaign_id: str, digest: str) -> None:
+        """Remember that this browser gave the right password for ``campaign_id`` (set on the response)."""
+        if self.campaign_passwords.get(campaign_id) != digest:
+            self.campaign_passwords[campaign_id] = digest
+            self.campaign_passwords_changed = True
 
     def sign_out(self) -> None:
         """Forget the caller and clear the session cookie."""

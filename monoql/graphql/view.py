@@ -80,6 +80,15 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             )
         elif session.clear_cookie:
             response.delete_cookie(settings.SESSION_JWT_COOKIE, samesite="Lax")
+        if session.campaign_passwords_changed:
+            response.set_signed_cookie(
+                settings.CAMPAIGN_PASSWORD_COOKIE,
+                json.dumps(session.campaign_passwords, sort_keys=True),
+                max_age=settings.CAMPAIGN_PASSWORD_COOKIE_AGE,
+                httponly=True,
+                secure=settings.SESSION_JWT_COOKIE_SECURE,
+                samesite="Lax",
+            )
         return response
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):

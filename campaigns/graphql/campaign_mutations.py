@@ -1,0 +1,29 @@
+"""``upsertCampaign(campaign: CampaignInput!): Campaign`` (catalog §1.3, §1.5).
+
+Creating needs a supreme user; updating needs ``write`` on the campaign (decisions.md #4).
+"""
+
+import graphene
+
+from accounts.permissions import require_campaign_action, require_supreme
+from campaigns.graphql.inputs import CampaignInput, to_plain
+from campaigns.graphql.types import Campaign
+from campaigns.selectors import get_campaign_for_viewer, set_view
+from campaigns.services.upsert_campaign import upsert_campaign
+from monoql.graphql.context import require_fan
+
+
+def resolve_upsert_campaign(root, info, campaign):
+    """Create or partially update a campaign; returns it with every locale shown."""
+    fan = require_fan(info)
+    data = to_plain(campaign)
+    if data.get("id"):
+        require_campaign_action(fan, str(data["id"]), "write")
+    else:
+        require_supreme(fan)
+    saved = upsert_campaign(data, source=f"graphql:{fan.pk}")
+    return set_view(get_campaign_for_viewer(fan, campaign_id=saved.pk, use_cache=False), None, show_all_locales=True)
+
+
+class CampaignMutation(graphene.ObjectType):
+    upsertCampaign = graphene.Field(Campaign, campaign=CampaignInput(required=True), resolver=resolve_upsert_campaign)

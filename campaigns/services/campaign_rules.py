@@ -1,0 +1,222 @@
+"""Campaign business rules (catalog §3.1 "Campaign validation rules", §4.2), shared by GraphQL and the admin.
+
+``validate_campaign`` checks a Campaign instance as it is about to be saved, with the locales it will
+have; every failure is a ``ValidationFailed`` (or ``NotFound``) naming the input field and the catalog
+identifier in ``reason``.
+"""
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from django.conf.locale import LANG_INFO
+
+from campaigns.models import Campaign, CampaignStatus, CampaignType
+from campaigns.schemas import FAN_IDENTIFIERS, PREFERENCE_TYPES, validate_document
+from monoql.errors import ValidationFailed
+from monoql.locales import normalize_locale
+
+DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+LIVE_STATUSES = (CampaignStatus.OPEN, CampaignStatus.CLOSED, CampaignStatus.INACTIVE)
+# Manual status changes (``upsertCampaign {status}``); the refresh moves campaigns on by their dates.
+ALLOWED_STATUS_CHANGES = {
+    CampaignStatus.DRAFT: {CampaignStatus.PREVIEW, CampaignStatus.OPEN},
+    CampaignStatus.PREVIEW: {CampaignStatus.DRAFT, CampaignStatus.OPEN},
+    CampaignStatus.OPEN: {CampaignStatus.CLOSED},
+    CampaignStatus.CLOSED: {CampaignStatus.OPEN, CampaignStatus.INACTIVE},
+    CampaignStatus.INACTIVE: set(),
+}
+JSON_COLUMNS = {
+    "options": "options",
+    "style": "style",
+    "trackers": "trackers",
+    "image": "image",
+    "faqs": "faqs",
+    "slack": "slack",
+    "preferences": "preferences",
+    "login_types": "login_types",
+    "send_reminder_emails": "date.sendReminderEmails",
+    "event_ids": "eventIds",
+}
+
+
+@dataclass
+class LocaleRow:
+    """One locale a campaign will have: GraphQL spelling, default flag, page copy (Content object)."""
+
+    locale: str
+    is_default: bool
+    content: dict
+
+
+def valid_campaign_locale(value: str, *, field: str) -> str:
+    """Return ``value`` as a campaign locale (``en_US``): a known language and, if given, a known region.
+
+    Raises:
+        ValidationFailed: ``INVALID_LOCALE`` naming ``field``.
+    """
+    locale = normalize_locale(value, field=field)
+    language, _, region = locale.partition("_")
+    if language not in LANG_INFO or (region and region not in phonenumbers.SUPPORTED_REGIONS):
+        raise ValidationFailed(f"'{value}' is not a known locale.", reason="INVALID_LOCALE", field=field)
+    return locale
+
+
+def valid_timezone(value: str, *, field: str) -> str:
+    """Return ``value`` when it names an IANA time zone (``America/Chicago``); raise ``INVALID_TIMEZONE``."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(
+            f"'{value}' is not an IANA time zone such as America/Chicago.", reason="INVALID_TIMEZONE", field=field
+        ) from None
+    return value
+
+
+def normalize_domain(value: str | None, *, field: str) -> str | None:
+    """Return a host name lower-cased and stripped of scheme and path, or None; raise ``INVALID_DOMAIN``."""
+    if value is None or not str(value).strip():
+        return None
+    host = str(value).strip().lower()
+    host = re.sub(r"^[a-z]+://", "", host).split("/")[0].rstrip(".")
+    if not DOMAIN_RE.match(host):
+        raise ValidationFailed(f"'{value}' is not a domain name.", reason="INVALID_DOMAIN", field=field)
+    return host
+
+
+def check_domain_free(campaign: Campaign) -> None:
+    """Raise ``DOMAIN_NAME_CONFLICT`` when another non-INACTIVE campaign holds this site or preview domain."""
+    others = Campaign.objects.exclude(pk=campaign.pk).exclude(status=CampaignStatus.INACTIVE)
+    for field, host in (("domain.site", campaign.domain_site), ("domain.preview", campaign.domain_preview)):
+        if host and (others.filter(domain_site=host).exists() or others.filter(domain_preview=host).exists()):
+            raise ValidationFailed(
+                f"The domain '{host}' is already used by another active campaign.",
+                reason="DOMAIN_NAME_CONFLICT",
+                field=field,
+            )
+
+
+def _check_dates(campaign: Campaign) -> None:
+    opens, closes = campaign.date_open, campaign.date_close
+    start, end = campaign.date_presale_window_start, campaign.date_presale_window_end
+    if opens and closes and not opens < closes:
+        raise ValidationFailed(
+            "The campaign must open before it closes.", reason="INVALID_CAMPAIGN_DATE_ORDER", field="date.close"
+        )
+    effective_close = closes or (campaign.date_closed if campaign.status == CampaignStatus.CLOSED else None)
+    if effective_close and start and start < effective_close:
+        raise ValidationFailed(
+            "The presale window must start after registration closes.",
+            reason="INVALID_CAMPAIGN_DATE_ORDER",
+            field="date.presaleWindowStart",
+        )
+    if campaign.category_id and not (start and end):
+        missing = "date.presaleWindowStart" if not start else "date.presaleWindowEnd"
+        raise ValidationFailed(
+            "A campaign with a categoryId needs both presale window dates.",
+            reason="MISSING_PRESALE_WINDOW_DATE",
+            field=missing,
+        )
+    if start and end and not start < end:
+        raise ValidationFailed(
+            "The presale window must end after it starts.",
+            reason="INVALID_PRESALE_WINDOW_DATE_ORDER",
+            field="date.presaleWindowEnd",
+        )
+
+
+def _check_preferences(preferences: list) -> None:
+    seen = set()
+    for index, field in enumerate(preferences):
+        if field["type"] not in PREFERENCE_TYPES:
+            raise ValidationFailed(
+                f"preferences[{index}] has an unknown type '{field['type']}'; known: {', '.join(PREFERENCE_TYPES)}.",
+                reason="InvalidPreferenceCampaignSchemaType",
+                field=f"preferences[{index}].type",
+                extra={"preferencesIndex": index},
+            )
+        if field["id"] in seen:
+            raise ValidationFailed(
+                f"preferences[{index}] repeats the id '{field['id']}'.",
+                reason="INVALID_CAMPAIGN_SCHEMA",
+                field=f"preferences[{index}].id",
+            )
+        seen.add(field["id"])
+    for kind in ("market_select", "additional_markets_select"):
+        if sum(1 for field in preferences if field["type"] == kind) > 1:
+            raise ValidationFailed(
+                f"The form may have only one '{kind}' field.", reason="INVALID_CAMPAIGN_SCHEMA", field="preferences"
+            )
+
+
+def _check_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
+    if campaign.type == CampaignType.FANLIST and not locales:
+        return
+    defaults = [row.locale for row in locales if row.is_default]
+    if len(defaults) != 1:
+        raise ValidationFailed(
+            f"A campaign needs exactly one default locale (found {len(defaults)}).",
+            reason="INVALID_CAMPAIGN",
+            field="locales",
+        )
+    names = [row.locale for row in locales]
+    if len(set(names)) != len(names):
+        raise ValidationFailed("A locale is listed twice.", reason="INVALID_CAMPAIGN", field="locales")
+    for row in locales:
+        validate_document("content", row.content, field=f"content.localized[{row.locale}]")
+
+
+def validate_campaign(campaign: Campaign, locales: list[LocaleRow], *, previous: Campaign | None) -> None:
+    """Check every campaign rule before a save.
+
+    Args:
+        campaign: the campaign with the changes applied (not yet saved).
+        locales: the locales it will have, with their content.
+        previous: the stored campaign before the changes, or None on create.
+    Raises:
+        ValidationFailed: reasons ``InvalidCampaignType``, ``INVALID_CAMPAIGN_SCHEMA`` (JSON schemas, name),
+            ``INVALID_DOMAIN``, ``DOMAIN_NAME_CONFLICT``, ``INVALID_CAMPAIGN_DATE_ORDER``,
+            ``MISSING_PRESALE_WINDOW_DATE``, ``INVALID_PRESALE_WINDOW_DATE_ORDER``,
+            ``InvalidPreferenceCampaignSchemaType``, ``INVALID_CAMPAIGN`` (locales, immutable fields,
+            password), ``INVALID_LOCALE``, ``INVALID_TIMEZONE``.
+    """
+    if campaign.type not in CampaignType.values:
+        raise ValidationFailed(
+            f"'{campaign.type}' is not a campaign type (registration, fanlist).",
+            reason="InvalidCampaignType",
+            field="type",
+        )
+    if not (campaign.name or "").strip():
+        raise ValidationFailed("A campaign needs a name.", reason="INVALID_CAMPAIGN_SCHEMA", field="name")
+    if campaign.identifier not in FAN_IDENTIFIERS:
+        raise ValidationFailed(
+            f"'{campaign.identifier}' is not a fan identifier ({', '.join(FAN_IDENTIFIERS)}).",
+            reason="INVALID_CAMPAIGN_SCHEMA",
+            field="identifier",
+        )
+    if previous is not None and previous.status in LIVE_STATUSES:
+        for attr, field in (("type", "type"), ("identifier", "identifier")):
+            if getattr(previous, attr) != getattr(campaign, attr):
+                raise ValidationFailed(
+                    f"The {field} of a campaign cannot change once it has opened.",
+                    reason="INVALID_CAMPAIGN",
+                    field=field,
+                )
+    if campaign.schema_version not in ("1", "2"):
+        raise ValidationFailed("schema.version must be 1 or 2.", reason="INVALID_CAMPAIGN_SCHEMA", field="schema")
+    if campaign.reference_timezone:
+        valid_timezone(campaign.reference_timezone, field="referenceTimezone")
+    for attr, field in JSON_COLUMNS.items():
+        validate_document(attr, getattr(campaign, attr), field=field)
+    _check_preferences(campaign.preferences)
+    options = campaign.options
+    if options.get("requirePassword") and not (options.get("passwordValue") or "").strip():
+        raise ValidationFailed(
+            "A password-protected campaign needs a password.", reason="INVALID_CAMPAIGN", field="options.passwordValue"
+        )
+    _check_dates(campaign)
+    _check_locales(campaign, locales)
+    check_domain_free(campaign)

@@ -1,0 +1,335 @@
+"""Markets: upsert, delete with transfer, clone, presale reminders (catalog §1.5 ``MarketInput``, §2.1, §3.2).
+
+Rules: ``name``, ``campaignId``, ``city``, ``state`` and ``timezone`` (an IANA zone) are required, the
+event has at least one id, the name is unique in its campaign (``marketNameExists``). Every change is
+recorded as an outbound event (``market.created|updated|deleted``, ``market.presaleTimeChanged``).
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Campaign, Market, Promoter
+from campaigns.services.campaign_rules import valid_timezone
+from campaigns.services.outbox import record_event
+from monoql.dates import iso, parse_iso
+from monoql.errors import NotFound, ValidationFailed
+
+REMINDER_WINDOW = (timedelta(hours=2), timedelta(hours=27))
+_TEXT = {"name": "name", "city": "city", "state": "state", "timezone": "timezone"}
+_EVENT_TEXT = {
+    "name": "event_name",
+    "ticketer": "event_ticketer",
+    "link": "event_link",
+    "sharedCode": "event_shared_code",
+}
+
+
+def market_document(market: Market) -> dict:
+    """Return the market as the contract's ``Market`` JSON object (for outbound events and ``deleteMarket``)."""
+    split = None
+    if market.split_allocation_type:
+        split = {
+            "type": market.split_allocation_type,
+            "link": market.split_allocation_link or None,
+            "isActive": market.split_allocation_is_active,
+        }
+    point = None
+    if market.latitude is not None and market.longitude is not None:
+        point = {"latitude": market.latitude, "longitude": market.longitude}
+    return {
+        "id": market.pk,
+        "campaignId": market.campaign_id,
+        "name": market.name,
+        "city": market.city,
+        "state": market.state,
+        "timezone": market.timezone,
+        "population": market.population,
+        "point": point,
+        "isAddedShow": market.is_added_show,
+        "promoterIds": list(market.promoter_ids),
+        "event": {
+            "ids": list(market.event_ids),
+            "name": market.event_name or None,
+            "date": iso(market.event_date),
+            "presaleDateTime": iso(market.event_presale_date_time),
+            "ticketer": market.event_ticketer or None,
+            "venue": {"name": market.event_venue_name} if market.event_venue_name else None,
+            "link": market.event_link or None,
+            "sharedCode": market.event_shared_code or None,
+            "splitAllocation": split,
+        },
+    }
+
+
+def _fail(message, field, reason="INVALID_MARKET_SCHEMA"):
+    raise ValidationFailed(message, reason=reason, field=field)
+
+
+def _date(value, field):
+    try:
+        return parse_iso(value)
+    except (TypeError, ValueError):
+        _fail(f"{field} must be an ISO-8601 date such as 2026-03-01T17:00:00Z.", field, "INVALID_DATE")
+
+
+def _apply_event(market: Market, event: dict, prefix: str) -> None:
+    for key, attr in _EVENT_TEXT.items():
+        if key in event:
+            setattr(market, attr, (event[key] or "").strip())
+    if "date" in event:
+        market.event_date = _date(event["date"], f"{prefix}event.date")
+    if "presaleDateTime" in event:
+        market.event_presale_date_time = _date(event["presaleDateTime"], f"{prefix}event.presaleDateTime")
+    if "venue" in event:
+        venue = event["venue"] or {}
+        if event["venue"] is not None and not (venue.get("name") or "").strip():
+            _fail("event.venue.name is required when a venue is given.", f"{prefix}event.venue.name")
+        market.event_venue_name = (venue.get("name") or "").strip()
+    ids = list(market.event_ids)
+    if "ids" in event:
+        ids = [str(i).strip() for i in event["ids"] or [] if str(i or "").strip()]
+    if event.get("id"):
+        ids = [str(event["id"]).strip()] + [i for i in ids if i != str(event["id"]).strip()]
+    if len(set(ids)) != len(ids):
+        _fail("event.ids lists an event twice.", f"{prefix}event.ids")
+    market.event_ids = ids
+    if "splitAllocation" in event:
+        split = event["splitAllocation"]
+        market.split_allocation_type = split.get("type") if split else None
+        market.split_allocation_link = (split or {}).get("link") or ""
+        market.split_allocation_is_active = bool((split or {}).get("isActive"))
+
+
+def _apply(market: Market, data: dict, prefix: str) -> None:
+    for key, attr in _TEXT.items():
+        if key in data:
+            setattr(market, attr, (data[key] or "").strip())
+    if "population" in data:
+        if data["population"] is not None and data["population"] < 0:
+            _fail("population cannot be negative.", f"{prefix}population")
+        market.population = data["population"]
+    if "point" in data:
+        point = data["point"] or {}
+        lat, lng = point.get("latitude"), point.get("longitude")
+        if (lat is None) != (lng is None):
+            _fail("point needs both latitude and longitude.", f"{prefix}point")
+        if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            _fail("point is out of range (latitude −90…90, longitude −180…180).", f"{prefix}point")
+        market.latitude, market.longitude = lat, lng
+    if "isAddedShow" in data:
+        market.is_added_show = bool(data["isAddedShow"])
+    if "promoterIds" in data:
+        ids = [i for i in data["promoterIds"] or [] if i]
+        known = set(Promoter.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            _fail(f"Unknown promoter id(s): {', '.join(unknown)}.", f"{prefix}promoterIds", "PROMOTER_NOT_FOUND")
+        market.promoter_ids = ids
+    if data.get("event") is not None:
+        _apply_event(market, data["event"], prefix)
+
+
+def _validate(market: Market, prefix: str) -> None:
+    for key, attr in _TEXT.items():
+        if not getattr(market, attr):
+            _fail(f"A market needs a {key}.", f"{prefix}{key}")
+    valid_timezone(market.timezone, field=f"{prefix}timezone")
+    if not market.event_ids:
+        _fail("A market needs at least one event id (event.id or event.ids).", f"{prefix}event.ids")
+    try:
+        market.full_clean(exclude=["campaign", "venue", "id"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        _fail(f"{name}: {messages[0]}", f"{prefix}{name}")
+    if Market.objects.filter(campaign_id=market.campaign_id, name=market.name).exclude(pk=market.pk).exists():
+        _fail(f"The campaign already has a market named '{market.name}'.", f"{prefix}name", "marketNameExists")
+
+
+def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
+    """Create (no ``id``) or update a market of ``data["campaignId"]``.
+
+    Args:
+        data: plain ``MarketInput`` (absent keys untouched, null clears).
+        field_prefix: prepended to error fields (``markets[2].`` inside ``upsertCampaign``).
+    Returns: the saved Market.
+    Raises:
+        NotFound: unknown campaign (``CAMPAIGN_NOT_FOUND``) or market (``MARKET_NOT_FOUND``).
+        ValidationFailed: ``INVALID_MARKET_SCHEMA``, ``INVALID_TIMEZONE``, ``marketNameExists``,
+            ``PROMOTER_NOT_FOUND``, ``INVALID_DATE`` — nothing written.
+    """
+    campaign_id = str(data.get("campaignId") or "")
+    try:
+        with transaction.atomic():
+            if not Campaign.objects.filter(pk=campaign_id).exists():
+                raise NotFound(
+                    f"No campaign with id '{campaign_id}'.",
+                    reason="CAMPAIGN_NOT_FOUND",
+                    field=f"{field_prefix}campaignId",
+                )
+            is_new = not data.get("id")
+            if is_new:
+                market = Market(campaign_id=campaign_id)
+                before = None
+            else:
+                market = Market.objects.select_for_update().filter(pk=str(data["id"]), campaign_id=campaign_id).first()
+                if market is None:
+                    raise NotFound(
+                        f"No market with id '{data['id']}' in campaign '{campaign_id}'.",
+                        reason="MARKET_NOT_FOUND",
+                        field=f"{field_prefix}id",
+                    )
+                before = market.event_presale_date_time
+            _apply(market, data, field_prefix)
+            _validate(market, field_prefix)
+            market.save()
+            document = market_document(market)
+            record_event(
+                "market.created" if is_new else "market.updated",
+                campaign_id=campaign_id,
+                market_id=market.pk,
+                payload=document,
+            )
+            if not is_new and before != market.event_presale_date_time:
+                record_event(
+                    "market.presaleTimeChanged",
+                    campaign_id=campaign_id,
+                    market_id=market.pk,
+                    payload={"from": iso(before), "to": iso(market.event_presale_date_time)},
+                )
+    except IntegrityError as error:
+        if "market_name_unique_per_campaign" in str(error):
+            _fail(
+                f"The campaign already has a market named '{data.get('name')}'.",
+                f"{field_prefix}name",
+                "marketNameExists",
+            )
+        raise
+    return market
+
+
+def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | None = None) -> dict:
+    """Delete a market, first moving entries' choices to ``transfer_market_id`` (catalog §1.7, §3.6.8).
+
+    A market that entries chose cannot be deleted without a transfer target (their choices would be lost).
+    Returns: ``{"deleted": 1, "marketId": id, "transferMarketId": id|None, "modified": n}``.
+    Raises:
+        NotFound: ``MARKET_NOT_FOUND`` (market or transfer target not in the campaign).
+        ValidationFailed: ``MARKET_HAS_ENTRIES`` (field ``transferMarketId``) or transfer to itself.
+    """
+    from entries.models import EntryMarketPreference
+    from entries.services.transfer import transfer_market_entries
+
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().filter(pk=str(campaign_id)).first()
+        if campaign is None:
+            raise NotFound(f"No campaign with id '{campaign_id}'.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+        market = Market.objects.select_for_update().filter(pk=str(market_id), campaign=campaign).first()
+        if market is None:
+            raise NotFound(
+                f"No market with id '{market_id}' in this campaign.", reason="MARKET_NOT_FOUND", field="marketId"
+            )
+        modified = 0
+        if transfer_market_id:
+            if str(transfer_market_id) == market.pk:
+                _fail("A market cannot be transferred to itself.", "transferMarketId", "INVALID_MARKET_TRANSFER")
+            if not Market.objects.filter(pk=str(transfer_market_id), campaign=campaign).exists():
+                raise NotFound(
+                    f"No market with id '{transfer_market_id}' in this campaign.",
+                    reason="MARKET_NOT_FOUND",
+                    field="transferMarketId",
+                )
+            modified = transfer_market_entries(campaign, market.pk, str(transfer_market_id))
+        elif EntryMarketPreference.objects.filter(market=market).exists():
+            _fail(
+                "Entries chose this market: give transferMarketId to move them before deleting it.",
+                "transferMarketId",
+                "MARKET_HAS_ENTRIES",
+            )
+        document = market_document(market)
+        market.delete()
+        record_event("market.deleted", campaign_id=campaign.pk, market_id=document["id"], payload=document)
+    return {
+        "deleted": 1,
+        "marketId": document["id"],
+        "transferMarketId": str(transfer_market_id) if transfer_market_id else None,
+        "modified": modified,
+    }
+
+
+def clone_markets(from_campaign_id: str, to_campaign_id: str) -> list[Market]:
+    """Copy every market of one campaign into another, with new ids (catalog §3.2 "Clone"); all or nothing.
+
+    Raises: NotFound for either campaign; ValidationFailed ``marketNameExists`` when the target already
+    has a market of the same name.
+    """
+    with transaction.atomic():
+        campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=[str(from_campaign_id), str(to_campaign_id)])}
+        for field, cid in (("fromCampaignId", from_campaign_id), ("toCampaignId", to_campaign_id)):
+            if str(cid) not in campaigns:
+                raise NotFound(f"No campaign with id '{cid}'.", reason="CAMPAIGN_NOT_FOUND", field=field)
+        if str(from_campaign_id) == str(to_campaign_id):
+            _fail("A campaign cannot clone its own markets.", "toCampaignId", "INVALID_MARKET_CLONE")
+        sources = list(Market.objects.filter(campaign_id=str(from_campaign_id)).order_by("event_date", "name"))
+        taken = set(Market.objects.filter(campaign_id=str(to_campaign_id)).values_list("name", flat=True))
+        clash = sorted(taken & {m.name for m in sources})
+        if clash:
+            _fail(
+                f"The target campaign already has markets named {', '.join(clash)}.", "toCampaignId", "marketNameExists"
+            )
+        clones = []
+        for source in sources:
+            clone = Market(
+                **{f.attname: getattr(source, f.attname) for f in Market._meta.concrete_fields if not f.primary_key}
+            )
+            clone.campaign_id = str(to_campaign_id)
+            clone.notification_date = clone.notification_notified = None
+            clone.save()
+            record_event(
+                "market.created", campaign_id=clone.campaign_id, market_id=clone.pk, payload=market_document(clone)
+            )
+            clones.append(clone)
+    return clones
+
+
+def markets_due_for_reminder(now=None):
+    """Markets whose presale starts in [now+2 h, now+27 h] in campaigns with ``options.automatedReminders``
+    and that were not notified yet (catalog §2.1 ``GET /markets/upcoming``). Returns a queryset."""
+    now = now or timezone.now()
+    return (
+        Market.objects.filter(
+            event_presale_date_time__gte=now + REMINDER_WINDOW[0],
+            event_presale_date_time__lte=now + REMINDER_WINDOW[1],
+            notification_notified__isnull=True,
+        )
+        .filter(Q(campaign__options__automatedReminders=True))
+        .select_related("campaign")
+    )
+
+
+def notify_upcoming_presales(now=None) -> list[str]:
+    """Send the presale reminder of every due market exactly once.
+
+    Each due market is stamped ``notification_notified`` by a conditional update (two concurrent runs
+    cannot both win) and a ``market.presaleReminder`` outbound event carries the reminder.
+    Returns: ids of the markets notified by this call.
+    """
+    now = now or timezone.now()
+    notified = []
+    for market in markets_due_for_reminder(now):
+        with transaction.atomic():
+            won = Market.objects.filter(pk=market.pk, notification_notified__isnull=True).update(
+                notification_date=now, notification_notified=now
+            )
+            if won:
+                record_event(
+                    "market.presaleReminder",
+                    campaign_id=market.campaign_id,
+                    market_id=market.pk,
+                    payload={**market_document(market), "campaignName": market.campaign.name},
+                )
+                notified.append(market.pk)
+    return notified
