@@ -135,12 +135,12 @@ def fan_with_role(role: str, campaign=None):
     ``selector``, ``reporter``) on ``campaign``, or a plain ``fan``. Returns the Fan."""
     from accounts.models import CampaignPermission, Fan, Supreme
 
-    fan = Fan.objects.create(global_user_id=f"g-{role}", email=f"{role}@example.com")
+    fan, _ = Fan.objects.get_or_create(global_user_id=f"g-{role}", defaults={"email": f"{role}@example.com"})
     actions = {"reader": "read", "writer": "write", "selector": "select", "reporter": "report"}
     if role == "supreme":
-        Supreme.objects.create(fan=fan)
+        Supreme.objects.get_or_create(fan=fan)
     elif role in actions:
-        CampaignPermission.objects.create(fan=fan, campaign=campaign, action=actions[role])
+        CampaignPermission.objects.get_or_create(fan=fan, campaign=campaign, action=actions[role])
     return fan
 
 

@@ -5,8 +5,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.permissions import has_campaign_action, is_supreme
 from campaigns.cache import campaign_key, get_cached, store
-from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market
-from monoql.errors import Forbidden, NotFound
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Contact, Market, Promoter
+from monoql.dates import parse_iso
+from monoql.errors import Forbidden, NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE, resolve_locale
 
 HIDDEN_FROM_FANS = (CampaignStatus.DRAFT, CampaignStatus.PREVIEW)
@@ -123,11 +124,11 @@ def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None
     return campaign
 
 
-def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_type=None, artist_id=None):
+def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_type=None, artist_id=None, version=None):
     """Campaigns the caller administers (``viewer.campaigns.list``, catalog §3.1 "List").
 
     Supreme fans see all; others see the campaigns they hold ``read`` on; anonymous callers get ``[]``.
-    ``query`` searches campaign and artist names; ``sort`` is a field name with optional ``-``
+    ``query`` searches campaign and artist names; ``version`` (``v1``/``v2``) filters by schema version; ``sort`` is a field name with optional ``-``
     (``name``, ``date.created``, ``status``); ``limit`` is capped at 100.
     Returns: list of Campaign with children loaded.
     """
@@ -142,6 +143,8 @@ def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_typ
         queryset = queryset.filter(type=campaign_type)
     if artist_id:
         queryset = queryset.filter(Q(artist_id=artist_id) | Q(artist__discovery_id=artist_id))
+    if version:
+        queryset = queryset.filter(schema_version=str(version).lower().lstrip("v"))
     sort_fields = {"name": "name", "date.created": "date_created", "status": "status", "date.open": "date_open"}
     order = "-date_created"
     if sort:
@@ -152,3 +155,46 @@ def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_typ
     limit = max(0, min(int(limit or 10), 100))
     skip = max(0, int(skip or 0))
     return list(queryset.order_by(order, "pk").distinct()[skip : skip + limit])
+
+
+def category_ids_in_presale_window(start: str, end: str) -> list[str]:
+    """Category ids of visible campaigns whose presale window overlaps [start, end] (``viewer.campaigns.categoryIds``).
+
+    Args: ISO-8601 dates (both required). Raises: ValidationFailed ``INVALID_DATE`` naming the argument.
+    """
+    bounds = {}
+    for name, value in (("presaleQueryStartDate", start), ("presaleQueryEndDate", end)):
+        try:
+            bounds[name] = parse_iso(value)
+        except (TypeError, ValueError):
+            bounds[name] = None
+        if bounds[name] is None:
+            raise ValidationFailed(f"{name} must be an ISO-8601 date.", reason="INVALID_DATE", field=name)
+    return list(
+        Campaign.objects.filter(
+            category_id__isnull=False,
+            date_presale_window_start__lte=bounds["presaleQueryEndDate"],
+            date_presale_window_end__gte=bounds["presaleQueryStartDate"],
+        )
+        .exclude(status__in=HIDDEN_FROM_FANS)
+        .exclude(category_id="")
+        .order_by("category_id")
+        .values_list("category_id", flat=True)
+        .distinct()
+    )
+
+
+def contacts_of(campaign) -> list[dict]:
+    """Return the campaign's contacts as ``{_id, name, email, keyword}`` objects, in stored order."""
+    ids = [c for c in campaign.contacts or [] if isinstance(c, str)]
+    found = Contact.objects.in_bulk(ids)
+    return [
+        {"_id": c.pk, "name": c.name, "email": c.email or None, "keyword": list(c.keyword)}
+        for c in (found.get(i) for i in ids)
+        if c is not None
+    ]
+
+
+def list_promoters() -> list:
+    """All promoters, by name."""
+    return list(Promoter.objects.order_by("name", "pk"))

@@ -5,18 +5,30 @@ import graphene
 from accounts.graphql.mutations import AccountsMutation
 from accounts.graphql.queries import AccountsQuery
 from campaigns.graphql.campaign_mutations import CampaignMutation
+from campaigns.graphql.content_mutations import ContentMutation
 from campaigns.graphql.market_mutations import MarketMutation
+from campaigns.graphql.promoter_mutations import PromoterMutation
+from campaigns.graphql.queries import CampaignQuery
 from campaigns.graphql.types import FanlistCampaign, RegistrationCampaign
 from codes.graphql.mutations import CodesMutation
 from codes.graphql.queries import CodesQuery
 from entries.graphql.mutations import EntriesMutation
 
 
-class Query(AccountsQuery, CodesQuery, graphene.ObjectType):
+class Query(AccountsQuery, CampaignQuery, CodesQuery, graphene.ObjectType):
     """Root query."""
 
 
-class Mutation(AccountsMutation, CampaignMutation, MarketMutation, EntriesMutation, CodesMutation, graphene.ObjectType):
+class Mutation(
+    AccountsMutation,
+    CampaignMutation,
+    MarketMutation,
+    ContentMutation,
+    PromoterMutation,
+    EntriesMutation,
+    CodesMutation,
+    graphene.ObjectType,
+):
     """Root mutation."""
 
 

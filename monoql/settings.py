@@ -130,8 +130,10 @@ DISCOVERY_API_KEY = env.str("DISCOVERY_API_KEY", default="")
 DISCOVERY_TIMEOUT_SECONDS = env.float("DISCOVERY_TIMEOUT_SECONDS", default=3.0)
 SEARCH_CACHE_TTL = env.int("SEARCH_CACHE_TTL", default=300)
 
-# Images (uploadImage): stored as images/{name}_{uuid}.{ext} in the default storage.
+# Images (uploadImage): stored as images/{name}_{uuid}.{ext} in the "images" storage, which serves
+# public, unsigned URLs (S3: the bucket or IMAGES_CUSTOM_DOMAIN, e.g. a CDN, must allow public reads).
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+IMAGES_CUSTOM_DOMAIN = env.str("IMAGES_CUSTOM_DOMAIN", default="")
 
 # Storage: S3 when a bucket is configured, local files under media/ otherwise.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -144,10 +146,16 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_QUERYSTRING_EXPIRE = 3600
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _images_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"querystring_auth": False, "custom_domain": IMAGES_CUSTOM_DOMAIN or None},
+    }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _images_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
+    "images": _images_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "/static/"
@@ -207,6 +215,33 @@ IDENTITY_PUBLIC_KEYS = env.str("IDENTITY_PUBLIC_KEYS", default="")  # PEM blocks
 IDENTITY_JWKS_FILE = env.str("IDENTITY_JWKS_FILE", default="")
 IDENTITY_ISSUER = env.str("IDENTITY_ISSUER", default="")
 IDENTITY_AUDIENCE = env.str("IDENTITY_AUDIENCE", default="")
+
+# Root query ``identity`` / ``ppc`` (catalog §1.2, §1.7): identity-widget and privacy-consent widget
+# configuration, chosen by request host: brand "livenation" (host contains livenation), "ca" (.ca),
+# "mx" (.com.mx), else "default". IDENTITY_WIDGET_URLS / PPC_URLS map brand → URL.
+IDENTITY_WIDGET_URLS = env.dict(
+    "IDENTITY_WIDGET_URLS",
+    default={
+        "default": "https://identity.ticketmaster.com/sign-in",
+        "livenation": "https://identity.livenation.com/sign-in",
+        "ca": "https://identity.ticketmaster.ca/sign-in",
+        "mx": "https://identity.ticketmaster.com.mx/sign-in",
+    },
+)
+IDENTITY_WIDGET_VERSION = env.str("IDENTITY_WIDGET_VERSION", default="2")
+IDENTITY_INTEGRATOR_ID = env.str("IDENTITY_INTEGRATOR_ID", default="monoql")
+IDENTITY_PLACEMENT_ID = env.str("IDENTITY_PLACEMENT_ID", default="")
+PPC_URLS = env.dict(
+    "PPC_URLS",
+    default={
+        "default": "https://privacy.ticketmaster.com/consent",
+        "livenation": "https://privacy.livenation.com/consent",
+        "ca": "https://privacy.ticketmaster.ca/consent",
+        "mx": "https://privacy.ticketmaster.com.mx/consent",
+    },
+)
+PPC_ID = env.str("PPC_ID", default="")
+PPC_TOKEN = env.str("PPC_TOKEN", default="")
 
 # Real inputs (Ticketmaster Discovery API responses) for the demo and the tests.
 DISCOVERY_DATA_DIR = Path(env.str("DISCOVERY_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "discovery")))

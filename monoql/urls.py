@@ -1,7 +1,9 @@
 """URL routes: admin, GraphQL (+GraphiQL), heartbeat, REST API (+OpenAPI schema)."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
 from monoql.graphql.view import MonoqlGraphQLView
@@ -16,3 +18,9 @@ urlpatterns = [
     path("api/campaigns/", include("campaigns.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
+
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Embedded default: campaign images are public files under media/images/ (nothing else under media/).
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>images/[A-Za-z0-9_.-]+)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

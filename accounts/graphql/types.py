@@ -4,9 +4,16 @@ import graphene
 import phonenumbers
 
 from accounts.permissions import campaign_permissions, is_supreme
+from campaigns.graphql.admin_access import require_staff
 from campaigns.graphql.enums import CampaignType
 from campaigns.graphql.types import Campaign
-from campaigns.selectors import get_campaign_for_viewer, list_campaigns, password_digest, set_view
+from campaigns.selectors import (
+    category_ids_in_presale_window,
+    get_campaign_for_viewer,
+    list_campaigns,
+    password_digest,
+    set_view,
+)
 from monoql.graphql.context import viewer_session
 
 
@@ -44,13 +51,30 @@ class Campaigns(graphene.ObjectType):
         artistId=graphene.ID(),
         version=graphene.String(),
     )
+    categoryIds = graphene.List(
+        graphene.ID,
+        presaleQueryStartDate=graphene.String(required=True),
+        presaleQueryEndDate=graphene.String(required=True),
+    )
 
     @staticmethod
     def resolve_list(viewer, info, limit=10, skip=0, sort=None, query=None, type=None, artistId=None, version=None):
         campaigns = list_campaigns(
-            viewer.fan, limit=limit, skip=skip, sort=sort, query=query, campaign_type=type, artist_id=artistId
+            viewer.fan,
+            limit=limit,
+            skip=skip,
+            sort=sort,
+            query=query,
+            campaign_type=type.value if hasattr(type, "value") else type,
+            artist_id=artistId,
+            version=version,
         )
         return [set_view(campaign, None) for campaign in campaigns]
+
+    @staticmethod
+    def resolve_categoryIds(viewer, info, presaleQueryStartDate, presaleQueryEndDate):
+        require_staff(info)
+        return category_ids_in_presale_window(presaleQueryStartDate, presaleQueryEndDate)
 
 
 class ViewerState:

@@ -25,7 +25,7 @@ from campaigns.graphql.enums import (
     LinkableAttributeType,
 )
 from campaigns.graphql.market_types import Market
-from campaigns.selectors import campaign_default_locale, campaign_locale_ids, view_locale
+from campaigns.selectors import campaign_default_locale, campaign_locale_ids, contacts_of, view_locale
 from monoql.dates import iso
 from monoql.graphql.scalars import JSON
 
@@ -218,6 +218,15 @@ class Campaign(graphene.Interface):
 
 class CampaignResolvers:
     """Resolvers shared by both campaign types (graphene does not inherit them from the interface)."""
+
+    @staticmethod
+    def resolve_type(campaign, info):
+        # Without this, graphene would take the interface's type resolver (``Campaign.resolve_type``).
+        return campaign.type
+
+    @staticmethod
+    def resolve_contacts(campaign, info):
+        return contacts_of(campaign) if campaign.contacts else []
 
     @staticmethod
     def resolve_categoryId(campaign, info):

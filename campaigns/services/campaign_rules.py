@@ -136,7 +136,6 @@ def _check_preferences(preferences: list) -> None:
                 f"preferences[{index}] has an unknown type '{field['type']}'; known: {', '.join(PREFERENCE_TYPES)}.",
                 reason="InvalidPreferenceCampaignSchemaType",
                 field=f"preferences[{index}].type",
-                extra={"preferencesIndex": index},
             )
         if field["id"] in seen:
             raise ValidationFailed(

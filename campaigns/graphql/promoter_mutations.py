@@ -1,0 +1,27 @@
+"""``upsertPromoter`` / ``deletePromoter`` (catalog §1.3): supreme only."""
+
+import graphene
+
+from accounts.permissions import require_supreme
+from campaigns.graphql.inputs import PromoterInput, to_plain
+from campaigns.graphql.search_types import Promoter
+from campaigns.services.promoters import delete_promoter, upsert_promoter
+from monoql.graphql.context import require_fan
+from monoql.graphql.scalars import JSON
+
+
+def resolve_upsert_promoter(root, info, promoter):
+    """Create or update a promoter."""
+    require_supreme(require_fan(info))
+    return upsert_promoter(to_plain(promoter))
+
+
+def resolve_delete_promoter(root, info, promoterId):
+    """Delete a promoter; returns ``{deleted, marketsUpdated}``."""
+    require_supreme(require_fan(info))
+    return delete_promoter(promoterId)
+
+
+class PromoterMutation(graphene.ObjectType):
+    upsertPromoter = graphene.Field(Promoter, promoter=PromoterInput(required=True), resolver=resolve_upsert_promoter)
+    deletePromoter = graphene.Field(JSON, promoterId=graphene.String(required=True), resolver=resolve_delete_promoter)
