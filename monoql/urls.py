@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
 from monoql.graphql.view import MonoqlGraphQLView
-from monoql.views import heartbeat
+from monoql.views import campaign_image, heartbeat
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,5 +21,5 @@ urlpatterns = [
 if not settings.AWS_STORAGE_BUCKET_NAME:
     # Embedded default: campaign images are public files under media/images/ (nothing else under media/).
     urlpatterns.append(
-        re_path(r"^media/(?P<path>images/[A-Za-z0-9_.-]+)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(r"^media/images/(?P<path>[A-Za-z0-9_-]+\.(?:png|gif|jpg))$", campaign_image, name="campaign-image")
     )

@@ -27,7 +27,7 @@ def due(db):
     return {
         "draft": _campaign("draft", CampaignStatus.DRAFT, date_open=NOW - timedelta(minutes=1)),
         "preview": _campaign("preview", CampaignStatus.PREVIEW, date_open=NOW),
-        "future": _campaign("future", CampaignStatus.DRAFT, date_open=NOW + timedelta(minutes=1)),
+        "future": _campaign("future", CampaignStatus.DRAFT, date_open=NOW + timedelta(hours=6)),
         "open": _campaign("open", CampaignStatus.OPEN, date_close=NOW - timedelta(seconds=1)),
         "staying": _campaign("staying", CampaignStatus.OPEN, date_close=NOW + timedelta(days=1)),
         "old": _campaign("old", CampaignStatus.CLOSED, date_closed=NOW - timedelta(days=30)),

@@ -14,6 +14,7 @@ from graphql import ExecutionResult, OperationType, execute, get_operation_ast, 
 from graphql.error import GraphQLError
 
 from monoql.errors import Forbidden
+from monoql.graphql import response_cache
 from monoql.graphql.context import viewer_session
 from monoql.graphql.errors import format_graphql_error
 
@@ -37,6 +38,15 @@ def _csrf_failure(request):
 
 # Mutations that prove themselves with an identity token (or only end the session) need no CSRF token.
 CSRF_FREE_MUTATIONS = frozenset({"authenticate", "logout"})
+
+
+def _is_mutation(schema, query: str, operation_name) -> bool:
+    """True when the operation to run is a mutation (or the document does not parse: never cached)."""
+    document, errors = _parse_and_validate(schema, query)
+    if document is None or errors:
+        return True
+    operation_ast = get_operation_ast(document, operation_name)
+    return operation_ast is None or operation_ast.operation != OperationType.QUERY
 
 
 def _only_sign_in_fields(operation_ast) -> bool:
@@ -90,6 +100,25 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
                 samesite="Lax",
             )
         return response
+
+    def get_response(self, request, data, show_graphiql=False):
+        """Serve anonymous queries from the answer cache (``monoql.graphql.response_cache``) when possible."""
+        key = None
+        if not show_graphiql:
+            query, variables, operation_name, _ = self.get_graphql_params(request, data)
+            if query and not _is_mutation(self.schema.graphql_schema, query, operation_name):
+                key = response_cache.cache_key(request, query, variables, operation_name)
+        if key:
+            cached = response_cache.get(key)
+            if cached is not None:
+                request.graphql_operation_name = data.get("operationName")
+                return cached, 200
+        result, status_code = super().get_response(request, data, show_graphiql)
+        session = viewer_session(request)
+        cacheable = status_code == 200 and result and not session.campaign_passwords_changed and session.token is None
+        if key and cacheable and not session.set_cookie and '"errors"' not in result[:20]:
+            response_cache.put(key, result)
+        return result, status_code
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if not query:

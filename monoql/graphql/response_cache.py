@@ -1,0 +1,42 @@
+"""Whole-answer cache for anonymous GraphQL queries (the fan page's ``viewer.campaign(domain:)`` load).
+
+An anonymous query's answer depends only on the document, the variables, the request host and the
+stored campaigns, so it is cached under ``gql:<campaign generation>:<host>:<sha256>``. Any campaign,
+locale or market write bumps the generation (``campaigns.cache``), which retires every cached answer at
+once. Not cached: mutations, signed-in callers (header or cookie), browsers holding a campaign password
+cookie, answers with errors.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+
+from campaigns.cache import generation
+
+TTL_SECONDS = 60
+
+
+def cache_key(request, query: str, variables, operation_name) -> str | None:
+    """Return the cache key for an anonymous request, or None when the answer must not be cached."""
+    if not settings.GRAPHQL_RESPONSE_CACHE or request.method != "POST":
+        return None
+    if request.headers.get("Authorization") or request.COOKIES.get(settings.SESSION_JWT_COOKIE):
+        return None
+    if request.COOKIES.get(settings.CAMPAIGN_PASSWORD_COOKIE):
+        return None
+    digest = hashlib.sha256(
+        json.dumps([query, variables or {}, operation_name or ""], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return f"gql:{generation()}:{request.get_host()}:{digest}"
+
+
+def get(key: str):
+    """Return the cached JSON text of ``key`` or None."""
+    return cache.get(key)
+
+
+def put(key: str, body: str) -> None:
+    """Cache an answer's JSON text for ``TTL_SECONDS``."""
+    cache.set(key, body, timeout=TTL_SECONDS)
