@@ -151,7 +151,12 @@ def _check_preferences(preferences: list) -> None:
             )
 
 
-def _check_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
+def validate_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
+    """Check a campaign's locales: exactly one default, no repeats, each content valid (JSON schema).
+
+    Raises: ValidationFailed ``INVALID_CAMPAIGN`` (field ``locales``) or ``INVALID_CAMPAIGN_SCHEMA``
+    (field ``content.localized[<locale>]...``).
+    """
     if campaign.type == CampaignType.FANLIST and not locales:
         return
     defaults = [row.locale for row in locales if row.is_default]
@@ -169,18 +174,26 @@ def _check_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
 
 
 def validate_campaign(campaign: Campaign, locales: list[LocaleRow], *, previous: Campaign | None) -> None:
-    """Check every campaign rule before a save.
+    """Check every campaign rule before a save: ``validate_campaign_fields`` then ``validate_locales``.
+
+    Raises: see ``validate_campaign_fields`` and ``validate_locales``.
+    """
+    validate_campaign_fields(campaign, previous=previous)
+    validate_locales(campaign, locales)
+
+
+def validate_campaign_fields(campaign: Campaign, *, previous: Campaign | None) -> None:
+    """Check the rules on the campaign row itself (everything but its locales).
 
     Args:
         campaign: the campaign with the changes applied (not yet saved).
-        locales: the locales it will have, with their content.
         previous: the stored campaign before the changes, or None on create.
     Raises:
         ValidationFailed: reasons ``InvalidCampaignType``, ``INVALID_CAMPAIGN_SCHEMA`` (JSON schemas, name),
             ``INVALID_DOMAIN``, ``DOMAIN_NAME_CONFLICT``, ``INVALID_CAMPAIGN_DATE_ORDER``,
             ``MISSING_PRESALE_WINDOW_DATE``, ``INVALID_PRESALE_WINDOW_DATE_ORDER``,
-            ``InvalidPreferenceCampaignSchemaType``, ``INVALID_CAMPAIGN`` (locales, immutable fields,
-            password), ``INVALID_LOCALE``, ``INVALID_TIMEZONE``.
+            ``InvalidPreferenceCampaignSchemaType``, ``INVALID_CAMPAIGN`` (immutable fields, password),
+            ``INVALID_TIMEZONE``.
     """
     if campaign.type not in CampaignType.values:
         raise ValidationFailed(
@@ -217,5 +230,4 @@ def validate_campaign(campaign: Campaign, locales: list[LocaleRow], *, previous:
             "A password-protected campaign needs a password.", reason="INVALID_CAMPAIGN", field="options.passwordValue"
         )
     _check_dates(campaign)
-    _check_locales(campaign, locales)
     check_domain_free(campaign)

@@ -133,7 +133,8 @@ def _apply(market: Market, data: dict, prefix: str) -> None:
         _apply_event(market, data["event"], prefix)
 
 
-def _validate(market: Market, prefix: str) -> None:
+def validate_market(market: Market, prefix: str = "") -> None:
+    """Check a market before a save (required fields, IANA zone, ≥ 1 event id, unique name). Raises ValidationFailed."""
     for key, attr in _TEXT.items():
         if not getattr(market, attr):
             _fail(f"A market needs a {key}.", f"{prefix}{key}")
@@ -184,7 +185,7 @@ def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
                     )
                 before = market.event_presale_date_time
             _apply(market, data, field_prefix)
-            _validate(market, field_prefix)
+            validate_market(market, field_prefix)
             market.save()
             document = market_document(market)
             record_event(
@@ -293,6 +294,20 @@ def clone_markets(from_campaign_id: str, to_campaign_id: str) -> list[Market]:
             )
             clones.append(clone)
     return clones
+
+
+def record_market_event(market: Market, event_type: str) -> None:
+    """Record ``market.created|updated|deleted`` for a market saved outside ``upsert_market`` (the admin)."""
+    record_event(event_type, campaign_id=market.campaign_id, market_id=market.pk, payload=market_document(market))
+
+
+def record_market_changes(formset) -> None:
+    """Record the outbound events of a saved admin market formset (new and changed markets; deletions are
+    recorded before the delete, while the market still has its id)."""
+    for market in formset.new_objects:
+        record_market_event(market, "market.created")
+    for market, _fields in formset.changed_objects:
+        record_market_event(market, "market.updated")
 
 
 def markets_due_for_reminder(now=None):

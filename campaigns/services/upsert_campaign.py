@@ -258,6 +258,33 @@ def _save_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
         )
 
 
+def record_campaign_change(campaign: Campaign, *, is_new: bool, previous_status, fields, source: str, now=None):
+    """Record what a saved change did: outbound ``campaign.created|updated`` and, when the status changed,
+    a status-history row and ``campaign.statusChanged``. Call inside the saving transaction (GraphQL, admin)."""
+    now = now or timezone.now()
+    record_event(
+        "campaign.created" if is_new else "campaign.updated",
+        campaign_id=campaign.pk,
+        payload={"name": campaign.name, "status": campaign.status, "fields": list(fields)},
+    )
+    if previous_status is not None and previous_status != campaign.status:
+        CampaignStatusChange.objects.create(
+            campaign=campaign, from_status=previous_status, to_status=campaign.status, date=now, source=source
+        )
+        record_event(
+            "campaign.statusChanged", campaign_id=campaign.pk, payload=status_event_payload(campaign, previous_status)
+        )
+
+
+def apply_status_change(campaign: Campaign, wanted: str, *, is_new: bool, now=None) -> str | None:
+    """Validate a manual status change (``ALLOWED_STATUS_CHANGES``) and apply its date bookkeeping.
+
+    Returns: the previous status, or None when nothing changed or the campaign is new.
+    Raises: ValidationFailed ``INVALID_CAMPAIGN_STATUS_CHANGE`` (field ``status``).
+    """
+    return _status_change(campaign, wanted, is_new=is_new, now=now or timezone.now())
+
+
 def upsert_campaign(data: dict, *, source: str) -> Campaign:
     """Create (no ``id``) or partially update (``id``) a campaign, with its locales, content and markets.
 
@@ -297,20 +324,9 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
             for index, market in enumerate(data.get("markets") or []):
                 upsert_market({**market, "campaignId": campaign.pk}, field_prefix=f"markets[{index}].")
             changed = sorted(key for key in data if key not in ("id", "currentLocale", "entry"))
-            record_event(
-                "campaign.created" if is_new else "campaign.updated",
-                campaign_id=campaign.pk,
-                payload={"name": campaign.name, "status": campaign.status, "fields": changed},
+            record_campaign_change(
+                campaign, is_new=is_new, previous_status=previous_status, fields=changed, source=source, now=now
             )
-            if previous_status is not None:
-                CampaignStatusChange.objects.create(
-                    campaign=campaign, from_status=previous_status, to_status=campaign.status, date=now, source=source
-                )
-                record_event(
-                    "campaign.statusChanged",
-                    campaign_id=campaign.pk,
-                    payload=status_event_payload(campaign, previous_status),
-                )
     except IntegrityError as error:
         if "campaign_domain_site_unique_active" in str(error):
             raise ValidationFailed(

@@ -1,0 +1,123 @@
+"""Admin forms that apply the same campaign and market rules as the GraphQL mutations (campaigns.services).
+
+A rule's ``ValidationFailed`` is shown on the form field it names (``date.close`` → ``date_close``),
+or at the top of the form when it names no field of the form.
+"""
+
+import base64
+import copy
+import re
+
+from django import forms
+from django.contrib.admin.helpers import ActionForm
+from django.forms.models import BaseInlineFormSet
+
+from campaigns.models import Campaign, CampaignStatus, Market
+from campaigns.services.campaign_rules import LocaleRow, normalize_domain, validate_campaign_fields, validate_locales
+from campaigns.services.images import upload_image
+from campaigns.services.markets import validate_market
+from campaigns.services.upsert_campaign import apply_status_change
+from monoql.errors import DomainError
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def form_field_for(error_field: str | None, form) -> str | None:
+    """Map a rule's input path (``date.presaleWindowStart``, ``options.gate``, ``domain.site``) to a form field."""
+    if not error_field:
+        return None
+    head = re.split(r"[.\[]", error_field, maxsplit=1)[0]
+    candidates = []
+    if head in ("date", "domain") and "." in error_field:
+        leaf = error_field.split(".")[1].split("[")[0]
+        candidates.append(f"{head}_{_CAMEL.sub('_', leaf).lower()}")
+    candidates += [_CAMEL.sub("_", head).lower(), head, {"schema": "schema_version", "eventIds": "event_ids"}.get(head)]
+    return next((name for name in candidates if name and name in form.fields), None)
+
+
+def add_domain_error(form, error: DomainError) -> None:
+    """Show a service error on the form: on the field it names, else as a form-wide error."""
+    message = f"{error.message} ({error.reason})" if error.reason else error.message
+    form.add_error(form_field_for(error.field, form), message)
+
+
+class CampaignAdminForm(forms.ModelForm):
+    """The campaign row, checked by ``validate_campaign_fields``; status changes follow the GraphQL rules."""
+
+    main_image_file = forms.ImageField(required=False, label="Upload main image")
+    mobile_image_file = forms.ImageField(required=False, label="Upload mobile image")
+
+    class Meta:
+        model = Campaign
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous = copy.copy(self.instance) if self.instance.pk else None
+        self.previous_status = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        campaign = self.instance
+        try:
+            for attr in ("domain_site", "domain_share", "domain_preview"):
+                setattr(campaign, attr, normalize_domain(getattr(campaign, attr), field=f"domain.{attr[7:]}"))
+            if self.previous is not None and self.previous.status != campaign.status:
+                wanted, campaign.status = campaign.status, self.previous.status
+                self.previous_status = apply_status_change(campaign, wanted, is_new=False)
+            elif self.previous is None and campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PREVIEW):
+                apply_status_change(Campaign(), campaign.status, is_new=True)
+            for field, key in (("main_image_file", "main"), ("mobile_image_file", "mobile")):
+                upload = self.cleaned_data.get(field)
+                if upload:
+                    data = base64.b64encode(upload.read()).decode()
+                    image = upload_image(data, upload.content_type, upload.name)
+                    campaign.image = {**campaign.image, key: {k: image[k] for k in ("url", "width", "height")}}
+            validate_campaign_fields(campaign, previous=self.previous)
+        except DomainError as error:
+            add_domain_error(self, error)
+
+
+class CampaignLocaleFormSet(BaseInlineFormSet):
+    """Locales of a campaign: exactly one default and each page copy valid (``validate_locales``)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [
+            LocaleRow(
+                form.cleaned_data["locale"],
+                bool(form.cleaned_data.get("is_default")),
+                form.cleaned_data.get("content") or {},
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            validate_locales(self.instance, rows)
+        except DomainError as error:
+            raise forms.ValidationError(f"{error.message} ({error.reason})") from None
+
+
+class MarketAdminForm(forms.ModelForm):
+    """A market, checked by ``validate_market`` (required fields, IANA time zone, event ids, unique name)."""
+
+    class Meta:
+        model = Market
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            validate_market(self.instance)
+        except DomainError as error:
+            add_domain_error(self, error)
+
+
+class CloneMarketsActionForm(ActionForm):
+    """Action bar with the source campaign of "Clone markets from…"."""
+
+    source_campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.order_by("name"), required=False, label="Clone markets from"
+    )
