@@ -33,10 +33,16 @@ def campaign_permissions(fan: Fan | None) -> dict[str, list[str]]:
 
 
 def has_campaign_action(fan: Fan | None, campaign_id: str, action: str) -> bool:
-    """Return True when ``fan`` may take ``action`` (read|write|report|select|invite) on ``campaign_id``."""
+    """Return True when ``fan`` may take ``action`` (read|write|report|select|invite) on ``campaign_id``.
+
+    ``read`` is implied by every other action on the campaign (whoever may edit or export it may see it).
+    """
     if fan is None:
         return False
-    return is_supreme(fan) or action in campaign_permissions(fan).get(str(campaign_id), [])
+    if is_supreme(fan):
+        return True
+    actions = campaign_permissions(fan).get(str(campaign_id), [])
+    return action in actions or (action == "read" and bool(actions))
 
 
 def require_campaign_action(fan: Fan | None, campaign_id: str, action: str) -> None:

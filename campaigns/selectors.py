@@ -127,7 +127,7 @@ def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None
 def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_type=None, artist_id=None, version=None):
     """Campaigns the caller administers (``viewer.campaigns.list``, catalog §3.1 "List").
 
-    Supreme fans see all; others see the campaigns they hold ``read`` on; anonymous callers get ``[]``.
+    Supreme fans see all; others see the campaigns they hold any action on; anonymous callers get ``[]``.
     ``query`` searches campaign and artist names; ``version`` (``v1``/``v2``) filters by schema version; ``sort`` is a field name with optional ``-``
     (``name``, ``date.created``, ``status``); ``limit`` is capped at 100.
     Returns: list of Campaign with children loaded.
@@ -136,7 +136,8 @@ def list_campaigns(fan, *, limit=10, skip=0, sort=None, query=None, campaign_typ
         return []
     queryset = _campaigns_with_children()
     if not is_supreme(fan):
-        queryset = queryset.filter(permissions__fan=fan, permissions__action="read")
+        # Any action on a campaign implies read (accounts.permissions.has_campaign_action).
+        queryset = queryset.filter(permissions__fan=fan)
     if query:
         queryset = queryset.filter(Q(name__icontains=query) | Q(artist__name__icontains=query))
     if campaign_type:
