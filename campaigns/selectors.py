@@ -1,5 +1,6 @@
 """Campaign reads shared by the adapters (GraphQL, admin, commands)."""
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -64,7 +65,7 @@ def password_digest(campaign) -> str:
 
 def _load(kind: str, value: str, use_cache: bool):
     """Load a campaign with artist, locales and markets by ``id``/``domain``/``preview``; cached when allowed."""
-    key = campaign_key(kind, value) if use_cache else None
+    key = campaign_key(kind, value) if use_cache and settings.CAMPAIGN_CACHE else None
     if key:
         cached = get_cached(key)
         if cached is not None:

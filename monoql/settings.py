@@ -131,6 +131,8 @@ DISCOVERY_TIMEOUT_SECONDS = env.float("DISCOVERY_TIMEOUT_SECONDS", default=3.0)
 SEARCH_CACHE_TTL = env.int("SEARCH_CACHE_TTL", default=300)
 # Cache whole answers of anonymous GraphQL queries (monoql.graphql.response_cache).
 GRAPHQL_RESPONSE_CACHE = env.bool("GRAPHQL_RESPONSE_CACHE", default=True)
+# Cache loaded campaigns (campaigns.cache) for viewer.campaign; off only to measure the uncached path.
+CAMPAIGN_CACHE = env.bool("CAMPAIGN_CACHE", default=True)
 
 # Images (uploadImage): stored as images/{name}_{uuid}.{ext} in the "images" storage, which serves
 # public, unsigned URLs (S3: the bucket or IMAGES_CUSTOM_DOMAIN, e.g. a CDN, must allow public reads).

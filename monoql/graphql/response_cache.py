@@ -1,9 +1,10 @@
 """Whole-answer cache for anonymous GraphQL queries (the fan page's ``viewer.campaign(domain:)`` load).
 
 An anonymous query's answer depends only on the document, the variables, the request host and the
-stored campaigns, so it is cached under ``gql:<campaign generation>:<host>:<sha256>``. Any campaign,
-locale or market write bumps the generation (``campaigns.cache``), which retires every cached answer at
-once. Not cached: mutations, signed-in callers (header or cookie), browsers holding a campaign password
+stored campaigns, so it is cached under ``gql:<host>:<sha256>`` together with the campaign generation it
+was computed at. Any campaign, locale or market write bumps the generation (``campaigns.cache``), which
+retires every cached answer at once. A lookup reads the answer and the current generation in one
+round trip (MGET). Not cached: mutations, signed-in callers (header or cookie), browsers holding a campaign password
 cookie, answers with errors.
 """
 
@@ -13,7 +14,7 @@ import json
 from django.conf import settings
 from django.core.cache import cache
 
-from campaigns.cache import generation
+from campaigns.cache import GENERATION_KEY, generation
 
 TTL_SECONDS = 60
 
@@ -29,14 +30,24 @@ def cache_key(request, query: str, variables, operation_name) -> str | None:
     digest = hashlib.sha256(
         json.dumps([query, variables or {}, operation_name or ""], sort_keys=True, default=str).encode()
     ).hexdigest()
-    return f"gql:{generation()}:{request.get_host()}:{digest}"
+    return f"gql:{request.get_host()}:{digest}"
 
 
 def get(key: str):
-    """Return the cached JSON text of ``key`` or None."""
-    return cache.get(key)
+    """Return the cached JSON text of ``key`` when it was computed at the current generation, else None.
+
+    Returns ``(body or None, generation)``: the generation to store a fresh answer under.
+    """
+    found = cache.get_many([key, GENERATION_KEY])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        return None, generation()
+    entry = found.get(key)
+    if entry and entry[0] == current:
+        return entry[1], current
+    return None, current
 
 
-def put(key: str, body: str) -> None:
-    """Cache an answer's JSON text for ``TTL_SECONDS``."""
-    cache.set(key, body, timeout=TTL_SECONDS)
+def put(key: str, body: str, computed_at: int) -> None:
+    """Cache an answer's JSON text, computed at generation ``computed_at``, for ``TTL_SECONDS``."""
+    cache.set(key, (computed_at, body), timeout=TTL_SECONDS)

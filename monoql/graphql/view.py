@@ -108,8 +108,9 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             query, variables, operation_name, _ = self.get_graphql_params(request, data)
             if query and not _is_mutation(self.schema.graphql_schema, query, operation_name):
                 key = response_cache.cache_key(request, query, variables, operation_name)
+        computed_at = None
         if key:
-            cached = response_cache.get(key)
+            cached, computed_at = response_cache.get(key)
             if cached is not None:
                 request.graphql_operation_name = data.get("operationName")
                 return cached, 200
@@ -117,7 +118,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         session = viewer_session(request)
         cacheable = status_code == 200 and result and not session.campaign_passwords_changed and session.token is None
         if key and cacheable and not session.set_cookie and '"errors"' not in result[:20]:
-            response_cache.put(key, result)
+            response_cache.put(key, result, computed_at)
         return result, status_code
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
