@@ -61,7 +61,9 @@ def delete_promoter(promoter_id: str) -> dict:
         promoter = Promoter.objects.select_for_update().filter(pk=str(promoter_id)).first()
         if promoter is None:
             raise NotFound(f"No promoter with id '{promoter_id}'.", reason="PROMOTER_NOT_FOUND", field="promoterId")
-        markets = list(Market.objects.select_for_update().filter(promoter_ids__contains=[promoter.pk]))
+        # JSON containment is not portable (SQLite), so candidates are narrowed in SQL and matched here.
+        candidates = Market.objects.select_for_update().exclude(promoter_ids=[])
+        markets = [market for market in candidates if promoter.pk in market.promoter_ids]
         for market in markets:
             market.promoter_ids = [pid for pid in market.promoter_ids if pid != promoter.pk]
             market.save(update_fields=["promoter_ids", "date_updated"])
