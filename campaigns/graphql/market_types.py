@@ -3,7 +3,7 @@
 import graphene
 
 from campaigns.graphql.enums import SplitAllocationType
-from monoql.dates import iso
+from campaigns.services.markets import market_event_document
 
 
 class GeoPoint(graphene.ObjectType):
@@ -34,29 +34,6 @@ class MarketEvent(graphene.ObjectType):
     splitAllocation = graphene.Field(SplitAllocation)
 
 
-def market_event(market) -> dict:
-    """Return the ``MarketEvent`` object of a Market row."""
-    split = None
-    if market.split_allocation_type:
-        split = {
-            "type": market.split_allocation_type,
-            "link": market.split_allocation_link or None,
-            "isActive": market.split_allocation_is_active,
-        }
-    return {
-        "id": market.event_ids[0] if market.event_ids else None,
-        "ids": list(market.event_ids),
-        "name": market.event_name or None,
-        "date": iso(market.event_date),
-        "presaleDateTime": iso(market.event_presale_date_time),
-        "ticketer": market.event_ticketer or None,
-        "venue": {"name": market.event_venue_name} if market.event_venue_name else None,
-        "link": market.event_link or None,
-        "sharedCode": market.event_shared_code or None,
-        "splitAllocation": split,
-    }
-
-
 class Market(graphene.ObjectType):
     id = graphene.String()
     city = graphene.String()
@@ -77,7 +54,7 @@ class Market(graphene.ObjectType):
 
     @staticmethod
     def resolve_event(market, info):
-        return market_event(market)
+        return market_event_document(market)
 
     @staticmethod
     def resolve_isAddedShow(market, info):

@@ -28,8 +28,8 @@ _EVENT_TEXT = {
 }
 
 
-def market_document(market: Market) -> dict:
-    """Return the market as the contract's ``Market`` JSON object (for outbound events and ``deleteMarket``)."""
+def market_event_document(market: Market) -> dict:
+    """Return the market's ``MarketEvent`` object (catalog §1.4): ``{id, ids, name, date, presaleDateTime, ...}``."""
     split = None
     if market.split_allocation_type:
         split = {
@@ -37,6 +37,22 @@ def market_document(market: Market) -> dict:
             "link": market.split_allocation_link or None,
             "isActive": market.split_allocation_is_active,
         }
+    return {
+        "id": market.event_ids[0] if market.event_ids else None,
+        "ids": list(market.event_ids),
+        "name": market.event_name or None,
+        "date": iso(market.event_date),
+        "presaleDateTime": iso(market.event_presale_date_time),
+        "ticketer": market.event_ticketer or None,
+        "venue": {"name": market.event_venue_name} if market.event_venue_name else None,
+        "link": market.event_link or None,
+        "sharedCode": market.event_shared_code or None,
+        "splitAllocation": split,
+    }
+
+
+def market_document(market: Market) -> dict:
+    """Return the market as the contract's ``Market`` JSON object (for outbound events and ``deleteMarket``)."""
     point = None
     if market.latitude is not None and market.longitude is not None:
         point = {"latitude": market.latitude, "longitude": market.longitude}
@@ -51,17 +67,7 @@ def market_document(market: Market) -> dict:
         "point": point,
         "isAddedShow": market.is_added_show,
         "promoterIds": list(market.promoter_ids),
-        "event": {
-            "ids": list(market.event_ids),
-            "name": market.event_name or None,
-            "date": iso(market.event_date),
-            "presaleDateTime": iso(market.event_presale_date_time),
-            "ticketer": market.event_ticketer or None,
-            "venue": {"name": market.event_venue_name} if market.event_venue_name else None,
-            "link": market.event_link or None,
-            "sharedCode": market.event_shared_code or None,
-            "splitAllocation": split,
-        },
+        "event": market_event_document(market),
     }
 
 
