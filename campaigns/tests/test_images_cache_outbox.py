@@ -233,3 +233,31 @@ def test_slack_announces_openings_only(receiver):
     )
     drain_outbound_events(sinks=[sink])
     assert [body for _, body in received] == [{"text": ":tada: Campaign *Tour* is now OPEN on https://t.io"}]
+
+
+@pytest.mark.django_db
+def test_sqs_sink_sends_the_event_document():
+    import boto3
+    from moto import mock_aws
+
+    from campaigns.sinks import SqsSink
+
+    with mock_aws():
+        client = boto3.client("sqs", region_name="us-east-1")
+        queue_url = client.create_queue(QueueName="campaign-events")["QueueUrl"]
+        event = record_event("market.deleted", campaign_id="a" * 24, market_id="b" * 24, payload={"name": "M"})
+        # when
+        result = drain_outbound_events(sinks=[SqsSink(queue_url, region="us-east-1")])
+        # then
+        messages = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    assert result.sent == 1
+    assert [json.loads(m["Body"]) for m in messages] == [
+        {
+            "id": event.pk,
+            "type": "market.deleted",
+            "campaignId": "a" * 24,
+            "marketId": "b" * 24,
+            "date": event.date_created.isoformat().replace("+00:00", "Z"),
+            "payload": {"name": "M"},
+        }
+    ]
