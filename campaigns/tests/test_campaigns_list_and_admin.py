@@ -15,7 +15,8 @@ LIST = "{ viewer { campaigns { list(limit: 10) { id name status } } } }"
 
 @pytest.mark.parametrize(
     "role, sees",
-    [("anonymous", []), ("fan", []), ("writer-only", []), ("reader", ["demo"]), ("supreme", ["demo", "other"])],
+    # Any action on a campaign implies read (a writer administers the campaign it edits).
+    [("anonymous", []), ("fan", []), ("writer-only", ["demo"]), ("reader", ["demo"]), ("supreme", ["demo", "other"])],
 )
 def test_campaign_list_shows_only_campaigns_the_viewer_administers(gql, sign_in, demo_campaign, role, sees):
     # given
