@@ -261,3 +261,15 @@ def test_sqs_sink_sends_the_event_document():
             "payload": {"name": "M"},
         }
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_events_are_drained_after_commit():
+    from django.db import transaction
+
+    # when: an event is recorded in a transaction that commits (tasks run eagerly in tests)
+    with transaction.atomic():
+        event = record_event("campaign.updated", campaign_id="a" * 24, payload={})
+        assert OutboundEvent.objects.get(pk=event.pk).date_dispatched is None
+    # then: the drain task queued on commit has sent it
+    assert OutboundEvent.objects.get(pk=event.pk).date_dispatched is not None
