@@ -186,15 +186,16 @@ def category_ids_in_presale_window(start: str, end: str) -> list[str]:
     )
 
 
+def contact_document(contact) -> dict:
+    """A contact as the contract shows it: ``{_id, name, email, keyword[]}``."""
+    return {"_id": contact.pk, "name": contact.name, "email": contact.email or None, "keyword": list(contact.keyword)}
+
+
 def contacts_of(campaign) -> list[dict]:
-    """Return the campaign's contacts as ``{_id, name, email, keyword}`` objects, in stored order."""
+    """Return the campaign's contacts as ``contact_document`` objects, in stored order."""
     ids = [c for c in campaign.contacts or [] if isinstance(c, str)]
     found = Contact.objects.in_bulk(ids)
-    return [
-        {"_id": c.pk, "name": c.name, "email": c.email or None, "keyword": list(c.keyword)}
-        for c in (found.get(i) for i in ids)
-        if c is not None
-    ]
+    return [contact_document(c) for c in (found.get(i) for i in ids) if c is not None]
 
 
 def list_promoters() -> list:

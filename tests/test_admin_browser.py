@@ -24,6 +24,14 @@ query getCampaign($domain: String!, $locale: String) {
 """
 
 
+def _sign_in_admin(page, live_server):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "pw-Test-123!")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+
+
 def _add_inline(page, group: str):
     page.click(f"#{group}-group .add-row a")
 
@@ -32,11 +40,7 @@ def _add_inline(page, group: str):
 def test_staff_creates_a_campaign_with_markets_and_two_locales(live_server, browser_page, demo_campaign, gql):  # noqa: F811
     page = browser_page
     # given: the campaign manager signs in to the admin
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "pw-Test-123!")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
+    _sign_in_admin(page, live_server)
     # when: they fill a new campaign with two locales and two markets and save
     page.goto(f"{live_server.url}/admin/campaigns/campaign/add/")
     page.fill("#id_name", "Admin-built tour")
@@ -81,11 +85,7 @@ def test_staff_creates_a_campaign_with_markets_and_two_locales(live_server, brow
 @pytest.mark.django_db(transaction=True)
 def test_admin_shows_rule_errors_on_the_form_and_saves_nothing(live_server, browser_page, demo_campaign):  # noqa: F811
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "pw-Test-123!")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
+    _sign_in_admin(page, live_server)
     # when: the domain is taken by the demo campaign and a market has an unknown time zone
     page.goto(f"{live_server.url}/admin/campaigns/campaign/add/")
     page.fill("#id_name", "Clash")

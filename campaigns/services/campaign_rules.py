@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from django.conf.locale import LANG_INFO
+from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignStatus, CampaignType
 from campaigns.schemas import FAN_IDENTIFIERS, PREFERENCE_TYPES, validate_document
@@ -91,7 +92,7 @@ def check_domain_free(campaign: Campaign) -> None:
     """Raise ``DOMAIN_NAME_CONFLICT`` when another non-INACTIVE campaign holds this site or preview domain."""
     others = Campaign.objects.exclude(pk=campaign.pk).exclude(status=CampaignStatus.INACTIVE)
     for field, host in (("domain.site", campaign.domain_site), ("domain.preview", campaign.domain_preview)):
-        if host and (others.filter(domain_site=host).exists() or others.filter(domain_preview=host).exists()):
+        if host and others.filter(Q(domain_site=host) | Q(domain_preview=host)).exists():
             raise ValidationFailed(
                 f"The domain '{host}' is already used by another active campaign.",
                 reason="DOMAIN_NAME_CONFLICT",

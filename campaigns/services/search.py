@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from campaigns import discovery
 from campaigns.models import Artist, Contact, Venue
+from campaigns.selectors import contact_document
 
 logger = logging.getLogger("monoql.discovery")
 MAX_LIMIT = 100
@@ -99,4 +100,4 @@ def search_contacts(query: str, *, limit: int = 10, skip: int = 0) -> list[dict]
     rows = Contact.objects.filter(
         Q(name__icontains=query) | Q(email__icontains=query) | Q(keyword__icontains=query)
     ).order_by("name", "pk")[skip : skip + limit]
-    return [{"_id": c.pk, "name": c.name, "email": c.email or None, "keyword": list(c.keyword)} for c in rows]
+    return [contact_document(contact) for contact in rows]

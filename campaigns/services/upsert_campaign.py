@@ -20,6 +20,7 @@ from campaigns.services.campaign_rules import (
     validate_campaign,
 )
 from campaigns.services.lifecycle import status_event_payload
+from campaigns.services.markets import upsert_market
 from campaigns.services.outbox import record_event
 from monoql.dates import parse_iso
 from monoql.errors import NotFound, ValidationFailed
@@ -297,8 +298,6 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
         ValidationFailed: any rule of ``campaign_rules.validate_campaign``, a bad date, locale, domain or
             status change (``INVALID_CAMPAIGN_STATUS_CHANGE``); nothing is written.
     """
-    from campaigns.services.markets import upsert_market
-
     now = timezone.now()
     try:
         with transaction.atomic():
