@@ -151,3 +151,20 @@ def session_token_for(role: str, campaign=None) -> str | None:
     if role == "anonymous":
         return None
     return issue_session_token(fan_with_role(role, campaign).pk, is_supreme=False, permissions={}, tm_sig="").token
+
+
+def post_multipart(query: str, variables: dict, content: bytes, token=None, name="file.csv", file_variable="file"):
+    """POST /graphql as multipart/form-data per the GraphQL multipart request spec (one file part).
+
+    Returns the Django test response; ``variables[file_variable]`` is set to null in ``operations``.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    operations = {"query": query, "variables": {**variables, file_variable: None}}
+    data = {
+        "operations": json.dumps(operations),
+        "map": json.dumps({"0": [f"variables.{file_variable}"]}),
+        "0": SimpleUploadedFile(name, content, content_type="text/csv"),
+    }
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return Client().post("/graphql", data=data, **headers)

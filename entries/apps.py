@@ -8,3 +8,6 @@ class EntriesConfig(AppConfig):
 
     name = "entries"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from entries import tasks  # noqa: F401 - register the tasks in web processes too

@@ -1,10 +1,27 @@
-"""Entries: one fan's registration in one campaign, with ranked market preferences."""
+"""Entries: one fan's registration in one campaign with its ranked markets, scoring, verdict and tags;
+plus the registration-side records around it (invite lists, phone verifications, scored uploads, the
+blacklist, fanlist uploads and stats)."""
+
+import random
 
 from django.db import models
+from django.db.models import Q
+
+
+def new_random_score() -> float:
+    """A uniform number in [0, 1) drawn once per entry: the lottery order when ``randomSelection``."""
+    return random.random()
 
 
 class Entry(models.Model):
-    """A fan's registration (catalog §3.6.1 "Stored entry"); one per campaign and fan."""
+    """A fan's registration (catalog §3.6.1 "Stored entry"); one per campaign and fan.
+
+    ``market_0``..``market_3`` are the ranked market preferences (rank 0 = primary market, catalog §3.6.2
+    "Markets"), kept as columns so that counting by market and rank over a campaign is one scan.
+    ``email``/``phone`` copy the form's contact values (lower-cased, E.164 with Mexican ``+521`` folded
+    into ``+52``) for matching scored files, invite lists and the blacklist. ``confirmed_phone`` is set
+    when the phone is confirmed and is unique per campaign (catalog §3.6.3).
+    """
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="entries")
     fan = models.ForeignKey("accounts.Fan", on_delete=models.CASCADE, related_name="entries")
@@ -12,35 +29,203 @@ class Entry(models.Model):
     locale = models.CharField(max_length=8, default="en_US")
     attributes = models.JSONField(default=dict, blank=True)
     origin = models.JSONField(default=dict, blank=True, help_text="Request metadata: ip, user_agent, ...")
+    market_0 = models.ForeignKey(
+        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    market_1 = models.ForeignKey(
+        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    market_2 = models.ForeignKey(
+        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    market_3 = models.ForeignKey(
+        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    email = models.CharField(max_length=254, blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164")
+    confirmed_phone = models.CharField(max_length=20, null=True, blank=True, help_text="E.164, set on confirmation")
+    score = models.FloatField(null=True, blank=True, help_text="0–1 from scored uploads; null = not scored")
+    random_score = models.FloatField(default=new_random_score)
+    verdict = models.BooleanField(default=True, help_text="False = blocked or blacklisted: kept, never selected")
+    tags = models.JSONField(default=dict, blank=True, help_text="{tagName: true}")
     date_created = models.DateTimeField(auto_now_add=True)
     date_updated = models.DateTimeField(auto_now=True)
     date_phone_confirmed = models.DateTimeField(null=True, blank=True)
+    date_receipt = models.DateTimeField(null=True, blank=True, help_text="When the receipt email was sent")
 
     class Meta:
         verbose_name_plural = "entries"
-        constraints = [models.UniqueConstraint(fields=["campaign", "fan"], name="entry_one_per_fan")]
-        indexes = [models.Index(fields=["campaign", "date_created"], name="entry_campaign_created_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "fan"], name="entry_one_per_fan"),
+            models.UniqueConstraint(
+                fields=["campaign", "confirmed_phone"],
+                condition=Q(confirmed_phone__isnull=False),
+                name="entry_confirmed_phone_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "date_created"], name="entry_campaign_created_idx"),
+            models.Index(fields=["email"], name="entry_email_idx"),
+            models.Index(fields=["phone"], name="entry_phone_idx"),
+        ]
 
     def __str__(self):
         return f"entry {self.pk} ({self.campaign_id}/{self.fan_id})"
 
+    @property
+    def market_ids(self) -> list[str]:
+        """Ranked market ids ``[rank0, rank1, ...]`` without gaps."""
+        return [m for m in (self.market_0_id, self.market_1_id, self.market_2_id, self.market_3_id) if m]
 
-class EntryMarketPreference(models.Model):
-    """One ranked market choice of an entry: rank 0 = primary market, 1..3 = additional markets.
+    def set_market_ids(self, ranked: list[str]) -> None:
+        """Store up to four ranked market ids in ``market_0``..``market_3``."""
+        padded = list(ranked[:4]) + [None] * (4 - len(ranked[:4]))
+        self.market_0_id, self.market_1_id, self.market_2_id, self.market_3_id = padded
 
-    ``campaign`` is copied from the entry so that counting by (market, rank) in a campaign is one query
-    on one index (catalog §3.6.6 ``entriesByMarketPreference``).
-    """
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="market_preferences")
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
-    market = models.ForeignKey("campaigns.Market", on_delete=models.CASCADE, related_name="preferences")
-    rank = models.PositiveSmallIntegerField()
+MARKET_RANK_FIELDS = ("market_0", "market_1", "market_2", "market_3")
+
+
+class FanIdentifierType(models.TextChoices):
+    """``FanIdentifier`` (catalog §3.5): which identifier a list uses."""
+
+    MEMBER_ID = "memberId"
+    GLOBAL_USER_ID = "globalUserId"
+    EMAIL = "email"
+
+
+class Invite(models.Model):
+    """One row of a campaign's invite list (gate ``inviteOnly``, catalog §3.5)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="invites")
+    identifier_type = models.CharField(max_length=16, choices=FanIdentifierType.choices)
+    value = models.CharField(max_length=254)
+    date_created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["entry", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "rank"], name="entry_preference_rank_unique"),
-            models.UniqueConstraint(fields=["entry", "market"], name="entry_preference_market_unique"),
+            models.UniqueConstraint(fields=["campaign", "identifier_type", "value"], name="invite_unique"),
         ]
-        indexes = [models.Index(fields=["campaign", "market", "rank"], name="entry_pref_campaign_market_idx")]
+
+    def __str__(self):
+        return f"{self.identifier_type}={self.value}"
+
+
+class PhoneVerification(models.Model):
+    """A 6-digit code sent to a phone for one campaign (the verification side of catalog §3.6.3)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    fan = models.ForeignKey("accounts.Fan", on_delete=models.CASCADE, related_name="phone_verifications")
+    phone = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=128)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_expires = models.DateTimeField()
+    date_verified = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["fan", "campaign", "phone"], name="phone_verification_idx")]
+
+
+class UploadStatus(models.TextChoices):
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
+
+
+class ScoredFile(models.Model):
+    """An uploaded scored file (``uploadScored``, catalog §1.7, §3.7.5) and what matching it did."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="scored_files")
+    name = models.CharField(max_length=255)
+    path = models.CharField(max_length=512, help_text="Storage key of the stored file")
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.PENDING)
+    rows = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0, help_text="Matched rows whose verdict is true")
+    error = models.TextField(blank=True, default="")
+    uploaded_by = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+
+
+class BlacklistKind(models.TextChoices):
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class BlacklistEntry(models.Model):
+    """A globally blacklisted email or phone (``uploadBlacklist``, additive, exact match)."""
+
+    kind = models.CharField(max_length=8, choices=BlacklistKind.choices)
+    value = models.CharField(max_length=254, unique=True)
+    source = models.CharField(max_length=255, blank=True, default="", help_text="Uploaded file name")
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "blacklist entries"
+
+    def __str__(self):
+        return self.value
+
+
+class FanlistUpload(models.Model):
+    """One ``uploadFanlist`` file of a fanlist campaign (``FanlistCampaign.uploads``, catalog §3.7.5)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="fanlist_uploads")
+    name = models.CharField(max_length=255)
+    path = models.CharField(max_length=512)
+    scoring = models.CharField(max_length=8, help_text="raw | xnum, copied from the campaign")
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.PENDING)
+    rows_in = models.PositiveIntegerField(default=0, help_text="Data lines in the file")
+    rows = models.PositiveIntegerField(default=0, help_text="Fans kept after validation and dedupe")
+    error = models.TextField(blank=True, default="")
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+
+
+class FanlistRecord(models.Model):
+    """One fan of a fanlist campaign with the score translated from its rank."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    upload = models.ForeignKey(FanlistUpload, on_delete=models.CASCADE, related_name="records")
+    identifier = models.CharField(max_length=254, help_text="memberId or email, as the campaign identifies fans")
+    rank = models.FloatField()
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "identifier"], name="fanlist_record_unique")]
+
+
+class StatStatus(models.TextChoices):
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
+
+
+class Stat(models.Model):
+    """A stats document (catalog §3.10), keyed by campaign, market ("" = none), date id and type."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="stats")
+    market_id = models.CharField(max_length=24, blank=True, default="")
+    date_id = models.CharField(max_length=64)
+    type = models.CharField(max_length=32)
+    status = models.CharField(max_length=12, choices=StatStatus.choices, default=StatStatus.PENDING)
+    count = models.JSONField(null=True, blank=True)
+    meta = models.JSONField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "market_id", "date_id", "type"], name="stat_key_unique")
+        ]

@@ -1,10 +1,10 @@
-"""Entry reads: the viewer's own entry, registration eligibility, counts by market and rank."""
+"""Entry reads: the viewer's own entry, registration eligibility (gates), entries by chosen market."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Q, QuerySet
 
-from entries.models import Entry, EntryMarketPreference
+from entries.models import MARKET_RANK_FIELDS, Entry, FanIdentifierType, Invite
 
 INELIGIBLE_MESSAGE = "Unfortunately, you are not eligible for participation in this campaign."
 
@@ -22,20 +22,66 @@ def entry_for(campaign_id: str, fan_id: str) -> Entry | None:
     return Entry.objects.filter(campaign_id=campaign_id, fan_id=fan_id).first()
 
 
+def any_rank(market_ids) -> Q:
+    """Q matching entries that chose any of ``market_ids`` at any preference rank (catalog §3.6.5)."""
+    ids = [str(m) for m in market_ids]
+    query = Q()
+    for name in MARKET_RANK_FIELDS:
+        query |= Q(**{f"{name}__in": ids})
+    return query
+
+
+def entries_choosing(campaign_id: str, market_ids) -> QuerySet:
+    """Entries of the campaign that chose one of ``market_ids`` at any rank."""
+    return Entry.objects.filter(any_rank(market_ids), campaign_id=campaign_id)
+
+
+def market_is_chosen(campaign_id: str, market_id: str) -> bool:
+    """True when at least one entry of the campaign chose the market at any rank."""
+    return entries_choosing(campaign_id, [market_id]).exists()
+
+
+def fan_identifier(fan, identifier_type: str) -> str:
+    """The fan's value for a ``FanIdentifier`` (``memberId``, ``globalUserId``, ``email``); "" when unknown."""
+    if identifier_type == FanIdentifierType.MEMBER_ID:
+        return fan.member_id or ""
+    if identifier_type == FanIdentifierType.GLOBAL_USER_ID:
+        return fan.global_user_id or ""
+    return (fan.email or "").strip().lower()
+
+
+def is_invited(campaign_id: str, fan, identifier_type: str) -> bool:
+    """True when the fan's identifier of ``identifier_type`` is on the campaign's invite list."""
+    value = fan_identifier(fan, identifier_type) if fan is not None else ""
+    if not value:
+        return False
+    return Invite.objects.filter(campaign_id=campaign_id, identifier_type=identifier_type, value=value).exists()
+
+
+def was_selected(campaign_id: str, fan) -> bool:
+    """True when the fan was selected in the campaign: holds an assigned code there (catalog §3.5 "past
+    participation")."""
+    from codes.models import Code
+
+    return Code.objects.filter(campaign_id=campaign_id, fan=fan, date_assigned__isnull=False).exists()
+
+
 def registration_eligibility(campaign, fan, *, has_entry: bool) -> EligibilityResult:
     """Decide whether ``fan`` may register (catalog §3.5 ``registrationEligibility``).
 
     An existing entry is always eligible (updates skip gate checks). Otherwise every gate in
-    ``campaign.options.gate`` must pass, read from the fan's profile facts (decisions.md "Identity"):
-    ``card`` → ``facts.cards``; ``linkedAccount`` → ``facts.linkedAccounts``; ``idv`` → ``facts.idv``;
-    ``campaignId``/``linkedCampaign`` → the fan has an entry in that campaign. ``inviteOnly`` and
-    ``options.requirePrecheck.pastCampaignId`` need invite lists / past selections, which no campaign
-    holds yet, so they refuse (``NO_INVITE``, ``NO_PAST_PARTICIPATION``).
+    ``campaign.options.gate`` must pass, in this order, read from the fan's profile facts (decisions.md
+    "Identity"): ``card`` → ``facts.cards`` (``NO_CARD``); ``linkedAccount`` → ``facts.linkedAccounts``
+    (``NOT_LINKED``); ``idv`` → ``facts.idv`` (``NO_IDV``); ``inviteOnly`` → the fan's identifier of that
+    type is on the campaign's invite list (``NO_INVITE``); ``campaignId``/``linkedCampaign`` → the fan has
+    an entry in that campaign (``NO_LINKED_CAMPAIGN_ENTRY``); ``options.requirePrecheck.pastCampaignId`` →
+    the fan was selected there (``NO_PAST_PARTICIPATION``). Anonymous viewers fail every configured gate.
 
     Args:
-        fan: Fan or None (anonymous viewers are evaluated too).
-    Returns: EligibilityResult; ``reason`` is ``NO_CARD``, ``NOT_LINKED``, ``NO_IDV``, ``NO_INVITE``,
-        ``NO_LINKED_CAMPAIGN_ENTRY`` or ``NO_PAST_PARTICIPATION`` when ineligible.
+        campaign: the Campaign.
+        fan: Fan or None.
+        has_entry: whether the fan already has an entry in the campaign.
+    Returns: EligibilityResult.
     """
     if has_entry:
         return EligibilityResult(True)
@@ -48,25 +94,12 @@ def registration_eligibility(campaign, fan, *, has_entry: bool) -> EligibilityRe
         return EligibilityResult(False, "NOT_LINKED")
     if gate.get("idv") and facts.get("idv") != gate["idv"]:
         return EligibilityResult(False, "NO_IDV")
-    if gate.get("inviteOnly"):
+    if gate.get("inviteOnly") and not is_invited(campaign.pk, fan, gate["inviteOnly"]):
         return EligibilityResult(False, "NO_INVITE")
     for linked in {gate.get("campaignId"), gate.get("linkedCampaign")} - {None, ""}:
         if fan is None or not Entry.objects.filter(campaign_id=linked, fan_id=fan.pk).exists():
             return EligibilityResult(False, "NO_LINKED_CAMPAIGN_ENTRY")
-    if (options.get("requirePrecheck") or {}).get("pastCampaignId"):
+    past = (options.get("requirePrecheck") or {}).get("pastCampaignId")
+    if past and (fan is None or not was_selected(past, fan)):
         return EligibilityResult(False, "NO_PAST_PARTICIPATION")
     return EligibilityResult(True)
-
-
-def counts_by_market_and_rank(campaign_id: str) -> dict[str, list[int]]:
-    """Return ``{marketId: [n_rank0, n_rank1, n_rank2, n_rank3]}`` in one indexed query (catalog §3.6.6)."""
-    counts: dict[str, list[int]] = {}
-    rows = (
-        EntryMarketPreference.objects.filter(campaign_id=campaign_id)
-        .values_list("market_id", "rank")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for market_id, rank, n in rows:
-        counts.setdefault(market_id, [0, 0, 0, 0])[rank] = n
-    return counts

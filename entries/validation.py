@@ -68,17 +68,36 @@ def _email(field_id, value, spec, ctx):
     return value
 
 
+def normalize_phone(value: str, default_region: str = "US"):
+    """Parse ``value`` into a valid ``phonenumbers.PhoneNumber``, or None.
+
+    Mexican mobile numbers written with the old ``+521`` prefix are the same number as ``+52``
+    (catalog §3.6.2 "Mexican numbers"): the ``1`` is dropped before parsing, so both spellings
+    normalise to one E.164 value.
+    """
+    text = value.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if text.startswith("+") and digits.startswith("521") and len(digits) == 13:
+        text = "+52" + digits[3:]
+    try:
+        number = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def e164(value: str, default_region: str = "US") -> str | None:
+    """Return ``value`` as E.164 (``+14155550123``), folding ``+521`` into ``+52``; None when invalid."""
+    number = normalize_phone(value, default_region) if isinstance(value, str) else None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
+
+
 def _phone(field_id, value, spec, ctx):
     if not isinstance(value, str):
         _fail(field_id, "Enter a valid phone number.")
-    default_region = sorted(ctx.phone_regions)[0] if ctx.phone_regions else "US"
-    if "US" in ctx.phone_regions:
-        default_region = "US"
-    try:
-        number = phonenumbers.parse(value.strip(), default_region)
-    except phonenumbers.NumberParseException:
-        _fail(field_id, "Enter a valid phone number.")
-    if not phonenumbers.is_valid_number(number):
+    default_region = "US" if "US" in ctx.phone_regions or not ctx.phone_regions else sorted(ctx.phone_regions)[0]
+    number = normalize_phone(value, default_region)
+    if number is None:
         _fail(field_id, "Enter a valid phone number.")
     region = phonenumbers.region_code_for_number(number)
     if not ctx.allow_intl_phones and region not in ctx.phone_regions:
@@ -260,3 +279,20 @@ def market_ranks(preferences: list[dict], fields: dict) -> list[str]:
     )
     ranked = ([primary] if primary else []) + [m for m in additional if m != primary]
     return ranked[: 1 + MAX_ADDITIONAL_MARKETS]
+
+
+def contact_values(preferences: list[dict], fields: dict) -> tuple[str, str]:
+    """Return the entry's ``(email, phone)`` from its form values ("" when the form has none)."""
+    email = phone = ""
+    for spec in preferences:
+        value = fields.get(spec.get("id"))
+        if spec.get("type") == "email" and isinstance(value, str) and not email:
+            email = value.strip().lower()
+        elif spec.get("type") == "phone" and isinstance(value, str) and not phone:
+            phone = value
+    return email, phone
+
+
+def opt_in_field_ids(preferences: list[dict]) -> list[str]:
+    """Ids of the form's ``opt_in`` fields (cleared for ``doNotSell`` fans, catalog §3.6.9, §3.15)."""
+    return [spec["id"] for spec in preferences if spec.get("type") == "opt_in" and spec.get("id")]

@@ -13,9 +13,12 @@ from campaigns.graphql.types import FanlistCampaign, RegistrationCampaign
 from codes.graphql.mutations import CodesMutation
 from codes.graphql.queries import CodesQuery
 from entries.graphql.mutations import EntriesMutation
+from entries.graphql.phone_mutations import PhoneMutation
+from entries.graphql.queries import EntriesQuery
+from entries.graphql.scoring_mutations import ScoringMutation
 
 
-class Query(AccountsQuery, CampaignQuery, CodesQuery, graphene.ObjectType):
+class Query(AccountsQuery, CampaignQuery, CodesQuery, EntriesQuery, graphene.ObjectType):
     """Root query."""
 
 
@@ -26,6 +29,8 @@ class Mutation(
     ContentMutation,
     PromoterMutation,
     EntriesMutation,
+    PhoneMutation,
+    ScoringMutation,
     CodesMutation,
     graphene.ObjectType,
 ):

@@ -273,3 +273,24 @@ if _DEV_KEYS_USED and not DEBUG and env.bool("REQUIRE_PRODUCTION_KEYS", default=
 if _DEV_KEYS_USED:
     logging.getLogger("monoql.settings").debug("development keys in use: %s", ", ".join(_DEV_KEYS_USED))
 DEV_KEYS_USED = tuple(_DEV_KEYS_USED)
+
+# Email (receipts) and SMS (phone verification codes): console by default.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Verified Fan <noreply@monoql.local>")
+SMS_BACKEND = env.str("SMS_BACKEND", default="monoql.sms.ConsoleSmsBackend")
+SMS_WEBHOOK_URL = env.str("SMS_WEBHOOK_URL", default="")
+
+# Phone verification (entries.services.phone_verification): 6-digit codes, then a signed phoneJwt.
+PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=600)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODE_MAX_SENDS_PER_HOUR = env.int("PHONE_CODE_MAX_SENDS_PER_HOUR", default=5)
+PHONE_JWT_SECRET = env.str("PHONE_JWT_SECRET", default=SECRET_KEY + ":phone")
+PHONE_JWT_TTL_SECONDS = env.int("PHONE_JWT_TTL_SECONDS", default=900)
+
+# Scoring and fanlist uploads (entries.services.scoring): private storage, size cap.
+SCORING_UPLOAD_MAX_BYTES = env.int("SCORING_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)

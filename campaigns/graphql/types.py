@@ -26,6 +26,7 @@ from campaigns.graphql.enums import (
 )
 from campaigns.graphql.market_types import Market
 from campaigns.selectors import campaign_default_locale, campaign_locale_ids, contacts_of, view_locale
+from entries.graphql.metrics_types import EligibleCounts
 from monoql.dates import iso
 from monoql.graphql.scalars import JSON
 
@@ -285,6 +286,14 @@ class RegistrationCampaign(CampaignResolvers, graphene.ObjectType):
     locales = graphene.List(Locale)
     entry = graphene.Field(CampaignEntry)
     eligibility = graphene.Field(Eligibility)
+    eligibileCounts = graphene.Field(
+        EligibleCounts,
+        marketIds=graphene.List(graphene.ID),
+        includePrevSelected=graphene.Boolean(),
+        minScore=graphene.Float(),
+        maxScore=graphene.Float(),
+        description="Eligible fans by market and preference rank (staff with read; sic, contract spelling).",
+    )
     login_types = graphene.List(graphene.String)
     slack = graphene.Field(CampaignSlackOptions)
     options = graphene.Field(CampaignOptions)
@@ -331,6 +340,14 @@ class RegistrationCampaign(CampaignResolvers, graphene.ObjectType):
 
         return viewer_eligibility(info, campaign)
 
+    @staticmethod
+    def resolve_eligibileCounts(
+        campaign, info, marketIds=None, includePrevSelected=False, minScore=None, maxScore=None
+    ):
+        from entries.graphql.resolvers import eligible_counts_for_staff
+
+        return eligible_counts_for_staff(info, campaign, marketIds, includePrevSelected, minScore, maxScore)
+
 
 class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
     """An ongoing fan list (no markets, preferences or page content)."""
@@ -365,3 +382,9 @@ class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
     @staticmethod
     def resolve_scoring(campaign, info):
         return campaign.options.get("scoring")
+
+    @staticmethod
+    def resolve_uploads(campaign, info):
+        from entries.scoring_selectors import fanlist_uploads
+
+        return fanlist_uploads(campaign.pk)

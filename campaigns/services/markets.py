@@ -227,7 +227,7 @@ def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | No
         NotFound: ``MARKET_NOT_FOUND`` (market or transfer target not in the campaign).
         ValidationFailed: ``MARKET_HAS_ENTRIES`` (field ``transferMarketId``) or transfer to itself.
     """
-    from entries.models import EntryMarketPreference
+    from entries.selectors import market_is_chosen
     from entries.services.transfer import transfer_market_entries
 
     with transaction.atomic():
@@ -250,7 +250,7 @@ def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | No
                     field="transferMarketId",
                 )
             modified = transfer_market_entries(campaign, market.pk, str(transfer_market_id))
-        elif EntryMarketPreference.objects.filter(market=market).exists():
+        elif market_is_chosen(campaign.pk, market.pk):
             _fail(
                 "Entries chose this market: give transferMarketId to move them before deleting it.",
                 "transferMarketId",

@@ -12,25 +12,16 @@ Event types: ``campaign.created``, ``campaign.updated``, ``campaign.statusChange
 import logging
 from dataclasses import dataclass
 
-from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import OutboundEvent
 from campaigns.sinks import configured_sinks
+from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.outbound")
 MAX_ATTEMPTS = 10
 DRAIN_TASK = "campaigns.drain_outbound_events"
-
-
-def _kick_drain():
-    task = current_app.tasks.get(DRAIN_TASK)
-    if task is not None:
-        try:
-            task.delay()
-        except Exception:  # a broker outage must not fail the write; beat drains later
-            logger.warning("could not queue the outbound drain", exc_info=True)
 
 
 def record_event(event_type: str, *, campaign_id: str, market_id: str = "", payload: dict | None = None):
@@ -45,7 +36,7 @@ def record_event(event_type: str, *, campaign_id: str, market_id: str = "", payl
     event = OutboundEvent.objects.create(
         event_type=event_type, campaign_id=campaign_id, market_id=market_id or "", payload=payload or {}
     )
-    transaction.on_commit(_kick_drain)
+    enqueue_on_commit(DRAIN_TASK)
     return event
 
 

@@ -9,7 +9,7 @@ from accounts.models import Fan
 from campaigns.models import Campaign, Market, OutboundEvent
 from campaigns.services.markets import notify_upcoming_presales
 from conftest import run_concurrently, session_token_for
-from entries.models import Entry, EntryMarketPreference
+from entries.models import Entry
 from entries.services.transfer import transferred_fields
 
 UPSERT = """
@@ -147,15 +147,15 @@ def _entry(campaign, n, primary, others):
     entry = Entry.objects.create(
         campaign=campaign, fan=fan, fields={"market": primary.pk, "others": [m.pk for m in others]}
     )
-    for rank, market in enumerate([primary, *others]):
-        EntryMarketPreference.objects.create(entry=entry, campaign=campaign, market=market, rank=rank)
+    entry.set_market_ids([primary.pk, *[m.pk for m in others]])
+    entry.save()
     return entry
 
 
 def _ranks(entry):
-    return list(
-        EntryMarketPreference.objects.filter(entry=entry).order_by("rank").values_list("market__name", flat=True)
-    )
+    entry.refresh_from_db()
+    names = dict(Market.objects.values_list("pk", "name"))
+    return [names[m] for m in entry.market_ids]
 
 
 @pytest.mark.django_db

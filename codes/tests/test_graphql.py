@@ -1,13 +1,10 @@
 """GraphQL doors to the inventory: multipart ``uploadCodes`` exactly as a client sends it, ``codes.count``."""
 
-import json
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from codes.models import Code
-from conftest import session_token_for
+from conftest import post_multipart, session_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +13,8 @@ UPLOAD = "mutation upload($file: Upload!, $size: Int!, $c: String!, $t: String!)
 
 def multipart(token, campaign_id, content: bytes, code_type="tm", name="codes.csv"):
     """POST /graphql as multipart/form-data per the GraphQL multipart request spec."""
-    operations = {"query": UPLOAD, "variables": {"file": None, "size": len(content), "c": campaign_id, "t": code_type}}
-    data = {
-        "operations": json.dumps(operations),
-        "map": json.dumps({"0": ["variables.file"]}),
-        "0": SimpleUploadedFile(name, content, content_type="text/csv"),
-    }
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return Client().post("/graphql", data=data, **headers)
+    variables = {"size": len(content), "c": campaign_id, "t": code_type}
+    return post_multipart(UPLOAD, variables, content, token=token, name=name)
 
 
 def test_multipart_upload_as_a_client_sends_it(demo_campaign):

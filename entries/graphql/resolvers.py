@@ -40,3 +40,23 @@ def viewer_eligibility(info, campaign):
     has_entry = fan is not None and _cached_entry(info, campaign, fan) is not None
     result = registration_eligibility(campaign, fan, has_entry=has_entry)
     return {"isEligible": result.is_eligible, "reason": result.reason}
+
+
+def eligible_counts_for_staff(info, campaign, market_ids, include_prev_selected, min_score, max_score):
+    """``eligibileCounts``: staff with ``read`` on the campaign (catalog §3.6.5)."""
+    from accounts.permissions import require_campaign_action
+    from entries.metrics import eligible_counts
+    from monoql.errors import ValidationFailed
+    from monoql.graphql.context import require_fan
+
+    require_campaign_action(require_fan(info), campaign.pk, "read")
+    for name, value in (("minScore", min_score), ("maxScore", max_score)):
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise ValidationFailed(f"{name} must be a number between 0 and 1.", reason="invalidScore", field=name)
+    return eligible_counts(
+        campaign,
+        market_ids=market_ids,
+        include_prev_selected=bool(include_prev_selected),
+        min_score=min_score,
+        max_score=max_score,
+    )

@@ -5,14 +5,15 @@ Per entry of the campaign that chose ``from``:
 2. ``from`` is primary and ``to`` is an additional choice → primary becomes ``to``, ``to`` leaves the additional list;
 3. ``from`` is an additional choice and ``to`` is already chosen → ``from`` is removed;
 4. ``from`` is an additional choice and ``to`` is not chosen → ``from`` is replaced by ``to`` in place.
-Both the entry's form values and its ranked preference rows change; ``date.updated`` is stamped.
+Both the entry's form values and its ranked market columns change; ``date.updated`` is stamped.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from entries.models import Entry, EntryMarketPreference
+from entries.models import Entry
+from entries.selectors import entries_choosing
 from entries.validation import market_ranks
 
 BATCH = 2000
@@ -50,25 +51,16 @@ def transfer_market_entries(campaign: Campaign, from_market_id: str, to_market_i
     """
     primary_id, additional_id = _field_ids(campaign.preferences)
     now = timezone.now()
-    entry_ids = list(
-        EntryMarketPreference.objects.filter(campaign=campaign, market_id=from_market_id).values_list(
-            "entry_id", flat=True
-        )
-    )
+    entry_ids = list(entries_choosing(campaign.pk, [from_market_id]).values_list("pk", flat=True))
     modified = 0
+    fields = ["fields", "date_updated", "market_0", "market_1", "market_2", "market_3"]
     with transaction.atomic():
         for start in range(0, len(entry_ids), BATCH):
             chunk = list(Entry.objects.select_for_update().filter(pk__in=entry_ids[start : start + BATCH]))
-            rows = []
             for entry in chunk:
                 entry.fields = transferred_fields(entry.fields, primary_id, additional_id, from_market_id, to_market_id)
                 entry.date_updated = now
-                for rank, market_id in enumerate(market_ranks(campaign.preferences, entry.fields)):
-                    rows.append(
-                        EntryMarketPreference(entry=entry, campaign_id=campaign.pk, market_id=market_id, rank=rank)
-                    )
-            Entry.objects.bulk_update(chunk, ["fields", "date_updated"])
-            EntryMarketPreference.objects.filter(entry__in=chunk).delete()
-            EntryMarketPreference.objects.bulk_create(rows)
+                entry.set_market_ids(market_ranks(campaign.preferences, entry.fields))
+            Entry.objects.bulk_update(chunk, fields)
             modified += len(chunk)
     return modified

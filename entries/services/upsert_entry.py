@@ -6,9 +6,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
-from entries.models import Entry, EntryMarketPreference
+from entries.models import BlacklistEntry, Entry
 from entries.selectors import INELIGIBLE_MESSAGE, registration_eligibility
-from entries.validation import FormContext, market_ranks, validate_entry_fields
+from entries.services.receipts import queue_receipt
+from entries.validation import (
+    FormContext,
+    contact_values,
+    market_ranks,
+    opt_in_field_ids,
+    validate_entry_fields,
+)
 from monoql.errors import Forbidden, NotFound, ValidationFailed
 from monoql.locales import resolve_locale
 
@@ -36,12 +43,19 @@ def _form_context(campaign) -> FormContext:
     )
 
 
-def _write_preferences(entry, ranked_market_ids):
-    EntryMarketPreference.objects.filter(entry=entry).delete()
-    EntryMarketPreference.objects.bulk_create(
-        EntryMarketPreference(entry=entry, campaign_id=entry.campaign_id, market_id=market_id, rank=rank)
-        for rank, market_id in enumerate(ranked_market_ids)
-    )
+def _is_blacklisted(email: str, phone: str) -> bool:
+    values = [value for value in (email, phone) if value]
+    return bool(values) and BlacklistEntry.objects.filter(value__in=values).exists()
+
+
+def _apply_derived(campaign, entry, fan) -> None:
+    """Copy contact values and ranked markets into their columns; clear opt-ins of ``doNotSell`` fans."""
+    if fan.do_not_sell:
+        for field_id in opt_in_field_ids(campaign.preferences):
+            if field_id in entry.fields:
+                entry.fields[field_id] = False
+    entry.email, entry.phone = contact_values(campaign.preferences, entry.fields)
+    entry.set_market_ids(market_ranks(campaign.preferences, entry.fields))
 
 
 def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadata: RequestMetadata) -> Entry:
@@ -88,32 +102,33 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
             **{key: str(submitted[key]) for key in USER_METADATA_KEYS if submitted.get(key) not in (None, "")},
         }
         origin = {key: value for key, value in origin.items() if value not in (None, "")}
+        needs_confirmation = bool((campaign.options or {}).get("promptConfirmPhone"))
         is_new = False
         if entry is None:
+            entry = Entry(campaign=campaign, fan=fan, fields=fields, locale=resolved_locale, origin=origin)
+            _apply_derived(campaign, entry, fan)
+            entry.verdict = not _is_blacklisted(entry.email, entry.phone)
             try:
                 with transaction.atomic():
-                    entry = Entry.objects.create(
-                        campaign=campaign, fan=fan, fields=fields, locale=resolved_locale, origin=origin
-                    )
+                    entry.save(force_insert=True)
                     is_new = True
             except IntegrityError:
                 entry = Entry.objects.select_for_update().get(campaign=campaign, fan=fan)
         if not is_new:
-            previous_phone = _phone_of(campaign, entry.fields)
+            previous_phone, previous_contacts = entry.phone, (entry.email, entry.phone)
             entry.fields = {**entry.fields, **fields}
             entry.locale = resolved_locale
             entry.origin = {**entry.origin, **origin}
-            if (campaign.options or {}).get("promptConfirmPhone") and _phone_of(
-                campaign, entry.fields
-            ) != previous_phone:
+            _apply_derived(campaign, entry, fan)
+            if needs_confirmation and entry.phone != previous_phone:
                 entry.date_phone_confirmed = None
+                entry.confirmed_phone = None
+            contacts_changed = (entry.email, entry.phone) != previous_contacts
+            if entry.verdict and contacts_changed and _is_blacklisted(entry.email, entry.phone):
+                entry.verdict = False
             entry.date_updated = timezone.now()
             entry.save()
-        _write_preferences(entry, market_ranks(campaign.preferences, entry.fields))
+        if is_new and not needs_confirmation:
+            queue_receipt(entry.pk)
         entry.is_new = is_new
         return entry
-
-
-def _phone_of(campaign, fields):
-    phone_field = next((spec["id"] for spec in campaign.preferences if spec.get("type") == "phone"), None)
-    return fields.get(phone_field) if phone_field else None

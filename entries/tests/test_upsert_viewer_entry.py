@@ -3,7 +3,7 @@
 import pytest
 
 from campaigns.models import Campaign, CampaignStatus
-from entries.models import Entry, EntryMarketPreference
+from entries.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +50,7 @@ def test_valid_entry_is_normalised_and_ranked(gql, sign_in, demo_campaign):
     }
     entry = Entry.objects.get()
     assert entry.locale == "fr_CA"
-    assert list(entry.market_preferences.values_list("market_id", "rank")) == [
-        (markets[0], 0),
-        (markets[1], 1),
-        (markets[2], 2),
-    ]
+    assert entry.market_ids == [markets[0], markets[1], markets[2]]
 
 
 def _bad(markets, **changes):
@@ -139,7 +135,7 @@ def test_additional_markets_rules(gql, sign_in, demo_campaign, optional, message
         "reason": "EntryInvalidDestinationCity",
         "field": "optional_markets",
     }
-    assert EntryMarketPreference.objects.count() == 0
+    assert Entry.objects.count() == 0
 
 
 def test_invalid_update_keeps_the_stored_entry(gql, sign_in, demo_campaign):
@@ -157,7 +153,7 @@ def test_invalid_update_keeps_the_stored_entry(gql, sign_in, demo_campaign):
     assert body["errors"][0]["extensions"]["field"] == "phone"
     entry = Entry.objects.get()
     assert entry.fields["phone"] == "+12125550123"
-    assert entry.market_preferences.count() == 3
+    assert len(entry.market_ids) == 3
 
 
 def test_partial_update_merges_into_the_entry(gql, sign_in, demo_campaign):
@@ -175,7 +171,7 @@ def test_partial_update_merges_into_the_entry(gql, sign_in, demo_campaign):
     assert "errors" not in body, body
     entry = Entry.objects.get()
     assert entry.fields["optional_markets"] == [] and entry.fields["email"] == "fan@example.com"
-    assert list(entry.market_preferences.values_list("rank", flat=True)) == [0]
+    assert entry.market_ids == [markets[0]]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,28 @@
+"""Staff access to a campaign's registration data: ``read`` (metrics, stats), ``write`` (tags, verdicts,
+scored and fanlist uploads, stats), supreme (the global blacklist); decisions.md #4."""
+
+from accounts.permissions import require_campaign_action, require_supreme
+from campaigns.models import Campaign
+from monoql.errors import NotFound
+from monoql.graphql.context import require_fan
+
+
+def campaign_for(info, campaign_id, action: str) -> Campaign:
+    """Return the campaign after checking the caller may take ``action`` on it.
+
+    Raises: Unauthenticated (anonymous), Forbidden ``INVALID_CAMPAIGN_PERMISSIONS``, NotFound
+        ``CAMPAIGN_NOT_FOUND`` (checked after the permission, so ids are not probed).
+    """
+    fan = require_fan(info)
+    require_campaign_action(fan, str(campaign_id), action)
+    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
+    if campaign is None:
+        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    return campaign
+
+
+def supreme(info):
+    """Return the caller when supreme. Raises Unauthenticated / Forbidden ``SUPREME_USER_REQUIRED``."""
+    fan = require_fan(info)
+    require_supreme(fan)
+    return fan

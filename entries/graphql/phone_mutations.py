@@ -1,0 +1,69 @@
+"""Fan-side phone confirmation: ``sendPhoneConfirmationCode``, ``verifyPhoneConfirmationCode`` (the
+verification side monoql ships) and ``submitConfirm`` (catalog §1.3, §3.6.3); and ``refreshEntryAttribute``."""
+
+import graphene
+
+from campaigns.graphql.enums import LinkableAttributeType
+from entries.services.attributes import refresh_entry_attribute
+from entries.services.phone_confirmation import send_phone_code, submit_confirm, verify_phone_code
+from monoql.graphql.context import require_fan
+from monoql.graphql.scalars import JSON
+
+
+def _forget_viewer_entries(info):
+    info.context.__dict__.pop("_viewer_entries", None)
+
+
+def resolve_send_code(root, info, campaignId, phone):
+    """Text a 6-digit code to ``phone``; returns ``{phone, expiresAt}``."""
+    return send_phone_code(campaign_id=campaignId, fan=require_fan(info), phone=phone)
+
+
+def resolve_verify_code(root, info, campaignId, phone, code):
+    """Check the code; returns ``{phoneJwt, expiresAt}`` for ``submitConfirm``."""
+    return verify_phone_code(campaign_id=campaignId, fan=require_fan(info), phone=phone, code=code)
+
+
+def resolve_submit_confirm(root, info, campaignId, phoneJwt):
+    """Confirm the signed-in fan's entry phone; returns ``{phoneConfirmed, phone}``."""
+    result = submit_confirm(campaign_id=campaignId, fan=require_fan(info), phone_jwt=phoneJwt)
+    _forget_viewer_entries(info)
+    return result
+
+
+def resolve_refresh_entry_attribute(root, info, campaignId, attribute):
+    """Re-check a linkable card attribute; returns the entry's ``attributes``."""
+    value = getattr(attribute, "value", attribute)
+    result = refresh_entry_attribute(campaign_id=campaignId, fan=require_fan(info), attribute=value)
+    _forget_viewer_entries(info)
+    return result
+
+
+class PhoneMutation(graphene.ObjectType):
+    sendPhoneConfirmationCode = graphene.Field(
+        JSON,
+        campaignId=graphene.String(required=True),
+        phone=graphene.String(required=True),
+        resolver=resolve_send_code,
+        description="Text a 6-digit confirmation code to the phone (monoql's own verification service).",
+    )
+    verifyPhoneConfirmationCode = graphene.Field(
+        JSON,
+        campaignId=graphene.String(required=True),
+        phone=graphene.String(required=True),
+        code=graphene.String(required=True),
+        resolver=resolve_verify_code,
+        description="Check the code; answers {phoneJwt, expiresAt} to pass to submitConfirm.",
+    )
+    submitConfirm = graphene.Field(
+        JSON,
+        campaignId=graphene.String(required=True),
+        phoneJwt=graphene.String(required=True),
+        resolver=resolve_submit_confirm,
+    )
+    refreshEntryAttribute = graphene.Field(
+        JSON,
+        campaignId=graphene.ID(required=True),
+        attribute=LinkableAttributeType(required=True),
+        resolver=resolve_refresh_entry_attribute,
+    )

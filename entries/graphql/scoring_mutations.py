@@ -1,0 +1,146 @@
+"""Staff writes on registration data (catalog §1.3): ``uploadScored``, ``uploadBlacklist``,
+``uploadFanlist``, ``addTags``, ``flipVerdicts``, ``upsertStat``."""
+
+import graphene
+from django.core.files.storage import default_storage
+from graphene_file_upload.scalars import Upload
+
+from entries.graphql.access import campaign_for, supreme
+from entries.graphql.metrics_types import File, FilterType, Stat, StatsType, UpdatedCount
+from entries.services.blacklist import upload_blacklist
+from entries.services.fanlist import upload_fanlist
+from entries.services.scoring import upload_scored
+from entries.services.stats import upsert_stat
+from entries.services.verdicts import add_tags, flip_verdicts
+from monoql.errors import ValidationFailed
+from monoql.graphql.context import require_fan
+from monoql.graphql.scalars import JSON
+
+CSV = "text/csv"
+
+
+def _file(file):
+    if not hasattr(file, "read"):
+        raise ValidationFailed("file must be a multipart file part.", reason="invalidFile", field="file")
+    return file
+
+
+def _enum(value):
+    return getattr(value, "value", value)
+
+
+def resolve_upload_scored(root, info, file, fileSize, campaignId, campaignName):
+    """Store and match a scored file (``write``); answers the File with ``report`` counts."""
+    campaign = campaign_for(info, campaignId, "write")
+    scored = upload_scored(
+        campaign_id=campaign.pk,
+        campaign_name=campaignName,
+        stream=_file(file),
+        declared_size=fileSize,
+        actor=require_fan(info),
+    )
+    scored.refresh_from_db()
+    report = {
+        "status": scored.status,
+        "rows": scored.rows,
+        "matched": scored.matched,
+        "unmatched": scored.unmatched,
+        "verified": scored.verified,
+    }
+    return {"url": default_storage.url(scored.path), "name": scored.name, "contentType": CSV, "report": report}
+
+
+def resolve_upload_blacklist(root, info, file, fileSize, fileName=None):
+    """Add to the global blacklist (supreme only)."""
+    supreme(info)
+    result = upload_blacklist(
+        stream=_file(file), declared_size=fileSize, file_name=fileName or getattr(file, "name", None)
+    )
+    report = {key: result[key] for key in ("in", "added", "entriesBlocked")}
+    return {"url": default_storage.url(result["path"]), "name": result["name"], "contentType": CSV, "report": report}
+
+
+def resolve_upload_fanlist(root, info, file, fileSize, campaignId):
+    """Store a fanlist file of a fanlist campaign (``write``)."""
+    campaign = campaign_for(info, campaignId, "write")
+    upload = upload_fanlist(
+        campaign_id=campaign.pk, stream=_file(file), declared_size=fileSize, file_name=getattr(file, "name", None)
+    )
+    report = {"status": upload.status, "rowsIn": upload.rows_in, "rows": upload.rows}
+    return {"url": default_storage.url(upload.path), "name": upload.name, "contentType": CSV, "report": report}
+
+
+def resolve_add_tags(root, info, campaignId, fileRecords, targetField, tagName):
+    campaign = campaign_for(info, campaignId, "write")
+    return {
+        "count": add_tags(campaign_id=campaign.pk, file_records=fileRecords, target_field=targetField, tag_name=tagName)
+    }
+
+
+def resolve_flip_verdicts(root, info, campaignId, tagName, filterType):
+    campaign = campaign_for(info, campaignId, "write")
+    return {"count": flip_verdicts(campaign_id=campaign.pk, tag_name=tagName, filter_type=_enum(filterType))}
+
+
+def resolve_upsert_stat(root, info, campaignId, dateId, type, marketId=None, status=None, meta=None, count=None):
+    campaign = campaign_for(info, campaignId, "write")
+    return upsert_stat(
+        campaign_id=campaign.pk,
+        stat_type=_enum(type),
+        date_id=dateId,
+        market_id=marketId,
+        status=_enum(status),
+        meta=meta,
+        count=count,
+    )
+
+
+class ScoringMutation(graphene.ObjectType):
+    uploadScored = graphene.Field(
+        File,
+        file=Upload(required=True),
+        fileSize=graphene.Int(required=True),
+        campaignId=graphene.String(required=True),
+        campaignName=graphene.String(required=True),
+        resolver=resolve_upload_scored,
+    )
+    uploadBlacklist = graphene.Field(
+        File,
+        file=Upload(required=True),
+        fileSize=graphene.Int(required=True),
+        fileName=graphene.String(),
+        resolver=resolve_upload_blacklist,
+    )
+    uploadFanlist = graphene.Field(
+        File,
+        file=Upload(required=True),
+        fileSize=graphene.Int(required=True),
+        campaignId=graphene.String(required=True),
+        resolver=resolve_upload_fanlist,
+    )
+    addTags = graphene.Field(
+        UpdatedCount,
+        campaignId=graphene.String(required=True),
+        fileRecords=graphene.List(graphene.String, required=True),
+        targetField=graphene.String(required=True),
+        tagName=graphene.String(required=True),
+        resolver=resolve_add_tags,
+    )
+    flipVerdicts = graphene.Field(
+        UpdatedCount,
+        campaignId=graphene.String(required=True),
+        tagName=graphene.String(required=True),
+        filterType=FilterType(required=True),
+        resolver=resolve_flip_verdicts,
+    )
+    upsertStat = graphene.Field(
+        Stat,
+        campaignId=graphene.ID(required=True),
+        marketId=graphene.ID(),
+        dateId=graphene.String(required=True),
+        type=StatsType(required=True),
+        status=graphene.String(),
+        meta=JSON(),
+        count=JSON(),
+        resolver=resolve_upsert_stat,
+    )

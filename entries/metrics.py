@@ -1,0 +1,143 @@
+"""Registration metrics (catalog §3.6.5, §3.6.6; decisions.md "Entries and scoring").
+
+Every function is one aggregate SQL query over the campaign's entries: the four ranked market columns
+``market_0..3`` are counted with a ``UNION ALL`` of four grouped scans, so the cost is a few sequential
+passes over the campaign's rows whatever the number of markets.
+
+Definitions:
+- *counted entry* (``entriesByMarketPreference``): phone-confirmed when the campaign asks for phone
+  confirmation (``options.promptConfirmPhone``), every entry otherwise (decisions.md #49);
+- *verified*: a counted entry with ``verdict = true`` and ``minScore <= score <= maxScore`` (inclusive;
+  an unscored entry fails any given bound);
+- *eligible*: verified, and not previously selected (holding an assigned code) unless
+  ``includePrevSelected``;
+- *selected*: holds an assigned code for the market.
+"""
+
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Value
+
+from codes.models import Code
+from entries.models import MARKET_RANK_FIELDS, Entry
+from entries.selectors import any_rank
+
+RANKS = len(MARKET_RANK_FIELDS)
+_TOTAL = -1
+
+
+def counted_entries(campaign):
+    """Entries that count for the campaign's metrics (phone-confirmed when confirmation is required)."""
+    rows = Entry.objects.filter(campaign_id=campaign.pk)
+    if (campaign.options or {}).get("promptConfirmPhone"):
+        rows = rows.filter(date_phone_confirmed__isnull=False)
+    return rows
+
+
+def verified_entries(campaign, *, min_score=None, max_score=None):
+    """Counted entries with ``verdict = true`` within the inclusive score bounds."""
+    rows = counted_entries(campaign).filter(verdict=True)
+    if min_score is not None:
+        rows = rows.filter(score__gte=min_score)
+    if max_score is not None:
+        rows = rows.filter(score__lte=max_score)
+    return rows
+
+
+def eligible_entries(campaign, *, include_prev_selected=False, min_score=None, max_score=None):
+    """Verified entries, without those holding an assigned code unless ``include_prev_selected``."""
+    rows = verified_entries(campaign, min_score=min_score, max_score=max_score)
+    if not include_prev_selected:
+        assigned = Code.objects.filter(campaign_id=campaign.pk, entry_id=OuterRef("pk"), date_assigned__isnull=False)
+        rows = rows.filter(~Exists(assigned))
+    return rows
+
+
+def _rank_rows(rows, market_ids=None, with_total=False):
+    """One query: ``[(market_id, rank, n)]`` counting ``rows`` by ranked market (plus ``("", -1, total)``)."""
+    parts = []
+    for rank, name in enumerate(MARKET_RANK_FIELDS):
+        part = rows.filter(**{f"{name}__isnull": False})
+        if market_ids is not None:
+            part = part.filter(**{f"{name}__in": market_ids})
+        parts.append(
+            part.values(market=F(f"{name}_id"))
+            .annotate(rank=Value(rank, output_field=IntegerField()), n=Count("pk"))
+            .order_by()
+        )
+    if with_total:
+        total = rows.filter(any_rank(market_ids)) if market_ids is not None else rows
+        parts.append(
+            total.annotate(market=Value("", output_field=CharField()))
+            .values("market")
+            .annotate(rank=Value(_TOTAL, output_field=IntegerField()), n=Count("pk"))
+            .order_by()
+        )
+    query = parts[0].union(*parts[1:], all=True)
+    return [(row["market"], row["rank"], row["n"]) for row in query]
+
+
+def _by_market(rank_rows) -> list[dict]:
+    counts: dict[str, list[int]] = {}
+    for market_id, rank, n in rank_rows:
+        if rank != _TOTAL:
+            counts.setdefault(market_id, [0] * RANKS)[rank] += n
+    return [{"id": market_id, "counts": counts[market_id]} for market_id in sorted(counts)]
+
+
+def entries_by_market_preference(campaign) -> list[dict]:
+    """``metrics.entriesByMarketPreference``: ``[{id: marketId, counts: [n_rank0..n_rank3]}]`` by market id."""
+    return _by_market(_rank_rows(counted_entries(campaign)))
+
+
+def eligible_by_market_preference(campaign, *, include_prev_selected=False, min_score=None, max_score=None):
+    """``metrics.eligibleByMarketPreference``: the same shape over eligible entries."""
+    rows = eligible_entries(
+        campaign, include_prev_selected=include_prev_selected, min_score=min_score, max_score=max_score
+    )
+    return _by_market(_rank_rows(rows))
+
+
+def verified_count_by_market(campaign, *, min_score=None, max_score=None) -> list[dict]:
+    """``metrics.verifiedCountByMarket``: ``[{id, count}]`` of verified fans who chose the market at any rank."""
+    return [
+        {"id": row["id"], "count": sum(row["counts"])}
+        for row in _by_market(_rank_rows(verified_entries(campaign, min_score=min_score, max_score=max_score)))
+    ]
+
+
+def total_selected_by_market(campaign) -> list[dict]:
+    """``metrics.totalSelectedByMarket``: ``[{id, count}]`` of fans holding an assigned code per market."""
+    rows = (
+        Code.objects.filter(campaign_id=campaign.pk, date_assigned__isnull=False, market__isnull=False)
+        .exclude(entry__isnull=True)
+        .values("market_id")
+        .annotate(count=Count("entry_id", distinct=True))
+        .order_by("market_id")
+    )
+    return [{"id": row["market_id"], "count": row["count"]} for row in rows]
+
+
+def eligible_counts(campaign, *, market_ids=None, include_prev_selected=False, min_score=None, max_score=None):
+    """``RegistrationCampaign.eligibileCounts``: ``{count, byMarket: [{marketId, count,
+    countsByPreferenceRank: [{rank, count}]}]}`` (catalog §3.6.5, decisions.md #15).
+
+    ``count`` is the number of distinct eligible fans who chose any of ``market_ids`` at any rank (every
+    eligible fan when ``market_ids`` is None or empty); ``byMarket`` lists the requested markets (all
+    chosen markets when none are requested) that have eligible fans.
+    """
+    market_ids = [str(m) for m in market_ids] if market_ids else None
+    rows = eligible_entries(
+        campaign, include_prev_selected=include_prev_selected, min_score=min_score, max_score=max_score
+    )
+    rank_rows = _rank_rows(rows, market_ids, with_total=True)
+    total = sum(n for _, rank, n in rank_rows if rank == _TOTAL)
+    return {
+        "count": total,
+        "byMarket": [
+            {
+                "marketId": row["id"],
+                "count": sum(row["counts"]),
+                "countsByPreferenceRank": [{"rank": rank, "count": n} for rank, n in enumerate(row["counts"])],
+            }
+            for row in _by_market(rank_rows)
+        ],
+    }

@@ -1,0 +1,55 @@
+"""``upsertStat`` (catalog §3.10): create or update one stats document."""
+
+from django.db import transaction
+
+from campaigns.models import Campaign
+from entries.models import Stat, StatStatus
+from monoql.errors import NotFound, ValidationFailed
+
+STAT_TYPES = ("filterList", "selection")
+
+
+def upsert_stat(
+    *,
+    campaign_id: str,
+    stat_type: str,
+    date_id: str,
+    market_id: str | None = None,
+    status: str | None = None,
+    meta=None,
+    count=None,
+) -> Stat:
+    """Create or update the Stat keyed ``(campaign, market, dateId, type)``; absent arguments keep their value.
+
+    Args:
+        stat_type: ``filterList`` or ``selection`` (``StatsType``).
+        status: ``PENDING|PROCESSING|FINISHED|FAILED`` or None.
+        meta / count: free JSON, or None to keep.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``MARKET_NOT_FOUND``; ValidationFailed ``invalidStatus``
+        (field ``status``), ``invalidDateId`` (field ``dateId``), ``invalidType`` (field ``type``).
+    """
+    if stat_type not in STAT_TYPES:
+        raise ValidationFailed("type must be filterList or selection.", reason="invalidType", field="type")
+    if not isinstance(date_id, str) or not date_id.strip() or len(date_id) > 64:
+        raise ValidationFailed("dateId must be 1–64 characters.", reason="invalidDateId", field="dateId")
+    if status is not None and status not in StatStatus.values:
+        raise ValidationFailed(
+            f"status must be one of {', '.join(StatStatus.values)}.", reason="invalidStatus", field="status"
+        )
+    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
+    if campaign is None:
+        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    if market_id and not campaign.markets.filter(pk=str(market_id)).exists():
+        raise NotFound("No such market in this campaign.", reason="MARKET_NOT_FOUND", field="marketId")
+    with transaction.atomic():
+        stat, _ = Stat.objects.select_for_update().get_or_create(
+            campaign=campaign, market_id=str(market_id or ""), date_id=date_id.strip(), type=stat_type
+        )
+        if status is not None:
+            stat.status = status
+        if meta is not None:
+            stat.meta = meta
+        if count is not None:
+            stat.count = count
+        stat.save()
+    return stat

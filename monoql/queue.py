@@ -1,0 +1,34 @@
+"""Queue a Celery task by name once the current transaction commits.
+
+Services use this instead of importing task modules (adapters): the task is looked up in the Celery
+app's registry when the transaction commits. A broker outage never fails the write that queued the task;
+it is logged and the beat schedule (or an operator) picks the work up later.
+"""
+
+import logging
+
+from celery import current_app
+from django.db import transaction
+
+logger = logging.getLogger("monoql.queue")
+
+
+def _send(task_name: str, args: tuple) -> None:
+    task = current_app.tasks.get(task_name)
+    if task is None:
+        logger.warning("task %s is not registered; not queued", task_name)
+        return
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.warning("could not queue %s", task_name, exc_info=True)
+
+
+def enqueue_on_commit(task_name: str, *args) -> None:
+    """Queue ``task_name(*args)`` after the current transaction commits (at once outside one).
+
+    Args:
+        task_name: the registered Celery task name, e.g. ``"entries.send_entry_receipt"``.
+        args: JSON-serialisable positional arguments.
+    """
+    transaction.on_commit(lambda: _send(task_name, args))
