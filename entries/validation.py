@@ -40,6 +40,7 @@ class FormContext:
     allow_intl_phones: bool
     primary_market_field: str | None = None
     validated: dict = field(default_factory=dict)
+    existing: dict = field(default_factory=dict)
 
 
 def is_present(value) -> bool:
@@ -144,7 +145,9 @@ def _additional_markets(field_id, value, spec, ctx):
     unknown = [item for item in value if item not in ctx.market_ids]
     if unknown:
         _fail(field_id, f"Unknown market: {unknown[0]}.", "EntryInvalidDestinationCity")
-    primary = ctx.validated.get(ctx.primary_market_field) if ctx.primary_market_field else None
+    primary = None
+    if ctx.primary_market_field:
+        primary = ctx.validated.get(ctx.primary_market_field, ctx.existing.get(ctx.primary_market_field))
     if primary and primary in value:
         _fail(
             field_id,

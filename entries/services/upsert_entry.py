@@ -92,7 +92,9 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
             verdict = registration_eligibility(campaign, fan, has_entry=False)
             if not verdict.is_eligible:
                 raise Forbidden(INELIGIBLE_MESSAGE, reason=verdict.reason)
-        fields = validate_entry_fields(campaign.preferences, submitted, _form_context(campaign), is_new=entry is None)
+        context = _form_context(campaign)
+        context.existing = dict(entry.fields) if entry is not None else {}
+        fields = validate_entry_fields(campaign.preferences, submitted, context, is_new=entry is None)
         origin = {
             "ip": metadata.ip,
             "user_agent": metadata.user_agent,

@@ -1,0 +1,40 @@
+"""Invite lists (gate ``inviteOnly``, catalog §3.5): the identifiers a campaign lets register."""
+
+from django.db import transaction
+
+from campaigns.models import Campaign
+from entries.models import FanIdentifierType, Invite
+from entries.services.scoring import normalize_identifier
+from monoql.errors import NotFound, ValidationFailed
+
+
+def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) -> int:
+    """Add identifiers to the campaign's invite list (emails lower-cased; duplicates ignored).
+
+    Args:
+        identifier_type: ``memberId``, ``globalUserId`` or ``email`` (``FanIdentifier``).
+        values: the identifiers.
+    Returns: number of identifiers newly added.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``invalidIdentifierType`` (field
+        ``identifierType``), ``emptyInviteList`` (field ``values``).
+    """
+    if identifier_type not in FanIdentifierType.values:
+        raise ValidationFailed(
+            "identifierType must be memberId, globalUserId or email.",
+            reason="invalidIdentifierType",
+            field="identifierType",
+        )
+    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
+    if campaign is None:
+        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    cleaned = {normalize_identifier(identifier_type, str(v)) for v in values if v is not None} - {None}
+    if not cleaned:
+        raise ValidationFailed("No identifiers to invite.", reason="emptyInviteList", field="values")
+    with transaction.atomic():
+        before = Invite.objects.filter(campaign=campaign, identifier_type=identifier_type).count()
+        Invite.objects.bulk_create(
+            [Invite(campaign=campaign, identifier_type=identifier_type, value=value) for value in sorted(cleaned)],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        return Invite.objects.filter(campaign=campaign, identifier_type=identifier_type).count() - before
