@@ -19,6 +19,12 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test stores files under its own MEDIA_ROOT, so stored files never leak between tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def require_postgres():
     """Fail (never skip) when the suite runs on something other than PostgreSQL."""

@@ -15,6 +15,7 @@ urlpatterns = [
     path("heartbeat", heartbeat, name="heartbeat"),
     path("api/codes/", include("codes.api.urls")),
     path("api/campaigns/", include("campaigns.api.urls")),
+    path("api/privacy/", include("entries.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
 

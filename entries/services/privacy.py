@@ -1,0 +1,143 @@
+"""Privacy (catalog §3.6.9, §3.15): ``doNotSell`` and erasing one fan's data everywhere.
+
+- ``set_do_not_sell`` flags the fan and clears the opt-in fields of their entries (``DO_NOT_SELL`` →
+  ``allow_marketing = false``; every ``opt_in`` field of the campaign's form is cleared); new and updated
+  entries of such a fan keep their opt-ins cleared (``upsert_entry``); opt-in exports leave them out.
+- ``erase_fan`` removes the fan, their entries (with scores, tags, verdicts), phone verifications,
+  permissions, fanlist records, invites and blacklist rows naming them, rewrites every stored CSV
+  (scored files, fanlists, blacklists) without the lines naming them, and detaches codes they held
+  (the codes stay used). It reports what was removed.
+"""
+
+import csv
+import io
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from accounts.models import Fan
+from campaigns.models import Campaign
+from entries.models import BlacklistEntry, Entry, FanlistRecord, FanlistUpload, Invite, ScoredFile
+from entries.validation import e164, opt_in_field_ids
+from monoql.errors import NotFound
+
+BLACKLIST_FOLDER = "blacklist"
+
+
+def _fan(fan_id: str) -> Fan:
+    fan = Fan.objects.filter(pk=str(fan_id)).first()
+    if fan is None:
+        raise NotFound("No such fan.", reason="FAN_NOT_FOUND", field="fanId")
+    return fan
+
+
+def set_do_not_sell(fan_id: str, do_not_sell: bool = True) -> int:
+    """Set the fan's ``doNotSell`` flag; when set, clear the opt-ins of their entries.
+
+    Returns: number of entries whose opt-ins were cleared. Raises: NotFound ``FAN_NOT_FOUND``.
+    """
+    with transaction.atomic():
+        fan = _fan(fan_id)
+        fan.do_not_sell = do_not_sell
+        fan.save(update_fields=["do_not_sell", "date_updated"])
+        if not do_not_sell:
+            return 0
+        cleared = 0
+        forms = {}
+        for entry in Entry.objects.select_for_update().filter(fan=fan):
+            if entry.campaign_id not in forms:
+                forms[entry.campaign_id] = opt_in_field_ids(Campaign.objects.get(pk=entry.campaign_id).preferences)
+            opt_ins = [fid for fid in forms[entry.campaign_id] if entry.fields.get(fid) not in (None, False)]
+            if opt_ins:
+                entry.fields = {**entry.fields, **{fid: False for fid in opt_ins}}
+                entry.save(update_fields=["fields", "date_updated"])
+                cleared += 1
+        return cleared
+
+
+def _identifiers(fan: Fan) -> tuple[set[str], set[str]]:
+    """``(texts, phones)`` naming the fan: lower-cased emails and ids; E.164 phones."""
+    texts = {v.lower() for v in (fan.email, fan.member_id, fan.global_user_id, fan.pk) if v}
+    phones = {fan.phone} if fan.phone else set()
+    for email, phone in Entry.objects.filter(fan=fan).values_list("email", "phone"):
+        if email:
+            texts.add(email.lower())
+        if phone:
+            phones.add(phone)
+    return texts, phones
+
+
+def _names_fan(cells: list[str], texts: set[str], phones: set[str]) -> bool:
+    for cell in cells:
+        value = cell.strip()
+        if not value:
+            continue
+        if value.lower() in texts:
+            return True
+        if phones and any(ch.isdigit() for ch in value) and e164(value) in phones:
+            return True
+    return False
+
+
+def _scrub_file(key: str, texts: set[str], phones: set[str]) -> int:
+    """Rewrite one stored CSV without the lines naming the fan; returns lines removed."""
+    try:
+        with default_storage.open(key, "rb") as handle:
+            text = handle.read().decode("utf-8-sig")
+    except (FileNotFoundError, OSError, UnicodeDecodeError):
+        return 0
+    kept, removed = [], 0
+    for line in text.splitlines(keepends=True):
+        cells = next(csv.reader(io.StringIO(line)), [])
+        if _names_fan(cells, texts, phones):
+            removed += 1
+        else:
+            kept.append(line)
+    if removed:
+        default_storage.delete(key)
+        default_storage.save(key, ContentFile("".join(kept).encode("utf-8")))
+    return removed
+
+
+def _stored_files() -> list[str]:
+    keys = list(ScoredFile.objects.values_list("path", flat=True)) + list(
+        FanlistUpload.objects.values_list("path", flat=True)
+    )
+    try:
+        _, files = default_storage.listdir(BLACKLIST_FOLDER)
+        keys += [f"{BLACKLIST_FOLDER}/{name}" for name in files]
+    except (FileNotFoundError, OSError):
+        pass
+    return keys
+
+
+def erase_fan(fan_id: str) -> dict:
+    """Erase one fan's data everywhere and report it.
+
+    Returns: ``{"fanId", "entries", "phoneVerifications", "fanlistRecords", "invites", "blacklist",
+        "codesDetached", "fileLines", "files": [storage keys rewritten]}`` (counts of rows/lines removed).
+    Raises: NotFound ``FAN_NOT_FOUND``.
+    """
+    from codes.models import Code
+
+    fan = _fan(fan_id)
+    texts, phones = _identifiers(fan)
+    files, lines = [], 0
+    with transaction.atomic():
+        report = {
+            "fanId": fan.pk,
+            "entries": Entry.objects.filter(fan=fan).count(),
+            "phoneVerifications": fan.phone_verifications.count(),
+            "codesDetached": Code.objects.filter(fan=fan).update(fan=None, entry=None),
+            "fanlistRecords": FanlistRecord.objects.filter(identifier__in=texts).delete()[0],
+            "invites": Invite.objects.filter(value__in=texts).delete()[0],
+            "blacklist": BlacklistEntry.objects.filter(value__in=texts | phones).delete()[0],
+        }
+        fan.delete()
+        for key in _stored_files():
+            removed = _scrub_file(key, texts, phones)
+            if removed:
+                files.append(key)
+                lines += removed
+    return {**report, "fileLines": lines, "files": files}
