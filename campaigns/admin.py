@@ -92,6 +92,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "date_updated",
         "code_inventory",
         "dates_in_campaign_timezone",
+        "registrations_by_market",
     ]
     inlines = [CampaignLocaleInline, MarketInline, CampaignStatusChangeInline]
     fieldsets = [
@@ -121,6 +122,7 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         ("Registration form and options", {"fields": ["preferences", "options", "login_types"]}),
+        ("Registrations", {"fields": ["registrations_by_market"]}),
         ("Codes", {"fields": ["code_inventory"]}),
         (
             "Page",
@@ -223,6 +225,12 @@ class CampaignAdmin(admin.ModelAdmin):
         from codes.admin import code_inventory_html
 
         return code_inventory_html(campaign) if campaign.pk and not campaign._state.adding else "-"
+
+    @admin.display(description="Entries per market")
+    def registrations_by_market(self, campaign):
+        from entries.admin import market_counts_html
+
+        return market_counts_html(campaign) if campaign.pk and not campaign._state.adding else "-"
 
     def get_urls(self):
         from codes.admin import upload_codes_view

@@ -1,16 +1,139 @@
-"""Entry admin (rewritten below)."""
+"""Entry admin, usable on large tables: no full count, joined list rows, raw-id widgets; filters by
+campaign, market (any rank), phone confirmation, verdict and tag; bulk block/allow; invite lists."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from entries.models import Entry
+from campaigns.models import Market
+from entries.metrics import entries_by_market_preference, verified_count_by_market
+from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, Entry, Invite, ScoredFile, Stat
+from entries.selectors import any_rank
+from entries.services.verdicts import set_verdicts
 from monoql.admin_paginator import EstimatedCountPaginator
+
+
+class MarketFilter(admin.SimpleListFilter):
+    """Entries that chose a market at any rank (markets of the campaign filtered on, else none listed)."""
+
+    title = "market (any rank)"
+    parameter_name = "market"
+
+    def lookups(self, request, model_admin):
+        campaign_id = request.GET.get("campaign__id__exact")
+        if not campaign_id:
+            return []
+        return [(m.pk, m.name) for m in Market.objects.filter(campaign_id=campaign_id).order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(any_rank([self.value()])) if self.value() else queryset
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = "phone confirmed"
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(date_phone_confirmed__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(date_phone_confirmed__isnull=True)
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    """Entries carrying a tag (tags seen in the filtered campaign's latest 5,000 tagged entries)."""
+
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        campaign_id = request.GET.get("campaign__id__exact")
+        if not campaign_id:
+            return []
+        names = set()
+        rows = Entry.objects.filter(campaign_id=campaign_id).exclude(tags={}).order_by("-pk").values_list("tags")[:5000]
+        for (tags,) in rows:
+            names.update(tags or {})
+        return [(name, name) for name in sorted(names)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__has_key=self.value()) if self.value() else queryset
 
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
-    list_display = ["id", "campaign", "fan", "locale", "date_created", "date_updated", "date_phone_confirmed"]
-    list_select_related = ["campaign", "fan"]
-    raw_id_fields = ["campaign", "fan", "market_0", "market_1", "market_2", "market_3"]
+    list_display = ["id", "campaign", "fan", "email", "phone", "market_0", "score", "verdict", "date_phone_confirmed"]
+    list_select_related = ["campaign", "fan", "market_0"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), MarketFilter, ConfirmedFilter, "verdict", TagFilter]
+    search_fields = ["=id", "=fan__id", "=email", "=phone", "=fan__global_user_id", "=fan__member_id"]
+    raw_id_fields = ["campaign", "fan", *MARKET_RANK_FIELDS]
+    readonly_fields = ["date_created", "date_updated", "date_receipt", "random_score"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    list_per_page = 50
     ordering = ["-id"]
+    actions = ["block", "allow"]
+
+    @admin.action(description="Block selected entries (verdict false: kept, never selected)")
+    def block(self, request, queryset):
+        changed = set_verdicts(list(queryset.values_list("pk", flat=True)), False)
+        self.message_user(request, f"{changed} entries blocked.", messages.SUCCESS)
+
+    @admin.action(description="Allow selected entries (verdict true)")
+    def allow(self, request, queryset):
+        changed = set_verdicts(list(queryset.values_list("pk", flat=True)), True)
+        self.message_user(request, f"{changed} entries allowed.", messages.SUCCESS)
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "identifier_type", "value", "date_created"]
+    list_filter = ["identifier_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=value"]
+    raw_id_fields = ["campaign"]
+
+
+@admin.register(BlacklistEntry)
+class BlacklistEntryAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "source", "date_created"]
+    list_filter = ["kind"]
+    search_fields = ["=value"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoredFile)
+class ScoredFileAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "status", "rows", "matched", "unmatched", "verified", "date_created"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ScoredFile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Stat)
+class StatAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "type", "date_id", "market_id", "status", "date_updated"]
+    list_filter = ["type", "status"]
+    raw_id_fields = ["campaign"]
+
+
+def market_counts_html(campaign) -> str:
+    """HTML table of a campaign's registrations per market: entries by preference rank and verified fans."""
+    names = dict(Market.objects.filter(campaign=campaign).values_list("pk", "name"))
+    verified = {row["id"]: row["count"] for row in verified_count_by_market(campaign)}
+    rows = [
+        (names.get(row["id"], row["id"]), *row["counts"], sum(row["counts"]), verified.get(row["id"], 0))
+        for row in entries_by_market_preference(campaign)
+    ]
+    if not rows:
+        return "No entries yet."
+    header = "<tr><th>Market</th><th>1st</th><th>2nd</th><th>3rd</th><th>4th</th><th>Total</th><th>Verified</th></tr>"
+    body = format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", sorted(rows))
+    return format_html('<table class="market-counts">{}{}</table>', mark_safe(header), body)
