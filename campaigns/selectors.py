@@ -82,6 +82,15 @@ def _load(kind: str, value: str, use_cache: bool):
     return campaign
 
 
+def campaign_with_children(campaign_id: str):
+    """Return the campaign with its markets and locales prefetched, through the campaign cache (or None).
+
+    The cache is keyed by the campaign generation, which every campaign, market, locale and status
+    write bumps on commit, so a cached copy is never older than the last committed change.
+    """
+    return _load("id", str(campaign_id), True)
+
+
 def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None, remembered=None, use_cache=True):
     """Load one campaign as a viewer sees it (``viewer.campaign``, catalog §1.7).
 

@@ -51,6 +51,9 @@ class Entry(models.Model):
     date_created = models.DateTimeField(auto_now_add=True)
     date_updated = models.DateTimeField(auto_now=True)
     date_phone_confirmed = models.DateTimeField(null=True, blank=True)
+    date_receipt_due = models.DateTimeField(
+        null=True, blank=True, help_text="When the entry became complete and its receipt email due"
+    )
     date_receipt = models.DateTimeField(null=True, blank=True, help_text="When the receipt email was sent")
 
     class Meta:
@@ -67,6 +70,11 @@ class Entry(models.Model):
             models.Index(fields=["campaign", "date_created"], name="entry_campaign_created_idx"),
             models.Index(fields=["email"], name="entry_email_idx"),
             models.Index(fields=["phone"], name="entry_phone_idx"),
+            models.Index(
+                fields=["date_receipt_due"],
+                condition=Q(date_receipt__isnull=True, date_receipt_due__isnull=False),
+                name="entry_receipt_due_idx",
+            ),
         ]
 
     def __str__(self):

@@ -3,20 +3,14 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from entries.services.receipts import RECEIPT_TASK, send_entry_receipt
+from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
 
 
-@shared_task(
-    name=RECEIPT_TASK,
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
-def send_entry_receipt_task(entry_id: int):
-    """Queued after an entry becomes complete: send its receipt email once."""
-    return send_entry_receipt(entry_id)
+@shared_task(name=SWEEP_TASK, ignore_result=True)
+def send_due_receipts_task():
+    """Beat (every 5 s) and, with eager Celery, after each commit that made a receipt due: send them."""
+    return {"sent": send_due_receipts()}
 
 
 @shared_task(name=PROCESS_TASK, ignore_result=True, autoretry_for=(OperationalError,), max_retries=2)

@@ -22,7 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from campaigns.models import Campaign
 from entries.models import Entry, PhoneVerification
-from entries.services.receipts import queue_receipt
+from entries.services.receipts import mark_receipt_due
 from entries.validation import e164
 from monoql.dates import iso
 from monoql.errors import RATE_LIMITED, DomainError, Forbidden, NotFound, ValidationFailed
@@ -182,16 +182,16 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
         taken = Entry.objects.filter(campaign=campaign, confirmed_phone=entry.phone).exclude(pk=entry.pk).exists()
         entry.confirmed_phone = entry.phone
         entry.date_phone_confirmed = timezone.now()
+        mark_receipt_due(entry)
         try:
             if taken:
                 raise IntegrityError("phone confirmed by another entry")
             with transaction.atomic():
-                entry.save(update_fields=["confirmed_phone", "date_phone_confirmed"])
+                entry.save(update_fields=["confirmed_phone", "date_phone_confirmed", "date_receipt_due"])
         except IntegrityError:
             raise Forbidden(
                 "This phone number was already confirmed by another fan for this campaign.",
                 reason="phoneAlreadyConfirmed",
                 field="phoneJwt",
             ) from None
-        queue_receipt(entry.pk)
     return {"phoneConfirmed": iso(entry.date_phone_confirmed), "phone": entry.phone}

@@ -1,7 +1,10 @@
 """Receipt and confirmation emails (catalog §3.6.1 step 8, §3.11).
 
 A receipt is sent once per entry, when the entry is complete: at creation when the campaign does not ask
-for phone confirmation, or when the phone is confirmed. ``send_entry_receipt`` claims the entry with a
+for phone confirmation, or when the phone is confirmed. The writing service stamps ``date_receipt_due`` in
+the same row write (an outbox column: no extra query and no broker call on the registration path); the
+``entries.send_due_receipts`` task, run by beat every few seconds (and right after commit when Celery is
+eager, the embedded default), sends what is due. ``send_entry_receipt`` claims the entry with a
 conditional update of ``date_receipt`` (so two workers never both send), renders the email in the entry's
 locale from ``content[locale].email`` (falling back to the campaign's default locale, then ``en_US``), and
 sends it through Django's configured email backend. A failed send releases the claim and re-raises so the
@@ -19,12 +22,29 @@ from campaigns.models import CampaignLocale
 from entries.models import Entry
 from monoql.queue import enqueue_on_commit
 
-RECEIPT_TASK = "entries.send_entry_receipt"
+SWEEP_TASK = "entries.send_due_receipts"
+SWEEP_BATCH = 500
 
 
-def queue_receipt(entry_id: int) -> None:
-    """Queue the receipt email of ``entry_id`` after the current transaction commits."""
-    enqueue_on_commit(RECEIPT_TASK, entry_id)
+def mark_receipt_due(entry) -> None:
+    """Stamp ``entry.date_receipt_due`` (the caller saves the entry) and, with eager Celery, sweep after commit."""
+    if entry.date_receipt is None and entry.date_receipt_due is None:
+        entry.date_receipt_due = timezone.now()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(SWEEP_TASK)
+
+
+def send_due_receipts(limit: int = SWEEP_BATCH) -> int:
+    """Send the receipts that are due, oldest first, at most ``limit``; returns how many were sent.
+
+    Safe with several workers: each entry is claimed by a conditional update before sending.
+    """
+    due = (
+        Entry.objects.filter(date_receipt__isnull=True, date_receipt_due__isnull=False)
+        .order_by("date_receipt_due")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for entry_id in list(due) if send_entry_receipt(entry_id))
 
 
 @dataclass(frozen=True)
@@ -83,9 +103,11 @@ def send_entry_receipt(entry_id: int) -> bool:
     if entry is None or entry.date_receipt is not None:
         return False
     if (entry.campaign.options or {}).get("promptConfirmPhone") and entry.date_phone_confirmed is None:
+        Entry.objects.filter(pk=entry_id).update(date_receipt_due=None)
         return False
     message = render_receipt(entry)
     if message is None:
+        Entry.objects.filter(pk=entry_id).update(date_receipt_due=None)
         return False
     claimed = Entry.objects.filter(pk=entry_id, date_receipt__isnull=True).update(date_receipt=timezone.now())
     if not claimed:

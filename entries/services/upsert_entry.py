@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import CampaignStatus
+from campaigns.selectors import campaign_with_children
 from entries.models import BlacklistEntry, Entry
 from entries.selectors import INELIGIBLE_MESSAGE, registration_eligibility
-from entries.services.receipts import queue_receipt
+from entries.services.receipts import mark_receipt_due
 from entries.validation import (
     FormContext,
     contact_values,
@@ -78,7 +79,7 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
     if not isinstance(submitted, dict):
         raise ValidationFailed("entry must be an object of field values.", reason="INVALID_ENTRY", field="entry")
     with transaction.atomic():
-        campaign = Campaign.objects.prefetch_related("markets", "locales").filter(pk=str(campaign_id)).first()
+        campaign = campaign_with_children(campaign_id)
         if campaign is None:
             raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
         if campaign.status != CampaignStatus.OPEN:
@@ -110,6 +111,8 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
             entry = Entry(campaign=campaign, fan=fan, fields=fields, locale=resolved_locale, origin=origin)
             _apply_derived(campaign, entry, fan)
             entry.verdict = not _is_blacklisted(entry.email, entry.phone)
+            if not needs_confirmation:
+                mark_receipt_due(entry)
             try:
                 with transaction.atomic():
                     entry.save(force_insert=True)
@@ -130,7 +133,5 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
                 entry.verdict = False
             entry.date_updated = timezone.now()
             entry.save()
-        if is_new and not needs_confirmation:
-            queue_receipt(entry.pk)
         entry.is_new = is_new
         return entry
