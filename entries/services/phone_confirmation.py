@@ -22,7 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from campaigns.models import Campaign
 from entries.models import Entry, PhoneVerification
-from entries.services.receipts import mark_receipt_due
+from entries.services.receipts import mark_receipt_due, sweep_after_commit
 from entries.validation import e164
 from monoql.dates import iso
 from monoql.errors import RATE_LIMITED, DomainError, Forbidden, NotFound, ValidationFailed
@@ -182,7 +182,8 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
         taken = Entry.objects.filter(campaign=campaign, confirmed_phone=entry.phone).exclude(pk=entry.pk).exists()
         entry.confirmed_phone = entry.phone
         entry.date_phone_confirmed = timezone.now()
-        mark_receipt_due(entry)
+        if mark_receipt_due(entry):
+            sweep_after_commit()
         try:
             if taken:
                 raise IntegrityError("phone confirmed by another entry")

@@ -26,12 +26,21 @@ SWEEP_TASK = "entries.send_due_receipts"
 SWEEP_BATCH = 500
 
 
-def mark_receipt_due(entry) -> None:
-    """Stamp ``entry.date_receipt_due`` (the caller saves the entry) and, with eager Celery, sweep after commit."""
+def mark_receipt_due(entry) -> bool:
+    """Stamp ``entry.date_receipt_due`` unless already due or sent (the caller saves the entry).
+
+    Returns True when stamped; the caller then calls ``sweep_after_commit`` inside its transaction.
+    """
     if entry.date_receipt is None and entry.date_receipt_due is None:
         entry.date_receipt_due = timezone.now()
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            enqueue_on_commit(SWEEP_TASK)
+        return True
+    return False
+
+
+def sweep_after_commit() -> None:
+    """With eager Celery (the embedded default, no beat), send due receipts once the transaction commits."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue_on_commit(SWEEP_TASK)
 
 
 def send_due_receipts(limit: int = SWEEP_BATCH) -> int:
