@@ -20,6 +20,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Staff passwords hash with MD5 in tests (PBKDF2's million rounds cost ~1 s per sign-in here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Each test stores files under its own MEDIA_ROOT, so stored files never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"

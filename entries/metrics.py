@@ -1,8 +1,8 @@
 """Registration metrics (catalog §3.6.5, §3.6.6; decisions.md "Entries and scoring").
 
 Every function is one aggregate SQL query over the campaign's entries: the four ranked market columns
-``market_0..3`` are counted with a ``UNION ALL`` of four grouped scans, so the cost is a few sequential
-passes over the campaign's rows whatever the number of markets.
+``market_0..3`` are counted in one scan with ``GROUPING SETS`` on PostgreSQL (a ``UNION ALL`` of four
+grouped scans elsewhere), so the cost does not grow with the number of markets.
 
 Definitions:
 - *counted entry* (``entriesByMarketPreference``): phone-confirmed when the campaign asks for phone
@@ -14,6 +14,7 @@ Definitions:
 - *selected*: holds an assigned code for the market.
 """
 
+from django.db import connection
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Value
 
 from codes.models import Code
@@ -51,8 +52,17 @@ def eligible_entries(campaign, *, include_prev_selected=False, min_score=None, m
     return rows
 
 
+_GROUPING_RANK = {0b0111: 0, 0b1011: 1, 0b1101: 2, 0b1110: 3}
+
+
 def _rank_rows(rows, market_ids=None, with_total=False):
-    """One query: ``[(market_id, rank, n)]`` counting ``rows`` by ranked market (plus ``("", -1, total)``)."""
+    """One query: ``[(market_id, rank, n)]`` counting ``rows`` by ranked market (plus ``("", -1, total)``).
+
+    PostgreSQL counts all four ranks (and the total) in one scan with ``GROUPING SETS``; other databases
+    run a ``UNION ALL`` of four grouped scans.
+    """
+    if connection.vendor == "postgresql":
+        return _rank_rows_grouping_sets(rows, market_ids, with_total)
     parts = []
     for rank, name in enumerate(MARKET_RANK_FIELDS):
         part = rows.filter(**{f"{name}__isnull": False})
@@ -73,6 +83,31 @@ def _rank_rows(rows, market_ids=None, with_total=False):
         )
     query = parts[0].union(*parts[1:], all=True)
     return [(row["market"], row["rank"], row["n"]) for row in query]
+
+
+def _rank_rows_grouping_sets(rows, market_ids, with_total):
+    if market_ids is not None:
+        rows = rows.filter(any_rank(market_ids))
+    columns = [f"{name}_id" for name in MARKET_RANK_FIELDS]
+    sql, params = rows.values_list(*columns).order_by().query.sql_with_params()
+    sets = "(m0), (m1), (m2), (m3)" + (", ()" if with_total else "")
+    query = (
+        "SELECT m0, m1, m2, m3, GROUPING(m0, m1, m2, m3), COUNT(*)"
+        f" FROM ({sql}) AS ranked (m0, m1, m2, m3) GROUP BY GROUPING SETS ({sets})"
+    )
+    wanted = set(market_ids) if market_ids is not None else None
+    result = []
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for m0, m1, m2, m3, grouping, n in cursor.fetchall():
+            if grouping == 0b1111:
+                result.append(("", _TOTAL, n))
+                continue
+            rank = _GROUPING_RANK[grouping]
+            market_id = (m0, m1, m2, m3)[rank]
+            if market_id is not None and (wanted is None or market_id in wanted):
+                result.append((market_id, rank, n))
+    return result
 
 
 def _by_market(rank_rows) -> list[dict]:
