@@ -78,6 +78,11 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         session = viewer_session(request)
+        if session.source == "header":
+            # graphene-django asks for a CSRF cookie on every answer; a caller authenticated by header
+            # sends no cookies to protect, so skip the Set-Cookie (and its cost) for it.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+            response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if session.set_cookie:
             token, max_age = session.set_cookie
             response.set_cookie(

@@ -90,3 +90,15 @@ def test_graphiql_loads_only_local_assets():
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), f"missing static file {url}"
     assert "cdn.jsdelivr" not in html and "https://" not in html
+
+
+@pytest.mark.django_db
+def test_header_authenticated_calls_get_no_csrf_cookie(gql, sign_in):
+    # given
+    token = sign_in()
+    # when
+    with_header = gql.execute("{ viewer { isLoggedIn } }", token=token)["_response"]
+    anonymous = gql.execute("{ viewer { isLoggedIn } }")["_response"]
+    # then: the browser (cookie) path keeps its CSRF cookie, the header path sets none
+    assert "csrftoken" not in with_header.cookies
+    assert "csrftoken" in anonymous.cookies
