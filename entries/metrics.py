@@ -63,6 +63,10 @@ def _rank_rows(rows, market_ids=None, with_total=False):
     """
     if connection.vendor == "postgresql":
         return _rank_rows_grouping_sets(rows, market_ids, with_total)
+    return _rank_rows_union(rows, market_ids, with_total)
+
+
+def _rank_rows_union(rows, market_ids, with_total):
     parts = []
     for rank, name in enumerate(MARKET_RANK_FIELDS):
         part = rows.filter(**{f"{name}__isnull": False})

@@ -244,18 +244,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stats', to='campaigns.campaign'),
         ),
         migrations.RunPython(copy_preferences_to_columns, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='entrymarketpreference',
-            name='campaign',
-        ),
-        migrations.RemoveField(
-            model_name='entrymarketpreference',
-            name='entry',
-        ),
-        migrations.RemoveField(
-            model_name='entrymarketpreference',
-            name='market',
-        ),
         migrations.DeleteModel(
             name='EntryMarketPreference',
         ),

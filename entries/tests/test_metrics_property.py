@@ -142,6 +142,11 @@ def test_metrics_match_a_brute_force_count(
         markets=chosen,
     )
     assert counts["count"] == total
+    # and the portable UNION ALL form (SQLite) counts the same as GROUPING SETS
+    rows_for = metrics.eligible_entries(campaign, include_prev_selected=include_prev, min_score=low, max_score=high)
+    assert sorted(metrics._rank_rows_union(rows_for, chosen, True)) == sorted(
+        metrics._rank_rows_grouping_sets(rows_for, chosen, True)
+    )
     with django_assert_max_num_queries(1):
         selected_by_market = metrics.total_selected_by_market(campaign)
     expected_selected = {}
