@@ -8,3 +8,6 @@ class ExportsConfig(AppConfig):
 
     name = "exports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from exports import tasks  # noqa: F401 - register the tasks in web processes too

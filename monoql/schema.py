@@ -16,9 +16,11 @@ from entries.graphql.mutations import EntriesMutation
 from entries.graphql.phone_mutations import PhoneMutation
 from entries.graphql.queries import EntriesQuery
 from entries.graphql.scoring_mutations import ScoringMutation
+from exports.graphql.mutations import ExportsMutation
+from exports.graphql.queries import ExportsQuery
 
 
-class Query(AccountsQuery, CampaignQuery, CodesQuery, EntriesQuery, graphene.ObjectType):
+class Query(AccountsQuery, CampaignQuery, CodesQuery, EntriesQuery, ExportsQuery, graphene.ObjectType):
     """Root query."""
 
 
@@ -31,6 +33,7 @@ class Mutation(
     EntriesMutation,
     PhoneMutation,
     ScoringMutation,
+    ExportsMutation,
     CodesMutation,
     graphene.ObjectType,
 ):

@@ -295,3 +295,15 @@ PHONE_JWT_TTL_SECONDS = env.int("PHONE_JWT_TTL_SECONDS", default=900)
 
 # Scoring and fanlist uploads (entries.services.scoring): private storage, size cap.
 SCORING_UPLOAD_MAX_BYTES = env.int("SCORING_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+
+# Exports (exports.services): signed links, stuck-job timeout, file retention.
+EXPORT_URL_SECONDS = env.int("EXPORT_URL_SECONDS", default=3600)
+EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=3600)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "expire-stuck-exports": {"task": "exports.expire_stuck_exports", "schedule": 60.0},
+        "purge-old-exports": {"task": "exports.purge_old_exports", "schedule": 3600.0},
+    }
+)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/codes/", include("codes.api.urls")),
     path("api/campaigns/", include("campaigns.api.urls")),
     path("api/privacy/", include("entries.api.urls")),
+    path("api/", include("exports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
 

@@ -27,6 +27,7 @@ from campaigns.graphql.enums import (
 from campaigns.graphql.market_types import Market
 from campaigns.selectors import campaign_default_locale, campaign_locale_ids, contacts_of, view_locale
 from entries.graphql.metrics_types import EligibleCounts
+from exports.graphql.types import Export
 from monoql.dates import iso
 from monoql.graphql.scalars import JSON
 
@@ -358,6 +359,7 @@ class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
     eventIds = graphene.List(graphene.ID)
     scoring = graphene.Field(FanlistScoring)
     uploads = graphene.List(FanlistUpload)
+    exports = graphene.List(Export)
 
     @staticmethod
     def resolve_status(campaign, info):
@@ -388,3 +390,15 @@ class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
         from entries.scoring_selectors import fanlist_uploads
 
         return fanlist_uploads(campaign.pk)
+
+    @staticmethod
+    def resolve_exports(campaign, info):
+        """The campaign's exports (staff with ``report`` only; others get an empty list)."""
+        from accounts.permissions import has_campaign_action
+        from exports.documents import export_document
+        from exports.selectors import exports_of
+        from monoql.graphql.context import current_fan
+
+        if not has_campaign_action(current_fan(info), campaign.pk, "report"):
+            return []
+        return [export_document(row, info.context) for row in exports_of(campaign.pk)]

@@ -1,0 +1,101 @@
+"""Export history per campaign, scheduling an export, download links (issue 7 item 6)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from exports.exporters import EXPORTERS
+from exports.models import Export, ExportAccess
+from exports.services.exports import record_access, schedule_export
+from exports.services.files import signed_url
+from monoql.errors import DomainError
+
+
+class ScheduleExportForm(forms.ModelForm):
+    """Add form: campaign, type and dateKey only; the service validates and queues."""
+
+    export_type = forms.ChoiceField(choices=[(name, name) for name in sorted(EXPORTERS)])
+
+    class Meta:
+        model = Export
+        fields = ["campaign", "export_type", "date_key", "include_all_markets"]
+
+    def clean(self):
+        cleaned = super().clean()
+        exporter = EXPORTERS.get(cleaned.get("export_type"))
+        if exporter is not None and cleaned.get("campaign") is not None:
+            try:
+                exporter().validate(cleaned["campaign"], (cleaned.get("date_key") or "").strip())
+            except DomainError as error:
+                self.add_error("date_key" if error.field == "dateKey" else None, error.message)
+        return cleaned
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "campaign",
+        "export_type",
+        "date_key",
+        "status",
+        "count",
+        "requester_user_id",
+        "date_created",
+        "download",
+    ]
+    list_filter = ["status", "export_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=id", "=campaign__id", "campaign__name"]
+    list_select_related = ["campaign"]
+    raw_id_fields = ["campaign"]
+    ordering = ["-date_created"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ScheduleExportForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [field.name for field in Export._meta.fields] + ["download"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        export, created = schedule_export(
+            campaign_id=obj.campaign_id,
+            export_type=obj.export_type,
+            date_key=obj.date_key,
+            include_all_markets=obj.include_all_markets,
+            requester_user_id=f"staff:{request.user.username}",
+            channel="admin",
+        )
+        obj.pk = export.pk
+        obj._state.adding = False
+        if not created:
+            messages.info(request, "The same export is already queued; showing it.")
+
+    @admin.display(description="download")
+    def download(self, export):
+        url = signed_url(export)
+        return format_html('<a href="{}">download</a>', url) if url else "-"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        export = Export.objects.filter(pk=object_id).first()
+        if export is not None:
+            record_access(export.campaign_id, f"staff:{request.user.username}", "read", "admin", export)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ExportAccess)
+class ExportAccessAdmin(admin.ModelAdmin):
+    list_display = ["date_created", "campaign", "export", "action", "requester_user_id", "channel"]
+    list_filter = ["action", "channel"]
+    readonly_fields = [field.name for field in ExportAccess._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

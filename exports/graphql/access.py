@@ -1,0 +1,11 @@
+"""Exports carry fans' personal data: the ``report`` action on the campaign (or supreme)."""
+
+from accounts.permissions import require_campaign_action
+from monoql.graphql.context import require_fan
+
+
+def reporter(info, campaign_id):
+    """Return the caller allowed to export the campaign. Raises Unauthenticated / Forbidden."""
+    fan = require_fan(info)
+    require_campaign_action(fan, str(campaign_id), "report")
+    return fan

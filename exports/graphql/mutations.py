@@ -1,0 +1,26 @@
+"""``scheduleExport(campaignId, type, dateKey): Export`` (catalog §1.3)."""
+
+import graphene
+
+from exports.documents import export_document
+from exports.graphql.access import reporter
+from exports.graphql.types import Export
+from exports.services.exports import schedule_export
+
+
+def resolve_schedule_export(root, info, campaignId, type, dateKey=None):
+    """Queue an export (or return the active one for the same campaign + type + dateKey)."""
+    fan = reporter(info, campaignId)
+    export, _ = schedule_export(campaign_id=campaignId, export_type=type, date_key=dateKey, requester=fan)
+    export.refresh_from_db()
+    return export_document(export, info.context)
+
+
+class ExportsMutation(graphene.ObjectType):
+    scheduleExport = graphene.Field(
+        Export,
+        campaignId=graphene.String(required=True),
+        type=graphene.String(required=True),
+        dateKey=graphene.String(),
+        resolver=resolve_schedule_export,
+    )

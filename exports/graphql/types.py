@@ -1,0 +1,36 @@
+"""``Export``, ``ExportDate``, ``ExportError`` (catalog §1.4); resolved from ``export_document`` dicts."""
+
+import graphene
+
+from monoql.graphql.scalars import JSON
+
+
+class ExportDate(graphene.ObjectType):
+    created = graphene.String(required=True)
+    started = graphene.String()
+    triggered = graphene.String()
+    pending = graphene.String()
+    finished = graphene.String()
+    failed = graphene.String()
+    expired = graphene.String()
+
+
+class ExportError(graphene.ObjectType):
+    message = graphene.String()
+    payload = JSON()
+    stack = graphene.String()
+
+
+class Export(graphene.ObjectType):
+    """An export; ``path`` is a download URL signed on every read (1 h), null until FINISHED."""
+
+    id = graphene.String(required=True)
+    campaignId = graphene.String(required=True)
+    exportType = graphene.String()
+    date = graphene.Field(ExportDate, required=True)
+    status = graphene.String(required=True)
+    count = graphene.Int()
+    requesterUserId = graphene.String(required=True)
+    error = graphene.Field(ExportError)
+    path = graphene.String()
+    dateKey = graphene.String()

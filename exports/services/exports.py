@@ -1,0 +1,227 @@
+"""Schedule, run, expire and purge exports (catalog §2.4, §3.9; decisions.md "Exports").
+
+``schedule_export`` creates a PENDING row (or returns the active one for the same campaign + type +
+dateKey) and queues ``run_export`` after commit. ``run_export`` claims the row (PENDING → TRIGGERED by a
+conditional update, so one worker runs it), streams the exporter's rows from a server-side cursor into a
+local temporary file (constant memory), hashing as it goes, then publishes the complete file under its
+final key and marks it FINISHED with ``count``, ``size`` and ``checksum``. A failure goes back to PENDING
+for the Celery retry while attempts remain (``EXPORT_MAX_ATTEMPTS``), else FAILED with the message; a row
+stuck in TRIGGERED past ``EXPORT_TIMEOUT_SECONDS`` becomes EXPIRED; finished files older than
+``EXPORT_RETENTION_DAYS`` are deleted.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import traceback
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from exports.exporters import exporter_for
+from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
+from exports.services.files import final_key, publish
+from monoql.errors import NotFound, ValidationFailed
+from monoql.queue import enqueue_on_commit
+
+logger = logging.getLogger("monoql.exports")
+RUN_TASK = "exports.run_export"
+DATE_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+PROGRESS_EVERY = 10_000
+
+
+def record_access(campaign_id: str, requester_user_id: str, action: str, channel: str, export=None) -> None:
+    """Log one request touching exports (they carry personal data): who, what, through which door."""
+    ExportAccess.objects.create(
+        campaign_id=campaign_id,
+        export=export,
+        action=action,
+        requester_user_id=requester_user_id or "",
+        channel=channel,
+    )
+    logger.info(
+        "export access",
+        extra={
+            "campaign_id": campaign_id,
+            "export_id": getattr(export, "pk", None),
+            "action": action,
+            "requester": requester_user_id,
+            "channel": channel,
+        },
+    )
+
+
+def schedule_export(
+    *,
+    campaign_id: str,
+    export_type: str,
+    date_key: str | None = None,
+    include_all_markets: bool = False,
+    requester=None,
+    requester_user_id: str = "",
+    channel: str = "graphql",
+) -> tuple[Export, bool]:
+    """Queue an export; returns ``(export, created)`` — ``created`` False when the same campaign + type +
+    dateKey is already PENDING or TRIGGERED (that one is returned).
+
+    Raises: ValidationFailed ``InvalidExportType`` (field ``type``), ``InvalidDateKey``/``InvalidDateKeyType``
+        (field ``dateKey``); NotFound ``CampaignNotFound`` (field ``campaignId``).
+    """
+    exporter = exporter_for(export_type)
+    date_key = (date_key or "").strip()
+    if date_key and not DATE_KEY.match(date_key):
+        raise ValidationFailed(
+            "dateKey must be 1–64 letters, digits, '.', '_' or '-'.", reason="InvalidDateKey", field="dateKey"
+        )
+    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
+    if campaign is None:
+        raise NotFound("Campaign not found.", reason="CampaignNotFound", field="campaignId")
+    exporter.validate(campaign, date_key)
+    requester_user_id = requester_user_id or (requester.pk if requester is not None else "")
+    active = Export.objects.filter(
+        campaign=campaign, export_type=export_type, date_key=date_key, status__in=ACTIVE_STATUSES
+    )
+    existing = active.first()
+    created = False
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = Export.objects.create(
+                    campaign=campaign,
+                    export_type=export_type,
+                    date_key=date_key,
+                    include_all_markets=bool(include_all_markets),
+                    requester=requester,
+                    requester_user_id=requester_user_id,
+                    content_type=exporter.content_type,
+                )
+                enqueue_on_commit(RUN_TASK, existing.pk)
+                created = True
+        except IntegrityError:
+            existing = active.first()
+            if existing is None:
+                raise
+    record_access(campaign.pk, requester_user_id, "schedule", channel, existing)
+    return existing, created
+
+
+def _claim(export_id: str) -> Export | None:
+    now = timezone.now()
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.TRIGGERED, date_triggered=now, rows_written=0
+    )
+    if not claimed:
+        return None
+    Export.objects.filter(pk=export_id).update(attempts=F("attempts") + 1)
+    return Export.objects.select_related("campaign").get(pk=export_id)
+
+
+class _HashingFile:
+    """A binary file wrapper that hashes and counts what is written."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data):
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def seekable(self):
+        return False
+
+    def flush(self):
+        self.handle.flush()
+
+    @property
+    def closed(self):
+        return self.handle.closed
+
+    def tell(self):
+        return self.size
+
+
+def run_export(export_id: str) -> Export | None:
+    """Run one PENDING export (see the module docstring). Returns the export, or None when not claimed.
+
+    Raises: the exporter's error after marking the row PENDING again (a retry will follow) when attempts
+        remain; otherwise the row is FAILED and nothing is raised.
+    """
+    export = _claim(export_id)
+    if export is None:
+        return None
+    exporter = exporter_for(export.export_type)
+    fd, local_path = tempfile.mkstemp(prefix=f"export-{export.pk}-", suffix=f".{exporter.extension}")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            out = _HashingFile(handle)
+
+            def progress(rows):
+                Export.objects.filter(pk=export.pk).update(rows_written=rows)
+
+            count = exporter.write(export, out, progress)
+        key = publish(local_path, final_key(export, exporter.extension), exporter.content_type)
+        Export.objects.filter(pk=export.pk, status=ExportStatus.TRIGGERED).update(
+            status=ExportStatus.FINISHED,
+            count=count,
+            rows_written=count,
+            path=key,
+            size=out.size,
+            checksum=out.sha256.hexdigest(),
+            content_type=exporter.content_type,
+            error_message="",
+            date_finished=timezone.now(),
+        )
+    except Exception as error:
+        export.refresh_from_db(fields=["attempts"])
+        retry = export.attempts < settings.EXPORT_MAX_ATTEMPTS
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.PENDING if retry else ExportStatus.FAILED,
+            error_message=str(error)[:2000] or error.__class__.__name__,
+            error_payload={"type": error.__class__.__name__, "stack": traceback.format_exc(limit=8)[-4000:]},
+            date_failed=None if retry else timezone.now(),
+        )
+        logger.warning("export %s failed (attempt %s)", export.pk, export.attempts, exc_info=True)
+        if retry:
+            raise
+    finally:
+        if os.path.exists(local_path):
+            os.unlink(local_path)
+    return Export.objects.get(pk=export.pk)
+
+
+def expire_stuck_exports(now=None) -> int:
+    """Mark exports TRIGGERED longer than ``EXPORT_TIMEOUT_SECONDS`` as EXPIRED; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.EXPORT_TIMEOUT_SECONDS)
+    return Export.objects.filter(status=ExportStatus.TRIGGERED, date_triggered__lt=cutoff).update(
+        status=ExportStatus.EXPIRED, date_expired=now
+    )
+
+
+def purge_old_exports(now=None) -> int:
+    """Delete files of exports finished more than ``EXPORT_RETENTION_DAYS`` ago (rows stay); returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    removed = 0
+    for export in Export.objects.filter(date_finished__lt=cutoff, date_file_removed__isnull=True).exclude(path=""):
+        if default_storage.exists(export.path):
+            default_storage.delete(export.path)
+        Export.objects.filter(pk=export.pk).update(date_file_removed=now)
+        removed += 1
+    return removed
