@@ -150,6 +150,7 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
     AWS_QUERYSTRING_EXPIRE = 3600
+    AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
     _images_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
