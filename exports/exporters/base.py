@@ -48,11 +48,11 @@ class Exporter:
         raise NotImplementedError
 
     def write(self, export, binary_file, progress) -> int:
-        """Write CSV (UTF-8, header row) to ``binary_file``; call ``progress(rows)`` every 10,000 rows."""
+        """Write CSV (UTF-8, header row, ``\\n`` line ends) to ``binary_file``; ``progress(rows)`` every 10,000 rows."""
         import io
 
         text = io.TextIOWrapper(binary_file, encoding="utf-8", newline="", write_through=True)
-        writer = csv.writer(text)
+        writer = csv.writer(text, lineterminator="\n")
         writer.writerow(self.columns(export))
         count = 0
         for row in self.rows(export):

@@ -1,10 +1,16 @@
 """Entry exporters (catalog §3.9 "Entries/scoring row columns"): ``entries``, ``verifiedEntries``,
 ``waitlist``, ``scoring``, ``artistOptIn``, ``livenationOptIn``."""
 
+import csv
+import io
+
+from django.db import connection
+
 from campaigns.models import Market
 from entries.metrics import eligible_entries, verified_entries
 from entries.models import Entry
 from exports.exporters.base import Exporter, register
+from exports.exporters.entries_copy import copy_rows, copy_sql
 from monoql.dates import iso
 
 CHUNK = 2000
@@ -46,6 +52,12 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+def _csv_line(columns) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(columns)
+    return buffer.getvalue()
+
+
 def _field_of_type(preferences, kind):
     return next((spec["id"] for spec in preferences if spec.get("type") == kind), None)
 
@@ -62,6 +74,22 @@ class EntryRows(Exporter):
         return ENTRY_COLUMNS + [
             f"#{spec.get('type')}.{spec['id']}" for spec in export.campaign.preferences if spec.get("id")
         ]
+
+    def write(self, export, binary_file, progress) -> int:
+        """On PostgreSQL the rows come from ``COPY`` (``entries_copy``); elsewhere from ``rows``."""
+        if connection.vendor != "postgresql":
+            return super().write(export, binary_file, progress)
+        campaign = export.campaign
+        binary_file.write(_csv_line(self.columns(export)).encode("utf-8"))
+        ids_sql, params = self.entries(campaign).values("pk").order_by().query.sql_with_params()
+        sql = copy_sql(
+            export,
+            ids_sql,
+            _field_of_type(campaign.preferences, "name"),
+            _field_of_type(campaign.preferences, "zip"),
+            [spec["id"] for spec in campaign.preferences if spec.get("id")],
+        )
+        return copy_rows(sql, params, binary_file, progress)
 
     def rows(self, export):
         campaign = export.campaign

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -156,6 +156,30 @@ class _HashingFile:
         return self.size
 
 
+class _ProgressReporter:
+    """``progress(rows)`` → ``rows_written`` on the export row, through a connection of its own (the
+    exporter's connection may be busy streaming a COPY)."""
+
+    def __init__(self, export_id: str):
+        self.export_id = export_id
+        self.connection = None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, rows: int) -> None:
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Export._meta.db_table} SET rows_written = %s WHERE id = %s", [rows, self.export_id]
+            )
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            self.connection.close()
+
+
 def run_export(export_id: str) -> Export | None:
     """Run one PENDING export (see the module docstring). Returns the export, or None when not claimed.
 
@@ -168,12 +192,8 @@ def run_export(export_id: str) -> Export | None:
     exporter = exporter_for(export.export_type)
     fd, local_path = tempfile.mkstemp(prefix=f"export-{export.pk}-", suffix=f".{exporter.extension}")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle, _ProgressReporter(export.pk) as progress:
             out = _HashingFile(handle)
-
-            def progress(rows):
-                Export.objects.filter(pk=export.pk).update(rows_written=rows)
-
             count = exporter.write(export, out, progress)
         key = publish(local_path, final_key(export, exporter.extension), exporter.content_type)
         Export.objects.filter(pk=export.pk, status=ExportStatus.TRIGGERED).update(

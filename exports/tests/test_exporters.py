@@ -12,8 +12,9 @@ from accounts.models import Fan
 from campaigns.models import Campaign, CampaignStatus, Market, Promoter
 from codes.models import Code
 from entries.models import Entry, FanlistRecord, FanlistUpload
+from exports.exporters import EXPORTERS, Exporter
 from exports.exporters.entries import ENTRY_COLUMNS
-from exports.models import ExportStatus
+from exports.models import Export, ExportStatus
 from exports.services.exports import run_export, schedule_export
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +285,29 @@ def test_eligibility_breakdown_and_fanlist(world):
     FanlistRecord.objects.create(campaign=fanlist, upload=upload, identifier="m-2", rank=0.8, score=0.8)
     _, data = _run(fanlist, "fanlist")
     assert _csv(data) == [["identifier", "rank", "score"], ["m-2", "0.8", "0.8"], ["m-1", "0.4", "0.4"]]
+
+
+@pytest.mark.parametrize("export_type", ["entries", "verifiedEntries", "artistOptIn", "livenationOptIn"])
+@pytest.mark.parametrize("all_markets", [False, True])
+def test_postgresql_copy_path_writes_exactly_the_python_rows(world, require_postgres, export_type, all_markets):
+    # given: odd values the two paths must agree on (quotes, commas, empty strings, nulls, lists)
+    campaign, paris, lyon, (a, b, c), _ = world
+    a.fields = {
+        **a.fields,
+        "email": 'quote "me", please',
+        "optional_markets": [lyon.pk, paris.pk],
+        "allow_livenation": None,
+    }
+    a.origin = {}
+    a.save()
+    b.fan.first_name = ""
+    b.fan.save()
+    export = Export.objects.create(campaign=campaign, export_type=export_type, include_all_markets=all_markets)
+    exporter = EXPORTERS[export_type]()
+    fast, slow = io.BytesIO(), io.BytesIO()
+    # when
+    fast_count = exporter.write(export, fast, lambda n: None)
+    slow_count = Exporter.write(exporter, export, slow, lambda n: None)
+    # then
+    assert fast.getvalue().decode() == slow.getvalue().decode()
+    assert fast_count == slow_count
