@@ -95,18 +95,18 @@ def test_a_failed_attempt_is_retried_without_leaving_a_second_or_half_file(campa
     # given: the exporter fails after writing part of the file, once
     settings.EXPORT_MAX_ATTEMPTS = 2
     export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
-    real_rows = EntriesExporter.rows
+    real_write = EntriesExporter.write
     calls = {"n": 0}
 
-    def flaky(self, export):
+    def flaky(self, export, binary_file, progress):
         calls["n"] += 1
-        for index, row in enumerate(real_rows(self, export)):
-            if calls["n"] == 1 and index == 2:
-                raise RuntimeError("worker lost its database")
-            yield row
+        if calls["n"] == 1:
+            binary_file.write(b"id,contest_title\n1,half a fi")
+            raise RuntimeError("worker lost its database")
+        return real_write(self, export, binary_file, progress)
 
     # when
-    with mock.patch.object(EntriesExporter, "rows", flaky):
+    with mock.patch.object(EntriesExporter, "write", flaky):
         with pytest.raises(RuntimeError):
             run_export(export.pk)
         between = Export.objects.get(pk=export.pk)
@@ -130,7 +130,7 @@ def _files(campaign):
 def test_the_last_attempt_fails_the_export(campaign, settings):
     settings.EXPORT_MAX_ATTEMPTS = 1
     export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
-    with mock.patch.object(EntriesExporter, "rows", side_effect=RuntimeError("boom")):
+    with mock.patch.object(EntriesExporter, "write", side_effect=RuntimeError("boom")):
         result = run_export(export.pk)
     assert (result.status, result.error_message, result.path) == (ExportStatus.FAILED, "boom", "")
     assert result.date_failed is not None
