@@ -302,6 +302,8 @@ EXPORT_URL_SECONDS = env.int("EXPORT_URL_SECONDS", default=3600)
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=3600)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+# Cap on an export's write rate (bytes/s; 0 = none): keeps a large export from starving registrations.
+EXPORT_MAX_BYTES_PER_SECOND = env.int("EXPORT_MAX_BYTES_PER_SECOND", default=1_500_000)
 CELERY_BEAT_SCHEDULE.update(
     {
         "expire-stuck-exports": {"task": "exports.expire_stuck_exports", "schedule": 60.0},

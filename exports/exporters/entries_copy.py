@@ -64,6 +64,20 @@ def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str
     )
 
 
+BUFFER_BYTES = 256 * 1024
+
+
+def _flush(blocks, binary_file, lines, progress) -> int:
+    data = b"".join(blocks)
+    if not data:
+        return lines
+    binary_file.write(data)
+    total = lines + data.count(b"\n")
+    if total // 100_000 != lines // 100_000:
+        progress(total)
+    return total
+
+
 def copy_rows(sql: str, params, binary_file, progress) -> int:
     """Stream the COPY output into ``binary_file``; returns the number of lines written.
 
@@ -72,14 +86,18 @@ def copy_rows(sql: str, params, binary_file, progress) -> int:
     """
     lines = 0
     with connection.cursor() as cursor:
+        # One backend per export: parallel workers would take the CPU registrations need.
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
         raw = cursor.cursor
         query = raw.mogrify(sql, params) if params else sql
         with raw.copy(query) as copy:
+            pending, size = [], 0
             for block in copy:
-                data = bytes(block)
-                binary_file.write(data)
-                before = lines
-                lines += data.count(b"\n")
-                if lines // 100_000 != before // 100_000:
-                    progress(lines)
+                pending.append(bytes(block))
+                size += len(block)
+                if size >= BUFFER_BYTES:
+                    lines = _flush(pending, binary_file, lines, progress)
+                    pending, size = [], 0
+            lines = _flush(pending, binary_file, lines, progress)
+        cursor.execute("RESET max_parallel_workers_per_gather")
     return lines

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import tempfile
+import time
 import traceback
 from datetime import timedelta
 
@@ -124,17 +125,28 @@ def _claim(export_id: str) -> Export | None:
 
 
 class _HashingFile:
-    """A binary file wrapper that hashes and counts what is written."""
+    """A binary file wrapper that hashes and counts what is written, at most ``bytes_per_second``.
 
-    def __init__(self, handle):
+    The cap (``EXPORT_MAX_BYTES_PER_SECOND``, 0 = none) keeps an export from taking the CPU that
+    registrations need: the writer sleeps when ahead of it, and a COPY's database backend waits with it.
+    """
+
+    def __init__(self, handle, bytes_per_second: int = 0):
         self.handle = handle
         self.sha256 = hashlib.sha256()
         self.size = 0
+        self.bytes_per_second = bytes_per_second
+        self.started = time.monotonic()
 
     def write(self, data):
         self.sha256.update(data)
         self.size += len(data)
-        return self.handle.write(data)
+        written = self.handle.write(data)
+        if self.bytes_per_second:
+            ahead = self.size / self.bytes_per_second - (time.monotonic() - self.started)
+            if ahead > 0.01:
+                time.sleep(ahead)
+        return written
 
     def writable(self):
         return True
@@ -193,7 +205,7 @@ def run_export(export_id: str) -> Export | None:
     fd, local_path = tempfile.mkstemp(prefix=f"export-{export.pk}-", suffix=f".{exporter.extension}")
     try:
         with os.fdopen(fd, "wb") as handle, _ProgressReporter(export.pk) as progress:
-            out = _HashingFile(handle)
+            out = _HashingFile(handle, settings.EXPORT_MAX_BYTES_PER_SECOND)
             count = exporter.write(export, out, progress)
         key = publish(local_path, final_key(export, exporter.extension), exporter.content_type)
         Export.objects.filter(pk=export.pk, status=ExportStatus.TRIGGERED).update(
