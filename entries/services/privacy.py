@@ -6,7 +6,9 @@
 - ``erase_fan`` removes the fan, their entries (with scores, tags, verdicts), phone verifications,
   permissions, fanlist records, invites and blacklist rows naming them, rewrites every stored CSV
   (scored files, fanlists, blacklists) without the lines naming them, and detaches codes they held
-  (the codes stay used). It reports what was removed.
+  (the codes stay used), and deletes the export files of the campaigns they entered (catalog §3.9 "CCPA
+  delete": all types but ``verifiedEntries`` and ``scoring``; the export rows stay, marked removed). It
+  reports what was removed.
 """
 
 import csv
@@ -116,12 +118,13 @@ def erase_fan(fan_id: str) -> dict:
     """Erase one fan's data everywhere and report it.
 
     Returns: ``{"fanId", "entries", "phoneVerifications", "fanlistRecords", "invites", "blacklist",
-        "codesDetached", "fileLines", "files": [storage keys rewritten]}`` (counts of rows/lines removed).
+        "codesDetached", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
     Raises: NotFound ``FAN_NOT_FOUND``.
     """
     from codes.models import Code
 
     fan = _fan(fan_id)
+    campaign_ids = list(Entry.objects.filter(fan=fan).values_list("campaign_id", flat=True))
     texts, phones = _identifiers(fan)
     files, lines = [], 0
     with transaction.atomic():
@@ -140,4 +143,19 @@ def erase_fan(fan_id: str) -> dict:
             if removed:
                 files.append(key)
                 lines += removed
-    return {**report, "fileLines": lines, "files": files}
+    return {**report, "fileLines": lines, "files": files, "exportFiles": _remove_export_files(campaign_ids)}
+
+
+def _remove_export_files(campaign_ids: list[str]) -> int:
+    from django.utils import timezone
+
+    from exports.models import Export
+
+    removed = 0
+    exports = Export.objects.filter(campaign_id__in=campaign_ids, date_file_removed__isnull=True).exclude(path="")
+    for export in exports.exclude(export_type__in=["verifiedEntries", "scoring"]):
+        if default_storage.exists(export.path):
+            default_storage.delete(export.path)
+        Export.objects.filter(pk=export.pk).update(date_file_removed=timezone.now())
+        removed += 1
+    return removed

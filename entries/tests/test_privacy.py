@@ -13,6 +13,7 @@ from campaigns.models import Campaign, CampaignStatus, Market
 from conftest import session_token_for
 from entries.models import BlacklistEntry, Entry, FanlistRecord, Invite, ScoredFile
 from entries.services.csv_files import store_text
+from exports.models import Export
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,12 @@ def test_erase_command_removes_the_fan_everywhere_and_reports_it(world):
     # given
     campaign, (fan0, fan1) = world
     scored_key = ScoredFile.objects.get().path
+    entries_export = Export.objects.create(
+        campaign=campaign, export_type="entries", status="FINISHED", path=store_text("exports/e.csv", "x")
+    )
+    scoring_export = Export.objects.create(
+        campaign=campaign, export_type="scoring", status="FINISHED", path=store_text("exports/s.csv", "x")
+    )
     out = StringIO()
     # when
     call_command("privacy", "erase", fan0.pk, stdout=out)
@@ -76,8 +83,10 @@ def test_erase_command_removes_the_fan_everywhere_and_reports_it(world):
         "invites": 1,
         "blacklist": 1,
         "fileLines": 2,
-        "files": sorted([scored_key, "blacklist/one.csv"], key=[scored_key, "blacklist/one.csv"].index),
+        "files": [scored_key, "blacklist/one.csv"],
+        "exportFiles": 1,
     }
+    assert not default_storage.exists(entries_export.path) and default_storage.exists(scoring_export.path)
     assert not Fan.objects.filter(pk=fan0.pk).exists()
     assert list(Entry.objects.values_list("fan_id", flat=True)) == [fan1.pk]
     assert _read(scored_key) == "email,score\nFAN1@example.com,0.7\n"
