@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "monoql.middleware.RequestContextMiddleware",
+    "monoql.ratelimits.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -310,3 +311,11 @@ CELERY_BEAT_SCHEDULE.update(
         "purge-old-exports": {"task": "exports.purge_old_exports", "schedule": 3600.0},
     }
 )
+
+# Rate limits (monoql.ratelimits): per IP anonymous, per user signed in, uploads; django-ratelimit rates.
+RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
+RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="100/m")
+RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
+RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
+RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
+RATELIMIT_USE_CACHE = "default"
