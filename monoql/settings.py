@@ -319,3 +319,10 @@ RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
 RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
 RATELIMIT_USE_CACHE = "default"
+
+# GraphQL limits (monoql.graphql.limits); introspection and GraphiQL can be switched off in production.
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
+GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=True)

@@ -17,18 +17,32 @@ from monoql.errors import Forbidden
 from monoql.graphql import response_cache
 from monoql.graphql.context import viewer_session
 from monoql.graphql.errors import format_graphql_error
+from monoql.graphql.limits import validation_rules
 
 DOCUMENT_CACHE_SIZE = 512
 
 
-@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _limits() -> tuple:
+    return (
+        settings.GRAPHQL_MAX_DEPTH,
+        settings.GRAPHQL_MAX_ALIASES,
+        settings.GRAPHQL_MAX_ROOT_FIELDS,
+        settings.GRAPHQL_INTROSPECTION,
+    )
+
+
 def _parse_and_validate(schema, query: str):
-    """Parse and validate ``query`` once per distinct text (bounded LRU). Returns (document, errors)."""
+    """Parse and validate ``query`` once per distinct text and limits (bounded LRU). Returns (document, errors)."""
+    return _parse_and_validate_cached(schema, query, _limits())
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _parse_and_validate_cached(schema, query: str, limits: tuple):
     try:
         document = parse(query)
     except GraphQLError as error:
         return None, (error,)
-    return document, tuple(validate(schema, document))
+    return document, tuple(validate(schema, document, rules=validation_rules()))
 
 
 def _csrf_failure(request):
@@ -64,6 +78,10 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
 
     graphiql = True
 
+    def dispatch(self, request, *args, **kwargs):  # noqa: D102 - see _dispatch
+        self.graphiql = settings.GRAPHIQL_ENABLED
+        return self._dispatch(request, *args, **kwargs)
+
     @staticmethod
     def format_error(error):
         return format_graphql_error(error)
@@ -75,7 +93,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         except (ValueError, KeyError, TypeError) as error:
             raise HttpError(self._bad_request("Malformed request body."), "Malformed request body.") from error
 
-    def dispatch(self, request, *args, **kwargs):
+    def _dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         session = viewer_session(request)
         if session.source == "header":

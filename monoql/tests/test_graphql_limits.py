@@ -1,0 +1,59 @@
+"""GraphQL limits (issue 8 item 2): each refusal is a VALIDATION_ERROR naming the limit."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _ext(body):
+    return [error["extensions"] for error in body["errors"]]
+
+
+def test_a_too_deep_query_is_refused(gql, settings):
+    settings.GRAPHQL_MAX_DEPTH = 4
+    shallow = gql.execute("{ viewer { campaigns { list { id } } } }")
+    deep = gql.execute(
+        '{ viewer { campaign(id: "x") { ... on RegistrationCampaign { markets { event { venue { name } } } } } } }'
+    )
+    assert "errors" not in shallow, shallow
+    assert _ext(deep) == [{"code": "VALIDATION_ERROR", "reason": "QUERY_TOO_DEEP", "limit": "QUERY_TOO_DEEP", "max": 4}]
+    assert deep["errors"][0]["message"] == "The query is 6 levels deep; at most 4 are allowed."
+
+
+def test_fragments_count_toward_depth_and_cycles_do_not_hang(gql, settings):
+    settings.GRAPHQL_MAX_DEPTH = 2
+    body = gql.execute("query { viewer { ...V } } fragment V on Viewer { campaigns { list { id } } }")
+    assert _ext(body)[0]["reason"] == "QUERY_TOO_DEEP"
+    cyclic = gql.execute("query { viewer { ...A } } fragment A on Viewer { ...B } fragment B on Viewer { ...A }")
+    assert _ext(cyclic)[0]["code"] == "VALIDATION_ERROR"
+
+
+def test_too_many_aliases_and_root_fields_are_refused(gql, settings):
+    settings.GRAPHQL_MAX_ALIASES = 2
+    settings.GRAPHQL_MAX_ROOT_FIELDS = 3
+    aliases = gql.execute("{ a: viewer { id } b: viewer { id } c: viewer { id } }")
+    roots = gql.execute("{ viewer { id } identity { url } ppc { url } promoters { id } }")
+    assert {e["reason"] for e in _ext(aliases)} >= {"TOO_MANY_ALIASES"}
+    assert _ext(roots) == [
+        {"code": "VALIDATION_ERROR", "reason": "TOO_MANY_ROOT_FIELDS", "limit": "TOO_MANY_ROOT_FIELDS", "max": 3}
+    ]
+
+
+def test_introspection_can_be_switched_off(gql, settings):
+    on = gql.execute("{ __schema { queryType { name } } }")
+    settings.GRAPHQL_INTROSPECTION = False
+    off = gql.execute("{ __schema { queryType { name } } }")
+    assert on["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert _ext(off)[0]["reason"] == "INTROSPECTION_DISABLED"
+
+
+def test_graphiql_can_be_switched_off(client, settings):
+    assert b"graphiql" in client.get("/graphiql", HTTP_ACCEPT="text/html").content.lower()
+    settings.GRAPHIQL_ENABLED = False
+    assert b"graphiql" not in client.get("/graphiql", HTTP_ACCEPT="text/html").content.lower()
+
+
+def test_batched_requests_are_refused(client):
+    response = client.post("/graphql", '[{"query": "{ viewer { id } }"}]', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
