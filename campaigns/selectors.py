@@ -84,6 +84,14 @@ def _load(kind: str, value: str, use_cache: bool):
     return campaign
 
 
+def campaign_or_404(campaign_id, *, reason: str = "CAMPAIGN_NOT_FOUND", field: str = "campaignId") -> Campaign:
+    """Return the campaign with ``campaign_id``. Raises NotFound (``reason``, ``field``) when there is none."""
+    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
+    if campaign is None:
+        raise NotFound("Campaign not found.", reason=reason, field=field)
+    return campaign
+
+
 _LOCAL_CAMPAIGNS: dict = {}
 _LOCAL_SIZE = 256
 

@@ -7,6 +7,7 @@
 
 import sys
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import requests
@@ -25,11 +26,12 @@ class SmsMessage:
     message_id: str
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
     """Send one message; raise on failure."""
 
+    @abstractmethod
     def send(self, message: SmsMessage) -> None:
-        raise NotImplementedError
+        """Deliver ``message`` or raise."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):

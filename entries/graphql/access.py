@@ -3,7 +3,7 @@ scored and fanlist uploads, stats), supreme (the global blacklist); decisions.md
 
 from accounts.permissions import require_campaign_action, require_supreme
 from campaigns.models import Campaign
-from monoql.errors import NotFound
+from campaigns.selectors import campaign_or_404
 from monoql.graphql.context import require_fan
 
 
@@ -15,9 +15,7 @@ def campaign_for(info, campaign_id, action: str) -> Campaign:
     """
     fan = require_fan(info)
     require_campaign_action(fan, str(campaign_id), action)
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    campaign = campaign_or_404(campaign_id)
     return campaign
 
 

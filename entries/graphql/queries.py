@@ -6,11 +6,11 @@ from entries import metrics
 from entries.graphql.access import campaign_for
 from entries.graphql.metrics_types import MarketEligibilityCount, MarketPreferenceCounts, Scored, Stat, StatsType
 from entries.scoring_selectors import scored_files, stats
+from monoql.errors import ValidationFailed
 
 
-def _score(value, field):
-    from monoql.errors import ValidationFailed
-
+def score_bound(value, field):
+    """``value`` when None or within 0–1. Raises ValidationFailed ``invalidScore`` naming ``field``."""
     if value is not None and not 0.0 <= value <= 1.0:
         raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="invalidScore", field=field)
     return value
@@ -45,15 +45,15 @@ class Metrics(graphene.ObjectType):
         return metrics.eligible_by_market_preference(
             campaign,
             include_prev_selected=bool(includePrevSelected),
-            min_score=_score(minScore, "minScore"),
-            max_score=_score(maxScore, "maxScore"),
+            min_score=score_bound(minScore, "minScore"),
+            max_score=score_bound(maxScore, "maxScore"),
         )
 
     @staticmethod
     def resolve_verifiedCountByMarket(root, info, campaignId, minScore=None, maxScore=None):
         campaign = campaign_for(info, campaignId, "read")
         return metrics.verified_count_by_market(
-            campaign, min_score=_score(minScore, "minScore"), max_score=_score(maxScore, "maxScore")
+            campaign, min_score=score_bound(minScore, "minScore"), max_score=score_bound(maxScore, "maxScore")
         )
 
     @staticmethod

@@ -45,18 +45,15 @@ def viewer_eligibility(info, campaign):
 def eligible_counts_for_staff(info, campaign, market_ids, include_prev_selected, min_score, max_score):
     """``eligibileCounts``: staff with ``read`` on the campaign (catalog §3.6.5)."""
     from accounts.permissions import require_campaign_action
+    from entries.graphql.queries import score_bound
     from entries.metrics import eligible_counts
-    from monoql.errors import ValidationFailed
     from monoql.graphql.context import require_fan
 
     require_campaign_action(require_fan(info), campaign.pk, "read")
-    for name, value in (("minScore", min_score), ("maxScore", max_score)):
-        if value is not None and not 0.0 <= value <= 1.0:
-            raise ValidationFailed(f"{name} must be a number between 0 and 1.", reason="invalidScore", field=name)
     return eligible_counts(
         campaign,
         market_ids=market_ids,
         include_prev_selected=bool(include_prev_selected),
-        min_score=min_score,
-        max_score=max_score,
+        min_score=score_bound(min_score, "minScore"),
+        max_score=score_bound(max_score, "maxScore"),
     )

@@ -16,11 +16,11 @@ Fans listed twice (in one file or across files) keep their highest score. The fi
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from entries.models import FanlistRecord, FanlistUpload, UploadStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, stamp, store_text
 from entries.services.scoring import normalize_identifier
-from monoql.errors import NotFound, ValidationFailed
+from monoql.errors import ValidationFailed
 
 SCORING = ("raw", "xnum")
 
@@ -79,9 +79,7 @@ def upload_fanlist(
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``notFanlistCampaign`` (field
         ``campaignId``), ``missingScoring``, and the file errors (field ``file``).
     """
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    campaign = campaign_or_404(campaign_id)
     if campaign.type != "fanlist":
         raise ValidationFailed("Only fanlist campaigns take fanlists.", reason="notFanlistCampaign", field="campaignId")
     scoring = (campaign.options or {}).get("scoring")

@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from entries.models import FanIdentifierType, Invite
 from entries.services.scoring import normalize_identifier
-from monoql.errors import NotFound, ValidationFailed
+from monoql.errors import ValidationFailed
 
 
 def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) -> int:
@@ -24,9 +24,7 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) ->
             reason="invalidIdentifierType",
             field="identifierType",
         )
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    campaign = campaign_or_404(campaign_id)
     cleaned = {normalize_identifier(identifier_type, str(v)) for v in values if v is not None} - {None}
     if not cleaned:
         raise ValidationFailed("No identifiers to invite.", reason="emptyInviteList", field="values")

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from entries.models import Entry, PhoneVerification
 from entries.services.receipts import mark_receipt_due, sweep_after_commit
 from entries.validation import e164
@@ -33,13 +33,6 @@ PHONE_JWT_ISSUER = "monoql-phone"
 
 def _code_hash(verification_phone: str, code: str) -> str:
     return salted_hmac("monoql.phone-code", f"{verification_phone}:{code}").hexdigest()
-
-
-def _campaign(campaign_id) -> Campaign:
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
-    return campaign
 
 
 def _phone(value) -> str:
@@ -56,7 +49,7 @@ def send_phone_code(*, campaign_id: str, fan, phone: str) -> dict:
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``EntryInvalidField`` (field ``phone``);
         DomainError RATE_LIMITED ``TOO_MANY_CODES`` after ``PHONE_CODE_MAX_SENDS_PER_HOUR`` sends per hour.
     """
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     number = _phone(phone)
     now = timezone.now()
     with transaction.atomic():
@@ -92,7 +85,7 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
         ``code``, ``extensions.attemptsLeft``); DomainError RATE_LIMITED ``TOO_MANY_ATTEMPTS`` once
         ``PHONE_CODE_MAX_ATTEMPTS`` wrong codes were tried (the code is then dead).
     """
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     number = _phone(phone)
     now = timezone.now()
     with transaction.atomic():
@@ -166,7 +159,7 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
         ``phoneAlreadyConfirmed`` when another fan confirmed that phone in the campaign.
     """
     claims = _decode(phone_jwt)
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     if str(claims["campaignId"]) != campaign.pk:
         raise ValidationFailed("phoneJwt was issued for another campaign.", reason="campaignMismatch", field="phoneJwt")
     with transaction.atomic():

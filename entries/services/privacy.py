@@ -19,7 +19,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from accounts.models import Fan
-from campaigns.models import Campaign
 from entries.models import BlacklistEntry, Entry, FanlistRecord, FanlistUpload, Invite, ScoredFile
 from entries.validation import e164, opt_in_field_ids
 from monoql.errors import NotFound
@@ -46,11 +45,9 @@ def set_do_not_sell(fan_id: str, do_not_sell: bool = True) -> int:
         if not do_not_sell:
             return 0
         cleared = 0
-        forms = {}
-        for entry in Entry.objects.select_for_update().filter(fan=fan):
-            if entry.campaign_id not in forms:
-                forms[entry.campaign_id] = opt_in_field_ids(Campaign.objects.get(pk=entry.campaign_id).preferences)
-            opt_ins = [fid for fid in forms[entry.campaign_id] if entry.fields.get(fid) not in (None, False)]
+        for entry in Entry.objects.select_for_update(of=("self",)).select_related("campaign").filter(fan=fan):
+            opt_in_ids = opt_in_field_ids(entry.campaign.preferences)
+            opt_ins = [fid for fid in opt_in_ids if entry.fields.get(fid) not in (None, False)]
             if opt_ins:
                 entry.fields = {**entry.fields, **{fid: False for fid in opt_ins}}
                 entry.save(update_fields=["fields", "date_updated"])

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from entries.models import BlacklistEntry, Entry, ScoredFile, UploadStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
 from entries.validation import e164
-from monoql.errors import NotFound, ValidationFailed
+from monoql.errors import ValidationFailed
 from monoql.queue import enqueue_on_commit
 
 PROCESS_TASK = "entries.process_scored_file"
@@ -115,9 +115,7 @@ def upload_scored(*, campaign_id: str, campaign_name: str, stream, declared_size
     Returns: the ScoredFile row (PENDING; read it again for the counts once processed).
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed from ``read_upload``/``parse_scored_file``.
     """
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    campaign = campaign_or_404(campaign_id)
     text = read_upload(stream, declared_size)
     column, records = parse_scored_file(text, campaign.identifier or "globalUserId")
     now = timezone.now()

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from entries.models import Stat, StatStatus
 from monoql.errors import NotFound, ValidationFailed
 
@@ -36,9 +36,7 @@ def upsert_stat(
         raise ValidationFailed(
             f"status must be one of {', '.join(StatStatus.values)}.", reason="invalidStatus", field="status"
         )
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+    campaign = campaign_or_404(campaign_id)
     if market_id and not campaign.markets.filter(pk=str(market_id)).exists():
         raise NotFound("No such market in this campaign.", reason="MARKET_NOT_FOUND", field="marketId")
     with transaction.atomic():

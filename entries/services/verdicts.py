@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from entries.models import Entry, Stat, StatStatus
 from entries.services.scoring import normalize_identifier
-from monoql.errors import NotFound, ValidationFailed
+from monoql.errors import ValidationFailed
 
 TARGET_FIELDS = {
     "email": "email",
@@ -17,13 +17,6 @@ TARGET_FIELDS = {
 FILTER_TYPES = ("allow", "block")
 MAX_RECORDS = 100_000
 BATCH = 2000
-
-
-def _campaign(campaign_id) -> Campaign:
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
-    return campaign
 
 
 def _tag_name(tag_name) -> str:
@@ -42,7 +35,7 @@ def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_nam
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``invalidTargetField``, ``invalidTagName``,
         ``tooManyRecords`` (over 100,000 values).
     """
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     lookup = TARGET_FIELDS.get(target_field)
     if lookup is None:
         raise ValidationFailed(
@@ -78,7 +71,7 @@ def flip_verdicts(*, campaign_id: str, tag_name: str, filter_type: str) -> int:
     Returns: number of entries whose verdict changed.
     Raises: NotFound; ValidationFailed ``invalidFilterType`` (field ``filterType``), ``invalidTagName``.
     """
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     tag = _tag_name(tag_name)
     if filter_type not in FILTER_TYPES:
         raise ValidationFailed("filterType must be allow or block.", reason="invalidFilterType", field="filterType")

@@ -1,6 +1,7 @@
 """The exporter contract: columns + a row generator (streamed to CSV), or a custom ``write`` (zips)."""
 
 import csv
+from abc import ABC, abstractmethod
 
 from monoql.errors import ValidationFailed
 
@@ -25,7 +26,7 @@ def exporter_for(export_type: str) -> "Exporter":
     return cls()
 
 
-class Exporter:
+class Exporter(ABC):
     """Base exporter: subclasses set ``export_type``, ``columns`` and implement ``rows``.
 
     ``rows(export)`` yields lists of cell values in ``columns(export)`` order and must stream (iterate a
@@ -38,14 +39,15 @@ class Exporter:
     content_type = "text/csv"
     header: list[str] = []
 
-    def validate(self, campaign, date_key: str) -> None:
+    def validate(self, campaign, date_key: str) -> None:  # noqa: B027 - optional hook; most types take any dateKey
         """Check type-specific inputs before an export is queued (raise ValidationFailed)."""
 
     def columns(self, export) -> list[str]:
         return list(self.header)
 
+    @abstractmethod
     def rows(self, export):
-        raise NotImplementedError
+        """Yield one list of cell values per data row, in ``columns(export)`` order."""
 
     def write(self, export, binary_file, progress) -> int:
         """Write CSV (UTF-8, header row, ``\\n`` line ends) to ``binary_file``; ``progress(rows)`` every 10,000 rows."""

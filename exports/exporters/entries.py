@@ -65,8 +65,6 @@ def _field_of_type(preferences, kind):
 class EntryRows(Exporter):
     """One row per entry (its primary market), plus one per other chosen market with ``includeAllMarkets``."""
 
-    header = ENTRY_COLUMNS
-
     def entries(self, campaign):
         return Entry.objects.filter(campaign_id=campaign.pk)
 

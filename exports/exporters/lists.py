@@ -82,29 +82,45 @@ class PromoterEmailOptInExporter(Exporter):
     content_type = "application/zip"
     header = ["email", "first_name", "last_name", "locale", "market_id", "market"]
 
-    def write(self, export, binary_file, progress) -> int:
-        campaign = export.campaign
-        markets = {m.pk: m for m in Market.objects.filter(campaign=campaign)}
-        promoter_ids = {pid for m in markets.values() for pid in (m.promoter_ids or [])}
+    def _promoters(self, export) -> dict:
+        promoter_ids = {
+            pid
+            for ids in Market.objects.filter(campaign=export.campaign).values_list("promoter_ids", flat=True)
+            for pid in (ids or [])
+        }
         promoters = {p.pk: p for p in Promoter.objects.filter(pk__in=promoter_ids)}
         if promoter_ids - set(promoters):
             missing = ", ".join(sorted(promoter_ids - set(promoters)))
             raise DomainError(f"Unknown promoter ids on markets: {missing}.", reason="PromotersNotFound")
+        return promoters
+
+    def rows(self, export):
+        """Yield ``[promoter id, *header cells]``: one row per opted-in fan and promoter of the primary market."""
+        markets = {m.pk: m for m in Market.objects.filter(campaign=export.campaign)}
+        rows = Entry.objects.filter(campaign=export.campaign, fan__do_not_sell=False, fields__allow_promoter=True)
+        for entry in rows.select_related("fan").order_by("pk").iterator(chunk_size=CHUNK):
+            market = markets.get(entry.market_0_id)
+            for pid in (market.promoter_ids or []) if market else []:
+                yield [
+                    pid,
+                    entry.email,
+                    entry.fan.first_name,
+                    entry.fan.last_name,
+                    entry.locale,
+                    market.pk,
+                    market.name,
+                ]
+
+    def write(self, export, binary_file, progress) -> int:
+        promoters = self._promoters(export)
         buffers = {pid: io.StringIO() for pid in promoters}
-        writers = {pid: csv.writer(buffer) for pid, buffer in buffers.items()}
+        writers = {pid: csv.writer(buffer, lineterminator="\n") for pid, buffer in buffers.items()}
         for writer in writers.values():
             writer.writerow(self.header)
         count = 0
-        rows = Entry.objects.filter(campaign=campaign, fan__do_not_sell=False, fields__allow_promoter=True)
-        for entry in rows.select_related("fan").order_by("pk").iterator(chunk_size=CHUNK):
-            market = markets.get(entry.market_0_id)
-            if market is None:
-                continue
-            for pid in market.promoter_ids or []:
-                writers[pid].writerow(
-                    [entry.email, entry.fan.first_name, entry.fan.last_name, entry.locale, market.pk, market.name]
-                )
-                count += 1
+        for pid, *row in self.rows(export):
+            writers[pid].writerow(row)
+            count += 1
         with zipfile.ZipFile(binary_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for pid, buffer in sorted(buffers.items(), key=lambda item: promoters[item[0]].name):
                 name = re.sub(r"[^A-Za-z0-9._ -]", "_", promoters[pid].name).strip() or pid

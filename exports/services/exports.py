@@ -25,11 +25,11 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.selectors import campaign_or_404
 from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
 from exports.services.files import final_key, publish
-from monoql.errors import NotFound, ValidationFailed
+from monoql.errors import ValidationFailed
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.exports")
@@ -81,9 +81,7 @@ def schedule_export(
         raise ValidationFailed(
             "dateKey must be 1–64 letters, digits, '.', '_' or '-'.", reason="InvalidDateKey", field="dateKey"
         )
-    campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
-    if campaign is None:
-        raise NotFound("Campaign not found.", reason="CampaignNotFound", field="campaignId")
+    campaign = campaign_or_404(campaign_id, reason="CampaignNotFound")
     exporter.validate(campaign, date_key)
     requester_user_id = requester_user_id or (requester.pk if requester is not None else "")
     active = Export.objects.filter(
@@ -116,11 +114,10 @@ def schedule_export(
 def _claim(export_id: str) -> Export | None:
     now = timezone.now()
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.TRIGGERED, date_triggered=now, rows_written=0
+        status=ExportStatus.TRIGGERED, date_triggered=now, rows_written=0, attempts=F("attempts") + 1
     )
     if not claimed:
         return None
-    Export.objects.filter(pk=export_id).update(attempts=F("attempts") + 1)
     return Export.objects.select_related("campaign").get(pk=export_id)
 
 

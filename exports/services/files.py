@@ -5,7 +5,7 @@ import os
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 
 DOWNLOAD_SALT = "monoql.exports.download"
@@ -37,11 +37,7 @@ def publish(local_path: str, key: str, content_type: str) -> str:
 
 
 def _is_local(storage) -> bool:
-    try:
-        storage.path("x")
-    except NotImplementedError:
-        return False
-    return True
+    return isinstance(storage, FileSystemStorage)
 
 
 def signed_url(export, request=None) -> str | None:
