@@ -16,11 +16,13 @@ from entries.graphql.mutations import EntriesMutation
 from entries.graphql.phone_mutations import PhoneMutation
 from entries.graphql.queries import EntriesQuery
 from entries.graphql.scoring_mutations import ScoringMutation
+from entries.graphql.selection_mutations import SelectionMutation
+from entries.graphql.selection_queries import SelectionQuery
 from exports.graphql.mutations import ExportsMutation
 from exports.graphql.queries import ExportsQuery
 
 
-class Query(AccountsQuery, CampaignQuery, CodesQuery, EntriesQuery, ExportsQuery, graphene.ObjectType):
+class Query(AccountsQuery, CampaignQuery, CodesQuery, EntriesQuery, SelectionQuery, ExportsQuery, graphene.ObjectType):
     """Root query."""
 
 
@@ -33,6 +35,7 @@ class Mutation(
     EntriesMutation,
     PhoneMutation,
     ScoringMutation,
+    SelectionMutation,
     ExportsMutation,
     CodesMutation,
     graphene.ObjectType,

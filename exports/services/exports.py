@@ -13,7 +13,6 @@ stuck in TRIGGERED past ``EXPORT_TIMEOUT_SECONDS`` becomes EXPIRED; finished fil
 import hashlib
 import logging
 import os
-import re
 import tempfile
 import time
 import traceback
@@ -29,12 +28,11 @@ from campaigns.selectors import campaign_or_404
 from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
 from exports.services.files import final_key, publish
-from monoql.errors import ValidationFailed
+from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.exports")
 RUN_TASK = "exports.run_export"
-DATE_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 PROGRESS_EVERY = 10_000
 
 
@@ -76,11 +74,7 @@ def schedule_export(
         (field ``dateKey``); NotFound ``CampaignNotFound`` (field ``campaignId``).
     """
     exporter = exporter_for(export_type)
-    date_key = (date_key or "").strip()
-    if date_key and not DATE_KEY.match(date_key):
-        raise ValidationFailed(
-            "dateKey must be 1–64 letters, digits, '.', '_' or '-'.", reason="InvalidDateKey", field="dateKey"
-        )
+    date_key = check_date_key(date_key, required=False)
     campaign = campaign_or_404(campaign_id, reason="CampaignNotFound")
     exporter.validate(campaign, date_key)
     requester_user_id = requester_user_id or (requester.pk if requester is not None else "")

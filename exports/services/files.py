@@ -63,3 +63,29 @@ def export_id_from_token(token: str) -> str | None:
         return signing.loads(token, salt=DOWNLOAD_SALT, max_age=settings.EXPORT_URL_SECONDS)["id"]
     except (signing.BadSignature, KeyError, TypeError):
         return None
+
+
+FILE_SALT = "monoql.files.download"
+
+
+def signed_key_url(key: str, request=None) -> str | None:
+    """A download URL for any private storage key (e.g. a prepped wave prep zip), valid ``EXPORT_URL_SECONDS``.
+
+    S3: a presigned GET. Local storage: ``/api/files/download/<signed token>`` carrying the key.
+    """
+    if not key:
+        return None
+    storage = default_storage
+    if not _is_local(storage):
+        return storage.url(key, expire=settings.EXPORT_URL_SECONDS)
+    token = signing.dumps({"key": key}, salt=FILE_SALT)
+    path = reverse("file-download", kwargs={"token": token})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def key_from_token(token: str) -> str | None:
+    """The storage key of a valid, unexpired file token; None otherwise."""
+    try:
+        return signing.loads(token, salt=FILE_SALT, max_age=settings.EXPORT_URL_SECONDS)["key"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None

@@ -1,0 +1,187 @@
+"""The selection algorithm of a wave prep, free of the database (decisions.md "Selection", docs/selection.md).
+
+Input: candidates (eligible fans with their ranked markets), each market's capacity, and the run's
+parameters. Output: who is selected in which market (with their priority position and the rank they gave
+the market), who is waitlisted, and the counts per market. The same candidates, capacities, parameters
+and seed always give the same result.
+
+Priority order:
+- score order (default): ``score`` descending, ties broken by ``random_score`` descending, then entry id;
+  an unscored entry (only a candidate when no score bound is given) comes after every scored one;
+- ``random_selection``: a lottery — the order of ``lottery_key(seed, entry_id)``, a 64-bit BLAKE2b hash,
+  so every candidate has the same chance in each run and a recorded seed reproduces the run.
+
+Allocation:
+- ``single_market``: serial dictatorship — fans in priority order each take their highest-ranked market
+  with capacity left. With ``order_by_preference`` it runs in rounds by rank (every fan's first choice in
+  priority order, then second choices of those still unselected, …).
+- otherwise each market independently takes its candidates up to capacity, in priority order or, with
+  ``order_by_preference``, by the rank the fan gave the market and then priority.
+- waitlisted: a candidate of a market who is not selected there (with ``single_market``: selected nowhere).
+"""
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+ALGORITHM_VERSION = "monoql-selection-1"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The run's switches (catalog §3.7.2) and its lottery seed (a non-negative int)."""
+
+    single_market: bool = False
+    order_by_preference: bool = False
+    random_selection: bool = False
+    seed: int = 0
+
+
+# A candidate: (entry_id:int, markets:tuple[str|None, ...] ranked (rank 0 first), score:float|None, random_score:float)
+Candidate = tuple
+
+
+@dataclass
+class Result:
+    """What ``allocate`` decided.
+
+    ``selected[market_id]``: ``[(entry_id, preference_rank, position)]`` in selection order.
+    ``counts[market_id]``: ``{"eligible", "selected", "waitlisted"}`` (fans); ``totals``: the same over
+    the campaign (distinct fans; waitlisted = selected nowhere).
+    ``waitlisted()`` yields ``(entry_id, market_id, preference_rank, position)``.
+    """
+
+    order: list
+    markets: list
+    single_market: bool
+    selected: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    totals: dict = field(default_factory=dict)
+
+    def waitlisted(self) -> Iterator[tuple]:
+        chosen = {(entry_id, market) for market, rows in self.selected.items() for entry_id, _, _ in rows}
+        chosen_fans = {entry_id for entry_id, _ in chosen}
+        wanted = set(self.markets)
+        for position, (entry_id, markets, _, _) in enumerate(self.order):
+            if self.single_market and entry_id in chosen_fans:
+                continue
+            for rank, market in enumerate(markets):
+                if market in wanted and (entry_id, market) not in chosen:
+                    yield entry_id, market, rank, position
+
+
+def lottery_key(seed: int, entry_id) -> int:
+    """A 64-bit number uniformly spread by ``seed`` and ``entry_id``; the lottery order sorts on it."""
+    return int.from_bytes(hashlib.blake2b(f"{seed}:{entry_id}".encode(), digest_size=8).digest(), "big")
+
+
+def priority_order(candidates: Iterable[Candidate], params: Params) -> list:
+    """Candidates sorted into the run's priority order (see the module docstring)."""
+    if params.random_selection:
+        seed = params.seed
+        return sorted(candidates, key=lambda c: (lottery_key(seed, c[0]), c[0]))
+    return sorted(
+        candidates,
+        key=lambda c: (c[2] is None, -(c[2] or 0.0), -c[3], c[0]),
+    )
+
+
+def allocate(candidates: Iterable[Candidate], capacity: dict, params: Params, *, presorted: bool = False) -> Result:
+    """Select fans per market within capacity.
+
+    Args:
+        candidates: eligible fans ``(entry_id, ranked market ids, score, random_score)``; market ids outside
+            ``capacity`` (not part of the run) are skipped but keep the ranks of the others.
+        capacity: ``{market_id: int >= 0}`` — the markets of the run, in the run's market order.
+        params: ``Params``.
+        presorted: the candidates already come in score order (the database sorted them); ignored for a
+            lottery, which is always sorted here.
+    Returns: ``Result``. Never selects more than ``capacity[m]`` fans in ``m``, never the same fan twice in
+    a market, and with ``single_market`` never a fan in two markets.
+    """
+    if presorted and not params.random_selection:
+        order = candidates if isinstance(candidates, list) else list(candidates)
+    else:
+        order = priority_order(candidates, params)
+    markets = list(capacity)
+    left = {market: max(0, int(capacity[market])) for market in markets}
+    selected = {market: [] for market in markets}
+    taken = set()
+    if params.single_market:
+        _serial_dictatorship(order, left, selected, taken, params.order_by_preference)
+    else:
+        _independent_markets(order, left, selected, params.order_by_preference)
+    result = Result(order=order, markets=markets, single_market=params.single_market, selected=selected)
+    _count(result, taken)
+    return result
+
+
+def _serial_dictatorship(order, left, selected, taken, by_rank_rounds):
+    if not by_rank_rounds:
+        for position, (entry_id, markets, _, _) in enumerate(order):
+            for rank, market in enumerate(markets):
+                if left.get(market, 0) > 0:
+                    left[market] -= 1
+                    selected[market].append((entry_id, rank, position))
+                    taken.add(entry_id)
+                    break
+        return
+    depth = max((len(c[1]) for c in order), default=0)
+    for rank in range(depth):
+        for position, (entry_id, markets, _, _) in enumerate(order):
+            if entry_id in taken or rank >= len(markets):
+                continue
+            market = markets[rank]
+            if left.get(market, 0) > 0:
+                left[market] -= 1
+                selected[market].append((entry_id, rank, position))
+                taken.add(entry_id)
+
+
+def _independent_markets(order, left, selected, by_rank_rounds):
+    if not by_rank_rounds:
+        for position, (entry_id, markets, _, _) in enumerate(order):
+            for rank, market in enumerate(markets):
+                if left.get(market, 0) > 0:
+                    left[market] -= 1
+                    selected[market].append((entry_id, rank, position))
+        return
+    depth = max((len(c[1]) for c in order), default=0)
+    for rank in range(depth):
+        for position, (entry_id, markets, _, _) in enumerate(order):
+            if rank < len(markets):
+                market = markets[rank]
+                if left.get(market, 0) > 0:
+                    left[market] -= 1
+                    selected[market].append((entry_id, rank, position))
+
+
+def _count(result: Result, taken: set) -> None:
+    wanted = set(result.markets)
+    eligible = dict.fromkeys(result.markets, 0)
+    waitlisted = dict.fromkeys(result.markets, 0)
+    chosen = {(entry_id, market) for market, rows in result.selected.items() for entry_id, _, _ in rows}
+    fans_selected = {entry_id for entry_id, _ in chosen}
+    fans_eligible = fans_waitlisted = 0
+    for entry_id, markets, _, _ in result.order:
+        listed = {market for market in markets if market in wanted}
+        if not listed:
+            continue
+        fans_eligible += 1
+        if entry_id not in fans_selected:
+            fans_waitlisted += 1
+        for market in listed:
+            eligible[market] += 1
+            if (entry_id, market) in chosen:
+                continue
+            if not (result.single_market and entry_id in fans_selected):
+                waitlisted[market] += 1
+    result.counts = {
+        market: {
+            "eligible": eligible[market],
+            "selected": len(result.selected[market]),
+            "waitlisted": waitlisted[market],
+        }
+        for market in result.markets
+    }
+    result.totals = {"eligible": fans_eligible, "selected": len(fans_selected), "waitlisted": fans_waitlisted}
