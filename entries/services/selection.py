@@ -52,13 +52,6 @@ _RELEASE_SQL = """
                      AND a.outcome = 'selected')
 """
 
-_ASSIGNED_SQL = """
-    SELECT count(*) FROM entries_allocation AS a
-    INNER JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = a.code AND c.entry_id = a.entry_id
-    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
-      AND c.date_assigned IS NOT NULL
-"""
-
 
 def latest_finished_wave_prep(campaign_id: str) -> WavePrep | None:
     """The campaign's most recently finished wave prep, or None."""
@@ -178,14 +171,12 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
     }
     with connection.cursor() as cursor:
         cursor.execute(_ASSIGN_SQL, params)
+        assigned = cursor.rowcount  # codes now held by their planned fan (first or repeated run)
         cursor.execute(_RELEASE_SQL, params)
         released = cursor.rowcount
     outcomes = Allocation.objects.filter(wave_prep=wave_prep, market_id=market_id)
     outcomes.filter(date_applied__isnull=True).update(date_applied=now)
     selected = outcomes.filter(outcome=AllocationOutcome.SELECTED)
-    with connection.cursor() as cursor:
-        cursor.execute(_ASSIGNED_SQL, params)
-        (assigned,) = cursor.fetchone()
     total = selected.count()
     WavePrep.objects.filter(pk=wave_prep.pk, date_selected__isnull=True).update(date_selected=now)
     return {

@@ -21,6 +21,7 @@ import secrets
 import tempfile
 import uuid
 import zipfile
+from collections import deque
 from datetime import timedelta
 
 from django.core.files import File
@@ -209,20 +210,18 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             checkpoint("cleared")
             plan = _market_plan(wave_prep)
             candidates, input_hash = _candidates(wave_prep, plan)
-            reserved = _reserve_codes(wave_prep, plan, candidates)
+            capacity, pools = _code_pools(wave_prep, plan, candidates)
             result = allocate(
-                candidates,
-                {market_id: len(reserved[market_id]) for market_id in plan},
-                _params(wave_prep),
-                presorted=not wave_prep.params.get("randomSelection"),
+                candidates, capacity, _params(wave_prep), presorted=not wave_prep.params.get("randomSelection")
             )
-            _release_unused(wave_prep, reserved, result)
+            reserved = _reserve_codes(wave_prep, plan, pools, result)
             _write_allocations(wave_prep, result, reserved)
             checkpoint("allocated")
             wave_prep.input_hash = input_hash
-            wave_prep.count = _count_document(wave_prep, plan, result, reserved)
+            wave_prep.count = _count_document(wave_prep, plan, result, capacity)
             wave_prep.save(update_fields=["input_hash", "count"])
         checkpoint("committed")
+        _analyze()
         path = write_prepped_zip(wave_prep, plan)
         WavePrep.objects.filter(pk=wave_prep.pk, status=WavePrepStatus.TRIGGERED).update(
             status=WavePrepStatus.FINISHED, path=path, error="", date_finished=timezone.now()
@@ -238,6 +237,14 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             raise WavePrepAttemptFailed(message) from error
     wave_prep.refresh_from_db()
     return wave_prep
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's statistics after a run rewrote many outcome and code rows, so that selection's
+    joins are planned on today's numbers, not on those of an empty table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE entries_allocation; ANALYZE codes_code")
 
 
 def _params(wave_prep: WavePrep) -> Params:
@@ -321,68 +328,107 @@ def _candidates(wave_prep: WavePrep, plan: dict) -> tuple[list, str]:
     return candidates, digest.hexdigest()
 
 
-def _reserve_codes(wave_prep: WavePrep, plan: dict, candidates: list) -> dict:
-    """Reserve each market's codes, in market order: ``{market_id: [(code, code_type)]}``.
+def _code_pools(wave_prep: WavePrep, plan: dict, candidates: list) -> tuple[dict, dict]:
+    """Each market's capacity and the available code pools: ``({market_id: int}, pools)``.
 
-    A market needs ``min(limit, its candidates)`` codes (no limit: its candidates); it takes, per code
-    type in order, codes pinned to it, then codes pinned to its concurrent split-allocation group, then
-    unpinned codes — oldest upload first. Reservation rows are locked ``SKIP LOCKED`` on PostgreSQL.
+    A market can take ``min(limit, its candidates)`` fans (no limit: its candidates), bounded by the codes
+    it can draw — per code type in order, codes pinned to it, then to its concurrent split-allocation
+    group, then unpinned codes, markets served in market order. Nothing is reserved here.
     """
     wanted = dict.fromkeys(plan, 0)
     for _, markets, _, _ in candidates:
-        for market_id in set(markets):
+        for market_id in markets:
             if market_id in wanted:
                 wanted[market_id] += 1
-    now = timezone.now()
-    expiry = now - timedelta(seconds=RESERVATION_SECONDS)
-    reserved = {}
+    need = {
+        market_id: wanted[market_id] if detail["limit"] is None else min(int(detail["limit"]), wanted[market_id])
+        for market_id, detail in plan.items()
+    }
+    expiry = timezone.now() - timedelta(seconds=RESERVATION_SECONDS)
+    types = list(dict.fromkeys(code_type for detail in plan.values() for code_type in detail["codeTypes"]))
+    total = sum(need.values())
+    pools = {code_type: _available(wave_prep, code_type, list(plan), total, expiry) for code_type in types}
+    trial = {
+        code_type: ({m: deque(q) for m, q in pinned.items()}, deque(free))
+        for code_type, (pinned, free) in pools.items()
+    }
+    capacity = {market_id: len(picks) for market_id, picks in _share_codes(plan, trial, need).items()}
+    return capacity, pools
+
+
+def _share_codes(plan: dict, pools: dict, need: dict) -> dict:
+    """Take ``need[market]`` codes per market from ``pools`` (consumed), in market order and pool order."""
+    picked = {market_id: [] for market_id in plan}
     for market_id, detail in plan.items():
-        need = wanted[market_id] if detail["limit"] is None else min(int(detail["limit"]), wanted[market_id])
-        taken = []
-        pools = [Q(market_id=market_id)]
-        if detail["pool"]:
-            pools.append(Q(market_id__in=detail["pool"]))
-        pools.append(Q(market_id__isnull=True))
         for code_type in detail["codeTypes"]:
-            for pool in pools:
-                if len(taken) >= need:
-                    break
-                taken += _take(wave_prep, code_type, pool, need - len(taken), now, expiry)
-        reserved[market_id] = taken
-    return reserved
+            pinned, unpinned = pools[code_type]
+            for source in [pinned.get(market_id)] + [pinned.get(other) for other in detail["pool"]] + [unpinned]:
+                while source and len(picked[market_id]) < need[market_id]:
+                    pk, code = source.popleft()
+                    picked[market_id].append((pk, code, code_type))
+    return picked
 
 
-def _take(wave_prep, code_type, pool, count, now, expiry) -> list:
+def _reserve_codes(wave_prep: WavePrep, plan: dict, pools: dict, result) -> dict:
+    """Reserve exactly the codes of the selected fans: ``{market_id: [(code, code_type)]}`` in selection order.
+
+    Raises RuntimeError when another reserver took one of them since the pools were read (the attempt is
+    retried); nothing is ever reserved twice.
+    """
+    need = {market_id: len(result.selected[market_id]) for market_id in plan}
+    picked = _share_codes(plan, pools, need)
+    _mark_reserved(wave_prep, [pk for rows in picked.values() for pk, _, _ in rows])
+    return {market_id: [(code, code_type) for _, code, code_type in rows] for market_id, rows in picked.items()}
+
+
+def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> tuple[dict, deque]:
+    """Available codes of a type, oldest first: ``({market_id: deque[(id, code)]}, deque[(id, code)])``."""
     rows = (
         Code.objects.filter(campaign_id=wave_prep.campaign_id, type=code_type, date_assigned__isnull=True)
         .filter(Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry))
-        .filter(pool)
         .order_by("date_saved", "id")
     )
+    pinned = {}
+    for pk, code, market_id in rows.filter(market_id__in=market_ids).values_list("id", "code", "market_id"):
+        pinned.setdefault(market_id, deque()).append((pk, code))
+    unpinned = deque(rows.filter(market_id__isnull=True).values_list("id", "code")[:unpinned_limit])
+    return pinned, unpinned
+
+
+_RESERVE_SQL = """
+    UPDATE codes_code SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
+    WHERE id IN (
+        SELECT id FROM codes_code
+        WHERE id = ANY(%(ids)s) AND date_assigned IS NULL AND (date_reserved IS NULL OR date_reserved <= %(expiry)s)
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
+"""
+
+
+def _mark_reserved(wave_prep, ids: list) -> set:
+    """Reserve the codes ``ids`` that are still available; returns the ids actually reserved."""
+    now = timezone.now()
+    expiry = now - timedelta(seconds=RESERVATION_SECONDS)
+    taken = set()
     if connection.vendor == "postgresql":
-        rows = rows.select_for_update(skip_locked=True, of=("self",))
-    picked = list(rows.values_list("id", "code")[:count])
-    ids = [pk for pk, _ in picked]
-    for start in range(0, len(ids), 10_000):
-        Code.objects.filter(pk__in=ids[start : start + 10_000]).update(
-            date_reserved=now, reserve_id=wave_prep.reserve_id
-        )
-    return [(code, code_type) for _, code in picked]
-
-
-def _release_unused(wave_prep: WavePrep, reserved: dict, result) -> None:
-    spare = []
-    for market_id, codes in reserved.items():
-        used = len(result.selected[market_id])
-        spare += [code for code, _ in codes[used:]]
-        del codes[used:]
-    for start in range(0, len(spare), 10_000):
-        Code.objects.filter(
-            campaign_id=wave_prep.campaign_id,
-            reserve_id=wave_prep.reserve_id,
-            code__in=spare[start : start + 10_000],
-            date_assigned__isnull=True,
-        ).update(date_reserved=None, reserve_id=None)
+        params = {"now": now, "reserve_id": wave_prep.reserve_id, "ids": ids, "expiry": expiry}
+        with connection.cursor() as cursor:
+            cursor.execute(_RESERVE_SQL, params)
+            taken.update(pk for (pk,) in cursor.fetchall())
+    else:
+        for start in range(0, len(ids), 500):
+            rows = Code.objects.filter(pk__in=ids[start : start + 500], date_assigned__isnull=True).filter(
+                Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry)
+            )
+            available = list(rows.values_list("id", flat=True))
+            Code.objects.filter(pk__in=available).update(date_reserved=now, reserve_id=wave_prep.reserve_id)
+            taken.update(available)
+    if len(taken) < len(ids):
+        # Another reserver took some of these codes after the pools were read: this attempt rolls back and
+        # the retry reads the pools again.
+        raise RuntimeError(f"{len(ids) - len(taken)} codes were reserved by someone else during the wave prep.")
+    return taken
 
 
 def _allocation_rows(wave_prep: WavePrep, result, reserved: dict):
@@ -415,8 +461,8 @@ def _write_allocations(wave_prep: WavePrep, result, reserved: dict) -> None:
     Allocation.objects.bulk_create(batch)
 
 
-def _count_document(wave_prep: WavePrep, plan: dict, result, reserved: dict) -> dict:
-    """``WavePrepCount``: campaign totals and one child per market (with its id, limit and codes)."""
+def _count_document(wave_prep: WavePrep, plan: dict, result, capacity: dict) -> dict:
+    """``WavePrepCount``: campaign totals and one child per market (with its id, limit and capacity)."""
     markets = []
     for market_id, detail in plan.items():
         counts = result.counts[market_id]
@@ -425,7 +471,7 @@ def _count_document(wave_prep: WavePrep, plan: dict, result, reserved: dict) -> 
                 "id": market_id,
                 "name": detail["market"].name,
                 "limit": detail["limit"],
-                "codes": len(reserved[market_id]),
+                "capacity": capacity[market_id],
                 **counts,
             }
         )
