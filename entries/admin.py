@@ -137,3 +137,6 @@ def market_counts_html(campaign) -> str:
     header = "<tr><th>Market</th><th>1st</th><th>2nd</th><th>3rd</th><th>4th</th><th>Total</th><th>Verified</th></tr>"
     body = format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", sorted(rows))
     return format_html('<table class="market-counts">{}{}</table>', mark_safe(header), body)
+
+
+from entries import selection_admin  # noqa: E402,F401  (wave prep, selection and wave pages)

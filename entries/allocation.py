@@ -48,7 +48,8 @@ class Result:
     ``selected[market_id]``: ``[(entry_id, preference_rank, position)]`` in selection order.
     ``counts[market_id]``: ``{"eligible", "selected", "waitlisted"}`` (fans); ``totals``: the same over
     the campaign (distinct fans; waitlisted = selected nowhere).
-    ``waitlisted()`` yields ``(entry_id, market_id, preference_rank, position)``.
+    ``waitlisted()`` yields every waitlisted ``(entry_id, market_id, preference_rank, position)``;
+    ``waitlisted_fans()`` the fans selected nowhere, once each.
     """
 
     order: list
@@ -59,6 +60,7 @@ class Result:
     totals: dict = field(default_factory=dict)
 
     def waitlisted(self) -> Iterator[tuple]:
+        """Every waitlisted (fan, market): ``(entry_id, market_id, preference_rank, position)``."""
         chosen = {(entry_id, market) for market, rows in self.selected.items() for entry_id, _, _ in rows}
         chosen_fans = {entry_id for entry_id, _ in chosen}
         wanted = set(self.markets)
@@ -68,6 +70,19 @@ class Result:
             for rank, market in enumerate(markets):
                 if market in wanted and (entry_id, market) not in chosen:
                     yield entry_id, market, rank, position
+
+    def waitlisted_fans(self) -> Iterator[tuple]:
+        """Fans selected in no market, once each, with their best-ranked market of the run:
+        ``(entry_id, market_id, preference_rank, position)`` in priority order."""
+        chosen_fans = {entry_id for rows in self.selected.values() for entry_id, _, _ in rows}
+        wanted = set(self.markets)
+        for position, (entry_id, markets, _, _) in enumerate(self.order):
+            if entry_id in chosen_fans:
+                continue
+            for rank, market in enumerate(markets):
+                if market in wanted:
+                    yield entry_id, market, rank, position
+                    break
 
 
 def lottery_key(seed: int, entry_id) -> int:

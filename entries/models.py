@@ -242,6 +242,7 @@ class Stat(models.Model):
 from entries.selection_models import (  # noqa: E402,F401  (models of the same app, split for size)
     Allocation,
     AllocationOutcome,
+    AppliedMarket,
     Wave,
     WavePrep,
     WavePrepFile,

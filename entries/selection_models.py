@@ -90,18 +90,29 @@ class AllocationOutcome(models.TextChoices):
 
 
 class Allocation(models.Model):
-    """One fan's outcome in one market of a wave prep: selected (with a reserved code) or waitlisted."""
+    """One fan's outcome in a wave prep: selected in a market (with its reserved code), or — one row per fan
+    selected nowhere — waitlisted (``market`` = their best-ranked market of the run).
+
+    A million-entry run writes millions of these in one COPY: the foreign keys are kept by Django
+    (``on_delete`` cascades through the ORM) but not as database constraints, whose deferred checks would
+    cost more than the run itself.
+    """
 
     id = models.BigAutoField(primary_key=True)
-    wave_prep = models.ForeignKey(WavePrep, on_delete=models.CASCADE, related_name="allocations", db_index=False)
-    entry = models.ForeignKey("entries.Entry", on_delete=models.CASCADE, related_name="allocations", db_index=False)
-    market = models.ForeignKey("campaigns.Market", on_delete=models.CASCADE, related_name="+", db_index=False)
+    wave_prep = models.ForeignKey(
+        WavePrep, on_delete=models.CASCADE, related_name="allocations", db_index=False, db_constraint=False
+    )
+    entry = models.ForeignKey(
+        "entries.Entry", on_delete=models.CASCADE, related_name="allocations", db_index=False, db_constraint=False
+    )
+    market = models.ForeignKey(
+        "campaigns.Market", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     outcome = models.CharField(max_length=10, choices=AllocationOutcome.choices)
     preference_rank = models.PositiveSmallIntegerField(help_text="0 = the fan's first choice")
     position = models.PositiveIntegerField(help_text="The fan's place in the run's priority order (0 = first)")
     code = models.CharField(max_length=64, blank=True, default="")
     code_type = models.CharField(max_length=8, blank=True, default="")
-    date_applied = models.DateTimeField(null=True, blank=True, help_text="When selection applied this outcome")
     date_notified = models.DateTimeField(null=True, blank=True, help_text="When the selected fan was told")
 
     class Meta:
@@ -109,6 +120,17 @@ class Allocation(models.Model):
             models.Index(fields=["wave_prep", "market", "outcome", "position"], name="allocation_prep_market_idx"),
             models.Index(fields=["entry"], name="allocation_entry_idx"),
         ]
+
+
+class AppliedMarket(models.Model):
+    """A market of a wave prep that selection has applied (its outcomes are final for the fans)."""
+
+    wave_prep = models.ForeignKey(WavePrep, on_delete=models.CASCADE, related_name="applied_markets")
+    market = models.ForeignKey("campaigns.Market", on_delete=models.CASCADE, related_name="+")
+    date_applied = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave_prep", "market"], name="applied_market_unique")]
 
 
 class WaveStatus(models.TextChoices):

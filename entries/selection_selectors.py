@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from codes.models import Code
-from entries.models import Allocation, AllocationOutcome, Wave, WavePrep
+from entries.models import AllocationOutcome, AppliedMarket, Wave, WavePrep
 from monoql.dates import iso
 
 
@@ -47,14 +47,14 @@ def fan_selection(campaign, entry, now: datetime | None = None) -> dict | None:
             "codeRevealed": revealed,
             "assigned": iso(code.date_assigned),
         }
-    waitlisted = list(
-        Allocation.objects.filter(entry_id=entry.pk, outcome=AllocationOutcome.WAITLISTED, date_applied__isnull=False)
-        .order_by("preference_rank")
-        .values_list("market_id", flat=True)
-        .distinct()
+    applied = set(
+        AppliedMarket.objects.filter(
+            wave_prep__allocations__entry_id=entry.pk, wave_prep__allocations__outcome=AllocationOutcome.WAITLISTED
+        ).values_list("market_id", flat=True)
     )
+    waitlisted = [market_id for market_id in entry.market_ids if market_id in applied]
     if waitlisted:
-        return {"status": "waitlisted", "marketIds": list(dict.fromkeys(waitlisted))}
+        return {"status": "waitlisted", "marketIds": waitlisted}
     return None
 
 

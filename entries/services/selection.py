@@ -4,7 +4,7 @@
 ``selection`` per market (PENDING) and queues ``apply_selection``. Per market, in one transaction, the
 worker assigns each selected fan the code the wave prep reserved for them (``date_assigned`` kept when
 already set, so a re-run gives the same code to the same fan), skips fans blocked since the wave prep and
-releases their codes, stamps every outcome of the market applied (waitlisted fans included), writes the
+releases their codes, records the market as applied (its waitlisted fans then see so), writes the
 Stat's counts (FINISHED, or FAILED with the error) and queues the notifications: one ``selection``
 outbound event per market and an email to each selected fan.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from campaigns.services.outbox import record_event
-from entries.models import Allocation, AllocationOutcome, Stat, StatStatus, WavePrep, WavePrepStatus
+from entries.models import Allocation, AllocationOutcome, AppliedMarket, Stat, StatStatus, WavePrep, WavePrepStatus
 from monoql.errors import ValidationFailed
 from monoql.queue import enqueue_on_commit
 
@@ -174,9 +174,8 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
         assigned = cursor.rowcount  # codes now held by their planned fan (first or repeated run)
         cursor.execute(_RELEASE_SQL, params)
         released = cursor.rowcount
-    outcomes = Allocation.objects.filter(wave_prep=wave_prep, market_id=market_id)
-    outcomes.filter(date_applied__isnull=True).update(date_applied=now)
-    selected = outcomes.filter(outcome=AllocationOutcome.SELECTED)
+    AppliedMarket.objects.get_or_create(wave_prep=wave_prep, market_id=market_id, defaults={"date_applied": now})
+    selected = Allocation.objects.filter(wave_prep=wave_prep, market_id=market_id, outcome=AllocationOutcome.SELECTED)
     total = selected.count()
     WavePrep.objects.filter(pk=wave_prep.pk, date_selected__isnull=True).update(date_selected=now)
     return {
@@ -206,7 +205,6 @@ def notify_selection(wave_prep_id: int, market_id: str) -> int:
                     wave_prep=wave_prep,
                     market_id=market_id,
                     outcome=AllocationOutcome.SELECTED,
-                    date_applied__isnull=False,
                     date_notified__isnull=True,
                 )
                 .values_list("pk", "entry__email")[:NOTIFY_BATCH]

@@ -395,13 +395,11 @@ def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> tupl
     return pinned, unpinned
 
 
+# A conditional update: a row another reserver holds is waited for and re-checked (no longer available →
+# not taken), so a code is never reserved twice.
 _RESERVE_SQL = """
     UPDATE codes_code SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
-    WHERE id IN (
-        SELECT id FROM codes_code
-        WHERE id = ANY(%(ids)s) AND date_assigned IS NULL AND (date_reserved IS NULL OR date_reserved <= %(expiry)s)
-        FOR UPDATE SKIP LOCKED
-    )
+    WHERE id = ANY(%(ids)s) AND date_assigned IS NULL AND (date_reserved IS NULL OR date_reserved <= %(expiry)s)
     RETURNING id
 """
 
@@ -436,21 +434,36 @@ def _allocation_rows(wave_prep: WavePrep, result, reserved: dict):
         codes = reserved[market_id]
         for (entry_id, rank, position), (code, code_type) in zip(rows, codes, strict=True):
             yield (wave_prep.pk, entry_id, market_id, AllocationOutcome.SELECTED, rank, position, code, code_type)
-    for entry_id, market_id, rank, position in result.waitlisted():
+    for entry_id, market_id, rank, position in result.waitlisted_fans():
         yield (wave_prep.pk, entry_id, market_id, AllocationOutcome.WAITLISTED, rank, position, "", "")
 
 
 _COLUMNS = ("wave_prep_id", "entry_id", "market_id", "outcome", "preference_rank", "position", "code", "code_type")
 
 
+def _copy_text(value) -> str:
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return text
+
+
 def _write_allocations(wave_prep: WavePrep, result, reserved: dict) -> None:
-    """One ``Allocation`` row per fan and market (COPY on PostgreSQL, batched inserts elsewhere)."""
+    """One ``Allocation`` row per fan and market (COPY in 50,000-line blocks on PostgreSQL, batched inserts
+    elsewhere)."""
     rows = _allocation_rows(wave_prep, result, reserved)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             with cursor.copy(f"COPY entries_allocation ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                block = []
+                for prep, entry, market, outcome, rank, position, code, code_type in rows:
+                    block.append(
+                        f"{prep}\t{entry}\t{market}\t{outcome}\t{rank}\t{position}\t{_copy_text(code)}\t{code_type}\n"
+                    )
+                    if len(block) >= 50_000:
+                        copy.write("".join(block))
+                        block = []
+                copy.write("".join(block))
         return
     batch = []
     for row in rows:
@@ -583,7 +596,7 @@ def write_prepped_zip(wave_prep: WavePrep, plan: dict) -> str:
         score,
         code,
         ctype,
-    ) in rows.iterator(chunk_size=5000):
+    ) in _stream(rows):
         detail = plan[market_id]
         link = detail["link"]
         market_name = detail["market"].name
@@ -618,6 +631,15 @@ def write_prepped_zip(wave_prep: WavePrep, plan: dict) -> str:
     finally:
         handle.close()
         os.unlink(handle.name)
+
+
+def _stream(rows):
+    """Yield the tuples of a ``values_list`` queryset through a server-side cursor (no model machinery)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(FETCH_SIZE):
+            yield from batch
 
 
 def _csv_text(columns, lines) -> str:

@@ -70,6 +70,13 @@ def test_allocation_respects_capacity_uniqueness_and_single_market(campaign):
             assert counts["selected"] + counts["waitlisted"] <= listing
     waitlisted = list(result.waitlisted())
     assert {(e, m) for e, m, _, _ in waitlisted}.isdisjoint(_pairs(result))
+    # and the fans selected nowhere are listed once each, with their best-ranked market of the run
+    nowhere = [
+        (entry_id, next(m for m in ranked if m in capacity))
+        for entry_id, ranked, _, _ in priority_order(fans, params)
+        if entry_id not in set(fans_selected) and any(m in capacity for m in ranked)
+    ]
+    assert [(e, m) for e, m, _, _ in result.waitlisted_fans()] == nowhere
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from codes.models import Code
 from conftest import post_multipart, session_token_for
 from entries.models import Stat, Wave, WavePrep, WavePrepFile
-from entries.services.selection import apply_selection
+from entries.services.selection import apply_selection, trigger_selection
 from entries.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.tests.selection_factory import add_codes, add_entries, closed_campaign
 
@@ -225,3 +225,55 @@ def test_trigger_selection_answers_and_stats_follow(gql, prepared):
     }
     preps = gql.execute(PREPS, {"c": campaign.pk}, token=token)["data"]["wavePrepList"]
     assert preps == [{"status": "FINISHED", "dateKey": "d0", "count": {"selected": 1}}]  # one fan, both markets
+
+
+FAN_VIEW = """
+query V($id: String) { viewer { campaign(id: $id) { ... on RegistrationCampaign {
+  entry { date attributes } eligibility { isEligible reason } } } } }
+"""
+
+
+def test_fans_read_their_result_in_a_fixed_number_of_queries(gql, prepared):
+    # given selection applied: the first fan selected in both markets, the others waitlisted
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.tokens import issue_session_token
+    from entries.models import Entry
+
+    campaign, markets, wave_prep = prepared
+    trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets])
+    apply_selection(wave_prep.pk, [m.pk for m in markets])
+    entries = list(Entry.objects.filter(campaign=campaign).select_related("fan").order_by("-score"))
+
+    def view(entry):
+        token = issue_session_token(entry.fan_id, is_supreme=False, permissions={}, tm_sig="").token
+        cache.clear()  # both read the campaign cold
+        with CaptureQueriesContext(connection) as queries:
+            body = gql.execute(FAN_VIEW, {"id": campaign.pk}, token=token)
+        assert "errors" not in body, body
+        return body["data"]["viewer"]["campaign"], len(queries)
+
+    # when the selected fan and a waitlisted fan read the campaign
+    selected, selected_queries = view(entries[0])
+    waitlisted, waitlisted_queries = view(entries[2])
+
+    # then each sees their result (no code until revealed), in one or two queries more than before selection
+    code = Code.objects.filter(entry=entries[0]).order_by("date_assigned", "id").first()
+    assert selected["entry"]["attributes"]["selection"] == {
+        "status": "selected",
+        "marketId": code.market_id,
+        "marketName": code.market.name,
+        "code": None,
+        "codeRevealed": False,
+        "assigned": selected["entry"]["date"]["selected"],
+    }
+    assert selected["eligibility"] == {"isEligible": True, "reason": "SELECTED"}
+    assert waitlisted["entry"]["attributes"]["selection"] == {
+        "status": "waitlisted",
+        "marketIds": [markets[0].pk, markets[1].pk],
+    }
+    assert waitlisted["eligibility"] == {"isEligible": True, "reason": "WAITLISTED"}
+    # fan, campaign, locales, markets, entry + the fan's code (+ their waitlist outcomes when none)
+    assert (selected_queries, waitlisted_queries) == (6, 7)
