@@ -9,3 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 app = Celery("monoql")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _observe_tasks(sender, **kwargs):
+    """Count task outcomes for /metrics (``monoql.observability`` connects the Celery signals)."""
+    import monoql.observability  # noqa: F401

@@ -1,13 +1,23 @@
-"""Request context: ``X-Correlation-Id`` in and out, ``X-Response-Time``, one structured log line a request."""
+"""Request context: ``X-Correlation-Id`` in and out, ``X-Response-Time``, one structured log line a request
+(correlation id, GraphQL operation name, user id — never emails, phones or IP addresses) and the GraphQL
+request metrics of ``monoql.observability``."""
 
 import logging
 import re
 import time
 import uuid
 
+from monoql.observability import observe_graphql
+
 logger = logging.getLogger("monoql.request")
 _CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-_QUIET_PATHS = ("/heartbeat", "/static/", "/favicon.ico")
+_QUIET_PATHS = ("/heartbeat", "/metrics", "/static/", "/favicon.ico")
+
+
+def _user_id(request):
+    session = getattr(request, "viewer_session", None)
+    fan = getattr(session, "_fan", None) if session is not None else None
+    return getattr(fan, "pk", None)
 
 
 class RequestContextMiddleware:
@@ -21,7 +31,11 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Correlation-Id", "")
         request.correlation_id = incoming if _CORRELATION_RE.match(incoming) else str(uuid.uuid4())
         response = self.get_response(request)
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
+        elapsed_ms = elapsed * 1000
+        operation_name = getattr(request, "graphql_operation_name", None)
+        if request.path == "/graphql":
+            observe_graphql(operation_name, response.status_code, elapsed)
         response["X-Correlation-Id"] = request.correlation_id
         response["X-Response-Time"] = f"{elapsed_ms:.1f}ms"
         if not request.path.startswith(_QUIET_PATHS):
@@ -33,8 +47,8 @@ class RequestContextMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round(elapsed_ms, 1),
-                    "operation_name": getattr(request, "graphql_operation_name", None),
-                    "remote_addr": request.META.get("REMOTE_ADDR"),
+                    "operation_name": operation_name,
+                    "user_id": _user_id(request),
                 },
             )
         return response

@@ -19,6 +19,7 @@ from django_ratelimit.core import get_usage
 
 from accounts.tokens import decode_session_token
 from monoql.errors import RATE_LIMITED
+from monoql.observability import count_error
 
 LIMITED_PATHS = ("/graphql", "/api/")
 
@@ -48,6 +49,7 @@ def _usage(request, group: str, key: str, rate: str) -> dict:
 
 
 def _refusal(request, usage: dict, limit_name: str) -> HttpResponse:
+    count_error(RATE_LIMITED)
     message = f"Too many requests ({limit_name}); retry in {usage['time_left']} s."
     extensions = {"code": RATE_LIMITED, "reason": "TOO_MANY_REQUESTS", "limit": limit_name}
     if request.path.startswith("/graphql"):

@@ -29,11 +29,13 @@ def _dev_default(name, value):
 
 
 DEBUG = env.bool("DEBUG", default=False)
+DEPLOYMENT = env.str("DEPLOYMENT", default="development")  # development | production
 SECRET_KEY = _dev_default("SECRET_KEY", "dev-insecure-secret-key-change-me-0123456789abcdef")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost", "127.0.0.1", ".localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "django_prometheus",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "monoql.middleware.RequestContextMiddleware",
     "monoql.ratelimits.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -62,7 +65,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# /metrics (Prometheus): django-prometheus plus monoql.observability; Bearer METRICS_TOKEN when set.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+CELERY_MONITORED_QUEUES = env.list("CELERY_MONITORED_QUEUES", default=["celery"])
 
 ROOT_URLCONF = "monoql.urls"
 WSGI_APPLICATION = "monoql.wsgi.application"
@@ -218,7 +227,11 @@ CAMPAIGN_PASSWORD_COOKIE_AGE = env.int("CAMPAIGN_PASSWORD_COOKIE_AGE", default=3
 
 # Identity provider that signs the fans' identity tokens (accounts.identity).
 IDENTITY_PROVIDER = env.str("IDENTITY_PROVIDER", default="development")  # development | configured
-IDENTITY_DEV_SECRET = _dev_default("IDENTITY_DEV_SECRET", "dev-insecure-identity-secret-0123456789abcdef")
+IDENTITY_DEV_SECRET = (
+    _dev_default("IDENTITY_DEV_SECRET", "dev-insecure-identity-secret-0123456789abcdef")
+    if IDENTITY_PROVIDER == "development"
+    else env.str("IDENTITY_DEV_SECRET", default="")
+)
 IDENTITY_PUBLIC_KEYS = env.str("IDENTITY_PUBLIC_KEYS", default="")  # PEM blocks, concatenated
 IDENTITY_JWKS_FILE = env.str("IDENTITY_JWKS_FILE", default="")
 IDENTITY_ISSUER = env.str("IDENTITY_ISSUER", default="")
@@ -272,7 +285,27 @@ LOGGING = {
     },
 }
 
-if _DEV_KEYS_USED and not DEBUG and env.bool("REQUIRE_PRODUCTION_KEYS", default=False):
+# Production hardening (docs/operations.md): DEPLOYMENT=production turns on secure cookies, HSTS, the HTTPS
+# redirect (TLS ends at the load balancer, which sends X-Forwarded-Proto) and the production-keys check;
+# ``manage.py check --deploy`` is clean with it.
+PRODUCTION = DEPLOYMENT == "production"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^heartbeat$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_JWT_COOKIE_SECURE = True
+
+if _DEV_KEYS_USED and (PRODUCTION or (not DEBUG and env.bool("REQUIRE_PRODUCTION_KEYS", default=False))):
     raise environ.ImproperlyConfigured(f"Production keys missing: {', '.join(_DEV_KEYS_USED)}")
 if _DEV_KEYS_USED:
     logging.getLogger("monoql.settings").debug("development keys in use: %s", ", ".join(_DEV_KEYS_USED))

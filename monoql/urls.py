@@ -6,13 +6,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from monoql.graphql.view import MonoqlGraphQLView
-from monoql.views import campaign_image, heartbeat
+from monoql.views import campaign_image, heartbeat, metrics
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql", MonoqlGraphQLView.as_view(), name="graphql"),
     path("graphiql", MonoqlGraphQLView.as_view(), name="graphiql"),
     path("heartbeat", heartbeat, name="heartbeat"),
+    path("metrics", metrics, name="metrics"),
     path("api/codes/", include("codes.api.urls")),
     path("api/campaigns/", include("campaigns.api.urls")),
     path("api/privacy/", include("entries.api.urls")),

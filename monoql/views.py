@@ -1,21 +1,71 @@
-"""Plain HTTP views: health check, campaign images (embedded default)."""
+"""Plain HTTP views: health check, Prometheus metrics, campaign images (embedded default)."""
 
+import hmac
 import mimetypes
+import uuid
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import storages
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _cache() -> str:
+    key = f"heartbeat:{uuid.uuid4().hex}"
+    cache.set(key, "1", 5)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not keep a value")
+    cache.delete(key)
+    return "ok"
+
+
+def _broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "eager"  # embedded default: tasks run in the request, there is no broker
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+    return "ok"
 
 
 def heartbeat(request):
-    """``GET /heartbeat``: 200 ``{"status": "ok", "database": "ok"}`` when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """``GET /heartbeat``: the database, the cache and the Celery broker.
+
+    200 ``{"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"|"eager"}``; 503 with
+    ``"status": "unavailable"`` and the failing part(s) marked ``"unreachable"``.
+    """
+    body, healthy = {}, True
+    for name, check in (("database", _database), ("cache", _cache), ("broker", _broker)):
+        try:
+            body[name] = check()
+        except Exception:  # noqa: BLE001 - any failure of a part means unhealthy
+            body[name], healthy = "unreachable", False
+    body = {"status": "ok" if healthy else "unavailable", **body}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def metrics(request):
+    """``GET /metrics``: Prometheus text format (``Authorization: Bearer METRICS_TOKEN`` when one is set)."""
+    if not settings.METRICS_ENABLED:
+        raise Http404("Metrics are switched off.")
+    token = settings.METRICS_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return HttpResponse("Unauthorized.\n", status=401, content_type="text/plain")
+    from monoql.observability import exposition
+
+    body, content_type = exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 def campaign_image(request, path):

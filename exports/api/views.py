@@ -48,6 +48,7 @@ class CampaignExportsView(APIView):
     """List (newest first) or schedule exports of a campaign."""
 
     @extend_schema(
+        operation_id="campaigns_exports_list",
         parameters=[
             OpenApiParameter("exportType", str),
             OpenApiParameter("limit", int),
@@ -91,7 +92,7 @@ class CampaignExportsView(APIView):
 class CampaignExportView(APIView):
     """One export, with a freshly signed ``path`` once FINISHED."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="campaigns_export_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, campaign_id, export_id):
         fan = _reporter(request, campaign_id)
         export = export_in_campaign(campaign_id, export_id)

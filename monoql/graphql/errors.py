@@ -10,12 +10,19 @@ from graphene_django.views import HttpError
 from graphql import GraphQLError
 
 from monoql.errors import INTERNAL_ERROR, VALIDATION_ERROR, DomainError
+from monoql.observability import count_error
 
 logger = logging.getLogger("monoql.graphql")
 
 
 def format_graphql_error(error) -> dict:
-    """Return the JSON object of one error of an ExecutionResult."""
+    """Return the JSON object of one error of an ExecutionResult (and count it by code for /metrics)."""
+    formatted = _format(error)
+    count_error(formatted.get("extensions", {}).get("code"))
+    return formatted
+
+
+def _format(error) -> dict:
     if isinstance(error, HttpError):
         # A request graphene-django refused before execution (bad body, wrong method): the caller's fault.
         message = (

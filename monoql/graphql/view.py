@@ -2,6 +2,7 @@
 
 import functools
 import json
+import re
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
@@ -61,6 +62,15 @@ def _is_mutation(schema, query: str, operation_name) -> bool:
         return True
     operation_ast = get_operation_ast(document, operation_name)
     return operation_ast is None or operation_ast.operation != OperationType.QUERY
+
+
+_NAMED_OPERATION = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _named_operation(query: str):
+    """The name of a document's (first) operation without parsing it, for answers served from the cache."""
+    match = _NAMED_OPERATION.match(query or "")
+    return match.group(1) if match else None
 
 
 def _only_sign_in_fields(operation_ast) -> bool:
@@ -135,7 +145,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         if key:
             cached, computed_at = response_cache.get(key)
             if cached is not None:
-                request.graphql_operation_name = data.get("operationName")
+                request.graphql_operation_name = operation_name or _named_operation(query)
                 return cached, 200
         result, status_code = super().get_response(request, data, show_graphiql)
         session = viewer_session(request)

@@ -11,17 +11,37 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_heartbeat_checks_the_database(client):
+def test_heartbeat_checks_the_database_cache_and_broker(client):
     response = client.get("/heartbeat")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "eager"}
 
 
 def test_heartbeat_reports_a_dead_database(client):
     with mock.patch("monoql.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/heartbeat")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok", "broker": "eager"}
+
+
+def test_heartbeat_reports_a_dead_cache_and_broker(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    with mock.patch("monoql.views.cache.get", return_value=None):
+        response = client.get("/heartbeat")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unreachable",
+        "broker": "unreachable",
+    }
+
+
+def test_heartbeat_checks_a_live_broker(client, settings):
+    settings.CELERY_BROKER_URL = settings.CACHES["default"].get("LOCATION") or "redis://127.0.0.1:6379/15"
+    if not str(settings.CELERY_BROKER_URL).startswith("redis://"):
+        pytest.skip("needs Redis")
+    assert client.get("/heartbeat").json()["broker"] == "ok"
 
 
 def test_correlation_id_is_echoed_or_created(client):
