@@ -232,6 +232,8 @@ IDENTITY_DEV_SECRET = (
     if IDENTITY_PROVIDER == "development"
     else env.str("IDENTITY_DEV_SECRET", default="")
 )
+# The fan site's identity token cookie: registration writes check it still names the session's fan.
+IDENTITY_TOKEN_COOKIE = env.str("IDENTITY_TOKEN_COOKIE", default="sotc")
 IDENTITY_PUBLIC_KEYS = env.str("IDENTITY_PUBLIC_KEYS", default="")  # PEM blocks, concatenated
 IDENTITY_JWKS_FILE = env.str("IDENTITY_JWKS_FILE", default="")
 IDENTITY_ISSUER = env.str("IDENTITY_ISSUER", default="")

@@ -2,12 +2,14 @@
 
 import time
 
+from django.conf import settings
+
 from accounts import services
 from accounts.graphql.types import ViewerState
 from accounts.models import Fan
 from accounts.tokens import decode_session_token
 from monoql.errors import Unauthenticated
-from monoql.graphql.context import viewer_session
+from monoql.graphql.context import require_fan, viewer_session
 
 
 def sign_in_with_identity_token(info, token: str) -> ViewerState:
@@ -31,3 +33,30 @@ def sign_in_with_any_token(info, token: str) -> ViewerState:
     fan._session_claims = claims
     viewer_session(info).use(fan, token)
     return ViewerState(fan)
+
+
+def require_current_identity(info) -> Fan:
+    """The signed-in fan, after checking they are still the fan of the identity cookie (catalog §1.7
+    ``throwIfTokenMismatch``).
+
+    When the request carries the identity token cookie (``IDENTITY_TOKEN_COOKIE``, ``sotc``) and its
+    signature differs from the session's ``tmSig``, the identity token is verified again: the same fan gets
+    a refreshed session (new ``tmSig``); another fan → UNAUTHENTICATED ``invalidSession`` and the session
+    cookie is cleared, nothing written. Raises Unauthenticated (``notLoggedIn``, identity token errors,
+    ``invalidSession``).
+    """
+    fan = require_fan(info)
+    identity = info.context.COOKIES.get(settings.IDENTITY_TOKEN_COOKIE)
+    if not identity:
+        return fan
+    claims = getattr(fan, "_session_claims", None) or {}
+    if claims.get("tmSig") == identity.rsplit(".", 1)[-1]:
+        return fan
+    result = services.authenticate(identity)
+    session = viewer_session(info)
+    if result.fan.pk != fan.pk:
+        session.sign_out()
+        raise Unauthenticated("The signed-in account changed; sign in again.", reason="invalidSession")
+    session.sign_in(result.fan, result.session.token, max(result.session.expires_at - int(time.time()), 0))
+    result.fan._session_claims = decode_session_token(result.session.token)
+    return result.fan

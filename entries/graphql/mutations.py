@@ -2,9 +2,9 @@
 
 import graphene
 
+from accounts.graphql.sign_in import require_current_identity
 from accounts.graphql.types import Viewer, ViewerState
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
-from monoql.graphql.context import require_fan
 from monoql.graphql.scalars import JSON
 
 
@@ -21,7 +21,7 @@ def request_metadata(request) -> RequestMetadata:
 
 def resolve_upsert_viewer_entry(root, info, entry, campaignId, locale):
     """Signed-in fans only; the campaign must be OPEN; returns the Viewer (read ``campaign.entry`` from it)."""
-    fan = require_fan(info)
+    fan = require_current_identity(info)
     upsert_entry(
         campaign_id=campaignId,
         fan=fan,

@@ -3,6 +3,7 @@ verification side monoql ships) and ``submitConfirm`` (catalog §1.3, §3.6.3); 
 
 import graphene
 
+from accounts.graphql.sign_in import require_current_identity
 from campaigns.graphql.enums import LinkableAttributeType
 from entries.services.attributes import refresh_entry_attribute
 from entries.services.phone_confirmation import send_phone_code, submit_confirm, verify_phone_code
@@ -26,7 +27,7 @@ def resolve_verify_code(root, info, campaignId, phone, code):
 
 def resolve_submit_confirm(root, info, campaignId, phoneJwt):
     """Confirm the signed-in fan's entry phone; returns ``{phoneConfirmed, phone}``."""
-    result = submit_confirm(campaign_id=campaignId, fan=require_fan(info), phone_jwt=phoneJwt)
+    result = submit_confirm(campaign_id=campaignId, fan=require_current_identity(info), phone_jwt=phoneJwt)
     _forget_viewer_entries(info)
     return result
 
@@ -34,7 +35,7 @@ def resolve_submit_confirm(root, info, campaignId, phoneJwt):
 def resolve_refresh_entry_attribute(root, info, campaignId, attribute):
     """Re-check a linkable card attribute; returns the entry's ``attributes``."""
     value = getattr(attribute, "value", attribute)
-    result = refresh_entry_attribute(campaign_id=campaignId, fan=require_fan(info), attribute=value)
+    result = refresh_entry_attribute(campaign_id=campaignId, fan=require_current_identity(info), attribute=value)
     _forget_viewer_entries(info)
     return result
 
