@@ -4,13 +4,21 @@ Each refusal is a validation error (``extensions.code VALIDATION_ERROR``) whose 
 limit and whose ``max`` gives it: ``QUERY_TOO_DEEP`` (``GRAPHQL_MAX_DEPTH``, default 12 levels of
 selections, introspection fields not counted), ``TOO_MANY_ALIASES`` (``GRAPHQL_MAX_ALIASES``, default
 30 per document), ``TOO_MANY_ROOT_FIELDS`` (``GRAPHQL_MAX_ROOT_FIELDS``, default 10 per operation) and
-``INTROSPECTION_DISABLED`` when ``GRAPHQL_INTROSPECTION`` is off (production).
+``INTROSPECTION_DISABLED`` when ``GRAPHQL_INTROSPECTION`` is off (production), ``TOO_MANY_LIST_ITEMS``
+(``GRAPHQL_MAX_LIST_ITEMS``, default 1,000 items in a list written in the document).
+
+Variables are checked before execution (``check_variables``): ``TOO_MANY_LIST_ITEMS``
+(``GRAPHQL_MAX_VARIABLE_LIST_ITEMS``, default 100,000 — the largest list an operation takes, ``addTags``)
+and ``JSON_TOO_DEEP`` (``GRAPHQL_MAX_JSON_DEPTH``, default 32 levels of nesting). The view caps the request
+body (``REQUEST_TOO_LARGE``: ``GRAPHQL_MAX_BODY_BYTES`` for JSON, ``GRAPHQL_MAX_UPLOAD_BYTES`` for uploads).
 """
 
 from django.conf import settings
 from graphql import GraphQLError
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
 from graphql.validation import ValidationRule, specified_rules
+
+from monoql.errors import ValidationFailed
 
 
 def _error(message, reason, maximum, node):
@@ -88,6 +96,48 @@ def _count_aliases(selection_set) -> int:
     return total
 
 
+class ListLimit(ValidationRule):
+    """Refuse a list literal longer than ``GRAPHQL_MAX_LIST_ITEMS``."""
+
+    def enter_list_value(self, node, *args):
+        if len(node.values) > settings.GRAPHQL_MAX_LIST_ITEMS:
+            self.report_error(
+                _error(
+                    f"A list has {len(node.values)} items; at most {settings.GRAPHQL_MAX_LIST_ITEMS} are allowed.",
+                    "TOO_MANY_LIST_ITEMS",
+                    settings.GRAPHQL_MAX_LIST_ITEMS,
+                    node,
+                )
+            )
+
+
+def check_variables(variables) -> None:
+    """Refuse variable values with too long lists or too deep nesting (iteratively: no recursion limit).
+
+    Raises ValidationFailed ``TOO_MANY_LIST_ITEMS`` / ``JSON_TOO_DEEP`` with ``limit`` and ``max``.
+    """
+    max_items, max_depth = settings.GRAPHQL_MAX_VARIABLE_LIST_ITEMS, settings.GRAPHQL_MAX_JSON_DEPTH
+    stack = [(variables, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > max_depth:
+            raise ValidationFailed(
+                f"A variable is nested more than {max_depth} levels deep.",
+                reason="JSON_TOO_DEEP",
+                extra={"limit": "JSON_TOO_DEEP", "max": max_depth},
+            )
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            if len(value) > max_items:
+                raise ValidationFailed(
+                    f"A list variable has {len(value)} items; at most {max_items} are allowed.",
+                    reason="TOO_MANY_LIST_ITEMS",
+                    extra={"limit": "TOO_MANY_LIST_ITEMS", "max": max_items},
+                )
+            stack.extend((item, depth + 1) for item in value)
+
+
 class NoIntrospection(ValidationRule):
     """Refuse ``__schema`` and ``__type`` when introspection is switched off."""
 
@@ -98,7 +148,7 @@ class NoIntrospection(ValidationRule):
 
 def validation_rules() -> list:
     """The validation rules to run: GraphQL's own, plus the limits above."""
-    rules = [*specified_rules, QueryShapeLimits]
+    rules = [*specified_rules, QueryShapeLimits, ListLimit]
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(NoIntrospection)
     return rules

@@ -5,7 +5,7 @@ import json
 import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -14,11 +14,11 @@ from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql.error import GraphQLError
 
-from monoql.errors import Forbidden
+from monoql.errors import VALIDATION_ERROR, Forbidden, ValidationFailed
 from monoql.graphql import response_cache
 from monoql.graphql.context import viewer_session
 from monoql.graphql.errors import format_graphql_error
-from monoql.graphql.limits import validation_rules
+from monoql.graphql.limits import check_variables, validation_rules
 
 DOCUMENT_CACHE_SIZE = 512
 
@@ -44,6 +44,21 @@ def _parse_and_validate_cached(schema, query: str, limits: tuple):
     except GraphQLError as error:
         return None, (error,)
     return document, tuple(validate(schema, document, rules=validation_rules()))
+
+
+def _too_large(request):
+    """A 413 GraphQL error when the declared body exceeds the cap (uploads have their own, larger cap)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    multipart = request.content_type == "multipart/form-data"
+    limit = settings.GRAPHQL_MAX_UPLOAD_BYTES if multipart else settings.GRAPHQL_MAX_BODY_BYTES
+    if length <= limit:
+        return None
+    extensions = {"code": VALIDATION_ERROR, "reason": "REQUEST_TOO_LARGE", "limit": "REQUEST_TOO_LARGE", "max": limit}
+    body = {"errors": [{"message": f"The request body is larger than {limit} bytes.", "extensions": extensions}]}
+    return HttpResponse(json.dumps(body), status=413, content_type="application/json")
 
 
 def _csrf_failure(request):
@@ -90,6 +105,9 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
 
     def dispatch(self, request, *args, **kwargs):  # noqa: D102 - see _dispatch
         self.graphiql = settings.GRAPHIQL_ENABLED
+        too_large = _too_large(request)
+        if too_large is not None:
+            return too_large
         return self._dispatch(request, *args, **kwargs)
 
     @staticmethod
@@ -100,7 +118,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         """JSON or the multipart request spec (``operations``, ``map``, file parts); malformed → 400."""
         try:
             return super().parse_body(request)
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
             raise HttpError(self._bad_request("Malformed request body."), "Malformed request body.") from error
 
     def _dispatch(self, request, *args, **kwargs):
@@ -186,6 +204,10 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             and _csrf_failure(request) is not None
         ):
             error = Forbidden("CSRF token missing or incorrect.", reason="CSRF_FAILED")
+            return ExecutionResult(errors=[GraphQLError(error.message, original_error=error)])
+        try:
+            check_variables(variables)
+        except ValidationFailed as error:
             return ExecutionResult(errors=[GraphQLError(error.message, original_error=error)])
         try:
             return execute(

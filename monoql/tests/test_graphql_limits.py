@@ -1,5 +1,7 @@
 """GraphQL limits (issue 8 item 2): each refusal is a VALIDATION_ERROR naming the limit."""
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +59,56 @@ def test_batched_requests_are_refused(client):
     response = client.post("/graphql", '[{"query": "{ viewer { id } }"}]', content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
+
+
+def test_long_list_literals_and_variables_are_refused(gql, settings):
+    settings.GRAPHQL_MAX_LIST_ITEMS = 3
+    settings.GRAPHQL_MAX_VARIABLE_LIST_ITEMS = 5
+    literal = gql.execute('mutation { triggerSelection(campaignId: "c", marketIds: ["a", "b", "c", "d"]) }')
+    assert literal["errors"][0]["extensions"] == {
+        "code": "VALIDATION_ERROR",
+        "reason": "TOO_MANY_LIST_ITEMS",
+        "limit": "TOO_MANY_LIST_ITEMS",
+        "max": 3,
+    }
+    variable = gql.execute(
+        'mutation S($m: [ID]!) { triggerSelection(campaignId: "c", marketIds: $m) }', {"m": list("abcdef")}
+    )
+    assert variable["errors"][0]["extensions"] == {
+        "code": "VALIDATION_ERROR",
+        "reason": "TOO_MANY_LIST_ITEMS",
+        "limit": "TOO_MANY_LIST_ITEMS",
+        "max": 5,
+    }
+
+
+def test_deeply_nested_json_variables_are_refused_without_recursion(gql, settings):
+    settings.GRAPHQL_MAX_JSON_DEPTH = 32
+    nested = {}
+    for _ in range(40):
+        nested = {"a": nested}
+    body = gql.execute(
+        'mutation E($e: JSON!) { upsertViewerEntry(campaignId: "c", locale: "en_US", entry: $e) { id } }',
+        {"e": nested},
+    )
+    assert body["errors"][0]["extensions"]["reason"] == "JSON_TOO_DEEP"
+
+
+def test_a_body_nested_past_the_parser_is_a_400_not_a_500(client):
+    response = client.post("/graphql", data="[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
+
+
+def test_oversized_bodies_are_refused_with_413(client, settings):
+    settings.GRAPHQL_MAX_BODY_BYTES = 1000
+    response = client.post(
+        "/graphql", data=json.dumps({"query": "{ viewer { id } }", "pad": "x" * 2000}), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "VALIDATION_ERROR",
+        "reason": "REQUEST_TOO_LARGE",
+        "limit": "REQUEST_TOO_LARGE",
+        "max": 1000,
+    }
