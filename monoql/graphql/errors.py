@@ -39,8 +39,9 @@ def _format(error) -> dict:
     if isinstance(original, DomainError):
         formatted["message"] = original.message
         formatted["extensions"] = original.extensions
-    elif original is None:
-        # Syntax, validation and variable-coercion errors: the request itself is malformed.
+    elif original is None or not formatted.get("path"):
+        # Syntax, validation and variable-coercion errors (no resolver path): the request itself is malformed,
+        # whatever exception a scalar's parser raised.
         formatted["extensions"] = {"code": VALIDATION_ERROR, **(formatted.get("extensions") or {})}
         formatted["extensions"]["code"] = VALIDATION_ERROR
     else:

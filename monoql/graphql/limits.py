@@ -111,10 +111,27 @@ class ListLimit(ValidationRule):
             )
 
 
+def _nul_error():
+    return ValidationFailed(
+        "Text may not contain the NUL character (\\u0000).",
+        reason="INVALID_CHARACTER",
+        extra={"limit": "INVALID_CHARACTER"},
+    )
+
+
+class NoNulCharacters(ValidationRule):
+    """Refuse string literals holding NUL: no database stores it, so it is refused up front."""
+
+    def enter_string_value(self, node, *args):
+        if "\x00" in node.value:
+            self.report_error(_error("Text may not contain the NUL character (\\u0000).", "INVALID_CHARACTER", 0, node))
+
+
 def check_variables(variables) -> None:
     """Refuse variable values with too long lists or too deep nesting (iteratively: no recursion limit).
 
-    Raises ValidationFailed ``TOO_MANY_LIST_ITEMS`` / ``JSON_TOO_DEEP`` with ``limit`` and ``max``.
+    Raises ValidationFailed ``TOO_MANY_LIST_ITEMS`` / ``JSON_TOO_DEEP`` with ``limit`` and ``max``, and
+    ``INVALID_CHARACTER`` for text holding NUL (no database column stores it).
     """
     max_items, max_depth = settings.GRAPHQL_MAX_VARIABLE_LIST_ITEMS, settings.GRAPHQL_MAX_JSON_DEPTH
     stack = [(variables, 0)]
@@ -126,7 +143,12 @@ def check_variables(variables) -> None:
                 reason="JSON_TOO_DEEP",
                 extra={"limit": "JSON_TOO_DEEP", "max": max_depth},
             )
-        if isinstance(value, dict):
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise _nul_error()
+        elif isinstance(value, dict):
+            if any("\x00" in key for key in value):
+                raise _nul_error()
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             if len(value) > max_items:
@@ -148,7 +170,7 @@ class NoIntrospection(ValidationRule):
 
 def validation_rules() -> list:
     """The validation rules to run: GraphQL's own, plus the limits above."""
-    rules = [*specified_rules, QueryShapeLimits, ListLimit]
+    rules = [*specified_rules, QueryShapeLimits, ListLimit, NoNulCharacters]
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(NoIntrospection)
     return rules

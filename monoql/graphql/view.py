@@ -157,6 +157,13 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         key = None
         if not show_graphiql:
             query, variables, operation_name, _ = self.get_graphql_params(request, data)
+            if not isinstance(query, (str, type(None))) or not isinstance(operation_name, (str, type(None))):
+                raise HttpError(
+                    self._bad_request("query and operationName must be strings."),
+                    "query and operationName must be strings.",
+                )
+            if not isinstance(variables, (dict, type(None))):
+                raise HttpError(self._bad_request("variables must be an object."), "variables must be an object.")
             if query and not _is_mutation(self.schema.graphql_schema, query, operation_name):
                 key = response_cache.cache_key(request, query, variables, operation_name)
         computed_at = None
