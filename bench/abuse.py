@@ -1,0 +1,167 @@
+"""Abuse under load: one client floods anonymous GraphQL requests from one address while 50 signed-in fans
+register at the same time (gunicorn + PostgreSQL + Redis, rate limits and metrics on, one trusted proxy so
+each client has its own ``X-Forwarded-For`` address).
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench REDIS_URL=redis://127.0.0.1:6379/14 \\
+       .venv/bin/python bench/abuse.py [SECONDS=30] [CLIENTS=50] [WORKERS=2] [THINK_MS=500]
+Each registering client registers a new fan, waits THINK_MS, and again; the flooder sends
+``{ viewer { isLoggedIn } }`` over 4 connections without pause. Prints one JSON line: the flooder's
+answers (ok / rate limited), the fans' registrations (count, p50/p95/p99 ms, RATE_LIMITED answers, other
+errors) and whether the acceptance holds (flooder limited, fans p95 < 500 ms, no fan RATE_LIMITED).
+"""
+
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
+
+from bench.registration import UPSERT, _entry, _serve  # noqa: E402
+
+FLOOD = json.dumps({"query": "{ viewer { isLoggedIn } }"})
+
+
+def _post(port, body, headers):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("POST", "/graphql", body, {"Content-Type": "application/json", **headers})
+    response = connection.getresponse()
+    answer = response.read()
+    connection.close()
+    return response.status, answer
+
+
+def _flooder(port, deadline, counts, lock):
+    while time.monotonic() < deadline:
+        status, answer = _post(port, FLOOD, {"X-Forwarded-For": "198.51.100.66"})
+        with lock:
+            key = "rate_limited" if status == 429 else ("ok" if status == 200 else "other")
+            counts[key] += 1
+
+
+def _registrant(port, deadline, jobs, think, results, lock):
+    while time.monotonic() < deadline:
+        with lock:
+            if not jobs:
+                return
+            number, token, body = jobs.pop()
+        started = time.perf_counter()
+        status, answer = _post(
+            port,
+            body,
+            {"Authorization": f"Bearer {token}", "X-Forwarded-For": f"203.0.{number // 250 % 250}.{number % 250 + 1}"},
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            results["latencies"].append(elapsed)
+            if status == 429 or b"RATE_LIMITED" in answer:
+                results["rate_limited"] += 1
+            elif status != 200 or b'"errors"' in answer:
+                results["errors"] += 1
+        time.sleep(think)
+
+
+def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from accounts.models import Fan
+    from accounts.tokens import issue_session_token
+    from campaigns.models import Campaign, CampaignStatus
+    from campaigns.services.demo import load_demo
+    from entries.models import Entry
+
+    call_command("migrate", verbosity=0)
+    text = (settings.DISCOVERY_DATA_DIR / "events-page.json").read_text()
+    campaign = load_demo(
+        text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-1"
+    ).campaign
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
+    Entry.objects.filter(campaign=campaign).delete()
+    market_ids = list(campaign.markets.values_list("pk", flat=True))
+    needed = int(clients * seconds / (think_ms / 1000 + 0.05)) + clients
+    existing = Fan.objects.filter(global_user_id__startswith="bench-fan-").count()
+    Fan.objects.bulk_create(
+        [Fan(global_user_id=f"bench-fan-{n}", email=f"fan{n}@example.com") for n in range(existing, needed)],
+        batch_size=5000,
+    )
+    fans = list(Fan.objects.filter(global_user_id__startswith="bench-fan-").order_by("pk")[:needed])
+    jobs = [
+        (
+            n,
+            issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token,
+            json.dumps({"query": UPSERT, "variables": {"c": campaign.pk, "e": _entry(n, market_ids)}}),
+        )
+        for n, fan in enumerate(fans)
+    ]
+    cache.clear()  # fresh rate-limit windows
+    os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
+    server, port = _serve("monoql.settings", workers)
+    lock = threading.Lock()
+    flood = {"ok": 0, "rate_limited": 0, "other": 0}
+    fans_result = {"latencies": [], "rate_limited": 0, "errors": 0}
+    try:
+        _post(port, FLOOD, {"X-Forwarded-For": "192.0.2.1"})  # warm up
+        deadline = time.monotonic() + seconds
+        threads = [threading.Thread(target=_flooder, args=(port, deadline, flood, lock)) for _ in range(4)]
+        threads += [
+            threading.Thread(target=_registrant, args=(port, deadline, jobs, think_ms / 1000, fans_result, lock))
+            for _ in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        Entry.objects.filter(campaign=campaign).delete()
+    latencies = sorted(fans_result["latencies"])
+    p95 = round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None
+    return {
+        "bench": "abuse",
+        "seconds": seconds,
+        "gunicorn_workers": workers,
+        "flooder": {**flood, "requests_per_second": round(sum(flood.values()) / seconds, 1)},
+        "fans": {
+            "clients": clients,
+            "think_ms": think_ms,
+            "registrations": len(latencies),
+            "per_minute": round(len(latencies) / seconds * 60),
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": p95,
+            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+            "rate_limited": fans_result["rate_limited"],
+            "errors": fans_result["errors"],
+        },
+        "acceptance": {
+            "flooder_limited": flood["rate_limited"] > 0 and flood["ok"] <= 100 * (seconds / 60 + 1),
+            "fans_p95_under_500ms": p95 is not None and p95 < 500,
+            "fans_never_rate_limited": fans_result["rate_limited"] == 0,
+        },
+    }
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    print(
+        json.dumps(
+            main(
+                float(args[0]) if args else 30,
+                int(args[1]) if len(args) > 1 else 50,
+                int(args[2]) if len(args) > 2 else 2,
+                int(args[3]) if len(args) > 3 else 500,
+            )
+        )
+    )
