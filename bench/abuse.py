@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 
-from bench.registration import UPSERT, _entry, _serve  # noqa: E402
+from bench.registration import UPSERT, _entry, _serve, demo_campaign_with_fans  # noqa: E402
 
 FLOOD = json.dumps({"query": "{ viewer { isLoggedIn } }"})
 
@@ -72,31 +72,13 @@ def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.cache import cache
-    from django.core.management import call_command
 
-    from accounts.models import Fan
     from accounts.tokens import issue_session_token
-    from campaigns.models import Campaign, CampaignStatus
-    from campaigns.services.demo import load_demo
     from entries.models import Entry
 
-    call_command("migrate", verbosity=0)
-    text = (settings.DISCOVERY_DATA_DIR / "events-page.json").read_text()
-    campaign = load_demo(
-        text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-1"
-    ).campaign
-    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
-    Entry.objects.filter(campaign=campaign).delete()
-    market_ids = list(campaign.markets.values_list("pk", flat=True))
     needed = int(clients * seconds / (think_ms / 1000 + 0.05)) + clients
-    existing = Fan.objects.filter(global_user_id__startswith="bench-fan-").count()
-    Fan.objects.bulk_create(
-        [Fan(global_user_id=f"bench-fan-{n}", email=f"fan{n}@example.com") for n in range(existing, needed)],
-        batch_size=5000,
-    )
-    fans = list(Fan.objects.filter(global_user_id__startswith="bench-fan-").order_by("pk")[:needed])
+    campaign, market_ids, fans = demo_campaign_with_fans(needed)
     jobs = [
         (
             n,

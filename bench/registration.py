@@ -190,15 +190,12 @@ def _profile(campaign, fans, market_ids) -> list:
     return sorted(([label, round(value / total, 3)] for label, value in found.items()), key=lambda row: -row[1])
 
 
-def main(seconds: float, clients: int, workers: int) -> dict:
-    import django
-
-    django.setup()
+def demo_campaign_with_fans(count: int):
+    """The demo campaign (OPEN, no entries) and ``count`` bench fans: ``(campaign, market ids, [Fan])``."""
     from django.conf import settings
     from django.core.management import call_command
 
     from accounts.models import Fan
-    from accounts.tokens import issue_session_token
     from campaigns.models import Campaign, CampaignStatus
     from campaigns.services.demo import load_demo
     from entries.models import Entry
@@ -209,15 +206,27 @@ def main(seconds: float, clients: int, workers: int) -> dict:
         text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-1"
     ).campaign
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
-    market_ids = list(campaign.markets.values_list("pk", flat=True))
-    needed = int(seconds * 600) + 400
     Entry.objects.filter(campaign=campaign).delete()
     existing = Fan.objects.filter(global_user_id__startswith="bench-fan-").count()
     Fan.objects.bulk_create(
-        [Fan(global_user_id=f"bench-fan-{n}", email=f"fan{n}@example.com") for n in range(existing, needed * 2)],
+        [Fan(global_user_id=f"bench-fan-{n}", email=f"fan{n}@example.com") for n in range(existing, count)],
         batch_size=5000,
     )
-    fans = list(Fan.objects.filter(global_user_id__startswith="bench-fan-").order_by("pk")[: needed * 2])
+    fans = list(Fan.objects.filter(global_user_id__startswith="bench-fan-").order_by("pk")[:count])
+    return campaign, list(campaign.markets.values_list("pk", flat=True)), fans
+
+
+def main(seconds: float, clients: int, workers: int) -> dict:
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from accounts.tokens import issue_session_token
+    from entries.models import Entry
+
+    needed = int(seconds * 600) + 400
+    campaign, market_ids, fans = demo_campaign_with_fans(needed * 2)
 
     def jobs(subset, path_body):
         out = []

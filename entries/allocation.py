@@ -122,53 +122,36 @@ def allocate(candidates: Iterable[Candidate], capacity: dict, params: Params, *,
     left = {market: max(0, int(capacity[market])) for market in markets}
     selected = {market: [] for market in markets}
     taken = set()
-    if params.single_market:
-        _serial_dictatorship(order, left, selected, taken, params.order_by_preference)
-    else:
-        _independent_markets(order, left, selected, params.order_by_preference)
+    _select(order, left, selected, taken, one_market_per_fan=params.single_market, by_rank=params.order_by_preference)
     result = Result(order=order, markets=markets, single_market=params.single_market, selected=selected)
     _count(result, taken)
     return result
 
 
-def _serial_dictatorship(order, left, selected, taken, by_rank_rounds):
-    if not by_rank_rounds:
-        for position, (entry_id, markets, _, _) in enumerate(order):
-            for rank, market in enumerate(markets):
-                if left.get(market, 0) > 0:
-                    left[market] -= 1
-                    selected[market].append((entry_id, rank, position))
-                    taken.add(entry_id)
-                    break
-        return
+def _select(order, left, selected, taken, *, one_market_per_fan: bool, by_rank: bool):
+    """Fill ``selected`` in priority order (see the module docstring).
+
+    Without ``by_rank`` each fan in turn takes the markets they ranked while places are left — only their
+    first such market when ``one_market_per_fan`` (serial dictatorship). With ``by_rank`` the same runs in
+    rounds: rank 0 for every fan in priority order, then rank 1, …, so a market's candidates come ordered
+    by the rank they gave it, then priority.
+    """
     depth = max((len(c[1]) for c in order), default=0)
-    for rank in range(depth):
+    rounds = [range(rank, rank + 1) for rank in range(depth)] if by_rank else [range(depth)]
+    for ranks in rounds:
         for position, (entry_id, markets, _, _) in enumerate(order):
-            if entry_id in taken or rank >= len(markets):
+            if one_market_per_fan and entry_id in taken:
                 continue
-            market = markets[rank]
-            if left.get(market, 0) > 0:
-                left[market] -= 1
-                selected[market].append((entry_id, rank, position))
-                taken.add(entry_id)
-
-
-def _independent_markets(order, left, selected, by_rank_rounds):
-    if not by_rank_rounds:
-        for position, (entry_id, markets, _, _) in enumerate(order):
-            for rank, market in enumerate(markets):
-                if left.get(market, 0) > 0:
-                    left[market] -= 1
-                    selected[market].append((entry_id, rank, position))
-        return
-    depth = max((len(c[1]) for c in order), default=0)
-    for rank in range(depth):
-        for position, (entry_id, markets, _, _) in enumerate(order):
-            if rank < len(markets):
+            for rank in ranks:
+                if rank >= len(markets):
+                    break
                 market = markets[rank]
                 if left.get(market, 0) > 0:
                     left[market] -= 1
                     selected[market].append((entry_id, rank, position))
+                    taken.add(entry_id)
+                    if one_market_per_fan:
+                        break
 
 
 def _count(result: Result, taken: set) -> None:

@@ -56,6 +56,20 @@ def csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     return header, rows
 
 
+def require_columns(header: list[str], columns) -> None:
+    """Raise ValidationFailed ``missingColumn`` (field ``file``, ``extensions.column``) for the first of
+    ``columns`` — ``(name, present)`` pairs, or names looked up in ``header`` — that is missing."""
+    for column in columns:
+        name, present = column if isinstance(column, tuple) else (column, column in header)
+        if not present:
+            raise ValidationFailed(
+                f"The file's header has no '{name}' column.",
+                reason="missingColumn",
+                field="file",
+                extra={"column": name},
+            )
+
+
 def bad_line(line_number: int, message: str, reason: str) -> ValidationFailed:
     """The error for one bad line: ``"Line 7: ..."`` with ``extensions.line``."""
     return ValidationFailed(f"Line {line_number}: {message}", reason=reason, field="file", extra={"line": line_number})

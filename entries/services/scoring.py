@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaigns.selectors import campaign_or_404
 from entries.models import BlacklistEntry, Entry, ScoredFile, UploadStatus
-from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
+from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, store_text
 from entries.validation import e164
 from monoql.errors import ValidationFailed
 from monoql.queue import enqueue_on_commit
@@ -77,14 +77,7 @@ def parse_scored_file(text: str, identifier: str) -> tuple[str, dict]:
     """
     header, rows = csv_rows(text)
     column = next((name for name in (identifier, "phone") if name and name.lower() in header), None)
-    for needed, present in (("score", "score" in header), (f"{identifier} or phone", column is not None)):
-        if not present:
-            raise ValidationFailed(
-                f"The file's header has no '{needed}' column.",
-                reason="missingColumn",
-                field="file",
-                extra={"column": needed},
-            )
+    require_columns(header, (("score", "score" in header), (f"{identifier} or phone", column is not None)))
     records = {}
     for line_number, row in rows:
         raw = row[column.lower()]

@@ -22,7 +22,7 @@ from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
 from entries.models import WavePrepFile, WavePrepFileType
-from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
+from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, store_text
 from monoql.errors import ValidationFailed
 from monoql.keys import check_date_key
 
@@ -53,14 +53,7 @@ def parse_markets_file(text: str, market_ids: set) -> dict:
     ``duplicateMarket``, ``invalidCodeType``, ``emptyFile``.
     """
     header, rows = csv_rows(text)
-    for column in ("market_id", "limit"):
-        if column not in header:
-            raise ValidationFailed(
-                f"The file's header has no '{column}' column.",
-                reason="missingColumn",
-                field="file",
-                extra={"column": column},
-            )
+    require_columns(header, ("market_id", "limit"))
     markets = {}
     for line_number, row in rows:
         market_id = row["market_id"]
