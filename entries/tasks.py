@@ -8,8 +8,9 @@ from entries.services.scoring import PROCESS_TASK, process_scored_file
 from entries.services.selection import APPLY_TASK, NOTIFY_TASK, apply_selection, notify_selection
 from entries.services.wave_prep import MAX_ATTEMPTS, WavePrepAttemptFailed, run_wave_prep
 from entries.services.wave_prep import RUN_TASK as WAVE_PREP_TASK
+from entries.services.waves import PROCESS_TASK as WAVE_PROCESS_TASK
 from entries.services.waves import SWEEP_TASK as WAVE_SWEEP_TASK
-from entries.services.waves import send_due_waves
+from entries.services.waves import process_wave, send_due_waves
 
 
 @shared_task(name=SWEEP_TASK, ignore_result=True)
@@ -49,5 +50,11 @@ def notify_selection_task(wave_prep_id: int, market_id: str):
 
 @shared_task(name=WAVE_SWEEP_TASK, ignore_result=True)
 def send_due_waves_task():
-    """Beat (every minute): process and send the waves whose notify date has come."""
-    return {"processed": send_due_waves()}
+    """Beat (every minute): claim the waves whose notify date has come (each is then sent by its own task)."""
+    return {"claimed": send_due_waves()}
+
+
+@shared_task(name=WAVE_PROCESS_TASK, ignore_result=True)
+def process_wave_task(wave_id: int):
+    """Queued for each claimed wave: assign its codes and send it."""
+    return {"status": process_wave(wave_id).status}

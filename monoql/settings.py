@@ -124,8 +124,10 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbound-events": {"task": "campaigns.drain_outbound_events", "schedule": 30.0},
     "notify-upcoming-presales": {"task": "campaigns.notify_upcoming_presales", "schedule": 900.0},
     "send-due-receipts": {"task": "entries.send_due_receipts", "schedule": 5.0},
-    "send-due-waves": {"task": "entries.send_due_waves", "schedule": 60.0},
+    "send-due-waves": {"task": "entries.send_due_waves", "schedule": 60.0},  # claims; entries.process_wave sends
 }
+
+WAVE_TIMEOUT_SECONDS = env.int("WAVE_TIMEOUT_SECONDS", default=2 * 3600)  # a wave processing longer failed
 
 # Outbound events (campaigns.sinks): log by default; webhook and SQS when configured; Slack on open.
 OUTBOUND_SINKS = env.list("OUTBOUND_SINKS", default=["log"])

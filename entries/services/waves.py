@@ -6,7 +6,7 @@ zip upload as they are) plus its config, stored at ``smsWaves/csv/{waveName}.csv
 ``waveName = {campaignId}_{fileNameWithoutExtension}``. The notify date must be at least one day ahead.
 
 The beat (``send_due_waves``, every minute) claims each scheduled wave whose notify date has come
-(scheduled → processing, a conditional update: one sender per wave), assigns its codes (rows without a
+(scheduled → processing, a conditional update: one sender per wave) and queues ``process_wave``, which assigns its codes (rows without a
 code get one from the campaign's ``tm`` pool when ``generateOfferCode``; ``tiedToAccount`` binds each code
 to the row's fan and refuses a code bound to another fan; ``singleUse`` refuses a code on a second row),
 → triggered, then sends in batches of 200: SMS for North-American numbers (``+1``) not marked
@@ -33,11 +33,13 @@ from entries.models import Entry, Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
 from monoql.dates import iso, parse_iso
 from monoql.errors import NotFound, ValidationFailed
+from monoql.queue import enqueue_on_commit
 from monoql.sms import send_sms
 
 logger = logging.getLogger("monoql.waves")
 
 SWEEP_TASK = "entries.send_due_waves"
+PROCESS_TASK = "entries.process_wave"
 SEND_BATCH = 200
 LEAD_TIME = timedelta(days=1)
 NORTH_AMERICA = re.compile(r"^\+?1\d{10}$")
@@ -239,24 +241,40 @@ def cancel_wave(*, campaign_id: str, file_name) -> Wave:
 
 
 def send_due_waves(now=None) -> int:
-    """Claim and process every scheduled wave whose notify date has come; returns how many were processed."""
+    """Claim every scheduled wave whose notify date has come and queue its sending (one task per wave, so a
+    big wave never holds the beat); fail waves stuck past ``WAVE_TIMEOUT_SECONDS``. Returns how many were
+    claimed."""
     now = now or timezone.now()
-    processed = 0
+    fail_stuck_waves(now)
+    claimed = 0
     for wave_id in list(
         Wave.objects.filter(status=WaveStatus.SCHEDULED, date_notify__lte=now).values_list("pk", flat=True)
     ):
-        claimed = Wave.objects.filter(pk=wave_id, status=WaveStatus.SCHEDULED).update(
+        if Wave.objects.filter(pk=wave_id, status=WaveStatus.SCHEDULED).update(
             status=WaveStatus.PROCESSING, date_started=timezone.now()
-        )
-        if claimed:
-            process_wave(wave_id)
-            processed += 1
-    return processed
+        ):
+            enqueue_on_commit(PROCESS_TASK, wave_id)
+            claimed += 1
+    return claimed
+
+
+def fail_stuck_waves(now=None) -> int:
+    """Mark FAILED the waves processing or triggered for longer than ``WAVE_TIMEOUT_SECONDS`` (their worker
+    was lost). They are not sent again automatically — some recipients may have been reached — staff
+    re-upload what is left (docs/operations.md runbook). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.WAVE_TIMEOUT_SECONDS)
+    return Wave.objects.filter(
+        status__in=[WaveStatus.PROCESSING, WaveStatus.TRIGGERED], date_started__lt=cutoff
+    ).update(status=WaveStatus.FAILED, error="The worker sending this wave was lost.", date_finished=now)
 
 
 def process_wave(wave_id: int) -> Wave:
-    """Assign the codes of a claimed (processing) wave, then send it. Returns the Wave (completed/failed)."""
+    """Assign the codes of a claimed (processing) wave, then send it. Returns the Wave (completed/failed);
+    a wave that is not processing (already sent, failed or cancelled) is returned untouched."""
     wave = Wave.objects.select_related("campaign").get(pk=wave_id)
+    if wave.status != WaveStatus.PROCESSING:
+        return wave
     try:
         with default_storage.open(wave.csv_path, "rb") as handle:
             _, rows = csv_rows(handle.read().decode("utf-8-sig"))

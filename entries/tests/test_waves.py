@@ -50,13 +50,21 @@ def _schedule(campaign, rows, name="w1.csv", **config):
     return upload_wave(stream=io.BytesIO(text.encode()), declared_size=None, file_name=name, config=config)
 
 
-def _send(wave):
-    assert send_due_waves(now=wave.date_notify + timedelta(seconds=1)) == 1
-    wave.refresh_from_db()
-    return wave
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Run the beat for a wave's notify date; the sending task it queues runs when the block commits."""
+
+    def _send(wave):
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            assert send_due_waves(now=wave.date_notify + timedelta(seconds=1)) == 1
+        assert len(queued) == 1  # one sending task per claimed wave
+        wave.refresh_from_db()
+        return wave
+
+    return _send
 
 
-def test_channels_sms_for_north_america_email_otherwise_and_fallback(settings):
+def test_channels_sms_for_north_america_email_otherwise_and_fallback(settings, send):
     # given recipients: NA mobile, NA mobile marked doNotText, UK mobile, NA mobile whose SMS fails
     campaign, _ = closed_campaign(markets=1)
     failing = FlakySms.FAILING
@@ -73,7 +81,7 @@ def test_channels_sms_for_north_america_email_otherwise_and_fallback(settings):
     mail.outbox.clear()
 
     # when the beat sends the due wave
-    wave = _send(wave)
+    wave = send(wave)
 
     # then one SMS went out (number normalised with +), three emails (doNotText, non-NA, SMS failure)
     assert wave.status == "completed"
@@ -85,7 +93,7 @@ def test_channels_sms_for_north_america_email_otherwise_and_fallback(settings):
     assert wave.count["detail"] == {"sms": {"sent": 1, "failed": 1}, "email": {"sent": 3, "failed": 0}}
 
 
-def test_codes_are_assigned_tied_to_accounts_and_single_use():
+def test_codes_are_assigned_tied_to_accounts_and_single_use(send):
     # given codes C1..C3 in the pool, C3 already bound to another fan, and a wave tied to accounts, single use
     campaign, _ = closed_campaign(markets=1)
     for value in ("C1", "C2", "C3"):
@@ -105,7 +113,7 @@ def test_codes_are_assigned_tied_to_accounts_and_single_use():
     )
 
     # when sent
-    wave = _send(wave)
+    wave = send(wave)
 
     # then only C1 is assigned, to g1; the three refused rows are failed and not sent
     c1 = Code.objects.get(code="C1")
@@ -116,7 +124,7 @@ def test_codes_are_assigned_tied_to_accounts_and_single_use():
     assert [m.to[0] for m in mail.outbox] == ["g1@example.com"]
 
 
-def test_generate_offer_code_fills_rows_without_code_and_total_limit_caps():
+def test_generate_offer_code_fills_rows_without_code_and_total_limit_caps(send):
     campaign, _ = closed_campaign(markets=1)
     values = add_codes(campaign, 2, prefix="GEN")
     wave = _schedule(
@@ -127,7 +135,7 @@ def test_generate_offer_code_fills_rows_without_code_and_total_limit_caps():
     )
     mail.outbox.clear()
 
-    wave = _send(wave)
+    wave = send(wave)
 
     assert wave.count["total"] == 3
     assert wave.count["codes"] == {"assigned": 2, "generated": 2, "refused": 1, "unknown": 0}
@@ -157,6 +165,19 @@ def test_notify_date_must_be_a_day_ahead_and_waves_can_be_rescheduled_and_cancel
     assert Wave.objects.count() == 0
     with pytest.raises(NotFound):
         cancel_wave(campaign_id=campaign.pk, file_name="w1.csv")
+
+
+def test_a_wave_stuck_past_the_timeout_is_failed_and_a_sent_wave_is_not_sent_again(settings, send):
+    from entries.services.waves import fail_stuck_waves, process_wave
+
+    campaign, _ = closed_campaign(markets=1)
+    wave = send(_schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"]))
+    assert process_wave(wave.pk).count == wave.count  # completed: untouched
+    stuck = _schedule(campaign, ["C1,false,b@example.com,,,,,,,,\n"], name="w2.csv")
+    Wave.objects.filter(pk=stuck.pk).update(status="processing", date_started=timezone.now() - timedelta(hours=3))
+    assert fail_stuck_waves() == 1
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.error) == ("failed", "The worker sending this wave was lost.")
 
 
 def test_a_wave_being_sent_cannot_be_cancelled_or_changed_and_is_sent_once():
