@@ -11,32 +11,24 @@ seed and inputs are fixed and the earlier attempt's reservations are released fi
 same result and no code is reserved twice.
 """
 
-import csv
 import hashlib
-import io
 import logging
-import os
-import re
 import secrets
-import tempfile
 import uuid
-import zipfile
-from collections import deque
-from datetime import timedelta
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import CampaignStatus, Market, SplitAllocationType
 from campaigns.selectors import campaign_or_404
-from codes.models import RESERVATION_SECONDS, Code, CodeType
+from codes.models import Code, CodeType
 from entries.allocation import ALGORITHM_VERSION, Params, allocate
 from entries.metrics import eligible_entries
 from entries.models import Allocation, AllocationOutcome, WavePrep, WavePrepFile, WavePrepFileType, WavePrepStatus
 from entries.selectors import any_rank
+from entries.services.prepped_zip import write_prepped_zip
+from entries.services.wave_prep_codes import code_pools, reserve_codes
 from monoql.errors import ValidationFailed
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
@@ -46,7 +38,6 @@ logger = logging.getLogger("monoql.wave_prep")
 RUN_TASK = "entries.run_wave_prep"
 MAX_ATTEMPTS = 2
 FETCH_SIZE = 20_000
-NORTH_AMERICA = re.compile(r"^\+?1")
 _hooks: list = []  # test seam: callables receiving each checkpoint name (see ``checkpoint``)
 
 
@@ -210,11 +201,11 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             checkpoint("cleared")
             plan = _market_plan(wave_prep)
             candidates, input_hash = _candidates(wave_prep, plan)
-            capacity, pools = _code_pools(wave_prep, plan, candidates)
+            capacity, pools = code_pools(wave_prep, plan, candidates)
             result = allocate(
                 candidates, capacity, _params(wave_prep), presorted=not wave_prep.params.get("randomSelection")
             )
-            reserved = _reserve_codes(wave_prep, plan, pools, result)
+            reserved = reserve_codes(wave_prep, plan, pools, result)
             _write_allocations(wave_prep, result, reserved)
             checkpoint("allocated")
             wave_prep.input_hash = input_hash
@@ -328,107 +319,6 @@ def _candidates(wave_prep: WavePrep, plan: dict) -> tuple[list, str]:
     return candidates, digest.hexdigest()
 
 
-def _code_pools(wave_prep: WavePrep, plan: dict, candidates: list) -> tuple[dict, dict]:
-    """Each market's capacity and the available code pools: ``({market_id: int}, pools)``.
-
-    A market can take ``min(limit, its candidates)`` fans (no limit: its candidates), bounded by the codes
-    it can draw — per code type in order, codes pinned to it, then to its concurrent split-allocation
-    group, then unpinned codes, markets served in market order. Nothing is reserved here.
-    """
-    wanted = dict.fromkeys(plan, 0)
-    for _, markets, _, _ in candidates:
-        for market_id in markets:
-            if market_id in wanted:
-                wanted[market_id] += 1
-    need = {
-        market_id: wanted[market_id] if detail["limit"] is None else min(int(detail["limit"]), wanted[market_id])
-        for market_id, detail in plan.items()
-    }
-    expiry = timezone.now() - timedelta(seconds=RESERVATION_SECONDS)
-    types = list(dict.fromkeys(code_type for detail in plan.values() for code_type in detail["codeTypes"]))
-    total = sum(need.values())
-    pools = {code_type: _available(wave_prep, code_type, list(plan), total, expiry) for code_type in types}
-    trial = {
-        code_type: ({m: deque(q) for m, q in pinned.items()}, deque(free))
-        for code_type, (pinned, free) in pools.items()
-    }
-    capacity = {market_id: len(picks) for market_id, picks in _share_codes(plan, trial, need).items()}
-    return capacity, pools
-
-
-def _share_codes(plan: dict, pools: dict, need: dict) -> dict:
-    """Take ``need[market]`` codes per market from ``pools`` (consumed), in market order and pool order."""
-    picked = {market_id: [] for market_id in plan}
-    for market_id, detail in plan.items():
-        for code_type in detail["codeTypes"]:
-            pinned, unpinned = pools[code_type]
-            for source in [pinned.get(market_id)] + [pinned.get(other) for other in detail["pool"]] + [unpinned]:
-                while source and len(picked[market_id]) < need[market_id]:
-                    pk, code = source.popleft()
-                    picked[market_id].append((pk, code, code_type))
-    return picked
-
-
-def _reserve_codes(wave_prep: WavePrep, plan: dict, pools: dict, result) -> dict:
-    """Reserve exactly the codes of the selected fans: ``{market_id: [(code, code_type)]}`` in selection order.
-
-    Raises RuntimeError when another reserver took one of them since the pools were read (the attempt is
-    retried); nothing is ever reserved twice.
-    """
-    need = {market_id: len(result.selected[market_id]) for market_id in plan}
-    picked = _share_codes(plan, pools, need)
-    _mark_reserved(wave_prep, [pk for rows in picked.values() for pk, _, _ in rows])
-    return {market_id: [(code, code_type) for _, code, code_type in rows] for market_id, rows in picked.items()}
-
-
-def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> tuple[dict, deque]:
-    """Available codes of a type, oldest first: ``({market_id: deque[(id, code)]}, deque[(id, code)])``."""
-    rows = (
-        Code.objects.filter(campaign_id=wave_prep.campaign_id, type=code_type, date_assigned__isnull=True)
-        .filter(Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry))
-        .order_by("date_saved", "id")
-    )
-    pinned = {}
-    for pk, code, market_id in rows.filter(market_id__in=market_ids).values_list("id", "code", "market_id"):
-        pinned.setdefault(market_id, deque()).append((pk, code))
-    unpinned = deque(rows.filter(market_id__isnull=True).values_list("id", "code")[:unpinned_limit])
-    return pinned, unpinned
-
-
-# A conditional update: a row another reserver holds is waited for and re-checked (no longer available →
-# not taken), so a code is never reserved twice.
-_RESERVE_SQL = """
-    UPDATE codes_code SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
-    WHERE id = ANY(%(ids)s) AND date_assigned IS NULL AND (date_reserved IS NULL OR date_reserved <= %(expiry)s)
-    RETURNING id
-"""
-
-
-def _mark_reserved(wave_prep, ids: list) -> set:
-    """Reserve the codes ``ids`` that are still available; returns the ids actually reserved."""
-    now = timezone.now()
-    expiry = now - timedelta(seconds=RESERVATION_SECONDS)
-    taken = set()
-    if connection.vendor == "postgresql":
-        params = {"now": now, "reserve_id": wave_prep.reserve_id, "ids": ids, "expiry": expiry}
-        with connection.cursor() as cursor:
-            cursor.execute(_RESERVE_SQL, params)
-            taken.update(pk for (pk,) in cursor.fetchall())
-    else:
-        for start in range(0, len(ids), 500):
-            rows = Code.objects.filter(pk__in=ids[start : start + 500], date_assigned__isnull=True).filter(
-                Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry)
-            )
-            available = list(rows.values_list("id", flat=True))
-            Code.objects.filter(pk__in=available).update(date_reserved=now, reserve_id=wave_prep.reserve_id)
-            taken.update(available)
-    if len(taken) < len(ids):
-        # Another reserver took some of these codes after the pools were read: this attempt rolls back and
-        # the retry reads the pools again.
-        raise RuntimeError(f"{len(ids) - len(taken)} codes were reserved by someone else during the wave prep.")
-    return taken
-
-
 def _allocation_rows(wave_prep: WavePrep, result, reserved: dict):
     for market_id, rows in result.selected.items():
         codes = reserved[market_id]
@@ -489,162 +379,3 @@ def _count_document(wave_prep: WavePrep, plan: dict, result, capacity: dict) -> 
             }
         )
     return {"name": wave_prep.campaign.name, **result.totals, "markets": markets}
-
-
-# --- the prepped zip --------------------------------------------------------------------------------
-
-REGISTRANT_COLUMNS = (
-    "code",
-    "doNotText",
-    "email",
-    "firstName",
-    "lastName",
-    "link",
-    "locale",
-    "marketId",
-    "globalUserId",
-    "mobileNumber",
-    "smsText",
-)
-MASTER_COLUMNS = (
-    "entryId",
-    "userId",
-    "globalUserId",
-    "memberId",
-    "email",
-    "mobileNumber",
-    "firstName",
-    "lastName",
-    "locale",
-    "marketId",
-    "marketName",
-    "preferenceRank",
-    "position",
-    "score",
-    "code",
-    "codeType",
-    "link",
-)
-
-
-def prepped_key(campaign_id: str, date_key: str) -> str:
-    """``wavePrep/{campaignId}/prepped/prepped.{dateKey}.zip``."""
-    return f"wavePrep/{campaign_id}/prepped/prepped.{date_key}.zip"
-
-
-def _file_names(plan: dict) -> dict:
-    names, used = {}, set()
-    for market_id, detail in plan.items():
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", detail["market"].name).strip("_") or market_id
-        name = base if base.lower() not in used else f"{base}_{market_id}"
-        used.add(name.lower())
-        names[market_id] = name
-    return names
-
-
-def sms_text(campaign_name: str, market_name: str, code: str, link: str) -> str:
-    """The SMS a selected fan receives: campaign, market, code and link."""
-    text = f"{campaign_name}: you're in for {market_name}. Your presale code: {code}"
-    return f"{text} {link}" if link else text
-
-
-def write_prepped_zip(wave_prep: WavePrep, plan: dict) -> str:
-    """Write the per-market ``sms/``, ``email/`` and ``masterCodes/`` CSVs of the selected fans into the zip.
-
-    ``sms/{market}.csv``: North-American mobile numbers (Registrant columns, catalog §3.7.3);
-    ``email/{market}.csv``: the others with an email, one row per email; ``masterCodes/{market}.csv``:
-    every selected fan with the full assignment. Returns the storage key.
-    """
-    names = _file_names(plan)
-    campaign_name = wave_prep.campaign.name
-    rows = (
-        Allocation.objects.filter(wave_prep=wave_prep, outcome=AllocationOutcome.SELECTED)
-        .order_by("market_id", "position")
-        .values_list(
-            "market_id",
-            "entry_id",
-            "entry__fan_id",
-            "entry__fan__global_user_id",
-            "entry__fan__member_id",
-            "entry__email",
-            "entry__phone",
-            "entry__fan__first_name",
-            "entry__fan__last_name",
-            "entry__locale",
-            "preference_rank",
-            "position",
-            "entry__score",
-            "code",
-            "code_type",
-        )
-    )
-    by_market = {market_id: ([], [], []) for market_id in plan}
-    seen_emails = {market_id: set() for market_id in plan}
-    for (
-        market_id,
-        entry_id,
-        fan_id,
-        guid,
-        member,
-        email,
-        phone,
-        first,
-        last,
-        locale,
-        rank,
-        pos,
-        score,
-        code,
-        ctype,
-    ) in _stream(rows):
-        detail = plan[market_id]
-        link = detail["link"]
-        market_name = detail["market"].name
-        sms, mail, master = by_market[market_id]
-        master.append(
-            [entry_id, fan_id, guid, member, email, phone, first, last, locale]
-            + [market_id, market_name, rank, pos, score, code, ctype, link]
-        )
-        text = sms_text(campaign_name, market_name, code, link)
-        registrant = [code, "false", email, first, last, link, locale, market_id, guid, phone, text]
-        if phone and NORTH_AMERICA.match(phone):
-            sms.append(registrant)
-        elif email and email not in seen_emails[market_id]:
-            seen_emails[market_id].add(email)
-            mail.append(registrant)
-    handle = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
-    try:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for market_id, (sms, mail, master) in by_market.items():
-                for folder, columns, lines in (
-                    ("sms", REGISTRANT_COLUMNS, sms),
-                    ("email", REGISTRANT_COLUMNS, mail),
-                    ("masterCodes", MASTER_COLUMNS, master),
-                ):
-                    archive.writestr(f"{folder}/{names[market_id]}.csv", _csv_text(columns, lines))
-        handle.close()
-        key = prepped_key(wave_prep.campaign_id, wave_prep.date_key)
-        if default_storage.exists(key):
-            default_storage.delete(key)
-        with open(handle.name, "rb") as stored:
-            return default_storage.save(key, File(stored, name=os.path.basename(key)))
-    finally:
-        handle.close()
-        os.unlink(handle.name)
-
-
-def _stream(rows):
-    """Yield the tuples of a ``values_list`` queryset through a server-side cursor (no model machinery)."""
-    sql, params = rows.query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(FETCH_SIZE):
-            yield from batch
-
-
-def _csv_text(columns, lines) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(["" if value is None else value for value in line] for line in lines)
-    return out.getvalue()
