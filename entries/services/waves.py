@@ -22,13 +22,13 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Fan
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
-from codes.models import RESERVATION_SECONDS, Code, CodeType
+from codes.models import Code, CodeType
+from codes.services.inventory import Actor, reserve_codes
 from entries.models import Entry, Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
 from monoql.dates import iso, parse_iso
@@ -305,13 +305,14 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
         Entry.objects.filter(campaign_id=wave.campaign_id, fan_id__in=fans.values()).values_list("fan_id", "pk")
     )
     counts = {"assigned": 0, "generated": 0, "refused": 0, "unknown": 0}
+    generated = iter(_generate_codes(wave, recipients))
     used = set()
     now = timezone.now()
     for row in recipients:
         fan_id = fans.get(row.get("globaluserid"))
         with transaction.atomic():
             if not row.get("code") and wave.generate_offer_code:
-                row["code"] = _generate_code(wave, now)
+                row["code"] = next(generated, "")
                 counts["generated"] += bool(row["code"])
             code_value = row.get("code")
             if not code_value or code_value.upper() == "TM":
@@ -343,20 +344,14 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     return counts
 
 
-def _generate_code(wave: Wave, now) -> str:
-    """Take the next available ``tm`` code of the campaign and reserve it for this wave ("" when none left)."""
-    expiry = now - timedelta(seconds=RESERVATION_SECONDS)
-    code = (
-        Code.objects.select_for_update(skip_locked=True)
-        .filter(campaign_id=wave.campaign_id, type=CodeType.TM, date_assigned__isnull=True)
-        .filter(Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry))
-        .order_by("date_saved", "id")
-        .first()
-    )
-    if code is None:
-        return ""
-    Code.objects.filter(pk=code.pk).update(date_reserved=now)
-    return code.code
+def _generate_codes(wave: Wave, recipients: list[dict]) -> list[str]:
+    """With ``generateOfferCode``: reserve one ``tm`` code of the campaign's pool per row without a code, in
+    one reservation through the code inventory (audited as this wave); fewer when the pool runs out."""
+    missing = sum(1 for row in recipients if not row.get("code")) if wave.generate_offer_code else 0
+    if not missing:
+        return []
+    actor = Actor(label=f"wave:{wave.name}")
+    return reserve_codes(wave.campaign_id, missing, CodeType.TM, actor=actor)["codes"]
 
 
 def message_text(wave: Wave, row: dict) -> str:

@@ -38,9 +38,8 @@ def test_heartbeat_reports_a_dead_cache_and_broker(client, settings):
 
 
 def test_heartbeat_checks_a_live_broker(client, settings):
-    settings.CELERY_BROKER_URL = settings.CACHES["default"].get("LOCATION") or "redis://127.0.0.1:6379/15"
-    if not str(settings.CELERY_BROKER_URL).startswith("redis://"):
-        pytest.skip("needs Redis")
+    # the suite runs against Redis (README test command); its Redis stands in for the broker
+    settings.CELERY_BROKER_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
     assert client.get("/heartbeat").json()["broker"] == "ok"
 
 
