@@ -26,6 +26,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _strict_task_names(settings):
+    """Queuing a task name that no installed app registers fails the test (it would be dropped in production)."""
+    settings.QUEUE_STRICT_TASK_NAMES = True
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Each test stores files under its own MEDIA_ROOT, so stored files never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.identity import IdentityClaims, verify_identity_token
-from accounts.models import Fan
+from accounts.models import CampaignAction, CampaignPermission, Fan, Supreme
 from accounts.permissions import campaign_permissions, is_supreme
 from accounts.tokens import SessionToken, issue_session_token
+from monoql.errors import ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,38 @@ def authenticate(identity_token: str) -> SignIn:
         tm_sig=claims.signature,
     )
     return SignIn(fan=fan, session=session)
+
+
+def grant_campaign_permission(*, fan_id: str, campaign_id: str, action: str, granted_by_id: str | None = None):
+    """Let fan ``fan_id`` take ``action`` (``read|write|report|select|invite``) on campaign ``campaign_id``.
+
+    Idempotent: granting a permission the fan holds returns the existing row.
+    Returns: the CampaignPermission. Raises: ValidationFailed ``invalidAction`` (field ``action``).
+    """
+    if action not in CampaignAction.values:
+        raise ValidationFailed(f"Unknown campaign action '{action}'.", reason="invalidAction", field="action")
+    with transaction.atomic():
+        permission, _ = CampaignPermission.objects.get_or_create(
+            fan_id=fan_id, campaign_id=campaign_id, action=action, defaults={"granted_by_id": granted_by_id}
+        )
+    return permission
+
+
+def revoke_campaign_permission(permission_id: int) -> int:
+    """Withdraw one granted campaign permission. Returns: 1 when removed, 0 when it was already gone."""
+    with transaction.atomic():
+        return CampaignPermission.objects.filter(pk=permission_id).delete()[0]
+
+
+def set_supreme(fan_id: str, active: bool) -> Supreme:
+    """Make fan ``fan_id`` supreme (``active``) or disable it; a disabled row stays as history (``date_disabled``).
+
+    Returns: the Supreme row.
+    """
+    with transaction.atomic():
+        supreme, _ = Supreme.objects.select_for_update().get_or_create(fan_id=fan_id)
+        if supreme.is_active != active or supreme.date_disabled is None and not active:
+            supreme.is_active = active
+            supreme.date_disabled = None if active else timezone.now()
+            supreme.save()
+    return supreme

@@ -28,7 +28,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from campaigns.models import Campaign, CampaignStatus, Market  # noqa: E402
-from entries.models import Entry, Stat, WavePrep  # noqa: E402
+from entries.models import Entry, Stat  # noqa: E402
+from entries.selection.models import WavePrep  # noqa: E402
 
 MARKETS = 50
 PLACES = 4000
@@ -105,7 +106,7 @@ def _campaign(n):
 
 def worker(wave_prep_id: int) -> None:
     """Child process: run the wave prep; print its wall time and peak RSS."""
-    from entries.services.wave_prep import run_wave_prep
+    from entries.selection.services.wave_prep import run_wave_prep
 
     started = time.perf_counter()
     wave_prep = run_wave_prep(wave_prep_id)
@@ -115,9 +116,9 @@ def worker(wave_prep_id: int) -> None:
 
 
 def main(n: int, mode: str) -> dict:
-    from entries.services import selection
-    from entries.services import wave_prep as service
-    from entries.services.selection import apply_selection, trigger_selection
+    from entries.selection.services import selection
+    from entries.selection.services import wave_prep as service
+    from entries.selection.services.selection import apply_selection, trigger_selection
 
     call_command("migrate", verbosity=0)
     campaign, generated = _campaign(n)

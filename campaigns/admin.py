@@ -1,10 +1,11 @@
 """Django admin for campaign staff: campaigns with markets and locales inline, artists, venues."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.urls import path
 from django.utils.html import format_html_join
 
 from campaigns.admin_forms import CampaignAdminForm, CampaignLocaleFormSet, CloneMarketsActionForm, MarketAdminForm
@@ -20,12 +21,49 @@ from campaigns.models import (
     Venue,
 )
 from campaigns.services.lifecycle import refresh_campaign_statuses
-from campaigns.services.markets import clone_markets, record_market_changes, record_market_event
-from campaigns.services.upsert_campaign import record_campaign_change, upsert_campaign
+from campaigns.services.markets import clone_markets, save_market
+from campaigns.services.promoters import delete_promoter, upsert_promoter
+from campaigns.services.upsert_campaign import (
+    delete_campaign_locale,
+    save_campaign,
+    save_campaign_locale,
+    upsert_campaign,
+)
+from monoql.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 from monoql.errors import DomainError
 
 
-class MarketInline(admin.StackedInline):
+@dataclass(frozen=True)
+class CampaignPanel:
+    """A read-only section that a higher app adds to the campaign page (code inventory, entries per market…).
+
+    ``render(campaign) -> html``; ``urls(model_admin) -> [path]`` adds admin views under the campaign's
+    URL (e.g. the code upload form). Apps above ``campaigns`` register panels from their ``admin.py`` with
+    ``register_campaign_panel``: the campaign page shows them without ``campaigns`` importing those apps.
+    """
+
+    name: str
+    title: str
+    render: Callable
+    urls: Callable | None = None
+
+
+CAMPAIGN_PANELS: dict[str, CampaignPanel] = {}
+
+
+def register_campaign_panel(panel: CampaignPanel) -> None:
+    """Show ``panel`` on every campaign's change page (once per name; a later registration replaces it)."""
+    CAMPAIGN_PANELS[panel.name] = panel
+
+
+def _source(request) -> str:
+    return f"admin:{request.user.get_username()}"
+
+
+class MarketInline(ServiceStackedInline):
+    """Markets on the campaign page: added and changed here; deleted from the market's own page, where
+    fans' choices are moved first or the delete is refused (``entries.services.markets.delete_market``)."""
+
     model = Market
     form = MarketAdminForm
     extra = 0
@@ -54,8 +92,14 @@ class MarketInline(admin.StackedInline):
         ),
     ]
 
+    def add_service(self, request, market, form):
+        save_market(market, is_new=True)
 
-class CampaignStatusChangeInline(admin.TabularInline):
+    def change_service(self, request, market, form):
+        save_market(market, is_new=False)
+
+
+class CampaignStatusChangeInline(ServiceTabularInline):
     model = CampaignStatusChange
     extra = 0
     can_delete = False
@@ -66,15 +110,24 @@ class CampaignStatusChangeInline(admin.TabularInline):
         return False
 
 
-class CampaignLocaleInline(admin.StackedInline):
+class CampaignLocaleInline(ServiceStackedInline):
     model = CampaignLocale
     formset = CampaignLocaleFormSet
     extra = 0
     help_texts = {"content": "Content object (catalog §1.4): meta, body, faqs, image, email, share, phone, errors."}
 
+    def add_service(self, request, locale, form):
+        save_campaign_locale(locale)
+
+    def change_service(self, request, locale, form):
+        save_campaign_locale(locale)
+
+    def delete_service(self, request, locale):
+        delete_campaign_locale(locale)
+
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ServiceAdmin):
     list_display = ["name", "type", "status", "artist", "domain_site", "date_open", "date_close", "date_created"]
     form = CampaignAdminForm
     action_form = CloneMarketsActionForm
@@ -90,9 +143,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "date_inactivated",
         "date_created",
         "date_updated",
-        "code_inventory",
         "dates_in_campaign_timezone",
-        "registrations_by_market",
     ]
     inlines = [CampaignLocaleInline, MarketInline, CampaignStatusChangeInline]
     fieldsets = [
@@ -122,8 +173,6 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         ("Registration form and options", {"fields": ["preferences", "options", "login_types"]}),
-        ("Registrations", {"fields": ["registrations_by_market"]}),
-        ("Codes", {"fields": ["code_inventory"]}),
         (
             "Page",
             {
@@ -164,26 +213,38 @@ class CampaignAdmin(admin.ModelAdmin):
             return "-"
         return format_html_join("", "<div>{}: {} (" + zone_name + ")</div>", rows)
 
-    def save_model(self, request, obj, form, change):
-        """Save through the rules already checked by the form, then record history and the outbound event."""
-        super().save_model(request, obj, form, change)
-        record_campaign_change(
-            obj,
-            is_new=not change,
+    def add_service(self, request, campaign, form):
+        """Create through ``save_campaign`` (rules already checked by the form, as ``upsert_campaign`` does)."""
+        save_campaign(campaign, is_new=True, previous_status=None, fields=form.changed_data, source=_source(request))
+
+    def change_service(self, request, campaign, form):
+        save_campaign(
+            campaign,
+            is_new=False,
             previous_status=form.previous_status,
-            fields=sorted(form.changed_data),
-            source=f"admin:{request.user.get_username()}",
+            fields=form.changed_data,
+            source=_source(request),
         )
 
-    def save_formset(self, request, form, formset, change):
-        """Save inlines; market changes emit the same outbound events as ``upsertMarket``/``deleteMarket``."""
-        if formset.model is Market:
-            for deleted in formset.deleted_forms:
-                if deleted.instance.pk:
-                    record_market_event(deleted.instance, "market.deleted")
-        super().save_formset(request, form, formset, change)
-        if formset.model is Market:
-            record_market_changes(formset)
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *CAMPAIGN_PANELS]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        page = fieldsets.pop()  # the collapsed "Page" section stays last
+        panels = [(panel.title, {"fields": [panel.name]}) for panel in CAMPAIGN_PANELS.values()]
+        return [*fieldsets, *panels, page]
+
+    def __getattr__(self, name):
+        panel = CAMPAIGN_PANELS.get(name)
+        if panel is None:
+            raise AttributeError(name)
+
+        @admin.display(description=panel.title)
+        def show(campaign):
+            return panel.render(campaign) if campaign.pk and not campaign._state.adding else "-"
+
+        return show
 
     @admin.action(description="Refresh statuses now (open, close, deactivate due campaigns)")
     def refresh_statuses(self, request, queryset):
@@ -220,39 +281,21 @@ class CampaignAdmin(admin.ModelAdmin):
         if refused:
             self.message_user(request, "; ".join(refused), level=messages.WARNING)
 
-    @admin.display(description="Code inventory")
-    def code_inventory(self, campaign):
-        from codes.admin import code_inventory_html
-
-        return code_inventory_html(campaign) if campaign.pk and not campaign._state.adding else "-"
-
-    @admin.display(description="Entries per market")
-    def registrations_by_market(self, campaign):
-        from entries.admin import market_counts_html
-
-        return market_counts_html(campaign) if campaign.pk and not campaign._state.adding else "-"
-
     def get_urls(self):
-        from codes.admin import upload_codes_view
-
-        upload = self.admin_site.admin_view(lambda request, campaign_id: upload_codes_view(self, request, campaign_id))
-        return [
-            path("<str:campaign_id>/codes/upload/", upload, name="campaigns_campaign_upload_codes"),
-            *super().get_urls(),
-        ]
+        extra = [url for panel in CAMPAIGN_PANELS.values() if panel.urls for url in panel.urls(self)]
+        return [*extra, *super().get_urls()]
 
 
-@admin.register(Market)
-class MarketAdmin(admin.ModelAdmin):
+class MarketAdminBase(ServiceAdmin):
+    """The market page. Registered by ``entries.admin``, which adds the delete (fans' choices move first)."""
+
     form = MarketAdminForm
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_market_event(obj, "market.updated" if change else "market.created")
+    def add_service(self, request, market, form):
+        save_market(market, is_new=True)
 
-    def delete_model(self, request, obj):
-        record_market_event(obj, "market.deleted")
-        super().delete_model(request, obj)
+    def change_service(self, request, market, form):
+        save_market(market, is_new=False)
 
     list_display = ["name", "campaign", "city", "state", "event_date", "population"]
     list_filter = ["country"]
@@ -262,31 +305,46 @@ class MarketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
+class ArtistAdmin(ServiceAdmin):
+    """Artists come from Discovery (imports and campaign saves): read-only here."""
+
     list_display = ["name", "discovery_id", "fanclub_name"]
     search_fields = ["name", "=discovery_id"]
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ServiceAdmin):
+    """Venues come from Discovery imports: read-only here."""
+
     list_display = ["name", "city", "state", "country", "timezone", "discovery_id"]
     search_fields = ["name", "city", "=discovery_id"]
 
 
 @admin.register(Promoter)
-class PromoterAdmin(admin.ModelAdmin):
+class PromoterAdmin(ServiceAdmin):
     list_display = ["name", "date_updated"]
     search_fields = ["name", "=id"]
 
+    def add_service(self, request, promoter, form):
+        promoter.pk = upsert_promoter({"name": promoter.name, "privacyUrls": promoter.privacy_urls}).pk
+
+    def change_service(self, request, promoter, form):
+        upsert_promoter({"id": promoter.pk, "name": promoter.name, "privacyUrls": promoter.privacy_urls})
+
+    def delete_service(self, request, promoter):
+        delete_promoter(promoter.pk)
+
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ServiceAdmin):
+    """Contacts are saved with their campaign (``CampaignInput.contacts``): read-only here."""
+
     list_display = ["name", "email"]
     search_fields = ["name", "email"]
 
 
 @admin.register(OutboundEvent)
-class OutboundEventAdmin(admin.ModelAdmin):
+class OutboundEventAdmin(ServiceAdmin):
     list_display = ["id", "event_type", "campaign_id", "market_id", "date_created", "date_dispatched", "attempts"]
     list_filter = ["event_type", ("date_dispatched", admin.EmptyFieldListFilter)]
     search_fields = ["=campaign_id", "=market_id"]

@@ -7,37 +7,13 @@ can be served a campaign older than the last committed write, whatever door the 
 per-process memory otherwise.
 """
 
-import time
-
 from django.core.cache import cache
-from django.db import transaction
 
-GENERATION_KEY = "campaigns:generation"
+from monoql.generation import GENERATION_KEY, bump_generation, generation
+
+__all__ = ["GENERATION_KEY", "bump_generation", "generation", "campaign_key", "get_cached", "store"]
+
 CAMPAIGN_TTL_SECONDS = 300
-
-
-def generation() -> int:
-    """Return the current campaign generation (an integer that only grows)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # Start from the clock so that a flushed cache never reuses an old generation number.
-        value = int(time.time() * 1000)
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
-    return int(value)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
-
-
-def bump_generation() -> None:
-    """Invalidate every cached campaign read: now, and again when the current transaction commits."""
-    _bump()
-    transaction.on_commit(_bump)
 
 
 def campaign_key(kind: str, value: str, gen: int | None = None) -> str:

@@ -3,18 +3,23 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from campaigns.admin import CampaignPanel, register_campaign_panel
+from campaigns.models import Campaign
 from codes.models import Code, CodeAudit, CodeType
 from codes.services.inventory import Actor, count_codes
 from codes.services.upload import upload_codes
+from monoql.admin_base import ServiceAdmin
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.errors import DomainError
 
 
 @admin.register(Code)
-class CodeAdmin(admin.ModelAdmin):
+class CodeAdmin(ServiceAdmin):
+    """Codes are written by uploads, reserve, assign and release (``codes.services``): read-only here."""
+
     list_display = ["code", "campaign", "type", "date_saved", "date_reserved", "date_assigned", "reserve_id"]
     list_filter = ["type"]
     search_fields = ["=code", "=reserve_id", "=campaign__id"]
@@ -26,7 +31,7 @@ class CodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CodeAudit)
-class CodeAuditAdmin(admin.ModelAdmin):
+class CodeAuditAdmin(ServiceAdmin):
     list_display = [
         "date_created",
         "campaign",
@@ -78,8 +83,6 @@ def code_inventory_html(campaign) -> str:
 
 def upload_codes_view(model_admin, request, campaign_id):
     """Admin view: upload a code file into one of the campaign's pools."""
-    from campaigns.models import Campaign
-
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     if not model_admin.has_change_permission(request, campaign):
         return redirect("admin:index")
@@ -106,3 +109,15 @@ def upload_codes_view(model_admin, request, campaign_id):
         "opts": model_admin.model._meta,
     }
     return render(request, "admin/codes/upload_codes.html", context)
+
+
+def _upload_urls(model_admin):
+    upload = model_admin.admin_site.admin_view(
+        lambda request, campaign_id: upload_codes_view(model_admin, request, campaign_id)
+    )
+    return [path("<str:campaign_id>/codes/upload/", upload, name="campaigns_campaign_upload_codes")]
+
+
+register_campaign_panel(
+    CampaignPanel(name="code_inventory", title="Code inventory", render=code_inventory_html, urls=_upload_urls)
+)

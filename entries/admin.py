@@ -5,11 +5,14 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from campaigns.admin import CampaignPanel, MarketAdminBase, register_campaign_panel
 from campaigns.models import Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
 from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, Entry, Invite, ScoredFile, Stat
 from entries.selectors import any_rank
+from entries.services.markets import delete_market
 from entries.services.verdicts import set_verdicts
+from monoql.admin_base import ServiceAdmin
 from monoql.admin_paginator import EstimatedCountPaginator
 
 
@@ -65,7 +68,9 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ServiceAdmin):
+    """Entries are written by fans (``upsertViewerEntry``) and scoring: read-only here, verdicts by action."""
+
     list_display = ["id", "campaign", "fan", "email", "phone", "market_0", "score", "verdict", "date_phone_confirmed"]
     list_select_related = ["campaign", "fan", "market_0"]
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), MarketFilter, ConfirmedFilter, "verdict", TagFilter]
@@ -90,7 +95,9 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invite)
-class InviteAdmin(admin.ModelAdmin):
+class InviteAdmin(ServiceAdmin):
+    """Invite lists are uploaded (``uploadInvites``, ``entries.services.invites``): read-only here."""
+
     list_display = ["campaign", "identifier_type", "value", "date_created"]
     list_filter = ["identifier_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=value"]
@@ -98,7 +105,9 @@ class InviteAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlacklistEntry)
-class BlacklistEntryAdmin(admin.ModelAdmin):
+class BlacklistEntryAdmin(ServiceAdmin):
+    """The blacklist is uploaded as a file (``uploadBlacklist``): read-only here."""
+
     list_display = ["value", "kind", "source", "date_created"]
     list_filter = ["kind"]
     search_fields = ["=value"]
@@ -108,7 +117,7 @@ class BlacklistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoredFile)
-class ScoredFileAdmin(admin.ModelAdmin):
+class ScoredFileAdmin(ServiceAdmin):
     list_display = ["name", "campaign", "status", "rows", "matched", "unmatched", "verified", "date_created"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ScoredFile._meta.fields]
@@ -118,7 +127,7 @@ class ScoredFileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stat)
-class StatAdmin(admin.ModelAdmin):
+class StatAdmin(ServiceAdmin):
     list_display = ["campaign", "type", "date_id", "market_id", "status", "date_updated"]
     list_filter = ["type", "status"]
     raw_id_fields = ["campaign"]
@@ -139,4 +148,13 @@ def market_counts_html(campaign) -> str:
     return format_html('<table class="market-counts">{}{}</table>', mark_safe(header), body)
 
 
-from entries import selection_admin  # noqa: E402,F401  (wave prep, selection and wave pages)
+@admin.register(Market)
+class MarketAdmin(MarketAdminBase):
+    """The market page: saves through ``save_market``; the delete moves no choice silently — a market that
+    fans chose is refused (``MARKET_HAS_ENTRIES``) unless moved with ``deleteMarket(transferMarketId)``."""
+
+    def delete_service(self, request, market):
+        delete_market(market.campaign_id, market.pk)
+
+
+register_campaign_panel(CampaignPanel(name="registrations_by_market", title="Registrations", render=market_counts_html))

@@ -237,16 +237,3 @@ class Stat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "market_id", "date_id", "type"], name="stat_key_unique")
         ]
-
-
-from entries.selection_models import (  # noqa: E402,F401  (models of the same app, split for size)
-    Allocation,
-    AllocationOutcome,
-    AppliedMarket,
-    Wave,
-    WavePrep,
-    WavePrepFile,
-    WavePrepFileType,
-    WavePrepStatus,
-    WaveStatus,
-)

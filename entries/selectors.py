@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from codes.models import Code
 from entries.models import MARKET_RANK_FIELDS, Entry, FanIdentifierType, Invite
+from monoql.errors import NotFound, ValidationFailed
 
 INELIGIBLE_MESSAGE = "Unfortunately, you are not eligible for participation in this campaign."
 
@@ -61,8 +63,6 @@ def is_invited(campaign_id: str, fan, identifier_type: str) -> bool:
 def was_selected(campaign_id: str, fan) -> bool:
     """True when the fan was selected in the campaign: holds an assigned code there (catalog §3.5 "past
     participation")."""
-    from codes.models import Code
-
     return Code.objects.filter(campaign_id=campaign_id, fan=fan, date_assigned__isnull=False).exists()
 
 
@@ -103,3 +103,15 @@ def registration_eligibility(campaign, fan, *, has_entry: bool) -> EligibilityRe
     if past and (fan is None or not was_selected(past, fan)):
         return EligibilityResult(False, "NO_PAST_PARTICIPATION")
     return EligibilityResult(True)
+
+
+def entry_in_campaign(campaign_id: str, entry_id) -> Entry:
+    """Return the entry ``entry_id`` of the campaign. Raises ValidationFailed / NotFound ``ENTRY_NOT_FOUND``."""
+    try:
+        entry_pk = int(entry_id)
+    except (TypeError, ValueError) as error:
+        raise ValidationFailed("entryId must be an entry id.", reason="ENTRY_NOT_FOUND", field="entryId") from error
+    entry = Entry.objects.filter(pk=entry_pk, campaign_id=campaign_id).first()
+    if entry is None:
+        raise NotFound("Entry not found for specified user.", reason="ENTRY_NOT_FOUND", field="entryId")
+    return entry

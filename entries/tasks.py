@@ -5,12 +5,6 @@ from django.db import OperationalError
 
 from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
-from entries.services.selection import APPLY_TASK, NOTIFY_TASK, apply_selection, notify_selection
-from entries.services.wave_prep import MAX_ATTEMPTS, WavePrepAttemptFailed, run_wave_prep
-from entries.services.wave_prep import RUN_TASK as WAVE_PREP_TASK
-from entries.services.waves import PROCESS_TASK as WAVE_PROCESS_TASK
-from entries.services.waves import SWEEP_TASK as WAVE_SWEEP_TASK
-from entries.services.waves import process_wave, send_due_waves
 
 
 @shared_task(name=SWEEP_TASK, ignore_result=True)
@@ -24,37 +18,3 @@ def process_scored_file_task(scored_file_id: int):
     """Queued after a scored file is stored: match its rows to entries (ScoredFile FINISHED/FAILED)."""
     scored = process_scored_file(scored_file_id)
     return {"matched": scored.matched, "unmatched": scored.unmatched}
-
-
-@shared_task(name=WAVE_PREP_TASK, bind=True, ignore_result=True, max_retries=MAX_ATTEMPTS)
-def run_wave_prep_task(self, wave_prep_id: int):
-    """Queued by ``triggerWavePrep``: one attempt; a failed attempt is retried (at most 2 in all)."""
-    try:
-        wave_prep = run_wave_prep(wave_prep_id)
-    except WavePrepAttemptFailed as error:
-        raise self.retry(exc=error, countdown=0 if self.request.is_eager else 10) from error
-    return {"status": wave_prep.status if wave_prep else None}
-
-
-@shared_task(name=APPLY_TASK, ignore_result=True)
-def apply_selection_task(wave_prep_id: int, market_ids: list):
-    """Queued by ``triggerSelection``: assign codes market by market (Stat rows track it)."""
-    return apply_selection(wave_prep_id, market_ids)
-
-
-@shared_task(name=NOTIFY_TASK, ignore_result=True)
-def notify_selection_task(wave_prep_id: int, market_id: str):
-    """Queued after a market's selection: email its selected fans (once each)."""
-    return {"sent": notify_selection(wave_prep_id, market_id)}
-
-
-@shared_task(name=WAVE_SWEEP_TASK, ignore_result=True)
-def send_due_waves_task():
-    """Beat (every minute): claim the waves whose notify date has come (each is then sent by its own task)."""
-    return {"claimed": send_due_waves()}
-
-
-@shared_task(name=WAVE_PROCESS_TASK, ignore_result=True)
-def process_wave_task(wave_id: int):
-    """Queued for each claimed wave: assign its codes and send it."""
-    return {"status": process_wave(wave_id).status}

@@ -8,6 +8,7 @@ from exports.exporters import EXPORTERS
 from exports.models import Export, ExportAccess
 from exports.services.exports import record_access, schedule_export
 from exports.services.files import signed_url
+from monoql.admin_base import ServiceAdmin
 from monoql.errors import DomainError
 
 
@@ -32,7 +33,7 @@ class ScheduleExportForm(forms.ModelForm):
 
 
 @admin.register(Export)
-class ExportAdmin(admin.ModelAdmin):
+class ExportAdmin(ServiceAdmin):
     list_display = [
         "id",
         "campaign",
@@ -60,9 +61,8 @@ class ExportAdmin(admin.ModelAdmin):
             return []
         return [field.name for field in Export._meta.fields] + ["download"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
+    def add_service(self, request, obj, form):
+        """Schedule through ``schedule_export`` (the same as ``scheduleExport``); a running twin is shown instead."""
         export, created = schedule_export(
             campaign_id=obj.campaign_id,
             export_type=obj.export_type,
@@ -89,7 +89,7 @@ class ExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportAccess)
-class ExportAccessAdmin(admin.ModelAdmin):
+class ExportAccessAdmin(ServiceAdmin):
     list_display = ["date_created", "campaign", "export", "action", "requester_user_id", "channel"]
     list_filter = ["action", "channel"]
     readonly_fields = [field.name for field in ExportAccess._meta.fields]

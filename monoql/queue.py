@@ -8,15 +8,20 @@ it is logged and the beat schedule (or an operator) picks the work up later.
 import logging
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger("monoql.queue")
 
 
+class UnknownTask(LookupError):
+    """A service queued a task name that no installed app registers (a programming error)."""
+
+
 def _send(task_name: str, args: tuple) -> None:
     task = current_app.tasks.get(task_name)
     if task is None:
-        logger.warning("task %s is not registered; not queued", task_name)
+        logger.error("task %s is not registered; not queued", task_name)
         return
     try:
         task.delay(*args)
@@ -30,5 +35,10 @@ def enqueue_on_commit(task_name: str, *args) -> None:
     Args:
         task_name: the registered Celery task name, e.g. ``"entries.send_entry_receipt"``.
         args: JSON-serialisable positional arguments.
+    Raises:
+        UnknownTask: no installed app registers ``task_name`` and ``QUEUE_STRICT_TASK_NAMES`` is on (the
+            tests); otherwise the name is logged as an error and nothing is queued.
     """
+    if settings.QUEUE_STRICT_TASK_NAMES and task_name not in current_app.tasks:
+        raise UnknownTask(f"No task named {task_name!r} is registered.")
     transaction.on_commit(lambda: _send(task_name, args))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "campaigns",
     "entries",
+    "entries.selection",
     "codes",
     "exports",
 ]
@@ -56,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "monoql.middleware.RequestContextMiddleware",
-    "monoql.ratelimits.RateLimitMiddleware",
+    "accounts.ratelimits.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,6 +128,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-waves": {"task": "entries.send_due_waves", "schedule": 60.0},  # claims; entries.process_wave sends
 }
 
+# Queuing a task name no app registers: an error (tests) or logged and dropped (default).
+QUEUE_STRICT_TASK_NAMES = env.bool("QUEUE_STRICT_TASK_NAMES", default=False)
 WAVE_TIMEOUT_SECONDS = env.int("WAVE_TIMEOUT_SECONDS", default=2 * 3600)  # a wave processing longer failed
 
 # Outbound events (campaigns.sinks): log by default; webhook and SQS when configured; Slack on open.
@@ -350,7 +353,7 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# Rate limits (monoql.ratelimits): per IP anonymous, per user signed in, uploads; django-ratelimit rates.
+# Rate limits (accounts.ratelimits): per IP anonymous, per user signed in, uploads; django-ratelimit rates.
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="100/m")
 RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")

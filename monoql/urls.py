@@ -3,20 +3,31 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.session import viewer_session
+from entries.api.code_views import AssignCodesView
 from monoql.graphql.view import MonoqlGraphQLView
-from monoql.views import campaign_image, heartbeat, metrics
+from monoql.views import campaign_image, download_file, heartbeat, metrics
+from monoql.workflows.api import EraseFanView
 
 urlpatterns = [
+    # Wave prep, selection and waves moved to their own app (label ``selection``): old admin links still work.
+    re_path(
+        r"^admin/entries/(?P<rest>(?:waveprep|waveprepfile|wave|allocation|appliedmarket)/.*)$",
+        RedirectView.as_view(url="/admin/selection/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
-    path("graphql", MonoqlGraphQLView.as_view(), name="graphql"),
-    path("graphiql", MonoqlGraphQLView.as_view(), name="graphiql"),
+    path("graphql", MonoqlGraphQLView.as_view(session_for=viewer_session), name="graphql"),
+    path("graphiql", MonoqlGraphQLView.as_view(session_for=viewer_session), name="graphiql"),
     path("heartbeat", heartbeat, name="heartbeat"),
     path("metrics", metrics, name="metrics"),
+    path("api/codes/<str:campaign_id>/assign", AssignCodesView.as_view(), name="codes-assign"),
     path("api/codes/", include("codes.api.urls")),
     path("api/campaigns/", include("campaigns.api.urls")),
-    path("api/privacy/", include("entries.api.urls")),
+    path("api/privacy/erase", EraseFanView.as_view(), name="privacy-erase"),
+    path("api/files/download/<str:token>", download_file, name="file-download"),
     path("api/", include("exports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]

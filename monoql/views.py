@@ -6,9 +6,11 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import storages
+from django.core.files.storage import default_storage, storages
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+
+from monoql.storage import key_from_token
 
 
 def _database() -> str:
@@ -78,3 +80,15 @@ def campaign_image(request, path):
     response = FileResponse(storage.open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def download_file(request, token):
+    """Serve a private storage file (e.g. a prepped wave prep zip) for a valid, unexpired signed token.
+
+    ``GET /api/files/download/<token>`` (``monoql.storage.signed_key_url``); a bad, expired or dangling
+    token answers 404.
+    """
+    key = key_from_token(token)
+    if not key or not default_storage.exists(key):
+        raise Http404("No such file.")
+    return FileResponse(default_storage.open(key, "rb"), as_attachment=True, filename=key.rsplit("/", 1)[-1])

@@ -17,7 +17,7 @@ from campaigns.models import Campaign
 from codes.models import Code
 from conftest import AUTHENTICATE, mint, post_multipart, session_token_for
 from entries.models import Entry
-from entries.services.waves import send_due_waves
+from entries.selection.services.waves import send_due_waves
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

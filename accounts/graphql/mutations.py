@@ -1,17 +1,8 @@
-"""``authenticate`` and ``logout`` (catalog §1.3, §3.4)."""
+"""``logout`` (catalog §1.3, §3.4). ``authenticate`` answers a Viewer: ``campaigns.graphql.viewer``."""
 
 import graphene
 
-from accounts.graphql.inputs import IdentityAuth, ViewerInput
-from accounts.graphql.sign_in import sign_in_with_identity_token
-from accounts.graphql.types import Viewer
-from monoql.graphql.context import viewer_session
-
-
-def resolve_authenticate(root, info, credentials=None, viewerInput=None):
-    """Verify the identity token (``credentials.token``), upsert the fan, issue our JWT (also as cookie)."""
-    token = (credentials or {}).get("token")
-    return sign_in_with_identity_token(info, token)
+from accounts.session import viewer_session
 
 
 def resolve_logout(root, info):
@@ -21,7 +12,4 @@ def resolve_logout(root, info):
 
 
 class AccountsMutation(graphene.ObjectType):
-    authenticate = graphene.Field(
-        Viewer, credentials=IdentityAuth(), viewerInput=ViewerInput(), resolver=resolve_authenticate
-    )
     logout = graphene.Boolean(resolver=resolve_logout)

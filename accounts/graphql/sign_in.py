@@ -7,9 +7,9 @@ from django.conf import settings
 from accounts import services
 from accounts.graphql.types import ViewerState
 from accounts.models import Fan
+from accounts.session import require_fan, viewer_session
 from accounts.tokens import decode_session_token
 from monoql.errors import Unauthenticated
-from monoql.graphql.context import require_fan, viewer_session
 
 
 def sign_in_with_identity_token(info, token: str) -> ViewerState:

@@ -4,17 +4,7 @@ import graphene
 import phonenumbers
 
 from accounts.permissions import campaign_permissions, is_supreme
-from campaigns.graphql.admin_access import require_staff
-from campaigns.graphql.enums import CampaignType
-from campaigns.graphql.types import Campaign
-from campaigns.selectors import (
-    category_ids_in_presale_window,
-    get_campaign_for_viewer,
-    list_campaigns,
-    password_digest,
-    set_view,
-)
-from monoql.graphql.context import viewer_session
+from accounts.session import viewer_session
 
 
 class CampaignPermissions(graphene.ObjectType):
@@ -40,43 +30,6 @@ class CurrentPhone(graphene.ObjectType):
     type = graphene.String()
 
 
-class Campaigns(graphene.ObjectType):
-    list = graphene.List(
-        Campaign,
-        limit=graphene.Int(),
-        skip=graphene.Int(),
-        sort=graphene.String(),
-        query=graphene.String(),
-        type=CampaignType(),
-        artistId=graphene.ID(),
-        version=graphene.String(),
-    )
-    categoryIds = graphene.List(
-        graphene.ID,
-        presaleQueryStartDate=graphene.String(required=True),
-        presaleQueryEndDate=graphene.String(required=True),
-    )
-
-    @staticmethod
-    def resolve_list(viewer, info, limit=10, skip=0, sort=None, query=None, type=None, artistId=None, version=None):
-        campaigns = list_campaigns(
-            viewer.fan,
-            limit=limit,
-            skip=skip,
-            sort=sort,
-            query=query,
-            campaign_type=type.value if hasattr(type, "value") else type,
-            artist_id=artistId,
-            version=version,
-        )
-        return [set_view(campaign, None) for campaign in campaigns]
-
-    @staticmethod
-    def resolve_categoryIds(viewer, info, presaleQueryStartDate, presaleQueryEndDate):
-        require_staff(info)
-        return category_ids_in_presale_window(presaleQueryStartDate, presaleQueryEndDate)
-
-
 class ViewerState:
     """What a ``Viewer`` resolves from: the signed-in fan (or None) of this request."""
 
@@ -88,7 +41,12 @@ def _mask(phone: str) -> str:
     return f"{'*' * max(len(phone) - 4, 0)}{phone[-4:]}" if phone else ""
 
 
-class Viewer(graphene.ObjectType):
+class AccountViewerFields:
+    """The account half of ``Viewer``: who is signed in, their token, phones and permissions.
+
+    ``campaigns.graphql.viewer.Viewer`` adds the campaign fields (``campaign``, ``campaigns``) on top.
+    """
+
     id = graphene.String()
     isLoggedIn = graphene.Boolean()
     isAdmin = graphene.Boolean()
@@ -101,15 +59,6 @@ class Viewer(graphene.ObjectType):
     phone = graphene.String()
     currentPhone = graphene.Field(CurrentPhone)
     doNotSell = graphene.Boolean()
-    campaign = graphene.Field(
-        Campaign,
-        domain=graphene.String(),
-        id=graphene.String(),
-        locale=graphene.String(),
-        showAllLocales=graphene.Boolean(),
-        password=graphene.String(),
-    )
-    campaigns = graphene.Field(Campaigns)
 
     @staticmethod
     def resolve_id(viewer, info):
@@ -178,17 +127,3 @@ class Viewer(graphene.ObjectType):
             "expiresAt": claims.get("exp") or getattr(viewer.fan, "_session_expires_at", None),
             "permissions": [{"campaignId": cid, "actions": actions} for cid, actions in permissions.items()],
         }
-
-    @staticmethod
-    def resolve_campaign(viewer, info, domain=None, id=None, locale=None, showAllLocales=False, password=None):
-        session = viewer_session(info)
-        campaign = get_campaign_for_viewer(
-            viewer.fan, campaign_id=id, domain=domain, password=password, remembered=session.campaign_passwords
-        )
-        if password and (campaign.options or {}).get("requirePassword"):
-            session.remember_campaign_password(campaign.pk, password_digest(campaign))
-        return set_view(campaign, locale, showAllLocales)
-
-    @staticmethod
-    def resolve_campaigns(viewer, info):
-        return viewer

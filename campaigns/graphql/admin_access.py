@@ -1,8 +1,8 @@
 """Who may use the staff-only reads (search, promoters, category ids): supreme or any campaign permission."""
 
 from accounts.permissions import campaign_permissions, is_supreme
+from accounts.session import require_fan
 from monoql.errors import Forbidden
-from monoql.graphql.context import require_fan
 
 
 def require_staff(info):

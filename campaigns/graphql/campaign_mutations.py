@@ -6,11 +6,11 @@ Creating needs a supreme user; updating needs ``write`` on the campaign (decisio
 import graphene
 
 from accounts.permissions import require_campaign_action, require_supreme
+from accounts.session import require_fan
 from campaigns.graphql.inputs import CampaignInput, to_plain
 from campaigns.graphql.types import Campaign
 from campaigns.selectors import get_campaign_for_viewer, set_view
 from campaigns.services.upsert_campaign import upsert_campaign
-from monoql.graphql.context import require_fan
 
 
 def resolve_upsert_campaign(root, info, campaign):

@@ -3,11 +3,11 @@
 import graphene
 
 from accounts.permissions import require_campaign_action
+from accounts.session import require_fan
 from campaigns.graphql.admin_access import require_staff
 from campaigns.graphql.content_types import Image
 from campaigns.services.contacts import save_campaign_contacts
 from campaigns.services.images import upload_image
-from monoql.graphql.context import require_fan
 from monoql.graphql.scalars import JSON
 
 

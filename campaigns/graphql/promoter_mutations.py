@@ -3,10 +3,10 @@
 import graphene
 
 from accounts.permissions import require_supreme
+from accounts.session import require_fan
 from campaigns.graphql.inputs import PromoterInput, to_plain
 from campaigns.graphql.search_types import Promoter
 from campaigns.services.promoters import delete_promoter, upsert_promoter
-from monoql.graphql.context import require_fan
 from monoql.graphql.scalars import JSON
 
 

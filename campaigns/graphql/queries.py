@@ -3,12 +3,12 @@
 import graphene
 
 from accounts.permissions import require_supreme
+from accounts.session import require_fan
 from accounts.widgets import identity_config, ppc_config
 from campaigns.graphql.admin_access import require_staff
 from campaigns.graphql.search_types import DiscoveryArtist, DiscoveryVenue, Identity, Ppc, Promoter
 from campaigns.selectors import list_promoters
 from campaigns.services.search import search_artists, search_contacts, search_venues
-from monoql.graphql.context import require_fan
 from monoql.graphql.scalars import JSON
 
 

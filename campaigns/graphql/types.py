@@ -26,8 +26,6 @@ from campaigns.graphql.enums import (
 )
 from campaigns.graphql.market_types import Market
 from campaigns.selectors import campaign_default_locale, campaign_locale_ids, contacts_of, view_locale
-from entries.graphql.metrics_types import EligibleCounts
-from exports.graphql.types import Export
 from monoql.dates import iso
 from monoql.graphql.scalars import JSON
 
@@ -213,9 +211,8 @@ class Campaign(graphene.Interface):
     markets = graphene.List(Market)
     content = graphene.Field(CampaignContent)
 
-    @classmethod
-    def resolve_type(cls, instance, info):
-        return FanlistCampaign if instance.type == "fanlist" else RegistrationCampaign
+    # No ``resolve_type``: the concrete types, composed in ``monoql/schema.py`` from each app's fields,
+    # answer ``is_type_of`` (a fanlist is a ``FanlistCampaign``, every other campaign a ``RegistrationCampaign``).
 
 
 class CampaignResolvers:
@@ -270,11 +267,8 @@ class CampaignResolvers:
         return keyed_to_localized(keyed, _shown_locales(campaign))
 
 
-class RegistrationCampaign(CampaignResolvers, graphene.ObjectType):
-    """A presale registration campaign."""
-
-    class Meta:
-        interfaces = (Campaign,)
+class RegistrationCampaignFields(CampaignResolvers):
+    """The campaign app's fields of ``RegistrationCampaign`` (entries add ``entry``, ``eligibility``, counts)."""
 
     tour = graphene.Field(CampaignTour)
     trackers = graphene.List(Tracker)
@@ -285,16 +279,6 @@ class RegistrationCampaign(CampaignResolvers, graphene.ObjectType):
     market = graphene.Field(Market, marketId=graphene.String(required=True))
     currentLocale = graphene.Field(Locale)
     locales = graphene.List(Locale)
-    entry = graphene.Field(CampaignEntry)
-    eligibility = graphene.Field(Eligibility)
-    eligibileCounts = graphene.Field(
-        EligibleCounts,
-        marketIds=graphene.List(graphene.ID),
-        includePrevSelected=graphene.Boolean(),
-        minScore=graphene.Float(),
-        maxScore=graphene.Float(),
-        description="Eligible fans by market and preference rank (staff with read; sic, contract spelling).",
-    )
     login_types = graphene.List(graphene.String)
     slack = graphene.Field(CampaignSlackOptions)
     options = graphene.Field(CampaignOptions)
@@ -329,37 +313,12 @@ class RegistrationCampaign(CampaignResolvers, graphene.ObjectType):
     def resolve_locales(campaign, info):
         return [{"id": row.locale, "is_default": row.is_default} for row in campaign.locales.all()]
 
-    @staticmethod
-    def resolve_entry(campaign, info):
-        from entries.graphql.resolvers import viewer_entry
 
-        return viewer_entry(info, campaign)
-
-    @staticmethod
-    def resolve_eligibility(campaign, info):
-        from entries.graphql.resolvers import viewer_eligibility
-
-        return viewer_eligibility(info, campaign)
-
-    @staticmethod
-    def resolve_eligibileCounts(
-        campaign, info, marketIds=None, includePrevSelected=False, minScore=None, maxScore=None
-    ):
-        from entries.graphql.resolvers import eligible_counts_for_staff
-
-        return eligible_counts_for_staff(info, campaign, marketIds, includePrevSelected, minScore, maxScore)
-
-
-class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
-    """An ongoing fan list (no markets, preferences or page content)."""
-
-    class Meta:
-        interfaces = (Campaign,)
+class FanlistCampaignFields(CampaignResolvers):
+    """The campaign app's fields of ``FanlistCampaign`` (entries add ``uploads``, exports ``exports``)."""
 
     eventIds = graphene.List(graphene.ID)
     scoring = graphene.Field(FanlistScoring)
-    uploads = graphene.List(FanlistUpload)
-    exports = graphene.List(Export)
 
     @staticmethod
     def resolve_status(campaign, info):
@@ -384,21 +343,3 @@ class FanlistCampaign(CampaignResolvers, graphene.ObjectType):
     @staticmethod
     def resolve_scoring(campaign, info):
         return campaign.options.get("scoring")
-
-    @staticmethod
-    def resolve_uploads(campaign, info):
-        from entries.scoring_selectors import fanlist_uploads
-
-        return fanlist_uploads(campaign.pk)
-
-    @staticmethod
-    def resolve_exports(campaign, info):
-        """The campaign's exports (staff with ``report`` only; others get an empty list)."""
-        from accounts.permissions import has_campaign_action
-        from exports.documents import export_document
-        from exports.selectors import exports_of
-        from monoql.graphql.context import current_fan
-
-        if not has_campaign_action(current_fan(info), campaign.pk, "report"):
-            return []
-        return [export_document(row, info.context) for row in exports_of(campaign.pk)]

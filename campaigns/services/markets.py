@@ -71,7 +71,8 @@ def market_document(market: Market) -> dict:
     }
 
 
-def _fail(message, field, reason="INVALID_MARKET_SCHEMA"):
+def fail_market(message, field, reason="INVALID_MARKET_SCHEMA"):
+    """Raise ValidationFailed ``reason`` (default ``INVALID_MARKET_SCHEMA``) naming ``field``."""
     raise ValidationFailed(message, reason=reason, field=field)
 
 
@@ -79,7 +80,7 @@ def _date(value, field):
     try:
         return parse_iso(value)
     except (TypeError, ValueError):
-        _fail(f"{field} must be an ISO-8601 date such as 2026-03-01T17:00:00Z.", field, "INVALID_DATE")
+        fail_market(f"{field} must be an ISO-8601 date such as 2026-03-01T17:00:00Z.", field, "INVALID_DATE")
 
 
 def _apply_event(market: Market, event: dict, prefix: str) -> None:
@@ -93,7 +94,7 @@ def _apply_event(market: Market, event: dict, prefix: str) -> None:
     if "venue" in event:
         venue = event["venue"] or {}
         if event["venue"] is not None and not (venue.get("name") or "").strip():
-            _fail("event.venue.name is required when a venue is given.", f"{prefix}event.venue.name")
+            fail_market("event.venue.name is required when a venue is given.", f"{prefix}event.venue.name")
         market.event_venue_name = (venue.get("name") or "").strip()
     ids = list(market.event_ids)
     if "ids" in event:
@@ -101,7 +102,7 @@ def _apply_event(market: Market, event: dict, prefix: str) -> None:
     if event.get("id"):
         ids = [str(event["id"]).strip()] + [i for i in ids if i != str(event["id"]).strip()]
     if len(set(ids)) != len(ids):
-        _fail("event.ids lists an event twice.", f"{prefix}event.ids")
+        fail_market("event.ids lists an event twice.", f"{prefix}event.ids")
     market.event_ids = ids
     if "splitAllocation" in event:
         split = event["splitAllocation"]
@@ -116,15 +117,15 @@ def _apply(market: Market, data: dict, prefix: str) -> None:
             setattr(market, attr, (data[key] or "").strip())
     if "population" in data:
         if data["population"] is not None and data["population"] < 0:
-            _fail("population cannot be negative.", f"{prefix}population")
+            fail_market("population cannot be negative.", f"{prefix}population")
         market.population = data["population"]
     if "point" in data:
         point = data["point"] or {}
         lat, lng = point.get("latitude"), point.get("longitude")
         if (lat is None) != (lng is None):
-            _fail("point needs both latitude and longitude.", f"{prefix}point")
+            fail_market("point needs both latitude and longitude.", f"{prefix}point")
         if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            _fail("point is out of range (latitude −90…90, longitude −180…180).", f"{prefix}point")
+            fail_market("point is out of range (latitude −90…90, longitude −180…180).", f"{prefix}point")
         market.latitude, market.longitude = lat, lng
     if "isAddedShow" in data:
         market.is_added_show = bool(data["isAddedShow"])
@@ -133,7 +134,7 @@ def _apply(market: Market, data: dict, prefix: str) -> None:
         known = set(Promoter.objects.filter(pk__in=ids).values_list("pk", flat=True))
         unknown = [i for i in ids if i not in known]
         if unknown:
-            _fail(f"Unknown promoter id(s): {', '.join(unknown)}.", f"{prefix}promoterIds", "PROMOTER_NOT_FOUND")
+            fail_market(f"Unknown promoter id(s): {', '.join(unknown)}.", f"{prefix}promoterIds", "PROMOTER_NOT_FOUND")
         market.promoter_ids = ids
     if data.get("event") is not None:
         _apply_event(market, data["event"], prefix)
@@ -143,17 +144,17 @@ def validate_market(market: Market, prefix: str = "") -> None:
     """Check a market before a save (required fields, IANA zone, ≥ 1 event id, unique name). Raises ValidationFailed."""
     for key, attr in _TEXT.items():
         if not getattr(market, attr):
-            _fail(f"A market needs a {key}.", f"{prefix}{key}")
+            fail_market(f"A market needs a {key}.", f"{prefix}{key}")
     valid_timezone(market.timezone, field=f"{prefix}timezone")
     if not market.event_ids:
-        _fail("A market needs at least one event id (event.id or event.ids).", f"{prefix}event.ids")
+        fail_market("A market needs at least one event id (event.id or event.ids).", f"{prefix}event.ids")
     try:
         market.full_clean(exclude=["campaign", "venue", "id"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
-        _fail(f"{name}: {messages[0]}", f"{prefix}{name}")
+        fail_market(f"{name}: {messages[0]}", f"{prefix}{name}")
     if Market.objects.filter(campaign_id=market.campaign_id, name=market.name).exclude(pk=market.pk).exists():
-        _fail(f"The campaign already has a market named '{market.name}'.", f"{prefix}name", "marketNameExists")
+        fail_market(f"The campaign already has a market named '{market.name}'.", f"{prefix}name", "marketNameExists")
 
 
 def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
@@ -209,62 +210,13 @@ def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
                 )
     except IntegrityError as error:
         if "market_name_unique_per_campaign" in str(error):
-            _fail(
+            fail_market(
                 f"The campaign already has a market named '{data.get('name')}'.",
                 f"{field_prefix}name",
                 "marketNameExists",
             )
         raise
     return market
-
-
-def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | None = None) -> dict:
-    """Delete a market, first moving entries' choices to ``transfer_market_id`` (catalog §1.7, §3.6.8).
-
-    A market that entries chose cannot be deleted without a transfer target (their choices would be lost).
-    Returns: ``{"deleted": 1, "marketId": id, "transferMarketId": id|None, "modified": n}``.
-    Raises:
-        NotFound: ``MARKET_NOT_FOUND`` (market or transfer target not in the campaign).
-        ValidationFailed: ``MARKET_HAS_ENTRIES`` (field ``transferMarketId``) or transfer to itself.
-    """
-    from entries.selectors import market_is_chosen
-    from entries.services.transfer import transfer_market_entries
-
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().filter(pk=str(campaign_id)).first()
-        if campaign is None:
-            raise NotFound(f"No campaign with id '{campaign_id}'.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
-        market = Market.objects.select_for_update().filter(pk=str(market_id), campaign=campaign).first()
-        if market is None:
-            raise NotFound(
-                f"No market with id '{market_id}' in this campaign.", reason="MARKET_NOT_FOUND", field="marketId"
-            )
-        modified = 0
-        if transfer_market_id:
-            if str(transfer_market_id) == market.pk:
-                _fail("A market cannot be transferred to itself.", "transferMarketId", "INVALID_MARKET_TRANSFER")
-            if not Market.objects.filter(pk=str(transfer_market_id), campaign=campaign).exists():
-                raise NotFound(
-                    f"No market with id '{transfer_market_id}' in this campaign.",
-                    reason="MARKET_NOT_FOUND",
-                    field="transferMarketId",
-                )
-            modified = transfer_market_entries(campaign, market.pk, str(transfer_market_id))
-        elif market_is_chosen(campaign.pk, market.pk):
-            _fail(
-                "Entries chose this market: give transferMarketId to move them before deleting it.",
-                "transferMarketId",
-                "MARKET_HAS_ENTRIES",
-            )
-        document = market_document(market)
-        market.delete()
-        record_event("market.deleted", campaign_id=campaign.pk, market_id=document["id"], payload=document)
-    return {
-        "deleted": 1,
-        "marketId": document["id"],
-        "transferMarketId": str(transfer_market_id) if transfer_market_id else None,
-        "modified": modified,
-    }
 
 
 def clone_markets(from_campaign_id: str, to_campaign_id: str) -> list[Market]:
@@ -279,12 +231,12 @@ def clone_markets(from_campaign_id: str, to_campaign_id: str) -> list[Market]:
             if str(cid) not in campaigns:
                 raise NotFound(f"No campaign with id '{cid}'.", reason="CAMPAIGN_NOT_FOUND", field=field)
         if str(from_campaign_id) == str(to_campaign_id):
-            _fail("A campaign cannot clone its own markets.", "toCampaignId", "INVALID_MARKET_CLONE")
+            fail_market("A campaign cannot clone its own markets.", "toCampaignId", "INVALID_MARKET_CLONE")
         sources = list(Market.objects.filter(campaign_id=str(from_campaign_id)).order_by("event_date", "name"))
         taken = set(Market.objects.filter(campaign_id=str(to_campaign_id)).values_list("name", flat=True))
         clash = sorted(taken & {m.name for m in sources})
         if clash:
-            _fail(
+            fail_market(
                 f"The target campaign already has markets named {', '.join(clash)}.", "toCampaignId", "marketNameExists"
             )
         clones = []
@@ -307,13 +259,17 @@ def record_market_event(market: Market, event_type: str) -> None:
     record_event(event_type, campaign_id=market.campaign_id, market_id=market.pk, payload=market_document(market))
 
 
-def record_market_changes(formset) -> None:
-    """Record the outbound events of a saved admin market formset (new and changed markets; deletions are
-    recorded before the delete, while the market still has its id)."""
-    for market in formset.new_objects:
-        record_market_event(market, "market.created")
-    for market, _fields in formset.changed_objects:
-        record_market_event(market, "market.updated")
+def save_market(market: Market, *, is_new: bool) -> Market:
+    """Save a market edited field by field (the admin), checked by ``validate_market``, with the same outbound
+    event as ``upsertMarket`` (``market.created`` or ``market.updated``).
+
+    Raises: ValidationFailed as ``validate_market`` (``INVALID_MARKET_SCHEMA``, ``marketNameExists``…).
+    """
+    with transaction.atomic():
+        validate_market(market)
+        market.save()
+        record_market_event(market, "market.created" if is_new else "market.updated")
+    return market
 
 
 def markets_due_for_reminder(now=None):

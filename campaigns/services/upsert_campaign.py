@@ -327,11 +327,63 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
                 campaign, is_new=is_new, previous_status=previous_status, fields=changed, source=source, now=now
             )
     except IntegrityError as error:
-        if "campaign_domain_site_unique_active" in str(error):
-            raise ValidationFailed(
-                "The domain is already used by another active campaign.",
-                reason="DOMAIN_NAME_CONFLICT",
-                field="domain.site",
-            ) from None
-        raise
+        _raise_domain_conflict(error)
     return campaign
+
+
+def _raise_domain_conflict(error: IntegrityError):
+    if "campaign_domain_site_unique_active" in str(error):
+        raise ValidationFailed(
+            "The domain is already used by another active campaign.",
+            reason="DOMAIN_NAME_CONFLICT",
+            field="domain.site",
+        ) from None
+    raise error
+
+
+def save_campaign(campaign: Campaign, *, is_new: bool, previous_status, fields, source: str) -> Campaign:
+    """Save a campaign edited field by field (the admin's form), with the same history and events as
+    ``upsert_campaign``: outbound ``campaign.created|updated``, and a status-history row plus
+    ``campaign.statusChanged`` when the status changed.
+
+    The caller has already applied the rules to ``campaign`` (``validate_campaign_fields``,
+    ``apply_status_change``), as the admin form does in its ``clean``.
+    Args: ``previous_status``: the status before a manual change, or None; ``fields``: names changed;
+        ``source``: who asked (``admin:<user>``).
+    Raises: ValidationFailed ``DOMAIN_NAME_CONFLICT`` (field ``domain.site``); nothing is written.
+    """
+    try:
+        with transaction.atomic():
+            campaign.save()
+            record_campaign_change(
+                campaign, is_new=is_new, previous_status=previous_status, fields=sorted(fields), source=source
+            )
+    except IntegrityError as error:
+        _raise_domain_conflict(error)
+    return campaign
+
+
+def save_campaign_locale(locale: CampaignLocale) -> CampaignLocale:
+    """Save one locale's page copy of a campaign (already checked with the others by ``validate_locales``)."""
+    with transaction.atomic():
+        if locale.is_default:
+            CampaignLocale.objects.filter(campaign_id=locale.campaign_id, is_default=True).exclude(pk=locale.pk).update(
+                is_default=False
+            )
+        locale.save()
+    return locale
+
+
+def delete_campaign_locale(locale: CampaignLocale) -> None:
+    """Remove one locale of a campaign (the admin checks that one default remains, ``validate_locales``).
+
+    Raises: ValidationFailed ``INVALID_LOCALE`` (field ``locales``) for the campaign's last locale.
+    """
+    with transaction.atomic():
+        if not CampaignLocale.objects.filter(campaign_id=locale.campaign_id).exclude(pk=locale.pk).exists():
+            raise ValidationFailed(
+                "A campaign keeps at least one locale.",
+                reason="INVALID_LOCALE",
+                field="locales",
+            )
+        locale.delete()

@@ -11,8 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import require_campaign_action
-from codes.selectors import entry_in_campaign
-from codes.services.inventory import Actor, assign_codes, count_codes, release_codes, reserve_codes
+from codes.services.inventory import Actor, count_codes, release_codes, reserve_codes
 from codes.services.upload import upload_codes_from_storage
 from monoql.errors import Forbidden, Unauthenticated
 
@@ -42,7 +41,8 @@ def authorize(request, campaign_id) -> Actor:
     return Actor(fan=fan, label=fan.email or fan.pk)
 
 
-def _body(request) -> dict:
+def request_body(request) -> dict:
+    """The JSON body of a code-service request as a dict (anything else counts as ``{}``)."""
     return request.data if isinstance(request.data, dict) else {}
 
 
@@ -62,7 +62,7 @@ class UploadCodesView(APIView):
     )
     def post(self, request, campaign_id):
         actor = authorize(request, campaign_id)
-        return Response(upload_codes_from_storage(campaign_id, _body(request).get("fileKey"), actor=actor))
+        return Response(upload_codes_from_storage(campaign_id, request_body(request).get("fileKey"), actor=actor))
 
 
 class ReserveCodesView(APIView):
@@ -97,35 +97,13 @@ class ReserveCodesView(APIView):
         )
 
 
-class AssignCodesView(APIView):
-    """``POST /api/codes/<campaignId>/assign {codes, entryId?}`` → ``{count: {in, updated}}``."""
-
-    @extend_schema(
-        request=inline_serializer(
-            "AssignBody",
-            {
-                "codes": serializers.ListField(child=serializers.CharField()),
-                "entryId": serializers.IntegerField(required=False),
-            },
-        ),
-        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses=COUNTS,
-    )
-    def post(self, request, campaign_id):
-        actor = authorize(request, campaign_id)
-        body = _body(request)
-        entry = entry_in_campaign(campaign_id, body["entryId"]) if body.get("entryId") is not None else None
-        key = request.headers.get("Idempotency-Key")
-        return Response(assign_codes(campaign_id, body.get("codes"), actor=actor, entry=entry, idempotency_key=key))
-
-
 class ReleaseCodesView(APIView):
     """``POST /api/codes/<campaignId>/release {codes}`` → ``{count: {in, updated}}``."""
 
     @extend_schema(request=CODES_BODY, responses=COUNTS)
     def post(self, request, campaign_id):
         actor = authorize(request, campaign_id)
-        return Response(release_codes(campaign_id, _body(request).get("codes"), actor=actor))
+        return Response(release_codes(campaign_id, request_body(request).get("codes"), actor=actor))
 
 
 class CountCodesView(APIView):

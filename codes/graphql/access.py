@@ -1,9 +1,9 @@
 """Who may touch a campaign's codes through GraphQL: supreme, or the ``select`` action on the campaign."""
 
 from accounts.permissions import require_campaign_action
+from accounts.session import require_fan
 from codes.services.inventory import Actor
 from monoql.errors import Forbidden
-from monoql.graphql.context import require_fan
 
 
 def code_actor(info, campaign_id) -> Actor:

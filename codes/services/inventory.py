@@ -178,3 +178,11 @@ def count_codes(campaign_id: str, code_type, status=None) -> dict:
         if status
         else {"available": counts["available"], "assigned": counts["assigned"], "reserved": counts["reserved"]}
     )
+
+
+def detach_fan_codes(fan_id: str) -> int:
+    """Forget who held codes (privacy erasure): ``fan`` and ``entry`` cleared, the codes stay used.
+
+    Returns: the number of codes detached.
+    """
+    return Code.objects.filter(fan_id=fan_id).update(fan=None, entry=None)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from codes.models import Code, CodeAuditAction
 from codes.services.inventory import Actor
 from codes.services.validation import check_type
@@ -143,8 +144,6 @@ def upload_codes(campaign_id: str, code_type, stream, *, actor: Actor, declared_
         NotFound: unknown campaign. ValidationFailed: ``missingType``/``InvalidType``, ``emptyFile``,
         ``fileTooLarge``, ``notText``, ``invalidCode`` (nothing stored in any of these cases).
     """
-    from campaigns.models import Campaign
-
     code_type = check_type(code_type)
     if not Campaign.objects.filter(pk=campaign_id).exists():
         raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")

@@ -2,9 +2,9 @@
 scored and fanlist uploads, stats), supreme (the global blacklist); decisions.md #4."""
 
 from accounts.permissions import require_campaign_action, require_supreme
+from accounts.session import require_fan
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_or_404
-from monoql.graphql.context import require_fan
 
 
 def campaign_for(info, campaign_id, action: str) -> Campaign:

@@ -3,7 +3,8 @@
 import graphene
 
 from accounts.graphql.sign_in import require_current_identity
-from accounts.graphql.types import Viewer, ViewerState
+from accounts.graphql.types import ViewerState
+from campaigns.graphql.viewer import Viewer
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
 from monoql.graphql.scalars import JSON
 

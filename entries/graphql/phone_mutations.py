@@ -4,10 +4,10 @@ verification side monoql ships) and ``submitConfirm`` (catalog §1.3, §3.6.3); 
 import graphene
 
 from accounts.graphql.sign_in import require_current_identity
+from accounts.session import require_fan
 from campaigns.graphql.enums import LinkableAttributeType
 from entries.services.attributes import refresh_entry_attribute
 from entries.services.phone_confirmation import send_phone_code, submit_confirm, verify_phone_code
-from monoql.graphql.context import require_fan
 from monoql.graphql.scalars import JSON
 
 

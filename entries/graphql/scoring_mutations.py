@@ -5,6 +5,7 @@ import graphene
 from django.core.files.storage import default_storage
 from graphene_file_upload.scalars import Upload
 
+from accounts.session import require_fan
 from entries.graphql.access import campaign_for, supreme
 from entries.graphql.metrics_types import File, FilterType, Stat, StatsType, UpdatedCount
 from entries.services.blacklist import upload_blacklist
@@ -13,7 +14,6 @@ from entries.services.scoring import upload_scored
 from entries.services.stats import upsert_stat
 from entries.services.verdicts import add_tags, flip_verdicts
 from monoql.errors import ValidationFailed
-from monoql.graphql.context import require_fan
 from monoql.graphql.scalars import JSON
 
 CSV = "text/csv"

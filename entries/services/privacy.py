@@ -3,7 +3,7 @@
 - ``set_do_not_sell`` flags the fan and clears the opt-in fields of their entries (``DO_NOT_SELL`` →
   ``allow_marketing = false``; every ``opt_in`` field of the campaign's form is cleared); new and updated
   entries of such a fan keep their opt-ins cleared (``upsert_entry``); opt-in exports leave them out.
-- ``erase_fan`` removes the fan, their entries (with scores, tags, verdicts), phone verifications,
+- erasing (``monoql.workflows.privacy.erase_fan``, which calls the parts here) removes the fan, their entries (with scores, tags, verdicts), phone verifications,
   permissions, fanlist records, invites and blacklist rows naming them, rewrites every stored CSV
   (scored files, fanlists, blacklists) without the lines naming them, and detaches codes they held
   (the codes stay used), and deletes the export files of the campaigns they entered (catalog §3.9 "CCPA
@@ -111,48 +111,49 @@ def _stored_files() -> list[str]:
     return keys
 
 
-def erase_fan(fan_id: str) -> dict:
-    """Erase one fan's data everywhere and report it.
+def find_fan(fan_id: str) -> Fan:
+    """Return the fan ``fan_id``. Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``)."""
+    return _fan(fan_id)
 
-    Returns: ``{"fanId", "entries", "phoneVerifications", "fanlistRecords", "invites", "blacklist",
-        "codesDetached", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
-    Raises: NotFound ``FAN_NOT_FOUND``.
+
+def entered_campaign_ids(fan: Fan) -> list[str]:
+    """Return the ids of the campaigns ``fan`` has an entry in."""
+    return list(Entry.objects.filter(fan=fan).values_list("campaign_id", flat=True))
+
+
+def erase_fan_registrations(fan: Fan) -> dict:
+    """Delete what names ``fan`` among registrations (call inside the erasing transaction, before the fan row goes).
+
+    Entries, scores, tags, verdicts and phone verifications go with the fan row (cascade); this counts them
+    and deletes the rows that name the fan by identifier: fanlist records, invites, blacklist rows.
+    Returns: ``{"entries", "phoneVerifications", "fanlistRecords", "invites", "blacklist"}`` (counts).
     """
-    from codes.models import Code
-
-    fan = _fan(fan_id)
-    campaign_ids = list(Entry.objects.filter(fan=fan).values_list("campaign_id", flat=True))
     texts, phones = _identifiers(fan)
+    return {
+        "entries": Entry.objects.filter(fan=fan).count(),
+        "phoneVerifications": fan.phone_verifications.count(),
+        "fanlistRecords": FanlistRecord.objects.filter(identifier__in=texts).delete()[0],
+        "invites": Invite.objects.filter(value__in=texts).delete()[0],
+        "blacklist": BlacklistEntry.objects.filter(value__in=texts | phones).delete()[0],
+    }
+
+
+def scrub_stored_files(identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+    """Rewrite every stored CSV (scored files, fanlists, blacklists) without the lines naming the fan.
+
+    Args: ``identifiers``: ``fan_identifiers(fan)`` taken before the fan was deleted.
+    Returns: ``(storage keys rewritten, lines removed)``.
+    """
+    texts, phones = identifiers
     files, lines = [], 0
-    with transaction.atomic():
-        report = {
-            "fanId": fan.pk,
-            "entries": Entry.objects.filter(fan=fan).count(),
-            "phoneVerifications": fan.phone_verifications.count(),
-            "codesDetached": Code.objects.filter(fan=fan).update(fan=None, entry=None),
-            "fanlistRecords": FanlistRecord.objects.filter(identifier__in=texts).delete()[0],
-            "invites": Invite.objects.filter(value__in=texts).delete()[0],
-            "blacklist": BlacklistEntry.objects.filter(value__in=texts | phones).delete()[0],
-        }
-        fan.delete()
-        for key in _stored_files():
-            removed = _scrub_file(key, texts, phones)
-            if removed:
-                files.append(key)
-                lines += removed
-    return {**report, "fileLines": lines, "files": files, "exportFiles": _remove_export_files(campaign_ids)}
+    for key in _stored_files():
+        removed = _scrub_file(key, texts, phones)
+        if removed:
+            files.append(key)
+            lines += removed
+    return files, lines
 
 
-def _remove_export_files(campaign_ids: list[str]) -> int:
-    from django.utils import timezone
-
-    from exports.models import Export
-
-    removed = 0
-    exports = Export.objects.filter(campaign_id__in=campaign_ids, date_file_removed__isnull=True).exclude(path="")
-    for export in exports.exclude(export_type__in=["verifiedEntries", "scoring"]):
-        if default_storage.exists(export.path):
-            default_storage.delete(export.path)
-        Export.objects.filter(pk=export.pk).update(date_file_removed=timezone.now())
-        removed += 1
-    return removed
+def fan_identifiers(fan: Fan) -> tuple[set[str], set[str]]:
+    """Return ``(texts, phones)``: the fan's id, email and phone spellings that stored files may hold."""
+    return _identifiers(fan)

@@ -2,11 +2,10 @@
 
 from django.urls import path
 
-from exports.api.views import CampaignExportsView, CampaignExportView, download, download_file
+from exports.api.views import CampaignExportsView, CampaignExportView, download
 
 urlpatterns = [
     path("campaigns/<str:campaign_id>/exports", CampaignExportsView.as_view(), name="campaign-exports"),
     path("campaigns/<str:campaign_id>/exports/<str:export_id>", CampaignExportView.as_view(), name="campaign-export"),
     path("exports/download/<str:token>", download, name="export-download"),
-    path("files/download/<str:token>", download_file, name="file-download"),
 ]

@@ -14,7 +14,7 @@ from exports.documents import export_document
 from exports.models import Export
 from exports.selectors import export_in_campaign, exports_of
 from exports.services.exports import record_access, schedule_export
-from exports.services.files import export_id_from_token, key_from_token
+from exports.services.files import export_id_from_token
 from monoql.errors import Unauthenticated, ValidationFailed
 
 SCHEDULE_BODY = inline_serializer(
@@ -109,11 +109,3 @@ def download(request, token):
     record_access(export.campaign_id, f"token:{export.requester_user_id}", "download", "download", export)
     name = export.path.rsplit("/", 1)[-1]
     return FileResponse(default_storage.open(export.path, "rb"), as_attachment=True, filename=name)
-
-
-def download_file(request, token):
-    """Serve a private storage file (a prepped wave prep zip) for a valid, unexpired signed token."""
-    key = key_from_token(token)
-    if not key or not default_storage.exists(key):
-        raise Http404("No such file.")
-    return FileResponse(default_storage.open(key, "rb"), as_attachment=True, filename=key.rsplit("/", 1)[-1])

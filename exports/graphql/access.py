@@ -1,8 +1,8 @@
 """Exports carry fans' personal data: the ``report`` action on the campaign (or supreme)."""
 
 from accounts.permissions import require_campaign_action
+from accounts.session import require_fan
 from campaigns.selectors import campaign_or_404
-from monoql.graphql.context import require_fan
 
 
 def reporter(info, campaign_id):

@@ -5,8 +5,10 @@ import os
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.urls import reverse
+
+from monoql.storage import is_local
 
 DOWNLOAD_SALT = "monoql.exports.download"
 
@@ -24,7 +26,7 @@ def publish(local_path: str, key: str, content_type: str) -> str:
     Returns the key.
     """
     storage = default_storage
-    if _is_local(storage):
+    if is_local(storage):
         target = storage.path(key)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.replace(local_path, target)
@@ -34,10 +36,6 @@ def publish(local_path: str, key: str, content_type: str) -> str:
     with open(local_path, "rb") as handle:
         saved = storage.save(key, File(handle, name=os.path.basename(key)))
     return saved
-
-
-def _is_local(storage) -> bool:
-    return isinstance(storage, FileSystemStorage)
 
 
 def signed_url(export, request=None) -> str | None:
@@ -50,7 +48,7 @@ def signed_url(export, request=None) -> str | None:
         return None
     seconds = settings.EXPORT_URL_SECONDS
     storage = default_storage
-    if not _is_local(storage):
+    if not is_local(storage):
         return storage.url(export.path, expire=seconds)
     token = signing.dumps({"id": export.pk}, salt=DOWNLOAD_SALT)
     path = reverse("export-download", kwargs={"token": token})
@@ -61,31 +59,5 @@ def export_id_from_token(token: str) -> str | None:
     """The export id of a valid, unexpired download token; None otherwise."""
     try:
         return signing.loads(token, salt=DOWNLOAD_SALT, max_age=settings.EXPORT_URL_SECONDS)["id"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-
-
-FILE_SALT = "monoql.files.download"
-
-
-def signed_key_url(key: str, request=None) -> str | None:
-    """A download URL for any private storage key (e.g. a prepped wave prep zip), valid ``EXPORT_URL_SECONDS``.
-
-    S3: a presigned GET. Local storage: ``/api/files/download/<signed token>`` carrying the key.
-    """
-    if not key:
-        return None
-    storage = default_storage
-    if not _is_local(storage):
-        return storage.url(key, expire=settings.EXPORT_URL_SECONDS)
-    token = signing.dumps({"key": key}, salt=FILE_SALT)
-    path = reverse("file-download", kwargs={"token": token})
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-def key_from_token(token: str) -> str | None:
-    """The storage key of a valid, unexpired file token; None otherwise."""
-    try:
-        return signing.loads(token, salt=FILE_SALT, max_age=settings.EXPORT_URL_SECONDS)["key"]
     except (signing.BadSignature, KeyError, TypeError):
         return None

@@ -2,7 +2,7 @@
 
 An anonymous query's answer depends only on the document, the variables, the request host and the
 stored campaigns, so it is cached under ``gql:<host>:<sha256>`` together with the campaign generation it
-was computed at. Any campaign, locale or market write bumps the generation (``campaigns.cache``), which
+was computed at. Any campaign, locale or market write bumps the generation (``monoql.generation``), which
 retires every cached answer at once. A lookup reads the answer and the current generation in one
 round trip (MGET). Not cached: mutations, signed-in callers (header or cookie), browsers holding a campaign password
 cookie, answers with errors.
@@ -14,7 +14,7 @@ import json
 from django.conf import settings
 from django.core.cache import cache
 
-from campaigns.cache import GENERATION_KEY, generation
+from monoql.generation import GENERATION_KEY, generation
 
 TTL_SECONDS = 60
 

@@ -16,7 +16,6 @@ from graphql.error import GraphQLError
 
 from monoql.errors import VALIDATION_ERROR, Forbidden, ValidationFailed
 from monoql.graphql import response_cache
-from monoql.graphql.context import viewer_session
 from monoql.graphql.errors import format_graphql_error
 from monoql.graphql.limits import check_variables, validation_rules
 
@@ -102,6 +101,15 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
     """
 
     graphiql = True
+    #: ``request -> session`` (``source``, ``token``, ``set_cookie``, ``clear_cookie``, campaign passwords):
+    #: who is calling and which cookies the answer carries. Passed in by root composition
+    #: (``monoql/urls.py``: ``accounts.session.viewer_session``); the core knows no account model.
+    session_for = None
+
+    def __init__(self, *, session_for=None, **kwargs):
+        super().__init__(**kwargs)
+        if session_for is not None:
+            self.session_for = session_for
 
     def dispatch(self, request, *args, **kwargs):  # noqa: D102 - see _dispatch
         self.graphiql = settings.GRAPHIQL_ENABLED
@@ -123,7 +131,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
 
     def _dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        session = viewer_session(request)
+        session = self.session_for(request)
         if session.source == "header":
             # graphene-django asks for a CSRF cookie on every answer; a caller authenticated by header
             # sends no cookies to protect, so skip the Set-Cookie (and its cost) for it.
@@ -173,7 +181,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
                 request.graphql_operation_name = operation_name or _named_operation(query)
                 return cached, 200
         result, status_code = super().get_response(request, data, show_graphiql)
-        session = viewer_session(request)
+        session = self.session_for(request)
         cacheable = status_code == 200 and result and not session.campaign_passwords_changed and session.token is None
         if key and cacheable and not session.set_cookie and '"errors"' not in result[:20]:
             response_cache.put(key, result, computed_at)
@@ -206,7 +214,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             )
         if (
             is_mutation
-            and viewer_session(request).source == "cookie"
+            and self.session_for(request).source == "cookie"
             and not _only_sign_in_fields(operation_ast)
             and _csrf_failure(request) is not None
         ):

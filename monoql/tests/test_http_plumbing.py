@@ -80,7 +80,7 @@ def test_malformed_documents_are_validation_errors(gql, query, message_start):
 def test_unexpected_exception_is_an_internal_error_without_details(gql, demo_campaign):
     with (
         mock.patch("campaigns.selectors.get_campaign_for_viewer", side_effect=RuntimeError("secret detail")),
-        mock.patch("accounts.graphql.types.get_campaign_for_viewer", side_effect=RuntimeError("secret detail")),
+        mock.patch("campaigns.graphql.viewer.get_campaign_for_viewer", side_effect=RuntimeError("secret detail")),
     ):
         body = gql.execute('{ viewer { campaign(domain: "metallica.localhost") { id } } }')
     assert body["errors"] == [

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from graphql import build_schema, find_breaking_changes, find_dangerous_changes
 
 from monoql.schema import schema
 
@@ -23,3 +24,15 @@ def test_contract_names_are_kept_exactly():
         'en_US: Content @deprecated(reason: "Use localized instead")',
     ]:
         assert name in text, name
+
+
+def test_the_schema_is_semantically_the_one_before_the_architecture_step():
+    # Given the contract as it stood before the apps were re-ordered (types moved between apps, the campaign
+    # types composed in root composition), when graphql-core compares it with the live schema, then nothing
+    # is breaking and nothing is dangerous: only the order of declarations may differ.
+    before = build_schema(
+        (Path(settings.BASE_DIR) / "tests/fixtures/schema-before-architecture-step-two.graphql").read_text()
+    )
+    live = build_schema(str(schema))
+    assert find_breaking_changes(before, live) == []
+    assert find_dangerous_changes(before, live) == []

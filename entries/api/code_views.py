@@ -1,0 +1,37 @@
+"""``POST /api/codes/<campaignId>/assign`` (catalog §2.3): the code-service endpoint that may name an entry.
+
+It lives above ``codes`` because it reads the entry (``entryId``) the codes are assigned to; the other
+code endpoints stay in ``codes.api``. Same authorization and body rules as them.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from codes.api.views import COUNTS, authorize, request_body
+from codes.services.inventory import assign_codes
+from entries.selectors import entry_in_campaign
+
+
+class AssignCodesView(APIView):
+    """``POST /api/codes/<campaignId>/assign {codes, entryId?}`` → ``{count: {in, updated}}``."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "AssignBody",
+            {
+                "codes": serializers.ListField(child=serializers.CharField()),
+                "entryId": serializers.IntegerField(required=False),
+            },
+        ),
+        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses=COUNTS,
+    )
+    def post(self, request, campaign_id):
+        actor = authorize(request, campaign_id)
+        body = request_body(request)
+        entry = entry_in_campaign(campaign_id, body["entryId"]) if body.get("entryId") is not None else None
+        key = request.headers.get("Idempotency-Key")
+        return Response(assign_codes(campaign_id, body.get("codes"), actor=actor, entry=entry, idempotency_key=key))

@@ -1,0 +1,48 @@
+"""The entries app's fields of the campaign types (composed into ``RegistrationCampaign``/``FanlistCampaign``
+in ``monoql/schema.py``): the viewer's entry and eligibility, eligible counts, fanlist uploads."""
+
+import graphene
+
+from campaigns.graphql.types import CampaignEntry, Eligibility, FanlistUpload
+from entries.graphql.metrics_types import EligibleCounts
+from entries.graphql.resolvers import eligible_counts_for_staff, viewer_eligibility, viewer_entry
+from entries.scoring_selectors import fanlist_uploads
+
+
+class RegistrationCampaignEntryFields:
+    """``entry``, ``eligibility`` and ``eligibileCounts`` of ``RegistrationCampaign`` (catalog §1.4)."""
+
+    entry = graphene.Field(CampaignEntry)
+    eligibility = graphene.Field(Eligibility)
+    eligibileCounts = graphene.Field(
+        EligibleCounts,
+        marketIds=graphene.List(graphene.ID),
+        includePrevSelected=graphene.Boolean(),
+        minScore=graphene.Float(),
+        maxScore=graphene.Float(),
+        description="Eligible fans by market and preference rank (staff with read; sic, contract spelling).",
+    )
+
+    @staticmethod
+    def resolve_entry(campaign, info):
+        return viewer_entry(info, campaign)
+
+    @staticmethod
+    def resolve_eligibility(campaign, info):
+        return viewer_eligibility(info, campaign)
+
+    @staticmethod
+    def resolve_eligibileCounts(
+        campaign, info, marketIds=None, includePrevSelected=False, minScore=None, maxScore=None
+    ):
+        return eligible_counts_for_staff(info, campaign, marketIds, includePrevSelected, minScore, maxScore)
+
+
+class FanlistCampaignUploadFields:
+    """``uploads`` of ``FanlistCampaign``: the fanlist files uploaded, newest first (catalog §3.7.5)."""
+
+    uploads = graphene.List(FanlistUpload)
+
+    @staticmethod
+    def resolve_uploads(campaign, info):
+        return fanlist_uploads(campaign.pk)

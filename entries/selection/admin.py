@@ -1,0 +1,228 @@
+"""Admin pages for wave prep, selection and waves (issue 6 item 6), written through the selection services.
+
+- Wave preps: the add form takes the run's files (markets, tm codes, non-tm codes) and switches, stores the
+  files and queues the run; the list and the page show status, attempts, per-market counts and the zip
+  download; the "apply selection" action queues selection for every market of a finished run.
+- Waves: the add form takes the recipient CSV and config and schedules the wave; "cancel" removes
+  scheduled waves; counts per channel are shown once sent.
+Heavy work is always queued; the request only validates and records.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from campaigns.models import Campaign
+from entries.selection.models import Wave, WavePrep, WavePrepFile
+from entries.selection.services.selection import trigger_selection
+from entries.selection.services.wave_prep import trigger_wave_prep
+from entries.selection.services.wave_prep_files import upload_wave_prep_file
+from entries.selection.services.waves import cancel_wave, upload_wave
+from monoql.admin_base import ServiceAdmin
+from monoql.errors import DomainError
+from monoql.storage import signed_key_url
+
+
+class TriggerWavePrepForm(forms.ModelForm):
+    """Files and switches of a new run; the services validate everything before anything is queued."""
+
+    markets_file = forms.FileField(required=False, help_text="CSV: market_id,limit[,link,code_type]")
+    tm_codes_file = forms.FileField(required=False, help_text="One code per line[, market_id]")
+    non_tm_codes_file = forms.FileField(required=False, help_text="One code per line[, market_id]")
+    reassign = forms.BooleanField(required=False)
+    order_by_preference = forms.BooleanField(required=False)
+    single_market = forms.BooleanField(required=False)
+    random_selection = forms.BooleanField(required=False)
+    min_score = forms.FloatField(required=False, min_value=0, max_value=1)
+    max_score = forms.FloatField(required=False, min_value=0, max_value=1)
+
+    class Meta:
+        model = WavePrep
+        fields = ["campaign", "date_key"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            for field, file_type in (
+                ("markets_file", "markets"),
+                ("tm_codes_file", "tmCodes"),
+                ("non_tm_codes_file", "nonTmCodes"),
+            ):
+                upload = cleaned.get(field)
+                if upload:
+                    upload_wave_prep_file(
+                        campaign_id=cleaned["campaign"].pk,
+                        date_key=cleaned["date_key"],
+                        file_type=file_type,
+                        stream=upload,
+                        declared_size=upload.size,
+                        file_name=upload.name,
+                    )
+            self.wave_prep = trigger_wave_prep(
+                campaign_id=cleaned["campaign"].pk,
+                date_key=cleaned["date_key"],
+                reassign=cleaned.get("reassign"),
+                order_by_preference=cleaned.get("order_by_preference"),
+                single_market=cleaned.get("single_market"),
+                random_selection=cleaned.get("random_selection"),
+                min_score=cleaned.get("min_score"),
+                max_score=cleaned.get("max_score"),
+            )
+        except DomainError as error:
+            raise forms.ValidationError(f"{error.field or 'input'}: {error.message}") from error
+        return cleaned
+
+    def _post_clean(self):
+        """The services validated and recorded the run; the model form has nothing left to check."""
+
+
+@admin.register(WavePrep)
+class WavePrepAdmin(ServiceAdmin):
+    list_display = ["campaign", "date_key", "status", "attempts", "selected", "waitlisted", "date_finished", "download"]
+    list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["campaign"]
+    raw_id_fields = ["campaign"]
+    actions = ["apply_selection"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = TriggerWavePrepForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [field.name for field in WavePrep._meta.fields] + ["markets_table", "download"]
+
+    def add_service(self, request, obj, form):
+        """The form's validation already ran ``upload_wave_prep_file`` and ``trigger_wave_prep``: show the run."""
+        obj.pk = form.wave_prep.pk
+        obj._state.adding = False
+        messages.info(request, f"Wave prep '{obj.date_key}' queued (seed {form.wave_prep.seed}).")
+
+    @admin.display(description="selected")
+    def selected(self, wave_prep):
+        return (wave_prep.count or {}).get("selected")
+
+    @admin.display(description="waitlisted")
+    def waitlisted(self, wave_prep):
+        return (wave_prep.count or {}).get("waitlisted")
+
+    @admin.display(description="zip")
+    def download(self, wave_prep):
+        url = signed_key_url(wave_prep.path) if wave_prep.path else None
+        return format_html('<a href="{}">prepped.{}.zip</a>', url, wave_prep.date_key) if url else "-"
+
+    @admin.display(description="per market")
+    def markets_table(self, wave_prep):
+        markets = (wave_prep.count or {}).get("markets") or []
+        if not markets:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (m["name"], m.get("limit"), m.get("capacity"), m["eligible"], m["selected"], m["waitlisted"])
+                for m in markets
+            ),
+        )
+        header = mark_safe(  # noqa: S308 - constant markup
+            "<tr><th>market</th><th>limit</th><th>capacity</th><th>eligible</th><th>selected</th><th>waitlisted</th></tr>"
+        )
+        return format_html("<table>{}{}</table>", header, rows)
+
+    @admin.action(description="Apply selection to every market of the selected (finished) wave preps")
+    def apply_selection(self, request, queryset):
+        for wave_prep in queryset:
+            market_ids = [market["id"] for market in (wave_prep.count or {}).get("markets", [])]
+            try:
+                trigger_selection(campaign_id=wave_prep.campaign_id, market_ids=market_ids)
+                messages.info(request, f"Selection of {len(market_ids)} markets from '{wave_prep.date_key}' queued.")
+            except DomainError as error:
+                messages.error(request, f"{wave_prep.date_key}: {error.message}")
+
+
+@admin.register(WavePrepFile)
+class WavePrepFileAdmin(ServiceAdmin):
+    list_display = ["campaign", "date_key", "type", "name", "rows", "date_updated"]
+    list_filter = ["type"]
+    readonly_fields = [field.name for field in WavePrepFile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ScheduleWaveForm(forms.ModelForm):
+    """Recipient CSV and config of a new wave (validated and stored by ``upload_wave``)."""
+
+    file = forms.FileField(help_text="Registrant CSV (the sms/ or email/ files of a prepped zip upload as they are)")
+    notify_date = forms.DateTimeField(help_text="UTC; at least one day ahead")
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all())
+
+    class Meta:
+        model = Wave
+        fields = ["campaign", "total_limit", "category_id", "generate_offer_code", "tied_to_account", "single_use"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        upload = cleaned["file"]
+        config = {
+            "campaignId": cleaned["campaign"].pk,
+            "notifyDate": cleaned["notify_date"].isoformat(),
+            "totalLimit": cleaned.get("total_limit"),
+            "categoryId": cleaned.get("category_id"),
+            "generateOfferCode": cleaned.get("generate_offer_code"),
+            "tiedToAccount": cleaned.get("tied_to_account"),
+            "singleUse": cleaned.get("single_use"),
+        }
+        try:
+            self.wave = upload_wave(stream=upload, declared_size=upload.size, file_name=upload.name, config=config)
+        except DomainError as error:
+            raise forms.ValidationError(f"{error.field or 'input'}: {error.message}") from error
+        return cleaned
+
+    def _post_clean(self):
+        """``upload_wave`` validated and recorded the wave; the model form has nothing left to check."""
+
+
+@admin.register(Wave)
+class WaveAdmin(ServiceAdmin):
+    list_display = ["name", "campaign", "status", "date_notify", "rows", "sent", "failed"]
+    list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["campaign"]
+    actions = ["cancel"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ScheduleWaveForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [field.name for field in Wave._meta.fields]
+
+    def add_service(self, request, obj, form):
+        """The form's validation already ran ``upload_wave`` (the wave is scheduled): show it."""
+        obj.pk = form.wave.pk
+        obj._state.adding = False
+
+    @admin.display(description="sent")
+    def sent(self, wave):
+        return (wave.count or {}).get("ok")
+
+    @admin.display(description="failed")
+    def failed(self, wave):
+        return (wave.count or {}).get("failed")
+
+    @admin.action(description="Cancel the selected scheduled waves")
+    def cancel(self, request, queryset):
+        for wave in queryset:
+            try:
+                cancel_wave(campaign_id=wave.campaign_id, file_name=wave.name)
+                messages.info(request, f"Wave {wave.name} cancelled.")
+            except DomainError as error:
+                messages.error(request, f"{wave.name}: {error.message}")

@@ -1,0 +1,142 @@
+"""Wave prep, selection and wave mutations (catalog §1.3, §3.7): the ``select`` action, or supreme.
+
+Each resolver validates, authorizes, calls one service and shapes its answer; heavy work is queued.
+"""
+
+import graphene
+from graphene_file_upload.scalars import Upload
+
+from accounts.session import require_fan
+from entries.graphql.access import campaign_for
+from entries.graphql.metrics_types import File
+from entries.graphql.scoring_mutations import _file
+from entries.selection.graphql.types import WaveConfigInput, WavePrepFileType
+from entries.selection.services.selection import trigger_selection
+from entries.selection.services.wave_prep import trigger_wave_prep
+from entries.selection.services.wave_prep_files import upload_wave_prep_file
+from entries.selection.services.waves import cancel_wave, upload_wave, wave_document
+from monoql.errors import ValidationFailed
+from monoql.graphql.scalars import JSON
+from monoql.storage import signed_key_url
+
+
+def resolve_upload_wave_prep_file(root, info, file, fileSize, campaignId, dateKey, type):
+    campaign = campaign_for(info, campaignId, "select")
+    record, report = upload_wave_prep_file(
+        campaign_id=campaign.pk,
+        date_key=dateKey,
+        file_type=type,
+        stream=_file(file),
+        declared_size=fileSize,
+        file_name=getattr(file, "name", None),
+        actor=require_fan(info),
+    )
+    return {
+        "url": signed_key_url(record.path, info.context),
+        "name": record.name,
+        "contentType": "text/csv",
+        "report": report,
+    }
+
+
+def resolve_trigger_wave_prep(
+    root,
+    info,
+    campaignId,
+    dateKey,
+    reassign=None,
+    orderByPreference=None,
+    singleMarket=None,
+    randomSelection=None,
+    minScore=None,
+    maxScore=None,
+):
+    campaign = campaign_for(info, campaignId, "select")
+    wave_prep = trigger_wave_prep(
+        campaign_id=campaign.pk,
+        date_key=dateKey,
+        reassign=bool(reassign),
+        order_by_preference=bool(orderByPreference),
+        single_market=bool(singleMarket),
+        random_selection=bool(randomSelection),
+        min_score=minScore,
+        max_score=maxScore,
+        actor=require_fan(info),
+    )
+    return {
+        "campaignId": campaign.pk,
+        "dateKey": wave_prep.date_key,
+        "status": wave_prep.status,
+        "seed": str(wave_prep.seed),
+        "params": wave_prep.params,
+    }
+
+
+def resolve_trigger_selection(root, info, campaignId, marketIds):
+    campaign = campaign_for(info, campaignId, "select")
+    return trigger_selection(campaign_id=campaign.pk, market_ids=marketIds, actor=require_fan(info))
+
+
+def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
+    config = dict(config)
+    campaign_id = config.get("campaignId")
+    if not campaign_id:
+        raise ValidationFailed("config.campaignId is required.", reason="missingCampaignId", field="config.campaignId")
+    campaign_for(info, campaign_id, "select")
+    wave = upload_wave(
+        stream=_file(file) if file is not None else None,
+        declared_size=fileSize,
+        file_name=fileName,
+        config=config,
+        actor=require_fan(info),
+    )
+    return wave_document(wave)
+
+
+def resolve_cancel_wave(root, info, fileName, campaignId=None):
+    if not campaignId:
+        raise ValidationFailed("campaignId is required.", reason="missingCampaignId", field="campaignId")
+    campaign = campaign_for(info, campaignId, "select")
+    wave = cancel_wave(campaign_id=campaign.pk, file_name=fileName)
+    return {**wave_document(wave), "status": "cancelled"}
+
+
+class SelectionMutation(graphene.ObjectType):
+    uploadWavePrepFile = graphene.Field(
+        File,
+        file=Upload(required=True),
+        fileSize=graphene.Int(required=True),
+        campaignId=graphene.ID(required=True),
+        dateKey=graphene.String(required=True),
+        type=WavePrepFileType(required=True),
+        resolver=resolve_upload_wave_prep_file,
+    )
+    uploadWave = graphene.Field(
+        JSON,
+        file=Upload(),
+        fileSize=graphene.Int(),
+        fileName=graphene.String(required=True),
+        config=WaveConfigInput(required=True),
+        resolver=resolve_upload_wave,
+    )
+    cancelWave = graphene.Field(
+        JSON, fileName=graphene.String(required=True), campaignId=graphene.ID(), resolver=resolve_cancel_wave
+    )
+    triggerWavePrep = graphene.Field(
+        JSON,
+        campaignId=graphene.ID(required=True),
+        dateKey=graphene.String(required=True),
+        reassign=graphene.Boolean(),
+        orderByPreference=graphene.Boolean(),
+        singleMarket=graphene.Boolean(),
+        randomSelection=graphene.Boolean(),
+        minScore=graphene.Float(),
+        maxScore=graphene.Float(),
+        resolver=resolve_trigger_wave_prep,
+    )
+    triggerSelection = graphene.Field(
+        JSON,
+        campaignId=graphene.ID(required=True),
+        marketIds=graphene.List(graphene.ID, required=True),
+        resolver=resolve_trigger_selection,
+    )

@@ -1,0 +1,71 @@
+"""Reads of selection results: what a fan sees, and the lists staff read (catalog §3.7, §3.6.7)."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from codes.models import Code
+from entries.selection.models import AllocationOutcome, AppliedMarket, Wave, WavePrep
+from monoql.dates import iso
+
+
+def code_revealed(campaign, market, now: datetime | None = None) -> bool:
+    """Whether a selected fan may see their code now (catalog §3.6.7).
+
+    True when ``options.showAccessCode`` is on and ``now`` is inside the presale window: from the market's
+    event presale time (else the campaign's ``presaleWindowStart``) to the campaign's ``presaleWindowEnd``;
+    a missing bound does not limit.
+    """
+    if not (campaign.options or {}).get("showAccessCode"):
+        return False
+    now = now or timezone.now()
+    start = getattr(market, "event_presale_date_time", None) or campaign.date_presale_window_start
+    end = campaign.date_presale_window_end
+    return (start is None or now >= start) and (end is None or now <= end)
+
+
+def fan_selection(campaign, entry, now: datetime | None = None) -> dict | None:
+    """The fan's selection result in ``campaign`` (at most two queries), or None before any selection.
+
+    Returns ``{"status": "selected", "marketId", "marketName", "code" (None until revealed),
+    "codeRevealed", "assigned" (ISO-8601 UTC)}`` for a fan holding a code, ``{"status": "waitlisted",
+    "marketIds": [...]}`` for a fan waitlisted by an applied selection.
+    """
+    code = (
+        Code.objects.filter(campaign_id=campaign.pk, entry_id=entry.pk, date_assigned__isnull=False)
+        .select_related("market")
+        .order_by("date_assigned", "id")
+        .first()
+    )
+    if code is not None:
+        revealed = code_revealed(campaign, code.market, now)
+        return {
+            "status": "selected",
+            "marketId": code.market_id,
+            "marketName": code.market.name if code.market else None,
+            "code": code.code if revealed else None,
+            "codeRevealed": revealed,
+            "assigned": iso(code.date_assigned),
+        }
+    applied = set(
+        AppliedMarket.objects.filter(
+            wave_prep__allocations__entry_id=entry.pk, wave_prep__allocations__outcome=AllocationOutcome.WAITLISTED
+        ).values_list("market_id", flat=True)
+    )
+    waitlisted = [market_id for market_id in entry.market_ids if market_id in applied]
+    if waitlisted:
+        return {"status": "waitlisted", "marketIds": waitlisted}
+    return None
+
+
+def wave_preps_of(campaign_id: str):
+    """The campaign's wave preps, newest first."""
+    return WavePrep.objects.filter(campaign_id=campaign_id).order_by("-date_created", "-pk")
+
+
+def waves_of(campaign_ids=None):
+    """Waves (all, or of ``campaign_ids``), by notify date."""
+    rows = Wave.objects.all()
+    if campaign_ids is not None:
+        rows = rows.filter(campaign_id__in=campaign_ids)
+    return rows.order_by("date_notify", "pk")

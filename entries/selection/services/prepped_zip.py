@@ -1,0 +1,174 @@
+"""The prepped zip of a wave prep run: ``wavePrep/{campaignId}/prepped/prepped.{dateKey}.zip`` with per
+market ``sms/``, ``email/`` (wave ``Registrant`` columns) and ``masterCodes/`` CSVs (catalog §3.7.2 step 7)."""
+
+import csv
+import io
+import os
+import re
+import tempfile
+import zipfile
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from entries.selection.models import Allocation, AllocationOutcome
+
+FETCH_SIZE = 20_000
+NORTH_AMERICA = re.compile(r"^\+?1")
+
+REGISTRANT_COLUMNS = (
+    "code",
+    "doNotText",
+    "email",
+    "firstName",
+    "lastName",
+    "link",
+    "locale",
+    "marketId",
+    "globalUserId",
+    "mobileNumber",
+    "smsText",
+)
+MASTER_COLUMNS = (
+    "entryId",
+    "userId",
+    "globalUserId",
+    "memberId",
+    "email",
+    "mobileNumber",
+    "firstName",
+    "lastName",
+    "locale",
+    "marketId",
+    "marketName",
+    "preferenceRank",
+    "position",
+    "score",
+    "code",
+    "codeType",
+    "link",
+)
+
+
+def prepped_key(campaign_id: str, date_key: str) -> str:
+    """``wavePrep/{campaignId}/prepped/prepped.{dateKey}.zip``."""
+    return f"wavePrep/{campaign_id}/prepped/prepped.{date_key}.zip"
+
+
+def _file_names(plan: dict) -> dict:
+    names, used = {}, set()
+    for market_id, detail in plan.items():
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", detail["market"].name).strip("_") or market_id
+        name = base if base.lower() not in used else f"{base}_{market_id}"
+        used.add(name.lower())
+        names[market_id] = name
+    return names
+
+
+def sms_text(campaign_name: str, market_name: str, code: str, link: str) -> str:
+    """The SMS a selected fan receives: campaign, market, code and link."""
+    text = f"{campaign_name}: you're in for {market_name}. Your presale code: {code}"
+    return f"{text} {link}" if link else text
+
+
+def write_prepped_zip(wave_prep, plan: dict) -> str:
+    """Write the per-market ``sms/``, ``email/`` and ``masterCodes/`` CSVs of the selected fans into the zip.
+
+    ``sms/{market}.csv``: North-American mobile numbers (Registrant columns, catalog §3.7.3);
+    ``email/{market}.csv``: the others with an email, one row per email; ``masterCodes/{market}.csv``:
+    every selected fan with the full assignment. Returns the storage key.
+    """
+    names = _file_names(plan)
+    campaign_name = wave_prep.campaign.name
+    rows = (
+        Allocation.objects.filter(wave_prep=wave_prep, outcome=AllocationOutcome.SELECTED)
+        .order_by("market_id", "position")
+        .values_list(
+            "market_id",
+            "entry_id",
+            "entry__fan_id",
+            "entry__fan__global_user_id",
+            "entry__fan__member_id",
+            "entry__email",
+            "entry__phone",
+            "entry__fan__first_name",
+            "entry__fan__last_name",
+            "entry__locale",
+            "preference_rank",
+            "position",
+            "entry__score",
+            "code",
+            "code_type",
+        )
+    )
+    by_market = {market_id: ([], [], []) for market_id in plan}
+    seen_emails = {market_id: set() for market_id in plan}
+    for (
+        market_id,
+        entry_id,
+        fan_id,
+        guid,
+        member,
+        email,
+        phone,
+        first,
+        last,
+        locale,
+        rank,
+        pos,
+        score,
+        code,
+        ctype,
+    ) in _stream(rows):
+        detail = plan[market_id]
+        link = detail["link"]
+        market_name = detail["market"].name
+        sms, mail, master = by_market[market_id]
+        master.append(
+            [entry_id, fan_id, guid, member, email, phone, first, last, locale]
+            + [market_id, market_name, rank, pos, score, code, ctype, link]
+        )
+        text = sms_text(campaign_name, market_name, code, link)
+        registrant = [code, "false", email, first, last, link, locale, market_id, guid, phone, text]
+        if phone and NORTH_AMERICA.match(phone):
+            sms.append(registrant)
+        elif email and email not in seen_emails[market_id]:
+            seen_emails[market_id].add(email)
+            mail.append(registrant)
+    handle = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
+    try:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for market_id, (sms, mail, master) in by_market.items():
+                for folder, columns, lines in (
+                    ("sms", REGISTRANT_COLUMNS, sms),
+                    ("email", REGISTRANT_COLUMNS, mail),
+                    ("masterCodes", MASTER_COLUMNS, master),
+                ):
+                    archive.writestr(f"{folder}/{names[market_id]}.csv", _csv_text(columns, lines))
+        handle.close()
+        key = prepped_key(wave_prep.campaign_id, wave_prep.date_key)
+        if default_storage.exists(key):
+            default_storage.delete(key)
+        with open(handle.name, "rb") as stored:
+            return default_storage.save(key, File(stored, name=os.path.basename(key)))
+    finally:
+        handle.close()
+        os.unlink(handle.name)
+
+
+def _stream(rows):
+    """Yield the tuples of a ``values_list`` queryset through a server-side cursor (no model machinery)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(FETCH_SIZE):
+            yield from batch
+
+
+def _csv_text(columns, lines) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(["" if value is None else value for value in line] for line in lines)
+    return out.getvalue()

@@ -1,0 +1,230 @@
+"""``triggerSelection``: apply a finished wave prep to markets (catalog §3.7.1; decisions.md "Selection").
+
+``trigger_selection`` picks the campaign's latest FINISHED wave prep, records one ``Stat`` of type
+``selection`` per market (PENDING) and queues ``apply_selection``. Per market, in one transaction, the
+worker assigns each selected fan the code the wave prep reserved for them (``date_assigned`` kept when
+already set, so a re-run gives the same code to the same fan), skips fans blocked since the wave prep and
+releases their codes, records the market as applied (its waitlisted fans then see so), writes the
+Stat's counts (FINISHED, or FAILED with the error) and queues the notifications: one ``selection``
+outbound event per market and an email to each selected fan.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import Market
+from campaigns.selectors import campaign_or_404
+from campaigns.services.outbox import record_event
+from entries.models import Stat, StatStatus
+from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
+from monoql.errors import ValidationFailed
+from monoql.queue import enqueue_on_commit
+
+logger = logging.getLogger("monoql.selection")
+
+APPLY_TASK = "entries.apply_selection"
+NOTIFY_TASK = "entries.notify_selection"
+STAT_TYPE = "selection"
+NOTIFY_BATCH = 500
+
+_ASSIGN_SQL = """
+    UPDATE codes_code SET
+        date_assigned = COALESCE(codes_code.date_assigned, %(now)s),
+        entry_id = a.entry_id,
+        fan_id = e.fan_id,
+        market_id = a.market_id
+    FROM entries_allocation AS a INNER JOIN entries_entry AS e ON e.id = a.entry_id
+    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
+      AND e.verdict = %(true)s
+      AND codes_code.campaign_id = %(campaign_id)s AND codes_code.code = a.code
+      AND ((codes_code.date_assigned IS NULL AND codes_code.reserve_id = %(reserve_id)s)
+           OR codes_code.entry_id = a.entry_id)
+"""
+
+_RELEASE_SQL = """
+    UPDATE codes_code SET date_reserved = NULL, reserve_id = NULL
+    WHERE campaign_id = %(campaign_id)s AND reserve_id = %(reserve_id)s AND date_assigned IS NULL
+      AND code IN (SELECT a.code FROM entries_allocation AS a
+                   WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s
+                     AND a.outcome = 'selected')
+"""
+
+
+def latest_finished_wave_prep(campaign_id: str) -> WavePrep | None:
+    """The campaign's most recently finished wave prep, or None."""
+    return (
+        WavePrep.objects.filter(campaign_id=campaign_id, status=WavePrepStatus.FINISHED)
+        .order_by("-date_finished", "-pk")
+        .first()
+    )
+
+
+def _check_market_ids(campaign_id: str, market_ids) -> list[str]:
+    if not isinstance(market_ids, (list, tuple)) or not market_ids:
+        raise ValidationFailed("marketIds must list at least one market.", reason="missingMarketIds", field="marketIds")
+    wanted = list(dict.fromkeys(str(market_id) for market_id in market_ids if market_id))
+    known = set(Market.objects.filter(campaign_id=campaign_id, pk__in=wanted).values_list("pk", flat=True))
+    unknown = [market_id for market_id in wanted if market_id not in known]
+    if unknown or not wanted:
+        raise ValidationFailed(
+            f"Not markets of this campaign: {', '.join(unknown) or '(empty id)'}.",
+            reason="unknownMarket",
+            field="marketIds",
+        )
+    return wanted
+
+
+def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
+    """Queue the selection of ``market_ids`` from the campaign's latest finished wave prep.
+
+    Returns: ``{"campaignId", "dateKey", "marketIds", "status": "PENDING"}``.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``missingMarketIds``/``unknownMarket``
+        (field ``marketIds``), ``noFinishedWavePrep``, ``marketNotInWavePrep``, ``selectionInProgress``.
+    """
+    campaign = campaign_or_404(campaign_id)
+    market_ids = _check_market_ids(campaign.pk, market_ids)
+    wave_prep = latest_finished_wave_prep(campaign.pk)
+    if wave_prep is None:
+        raise ValidationFailed(
+            "No finished wave prep to select from; run triggerWavePrep first.", reason="noFinishedWavePrep"
+        )
+    prepped = {market["id"] for market in (wave_prep.count or {}).get("markets", [])}
+    outside = [market_id for market_id in market_ids if market_id not in prepped]
+    if outside:
+        raise ValidationFailed(
+            f"Wave prep '{wave_prep.date_key}' did not cover: {', '.join(outside)}.",
+            reason="marketNotInWavePrep",
+            field="marketIds",
+        )
+    with transaction.atomic():
+        stats = Stat.objects.select_for_update().filter(
+            campaign=campaign, type=STAT_TYPE, date_id=wave_prep.date_key, market_id__in=market_ids
+        )
+        if any(stat.status in (StatStatus.PENDING, StatStatus.PROCESSING) for stat in stats):
+            raise ValidationFailed("Selection of these markets is already running.", reason="selectionInProgress")
+        for market_id in market_ids:
+            Stat.objects.update_or_create(
+                campaign=campaign,
+                market_id=market_id,
+                date_id=wave_prep.date_key,
+                type=STAT_TYPE,
+                defaults={
+                    "status": StatStatus.PENDING,
+                    "count": None,
+                    "errors": [],
+                    "meta": {"wavePrepId": wave_prep.pk, "dateKey": wave_prep.date_key},
+                },
+            )
+        enqueue_on_commit(APPLY_TASK, wave_prep.pk, market_ids)
+    return {"campaignId": campaign.pk, "dateKey": wave_prep.date_key, "marketIds": market_ids, "status": "PENDING"}
+
+
+def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
+    """Apply a wave prep to each market (the Celery task calls this); returns ``{market_id: count}``.
+
+    Each market is its own transaction; a failing market's Stat is FAILED with the error and the others
+    still run. Count per market: ``{eligible, selected, waitlisted, assigned, released, conflicts}`` where
+    ``assigned`` = selected fans now holding their code, ``released`` = codes of fans blocked since the
+    wave prep, ``conflicts`` = codes someone else took meanwhile.
+    """
+    wave_prep = WavePrep.objects.select_related("campaign").get(pk=wave_prep_id)
+    prepped = {market["id"]: market for market in (wave_prep.count or {}).get("markets", [])}
+    results = {}
+    for market_id in market_ids:
+        stat = Stat.objects.get(
+            campaign_id=wave_prep.campaign_id, market_id=market_id, date_id=wave_prep.date_key, type=STAT_TYPE
+        )
+        Stat.objects.filter(pk=stat.pk).update(status=StatStatus.PROCESSING, date_updated=timezone.now())
+        try:
+            with transaction.atomic():
+                count = _apply_market(wave_prep, market_id, prepped.get(market_id, {}))
+                Stat.objects.filter(pk=stat.pk).update(
+                    status=StatStatus.FINISHED, count=count, errors=[], date_updated=timezone.now()
+                )
+                record_event(
+                    "selection", campaign_id=wave_prep.campaign_id, market_id=market_id, payload={"count": count}
+                )
+                enqueue_on_commit(NOTIFY_TASK, wave_prep.pk, market_id)
+            results[market_id] = count
+        except Exception as error:
+            logger.exception("selection of market %s from wave prep %s failed", market_id, wave_prep.pk)
+            Stat.objects.filter(pk=stat.pk).update(
+                status=StatStatus.FAILED,
+                errors=[{"message": f"{type(error).__name__}: {error}"[:2000]}],
+                date_updated=timezone.now(),
+            )
+    return results
+
+
+def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
+    now = timezone.now()
+    params = {
+        "now": now,
+        "wave_prep_id": wave_prep.pk,
+        "market_id": market_id,
+        "campaign_id": wave_prep.campaign_id,
+        "reserve_id": wave_prep.reserve_id.hex if connection.vendor != "postgresql" else wave_prep.reserve_id,
+        "true": True,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ASSIGN_SQL, params)
+        assigned = cursor.rowcount  # codes now held by their planned fan (first or repeated run)
+        cursor.execute(_RELEASE_SQL, params)
+        released = cursor.rowcount
+    AppliedMarket.objects.get_or_create(wave_prep=wave_prep, market_id=market_id, defaults={"date_applied": now})
+    selected = Allocation.objects.filter(wave_prep=wave_prep, market_id=market_id, outcome=AllocationOutcome.SELECTED)
+    total = selected.count()
+    WavePrep.objects.filter(pk=wave_prep.pk, date_selected__isnull=True).update(date_selected=now)
+    return {
+        "eligible": prepped.get("eligible", 0),
+        "selected": prepped.get("selected", total),
+        "waitlisted": prepped.get("waitlisted", 0),
+        "assigned": assigned,
+        "released": released,
+        "conflicts": max(0, total - assigned - released),
+    }
+
+
+def notify_selection(wave_prep_id: int, market_id: str) -> int:
+    """Email each selected fan of the market whose code is assigned (once each); returns how many were sent.
+
+    The email says the fan is selected for the market; the code itself is revealed on the fan site
+    (``options.showAccessCode`` and the presale window) and sent by the campaign's waves.
+    """
+    wave_prep = WavePrep.objects.select_related("campaign").get(pk=wave_prep_id)
+    market = Market.objects.get(pk=market_id)
+    sent = 0
+    while True:
+        with transaction.atomic():
+            rows = (
+                Allocation.objects.select_for_update(skip_locked=connection.vendor == "postgresql")
+                .filter(
+                    wave_prep=wave_prep,
+                    market_id=market_id,
+                    outcome=AllocationOutcome.SELECTED,
+                    date_notified__isnull=True,
+                )
+                .values_list("pk", "entry__email")[:NOTIFY_BATCH]
+            )
+            batch = list(rows)
+            if not batch:
+                return sent
+            Allocation.objects.filter(pk__in=[pk for pk, _ in batch]).update(date_notified=timezone.now())
+        for _, email in batch:
+            if not email:
+                continue
+            try:
+                EmailMessage(
+                    f"{wave_prep.campaign.name}: you're selected for {market.name}",
+                    f"Good news: you have been selected for the {wave_prep.campaign.name} presale in {market.name}. "
+                    "Your access code will be shown on the campaign page when the presale opens.",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [email],
+                ).send()
+                sent += 1
+            except Exception:
+                logger.warning("selection email to a fan of market %s failed", market_id, exc_info=True)

@@ -1,0 +1,404 @@
+"""SMS/email waves: ``uploadWave``, ``cancelWave`` and the sender (catalog §3.7.3; decisions.md #47).
+
+A wave is a recipient CSV (``Registrant`` columns: ``code, doNotText, email, firstName, lastName, link,
+locale, marketId, globalUserId, mobileNumber, smsText`` — the ``sms/`` and ``email/`` files of a prepped
+zip upload as they are) plus its config, stored at ``smsWaves/csv/{waveName}.csv`` with
+``waveName = {campaignId}_{fileNameWithoutExtension}``. The notify date must be at least one day ahead.
+
+The beat (``send_due_waves``, every minute) claims each scheduled wave whose notify date has come
+(scheduled → processing, a conditional update: one sender per wave) and queues ``process_wave``, which assigns its codes (rows without a
+code get one from the campaign's ``tm`` pool when ``generateOfferCode``; ``tiedToAccount`` binds each code
+to the row's fan and refuses a code bound to another fan; ``singleUse`` refuses a code on a second row),
+→ triggered, then sends in batches of 200: SMS for North-American numbers (``+1``) not marked
+``doNotText``, email otherwise or when the SMS fails, → completed (failed when the wave could not be
+processed), with ``{total, ok, failed, detail: {sms: {sent, failed}, email: {sent, failed}}, codes: {…}}``.
+"""
+
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Fan
+from campaigns.models import Market
+from campaigns.selectors import campaign_or_404
+from codes.models import Code, CodeType
+from codes.services.inventory import Actor, reserve_codes
+from entries.models import Entry
+from entries.selection.models import Wave, WaveStatus
+from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
+from monoql.dates import iso, parse_iso
+from monoql.errors import NotFound, ValidationFailed
+from monoql.queue import enqueue_on_commit
+from monoql.sms import send_sms
+
+logger = logging.getLogger("monoql.waves")
+
+SWEEP_TASK = "entries.send_due_waves"
+PROCESS_TASK = "entries.process_wave"
+SEND_BATCH = 200
+LEAD_TIME = timedelta(days=1)
+NORTH_AMERICA = re.compile(r"^\+?1\d{10}$")
+CONTACT_COLUMNS = ("email", "mobilenumber")
+_BOOLEAN = {"", "true", "false"}
+
+
+def csv_key(wave_name: str) -> str:
+    """``smsWaves/csv/{waveName}.csv``."""
+    return f"smsWaves/csv/{wave_name}.csv"
+
+
+def wave_name_for(campaign_id: str, file_name) -> str:
+    """``{campaignId}_{file name without folder and extension}``. Raises ValidationFailed ``invalidFileName``."""
+    stem = str(file_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem[:-4] if stem.lower().endswith(".csv") else stem
+    if stem.startswith(f"{campaign_id}_"):
+        stem = stem[len(campaign_id) + 1 :]
+    if not stem or not re.fullmatch(r"[A-Za-z0-9._-]{1,150}", stem):
+        raise ValidationFailed(
+            "fileName must be 1–150 letters, digits, '.', '_' or '-' (optionally ending in .csv).",
+            reason="invalidFileName",
+            field="fileName",
+        )
+    return f"{campaign_id}_{stem}"
+
+
+def parse_config(config: dict, now) -> dict:
+    """Validate ``WaveConfigInput``; returns ``{campaign_id, category_id, total_limit, generate_offer_code,
+    tied_to_account, single_use, date_notify}``.
+
+    Raises ValidationFailed naming ``config.<field>``: ``missingCampaignId``, ``invalidNotifyDate`` (not a
+    date, or less than one day ahead), ``invalidTotalLimit``, ``invalidCategoryId``.
+    """
+    config = dict(config or {})
+    campaign_id = str(config.get("campaignId") or "").strip()
+    if not campaign_id:
+        raise ValidationFailed("config.campaignId is required.", reason="missingCampaignId", field="config.campaignId")
+    try:
+        notify = parse_iso(config.get("notifyDate"))
+    except ValueError:
+        notify = None
+    if notify is None:
+        raise ValidationFailed(
+            "config.notifyDate must be an ISO-8601 date.", reason="invalidNotifyDate", field="config.notifyDate"
+        )
+    if notify < now + LEAD_TIME:
+        raise ValidationFailed(
+            "config.notifyDate must be at least one day ahead (waves are prepared ≥ 1 day before they are sent).",
+            reason="invalidNotifyDate",
+            field="config.notifyDate",
+        )
+    total_limit = config.get("totalLimit")
+    if total_limit is not None and (not isinstance(total_limit, int) or total_limit < 1):
+        raise ValidationFailed(
+            "config.totalLimit must be a whole number >= 1.", reason="invalidTotalLimit", field="config.totalLimit"
+        )
+    category_id = config.get("categoryId")
+    if category_id is not None and (not isinstance(category_id, int) or category_id < 0):
+        raise ValidationFailed(
+            "config.categoryId must be a whole number >= 0.", reason="invalidCategoryId", field="config.categoryId"
+        )
+    return {
+        "campaign_id": campaign_id,
+        "category_id": category_id,
+        "total_limit": total_limit,
+        "generate_offer_code": bool(config.get("generateOfferCode")),
+        "tied_to_account": bool(config.get("tiedToAccount")),
+        "single_use": bool(config.get("singleUse")),
+        "date_notify": notify,
+    }
+
+
+def parse_recipients(text: str, market_ids: set) -> list[dict]:
+    """Validate a recipient CSV; returns its rows as ``{column: value}`` (lower-cased column names).
+
+    Raises ValidationFailed (field ``file``): ``missingColumn`` (neither ``email`` nor ``mobileNumber``),
+    ``missingContact`` (a row with neither), ``invalidDoNotText``, ``invalidCode``, ``unknownMarket``,
+    ``emptyFile``.
+    """
+    header, rows = csv_rows(text)
+    if not any(column in header for column in CONTACT_COLUMNS):
+        raise ValidationFailed(
+            "The file's header needs an 'email' or a 'mobileNumber' column.", reason="missingColumn", field="file"
+        )
+    recipients = []
+    for line_number, row in rows:
+        if not row.get("email") and not row.get("mobilenumber"):
+            raise bad_line(line_number, "the row has neither an email nor a mobileNumber.", "missingContact")
+        if row.get("donottext", "").lower() not in _BOOLEAN:
+            raise bad_line(line_number, f"doNotText '{row['donottext']}' is not true or false.", "invalidDoNotText")
+        code = row.get("code", "")
+        if len(code) > 64 or any(ch.isspace() for ch in code):
+            raise bad_line(line_number, "the code is not valid.", "invalidCode")
+        if row.get("marketid") and row["marketid"] not in market_ids:
+            raise bad_line(
+                line_number, f"marketId '{row['marketid']}' is not a market of this campaign.", "unknownMarket"
+            )
+        recipients.append(row)
+    if not recipients:
+        raise ValidationFailed("The file holds no recipients.", reason="emptyFile", field="file")
+    return recipients
+
+
+def wave_document(wave: Wave) -> dict:
+    """The JSON answer of ``uploadWave`` / ``cancelWave`` for one wave."""
+    return {
+        "waveName": wave.name,
+        "key": wave.csv_path,
+        "campaignId": wave.campaign_id,
+        "categoryId": wave.category_id,
+        "totalLimit": wave.total_limit,
+        "generateOfferCode": wave.generate_offer_code,
+        "tiedToAccount": wave.tied_to_account,
+        "singleUse": wave.single_use,
+        "notifyDate": iso(wave.date_notify),
+        "rows": wave.rows,
+        "status": wave.status,
+    }
+
+
+def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, actor=None, now=None) -> Wave:
+    """Schedule a wave (or, without a file, change the config of a scheduled wave of that name).
+
+    Args:
+        stream: binary recipient CSV or None; declared_size: ``fileSize`` bytes; file_name: its name
+        (names the wave); config: ``WaveConfigInput`` as a dict (``singleUse`` accepted too); actor: Fan.
+    Returns: the Wave (scheduled); ``date_begin`` = notify − 1 day, ``date_end`` = notify + 1 year
+        (the offer-code window of catalog §3.7.3).
+    Raises: ValidationFailed from ``parse_config``/``parse_recipients``/``read_upload``, ``invalidFileName``,
+        ``missingFile`` (no file and no scheduled wave of that name), ``waveNotScheduled`` (re-uploading a
+        wave that is already being sent); NotFound ``CAMPAIGN_NOT_FOUND``.
+    """
+    now = now or timezone.now()
+    parsed = parse_config(config, now)
+    campaign = campaign_or_404(parsed.pop("campaign_id"))
+    name = wave_name_for(campaign.pk, file_name)
+    recipients = None
+    if stream is not None:
+        text = read_upload(stream, declared_size)
+        market_ids = set(Market.objects.filter(campaign_id=campaign.pk).values_list("pk", flat=True))
+        recipients = parse_recipients(text, market_ids)
+    notify = parsed["date_notify"]
+    fields = {
+        **parsed,
+        "date_begin": notify - timedelta(days=1),
+        "date_end": notify + timedelta(days=365),
+        "created_by": actor,
+    }
+    with transaction.atomic():
+        wave = Wave.objects.select_for_update().filter(campaign=campaign, name=name).first()
+        if wave is not None and wave.status != WaveStatus.SCHEDULED:
+            raise ValidationFailed(
+                f"Wave '{name}' is {wave.status}; it can no longer be changed.",
+                reason="waveNotScheduled",
+                field="fileName",
+            )
+        if recipients is None and wave is None:
+            raise ValidationFailed("file is required for a new wave.", reason="missingFile", field="file")
+        if recipients is not None:
+            key = csv_key(name)
+            if default_storage.exists(key):
+                default_storage.delete(key)
+            fields["csv_path"] = store_text(key, text)
+            fields["rows"] = len(recipients)
+        if wave is None:
+            wave = Wave.objects.create(campaign=campaign, name=name, **fields)
+        else:
+            for field_name, value in fields.items():
+                setattr(wave, field_name, value)
+            wave.save()
+    return wave
+
+
+def cancel_wave(*, campaign_id: str, file_name) -> Wave:
+    """Remove a scheduled wave and its CSV; returns the removed Wave (unsaved copy).
+
+    Raises: NotFound ``WAVE_NOT_FOUND``; ValidationFailed ``invalidFileName``, ``waveNotCancellable``
+        (already processing or sent).
+    """
+    campaign = campaign_or_404(campaign_id)
+    name = wave_name_for(campaign.pk, file_name)
+    with transaction.atomic():
+        wave = Wave.objects.select_for_update().filter(campaign=campaign, name=name).first()
+        if wave is None:
+            raise NotFound(f"No wave '{name}'.", reason="WAVE_NOT_FOUND", field="fileName")
+        if wave.status != WaveStatus.SCHEDULED:
+            raise ValidationFailed(
+                f"Wave '{name}' is {wave.status}; only a scheduled wave can be cancelled.",
+                reason="waveNotCancellable",
+                field="fileName",
+            )
+        wave.delete()
+        transaction.on_commit(lambda: default_storage.delete(csv_key(name)))
+    return wave
+
+
+# --- sending ----------------------------------------------------------------------------------------
+
+
+def send_due_waves(now=None) -> int:
+    """Claim every scheduled wave whose notify date has come and queue its sending (one task per wave, so a
+    big wave never holds the beat); fail waves stuck past ``WAVE_TIMEOUT_SECONDS``. Returns how many were
+    claimed."""
+    now = now or timezone.now()
+    fail_stuck_waves(now)
+    claimed = 0
+    for wave_id in list(
+        Wave.objects.filter(status=WaveStatus.SCHEDULED, date_notify__lte=now).values_list("pk", flat=True)
+    ):
+        if Wave.objects.filter(pk=wave_id, status=WaveStatus.SCHEDULED).update(
+            status=WaveStatus.PROCESSING, date_started=timezone.now()
+        ):
+            enqueue_on_commit(PROCESS_TASK, wave_id)
+            claimed += 1
+    return claimed
+
+
+def fail_stuck_waves(now=None) -> int:
+    """Mark FAILED the waves processing or triggered for longer than ``WAVE_TIMEOUT_SECONDS`` (their worker
+    was lost). They are not sent again automatically — some recipients may have been reached — staff
+    re-upload what is left (docs/operations.md runbook). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.WAVE_TIMEOUT_SECONDS)
+    return Wave.objects.filter(
+        status__in=[WaveStatus.PROCESSING, WaveStatus.TRIGGERED], date_started__lt=cutoff
+    ).update(status=WaveStatus.FAILED, error="The worker sending this wave was lost.", date_finished=now)
+
+
+def process_wave(wave_id: int) -> Wave:
+    """Assign the codes of a claimed (processing) wave, then send it. Returns the Wave (completed/failed);
+    a wave that is not processing (already sent, failed or cancelled) is returned untouched."""
+    wave = Wave.objects.select_related("campaign").get(pk=wave_id)
+    if wave.status != WaveStatus.PROCESSING:
+        return wave
+    try:
+        with default_storage.open(wave.csv_path, "rb") as handle:
+            _, rows = csv_rows(handle.read().decode("utf-8-sig"))
+        recipients = [row for _, row in rows]
+        if wave.total_limit:
+            recipients = recipients[: wave.total_limit]
+        codes = _assign_codes(wave, recipients)
+        Wave.objects.filter(pk=wave.pk).update(status=WaveStatus.TRIGGERED)
+        count = _send(wave, recipients)
+        count["codes"] = codes
+        Wave.objects.filter(pk=wave.pk).update(
+            status=WaveStatus.COMPLETED, count=count, date_finished=timezone.now(), error=""
+        )
+    except Exception as error:
+        logger.exception("wave %s failed", wave.name)
+        Wave.objects.filter(pk=wave.pk).update(
+            status=WaveStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], date_finished=timezone.now()
+        )
+    wave.refresh_from_db()
+    return wave
+
+
+def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
+    """Bind each row's code to the row's fan (marks ``row["failed"]`` for refused rows); returns counts."""
+    guids = {row.get("globaluserid") for row in recipients if row.get("globaluserid")}
+    fans = dict(Fan.objects.filter(global_user_id__in=guids).values_list("global_user_id", "pk"))
+    entries = dict(
+        Entry.objects.filter(campaign_id=wave.campaign_id, fan_id__in=fans.values()).values_list("fan_id", "pk")
+    )
+    counts = {"assigned": 0, "generated": 0, "refused": 0, "unknown": 0}
+    generated = iter(_generate_codes(wave, recipients))
+    used = set()
+    now = timezone.now()
+    for row in recipients:
+        fan_id = fans.get(row.get("globaluserid"))
+        with transaction.atomic():
+            if not row.get("code") and wave.generate_offer_code:
+                row["code"] = next(generated, "")
+                counts["generated"] += bool(row["code"])
+            code_value = row.get("code")
+            if not code_value or code_value.upper() == "TM":
+                if wave.generate_offer_code:
+                    row["failed"] = "no code left"
+                    counts["refused"] += 1
+                continue
+            if wave.single_use and code_value in used:
+                row["failed"] = "code already used in this wave"
+                counts["refused"] += 1
+                continue
+            used.add(code_value)
+            code = Code.objects.select_for_update().filter(campaign_id=wave.campaign_id, code=code_value).first()
+            if code is None:
+                counts["unknown"] += 1
+                continue
+            if wave.tied_to_account and (fan_id is None or (code.fan_id and code.fan_id != fan_id)):
+                row["failed"] = "code is tied to another account" if fan_id else "no account for globalUserId"
+                counts["refused"] += 1
+                continue
+            code.date_assigned = code.date_assigned or now
+            if fan_id and not code.fan_id:
+                code.fan_id = fan_id
+                code.entry_id = code.entry_id or entries.get(fan_id)
+            if row.get("marketid") and not code.market_id:
+                code.market_id = row["marketid"]
+            code.save(update_fields=["date_assigned", "fan", "entry", "market"])
+            counts["assigned"] += 1
+    return counts
+
+
+def _generate_codes(wave: Wave, recipients: list[dict]) -> list[str]:
+    """With ``generateOfferCode``: reserve one ``tm`` code of the campaign's pool per row without a code, in
+    one reservation through the code inventory (audited as this wave); fewer when the pool runs out."""
+    missing = sum(1 for row in recipients if not row.get("code")) if wave.generate_offer_code else 0
+    if not missing:
+        return []
+    actor = Actor(label=f"wave:{wave.name}")
+    return reserve_codes(wave.campaign_id, missing, CodeType.TM, actor=actor)["codes"]
+
+
+def message_text(wave: Wave, row: dict) -> str:
+    """The row's ``smsText``, else a message with the campaign name, code and link."""
+    if row.get("smstext"):
+        return row["smstext"]
+    text = f"{wave.campaign.name}: your presale code is {row.get('code')}" if row.get("code") else wave.campaign.name
+    return f"{text} {row['link']}" if row.get("link") else text
+
+
+def _send(wave: Wave, recipients: list[dict]) -> dict:
+    detail = {"sms": {"sent": 0, "failed": 0}, "email": {"sent": 0, "failed": 0}}
+    ok = failed = 0
+    for start in range(0, len(recipients), SEND_BATCH):
+        for row in recipients[start : start + SEND_BATCH]:
+            if row.get("failed"):
+                failed += 1
+                continue
+            if _deliver(wave, row, detail):
+                ok += 1
+            else:
+                failed += 1
+    return {"total": len(recipients), "ok": ok, "failed": failed, "detail": detail}
+
+
+def _deliver(wave: Wave, row: dict, detail: dict) -> bool:
+    text = message_text(wave, row)
+    phone = row.get("mobilenumber", "")
+    phone = phone if not phone or phone.startswith("+") else f"+{phone}"
+    if phone and NORTH_AMERICA.match(phone) and row.get("donottext", "").lower() != "true":
+        try:
+            send_sms(phone, text)
+            detail["sms"]["sent"] += 1
+            return True
+        except Exception:
+            logger.warning("wave %s: SMS failed, falling back to email", wave.name, exc_info=True)
+            detail["sms"]["failed"] += 1
+    if not row.get("email"):
+        return False
+    try:
+        EmailMessage(
+            f"{wave.campaign.name}: your presale access", text, settings.DEFAULT_FROM_EMAIL, [row["email"]]
+        ).send()
+        detail["email"]["sent"] += 1
+        return True
+    except Exception:
+        logger.warning("wave %s: email failed", wave.name, exc_info=True)
+        detail["email"]["failed"] += 1
+        return False

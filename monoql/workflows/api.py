@@ -1,0 +1,26 @@
+"""Privacy REST endpoint: ``POST /api/privacy/erase {fanId}`` (supreme only; catalog §3.15)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import require_supreme
+from monoql.errors import ValidationFailed
+from monoql.workflows.privacy import erase_fan
+
+
+class EraseFanView(APIView):
+    """Erase one fan's data everywhere; answers the report of what was removed."""
+
+    @extend_schema(
+        request=inline_serializer("EraseFanBody", {"fanId": serializers.CharField()}),
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request):
+        require_supreme(request.user)
+        fan_id = request.data.get("fanId") if isinstance(request.data, dict) else None
+        if not isinstance(fan_id, str) or not fan_id:
+            raise ValidationFailed("fanId is required.", reason="missingFanId", field="fanId")
+        return Response(erase_fan(fan_id))
