@@ -119,6 +119,18 @@ def sign_in(gql, identity_token):
     return _sign_in
 
 
+def publishable(campaign):
+    """Give ``campaign`` a market and default-locale content: what the publish rule asks besides its own row
+    (a domain, a close date and an email or phone field in ``preferences``)."""
+    from campaigns.models import CampaignLocale, Market
+
+    Market.objects.create(
+        campaign=campaign, name="Market", city="City", state="CA", timezone="America/Los_Angeles", event_ids=["ev1"]
+    )
+    CampaignLocale.objects.create(campaign=campaign, locale="en_US", is_default=True, content={"body": "Hello"})
+    return campaign
+
+
 def run_concurrently(workers: int, work):
     """Run ``work(n)`` in ``workers`` threads released together; return (results, errors).
 

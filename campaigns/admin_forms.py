@@ -13,7 +13,13 @@ from django.contrib.admin.helpers import ActionForm
 from django.forms.models import BaseInlineFormSet
 
 from campaigns.models import Campaign, CampaignStatus, Market
-from campaigns.services.campaign_rules import LocaleRow, normalize_domain, validate_campaign_fields, validate_locales
+from campaigns.services.campaign_rules import (
+    LocaleRow,
+    check_publishable,
+    normalize_domain,
+    validate_campaign_fields,
+    validate_locales,
+)
 from campaigns.services.images import upload_image
 from campaigns.services.markets import validate_market
 from campaigns.services.upsert_campaign import apply_status_change
@@ -65,6 +71,8 @@ class CampaignAdminForm(forms.ModelForm):
             if self.previous is not None and self.previous.status != campaign.status:
                 wanted, campaign.status = campaign.status, self.previous.status
                 self.previous_status = apply_status_change(campaign, wanted, is_new=False)
+                if campaign.status == CampaignStatus.OPEN:
+                    check_publishable(campaign)
             elif self.previous is None and campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PREVIEW):
                 apply_status_change(Campaign(), campaign.status, is_new=True)
             for field, key in (("main_image_file", "main"), ("mobile_image_file", "mobile")):

@@ -69,13 +69,22 @@ class SqsSink:
 
 
 class SlackOpenedSink:
-    """Post to a Slack incoming webhook when a campaign opens."""
+    """Post to a Slack incoming webhook when a campaign opens, or was due to open and was refused."""
 
     def __init__(self, url: str, timeout: float = 5.0):
         self.url, self.timeout = url, timeout
 
     def send(self, event) -> None:
         payload = event.payload or {}
+        if event.event_type == "campaign.openRefused":
+            missing = ", ".join(payload.get("missing") or [])
+            text = (
+                f":warning: Campaign *{payload.get('name', event.campaign_id)}* was due to open but stays "
+                f"{payload.get('status', 'unopened')}: it misses {missing}"
+            )
+            response = requests.post(self.url, json={"text": text}, timeout=self.timeout)
+            response.raise_for_status()
+            return
         if event.event_type != "campaign.statusChanged" or payload.get("to") != "OPEN" or payload.get("noAlert"):
             return
         text = f":tada: Campaign *{payload.get('name', event.campaign_id)}* is now OPEN"

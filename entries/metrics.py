@@ -6,7 +6,8 @@ grouped scans elsewhere), so the cost does not grow with the number of markets.
 
 Definitions:
 - *counted entry* (``entriesByMarketPreference``): phone-confirmed when the campaign asks for phone
-  confirmation (``options.promptConfirmPhone``), every entry otherwise (decisions.md #49);
+  confirmation (``options.promptConfirmPhone``) — and, once the campaign closed, confirmed before it
+  closed (seeds REQ-003: unconfirmed entries are ineligible at close) —, every entry otherwise (decisions.md #49);
 - *verified*: a counted entry with ``verdict = true`` and ``minScore <= score <= maxScore`` (inclusive;
   an unscored entry fails any given bound);
 - *eligible*: verified, and not previously selected (holding an assigned code) unless
@@ -26,10 +27,13 @@ _TOTAL = -1
 
 
 def counted_entries(campaign):
-    """Entries that count for the campaign's metrics (phone-confirmed when confirmation is required)."""
+    """Entries that count for the campaign's metrics: phone-confirmed when confirmation is required, and
+    confirmed before the campaign closed once it has (``date_closed``)."""
     rows = Entry.objects.filter(campaign_id=campaign.pk)
     if (campaign.options or {}).get("promptConfirmPhone"):
         rows = rows.filter(date_phone_confirmed__isnull=False)
+        if campaign.date_closed is not None:
+            rows = rows.filter(date_phone_confirmed__lte=campaign.date_closed)
     return rows
 
 

@@ -105,6 +105,42 @@ def registration_eligibility(campaign, fan, *, has_entry: bool) -> EligibilityRe
     return EligibilityResult(True)
 
 
+#: Reasons ``viewer.campaign.eligibility`` gives a fan (``Eligibility.reason``), besides the gate reasons
+#: of ``registration_eligibility`` and selection's ``SELECTED``/``WAITLISTED``.
+ELIGIBILITY_REASONS = {
+    "CAMPAIGN_NOT_OPEN": "The campaign does not accept entries yet.",
+    "CAMPAIGN_CLOSED": "The campaign closed before the fan registered.",
+    "ENTRY_BLOCKED": "The fan's entry was blocked (verdict false): it is kept but never selected.",
+    "PHONE_NOT_CONFIRMED": "The campaign required a confirmed phone and the entry's was not confirmed before close.",
+}
+
+
+def viewer_eligibility_answer(campaign, fan, entry) -> EligibilityResult:
+    """What a fan is told about their eligibility in ``campaign`` (catalog §3.5; seeds REQ-003).
+
+    With an entry: blocked (``verdict`` false) → ``ENTRY_BLOCKED``; a campaign that required phone
+    confirmation, closed, with the phone unconfirmed at close → ``PHONE_NOT_CONFIRMED``; otherwise
+    eligible. Without one: a campaign not open yet → ``CAMPAIGN_NOT_OPEN``; closed or later →
+    ``CAMPAIGN_CLOSED``; open → the registration gates (``registration_eligibility``).
+    Args: ``fan``: Fan or None (anonymous); ``entry``: the fan's Entry or None.
+    Returns: EligibilityResult.
+    """
+    status = campaign.status
+    if entry is not None:
+        if entry.verdict is False:
+            return EligibilityResult(False, "ENTRY_BLOCKED")
+        if (campaign.options or {}).get("promptConfirmPhone") and campaign.date_closed is not None:
+            confirmed = entry.date_phone_confirmed
+            if confirmed is None or confirmed > campaign.date_closed:
+                return EligibilityResult(False, "PHONE_NOT_CONFIRMED")
+        return EligibilityResult(True)
+    if status in ("DRAFT", "PREVIEW"):
+        return EligibilityResult(False, "CAMPAIGN_NOT_OPEN")
+    if status != "OPEN":
+        return EligibilityResult(False, "CAMPAIGN_CLOSED")
+    return registration_eligibility(campaign, fan, has_entry=False)
+
+
 def entry_in_campaign(campaign_id: str, entry_id) -> Entry:
     """Return the entry ``entry_id`` of the campaign. Raises ValidationFailed / NotFound ``ENTRY_NOT_FOUND``."""
     try:

@@ -5,6 +5,7 @@
 - an admin save records the same history rows and outbound events as the GraphQL mutation.
 """
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +15,7 @@ from django.contrib.messages import get_messages
 from django.test import RequestFactory
 
 from accounts.models import Fan, Supreme
-from campaigns.models import CampaignStatusChange, Market, OutboundEvent
+from campaigns.models import Campaign, CampaignStatusChange, Market, OutboundEvent
 from entries.models import Entry
 from monoql.admin_base import ServiceAdmin, ServiceInline
 
@@ -238,7 +239,10 @@ def test_admin_status_change_records_what_the_graphql_mutation_records(staff_cli
     admin_events = list(OutboundEvent.objects.order_by("id")[before:].values_list("event_type", flat=True))
     # And a GraphQL client reopens it
     before = OutboundEvent.objects.count()
-    body = gql.execute(UPSERT_CAMPAIGN, {"c": {"id": demo_campaign.pk, "status": "OPEN"}}, token=token)
+    demo_campaign.refresh_from_db()
+    close = (demo_campaign.date_presale_window_start - timedelta(hours=1)).isoformat()
+    reopen = {"id": demo_campaign.pk, "status": "OPEN", "date": {"close": close}}
+    body = gql.execute(UPSERT_CAMPAIGN, {"c": reopen}, token=token)
     assert "errors" not in body, body
     graphql_events = list(OutboundEvent.objects.order_by("id")[before:].values_list("event_type", flat=True))
     # Then both wrote one status-history row and the same outbound events
@@ -247,3 +251,17 @@ def test_admin_status_change_records_what_the_graphql_mutation_records(staff_cli
     assert changes[-2].source == "admin:root"
     assert changes[-1].source.startswith("graphql:")
     assert admin_events == graphql_events == ["campaign.updated", "campaign.statusChanged"]
+
+
+def test_the_admin_cannot_open_an_incomplete_campaign(staff_client):
+    """seeds use case 2: the admin applies the publish rule; the refusal shows on the form, nothing changes."""
+    # Given a DRAFT campaign without markets or content
+    campaign = Campaign.objects.create(name="Draft", domain_site="draft.localhost")
+    url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
+    data = _form_data(staff_client, url)
+    # When staff save it with status OPEN
+    response = staff_client.post(url, {**data, "status": "OPEN", "_continue": "1"})
+    # Then the form comes back with the service's reason and the campaign is still a DRAFT
+    assert response.status_code == 200
+    assert "CAMPAIGN_NOT_PUBLISHABLE" in response.content.decode()
+    assert Campaign.objects.get(pk=campaign.pk).status == "DRAFT"

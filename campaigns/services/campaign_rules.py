@@ -114,10 +114,11 @@ def _check_dates(campaign: Campaign) -> None:
             reason="INVALID_CAMPAIGN_DATE_ORDER",
             field="date.presaleWindowStart",
         )
-    if campaign.category_id and not (start and end):
+    if (campaign.category_id or start or end) and not (start and end):
         missing = "date.presaleWindowStart" if not start else "date.presaleWindowEnd"
         raise ValidationFailed(
-            "A campaign with a categoryId needs both presale window dates.",
+            "The presale window needs both dates (start and end), or neither"
+            + (" (a campaign with a categoryId needs both)." if campaign.category_id else "."),
             reason="MISSING_PRESALE_WINDOW_DATE",
             field=missing,
         )
@@ -232,3 +233,51 @@ def validate_campaign_fields(campaign: Campaign, *, previous: Campaign | None) -
         )
     _check_dates(campaign)
     check_domain_free(campaign)
+
+
+#: What a registration campaign needs before it opens (seeds use case 2: "the system validates all
+#: required fields before a campaign is published"): ``(field, sentence)`` per missing item.
+CONTACT_FIELD_TYPES = ("email", "phone")
+
+
+def publish_problems(campaign: Campaign) -> list[tuple[str, str]]:
+    """Return what keeps ``campaign`` from opening, as ``[(field, sentence)]`` (empty: it may open).
+
+    A registration campaign needs: a domain (``domain.site``); a close date after its open date
+    (``date.close``); at least one market (``markets``); page content in its default locale
+    (``content``); a registration form with a contact field, email or phone (``preferences``).
+    Fanlists do not open and have no such needs. Reads the stored markets and locales.
+    """
+    if campaign.type == CampaignType.FANLIST:
+        return []
+    problems = []
+    if not campaign.domain_site:
+        problems.append(("domain.site", "a domain (domain.site)"))
+    if not campaign.date_close:
+        problems.append(("date.close", "a close date (date.close)"))
+    elif campaign.date_open and not campaign.date_open < campaign.date_close:
+        problems.append(("date.close", "a close date after the open date"))
+    if campaign.pk is None or not campaign.markets.exists():
+        problems.append(("markets", "at least one market"))
+    default = campaign.locales.filter(is_default=True).first() if campaign.pk else None
+    if default is None or not default.content:
+        problems.append(("content", "page content in the default locale"))
+    if not any(field.get("type") in CONTACT_FIELD_TYPES for field in campaign.preferences or []):
+        problems.append(("preferences", "a registration form with an email or phone field"))
+    return problems
+
+
+def check_publishable(campaign: Campaign) -> None:
+    """Refuse to open ``campaign`` while ``publish_problems`` lists anything (upsertCampaign, admin, refresh).
+
+    Raises: ValidationFailed ``CAMPAIGN_NOT_PUBLISHABLE`` naming the first missing field, with
+        ``extra={"missing": [field, ...]}``.
+    """
+    problems = publish_problems(campaign)
+    if problems:
+        raise ValidationFailed(
+            "The campaign cannot open yet: it needs " + "; ".join(sentence for _, sentence in problems) + ".",
+            reason="CAMPAIGN_NOT_PUBLISHABLE",
+            field=problems[0][0],
+            extra={"missing": [field for field, _ in problems]},
+        )

@@ -7,8 +7,13 @@ Transitions, each a conditional atomic update that two concurrent runs cannot ap
   ``domain.site`` released (null).
 Every transition is recorded in ``CampaignStatusChange``, invalidates cached campaign reads and emits a
 ``campaign.statusChanged`` outbound event (Slack announces openings when configured).
+
+A campaign due to open that misses what it needs (``campaign_rules.publish_problems``: domain, close
+date, a market, default-locale content, a contact field) stays where it is; the refusal is logged and
+reported once per open date as ``campaign.openRefused`` (Slack posts it when configured).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,8 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.cache import bump_generation
-from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange
+from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange, OutboundEvent
+from campaigns.services.campaign_rules import publish_problems
 from campaigns.services.outbox import record_event
+from monoql.dates import iso
+
+logger = logging.getLogger("monoql.campaigns.lifecycle")
 
 DEACTIVATE_AFTER = timedelta(days=30)
 
@@ -28,6 +37,8 @@ class RefreshResult:
     """Counts of ``POST /campaigns/refresh`` and the ids that changed, per transition."""
 
     opened: list = field(default_factory=list)
+    #: ``[(campaign id, [missing fields])]``: due to open but not publishable (they stay where they are).
+    refused: list = field(default_factory=list)
     closed: list = field(default_factory=list)
     deactivated: list = field(default_factory=list)
 
@@ -47,12 +58,39 @@ def status_event_payload(campaign: Campaign, previous_status: str) -> dict:
     }
 
 
-def _transition(due: Q, from_statuses, to_status, changes: dict, now, source) -> list[str]:
+def _refuse_unpublishable(due: Q, now, result: RefreshResult) -> list[str]:
+    """Report the campaigns due to open that ``publish_problems`` refuses; return their ids (left as they are).
+
+    Each refusal is logged, and recorded once per open date as an outbound ``campaign.openRefused`` event
+    (``{name, dateOpen, missing}``; Slack posts it when configured).
+    """
+    refused = []
+    due_campaigns = Campaign.objects.filter(due, status__in=[CampaignStatus.DRAFT, CampaignStatus.PREVIEW])
+    for campaign in due_campaigns:
+        problems = publish_problems(campaign)
+        if not problems:
+            continue
+        missing = [name for name, _ in problems]
+        refused.append(campaign.pk)
+        result.refused.append((campaign.pk, missing))
+        logger.warning("campaign %s is due to open but misses %s: left %s", campaign.pk, missing, campaign.status)
+        date_open = iso(campaign.date_open)
+        reported = OutboundEvent.objects.filter(
+            campaign_id=campaign.pk, event_type="campaign.openRefused", payload__dateOpen=date_open
+        ).exists()
+        if not reported:
+            payload = {"name": campaign.name, "dateOpen": date_open, "missing": missing, "status": campaign.status}
+            record_event("campaign.openRefused", campaign_id=campaign.pk, payload=payload)
+    return refused
+
+
+def _transition(due: Q, from_statuses, to_status, changes: dict, now, source, exclude=()) -> list[str]:
     """Move due campaigns from ``from_statuses`` to ``to_status``; return the ids moved by this call."""
     with transaction.atomic():
         rows = list(
             Campaign.objects.select_for_update(skip_locked=True)
             .filter(due, status__in=from_statuses)
+            .exclude(pk__in=list(exclude))
             .values_list("id", "status")
         )
         moved = []
@@ -85,17 +123,20 @@ def refresh_campaign_statuses(*, now=None, source: str = "") -> RefreshResult:
     Args:
         now: the time to refresh at (UTC datetime), default now.
         source: who ran it, recorded in the history (``command``, ``beat``, ``api:<fan id>``).
-    Returns: RefreshResult with the ids opened, closed and deactivated by this run.
+    Returns: RefreshResult with the ids opened, closed and deactivated by this run, and the campaigns due to
+        open that the publish rule refused (``campaign_rules.publish_problems``: they stay DRAFT/PREVIEW).
     """
     now = now or timezone.now()
     result = RefreshResult()
+    due_to_open = Q(date_open__isnull=False, date_open__lte=now)
     result.opened = _transition(
-        Q(date_open__isnull=False, date_open__lte=now),
+        due_to_open,
         [CampaignStatus.DRAFT, CampaignStatus.PREVIEW],
         CampaignStatus.OPEN,
         {"date_opened": now, "date_open": None, "domain_preview": None},
         now,
         source,
+        exclude=_refuse_unpublishable(due_to_open, now, result),
     )
     result.closed = _transition(
         Q(date_close__isnull=False, date_close__lte=now),

@@ -15,6 +15,7 @@ from campaigns.models import Artist, Campaign, CampaignLocale, CampaignStatus, C
 from campaigns.services.campaign_rules import (
     ALLOWED_STATUS_CHANGES,
     LocaleRow,
+    check_publishable,
     normalize_domain,
     valid_campaign_locale,
     validate_campaign,
@@ -296,7 +297,9 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
     Raises:
         NotFound: ``id`` names no campaign (``CAMPAIGN_NOT_FOUND``, field ``id``).
         ValidationFailed: any rule of ``campaign_rules.validate_campaign``, a bad date, locale, domain or
-            status change (``INVALID_CAMPAIGN_STATUS_CHANGE``); nothing is written.
+            status change (``INVALID_CAMPAIGN_STATUS_CHANGE``), or ``CAMPAIGN_NOT_PUBLISHABLE`` when it would
+            open a campaign without a domain, close date, market, default-locale content or contact field
+            (``campaign_rules.check_publishable``); nothing is written.
     """
     now = timezone.now()
     try:
@@ -322,6 +325,8 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
                 _save_locales(campaign, locales)
             for index, market in enumerate(data.get("markets") or []):
                 upsert_market({**market, "campaignId": campaign.pk}, field_prefix=f"markets[{index}].")
+            if _opens(campaign, is_new=is_new, previous_status=previous_status):
+                check_publishable(campaign)
             changed = sorted(key for key in data if key not in ("id", "currentLocale", "entry"))
             record_campaign_change(
                 campaign, is_new=is_new, previous_status=previous_status, fields=changed, source=source, now=now
@@ -329,6 +334,13 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
     except IntegrityError as error:
         _raise_domain_conflict(error)
     return campaign
+
+
+def _opens(campaign: Campaign, *, is_new: bool, previous_status) -> bool:
+    """True when this save makes the campaign OPEN (created OPEN, or moved to OPEN by hand)."""
+    if campaign.status != CampaignStatus.OPEN:
+        return False
+    return is_new or (previous_status is not None and previous_status != CampaignStatus.OPEN)
 
 
 def _raise_domain_conflict(error: IntegrityError):
@@ -350,11 +362,14 @@ def save_campaign(campaign: Campaign, *, is_new: bool, previous_status, fields, 
     ``apply_status_change``), as the admin form does in its ``clean``.
     Args: ``previous_status``: the status before a manual change, or None; ``fields``: names changed;
         ``source``: who asked (``admin:<user>``).
-    Raises: ValidationFailed ``DOMAIN_NAME_CONFLICT`` (field ``domain.site``); nothing is written.
+    Raises: ValidationFailed ``DOMAIN_NAME_CONFLICT`` (field ``domain.site``), ``CAMPAIGN_NOT_PUBLISHABLE``
+        when the save opens a campaign that misses what it needs (``check_publishable``); nothing is written.
     """
     try:
         with transaction.atomic():
             campaign.save()
+            if _opens(campaign, is_new=is_new, previous_status=previous_status):
+                check_publishable(campaign)
             record_campaign_change(
                 campaign, is_new=is_new, previous_status=previous_status, fields=sorted(fields), source=source
             )

@@ -4,19 +4,21 @@ import base64
 import io
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.storage import storages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from campaigns.models import Campaign, CampaignLocale, OutboundEvent
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.outbox import drain_outbound_events, record_event
 from campaigns.sinks import SlackOpenedSink, WebhookSink
-from conftest import session_token_for
+from conftest import publishable, session_token_for
 
 UPLOAD = """
 mutation admin_uploadImage($b: String!, $t: String!, $n: String) {
@@ -163,10 +165,17 @@ def test_signed_in_answers_are_never_cached(gql, demo_campaign):
 
 @pytest.mark.django_db
 def test_lifecycle_transition_records_a_status_event(db):
-    from django.utils import timezone
-
     now = timezone.now()
-    Campaign.objects.create(name="Opening", domain_site="o.localhost", date_open=now, slack={"noAlert": False})
+    publishable(
+        Campaign.objects.create(
+            name="Opening",
+            domain_site="o.localhost",
+            date_open=now,
+            date_close=now + timedelta(days=30),
+            slack={"noAlert": False},
+            preferences=[{"id": "email", "type": "email", "is_optional": False, "label": {"en_US": "Email"}}],
+        )
+    )
     refresh_campaign_statuses(now=now, source="test")
     event = OutboundEvent.objects.get(event_type="campaign.statusChanged")
     assert event.payload == {

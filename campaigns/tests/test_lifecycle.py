@@ -11,15 +11,24 @@ from rest_framework.test import APIClient
 from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.tasks import refresh_campaign_statuses_task
-from conftest import run_concurrently, session_token_for
+from conftest import publishable, run_concurrently, session_token_for
 
 NOW = timezone.now().replace(microsecond=0)
 
 
 def _campaign(name, status, **dates):
-    return Campaign.objects.create(
-        name=name, status=status, domain_site=f"{name}.localhost", domain_preview=f"p-{name}.localhost", **dates
+    """A campaign that passes the publish rule (domain, close date, a market, content, an email field)."""
+    dates.setdefault("date_close", NOW + timedelta(days=30)) if status in ("DRAFT", "PREVIEW") else None
+    campaign = Campaign.objects.create(
+        name=name,
+        status=status,
+        domain_site=f"{name}.localhost",
+        domain_preview=f"p-{name}.localhost",
+        preferences=[{"id": "email", "type": "email", "is_optional": False, "label": {"en_US": "Email"}}],
+        **dates,
     )
+    publishable(campaign)
+    return campaign
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from accounts.permissions import require_campaign_action
 from accounts.session import current_fan, require_fan
 from entries.graphql.queries import score_bound
 from entries.metrics import eligible_counts
-from entries.selectors import entry_for, registration_eligibility
+from entries.selectors import entry_for, viewer_eligibility_answer
 from monoql.dates import iso
 
 _MISSING = object()
@@ -46,11 +46,13 @@ def viewer_entry(info, campaign):
 def viewer_eligibility(info, campaign):
     """Return ``Eligibility {isEligible, reason}`` for the caller (anonymous callers too).
 
-    A fan with an entry is eligible; selection turns the reason into ``SELECTED``/``WAITLISTED`` on top.
+    ``viewer_eligibility_answer``: blocked entries, phones unconfirmed at close, closed campaigns without an
+    entry and gates each answer false with their reason; selection turns the reason into
+    ``SELECTED``/``WAITLISTED`` on top (for eligible entries).
     """
     fan = current_fan(info)
     entry = _cached_entry(info, campaign, fan) if fan is not None else None
-    result = registration_eligibility(campaign, fan, has_entry=entry is not None)
+    result = viewer_eligibility_answer(campaign, fan, entry)
     return {"isEligible": result.is_eligible, "reason": result.reason}
 
 

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from campaigns.models import Campaign
 from entries.selection.models import Wave, WavePrep, WavePrepFile
 from entries.selection.services.selection import trigger_selection
-from entries.selection.services.wave_prep import trigger_wave_prep
+from entries.selection.services.wave_prep import MAX_SEED, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave
 from monoql.admin_base import ServiceAdmin
@@ -36,6 +36,12 @@ class TriggerWavePrepForm(forms.ModelForm):
     random_selection = forms.BooleanField(required=False)
     min_score = forms.FloatField(required=False, min_value=0, max_value=1)
     max_score = forms.FloatField(required=False, min_value=0, max_value=1)
+    seed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_SEED,
+        help_text="Replay a recorded lottery: the seed shown on an earlier run (empty: a fresh random seed).",
+    )
 
     class Meta:
         model = WavePrep
@@ -70,6 +76,7 @@ class TriggerWavePrepForm(forms.ModelForm):
                 random_selection=cleaned.get("random_selection"),
                 min_score=cleaned.get("min_score"),
                 max_score=cleaned.get("max_score"),
+                seed=cleaned.get("seed"),
             )
         except DomainError as error:
             raise forms.ValidationError(f"{error.field or 'input'}: {error.message}") from error

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from campaigns.models import CampaignStatus
 from campaigns.selectors import campaign_or_404
 from entries.models import Entry, PhoneVerification
 from entries.services.receipts import mark_receipt_due, sweep_after_commit
@@ -42,14 +43,25 @@ def _phone(value) -> str:
     return phone
 
 
+def _require_open(campaign) -> None:
+    """Phones are confirmed within the campaign window (seeds REQ-003, workflow 4; catalog §3.6.3)."""
+    if campaign.status != CampaignStatus.OPEN:
+        raise Forbidden(
+            "This campaign is not open: phone numbers can be confirmed only while it accepts entries.",
+            reason="invalidCampaignStatus",
+        )
+
+
 def send_phone_code(*, campaign_id: str, fan, phone: str) -> dict:
     """Text a fresh 6-digit code to ``phone`` for the campaign; earlier pending codes stop working.
 
     Returns: ``{"phone": E.164, "expiresAt": UTC ISO-8601}``.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``EntryInvalidField`` (field ``phone``);
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Forbidden ``invalidCampaignStatus`` unless the campaign is OPEN;
+        ValidationFailed ``EntryInvalidField`` (field ``phone``);
         DomainError RATE_LIMITED ``TOO_MANY_CODES`` after ``PHONE_CODE_MAX_SENDS_PER_HOUR`` sends per hour.
     """
     campaign = campaign_or_404(campaign_id)
+    _require_open(campaign)
     number = _phone(phone)
     now = timezone.now()
     with transaction.atomic():
@@ -86,6 +98,7 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
         ``PHONE_CODE_MAX_ATTEMPTS`` wrong codes were tried (the code is then dead).
     """
     campaign = campaign_or_404(campaign_id)
+    _require_open(campaign)
     number = _phone(phone)
     now = timezone.now()
     with transaction.atomic():
@@ -154,12 +167,14 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
 
     Returns: ``{"phoneConfirmed": UTC ISO-8601, "phone": E.164}``; confirming an already confirmed entry
         again returns the same answer without changes.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``ENTRY_NOT_FOUND``; ValidationFailed (field ``phoneJwt``)
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``ENTRY_NOT_FOUND``; Forbidden ``invalidCampaignStatus`` unless
+        the campaign is OPEN (a phone confirmed after close never makes an entry eligible); ValidationFailed (field ``phoneJwt``)
         ``invalidPhoneJwt``, ``phoneJwtExpired``, ``campaignMismatch``, ``phoneMismatch``; Forbidden
         ``phoneAlreadyConfirmed`` when another fan confirmed that phone in the campaign.
     """
     claims = _decode(phone_jwt)
     campaign = campaign_or_404(campaign_id)
+    _require_open(campaign)
     if str(claims["campaignId"]) != campaign.pk:
         raise ValidationFailed("phoneJwt was issued for another campaign.", reason="campaignMismatch", field="phoneJwt")
     with transaction.atomic():

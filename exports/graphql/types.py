@@ -1,8 +1,8 @@
 """``Export``, ``ExportDate``, ``ExportError`` (catalog §1.4); resolved from ``export_document`` dicts."""
 
-import graphene
+import json
 
-from monoql.graphql.scalars import JSON
+import graphene
 
 
 class ExportDate(graphene.ObjectType):
@@ -17,8 +17,15 @@ class ExportDate(graphene.ObjectType):
 
 class ExportError(graphene.ObjectType):
     message = graphene.String()
-    payload = JSON()
+    payload = graphene.String(
+        description='JSON text of the failure details, e.g. `{"type": "TimeoutError"}` (a String, as the contract types it).'
+    )
     stack = graphene.String()
+
+    @staticmethod
+    def resolve_payload(error, info):
+        payload = error.get("payload")
+        return json.dumps(payload, sort_keys=True) if payload is not None else None
 
 
 class Export(graphene.ObjectType):

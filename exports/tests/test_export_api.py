@@ -108,3 +108,23 @@ def test_bad_schedule_requests_are_400_naming_the_field(campaign, body, reason, 
 def test_unknown_export_is_404(campaign):
     response = _rest("get", f"/api/campaigns/{campaign.pk}/exports/nope", session_token_for("reporter", campaign))
     assert response.status_code == 404
+
+
+def test_a_failed_exports_error_payload_is_json_text_as_the_contract_types_it(gql, campaign):
+    """catalog §1.4 ``ExportError { message, payload: String, stack }``: the payload is JSON text."""
+    # Given an export that failed with a typed error
+    failed = Export.objects.create(
+        campaign=campaign,
+        export_type="entries",
+        status="FAILED",
+        requester_user_id="staff",
+        error_message="boom",
+        error_payload={"type": "TimeoutError", "detail": "not shown"},
+    )
+    # When a reporter reads it through GraphQL
+    query = (
+        "query($c: String!, $e: String!) { campaignExport(campaignId: $c, exportId: $e) { error { message payload } } }"
+    )
+    body = gql.execute(query, {"c": campaign.pk, "e": failed.pk}, token=session_token_for("reporter", campaign))
+    # Then the payload is a string holding the error's type as JSON
+    assert body["data"]["campaignExport"]["error"] == {"message": "boom", "payload": '{"type": "TimeoutError"}'}

@@ -36,7 +36,7 @@ class RegistrationCampaignSelectionFields(RegistrationCampaignEntryFields):
     def resolve_eligibility(campaign, info):
         answer = viewer_eligibility(info, campaign)
         entry = viewer_entry_row(info, campaign)
-        if entry is not None:
+        if entry is not None and answer["isEligible"]:
             selection = _cached_selection(info, campaign, entry)
             if selection is not None:
                 answer["reason"] = selection["status"].upper()

@@ -50,6 +50,7 @@ def resolve_trigger_wave_prep(
     randomSelection=None,
     minScore=None,
     maxScore=None,
+    seed=None,
 ):
     campaign = campaign_for(info, campaignId, "select")
     wave_prep = trigger_wave_prep(
@@ -61,6 +62,7 @@ def resolve_trigger_wave_prep(
         random_selection=bool(randomSelection),
         min_score=minScore,
         max_score=maxScore,
+        seed=seed,
         actor=require_fan(info),
     )
     return {
@@ -132,6 +134,13 @@ class SelectionMutation(graphene.ObjectType):
         randomSelection=graphene.Boolean(),
         minScore=graphene.Float(),
         maxScore=graphene.Float(),
+        seed=graphene.String(
+            description=(
+                "Replay a recorded lottery: the seed of an earlier run (digits, 0 to 2^63-1; returned as "
+                "`seed`). Same inputs and seed give the same allocation and input hash. Omitted: a fresh "
+                "random seed. Bad value: VALIDATION_ERROR `invalidSeed`."
+            )
+        ),
         resolver=resolve_trigger_wave_prep,
     )
     triggerSelection = graphene.Field(

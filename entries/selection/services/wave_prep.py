@@ -3,7 +3,8 @@
 ``trigger_wave_prep`` records a ``WavePrep`` (TRIGGERED) with its parameters and a fresh seed and queues
 ``run_wave_prep``. The worker, in one transaction: drops what an earlier attempt of the same run left,
 reads the candidates (eligible entries choosing a market of the run), reserves each market's codes
-(capacity = the markets file's ``limit``, else ``Market.population``, bounded by the codes in the pool),
+(capacity = the markets file's ``limit`` for this run, else ``Market.population``, which caps the market over
+every run: fans already selected there count against it; bounded by the codes in the pool),
 allocates (``entries.selection.allocation``), releases the codes it did not need and writes one ``Allocation`` row
 per fan and market. It then writes ``wavePrep/{campaignId}/prepped/prepped.{dateKey}.zip`` and marks the
 run FINISHED. A killed or failed attempt is retried (at most 2 attempts, then FAILED); because the run's
@@ -17,7 +18,7 @@ import secrets
 import uuid
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from campaigns.models import CampaignStatus, Market, SplitAllocationType
@@ -72,6 +73,24 @@ def release_reservations(wave_prep: WavePrep) -> int:
     ).update(date_reserved=None, reserve_id=None)
 
 
+#: Seeds are non-negative 63-bit integers (they fit PostgreSQL's bigint).
+MAX_SEED = 2**63 - 1
+
+
+def valid_seed(value) -> int:
+    """Return ``value`` as a lottery seed (an integer 0 … 2**63 − 1, digits accepted as text).
+
+    Raises: ValidationFailed ``invalidSeed`` (field ``seed``).
+    """
+    try:
+        seed = int(str(value).strip())
+    except (TypeError, ValueError):
+        seed = -1
+    if not 0 <= seed <= MAX_SEED:
+        raise ValidationFailed(f"seed must be a whole number from 0 to {MAX_SEED}.", reason="invalidSeed", field="seed")
+    return seed
+
+
 def trigger_wave_prep(
     *,
     campaign_id: str,
@@ -121,7 +140,7 @@ def trigger_wave_prep(
     fields = {
         "status": WavePrepStatus.TRIGGERED,
         "params": params,
-        "seed": secrets.randbits(63) if seed is None else int(seed),
+        "seed": secrets.randbits(63) if seed is None else valid_seed(seed),
         "algorithm_version": ALGORITHM_VERSION,
         "input_hash": "",
         "reserve_id": uuid.uuid4(),
@@ -276,10 +295,21 @@ def _market_plan(wave_prep: WavePrep) -> dict:
         for market in markets
         if market.split_allocation_is_active and market.split_allocation_type == SplitAllocationType.CONCURRENT
     ]
+    # ``population`` caps a market over every run of the campaign (decisions.md "Rules found wrong"): fans
+    # already selected there (holding an assigned code of the market) use up part of it.
+    taken = dict(
+        Code.objects.filter(campaign_id=wave_prep.campaign_id, market__isnull=False, date_assigned__isnull=False)
+        .values("market_id")
+        .annotate(n=Count("id"))
+        .values_list("market_id", "n")
+    )
     plan = {}
     for market in markets:
         detail = (details or {}).get(market.pk, {})
         limit = detail.get("limit", market.population)
+        if market.population is not None:
+            remaining = max(market.population - taken.get(market.pk, 0), 0)
+            limit = remaining if limit is None else min(int(limit), remaining)
         code_type = detail.get("codeType")
         plan[market.pk] = {
             "market": market,

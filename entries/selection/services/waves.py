@@ -8,7 +8,9 @@ zip upload as they are) plus its config, stored at ``smsWaves/csv/{waveName}.csv
 The beat (``send_due_waves``, every minute) claims each scheduled wave whose notify date has come
 (scheduled → processing, a conditional update: one sender per wave) and queues ``process_wave``, which assigns its codes (rows without a
 code get one from the campaign's ``tm`` pool when ``generateOfferCode``; ``tiedToAccount`` binds each code
-to the row's fan and refuses a code bound to another fan; ``singleUse`` refuses a code on a second row),
+to the row's fan and refuses a code bound to another fan; ``singleUse`` means once per campaign: a code
+on a second row, or already assigned to another fan (in an earlier wave or by selection), is refused;
+refused codes are counted and listed, with why, in ``count.codes.refusedCodes``),
 → triggered, then sends in batches of 200: SMS for North-American numbers (``+1``) not marked
 ``doNotText``, email otherwise or when the SMS fails, → completed (failed when the wave could not be
 processed), with ``{total, ok, failed, detail: {sms: {sent, failed}, email: {sent, failed}}, codes: {…}}``.
@@ -298,6 +300,10 @@ def process_wave(wave_id: int) -> Wave:
     return wave
 
 
+#: At most this many refused codes are listed in a wave's result (all are counted).
+MAX_LISTED_REFUSALS = 1000
+
+
 def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     """Bind each row's code to the row's fan (marks ``row["failed"]`` for refused rows); returns counts."""
     guids = {row.get("globaluserid") for row in recipients if row.get("globaluserid")}
@@ -305,7 +311,14 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     entries = dict(
         Entry.objects.filter(campaign_id=wave.campaign_id, fan_id__in=fans.values()).values_list("fan_id", "pk")
     )
-    counts = {"assigned": 0, "generated": 0, "refused": 0, "unknown": 0}
+    counts = {"assigned": 0, "generated": 0, "refused": 0, "unknown": 0, "refusedCodes": []}
+
+    def refuse(row, code_value, why):
+        row["failed"] = why
+        counts["refused"] += 1
+        if len(counts["refusedCodes"]) < MAX_LISTED_REFUSALS:
+            counts["refusedCodes"].append({"code": code_value or "", "reason": why})
+
     generated = iter(_generate_codes(wave, recipients))
     used = set()
     now = timezone.now()
@@ -318,21 +331,21 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
             code_value = row.get("code")
             if not code_value or code_value.upper() == "TM":
                 if wave.generate_offer_code:
-                    row["failed"] = "no code left"
-                    counts["refused"] += 1
+                    refuse(row, code_value, "no code left")
                 continue
             if wave.single_use and code_value in used:
-                row["failed"] = "code already used in this wave"
-                counts["refused"] += 1
+                refuse(row, code_value, "code already used in this wave")
                 continue
-            used.add(code_value)
             code = Code.objects.select_for_update().filter(campaign_id=wave.campaign_id, code=code_value).first()
             if code is None:
                 counts["unknown"] += 1
+                used.add(code_value)
+                continue
+            if wave.single_use and code.date_assigned and (code.fan_id is None or code.fan_id != fan_id):
+                refuse(row, code_value, "code already used in this campaign")
                 continue
             if wave.tied_to_account and (fan_id is None or (code.fan_id and code.fan_id != fan_id)):
-                row["failed"] = "code is tied to another account" if fan_id else "no account for globalUserId"
-                counts["refused"] += 1
+                refuse(row, code_value, "code is tied to another account" if fan_id else "no account for globalUserId")
                 continue
             code.date_assigned = code.date_assigned or now
             if fan_id and not code.fan_id:
@@ -341,6 +354,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
             if row.get("marketid") and not code.market_id:
                 code.market_id = row["marketid"]
             code.save(update_fields=["date_assigned", "fan", "entry", "market"])
+            used.add(code_value)
             counts["assigned"] += 1
     return counts
 

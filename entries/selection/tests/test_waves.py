@@ -119,7 +119,17 @@ def test_codes_are_assigned_tied_to_accounts_and_single_use(send):
     c1 = Code.objects.get(code="C1")
     assert (c1.fan_id, c1.date_assigned is not None) == (fans["g1"].pk, True)
     assert Code.objects.get(code="C2").date_assigned is None
-    assert wave.count["codes"] == {"assigned": 1, "generated": 0, "refused": 3, "unknown": 0}
+    assert wave.count["codes"] == {
+        "assigned": 1,
+        "generated": 0,
+        "refused": 3,
+        "unknown": 0,
+        "refusedCodes": [
+            {"code": "C1", "reason": "code already used in this wave"},
+            {"code": "C3", "reason": "code already used in this campaign"},
+            {"code": "C2", "reason": "no account for globalUserId"},
+        ],
+    }
     assert (wave.count["ok"], wave.count["failed"]) == (1, 3)
     assert [m.to[0] for m in mail.outbox] == ["g1@example.com"]
 
@@ -138,7 +148,13 @@ def test_generate_offer_code_fills_rows_without_code_and_total_limit_caps(send):
     wave = send(wave)
 
     assert wave.count["total"] == 3
-    assert wave.count["codes"] == {"assigned": 2, "generated": 2, "refused": 1, "unknown": 0}
+    assert wave.count["codes"] == {
+        "assigned": 2,
+        "generated": 2,
+        "refused": 1,
+        "unknown": 0,
+        "refusedCodes": [{"code": "", "reason": "no code left"}],
+    }
     assert sorted(Code.objects.filter(date_assigned__isnull=False).values_list("code", flat=True)) == values
     assert [values[0] in m.body for m in mail.outbox] == [True, False]
 
@@ -191,3 +207,27 @@ def test_a_wave_being_sent_cannot_be_cancelled_or_changed_and_is_sent_once():
         _schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"])
     assert raised.value.reason == "waveNotScheduled"
     assert send_due_waves(now=wave.date_notify + timedelta(days=1)) == 0
+
+
+def test_single_use_holds_across_waves(send):
+    """catalog §3.7.3 ``singleUse``: a code used once in the campaign is never sent to another fan by a later wave."""
+    # Given a code that wave 1 sent to g1
+    campaign, _ = closed_campaign(markets=1)
+    Code.objects.create(campaign=campaign, code="ONCE", type="tm", date_saved=timezone.now())
+    fans = {g: Fan.objects.create(global_user_id=g, email=f"{g}@example.com") for g in ("g1", "g2")}
+    first = send(_schedule(campaign, ["ONCE,false,g1@example.com,,,,,,g1,,\n"], singleUse=True))
+    assert first.count["codes"]["assigned"] == 1
+    mail.outbox.clear()
+    # When wave 2 lists the same code for g2 (and for g1 again)
+    second = _schedule(
+        campaign,
+        ["ONCE,false,g2@example.com,,,,,,g2,,\n", "ONCE,false,g1@example.com,,,,,,g1,,\n"],
+        singleUse=True,
+        name="second.csv",
+    )
+    second = send(second)
+    # Then g2 is refused (listed with why), g1 may be reminded of their own code, and the code stays g1's
+    assert second.count["codes"]["refusedCodes"] == [{"code": "ONCE", "reason": "code already used in this campaign"}]
+    assert second.count["codes"]["assigned"] == 1
+    assert Code.objects.get(code="ONCE").fan_id == fans["g1"].pk
+    assert [m.to[0] for m in mail.outbox] == ["g1@example.com"]
