@@ -26,6 +26,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _test_client_host(settings):
+    """Django's test client calls itself ``testserver``: a project host in tests."""
+    settings.PROJECT_HOSTS = [*settings.PROJECT_HOSTS, "testserver"]
+
+
+@pytest.fixture(autouse=True)
 def _strict_task_names(settings):
     """Queuing a task name that no installed app registers fails the test (it would be dropped in production)."""
     settings.QUEUE_STRICT_TASK_NAMES = True

@@ -10,6 +10,7 @@ Accepted claims: ``sub`` or ``globalUserId`` (the global user id), ``memberId``/
 optional ``facts`` object (gate facts: cards, linked accounts, idv). ``exp`` is required.
 """
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -156,3 +157,21 @@ def verify_identity_token(token: str) -> IdentityClaims:
     except (jwt.PyJWTError, ValueError) as error:
         raise Unauthenticated("The identity token is not valid.", reason="INVALID_IDENTITY_TOKEN") from error
     return claims_from_payload(payload, token.rsplit(".", 1)[-1])
+
+
+def mint_development_identity_token(
+    email: str, *, global_user_id: str | None = None, extra_claims: dict | None = None, lifetime_seconds: int = 3600
+) -> str:
+    """A development identity token for ``email`` (``IDENTITY_PROVIDER=development`` only): what the fan
+    site's development sign-in form and ``manage.py mint_identity_token`` hand to ``authenticate``.
+
+    Args: ``global_user_id`` defaults to one derived from the email; ``extra_claims`` e.g. ``memberId``.
+    Returns: an HS256 JWT valid ``lifetime_seconds`` seconds.
+    Raises: RuntimeError when the configured identity provider is not the development one.
+    """
+    if settings.IDENTITY_PROVIDER != "development":
+        raise RuntimeError("IDENTITY_PROVIDER is not 'development': tokens come from the real identity provider")
+    email = email.strip().lower()
+    subject = global_user_id or "dev-" + hashlib.sha256(email.encode()).hexdigest()[:20]
+    claims = {"sub": subject, "email": email, **(extra_claims or {})}
+    return DevelopmentIdentityProvider(settings.IDENTITY_DEV_SECRET).mint(claims, lifetime_seconds)

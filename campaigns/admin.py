@@ -213,6 +213,10 @@ class CampaignAdmin(ServiceAdmin):
             return "-"
         return format_html_join("", "<div>{}: {} (" + zone_name + ")</div>", rows)
 
+    def view_on_site(self, campaign):
+        """ "View site" opens the campaign's fan site (``/c/<domain>/`` works on any project host)."""
+        return f"/c/{campaign.domain_site}/" if campaign.domain_site else None
+
     def add_service(self, request, campaign, form):
         """Create through ``save_campaign`` (rules already checked by the form, as ``upsert_campaign`` does)."""
         save_campaign(campaign, is_new=True, previous_status=None, fields=form.changed_data, source=_source(request))

@@ -84,6 +84,31 @@ def _load(kind: str, value: str, use_cache: bool):
     return campaign
 
 
+def campaign_hosts() -> frozenset[str]:
+    """The host names fan sites are served on: every non-INACTIVE campaign's ``domain.site`` and every
+    ``domain.preview``, lower-case. Cached per campaign generation (one query after any campaign write)."""
+    key = campaign_key("hosts", "all") if settings.CAMPAIGN_CACHE else None
+    cached = get_cached(key) if key else None
+    if cached is not None:
+        return cached
+    rows = Campaign.objects.exclude(status=CampaignStatus.INACTIVE).values_list("domain_site", "domain_preview")
+    hosts = frozenset(name.lower() for pair in rows for name in pair if name)
+    if key:
+        store(key, hosts)
+    return hosts
+
+
+def open_campaigns_for_index(limit: int = 50) -> list[Campaign]:
+    """OPEN campaigns with a site domain, newest first: the list shown where no campaign owns the host."""
+    return list(
+        Campaign.objects.filter(status=CampaignStatus.OPEN)
+        .exclude(domain_site__isnull=True)
+        .exclude(domain_site="")
+        .only("id", "name", "domain_site")
+        .order_by("-date_created")[:limit]
+    )
+
+
 def campaign_or_404(campaign_id, *, reason: str = "CAMPAIGN_NOT_FOUND", field: str = "campaignId") -> Campaign:
     """Return the campaign with ``campaign_id``. Raises NotFound (``reason``, ``field``) when there is none."""
     campaign = Campaign.objects.filter(pk=str(campaign_id)).first()

@@ -31,7 +31,10 @@ def _dev_default(name, value):
 DEBUG = env.bool("DEBUG", default=False)
 DEPLOYMENT = env.str("DEPLOYMENT", default="development")  # development | production
 SECRET_KEY = _dev_default("SECRET_KEY", "dev-insecure-secret-key-change-me-0123456789abcdef")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost", "127.0.0.1", ".localhost"])
+# The project's own host names (admin, API, GraphQL); fan sites are also served on every active campaign's
+# domain without a deploy: monoql.site.hosts.CampaignHostMiddleware checks both, so Django's check is open.
+PROJECT_HOSTS = env.list("ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost", "127.0.0.1", ".localhost"])
+ALLOWED_HOSTS = ["*"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "monoql.site.hosts.CampaignHostMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "monoql.middleware.RequestContextMiddleware",
     "accounts.ratelimits.RateLimitMiddleware",

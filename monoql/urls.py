@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts.session import viewer_session
 from entries.api.code_views import AssignCodesView
 from monoql.graphql.view import MonoqlGraphQLView
+from monoql.site import urls as site_urls
 from monoql.views import campaign_image, download_file, heartbeat, metrics
 from monoql.workflows.api import EraseFanView
 
@@ -37,3 +38,10 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
     urlpatterns.append(
         re_path(r"^media/images/(?P<path>[A-Za-z0-9_-]+\.(?:png|gif|jpg))$", campaign_image, name="campaign-image")
     )
+
+# The fan site (monoql/site): under /c/<domain>/ anywhere, and at / on a campaign's own domain. Last, so
+# that /admin, /graphql and /api keep working on every host.
+urlpatterns += [
+    path("c/<str:domain>/", include((site_urls, "site"), namespace="site-local")),
+    path("", include((site_urls, "site"), namespace="site")),
+]

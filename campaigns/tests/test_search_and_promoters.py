@@ -178,7 +178,7 @@ def test_save_and_search_contacts(gql):
     [("registration.livenation.com", "livenation"), ("verifiedfan.ticketmaster.ca", "ca"), ("x.com", "default")],
 )
 def test_identity_and_ppc_follow_the_host(gql, settings, host, brand):
-    settings.ALLOWED_HOSTS = [host]
+    settings.PROJECT_HOSTS = [host]
     body = gql.execute("{ identity { url version } ppc { url } }", headers={"HTTP_HOST": host})
     assert body["data"]["identity"] == {"url": django_settings.IDENTITY_WIDGET_URLS[brand], "version": "2"}
     assert body["data"]["ppc"] == {"url": django_settings.PPC_URLS[brand]}

@@ -1,11 +1,9 @@
 """``manage.py mint_identity_token --email … [--global-user-id …]``: print a development identity token."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.identity import DevelopmentIdentityProvider
+from accounts.identity import mint_development_identity_token
 
 
 class Command(BaseCommand):
@@ -22,14 +20,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.IDENTITY_PROVIDER != "development":
             raise CommandError("IDENTITY_PROVIDER is not 'development': tokens come from the real identity provider")
-        email = options["email"].strip().lower()
-        global_user_id = options["global_user_id"] or "dev-" + hashlib.sha256(email.encode()).hexdigest()[:20]
-        claims = {"sub": global_user_id, "email": email}
+        claims = {}
         if options["member_id"]:
             claims["memberId"] = options["member_id"]
         if options["first_name"]:
             claims["given_name"] = options["first_name"]
         if options["last_name"]:
             claims["family_name"] = options["last_name"]
-        token = DevelopmentIdentityProvider(settings.IDENTITY_DEV_SECRET).mint(claims, options["lifetime"])
+        token = mint_development_identity_token(
+            options["email"],
+            global_user_id=options["global_user_id"],
+            extra_claims=claims,
+            lifetime_seconds=options["lifetime"],
+        )
         self.stdout.write(token)

@@ -38,6 +38,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"staff user '{result.admin_username}' exists; its password is unchanged")
         self.stdout.write(
+            f"fan site: http://{DEMO_DOMAIN}:8000/  (or http://127.0.0.1:8000/c/{DEMO_DOMAIN}/); "
+            "admin: http://127.0.0.1:8000/admin/"
+        )
+        self.stdout.write(
             f"try: .venv/bin/python manage.py mint_identity_token --email fan@example.com   "
             f"(staff: --global-user-id staff-{result.admin_username})"
         )

@@ -1,0 +1,161 @@
+// The reference fan site's browser module: every write goes to the public GraphQL API (/graphql) with one
+// of the committed documents (monoql/site/graphql/*.graphql, embedded in the page as JSON). The session is
+// the httpOnly cookie `authenticate` sets; mutations carry Django's CSRF token. No token is ever stored.
+
+const config = JSON.parse(document.getElementById("site-config").textContent);
+const documents = JSON.parse(document.getElementById("site-documents").textContent);
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+async function graphql(operationName, variables) {
+  const response = await fetch("/graphql", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    body: JSON.stringify({ query: documents[operationName], variables, operationName }),
+  });
+  let body;
+  try {
+    body = await response.json();
+  } catch (error) {
+    body = { errors: [{ message: `The service answered ${response.status}.`, extensions: { code: "INTERNAL_ERROR" } }] };
+  }
+  return body;
+}
+
+function go(step) {
+  window.location.assign(`${config.base}${step}${config.localeQuery}`);
+}
+
+function busy(form, on) {
+  for (const button of form.querySelectorAll("button")) button.disabled = on;
+}
+
+// Show errors: beside the field they name (extensions.field), the rest in the form's summary.
+function showErrors(form, errors) {
+  const summary = form.querySelector(".errors");
+  const list = summary.querySelector("ul");
+  for (const field of form.querySelectorAll(".field")) field.classList.remove("invalid");
+  for (const slot of form.querySelectorAll(".error")) slot.textContent = "";
+  if (list) list.replaceChildren();
+  else summary.replaceChildren();
+  let first = null;
+  for (const error of errors) {
+    const name = ((error.extensions || {}).field || "").split(/[.[]/)[0];
+    const slot = name ? form.querySelector(`#error-${CSS.escape(name)}`) : null;
+    if (slot) {
+      slot.textContent = error.message;
+      const field = slot.closest(".field");
+      if (field) field.classList.add("invalid");
+      const control = field && field.querySelector("input, select, textarea");
+      if (control) control.setAttribute("aria-invalid", "true");
+      first = first || control;
+    }
+    const item = document.createElement(list ? "li" : "p");
+    item.textContent = error.message;
+    (list || summary).append(item);
+  }
+  summary.hidden = errors.length === 0;
+  if (errors.length) (first || summary).focus();
+}
+
+function fieldValue(form, field) {
+  const id = field.dataset.fieldId;
+  const type = field.dataset.fieldType;
+  const named = [...form.elements].filter((element) => element.name === id);
+  if (type === "opt_in") return named[0].checked;
+  if (type === "additional_markets_select") return named.map((select) => select.value).filter(Boolean);
+  if (type === "checklist") return named.filter((box) => box.checked).map((box) => box.value);
+  if (type === "boolean_select") {
+    const picked = named.find((radio) => radio.checked);
+    return picked ? picked.value === "true" : null;
+  }
+  const value = named[0] ? named[0].value.trim() : "";
+  if (type === "ticket_count" && value !== "") return Number(value);
+  return value === "" ? null : value;
+}
+
+function onSignIn(form) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    busy(form, true);
+    const email = form.elements.email.value.trim();
+    const minted = await fetch(config.devSignIn, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ email }),
+    }).then((response) => response.json());
+    if (minted.errors) {
+      busy(form, false);
+      return showErrors(form, minted.errors);
+    }
+    const answer = await graphql("Authenticate", { token: minted.token });
+    busy(form, false);
+    if (answer.errors) return showErrors(form, answer.errors);
+    go("signin");
+  });
+}
+
+function onRegister(form) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const entry = {};
+    for (const field of form.querySelectorAll(".field[data-field-id]")) {
+      const value = fieldValue(form, field);
+      if (value !== null) entry[field.dataset.fieldId] = value;
+    }
+    busy(form, true);
+    const answer = await graphql("UpsertViewerEntry", { campaignId: config.campaignId, locale: config.locale, entry });
+    busy(form, false);
+    if (answer.errors) return showErrors(form, answer.errors);
+    go(config.requiresPhone && !config.phoneConfirmed ? "phone" : "status");
+  });
+}
+
+function onPhone(form) {
+  const phone = form.dataset.phone;
+  const sent = form.querySelector(".sent");
+  const sendButton = form.querySelector("[data-action=send-code]");
+  sendButton.addEventListener("click", async () => {
+    busy(form, true);
+    const answer = await graphql("SendPhoneConfirmationCode", { campaignId: config.campaignId, phone });
+    busy(form, false);
+    if (answer.errors) return showErrors(form, answer.errors);
+    showErrors(form, []);
+    sent.textContent = `${config.words.code_sent} ${answer.data.sendPhoneConfirmationCode.phone}`;
+    sendButton.textContent = config.words.resend_code;
+    form.elements.code.focus();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    busy(form, true);
+    const code = form.elements.code.value.trim();
+    const checked = await graphql("VerifyPhoneConfirmationCode", { campaignId: config.campaignId, phone, code });
+    if (checked.errors) {
+      busy(form, false);
+      return showErrors(form, checked.errors);
+    }
+    const phoneJwt = checked.data.verifyPhoneConfirmationCode.phoneJwt;
+    const confirmed = await graphql("SubmitConfirm", { campaignId: config.campaignId, phoneJwt });
+    busy(form, false);
+    if (confirmed.errors) return showErrors(form, confirmed.errors);
+    go("status");
+  });
+}
+
+for (const button of document.querySelectorAll("[data-action=sign-out]")) {
+  button.addEventListener("click", async () => {
+    await graphql("Logout", {});
+    go("");
+  });
+}
+
+const forms = { "sign-in": onSignIn, register: onRegister, phone: onPhone };
+for (const [id, wire] of Object.entries(forms)) {
+  const form = document.getElementById(id);
+  if (form) wire(form);
+}

@@ -1,0 +1,51 @@
+"""Which host names this deployment answers: the project's own (``PROJECT_HOSTS``, set with the
+``ALLOWED_HOSTS`` variable) and every active campaign's fan-site domain, so a new campaign needs no deploy.
+
+Django's own host check is left open (``ALLOWED_HOSTS = ["*"]``) and this middleware, first in the chain,
+does it instead: an unknown host is answered 400 (JSON, ``VALIDATION_ERROR``/``INVALID_HOST``) before any
+view runs. Campaign domains come from ``campaigns.selectors.campaign_hosts`` (cached per campaign
+generation), asked only for hosts that are not the project's, so the API on a project host costs no query.
+"""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.http.request import split_domain_port, validate_host
+
+from campaigns.selectors import campaign_hosts
+
+
+def request_domain(request) -> str:
+    """The request's host name, lower-case, without the port ('' when absent or malformed)."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in request.META:
+        raw = request.META["HTTP_X_FORWARDED_HOST"]
+    else:
+        raw = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    domain, _port = split_domain_port(raw)
+    return domain
+
+
+class CampaignHostMiddleware:
+    """Refuse requests for hosts that are neither the project's nor an active campaign's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        domain = request_domain(request)
+        known = bool(domain) and (validate_host(domain, settings.PROJECT_HOSTS) or domain in campaign_hosts())
+        if not known:
+            body = {
+                "errors": [
+                    {"message": "Unknown host.", "extensions": {"code": "VALIDATION_ERROR", "reason": "INVALID_HOST"}}
+                ]
+            }
+            return HttpResponse(json.dumps(body), status=400, content_type="application/json")
+        return self.get_response(request)
+
+
+def campaign_domain_of(request) -> str | None:
+    """The campaign domain the request was made on (its fan site answers at ``/``), or None."""
+    domain = request_domain(request)
+    return domain if domain and domain in campaign_hosts() else None

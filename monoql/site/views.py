@@ -1,0 +1,301 @@
+"""The reference fan site: pages of a campaign at its domain (or ``/c/<domain>/`` locally).
+
+Built only on the public GraphQL API: the server renders each page from the committed ``CampaignPage``
+document (executed in-process with the fan's own session, exactly as ``/graphql`` would answer it), and
+the browser's module (``assets/static/site/site.js``) sends the other committed documents to ``/graphql``
+for every write — sign-in, registration, phone confirmation, sign-out. The read-only landing page works
+without JavaScript. Pages carry a Content-Security-Policy without inline scripts; the session is the
+httpOnly cookie ``authenticate`` sets, mutations send Django's CSRF token.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.identity import mint_development_identity_token
+from campaigns.selectors import open_campaigns_for_index
+from monoql.generation import generation
+from monoql.schema import schema
+from monoql.site.hosts import campaign_domain_of
+from monoql.site.text import language, reason_text, when, words
+
+DOCUMENTS_DIR = Path(__file__).with_name("graphql")
+#: The GraphQL documents the site sends, by operation name (``monoql/site/graphql/*.graphql``).
+DOCUMENTS = {path.stem: path.read_text() for path in sorted(DOCUMENTS_DIR.glob("*.graphql"))}
+BROWSER_DOCUMENTS = [name for name in DOCUMENTS if name != "CampaignPage"]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+LANDING_CACHE_SECONDS = 60
+STEPS = ("landing", "signin", "register", "phone", "status")
+
+
+def dev_sign_in_enabled() -> bool:
+    """The development sign-in form exists only with the development identity provider, never in production."""
+    return settings.IDENTITY_PROVIDER == "development" and not settings.PRODUCTION
+
+
+def _run(request, variables: dict) -> dict | None:
+    """Execute ``CampaignPage`` as the fan; the campaign document, or None when there is no such campaign."""
+    result = schema.execute(DOCUMENTS["CampaignPage"], variable_values=variables, context_value=request)
+    if result.errors:
+        codes = {getattr(getattr(error, "original_error", None), "code", None) for error in result.errors}
+        if codes & {"NOT_FOUND", "FORBIDDEN"}:
+            return None
+        raise result.errors[0]
+    return result.data["viewer"]
+
+
+def _merge(default, current):
+    """``current`` with every missing text taken from ``default`` (fallback to the default locale)."""
+    if isinstance(default, dict) and isinstance(current, dict):
+        return {key: _merge(default.get(key), current.get(key)) for key in {*default, *current}}
+    if current in (None, "", [], {}):
+        return default
+    return current
+
+
+def _label(label: dict | None, locale: str, default_locale: str) -> str:
+    values = {row["locale"]: row["value"] for row in (label or {}).get("localized") or []}
+    return values.get(locale) or values.get(default_locale) or next(iter(values.values()), "")
+
+
+def _page(request, domain: str, locale: str | None) -> dict:
+    viewer = _run(request, {"domain": domain, "locale": locale})
+    campaign = viewer and viewer["campaign"]
+    if not campaign:
+        raise Http404("No campaign here.")
+    current = (campaign.get("currentLocale") or {}).get("id") or "en_US"
+    default = next((row["id"] for row in campaign.get("locales") or [] if row["is_default"]), current)
+    localized = {row["locale"]: row["value"] for row in (campaign["content"] or {}).get("localized") or []}
+    content = _merge(localized.get(default) or {}, localized.get(current) or {})
+    fallback = sorted(key for key in (localized.get(default) or {}) if not (localized.get(current) or {}).get(key))
+    errors = {row["code"]: row["message"] for row in content.get("errors") or [] if row}
+    zone = campaign.get("referenceTimezone") or (campaign["markets"][0]["timezone"] if campaign["markets"] else None)
+    markets = {market["id"]: market for market in campaign["markets"]}
+    for market in campaign["markets"]:
+        event = market.get("event") or {}
+        market["when"] = when(event.get("date"), market.get("timezone"), current)
+        market["venue"] = (event.get("venue") or {}).get("name") or ""
+    entry = campaign.get("entry")
+    fields = _form_fields(campaign, viewer, entry, current, default)
+    selection = ((entry or {}).get("attributes") or {}).get("selection")
+    entry_fields = (entry or {}).get("fields") or {}
+    chosen = [entry_fields.get(spec["id"]) for spec in fields if spec["type"] == "market_select"]
+    chosen += [
+        m for spec in fields if spec["type"] == "additional_markets_select" for m in entry_fields.get(spec["id"]) or []
+    ]
+    eligibility = campaign.get("eligibility") or {"isEligible": True, "reason": None}
+    date = campaign["date"]
+    return {
+        "viewer": viewer,
+        "campaign": campaign,
+        "locale": current,
+        "lang": language(current).replace("_", "-"),
+        "default_locale": default,
+        "fallback_sections": fallback,
+        "content": content,
+        "w": words(current),
+        "zone": zone,
+        "dates": {
+            "open": when(date.get("open") or date.get("opened"), zone, current),
+            "close": when(date.get("close") or date.get("closed"), zone, current),
+            "presale": when(date.get("presaleWindowStart"), zone, current),
+        },
+        "markets": campaign["markets"],
+        "fields": fields,
+        "entry": entry,
+        "entry_fields": entry_fields,
+        "chosen_markets": [markets[m] for m in chosen if m in markets],
+        "selection": selection,
+        "selected_market": markets.get((selection or {}).get("marketId")),
+        "eligibility": eligibility,
+        "reason_text": reason_text(eligibility.get("reason"), current, errors),
+        "requires_phone": bool((campaign.get("options") or {}).get("promptConfirmPhone")),
+        "phone_confirmed": bool(((entry or {}).get("date") or {}).get("phoneConfirmed")),
+        "entry_created": when(((entry or {}).get("date") or {}).get("created"), zone, current),
+        "entry_phone_confirmed": when(((entry or {}).get("date") or {}).get("phoneConfirmed"), zone, current),
+        "image": ((campaign.get("image") or {}).get("main") or {}),
+    }
+
+
+def _ordinal(n: int, locale: str) -> str:
+    if language(locale) == "fr":
+        return f"{n}{'er' if n == 1 else 'e'} {words(locale)['choice']}"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
+    return f"{n}{suffix} {words(locale)['choice']}"
+
+
+def _form_fields(campaign: dict, viewer: dict, entry: dict | None, locale: str, default: str) -> list[dict]:
+    """The registration form, field by field, with the fan's current values (their entry's, else their
+    account's email and phone) and, for the ranked market choice, one select per rank."""
+    values = (entry or {}).get("fields") or {}
+    fields = []
+    for spec in campaign.get("preferences") or []:
+        field = {**spec, "text": _label(spec.get("label"), locale, default), "value": values.get(spec["id"])}
+        additional = spec.get("additional") or {}
+        if field["value"] is None and spec["type"] == "email":
+            field["value"] = viewer.get("email")
+        if field["value"] is None and spec["type"] == "phone":
+            field["value"] = viewer.get("phone")
+        if spec["type"] == "market_select":
+            field["rank_text"] = _ordinal(1, locale)
+        if spec["type"] == "additional_markets_select":
+            chosen = list(values.get(spec["id"]) or [])
+            count = min(int(additional.get("max") or 3), 3)
+            field["slots"] = [
+                {"index": i, "text": _ordinal(i + 2, locale), "value": chosen[i] if i < len(chosen) else ""}
+                for i in range(count)
+            ]
+        if spec["type"] == "checklist":
+            picked = set(field["value"] or [])
+            field["items"] = [
+                {
+                    "id": item.get("id") if isinstance(item, dict) else item,
+                    "text": (item.get("label") or item.get("id")) if isinstance(item, dict) else item,
+                    "checked": (item.get("id") if isinstance(item, dict) else item) in picked,
+                }
+                for item in additional.get("items") or []
+            ]
+        fields.append(field)
+    return fields
+
+
+def _base(request, domain: str) -> str:
+    return "/" if campaign_domain_of(request) == domain else f"/c/{domain}/"
+
+
+def _locale_param(request) -> str | None:
+    value = request.GET.get("locale", "").strip()
+    return value or None
+
+
+def _config(request, page: dict, base: str) -> dict:
+    return {
+        "campaignId": page["campaign"]["id"],
+        "locale": page["locale"],
+        "base": base,
+        "localeQuery": f"?locale={page['locale']}",
+        "requiresPhone": page["requires_phone"],
+        "phoneConfirmed": page["phone_confirmed"],
+        "devSignIn": f"{base}dev-sign-in" if dev_sign_in_enabled() else None,
+        "words": {key: page["w"][key] for key in ("working", "saved", "code_sent", "error_summary", "resend_code")},
+        "reasons": {},
+    }
+
+
+def _respond(request, template: str, page: dict, base: str, *, cacheable: bool = False) -> HttpResponse:
+    context = {
+        **page,
+        "base": base,
+        "config": _config(request, page, base),
+        "documents": {name: DOCUMENTS[name] for name in BROWSER_DOCUMENTS},
+        "dev_sign_in": dev_sign_in_enabled(),
+        "locales": page["campaign"].get("locales") or [],
+    }
+    if not cacheable:
+        get_token(request)  # the CSRF cookie the page's mutations send back
+    response = render(request, template, context)
+    response["Content-Security-Policy"] = CSP
+    response["Referrer-Policy"] = "same-origin"
+    if not cacheable:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signed_in(request) -> bool:
+    return bool(request.COOKIES.get(settings.SESSION_JWT_COOKIE))
+
+
+def landing(request, domain: str | None = None):
+    """The campaign's landing page: artist, dates, shows, copy and FAQs, and what to do now for its status.
+
+    Anonymous answers are cached (per host, domain, locale and campaign generation) and carry
+    ``Cache-Control`` and an ``ETag``; a matching ``If-None-Match`` answers 304.
+    """
+    domain = domain or campaign_domain_of(request)
+    if not domain:
+        return index(request)
+    base = _base(request, domain)
+    locale = _locale_param(request)
+    if _signed_in(request):
+        return _respond(request, "site/landing.html", _page(request, domain, locale), base)
+    key = f"site:{request.get_host()}:{domain}:{locale}:{generation()}"
+    cached = cache.get(key)
+    if cached is None:
+        response = _respond(request, "site/landing.html", _page(request, domain, locale), base, cacheable=True)
+        cached = (response.content, response["Content-Security-Policy"])
+        cache.set(key, cached, timeout=LANDING_CACHE_SECONDS)
+    body, csp = cached
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="text/html; charset=utf-8")
+        response["Content-Security-Policy"] = csp
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={LANDING_CACHE_SECONDS}"
+    response["Vary"] = "Cookie"
+    return response
+
+
+def step(request, name: str, domain: str | None = None):
+    """``signin``, ``register``, ``phone`` and ``status``: each sends a fan where they can act.
+
+    Registering needs a signed-in fan on an OPEN campaign; the phone step an entry; the status page a
+    signed-in fan. Otherwise the fan is sent to the step that comes first.
+    """
+    domain = domain or campaign_domain_of(request)
+    if not domain or name not in STEPS:
+        raise Http404("No campaign here.")
+    base = _base(request, domain)
+    locale = _locale_param(request)
+    suffix = f"?locale={locale}" if locale else ""
+    page = _page(request, domain, locale)
+    signed_in = page["viewer"]["isLoggedIn"]
+    if name in ("register", "phone", "status") and not signed_in:
+        return redirect(f"{base}signin{suffix}")
+    if name == "register" and page["campaign"]["status"] != "OPEN":
+        return redirect(f"{base}status{suffix}" if page["entry"] else f"{base}{suffix}")
+    if name == "phone" and not page["entry"]:
+        return redirect(f"{base}register{suffix}")
+    if name == "signin" and signed_in:
+        return redirect(f"{base}{'status' if page['entry'] else 'register'}{suffix}")
+    return _respond(request, f"site/{name}.html", page, base)
+
+
+@require_POST
+def dev_sign_in(request, domain: str | None = None):
+    """``POST {email}`` → ``{token}``: a development identity token for the sign-in form (then sent to
+    ``authenticate``). Only with the development identity provider outside production; 404 otherwise."""
+    if not dev_sign_in_enabled():
+        raise Http404("No development sign-in here.")
+    try:
+        email = str(json.loads(request.body or b"{}").get("email") or "").strip().lower()
+    except (ValueError, AttributeError):
+        email = ""
+    if "@" not in email or len(email) > 254:
+        body = {
+            "errors": [
+                {"message": "Enter your email address.", "extensions": {"code": "VALIDATION_ERROR", "field": "email"}}
+            ]
+        }
+        return JsonResponse(body, status=400)
+    return JsonResponse({"token": mint_development_identity_token(email)})
+
+
+def index(request):
+    """Where no campaign owns the host (e.g. ``127.0.0.1:8000``): the open campaigns' fan sites."""
+    response = render(request, "site/index.html", {"campaigns": open_campaigns_for_index(), "w": words("en_US")})
+    response["Content-Security-Policy"] = CSP
+    return response

@@ -1,0 +1,247 @@
+"""The fan site in a real browser (Playwright + Debian chromium): a fan's journey in en_US and fr_CA, a gate
+that refuses and says why, and the status page after selection. Every /graphql request the browser sends
+is one of the committed documents; no CSP violation; axe-core finds nothing serious; 375 px wide and usable
+by keyboard. Screenshots of each page go to ``artifacts/screenshots/fan-site/``."""
+
+import os
+import re
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.identity import mint_development_identity_token
+from campaigns.services.lifecycle import refresh_campaign_statuses
+from campaigns.services.upsert_campaign import upsert_campaign
+from codes.models import Code
+from conftest import AUTHENTICATE
+from entries.selection.services.selection import apply_selection, trigger_selection
+from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
+from entries.selection.tests.selection_factory import add_codes
+from monoql.site.views import DOCUMENTS
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+AXE = Path(settings.BASE_DIR) / "assets" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots" / "fan-site"
+SITE = "/c/metallica.localhost/"
+PHONE = "+12125550123"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Watch:
+    """What the page did that a person would not see: GraphQL documents sent, CSP violations, JS errors."""
+
+    def __init__(self, page):
+        self.queries, self.console, self.errors = [], [], []
+        page.on("request", self._request)
+        page.on("console", lambda message: self.console.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _request(self, request):
+        if request.url.endswith("/graphql") and request.method == "POST":
+            self.queries.append(request.post_data_json["query"])
+
+    def csp_violations(self):
+        return [text for text in self.console if "Content Security Policy" in text or "Refused to" in text]
+
+
+@pytest.fixture
+def browser():
+    assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), f"chromium not found at {CHROMIUM} (.ci/run installs it)"
+    assert AXE.exists(), "axe-core is installed by `make assets` (assets/package.json)"
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def confirm_phone_campaign(demo_campaign):
+    """The demo campaign, asking fans to confirm their phone (through the campaign service)."""
+    options = {**(demo_campaign.options or {}), "promptConfirmPhone": True}
+    return upsert_campaign({"id": demo_campaign.pk, "options": options}, source="test")
+
+
+def _check_page(page, name, locale):
+    """Screenshot, axe-core (no serious or critical violation), 375 px without horizontal scroll."""
+    page.screenshot(path=str(SHOTS / f"{locale}-{name}.png"), full_page=True)
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.nodes[0].target)"
+    )
+    assert violations == [], (name, violations)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+
+
+def _tab_reaches_every_control(page):
+    """Tab from the top visits every enabled control of the page, each with a visible focus outline."""
+    controls = page.evaluate(
+        "[...document.querySelectorAll('a[href], button:not([disabled]), input, select, textarea, summary')]"
+        ".filter(e => e.offsetParent !== null).length"
+    )
+    seen = set()
+    for _ in range(controls + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
+            " return [e.tagName + '#' + (e.id || e.name || e.textContent.trim().slice(0, 20)), s.outlineStyle, s.outlineWidth]; })()"
+        )
+        seen.add(focused[0])
+        if focused[0].startswith("BODY"):
+            continue
+        assert focused[1] != "none" and focused[2] != "0px", f"no visible focus on {focused[0]}"
+    assert len(seen - {"BODY#"}) >= controls
+
+
+@pytest.mark.parametrize(
+    "locale, texts",
+    [
+        ("en_US", {"cta": "Sign in", "registered": "You're registered", "eligible": "You are eligible."}),
+        ("fr_CA", {"cta": "Se connecter", "registered": "Vous êtes inscrit", "eligible": "Vous êtes admissible."}),
+    ],
+)
+def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
+    live_server, browser, confirm_phone_campaign, capsys, locale, texts
+):
+    # Given a phone-sized browser on the campaign's landing page
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    watch = Watch(page)
+    page.goto(f"{live_server.url}{SITE}?locale={locale}")
+    assert page.inner_text("h1") == "Metallica - WorldWired Tour 2017"
+    assert page.locator("html").get_attribute("lang") == locale[:2]
+    assert page.locator(".shows li").count() == confirm_phone_campaign.markets.count()
+    _check_page(page, "landing", locale)
+    _tab_reaches_every_control(page)
+
+    # When the fan signs in with the development form
+    page.click(f"a.button:has-text('{texts['cta']}')")
+    page.wait_for_selector("#sign-in")
+    _check_page(page, "signin", locale)
+    page.fill("#email", f"journey-{locale.lower()}@example.com")
+    page.keyboard.press("Enter")
+
+    # And registers with three ranked shows
+    page.wait_for_selector("#register")
+    _check_page(page, "register", locale)
+    assert page.input_value("#f-email") == f"journey-{locale.lower()}@example.com"
+    page.fill("#f-phone", PHONE)
+    options = page.eval_on_selector_all("#f-market option", "os => os.map(o => o.value).filter(Boolean)")
+    page.select_option("#f-market", options[0])
+    page.select_option("#f-optional_markets-0", options[1])
+    page.select_option("#f-optional_markets-1", options[2])
+    page.check("#f-allow_marketing")
+    page.click("#register button[type=submit]")
+
+    # And confirms the phone with the code the console SMS backend printed
+    page.wait_for_selector("#phone")
+    capsys.readouterr()
+    page.click("[data-action=send-code]")
+    page.wait_for_selector(".sent:not(:empty)")
+    code = re.search(r"SMS to \+12125550123 \[[^\]]*\]: (\d{6})", capsys.readouterr().out).group(1)
+    _check_page(page, "phone", locale)
+    page.fill("#code", code)
+    page.click("#phone button[type=submit]")
+
+    # Then the status page confirms the registration, with the three shows in the order chosen
+    page.wait_for_selector(".facts")
+    _check_page(page, "status", locale)
+    body = page.inner_text("main")
+    assert texts["registered"] in body
+    assert texts["eligible"] in body
+    names = dict(confirm_phone_campaign.markets.values_list("id", "name"))
+    assert page.eval_on_selector_all("ol.shows strong", "els => els.map(e => e.textContent)") == [
+        names[options[0]],
+        names[options[1]],
+        names[options[2]],
+    ]
+    # And the browser spoke only the committed documents, without CSP violations or script errors
+    assert watch.queries and set(watch.queries) <= set(DOCUMENTS.values())
+    assert {name for name, text in DOCUMENTS.items() if text in watch.queries} == {
+        "Authenticate",
+        "UpsertViewerEntry",
+        "SendPhoneConfirmationCode",
+        "VerifyPhoneConfirmationCode",
+        "SubmitConfirm",
+    }
+    assert watch.csp_violations() == []
+    assert watch.errors == []
+
+
+def test_a_gated_campaign_refuses_a_fan_without_the_card_and_says_why(live_server, browser, demo_campaign):
+    # Given a campaign for AMEX holders
+    options = {**(demo_campaign.options or {}), "gate": {"card": "AMEX"}}
+    upsert_campaign({"id": demo_campaign.pk, "options": options}, source="test")
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    watch = Watch(page)
+    # When a fan without the card signs in
+    page.goto(f"{live_server.url}{SITE}signin")
+    page.fill("#email", "nocard@example.com")
+    page.click("#sign-in button[type=submit]")
+    # Then the registration page says why they cannot register, and offers no form
+    page.wait_for_selector(".refusal")
+    _check_page(page, "gate", "en_US")
+    assert "This presale is for holders of a specific card." in page.inner_text(".refusal")
+    assert page.locator("#register").count() == 0
+    assert watch.csp_violations() == []
+
+
+def test_the_status_page_shows_the_selected_market_and_the_code_in_the_presale_window(
+    live_server, browser, demo_campaign, gql
+):
+    # Given a fan registered for the demo campaign (through the API), selected by a wave prep and selection
+    signed = gql.execute(AUTHENTICATE, {"token": mint_development_identity_token("winner@example.com")})
+    token = signed["data"]["authenticate"]["auth"]["token"]
+    market = demo_campaign.markets.order_by("name").first()
+    body = gql.execute(
+        'mutation($c: String!, $e: JSON!) { upsertViewerEntry(campaignId: $c, locale: "en_US", entry: $e) { id } }',
+        {"c": demo_campaign.pk, "e": {"email": "winner@example.com", "phone": PHONE, "market": market.pk}},
+        token=token,
+    )
+    assert "errors" not in body, body
+    demo_campaign.entries.update(verdict=True)
+    now = timezone.now()
+    demo_campaign.date_close = now - timedelta(minutes=2)
+    demo_campaign.date_presale_window_start = now - timedelta(minutes=1)
+    demo_campaign.date_presale_window_end = now + timedelta(days=1)
+    demo_campaign.options = {**(demo_campaign.options or {}), "showAccessCode": True}
+    demo_campaign.save()
+    demo_campaign.markets.update(event_presale_date_time=now - timedelta(minutes=1))
+    refresh_campaign_statuses(now=now)
+    add_codes(demo_campaign, 3)
+    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=demo_campaign.pk, date_key="wave-1").pk)
+    trigger_selection(campaign_id=demo_campaign.pk, market_ids=[market.pk])
+    apply_selection(wave_prep.pk, [market.pk])
+    # When the fan signs in on the site and opens their status
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(f"{live_server.url}{SITE}signin")
+    page.fill("#email", "winner@example.com")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector(".result.selected")
+    # Then they see the market they were selected for and their code
+    _check_page(page, "selected", "en_US")
+    assert f"You were selected — {market.name}" in page.inner_text(".result.selected h2")
+    code = Code.objects.get(campaign=demo_campaign, date_assigned__isnull=False)
+    assert page.inner_text("#presale-code") == code.code
+    assert page.get_attribute(".result.selected a.button", "href") == market.event_link
