@@ -84,7 +84,16 @@ def main(seconds: int = 20, connections: int = 16) -> dict:
     port = _free_port()
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "localhost,127.0.0.1", "RATE_LIMIT_ENABLED": "false"}
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "monoql.wsgi", "-w", "4", "-b", f"127.0.0.1:{port}", "-q"],
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "monoql.wsgi",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
