@@ -6,9 +6,18 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 
-from campaigns.admin_forms import CampaignAdminForm, CampaignLocaleFormSet, CloneMarketsActionForm, MarketAdminForm
+from campaigns.admin_editor import CONTENT_TEXTS
+from campaigns.admin_forms import (
+    CampaignAdminForm,
+    CampaignLocaleForm,
+    CampaignLocaleFormSet,
+    CloneMarketsActionForm,
+    MarketAdminForm,
+)
 from campaigns.models import (
     Artist,
     Campaign,
@@ -20,6 +29,7 @@ from campaigns.models import (
     Promoter,
     Venue,
 )
+from campaigns.services.campaign_rules import ALLOWED_STATUS_CHANGES, publish_problems
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import clone_markets, save_market
 from campaigns.services.promoters import delete_promoter, upsert_promoter
@@ -54,6 +64,10 @@ CAMPAIGN_PANELS: dict[str, CampaignPanel] = {}
 def register_campaign_panel(panel: CampaignPanel) -> None:
     """Show ``panel`` on every campaign's change page (once per name; a later registration replaces it)."""
     CAMPAIGN_PANELS[panel.name] = panel
+
+
+#: The campaign page's publish buttons: target status → label.
+PUBLISH_ACTIONS = {"PREVIEW": "Preview", "OPEN": "Open now", "CLOSED": "Close now"}
 
 
 def _source(request) -> str:
@@ -111,10 +125,16 @@ class CampaignStatusChangeInline(ServiceTabularInline):
 
 
 class CampaignLocaleInline(ServiceStackedInline):
+    """Each locale's page copy, text by text; empty texts fall back to the default locale (said on the field)."""
+
     model = CampaignLocale
+    form = CampaignLocaleForm
     formset = CampaignLocaleFormSet
     extra = 0
-    help_texts = {"content": "Content object (catalog §1.4): meta, body, faqs, image, email, share, phone, errors."}
+    fieldsets = [
+        (None, {"fields": [("locale", "is_default"), *CONTENT_TEXTS, "faqs_text", "errors_text"]}),
+        ("Advanced: content JSON", {"fields": ["content"], "classes": ["collapse"]}),
+    ]
 
     def add_service(self, request, locale, form):
         save_campaign_locale(locale)
@@ -172,24 +192,41 @@ class CampaignAdmin(ServiceAdmin):
                 ]
             },
         ),
-        ("Registration form and options", {"fields": ["preferences", "options", "login_types"]}),
+        ("Registration form", {"fields": ["preferences"]}),
         (
-            "Page",
+            "Options and gates",
             {
                 "fields": [
-                    ("main_image_file", "mobile_image_file"),
+                    ("gate_card", "gate_linked_account", "gate_idv", "gate_invite_only"),
+                    ("prompt_confirm_phone", "allow_intl_phones", "show_access_code", "automated_reminders"),
+                    ("queue_id", "waiting_room_duration"),
+                    ("slack_stats_channels", "slack_no_alert"),
+                    "event_ids_list",
+                    "login_types_list",
+                ]
+            },
+        ),
+        ("Images", {"fields": [("main_image_file", "mobile_image_file")]}),
+        (
+            "Advanced (JSON)",
+            {
+                "fields": [
+                    "options",
+                    "slack",
+                    "login_types",
+                    "event_ids",
                     "style",
                     "image",
                     "faqs",
                     "trackers",
-                    "slack",
                     "contacts",
-                    "event_ids",
                 ],
                 "classes": ["collapse"],
+                "description": "The stored documents. The controls above win for the keys they manage.",
             },
         ),
     ]
+    change_form_template = "admin/campaigns/campaign/change_form.html"
 
     @admin.display(description="Dates in the campaign's time zone")
     def dates_in_campaign_timezone(self, campaign):
@@ -287,7 +324,40 @@ class CampaignAdmin(ServiceAdmin):
 
     def get_urls(self):
         extra = [url for panel in CAMPAIGN_PANELS.values() if panel.urls for url in panel.urls(self)]
-        return [*extra, *super().get_urls()]
+        status = self.admin_site.admin_view(self.status_view)
+        return [
+            path("<str:campaign_id>/status/<str:target>/", status, name="campaigns_campaign_status"),
+            *extra,
+            *super().get_urls(),
+        ]
+
+    def status_view(self, request, campaign_id, target):
+        """ "Preview", "Open now", "Close now" on the campaign page: ``POST`` only, through ``upsert_campaign``
+        (the same status rules and publish rule as ``upsertCampaign``)."""
+        campaign = Campaign.objects.filter(pk=campaign_id).first()
+        if campaign is None or request.method != "POST" or not self.has_change_permission(request, campaign):
+            return HttpResponseRedirect(reverse("admin:campaigns_campaign_changelist"))
+        if target not in PUBLISH_ACTIONS:
+            self.message_user(request, f"Unknown status action {target}.", messages.ERROR)
+        else:
+            try:
+                upsert_campaign({"id": campaign.pk, "status": target}, source=_source(request))
+                self.message_user(request, f"{campaign.name}: {PUBLISH_ACTIONS[target]} — now {target}.")
+            except DomainError as error:
+                self.message_user(request, f"Not changed: {error.message} ({error.reason})", messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        campaign = Campaign.objects.filter(pk=object_id).first()
+        extra = dict(extra_context or {})
+        if campaign is not None:
+            extra["publish_problems"] = [sentence for _, sentence in publish_problems(campaign)]
+            extra["publish_actions"] = [
+                (status, label)
+                for status, label in PUBLISH_ACTIONS.items()
+                if status in ALLOWED_STATUS_CHANGES.get(campaign.status, ())
+            ]
+        return super().change_view(request, object_id, form_url, extra)
 
 
 class MarketAdminBase(ServiceAdmin):

@@ -12,7 +12,18 @@ from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.forms.models import BaseInlineFormSet
 
-from campaigns.models import Campaign, CampaignStatus, Market
+from campaigns.admin_editor import (
+    CONTROL_FOR_PATH,
+    DEFAULT_PREFERENCES,
+    ContentTextsForm,
+    OptionControlsForm,
+    PreferencesBuilderWidget,
+    apply_content_fields,
+    apply_option_controls,
+    init_content_fields,
+    initial_option_controls,
+)
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market
 from campaigns.services.campaign_rules import (
     LocaleRow,
     check_publishable,
@@ -32,6 +43,11 @@ def form_field_for(error_field: str | None, form) -> str | None:
     """Map a rule's input path (``date.presaleWindowStart``, ``options.gate``, ``domain.site``) to a form field."""
     if not error_field:
         return None
+    for path, control in sorted(CONTROL_FOR_PATH.items(), key=lambda item: -len(item[0])):
+        if (error_field == path or error_field.startswith(path + ".") or error_field.startswith(path + "[")) and (
+            control in form.fields
+        ):
+            return control
     head = re.split(r"[.\[]", error_field, maxsplit=1)[0]
     candidates = []
     if head in ("date", "domain") and "." in error_field:
@@ -47,8 +63,12 @@ def add_domain_error(form, error: DomainError) -> None:
     form.add_error(form_field_for(error.field, form), message)
 
 
-class CampaignAdminForm(forms.ModelForm):
-    """The campaign row, checked by ``validate_campaign_fields``; status changes follow the GraphQL rules."""
+class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
+    """The campaign row, checked by ``validate_campaign_fields``; status changes follow the GraphQL rules.
+
+    The registration form is edited with the form builder, options and gates with their controls; the JSON
+    of both stays in closed advanced views. A new campaign starts from ``DEFAULT_PREFERENCES``.
+    """
 
     main_image_file = forms.ImageField(required=False, label="Upload main image")
     mobile_image_file = forms.ImageField(required=False, label="Upload mobile image")
@@ -59,8 +79,22 @@ class CampaignAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.previous = copy.copy(self.instance) if self.instance.pk else None
+        self.previous = None if self.instance._state.adding else copy.copy(self.instance)
         self.previous_status = None
+        for name, value in initial_option_controls(self.instance).items():
+            self.initial.setdefault(name, value)
+        if self.instance._state.adding and not self.initial.get("preferences"):
+            self.initial["preferences"] = DEFAULT_PREFERENCES
+        campaign = self.instance
+        locales = [] if campaign._state.adding else [row.locale for row in campaign.locales.all()]
+        markets = [] if campaign._state.adding else [{"id": m.pk, "name": m.name} for m in campaign.markets.all()]
+        if "preferences" in self.fields:
+            self.fields["preferences"].widget = PreferencesBuilderWidget(locales=locales or ["en_US"], markets=markets)
+
+    def clean(self):
+        cleaned = super().clean()
+        apply_option_controls(cleaned)
+        return cleaned
 
     def _post_clean(self):
         super()._post_clean()
@@ -86,8 +120,36 @@ class CampaignAdminForm(forms.ModelForm):
             add_domain_error(self, error)
 
 
+class CampaignLocaleForm(ContentTextsForm, forms.ModelForm):
+    """One locale's page copy, text by text; the content JSON stays in a closed advanced view."""
+
+    class Meta:
+        model = CampaignLocale
+        fields = "__all__"
+
+    def __init__(self, *args, default_content=None, default_locale=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        init_content_fields(self, default_content, default_locale)
+        if "content" in self.fields:
+            self.fields["content"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        apply_content_fields(cleaned)
+        return cleaned
+
+
 class CampaignLocaleFormSet(BaseInlineFormSet):
     """Locales of a campaign: exactly one default and each page copy valid (``validate_locales``)."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        default = None
+        if not self.instance._state.adding:
+            default = next((row for row in self.instance.locales.all() if row.is_default), None)
+        kwargs["default_content"] = default.content if default else None
+        kwargs["default_locale"] = default.locale if default else None
+        return kwargs
 
     def clean(self):
         super().clean()

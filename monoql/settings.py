@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "graphene_django",
     "rest_framework",
     "drf_spectacular",
@@ -81,6 +82,8 @@ CELERY_MONITORED_QUEUES = env.list("CELERY_MONITORED_QUEUES", default=["celery"]
 ROOT_URLCONF = "monoql.urls"
 WSGI_APPLICATION = "monoql.wsgi.application"
 
+# Widgets render with the project's templates too (the campaign editor's form builder lives in templates/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

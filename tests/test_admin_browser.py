@@ -50,7 +50,7 @@ def test_staff_creates_a_campaign_with_markets_and_two_locales(live_server, brow
         page.fill(f"#id_locales-{index}-locale", locale)
         if default:
             page.check(f"#id_locales-{index}-is_default")
-        page.fill(f"#id_locales-{index}-content", json.dumps(content, ensure_ascii=False))
+        page.fill(f"#id_locales-{index}-welcome_header", content["body"]["started"]["welcome"]["header"])
     for index, (city, state, zone, event) in enumerate(
         (("Chicago", "IL", "America/Chicago", "E-CHI"), ("Toronto", "ON", "America/Toronto", "E-TOR"))
     ):
