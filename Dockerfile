@@ -17,7 +17,7 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 monoql
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt  # the runtime lock only: no test tools
 COPY . .
 COPY --from=assets /app/assets/static/graphiql assets/static/graphiql
 RUN python manage.py collectstatic --noinput >/dev/null \

@@ -8,14 +8,22 @@ ASSETS_STAMP := assets/static/graphiql/graphiql.min.js
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/monoql
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint schema venv assets migrate demo
+.PHONY: run test lint schema venv assets migrate demo lock
 
 venv: $(VENV_STAMP)
-$(VENV_STAMP): requirements.txt
+$(VENV_STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $(VENV_STAMP)
+
+# Re-compile the locks (every transitive pin, with hashes) from requirements.in / requirements-dev.in.
+# Versions already locked are kept; `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed.
+lock: venv
+	CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) --output-file requirements.txt requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
 
 assets: $(ASSETS_STAMP)
 $(ASSETS_STAMP): assets/package-lock.json scripts/install_graphiql_assets.sh
@@ -37,6 +45,7 @@ lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 schema: venv

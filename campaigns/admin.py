@@ -2,11 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
@@ -29,10 +32,14 @@ from campaigns.models import (
     Promoter,
     Venue,
 )
+from campaigns.selectors import catalog_events_of_artist
 from campaigns.services.campaign_rules import ALLOWED_STATUS_CHANGES, publish_problems
+from campaigns.services.discovery_catalog import events_text
+from campaigns.services.discovery_import import import_discovery_events
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import clone_markets, save_market
 from campaigns.services.promoters import delete_promoter, upsert_promoter
+from campaigns.services.search import search_artists
 from campaigns.services.upsert_campaign import (
     delete_campaign_locale,
     save_campaign,
@@ -47,15 +54,15 @@ from monoql.errors import DomainError
 class CampaignPanel:
     """A read-only section that a higher app adds to the campaign page (code inventory, entries per market…).
 
-    ``render(campaign) -> html``; ``urls(model_admin) -> [path]`` adds admin views under the campaign's
-    URL (e.g. the code upload form). Apps above ``campaigns`` register panels from their ``admin.py`` with
+    ``render(campaign) -> html``; ``views``: ``(route under <campaign id>/, view(model_admin, request,
+    campaign_id), url name)`` admin views added under the campaign's URL (e.g. the code upload form). Apps above ``campaigns`` register panels from their ``admin.py`` with
     ``register_campaign_panel``: the campaign page shows them without ``campaigns`` importing those apps.
     """
 
     name: str
     title: str
     render: Callable
-    urls: Callable | None = None
+    views: tuple[tuple[str, Callable, str], ...] = ()
 
 
 CAMPAIGN_PANELS: dict[str, CampaignPanel] = {}
@@ -82,11 +89,18 @@ class MarketInline(ServiceStackedInline):
     form = MarketAdminForm
     extra = 0
     show_change_link = True
+    readonly_fields = ["event_date_local"]
     autocomplete_fields = ["venue"]
     fieldsets = [
         (
             None,
-            {"fields": [("name", "city", "state", "country"), ("timezone", "population"), ("latitude", "longitude")]},
+            {
+                "fields": [
+                    ("name", "city", "state", "country"),
+                    ("timezone", "population", "event_date_local"),
+                    ("latitude", "longitude"),
+                ]
+            },
         ),
         (
             "Event",
@@ -111,6 +125,16 @@ class MarketInline(ServiceStackedInline):
 
     def change_service(self, request, market, form):
         save_market(market, is_new=False)
+
+    @admin.display(description="Event date (venue's time zone)")
+    def event_date_local(self, market):
+        if not market.event_date:
+            return "-"
+        try:
+            local = market.event_date.astimezone(ZoneInfo(market.timezone or "UTC"))
+        except (KeyError, ValueError):
+            local = market.event_date
+        return local.strftime("%a %d %b %Y %H:%M %Z")
 
 
 class CampaignStatusChangeInline(ServiceTabularInline):
@@ -323,10 +347,17 @@ class CampaignAdmin(ServiceAdmin):
             self.message_user(request, "; ".join(refused), level=messages.WARNING)
 
     def get_urls(self):
-        extra = [url for panel in CAMPAIGN_PANELS.values() if panel.urls for url in panel.urls(self)]
+        extra = [
+            path(f"<str:campaign_id>/{route}", self.admin_site.admin_view(partial(view, self)), name=name)
+            for panel in CAMPAIGN_PANELS.values()
+            for route, view, name in panel.views
+        ]
         status = self.admin_site.admin_view(self.status_view)
+        discovery = self.admin_site.admin_view(self.discovery_view)
         return [
             path("<str:campaign_id>/status/<str:target>/", status, name="campaigns_campaign_status"),
+            path("discovery/", discovery, name="campaigns_campaign_discovery_new"),
+            path("<str:campaign_id>/discovery/", discovery, name="campaigns_campaign_discovery"),
             *extra,
             *super().get_urls(),
         ]
@@ -346,6 +377,63 @@ class CampaignAdmin(ServiceAdmin):
             except DomainError as error:
                 self.message_user(request, f"Not changed: {error.message} ({error.reason})", messages.ERROR)
         return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+
+    def discovery_view(self, request, campaign_id=None):
+        """Import a tour from Discovery: search an artist (``searchArtists``' selector), preview their events
+        as markets (city, venue, date in the venue's time zone, event ids), choose, confirm — through
+        ``import_discovery_events``, the service of ``manage.py import_discovery_events``."""
+        campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None
+        allowed = self.has_change_permission(request, campaign) if campaign else self.has_add_permission(request)
+        if (campaign_id and campaign is None) or not allowed:
+            return HttpResponseRedirect(reverse("admin:campaigns_campaign_changelist"))
+        query = request.GET.get("q", "").strip()
+        artist_id = request.POST.get("artist") or request.GET.get("artist", "")
+        if request.method == "POST":
+            chosen = request.POST.getlist("event")
+            if not chosen:
+                self.message_user(request, "Choose at least one event to import.", messages.ERROR)
+            else:
+                try:
+                    result = import_discovery_events(
+                        events_text(chosen),
+                        attraction=artist_id,
+                        campaign_id=campaign.pk if campaign else None,
+                        name=request.POST.get("name", "").strip() or None,
+                        domain=request.POST.get("domain", "").strip() or None,
+                    )
+                except DomainError as error:
+                    self.message_user(request, f"Nothing imported: {error.message}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        f"{len(chosen)} event(s) of {result.campaign.artist.name if result.campaign.artist else artist_id} "
+                        f"imported into “{result.campaign.name}”: {result.markets_created} market(s) created, "
+                        f"{result.markets_updated} updated.",
+                    )
+                    return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[result.campaign.pk]))
+        artists = search_artists(query, limit=20) if query else []
+        artist = Artist.objects.filter(discovery_id=artist_id).first() if artist_id else None
+        events = []
+        for row in catalog_events_of_artist(artist_id) if artist_id else []:
+            zone = row["timezone"] or "UTC"
+            try:
+                local = row["start"].astimezone(ZoneInfo(zone)) if row["start"] else None
+            except (KeyError, ValueError):
+                local = row["start"]
+            events.append({**row, "local": local.strftime("%a %d %b %Y %H:%M %Z") if local else "date to be announced"})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import events from Discovery{f' into {campaign.name}' if campaign else ''}",
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "query": query,
+            "artists": artists,
+            "artist": artist,
+            "artist_id": artist_id,
+            "events": events,
+            "live": bool(settings.DISCOVERY_API_KEY),
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/discovery_import.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         campaign = Campaign.objects.filter(pk=object_id).first()

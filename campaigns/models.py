@@ -74,6 +74,24 @@ class Venue(models.Model):
         return f"{self.name} ({self.city})"
 
 
+class DiscoveryEvent(models.Model):
+    """An event of the local Discovery catalog (``campaigns.services.discovery_catalog``): what staff search
+    and import as markets when no ``DISCOVERY_API_KEY`` is set. ``document`` is the Discovery v2 event."""
+
+    discovery_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    attraction_ids = models.JSONField(default=list, help_text="Discovery ids of the event's attractions")
+    venue_discovery_id = models.CharField(max_length=64, blank=True, default="")
+    start = models.DateTimeField(null=True, blank=True, help_text="UTC start (dates.start.dateTime)")
+    document = models.JSONField()
+
+    class Meta:
+        ordering = ["start", "discovery_id"]
+
+    def __str__(self):
+        return self.name
+
+
 class Campaign(models.Model):
     """A registration or fanlist campaign (catalog §1.4 ``Campaign``)."""
 

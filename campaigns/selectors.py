@@ -8,7 +8,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.permissions import has_campaign_action, is_supreme
 from campaigns.cache import campaign_key, get_cached, store
-from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Contact, Market, Promoter
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Contact, DiscoveryEvent, Market, Promoter, Venue
 from monoql.dates import parse_iso
 from monoql.errors import Forbidden, NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE, resolve_locale
@@ -231,8 +231,9 @@ def category_ids_in_presale_window(start: str, end: str) -> list[str]:
             bounds[name] = None
         if bounds[name] is None:
             raise ValidationFailed(f"{name} must be an ISO-8601 date.", reason="INVALID_DATE", field=name)
-    return list(
-        Campaign.objects.filter(
+    return [
+        category_id
+        for category_id in Campaign.objects.filter(
             category_id__isnull=False,
             date_presale_window_start__lte=bounds["presaleQueryEndDate"],
             date_presale_window_end__gte=bounds["presaleQueryStartDate"],
@@ -242,7 +243,8 @@ def category_ids_in_presale_window(start: str, end: str) -> list[str]:
         .order_by("category_id")
         .values_list("category_id", flat=True)
         .distinct()
-    )
+        if category_id
+    ]
 
 
 def contact_document(contact) -> dict:
@@ -260,3 +262,31 @@ def contacts_of(campaign) -> list[dict]:
 def list_promoters() -> list:
     """All promoters, by name."""
     return list(Promoter.objects.order_by("name", "pk"))
+
+
+def catalog_events_of_artist(discovery_id: str) -> list[dict]:
+    """The local Discovery catalog's events featuring the artist ``discovery_id``, in start order, as rows
+    for the import preview: ``{id, name, start (UTC datetime), timezone, venue, city, state, country}``."""
+    events = [
+        row for row in DiscoveryEvent.objects.order_by("start", "discovery_id") if discovery_id in row.attraction_ids
+    ]
+    venues = {
+        venue.discovery_id: venue
+        for venue in Venue.objects.filter(discovery_id__in={row.venue_discovery_id for row in events})
+    }
+    rows = []
+    for event in events:
+        venue = venues.get(event.venue_discovery_id)
+        rows.append(
+            {
+                "id": event.discovery_id,
+                "name": event.name,
+                "start": event.start,
+                "timezone": venue.timezone if venue else "",
+                "venue": venue.name if venue else "",
+                "city": venue.city if venue else "",
+                "state": venue.state if venue else "",
+                "country": venue.country if venue else "",
+            }
+        )
+    return rows

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from campaigns.admin import CampaignPanel, register_campaign_panel
@@ -111,13 +111,11 @@ def upload_codes_view(model_admin, request, campaign_id):
     return render(request, "admin/codes/upload_codes.html", context)
 
 
-def _upload_urls(model_admin):
-    upload = model_admin.admin_site.admin_view(
-        lambda request, campaign_id: upload_codes_view(model_admin, request, campaign_id)
-    )
-    return [path("<str:campaign_id>/codes/upload/", upload, name="campaigns_campaign_upload_codes")]
-
-
 register_campaign_panel(
-    CampaignPanel(name="code_inventory", title="Code inventory", render=code_inventory_html, urls=_upload_urls)
+    CampaignPanel(
+        name="code_inventory",
+        title="Code inventory",
+        render=code_inventory_html,
+        views=(("codes/upload/", upload_codes_view, "campaigns_campaign_upload_codes"),),
+    )
 )

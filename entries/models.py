@@ -23,6 +23,8 @@ class Entry(models.Model):
     when the phone is confirmed and is unique per campaign (catalog §3.6.3).
     """
 
+    #: Set by ``upsert_entry`` on the instance it returns: True when this call created the entry (not stored).
+    is_new: bool = False
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="entries")
     fan = models.ForeignKey("accounts.Fan", on_delete=models.CASCADE, related_name="entries")
     fields = models.JSONField(default=dict, blank=True, help_text="Validated form values keyed by field id.")

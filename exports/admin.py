@@ -48,7 +48,7 @@ class ExportAdmin(ServiceAdmin):
     list_filter = ["status", "export_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "=campaign__id", "campaign__name"]
     list_select_related = ["campaign"]
-    raw_id_fields = ["campaign"]
+    autocomplete_fields = ["campaign"]
     ordering = ["-date_created"]
 
     def get_form(self, request, obj=None, **kwargs):

@@ -7,6 +7,7 @@ CELERY_BROKER_URL, AWS_STORAGE_BUCKET_NAME and the keys. See ../shared/spec/arch
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -17,7 +18,7 @@ env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(str(env_file))
 
-_DEV_KEYS_USED = []
+_DEV_KEYS_USED: list[str] = []
 
 
 def _dev_default(name, value):
@@ -182,7 +183,7 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     _images_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": _default_storage,
     "images": _images_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

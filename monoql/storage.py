@@ -29,7 +29,7 @@ def signed_key_url(key: str, request=None) -> str | None:
     if not key:
         return None
     if not is_local():
-        return default_storage.url(key, expire=settings.EXPORT_URL_SECONDS)
+        return default_storage.url(key, expire=settings.EXPORT_URL_SECONDS)  # type: ignore[call-arg]  # S3Storage.url takes expire
     token = signing.dumps({"key": key}, salt=FILE_SALT)
     path = reverse("file-download", kwargs={"token": token})
     return request.build_absolute_uri(path) if request is not None else path

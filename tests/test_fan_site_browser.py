@@ -22,19 +22,8 @@ from entries.selection.services.selection import apply_selection, trigger_select
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes
 from monoql.site.views import DOCUMENTS
+from tests.test_graphiql_browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
 AXE = Path(settings.BASE_DIR) / "assets" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots" / "fan-site"
 SITE = "/c/metallica.localhost/"

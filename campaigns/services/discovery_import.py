@@ -21,9 +21,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from campaigns.models import Artist, Campaign, CampaignStatus, Market, Venue
+from campaigns.models import Artist, Campaign, CampaignLocale, CampaignStatus, Market, Venue
 from monoql.dates import parse_iso
 from monoql.errors import NotFound, ValidationFailed
+from monoql.locales import DEFAULT_LOCALE
 
 
 class DiscoveryImportError(ValidationFailed):
@@ -55,11 +56,14 @@ def load_events_document(text: str) -> list[dict]:
     """
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise DiscoveryImportError(f"not JSON: {error.msg} at line {error.lineno}", reason="NOT_JSON") from error
+    except UnicodeDecodeError as error:
+        raise DiscoveryImportError(f"not JSON: {error.reason}", reason="NOT_JSON") from error
     if not isinstance(document, dict):
         raise DiscoveryImportError("not a Discovery events response: top level is not an object", reason="NOT_EVENTS")
-    embedded = document.get("_embedded") if isinstance(document.get("_embedded"), dict) else {}
+    found_embedded = document.get("_embedded")
+    embedded: dict = found_embedded if isinstance(found_embedded, dict) else {}
     if isinstance(embedded.get("events"), list):
         events = embedded["events"]
     elif "dates" in document and isinstance(embedded.get("venues"), list):
@@ -82,7 +86,7 @@ def choose_attraction(events: list[dict], wanted: str | None) -> dict:
 
     Raises: DiscoveryImportError when ``wanted`` matches no attraction, or no event has attractions.
     """
-    seen = {}
+    seen: dict[str, dict] = {}
     for event in events:
         for attraction in _attractions(event):
             seen.setdefault(attraction["id"], attraction)
@@ -101,7 +105,8 @@ def choose_attraction(events: list[dict], wanted: str | None) -> dict:
     return seen[heads.most_common(1)[0][0]]
 
 
-def _event_start(event) -> datetime | None:
+def event_start(event) -> datetime | None:
+    """The event's UTC start (``dates.start.dateTime``, else its local date at 00:00 UTC), or None."""
     start = (event.get("dates") or {}).get("start") or {}
     return parse_iso(start.get("dateTime") or start.get("localDate"))
 
@@ -135,9 +140,9 @@ def group_by_venue(events: list[dict]) -> list[VenueGroup]:
         groups.setdefault(venue["id"], VenueGroup(venue=venue)).events.append(event)
     far = datetime.max.replace(tzinfo=None)
     for group in groups.values():
-        group.events.sort(key=lambda e: (_event_start(e) or far).replace(tzinfo=None))
+        group.events.sort(key=lambda e: (event_start(e) or far).replace(tzinfo=None))
     return sorted(
-        groups.values(), key=lambda g: ((_event_start(g.events[0]) or far).replace(tzinfo=None), g.venue["id"])
+        groups.values(), key=lambda g: ((event_start(g.events[0]) or far).replace(tzinfo=None), g.venue["id"])
     )
 
 
@@ -154,7 +159,8 @@ def _market_names(groups) -> dict[str, str]:
     return {vid: name if counts[name] == 1 else f"{name} - {venue_names[vid]}" for vid, name in base.items()}
 
 
-def _upsert_venue(data) -> Venue:
+def upsert_venue(data) -> Venue:
+    """Create or update the ``Venue`` of a Discovery venue document (by its Discovery id)."""
     location = data.get("location") or {}
     venue, _ = Venue.objects.update_or_create(
         discovery_id=data["id"],
@@ -172,7 +178,8 @@ def _upsert_venue(data) -> Venue:
     return venue
 
 
-def _upsert_artist(attraction) -> Artist:
+def upsert_artist(attraction) -> Artist:
+    """Create or update the ``Artist`` of a Discovery attraction (by its Discovery id; largest image)."""
     images = [i for i in attraction.get("images") or [] if isinstance(i, dict) and i.get("url")]
     image = max(images, key=lambda i: i.get("width") or 0)["url"] if images else ""
     artist, _ = Artist.objects.update_or_create(
@@ -237,7 +244,7 @@ def import_discovery_events(
     timezones = Counter((g.venue.get("timezone") or "") for g in groups)
 
     with transaction.atomic():
-        artist = _upsert_artist(chosen)
+        artist = upsert_artist(chosen)
         campaign = _find_campaign(campaign_id, domain, artist, campaign_name)
         created = campaign is None
         campaign = campaign or Campaign(type="registration", status=CampaignStatus.DRAFT)
@@ -269,7 +276,7 @@ def import_discovery_events(
         names = _market_names(groups)
         markets_created = markets_updated = 0
         for group in groups:
-            venue = _upsert_venue(group.venue)
+            venue = upsert_venue(group.venue)
             market = (
                 existing.get(group.venue["id"])
                 or Market.objects.filter(campaign=campaign, name=names[group.venue["id"]]).first()
@@ -291,11 +298,16 @@ def import_discovery_events(
             market.latitude, market.longitude = venue.latitude, venue.longitude
             market.event_ids = [e["id"] for e in group.events]
             market.event_name = first.get("name", "")[:255]
-            market.event_date = _event_start(first)
+            market.event_date = event_start(first)
             market.event_presale_date_time = min(starts) if starts else None
             market.event_ticketer = market.event_ticketer or "TM"
             market.event_venue_name = venue.name
             market.event_link = (first.get("url") or "")[:1000]
             market.promoter_ids = promoters
             market.save()
+        if not campaign.locales.exists():
+            # A new campaign gets its default locale at once, with a title staff then write the page from.
+            CampaignLocale.objects.create(
+                campaign=campaign, locale=DEFAULT_LOCALE, is_default=True, content={"meta": {"title": campaign.name}}
+            )
         return ImportResult(campaign, created, markets_created, markets_updated)

@@ -9,6 +9,7 @@ import base64
 import binascii
 import io
 import uuid
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -71,7 +72,9 @@ def upload_image(data: str, content_type: str, file_name: str | None = None, cac
     storage = storages["images"]
     if cache_control and hasattr(storage, "object_parameters"):
         # A private instance: the shared one must not keep this upload's Cache-Control.
-        storage = storages.create_storage(settings.STORAGES["images"])
-        storage.object_parameters = {**storage.object_parameters, "CacheControl": cache_control}
+        images_storage = cast(dict[str, Any], settings.STORAGES["images"])
+        storage = storages.create_storage(images_storage)
+        # S3Storage (checked above with hasattr) keeps its upload parameters in object_parameters.
+        storage.object_parameters = {**storage.object_parameters, "CacheControl": cache_control}  # type: ignore[attr-defined]
     stored = storage.save(f"images/{name}", ContentFile(raw))
     return {"url": storage.url(stored), "name": name, "width": width, "height": height}

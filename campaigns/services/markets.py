@@ -124,7 +124,7 @@ def _apply(market: Market, data: dict, prefix: str) -> None:
         lat, lng = point.get("latitude"), point.get("longitude")
         if (lat is None) != (lng is None):
             fail_market("point needs both latitude and longitude.", f"{prefix}point")
-        if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
             fail_market("point is out of range (latitude −90…90, longitude −180…180).", f"{prefix}point")
         market.latitude, market.longitude = lat, lng
     if "isAddedShow" in data:
@@ -183,13 +183,14 @@ def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
                 market = Market(campaign_id=campaign_id)
                 before = None
             else:
-                market = Market.objects.select_for_update().filter(pk=str(data["id"]), campaign_id=campaign_id).first()
-                if market is None:
+                found = Market.objects.select_for_update().filter(pk=str(data["id"]), campaign_id=campaign_id).first()
+                if found is None:
                     raise NotFound(
                         f"No market with id '{data['id']}' in campaign '{campaign_id}'.",
                         reason="MARKET_NOT_FOUND",
                         field=f"{field_prefix}id",
                     )
+                market = found
                 before = market.event_presale_date_time
             _apply(market, data, field_prefix)
             validate_market(market, field_prefix)

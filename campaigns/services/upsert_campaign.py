@@ -47,7 +47,7 @@ _DATES = {
     "sendEmailReminders": "date_send_email_reminders",
     "triggeredEmailReminders": "date_triggered_email_reminders",
 }
-_STATUS_DATES = {
+_STATUS_DATES: dict[str, dict[str, object]] = {
     CampaignStatus.OPEN: {"date_opened": "now", "date_open": None, "domain_preview": None},
     CampaignStatus.CLOSED: {"date_closed": "now", "date_close": None, "domain_preview": None},
     CampaignStatus.INACTIVE: {"date_inactivated": "now", "domain_site": None},
@@ -236,7 +236,7 @@ def _status_change(campaign: Campaign, wanted: str, *, is_new: bool, now) -> str
             )
         campaign.status = wanted
         return None
-    if wanted not in ALLOWED_STATUS_CHANGES[campaign.status]:
+    if wanted not in ALLOWED_STATUS_CHANGES[CampaignStatus(campaign.status)]:
         raise ValidationFailed(
             f"A {campaign.status} campaign cannot become {wanted}.",
             reason="INVALID_CAMPAIGN_STATUS_CHANGE",
@@ -308,10 +308,10 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
             if is_new:
                 campaign, previous = Campaign(), None
             else:
-                campaign = Campaign.objects.select_for_update().filter(pk=str(data["id"])).first()
-                if campaign is None:
+                found = Campaign.objects.select_for_update().filter(pk=str(data["id"])).first()
+                if found is None:
                     raise NotFound(f"No campaign with id '{data['id']}'.", reason="CAMPAIGN_NOT_FOUND", field="id")
-                previous = copy.copy(campaign)
+                campaign, previous = found, copy.copy(found)
             _apply(campaign, data)
             if "artist" in data:
                 campaign.artist = _artist(data["artist"]) if data["artist"] else None

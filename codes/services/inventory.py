@@ -8,11 +8,13 @@ so no retry loop is needed (#23).
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypedDict
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import Fan
 from codes.models import RESERVATION_SECONDS, Code, CodeAudit, CodeAuditAction
 from codes.services.idempotency import run_once
 from codes.services.validation import check_codes, check_reserve, check_status, check_type
@@ -22,7 +24,7 @@ from codes.services.validation import check_codes, check_reserve, check_status, 
 class Actor:
     """Who acts: a fan (staff signing in through GraphQL/REST) and a label for the audit trail."""
 
-    fan: object = None
+    fan: Fan | None = None
     label: str = ""
 
     @property
@@ -90,7 +92,27 @@ def _take_portable(campaign_id, code_type, count, now, reserve_id, *, fresh):
     return list(Code.objects.filter(id__in=picked).order_by("id").values_list("code", flat=True))
 
 
-def reserve_codes(campaign_id: str, count, code_type, *, actor: Actor, idempotency_key: str | None = None) -> dict:
+class Reservation(TypedDict):
+    """``GET /:campaignId/reserve`` (catalog §2.3)."""
+
+    reserveId: str
+    codes: list[str]
+    count: int
+
+
+#: ``{"in": codes sent, "updated": codes changed}`` (``in`` is a Python keyword, hence the call syntax).
+ChangeCountInner = TypedDict("ChangeCountInner", {"in": int, "updated": int})
+
+
+class ChangeCount(TypedDict):
+    """``POST /:campaignId/assign|release`` (catalog §2.3)."""
+
+    count: ChangeCountInner
+
+
+def reserve_codes(
+    campaign_id: str, count, code_type, *, actor: Actor, idempotency_key: str | None = None
+) -> Reservation:
     """Reserve up to ``count`` available codes of ``code_type`` (``GET /:campaignId/reserve``).
 
     Returns: ``{"reserveId": uuid str, "codes": [str], "count": int}``; fewer codes (or none) when the pool
@@ -119,7 +141,9 @@ def reserve_codes(campaign_id: str, count, code_type, *, actor: Actor, idempoten
         return run_once(actor=actor.key, scope=f"reserve:{campaign_id}", key=idempotency_key, work=work)
 
 
-def assign_codes(campaign_id: str, codes, *, actor: Actor, entry=None, idempotency_key: str | None = None) -> dict:
+def assign_codes(
+    campaign_id: str, codes, *, actor: Actor, entry=None, idempotency_key: str | None = None
+) -> ChangeCount:
     """Mark codes assigned (``POST /:campaignId/assign``); idempotent, the first assigned date is kept (#25).
 
     Works with or without a reservation, expired or not. ``entry`` (optional) records who got them.
@@ -144,7 +168,7 @@ def assign_codes(campaign_id: str, codes, *, actor: Actor, entry=None, idempoten
         return run_once(actor=actor.key, scope=f"assign:{campaign_id}", key=idempotency_key, work=work)
 
 
-def release_codes(campaign_id: str, codes, *, actor: Actor) -> dict:
+def release_codes(campaign_id: str, codes, *, actor: Actor) -> ChangeCount:
     """Release reserved, unassigned codes (``POST /:campaignId/release``): clears ``reserved`` and ``reserveId`` (#24).
 
     Idempotent. Returns ``{"count": {"in": n, "updated": n released}}``. Raises ValidationFailed as assign.

@@ -8,12 +8,17 @@
 Heavy work is always queued; the request only validates and records.
 """
 
+import csv
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from campaigns.models import Campaign
+from campaigns.admin import CampaignPanel, register_campaign_panel
+from campaigns.models import Campaign, Market
 from entries.selection.models import Wave, WavePrep, WavePrepFile
 from entries.selection.services.selection import trigger_selection
 from entries.selection.services.wave_prep import MAX_SEED, trigger_wave_prep
@@ -91,7 +96,7 @@ class WavePrepAdmin(ServiceAdmin):
     list_display = ["campaign", "date_key", "status", "attempts", "selected", "waitlisted", "date_finished", "download"]
     list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign"]
-    raw_id_fields = ["campaign"]
+    autocomplete_fields = ["campaign"]
     actions = ["apply_selection"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -108,7 +113,8 @@ class WavePrepAdmin(ServiceAdmin):
         """The form's validation already ran ``upload_wave_prep_file`` and ``trigger_wave_prep``: show the run."""
         obj.pk = form.wave_prep.pk
         obj._state.adding = False
-        messages.info(request, f"Wave prep '{obj.date_key}' queued (seed {form.wave_prep.seed}).")
+        run = form.wave_prep
+        messages.info(request, f"Wave prep {run.date_key} for {run.campaign.name} queued (seed {run.seed}).")
 
     @admin.display(description="selected")
     def selected(self, wave_prep):
@@ -233,3 +239,46 @@ class WaveAdmin(ServiceAdmin):
                 messages.info(request, f"Wave {wave.name} cancelled.")
             except DomainError as error:
                 messages.error(request, f"{wave.name}: {error.message}")
+
+
+def markets_template(model_admin, request, campaign_id):
+    """The markets file of a wave prep, filled in for the campaign: one line per market with its id, its
+    population as the limit, its link, and its name (a column the upload ignores, for the person editing)."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or not model_admin.has_view_permission(request, campaign):
+        raise Http404("No such campaign.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="markets-{campaign.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["market_id", "limit", "link", "code_type", "market_name"])
+    for market in Market.objects.filter(campaign=campaign).order_by("event_date", "name"):
+        writer.writerow([market.pk, market.population or 0, market.event_link, "", market.name])
+    return response
+
+
+def _wave_prep_panel(campaign) -> str:
+    runs = WavePrep.objects.filter(campaign=campaign).order_by("-date_created")[:5]
+    rows = format_html_join(
+        "",
+        "<li>{} — {} ({})</li>",
+        ((run.date_key, run.status, run.date_created.strftime("%Y-%m-%d %H:%M")) for run in runs),
+    )
+    template = reverse("admin:campaigns_campaign_markets_template", args=[campaign.pk])
+    new = reverse("admin:selection_waveprep_add")
+    return format_html(
+        '<p><a href="{}">Download the markets file for a wave prep</a> (ids, limits and names filled in) · '
+        '<a href="{}">New wave prep</a></p><ul>{}</ul>',
+        template,
+        new,
+        rows,
+    )
+
+
+register_campaign_panel(
+    CampaignPanel(
+        name="wave_preps",
+        title="Wave preps",
+        render=_wave_prep_panel,
+        views=(("markets-template/", markets_template, "campaigns_campaign_markets_template"),),
+    )
+)

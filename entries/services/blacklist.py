@@ -22,7 +22,7 @@ HEADERS = {"email", "phone", "value", "emails", "phones"}
 BATCH = 2000
 
 
-def parse_blacklist(text: str) -> list[tuple[str, str]]:
+def parse_blacklist(text: str) -> list[tuple[BlacklistKind, str]]:
     """Return ``[(kind, value)]`` of a blacklist file. Raises ValidationFailed ``invalidBlacklistValue``."""
     values = []
     for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):

@@ -25,7 +25,11 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) ->
             field="identifierType",
         )
     campaign = campaign_or_404(campaign_id)
-    cleaned = {normalize_identifier(identifier_type, str(v)) for v in values if v is not None} - {None}
+    cleaned = {
+        value
+        for value in (normalize_identifier(identifier_type, str(v)) for v in values if v is not None)
+        if value is not None
+    }
     if not cleaned:
         raise ValidationFailed("No identifiers to invite.", reason="emptyInviteList", field="values")
     with transaction.atomic():

@@ -4,6 +4,8 @@ The rule needs the entries (a chosen market is never deleted without moving its 
 the delete lives here, above ``campaigns``; GraphQL ``deleteMarket`` and the admin both call it.
 """
 
+from typing import TypedDict
+
 from django.db import transaction
 
 from campaigns.models import Campaign, Market
@@ -14,7 +16,16 @@ from entries.services.transfer import transfer_market_entries
 from monoql.errors import NotFound
 
 
-def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | None = None) -> dict:
+class MarketDeleted(TypedDict):
+    """``deleteMarket``'s answer (catalog §1.7)."""
+
+    deleted: int
+    marketId: str
+    transferMarketId: str | None
+    modified: int
+
+
+def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | None = None) -> MarketDeleted:
     """Delete a market, first moving entries' choices to ``transfer_market_id`` (catalog §1.7, §3.6.8).
 
     A market that entries chose cannot be deleted without a transfer target (their choices would be lost).

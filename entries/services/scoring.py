@@ -76,9 +76,10 @@ def parse_scored_file(text: str, identifier: str) -> tuple[str, dict]:
     ``emptyFile``.
     """
     header, rows = csv_rows(text)
-    column = next((name for name in (identifier, "phone") if name and name.lower() in header), None)
-    require_columns(header, (("score", "score" in header), (f"{identifier} or phone", column is not None)))
-    records = {}
+    found = next((name for name in (identifier, "phone") if name and name.lower() in header), None)
+    require_columns(header, (("score", "score" in header), (f"{identifier} or phone", found is not None)))
+    column: str = found or ""
+    records: dict[str, tuple[float, bool | None]] = {}
     for line_number, row in rows:
         raw = row[column.lower()]
         key = normalize_identifier(column, raw)

@@ -18,7 +18,7 @@ from entries.validation import (
     opt_in_field_ids,
     validate_entry_fields,
 )
-from monoql.errors import Forbidden, NotFound, ValidationFailed
+from monoql.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from monoql.locales import resolve_locale
 
 USER_METADATA_KEYS = ("ref_code", "ref_url", "ref_tag")
@@ -92,7 +92,7 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
     # Most submissions are new registrations: try the insert first (BEGIN, INSERT, COMMIT). When the fan
     # already has an entry, the unique (campaign, fan) constraint refuses it and the update path runs.
     gate = registration_eligibility(campaign, fan, has_entry=False)
-    refusal = None if gate.is_eligible else Forbidden(INELIGIBLE_MESSAGE, reason=gate.reason)
+    refusal: DomainError | None = None if gate.is_eligible else Forbidden(INELIGIBLE_MESSAGE, reason=gate.reason)
     if refusal is None:
         try:
             fields = validate_entry_fields(campaign.preferences, submitted, _form_context(campaign), is_new=True)

@@ -44,10 +44,13 @@ def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_nam
     tag = _tag_name(tag_name)
     if len(file_records) > MAX_RECORDS:
         raise ValidationFailed(f"At most {MAX_RECORDS} records per call.", reason="tooManyRecords", field="fileRecords")
-    values = {normalize_identifier(target_field, str(v)) for v in file_records if v is not None and str(v).strip()} - {
-        None
-    }
-    values = list(values)
+    values = sorted(
+        value
+        for value in {
+            normalize_identifier(target_field, str(v)) for v in file_records if v is not None and str(v).strip()
+        }
+        if value is not None
+    )
     count = 0
     with transaction.atomic():
         for start in range(0, len(values), BATCH):

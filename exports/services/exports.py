@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.utils import timezone
 
@@ -165,7 +166,7 @@ class _ProgressReporter:
 
     def __init__(self, export_id: str):
         self.export_id = export_id
-        self.connection = None
+        self.connection: BaseDatabaseWrapper | None = None
 
     def __enter__(self):
         return self

@@ -49,7 +49,7 @@ def signed_url(export, request=None) -> str | None:
     seconds = settings.EXPORT_URL_SECONDS
     storage = default_storage
     if not is_local(storage):
-        return storage.url(export.path, expire=seconds)
+        return storage.url(export.path, expire=seconds)  # type: ignore[call-arg]  # S3Storage.url takes expire
     token = signing.dumps({"id": export.pk}, salt=DOWNLOAD_SALT)
     path = reverse("export-download", kwargs={"token": token})
     return request.build_absolute_uri(path) if request is not None else path

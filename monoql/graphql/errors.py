@@ -32,7 +32,7 @@ def _format(error) -> dict:
     if not isinstance(error, GraphQLError):
         logger.error("graphql internal error", exc_info=error)
         return {"message": "Internal server error.", "extensions": {"code": INTERNAL_ERROR}}
-    formatted = error.formatted
+    formatted: dict = dict(error.formatted)
     original = error.original_error
     while isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error

@@ -72,9 +72,9 @@ def _label(label: dict | None, locale: str, default_locale: str) -> str:
 
 def _page(request, domain: str, locale: str | None) -> dict:
     viewer = _run(request, {"domain": domain, "locale": locale})
-    campaign = viewer and viewer["campaign"]
-    if not campaign:
+    if viewer is None or not viewer["campaign"]:
         raise Http404("No campaign here.")
+    campaign = viewer["campaign"]
     current = (campaign.get("currentLocale") or {}).get("id") or "en_US"
     default = next((row["id"] for row in campaign.get("locales") or [] if row["is_default"]), current)
     localized = {row["locale"]: row["value"] for row in (campaign["content"] or {}).get("localized") or []}

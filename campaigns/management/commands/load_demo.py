@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.services.demo import DEMO_DOMAIN, load_demo
+from campaigns.services.discovery_catalog import load_discovery_files
 from monoql.errors import DomainError
 
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from error
+        catalog = load_discovery_files()
+        self.stdout.write(
+            f"Discovery catalog: {catalog['artists']} artists, {catalog['venues']} venues, {catalog['events']} events "
+            f"from {catalog['files']} files in {settings.DISCOVERY_DATA_DIR}"
+        )
         markets = result.campaign.markets.count()
         self.stdout.write(
             f"demo campaign {result.campaign.pk} '{result.campaign.name}' OPEN on {DEMO_DOMAIN} ({markets} markets)"

@@ -102,8 +102,8 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
             "code_type",
         )
     )
-    by_market = {market_id: ([], [], []) for market_id in plan}
-    seen_emails = {market_id: set() for market_id in plan}
+    by_market: dict[str, tuple[list, list, list]] = {market_id: ([], [], []) for market_id in plan}
+    seen_emails: dict[str, set] = {market_id: set() for market_id in plan}
     for (
         market_id,
         entry_id,

@@ -10,6 +10,7 @@ outbound event per market and an email to each selected fan.
 """
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -162,7 +163,7 @@ def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
 
 def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
     now = timezone.now()
-    params = {
+    params: dict[str, Any] = {
         "now": now,
         "wave_prep_id": wave_prep.pk,
         "market_id": market_id,

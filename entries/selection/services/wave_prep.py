@@ -349,7 +349,7 @@ def _candidates(wave_prep: WavePrep, plan: dict) -> tuple[list, str]:
         while batch := cursor.fetchmany(FETCH_SIZE):
             digest.update(repr(batch).encode())
             for entry_id, m0, m1, m2, m3, score, random_score in batch:
-                ranked = (m0, m1, m2, m3)
+                ranked: tuple = (m0, m1, m2, m3)
                 while ranked and ranked[-1] is None:
                     ranked = ranked[:-1]
                 candidates.append((entry_id, tuple(canonical.get(m, m) for m in ranked), score, random_score))

@@ -45,7 +45,7 @@ def code_pools(wave_prep, plan: dict, candidates: list) -> tuple[dict, dict]:
 
 def _share_codes(plan: dict, pools: dict, need: dict) -> dict:
     """Take ``need[market]`` codes per market from ``pools`` (consumed), in market order and pool order."""
-    picked = {market_id: [] for market_id in plan}
+    picked: dict[str, list] = {market_id: [] for market_id in plan}
     for market_id, detail in plan.items():
         for code_type in detail["codeTypes"]:
             pinned, unpinned = pools[code_type]
@@ -75,7 +75,7 @@ def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> tupl
         .filter(Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry))
         .order_by("date_saved", "id")
     )
-    pinned = {}
+    pinned: dict = {}
     for pk, code, market_id in rows.filter(market_id__in=market_ids).values_list("id", "code", "market_id"):
         pinned.setdefault(market_id, deque()).append((pk, code))
     unpinned = deque(rows.filter(market_id__isnull=True).values_list("id", "code")[:unpinned_limit])
@@ -95,7 +95,7 @@ def _mark_reserved(wave_prep, ids: list) -> set:
     """Reserve the codes ``ids`` that are still available; returns the ids actually reserved."""
     now = timezone.now()
     expiry = now - timedelta(seconds=RESERVATION_SECONDS)
-    taken = set()
+    taken: set = set()
     if connection.vendor == "postgresql":
         params = {"now": now, "reserve_id": wave_prep.reserve_id, "ids": ids, "expiry": expiry}
         with connection.cursor() as cursor:

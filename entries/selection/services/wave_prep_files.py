@@ -79,7 +79,8 @@ def parse_codes_file(text: str, market_ids: set) -> list[tuple[str, str | None]]
     Raises ValidationFailed (field ``file``): ``invalidCode`` (spaces, longer than 64), ``duplicateCode``,
     ``unknownMarket``, ``emptyFile``.
     """
-    codes, seen = [], {}
+    codes: list = []
+    seen: dict = {}
     for line_number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
         values = [value.strip() for value in values]
         if not values or not values[0]:
@@ -120,7 +121,7 @@ def _check_other_pool(campaign_id: str, code_type: str, codes: list) -> None:
 def _add_codes(campaign_id: str, code_type: str, codes: list) -> dict:
     """Add the codes to the pool; returns ``{"in", "inserted", "updated"}`` (updated = market pin changed)."""
     now = timezone.now()
-    existing = {}
+    existing: dict = {}
     values = [code for code, _ in codes]
     for start in range(0, len(values), 5000):
         existing.update(
@@ -135,7 +136,7 @@ def _add_codes(campaign_id: str, code_type: str, codes: list) -> dict:
     ]
     Code.objects.bulk_create(new, batch_size=5000)
     updated = 0
-    by_market = {}
+    by_market: dict = {}
     for code, market_id in codes:
         if code in existing:
             by_market.setdefault(market_id, []).append(existing[code])

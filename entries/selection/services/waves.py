@@ -19,6 +19,7 @@ processed), with ``{total, ok, failed, detail: {sms: {sent, failed}, email: {sen
 import logging
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -311,7 +312,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     entries = dict(
         Entry.objects.filter(campaign_id=wave.campaign_id, fan_id__in=fans.values()).values_list("fan_id", "pk")
     )
-    counts = {"assigned": 0, "generated": 0, "refused": 0, "unknown": 0, "refusedCodes": []}
+    counts: dict[str, Any] = {"assigned": 0, "generated": 0, "refused": 0, "unknown": 0, "refusedCodes": []}
 
     def refuse(row, code_value, why):
         row["failed"] = why
