@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from accounts.permissions import campaign_permissions, has_campaign_action, is_supreme
 from campaigns.admin_editor import CONTENT_TEXTS
 from campaigns.admin_forms import (
     CampaignAdminForm,
@@ -75,6 +76,41 @@ def register_campaign_panel(panel: CampaignPanel) -> None:
 
 #: The campaign page's publish buttons: target status → label.
 PUBLISH_ACTIONS = {"PREVIEW": "Preview", "OPEN": "Open now", "CLOSED": "Close now"}
+
+
+class CampaignScopedAdmin(ServiceAdmin):
+    """Staff see and act on only their campaigns: a superuser or a supreme fan sees all; any other staff
+    member (Django user → ``user.fan``) sees the rows of the campaigns their fan holds a permission on, and
+    may change them only with ``write`` (docs/console.md). ``campaign_lookup`` names the campaign's id."""
+
+    campaign_lookup = "campaign_id"
+
+    def _fan(self, request):
+        return getattr(request.user, "fan", None)
+
+    def _sees_all(self, request) -> bool:
+        return bool(request.user.is_superuser) or is_supreme(self._fan(request))
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if self._sees_all(request):
+            return rows
+        return rows.filter(**{f"{self.campaign_lookup}__in": list(campaign_permissions(self._fan(request)))})
+
+    def _campaign_of(self, obj) -> str:
+        return str(getattr(obj, self.campaign_lookup if self.campaign_lookup != "pk" else "pk"))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or self._sees_all(request):
+            return allowed
+        return has_campaign_action(self._fan(request), self._campaign_of(obj), "write")
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or self._sees_all(request):
+            return allowed
+        return has_campaign_action(self._fan(request), self._campaign_of(obj), "write")
 
 
 def _source(request) -> str:
@@ -171,7 +207,8 @@ class CampaignLocaleInline(ServiceStackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ServiceAdmin):
+class CampaignAdmin(CampaignScopedAdmin):
+    campaign_lookup = "pk"
     list_display = ["name", "type", "status", "artist", "domain_site", "date_open", "date_close", "date_created"]
     form = CampaignAdminForm
     action_form = CloneMarketsActionForm
@@ -274,6 +311,14 @@ class CampaignAdmin(ServiceAdmin):
             return "-"
         return format_html_join("", "<div>{}: {} (" + zone_name + ")</div>", rows)
 
+    def changelist_view(self, request, extra_context=None):
+        """The list; the "clone markets from" choice offers only campaigns the staff member may read."""
+        response = super().changelist_view(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("action_form")
+        if form is not None and "source_campaign" in form.fields:
+            form.fields["source_campaign"].queryset = self.get_queryset(request).order_by("name")
+        return response
+
     def view_on_site(self, campaign):
         """ "View site" opens the campaign's fan site (``/c/<domain>/`` works on any project host)."""
         return f"/c/{campaign.domain_site}/" if campaign.domain_site else None
@@ -322,6 +367,8 @@ class CampaignAdmin(ServiceAdmin):
     @admin.action(description="Clone markets from the campaign chosen below")
     def clone_markets_from(self, request, queryset):
         source = CloneMarketsActionForm(request.POST).data.get("source_campaign")
+        if source and not self.get_queryset(request).filter(pk=source).exists():
+            source = None
         if not source:
             self.message_user(request, "Choose the campaign to clone markets from.", level=messages.ERROR)
             return
@@ -448,7 +495,7 @@ class CampaignAdmin(ServiceAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
 
-class MarketAdminBase(ServiceAdmin):
+class MarketAdminBase(CampaignScopedAdmin):
     """The market page. Registered by ``entries.admin``, which adds the delete (fans' choices move first)."""
 
     form = MarketAdminForm

@@ -6,18 +6,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from campaigns.admin import CampaignPanel, register_campaign_panel
+from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign
 from codes.models import Code, CodeAudit, CodeType
 from codes.services.inventory import Actor, count_codes
 from codes.services.upload import upload_codes
-from monoql.admin_base import ServiceAdmin
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.errors import DomainError
 
 
 @admin.register(Code)
-class CodeAdmin(ServiceAdmin):
+class CodeAdmin(CampaignScopedAdmin):
     """Codes are written by uploads, reserve, assign and release (``codes.services``): read-only here."""
 
     list_display = ["code", "campaign", "type", "date_saved", "date_reserved", "date_assigned", "reserve_id"]
@@ -31,7 +30,7 @@ class CodeAdmin(ServiceAdmin):
 
 
 @admin.register(CodeAudit)
-class CodeAuditAdmin(ServiceAdmin):
+class CodeAuditAdmin(CampaignScopedAdmin):
     list_display = [
         "date_created",
         "campaign",

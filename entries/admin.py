@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from campaigns.admin import CampaignPanel, MarketAdminBase, register_campaign_panel
+from campaigns.admin import CampaignPanel, CampaignScopedAdmin, MarketAdminBase, register_campaign_panel
 from campaigns.models import Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
 from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, Entry, Invite, ScoredFile, Stat
@@ -68,7 +68,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(ServiceAdmin):
+class EntryAdmin(CampaignScopedAdmin):
     """Entries are written by fans (``upsertViewerEntry``) and scoring: read-only here, verdicts by action."""
 
     list_display = ["id", "campaign", "fan", "email", "phone", "market_0", "score", "verdict", "date_phone_confirmed"]
@@ -95,7 +95,7 @@ class EntryAdmin(ServiceAdmin):
 
 
 @admin.register(Invite)
-class InviteAdmin(ServiceAdmin):
+class InviteAdmin(CampaignScopedAdmin):
     """Invite lists are uploaded (``uploadInvites``, ``entries.services.invites``): read-only here."""
 
     list_display = ["campaign", "identifier_type", "value", "date_created"]
@@ -117,7 +117,7 @@ class BlacklistEntryAdmin(ServiceAdmin):
 
 
 @admin.register(ScoredFile)
-class ScoredFileAdmin(ServiceAdmin):
+class ScoredFileAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "status", "rows", "matched", "unmatched", "verified", "date_created"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ScoredFile._meta.fields]
@@ -127,7 +127,7 @@ class ScoredFileAdmin(ServiceAdmin):
 
 
 @admin.register(Stat)
-class StatAdmin(ServiceAdmin):
+class StatAdmin(CampaignScopedAdmin):
     list_display = ["campaign", "type", "date_id", "market_id", "status", "date_updated"]
     list_filter = ["type", "status"]
     raw_id_fields = ["campaign"]

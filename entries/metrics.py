@@ -15,8 +15,11 @@ Definitions:
 - *selected*: holds an assigned code for the market.
 """
 
+from datetime import UTC
+
 from django.db import connection
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Value
+from django.db.models.functions import TruncDay, TruncHour
 
 from codes.models import Code
 from entries.models import MARKET_RANK_FIELDS, Entry
@@ -183,4 +186,30 @@ def eligible_counts(campaign, *, market_ids=None, include_prev_selected=False, m
             }
             for row in _by_market(rank_rows)
         ],
+    }
+
+
+def registrations_over_time(campaign, *, unit: str, since) -> list[dict]:
+    """Registrations of the campaign per ``unit`` (``hour`` or ``day``, UTC) from ``since`` (UTC datetime):
+    ``[{"at": UTC datetime of the bucket's start, "count": n}]``, oldest first, empty buckets left out."""
+    trunc = {"hour": TruncHour, "day": TruncDay}[unit]("date_created", tzinfo=UTC)
+    rows = (
+        Entry.objects.filter(campaign_id=campaign.pk, date_created__gte=since)
+        .annotate(at=trunc)
+        .values("at")
+        .annotate(count=Count("id"))
+        .order_by("at")
+    )
+    return [{"at": row["at"], "count": row["count"]} for row in rows]
+
+
+def registration_funnel(campaign) -> dict:
+    """The registration half of the campaign's funnel: ``{"registered", "phoneConfirmed", "verified",
+    "eligible"}`` (counts; ``verified``/``eligible`` as ``metrics.*`` define them)."""
+    rows = Entry.objects.filter(campaign_id=campaign.pk)
+    return {
+        "registered": rows.count(),
+        "phoneConfirmed": rows.filter(date_phone_confirmed__isnull=False).count(),
+        "verified": verified_entries(campaign).count(),
+        "eligible": eligible_entries(campaign).count(),
     }

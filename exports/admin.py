@@ -4,11 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from campaigns.admin import CampaignScopedAdmin
 from exports.exporters import EXPORTERS
 from exports.models import Export, ExportAccess
 from exports.services.exports import record_access, schedule_export
 from exports.services.files import signed_url
-from monoql.admin_base import ServiceAdmin
 from monoql.errors import DomainError
 
 
@@ -33,7 +33,7 @@ class ScheduleExportForm(forms.ModelForm):
 
 
 @admin.register(Export)
-class ExportAdmin(ServiceAdmin):
+class ExportAdmin(CampaignScopedAdmin):
     list_display = [
         "id",
         "campaign",
@@ -89,7 +89,7 @@ class ExportAdmin(ServiceAdmin):
 
 
 @admin.register(ExportAccess)
-class ExportAccessAdmin(ServiceAdmin):
+class ExportAccessAdmin(CampaignScopedAdmin):
     list_display = ["date_created", "campaign", "export", "action", "requester_user_id", "channel"]
     list_filter = ["action", "channel"]
     readonly_fields = [field.name for field in ExportAccess._meta.fields]

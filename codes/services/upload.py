@@ -19,6 +19,7 @@ from campaigns.models import Campaign
 from codes.models import Code, CodeAuditAction
 from codes.services.inventory import Actor
 from codes.services.validation import check_type
+from monoql.csv_safety import starts_a_formula
 from monoql.errors import NotFound, ValidationFailed
 
 BATCH_SIZE = 50_000
@@ -57,8 +58,8 @@ class _Reader(io.RawIOBase):
 def iter_codes(stream, limit: int | None = None):
     """Yield ``(line_number, code)`` from a binary CSV stream, applying the CSV rules.
 
-    Raises ValidationFailed: ``notText`` (binary / not UTF-8), ``fileTooLarge``, ``invalidCode`` (with
-    ``extensions.line``).
+    Raises ValidationFailed: ``notText`` (binary / not UTF-8), ``fileTooLarge``, ``invalidCode``, ``unsafeCode``
+    (a code starting with ``=``, ``+``, ``-`` or ``@``, which staff's spreadsheets would run), with ``extensions.line``.
     """
     raw = io.BufferedReader(_Reader(stream, limit or max_upload_bytes()), buffer_size=1 << 16)
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -78,6 +79,14 @@ def iter_codes(stream, limit: int | None = None):
                 raise ValidationFailed(
                     f"Line {line}: '{value[:80]}' is not a valid code (printable characters without spaces, at most {MAX_CODE_LENGTH}).",
                     reason="invalidCode",
+                    field="file",
+                    extra={"line": line},
+                )
+            if starts_a_formula(value):
+                raise ValidationFailed(
+                    f"Line {line}: '{value[:80]}' starts with {value[0]!r}: a spreadsheet would read it as a "
+                    "formula. Codes may not start with =, +, -, @.",
+                    reason="unsafeCode",
                     field="file",
                     extra={"line": line},
                 )

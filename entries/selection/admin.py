@@ -17,20 +17,22 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from campaigns.admin import CampaignPanel, register_campaign_panel
+from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign, Market
 from entries.selection.models import Wave, WavePrep, WavePrepFile
 from entries.selection.services.selection import trigger_selection
 from entries.selection.services.wave_prep import MAX_SEED, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave
-from monoql.admin_base import ServiceAdmin
 from monoql.errors import DomainError
 from monoql.storage import signed_key_url
 
 
 class TriggerWavePrepForm(forms.ModelForm):
     """Files and switches of a new run; the services validate everything before anything is queued."""
+
+    #: The staff member's Fan (recorded as who requested the run); bound per request by ``WavePrepAdmin``.
+    actor = None
 
     markets_file = forms.FileField(required=False, help_text="CSV: market_id,limit[,link,code_type]")
     tm_codes_file = forms.FileField(required=False, help_text="One code per line[, market_id]")
@@ -82,6 +84,7 @@ class TriggerWavePrepForm(forms.ModelForm):
                 min_score=cleaned.get("min_score"),
                 max_score=cleaned.get("max_score"),
                 seed=cleaned.get("seed"),
+                actor=self.actor,
             )
         except DomainError as error:
             raise forms.ValidationError(f"{error.field or 'input'}: {error.message}") from error
@@ -92,7 +95,7 @@ class TriggerWavePrepForm(forms.ModelForm):
 
 
 @admin.register(WavePrep)
-class WavePrepAdmin(ServiceAdmin):
+class WavePrepAdmin(CampaignScopedAdmin):
     list_display = ["campaign", "date_key", "status", "attempts", "selected", "waitlisted", "date_finished", "download"]
     list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign"]
@@ -101,7 +104,8 @@ class WavePrepAdmin(ServiceAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            kwargs["form"] = TriggerWavePrepForm
+            fan = getattr(request.user, "fan", None)
+            kwargs["form"] = type("TriggerWavePrepFormFor", (TriggerWavePrepForm,), {"actor": fan})
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -159,7 +163,7 @@ class WavePrepAdmin(ServiceAdmin):
 
 
 @admin.register(WavePrepFile)
-class WavePrepFileAdmin(ServiceAdmin):
+class WavePrepFileAdmin(CampaignScopedAdmin):
     list_display = ["campaign", "date_key", "type", "name", "rows", "date_updated"]
     list_filter = ["type"]
     readonly_fields = [field.name for field in WavePrepFile._meta.fields]
@@ -204,7 +208,7 @@ class ScheduleWaveForm(forms.ModelForm):
 
 
 @admin.register(Wave)
-class WaveAdmin(ServiceAdmin):
+class WaveAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "status", "date_notify", "rows", "sent", "failed"]
     list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign"]

@@ -69,6 +69,9 @@ class WavePrep(models.Model):
     error = models.TextField(blank=True, default="")
     path = models.CharField(max_length=512, blank=True, default="", help_text="Storage key of prepped.{dateKey}.zip")
     attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.JSONField(
+        default=dict, blank=True, help_text="{stage, step, steps, at}: written from outside the run's transaction"
+    )
     requested_by = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     date_created = models.DateTimeField(auto_now_add=True)
     date_started = models.DateTimeField(null=True, blank=True)

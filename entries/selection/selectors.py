@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from codes.models import Code
-from entries.selection.models import AllocationOutcome, AppliedMarket, Wave, WavePrep
+from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, Wave, WavePrep
 from monoql.dates import iso
 
 
@@ -69,3 +70,20 @@ def waves_of(campaign_ids=None):
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=campaign_ids)
     return rows.order_by("date_notify", "pk")
+
+
+def selection_funnel(campaign) -> dict:
+    """The selection half of the campaign's funnel: ``{"selected", "codeAssigned", "notified"}`` — distinct
+    fans selected in an applied market, fans holding an assigned code, selected fans told by email."""
+    applied = AppliedMarket.objects.filter(wave_prep_id=OuterRef("wave_prep_id"), market_id=OuterRef("market_id"))
+    selected = Allocation.objects.filter(wave_prep__campaign_id=campaign.pk, outcome=AllocationOutcome.SELECTED).filter(
+        Exists(applied)
+    )
+    return {
+        "selected": selected.values("entry_id").distinct().count(),
+        "codeAssigned": Code.objects.filter(campaign_id=campaign.pk, date_assigned__isnull=False, entry__isnull=False)
+        .values("entry_id")
+        .distinct()
+        .count(),
+        "notified": selected.filter(date_notified__isnull=False).values("entry_id").distinct().count(),
+    }

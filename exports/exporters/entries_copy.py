@@ -7,6 +7,8 @@ NULL (unquoted in CSV, like Python's writer); lines end with ``\\n``.
 
 from django.db import connection
 
+from monoql.csv_safety import SAFE_TEXT_SQL
+
 ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 TEXT_ARRAY = "array_to_string(ARRAY(SELECT jsonb_array_elements_text({})), ',')"
 
@@ -25,8 +27,11 @@ def _answer(field_id: str) -> str:
     )
 
 
-def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str | None, pref_ids: list[str]) -> str:
-    """The ``COPY (SELECT …) TO STDOUT`` statement of an entries-type export over ``entry_ids_sql``."""
+def copy_sql(
+    export, entry_ids_sql: str, first_field: str | None, zip_field: str | None, prefs: list[tuple[str, bool]]
+) -> str:
+    """The ``COPY (SELECT …) TO STDOUT`` statement of an entries-type export over ``entry_ids_sql``;
+    ``prefs``: ``[(field id, free text?)]`` — free text is neutralized against formulas (``SAFE_TEXT_SQL``)."""
     first = f"e.fields ->> {_quote(first_field)}, " if first_field else ""
     zip_value = f"NULLIF(e.fields ->> {_quote(zip_field)}, '')" if zip_field else "NULL"
     ranks = "(VALUES (e.market_0_id, 0), (e.market_1_id, 1), (e.market_2_id, 2), (e.market_3_id, 3))"
@@ -43,10 +48,12 @@ def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str
         "NULLIF(f.member_id, '')",
         "NULLIF(f.global_user_id, '')",
         "NULLIF(e.origin ->> 'ip', '')",
-        "NULLIF(COALESCE(NULLIF(e.email, ''), f.email), '')",
-        f"NULLIF(COALESCE(NULLIF(f.first_name, ''), {first}NULLIF(e.fields ->> 'first_name', '')), '')",
-        "NULLIF(COALESCE(NULLIF(f.last_name, ''), e.fields ->> 'last_name'), '')",
-        f"NULLIF(COALESCE({zip_value}, f.zip), '')",
+        SAFE_TEXT_SQL.format("NULLIF(COALESCE(NULLIF(e.email, ''), f.email), '')"),
+        SAFE_TEXT_SQL.format(
+            f"NULLIF(COALESCE(NULLIF(f.first_name, ''), {first}NULLIF(e.fields ->> 'first_name', '')), '')"
+        ),
+        SAFE_TEXT_SQL.format("NULLIF(COALESCE(NULLIF(f.last_name, ''), e.fields ->> 'last_name'), '')"),
+        SAFE_TEXT_SQL.format(f"NULLIF(COALESCE({zip_value}, f.zip), '')"),
         "NULLIF(COALESCE(NULLIF(e.phone, ''), f.phone), '')",
         "f.id",
         show,
@@ -54,7 +61,7 @@ def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str
         "NULLIF(e.locale, '')",
         "e.campaign_id",
         "CASE WHEN e.date_phone_confirmed IS NULL THEN 'false' ELSE 'true' END",
-        *[_answer(field_id) for field_id in pref_ids],
+        *[SAFE_TEXT_SQL.format(_answer(field_id)) if free else _answer(field_id) for field_id, free in prefs],
     ]
     return (
         f"COPY (SELECT {', '.join(columns)} FROM entries_entry e "

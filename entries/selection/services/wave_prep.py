@@ -13,11 +13,12 @@ same result and no code is reserved twice.
 """
 
 import hashlib
+import json
 import logging
 import secrets
 import uuid
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from entries.selection.models import (
 from entries.selection.services.prepped_zip import write_prepped_zip
 from entries.selection.services.wave_prep_codes import code_pools, reserve_codes
 from entries.selectors import any_rank
+from monoql.dates import iso
 from monoql.errors import ValidationFailed
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
@@ -225,13 +227,17 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             release_reservations(wave_prep)
             wave_prep.allocations.all().delete()
             checkpoint("cleared")
+            report_progress(wave_prep.pk, "reading candidates", 1)
             plan = _market_plan(wave_prep)
             candidates, input_hash = _candidates(wave_prep, plan)
+            report_progress(wave_prep.pk, "allocating", 2)
             capacity, pools = code_pools(wave_prep, plan, candidates)
             result = allocate(
                 candidates, capacity, _params(wave_prep), presorted=not wave_prep.params.get("randomSelection")
             )
+            report_progress(wave_prep.pk, "reserving codes", 3)
             reserved = reserve_codes(wave_prep, plan, pools, result)
+            report_progress(wave_prep.pk, "writing outcomes", 4)
             _write_allocations(wave_prep, result, reserved)
             checkpoint("allocated")
             wave_prep.input_hash = input_hash
@@ -239,9 +245,14 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             wave_prep.save(update_fields=["input_hash", "count"])
         checkpoint("committed")
         _analyze()
+        report_progress(wave_prep.pk, "writing the zip", 5)
         path = write_prepped_zip(wave_prep, plan)
         WavePrep.objects.filter(pk=wave_prep.pk, status=WavePrepStatus.TRIGGERED).update(
-            status=WavePrepStatus.FINISHED, path=path, error="", date_finished=timezone.now()
+            status=WavePrepStatus.FINISHED,
+            path=path,
+            error="",
+            date_finished=timezone.now(),
+            progress={"stage": "finished", "step": PROGRESS_STEPS, "steps": PROGRESS_STEPS, "at": iso(timezone.now())},
         )
     except Exception as error:
         logger.warning("wave prep %s attempt %s failed", wave_prep.pk, wave_prep.attempts, exc_info=True)
@@ -254,6 +265,31 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             raise WavePrepAttemptFailed(message) from error
     wave_prep.refresh_from_db()
     return wave_prep
+
+
+#: The stages a run reports (``WavePrep.progress``): reading candidates, allocating, reserving codes,
+#: writing outcomes, writing the zip, finished.
+PROGRESS_STEPS = 6
+
+
+def report_progress(wave_prep_id: int, stage: str, step: int) -> None:
+    """Write ``{stage, step, steps, at}`` on the run's row through a connection of its own, so that staff see
+    the run move while its transaction is still open. Best effort: on SQLite (one writer) or any database
+    error nothing is written and the run goes on."""
+    if connection.vendor != "postgresql":
+        return
+    progress = {"stage": stage, "step": step, "steps": PROGRESS_STEPS, "at": iso(timezone.now())}
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {WavePrep._meta.db_table} SET progress = %s WHERE id = %s",
+                [json.dumps(progress), wave_prep_id],
+            )
+    except DatabaseError:
+        logger.info("wave prep %s: progress not written", wave_prep_id, exc_info=True)
+    finally:
+        side.close()
 
 
 def _analyze() -> None:

@@ -1,0 +1,135 @@
+"""The campaign dashboard's numbers, read through each app's selectors (the same as the GraphQL metrics):
+registrations over time, the funnel, demand per market against capacity and codes, the code inventory,
+and the latest jobs (wave preps, selections, exports, waves, code uploads) with their live status."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from codes.models import Code, CodeAudit, CodeAuditAction, CodeType
+from codes.services.inventory import count_codes
+from entries.metrics import entries_by_market_preference, registration_funnel, registrations_over_time
+from entries.scoring_selectors import stats
+from entries.selection.selectors import selection_funnel, wave_preps_of, waves_of
+from exports.selectors import exports_of
+from monoql.dates import iso
+
+
+def funnel(campaign) -> list[tuple[str, int]]:
+    """``[(step, fans)]``: registered → phone-confirmed → verified → eligible → selected → code assigned → notified."""
+    registration = registration_funnel(campaign)
+    selection = selection_funnel(campaign)
+    return [
+        ("Registered", registration["registered"]),
+        ("Phone confirmed", registration["phoneConfirmed"]),
+        ("Verified (verdict, score)", registration["verified"]),
+        ("Eligible", registration["eligible"]),
+        ("Selected", selection["selected"]),
+        ("Code assigned", selection["codeAssigned"]),
+        ("Notified", selection["notified"]),
+    ]
+
+
+def demand(campaign) -> list[dict]:
+    """Per market: fans by choice rank (1st..4th), capacity (population) and codes (pinned to it / assigned)."""
+    counts = {row["id"]: row["counts"] for row in entries_by_market_preference(campaign)}
+    codes: dict[str, dict] = {
+        row["market_id"]: dict(row)
+        for row in Code.objects.filter(campaign_id=campaign.pk, market__isnull=False)
+        .values("market_id")
+        .annotate(total=Count("id"), assigned=Count("id", filter=Q(date_assigned__isnull=False)))
+    }
+    rows = []
+    for market in campaign.markets.order_by("event_date", "name"):
+        ranks = counts.get(market.pk, [0, 0, 0, 0])
+        rows.append(
+            {
+                "id": market.pk,
+                "name": market.name,
+                "ranks": ranks,
+                "total": sum(ranks),
+                "capacity": market.population,
+                "codes": codes.get(market.pk, {}).get("total", 0),
+                "assigned": codes.get(market.pk, {}).get("assigned", 0),
+            }
+        )
+    return rows
+
+
+def inventory(campaign) -> list[dict]:
+    """The code inventory by type: ``[{type, available, reserved, assigned}]`` (``codes.count``)."""
+    return [{"type": code_type, **count_codes(campaign.pk, code_type)} for code_type in CodeType.values]
+
+
+def jobs(campaign) -> dict:
+    """The latest long jobs of the campaign, as JSON-ready rows: status, progress, who asked, counts, errors."""
+    wave_preps = [
+        {
+            "id": run.pk,
+            "kind": "wave prep",
+            "name": run.date_key,
+            "status": run.status,
+            "progress": run.progress or {},
+            "requestedBy": run.requested_by.email if run.requested_by else "",
+            "created": iso(run.date_created),
+            "counts": {"selected": (run.count or {}).get("selected"), "waitlisted": (run.count or {}).get("waitlisted")}
+            if run.count
+            else None,
+            "error": run.error,
+        }
+        for run in wave_preps_of(campaign.pk).select_related("requested_by")[:5]
+    ]
+    exports = [
+        {
+            "id": export.pk,
+            "kind": "export",
+            "name": export.export_type,
+            "status": export.status,
+            "progress": {"rows": export.rows_written, "total": export.count},
+            "requestedBy": export.requester_user_id,
+            "created": iso(export.date_created),
+            "error": export.error_message,
+        }
+        for export in exports_of(campaign.pk)[:5]
+    ]
+    waves = [
+        {
+            "id": wave.pk,
+            "kind": "wave",
+            "name": wave.name,
+            "status": wave.status,
+            "created": iso(wave.date_created),
+            "counts": wave.count,
+            "error": wave.error,
+        }
+        for wave in waves_of([campaign.pk]).order_by("-date_created")[:5]
+    ]
+    selections = [
+        {"kind": "selection", "name": row.market_id, "status": row.status, "created": iso(row.date_updated)}
+        for row in list(reversed(stats(campaign.pk, "selection")))[:5]
+    ]
+    uploads = [
+        {
+            "kind": "code upload",
+            "name": audit.type,
+            "status": "FINISHED",
+            "requestedBy": audit.actor_label,
+            "created": iso(audit.date_created),
+            "counts": {"codes": audit.requested, "new": audit.changed},
+        }
+        for audit in CodeAudit.objects.filter(campaign_id=campaign.pk, action=CodeAuditAction.UPLOAD).order_by(
+            "-date_created"
+        )[:5]
+    ]
+    return {"wavePreps": wave_preps, "selections": selections, "exports": exports, "waves": waves, "uploads": uploads}
+
+
+def registrations_chart_points(campaign, unit: str) -> list[tuple[str, int]]:
+    """Registrations per hour over the last 48 hours, or per day over the last 30 days, as chart points."""
+    now = timezone.now()
+    since = now - (timedelta(hours=48) if unit == "hour" else timedelta(days=30))
+    fmt = "%d %b %H:00" if unit == "hour" else "%d %b"
+    return [
+        (row["at"].strftime(fmt), row["count"]) for row in registrations_over_time(campaign, unit=unit, since=since)
+    ]
