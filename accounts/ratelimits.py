@@ -11,6 +11,7 @@ The client IP is ``REMOTE_ADDR``, or the ``X-Forwarded-For`` entry added by the 
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -22,6 +23,8 @@ from monoql.errors import RATE_LIMITED
 from monoql.observability import count_error
 
 LIMITED_PATHS = ("/graphql", "/api/")
+
+logger = logging.getLogger("monoql.ratelimits")
 
 
 def client_ip(request) -> str:
@@ -77,12 +80,19 @@ class RateLimitMiddleware:
         if not settings.RATE_LIMIT_ENABLED or not request.path.startswith(LIMITED_PATHS):
             return self.get_response(request)
         key, rate = caller_key(request)
-        usage = _usage(request, "api", key, rate)
-        limit_name = "user" if key.startswith("user:") else "anonymous"
-        if not usage["should_limit"] and request.content_type == "multipart/form-data":
-            upload = _usage(request, "upload", key, settings.RATE_LIMIT_UPLOAD)
-            if upload["should_limit"]:
-                usage, limit_name = upload, "upload"
+        try:
+            usage = _usage(request, "api", key, rate)
+            limit_name = "user" if key.startswith("user:") else "anonymous"
+            if usage is None:  # django-ratelimit could not count (RATELIMIT_FAIL_OPEN)
+                raise LookupError("no usage")
+            if not usage["should_limit"] and request.content_type == "multipart/form-data":
+                upload = _usage(request, "upload", key, settings.RATE_LIMIT_UPLOAD)
+                if upload is not None and upload["should_limit"]:
+                    usage, limit_name = upload, "upload"
+        except Exception:  # noqa: BLE001 - any cache failure: the limiter fails open, the request is served
+            logger.warning("rate limiter unavailable (cache down?): request served unlimited", exc_info=True)
+            count_error("RATE_LIMIT_UNAVAILABLE")
+            return self.get_response(request)
         response = _refusal(request, usage, limit_name) if usage["should_limit"] else self.get_response(request)
         response["X-RateLimit-Limit"] = str(usage["limit"])
         response["X-RateLimit-Remaining"] = str(max(0, usage["limit"] - usage["count"]))

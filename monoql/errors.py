@@ -1,7 +1,8 @@
 """Domain errors raised by services and shaped into API errors by the adapters.
 
 Every error carries one of the API codes of decisions.md ("GraphQL error codes", catalog §4.1):
-UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR; a domain rule adds a
+UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, RATE_LIMITED, SERVICE_UNAVAILABLE (a database or other
+backing service is down: retry later), INTERNAL_ERROR; a domain rule adds a
 ``reason`` (catalog identifier such as ``DOMAIN_NAME_CONFLICT``) and, when one input field is at fault,
 the ``field`` it names.
 """
@@ -12,6 +13,9 @@ NOT_FOUND = "NOT_FOUND"
 VALIDATION_ERROR = "VALIDATION_ERROR"
 RATE_LIMITED = "RATE_LIMITED"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+#: Seconds a client should wait before retrying after SERVICE_UNAVAILABLE (``Retry-After``).
+RETRY_AFTER_SECONDS = 5
 
 HTTP_STATUS = {
     UNAUTHENTICATED: 401,
@@ -20,6 +24,7 @@ HTTP_STATUS = {
     VALIDATION_ERROR: 400,
     RATE_LIMITED: 429,
     INTERNAL_ERROR: 500,
+    SERVICE_UNAVAILABLE: 503,
 }
 
 

@@ -2,11 +2,16 @@
 (correlation id, GraphQL operation name, user id — never emails, phones or IP addresses) and the GraphQL
 request metrics of ``monoql.observability``."""
 
+import json
 import logging
 import re
 import time
 import uuid
 
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+
+from monoql.errors import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from monoql.observability import observe_graphql
 
 logger = logging.getLogger("monoql.request")
@@ -52,3 +57,37 @@ class RequestContextMiddleware:
                 },
             )
         return response
+
+
+class ServiceUnavailableMiddleware:
+    """A database outage in a view answers 503 with ``Retry-After`` — JSON with ``code: SERVICE_UNAVAILABLE``
+    on ``/graphql`` and ``/api/`` (an API client never gets HTML), a short text elsewhere — instead of a 500
+    or an HTML error page. (GraphQL and REST shape their own outages the same way.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.error("database unavailable", exc_info=exception)
+            return unavailable_response(request)
+        return None
+
+
+def unavailable_response(request) -> HttpResponse:
+    """The 503 answer of an outage, shaped for the path's clients."""
+    message = "The service is unavailable; retry shortly."
+    body: dict
+    if request.path.startswith("/graphql"):
+        body = {"errors": [{"message": message, "extensions": {"code": SERVICE_UNAVAILABLE}}], "data": None}
+        response = HttpResponse(json.dumps(body), status=503, content_type="application/json")
+    elif request.path.startswith("/api/"):
+        body = {"status": 503, "message": message, "code": SERVICE_UNAVAILABLE}
+        response = HttpResponse(json.dumps(body), status=503, content_type="application/json")
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

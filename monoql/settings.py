@@ -6,6 +6,7 @@ CELERY_BROKER_URL, AWS_STORAGE_BUCKET_NAME and the keys. See ../shared/spec/arch
 """
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "axes",
     "graphene_django",
     "rest_framework",
     "drf_spectacular",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "monoql.middleware.ServiceUnavailableMiddleware",
     "monoql.site.hosts.CampaignHostMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "monoql.middleware.RequestContextMiddleware",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last: django-axes refuses logins of a locked-out user and address (admin login throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 # /metrics (Prometheus): django-prometheus plus monoql.observability; Bearer METRICS_TOKEN when set.
 METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
@@ -82,6 +87,16 @@ CELERY_MONITORED_QUEUES = env.list("CELERY_MONITORED_QUEUES", default=["celery"]
 
 ROOT_URLCONF = "monoql.urls"
 WSGI_APPLICATION = "monoql.wsgi.application"
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address,
+# that pair is locked out for AXES_COOLOFF_HOURS; `manage.py axes_reset_username USER` (or axes_reset) unlocks.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_ip"  # the same address the rate limits count (trusted proxies)
 
 # Widgets render with the project's templates too (the campaign editor's form builder lives in templates/).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -114,9 +129,18 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="monoql"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # Redis is optional for correctness: when it is down, reads miss and writes are dropped (logged),
+            # so campaign reads and answers come from the database; rate limiting fails open (accounts.ratelimits).
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "monoql.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -228,9 +252,14 @@ CODES_UPLOAD_MAX_BYTES = env.int("CODES_UPLOAD_MAX_BYTES", default=100 * 1024 * 
 
 # Our own session JWT (decisions.md "Identity, permissions"): HS256 with JWT_SIGNING_KEY, or RS256 with
 # JWT_PRIVATE_KEY (PEM) + JWT_PUBLIC_KEY.
-JWT_SIGNING_KEY = _dev_default("JWT_SIGNING_KEY", "dev-insecure-jwt-signing-key-0123456789abcdef")
 JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="")
 JWT_PUBLIC_KEY = env.str("JWT_PUBLIC_KEY", default="")
+# Either key is enough in production: an RS256 pair needs no HS256 secret (and the other way round).
+JWT_SIGNING_KEY = (
+    env.str("JWT_SIGNING_KEY", default="")
+    if JWT_PRIVATE_KEY and JWT_PUBLIC_KEY
+    else _dev_default("JWT_SIGNING_KEY", "dev-insecure-jwt-signing-key-0123456789abcdef")
+)
 JWT_LIFETIME_SECONDS = env.int("JWT_LIFETIME_SECONDS", default=30 * 60)
 SESSION_JWT_COOKIE = env.str("SESSION_JWT_COOKIE", default="monoql_session")
 SESSION_JWT_COOKIE_SECURE = env.bool("SESSION_JWT_COOKIE_SECURE", default=not DEBUG)
@@ -364,6 +393,8 @@ CELERY_BEAT_SCHEDULE.update(
 # Rate limits (accounts.ratelimits): per IP anonymous, per user signed in, uploads; django-ratelimit rates.
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="100/m")
+# A cache that cannot count fails open (django-ratelimit answers no usage): the request is served, logged.
+RATELIMIT_FAIL_OPEN = True
 RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
 RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
@@ -379,5 +410,9 @@ GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=5 * 1024 * 10
 GRAPHQL_MAX_UPLOAD_BYTES = env.int("GRAPHQL_MAX_UPLOAD_BYTES", default=210 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
 GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)
+# Query cost after fragment expansion (monoql.graphql.limits) and the wall-clock budget of one execution.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)
+GRAPHQL_DEFAULT_LIST_SIZE = env.int("GRAPHQL_DEFAULT_LIST_SIZE", default=20)
+GRAPHQL_MAX_SECONDS = env.float("GRAPHQL_MAX_SECONDS", default=10.0)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
 GRAPHIQL_ENABLED = env.bool("GRAPHIQL_ENABLED", default=True)

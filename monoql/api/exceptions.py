@@ -2,11 +2,20 @@
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from monoql.errors import HTTP_STATUS, INTERNAL_ERROR, UNAUTHENTICATED, VALIDATION_ERROR, DomainError
+from monoql.errors import (
+    HTTP_STATUS,
+    INTERNAL_ERROR,
+    RETRY_AFTER_SECONDS,
+    SERVICE_UNAVAILABLE,
+    UNAUTHENTICATED,
+    VALIDATION_ERROR,
+    DomainError,
+)
 
 logger = logging.getLogger("monoql.api")
 
@@ -23,7 +32,15 @@ def error_body(status: int, message: str, code: str, reason=None, field=None, **
 
 
 def api_exception_handler(exc, context):
-    """Map DomainError and DRF exceptions onto the error shape; anything else is a logged 500."""
+    """Map DomainError and DRF exceptions onto the error shape; a database outage is a 503 with
+    ``Retry-After``; anything else is a logged 500."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("database unavailable", exc_info=exc)
+        response = Response(
+            error_body(503, "The service is unavailable; retry shortly.", SERVICE_UNAVAILABLE), status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, DomainError):
         status = HTTP_STATUS[exc.code]
         return Response(error_body(status, exc.message, exc.code, exc.reason, exc.field, **exc.extra), status=status)

@@ -6,10 +6,11 @@ exceptions become ``INTERNAL_ERROR`` with a generic message and are logged with 
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from graphene_django.views import HttpError
 from graphql import GraphQLError
 
-from monoql.errors import INTERNAL_ERROR, VALIDATION_ERROR, DomainError
+from monoql.errors import INTERNAL_ERROR, SERVICE_UNAVAILABLE, VALIDATION_ERROR, DomainError
 from monoql.observability import count_error
 
 logger = logging.getLogger("monoql.graphql")
@@ -22,6 +23,15 @@ def format_graphql_error(error) -> dict:
     return formatted
 
 
+#: A database that does not answer (down, restarting, unreachable): the client should retry, not report a bug.
+DB_OUTAGE = (OperationalError, InterfaceError)
+
+
+def _unavailable(error) -> dict:
+    logger.error("database unavailable", exc_info=error)
+    return {"message": "The service is unavailable; retry shortly.", "extensions": {"code": SERVICE_UNAVAILABLE}}
+
+
 def _format(error) -> dict:
     if isinstance(error, HttpError):
         # A request graphene-django refused before execution (bad body, wrong method): the caller's fault.
@@ -29,6 +39,8 @@ def _format(error) -> dict:
             error.message if isinstance(error.message, str) and not error.message.startswith("{") else "Bad request."
         )
         return {"message": message, "extensions": {"code": VALIDATION_ERROR}}
+    if isinstance(error, DB_OUTAGE):
+        return _unavailable(error)
     if not isinstance(error, GraphQLError):
         logger.error("graphql internal error", exc_info=error)
         return {"message": "Internal server error.", "extensions": {"code": INTERNAL_ERROR}}
@@ -36,6 +48,8 @@ def _format(error) -> dict:
     original = error.original_error
     while isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error
+    if isinstance(original, DB_OUTAGE):
+        return {**_unavailable(original), **({"path": formatted["path"]} if formatted.get("path") else {})}
     if isinstance(original, DomainError):
         formatted["message"] = original.message
         formatted["extensions"] = original.extensions

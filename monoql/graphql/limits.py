@@ -3,7 +3,10 @@
 Each refusal is a validation error (``extensions.code VALIDATION_ERROR``) whose ``reason`` names the
 limit and whose ``max`` gives it: ``QUERY_TOO_DEEP`` (``GRAPHQL_MAX_DEPTH``, default 12 levels of
 selections, introspection fields not counted), ``TOO_MANY_ALIASES`` (``GRAPHQL_MAX_ALIASES``, default
-30 per document), ``TOO_MANY_ROOT_FIELDS`` (``GRAPHQL_MAX_ROOT_FIELDS``, default 10 per operation) and
+30 per operation, counted after fragment expansion), ``QUERY_TOO_COSTLY`` (``GRAPHQL_MAX_COST``, default
+5,000: the fields an operation may resolve after fragment expansion, each list field multiplying its
+children by its ``limit``/``first`` or ``GRAPHQL_DEFAULT_LIST_SIZE``, default 20; fragments are expanded
+once each, so a fragment bomb is measured in linear time and refused before execution), ``TOO_MANY_ROOT_FIELDS`` (``GRAPHQL_MAX_ROOT_FIELDS``, default 10 per operation) and
 ``INTROSPECTION_DISABLED`` when ``GRAPHQL_INTROSPECTION`` is off (production), ``TOO_MANY_LIST_ITEMS``
 (``GRAPHQL_MAX_LIST_ITEMS``, default 1,000 items in a list written in the document).
 
@@ -13,9 +16,18 @@ and ``JSON_TOO_DEEP`` (``GRAPHQL_MAX_JSON_DEPTH``, default 32 levels of nesting)
 body (``REQUEST_TOO_LARGE``: ``GRAPHQL_MAX_BODY_BYTES`` for JSON, ``GRAPHQL_MAX_UPLOAD_BYTES`` for uploads).
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from graphql import GraphQLError
-from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
+from graphql import GraphQLError, GraphQLList, GraphQLNonNull
+from graphql.language import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+)
 from graphql.validation import ValidationRule, specified_rules
 
 from monoql.errors import ValidationFailed
@@ -25,45 +37,109 @@ def _error(message, reason, maximum, node):
     return GraphQLError(message, node, extensions={"reason": reason, "limit": reason, "max": maximum})
 
 
-def _depth(selection_set, fragments, seen) -> int:
-    if selection_set is None:
-        return 0
-    deepest = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            if selection.name.value.startswith("__"):
-                continue
-            deepest = max(deepest, 1 + _depth(selection.selection_set, fragments, seen))
-        elif isinstance(selection, InlineFragmentNode):
-            deepest = max(deepest, _depth(selection.selection_set, fragments, seen))
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in seen or name not in fragments:
-                continue
-            deepest = max(deepest, _depth(fragments[name].selection_set, fragments, seen | {name}))
-    return deepest
+@dataclass
+class Shape:
+    """What a selection set asks once every fragment is expanded: its depth, its aliases, and its cost —
+    the fields it may resolve, each list field counting its items (its ``limit``/``first`` argument when
+    written, else ``GRAPHQL_DEFAULT_LIST_SIZE``) times its children."""
+
+    depth: int = 0
+    aliases: int = 0
+    cost: int = 0
+
+    def add(self, other: "Shape") -> None:
+        self.depth = max(self.depth, other.depth)
+        self.aliases += other.aliases
+        self.cost += other.cost
+
+
+def _unwrap(field_type):
+    is_list = False
+    while isinstance(field_type, (GraphQLNonNull, GraphQLList)):
+        is_list = is_list or isinstance(field_type, GraphQLList)
+        field_type = field_type.of_type
+    return field_type, is_list
+
+
+def _list_size(field: FieldNode) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value in ("limit", "first") and isinstance(argument.value, IntValueNode):
+            return max(1, int(argument.value.value))
+    return settings.GRAPHQL_DEFAULT_LIST_SIZE
+
+
+class _Expansion:
+    """Computes the ``Shape`` of selection sets, expanding each fragment once (memoized), so a document whose
+    fragments spread each other exponentially is measured in time linear in its size."""
+
+    def __init__(self, schema, fragments: dict):
+        self.schema, self.fragments = schema, fragments
+        self.memo: dict[str, Shape] = {}
+        self.visiting: set[str] = set()
+
+    def fragment(self, name: str) -> Shape:
+        if name in self.memo:
+            return self.memo[name]
+        definition = self.fragments.get(name)
+        if definition is None or name in self.visiting:  # unknown or cyclic: GraphQL's own rules report it
+            return Shape()
+        self.visiting.add(name)
+        shape = self.of(definition.selection_set, self.schema.get_type(definition.type_condition.name.value))
+        self.visiting.discard(name)
+        self.memo[name] = shape
+        return shape
+
+    def of(self, selection_set, parent_type) -> Shape:
+        shape = Shape()
+        if selection_set is None:
+            return shape
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = selection.name.value
+                if name.startswith("__"):
+                    continue
+                fields = getattr(parent_type, "fields", None) or {}
+                child_type, is_list = _unwrap(fields[name].type) if name in fields else (None, False)
+                child = self.of(selection.selection_set, child_type)
+                items = _list_size(selection) if is_list else 1
+                shape.depth = max(shape.depth, 1 + child.depth)
+                shape.aliases += child.aliases + (1 if selection.alias is not None else 0)
+                shape.cost += 1 + items * child.cost
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent_type
+                shape.add(self.of(selection.selection_set, inner))
+            elif isinstance(selection, FragmentSpreadNode):
+                shape.add(self.fragment(selection.name.value))
+        return shape
+
+
+_CHECKS = (
+    ("depth", "GRAPHQL_MAX_DEPTH", "QUERY_TOO_DEEP", "The query is {} levels deep; at most {} are allowed."),
+    (
+        "aliases",
+        "GRAPHQL_MAX_ALIASES",
+        "TOO_MANY_ALIASES",
+        "The query uses {} aliases once its fragments are expanded; at most {} are allowed.",
+    ),
+    (
+        "cost",
+        "GRAPHQL_MAX_COST",
+        "QUERY_TOO_COSTLY",
+        "The query costs {} (fields after fragment expansion, times list sizes); at most {} is allowed.",
+    ),
+)
 
 
 class QueryShapeLimits(ValidationRule):
-    """Depth, aliases and root fields of the whole document."""
+    """Depth, aliases, root fields and cost of each operation, measured after fragment expansion."""
 
     def enter_document(self, node, *args):
-        fragments = {d.name.value: d for d in node.definitions if not isinstance(d, OperationDefinitionNode)}
-        aliases = 0
+        fragments = {d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)}
+        expansion = _Expansion(self.context.schema, fragments)
         for definition in node.definitions:
-            aliases += _count_aliases(definition.selection_set)
             if not isinstance(definition, OperationDefinitionNode):
                 continue
-            depth = _depth(definition.selection_set, fragments, frozenset())
-            if depth > settings.GRAPHQL_MAX_DEPTH:
-                self.report_error(
-                    _error(
-                        f"The query is {depth} levels deep; at most {settings.GRAPHQL_MAX_DEPTH} are allowed.",
-                        "QUERY_TOO_DEEP",
-                        settings.GRAPHQL_MAX_DEPTH,
-                        definition,
-                    )
-                )
             roots = len(definition.selection_set.selections)
             if roots > settings.GRAPHQL_MAX_ROOT_FIELDS:
                 self.report_error(
@@ -74,26 +150,14 @@ class QueryShapeLimits(ValidationRule):
                         definition,
                     )
                 )
-        if aliases > settings.GRAPHQL_MAX_ALIASES:
-            self.report_error(
-                _error(
-                    f"The query uses {aliases} aliases; at most {settings.GRAPHQL_MAX_ALIASES} are allowed.",
-                    "TOO_MANY_ALIASES",
-                    settings.GRAPHQL_MAX_ALIASES,
-                    node,
-                )
-            )
-
-
-def _count_aliases(selection_set) -> int:
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode) and selection.alias is not None:
-            total += 1
-        total += _count_aliases(getattr(selection, "selection_set", None))
-    return total
+            shape = expansion.of(definition.selection_set, self.context.schema.get_root_type(definition.operation))
+            for attribute, setting, reason, message in _CHECKS:
+                value, maximum = getattr(shape, attribute), getattr(settings, setting)
+                if value > maximum:
+                    error = _error(message.format(value, maximum), reason, maximum, definition)
+                    if reason == "QUERY_TOO_COSTLY":
+                        error.extensions["cost"] = value
+                    self.report_error(error)
 
 
 class ListLimit(ValidationRule):

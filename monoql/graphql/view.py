@@ -3,6 +3,7 @@
 import functools
 import json
 import re
+import time
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -14,7 +15,7 @@ from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql.error import GraphQLError
 
-from monoql.errors import VALIDATION_ERROR, Forbidden, ValidationFailed
+from monoql.errors import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, VALIDATION_ERROR, Forbidden, ValidationFailed
 from monoql.graphql import response_cache
 from monoql.graphql.errors import format_graphql_error
 from monoql.graphql.limits import check_variables, validation_rules
@@ -27,6 +28,8 @@ def _limits() -> tuple:
         settings.GRAPHQL_MAX_DEPTH,
         settings.GRAPHQL_MAX_ALIASES,
         settings.GRAPHQL_MAX_ROOT_FIELDS,
+        settings.GRAPHQL_MAX_COST,
+        settings.GRAPHQL_DEFAULT_LIST_SIZE,
         settings.GRAPHQL_INTROSPECTION,
     )
 
@@ -92,6 +95,22 @@ def _only_sign_in_fields(operation_ast) -> bool:
     return all(getattr(getattr(s, "name", None), "value", None) in CSRF_FREE_MUTATIONS for s in selections)
 
 
+def _deadline(until: float):
+    """A resolver middleware refusing to start any more resolvers once the execution's wall-clock budget
+    (``GRAPHQL_MAX_SECONDS``) is spent: the answer holds what resolved so far and ``QUERY_TIMEOUT`` errors."""
+
+    def middleware(next_, root, info, **args):
+        if time.monotonic() > until:
+            raise ValidationFailed(
+                f"The query ran longer than {settings.GRAPHQL_MAX_SECONDS:g} s and was stopped.",
+                reason="QUERY_TIMEOUT",
+                extra={"limit": "QUERY_TIMEOUT", "max": settings.GRAPHQL_MAX_SECONDS},
+            )
+        return next_(root, info, **args)
+
+    return middleware
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class MonoqlGraphQLView(FileUploadGraphQLView):
     """GraphQL over HTTP (POST JSON or GraphQL multipart uploads; GET for queries and GraphiQL).
@@ -131,6 +150,8 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
 
     def _dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
+        if getattr(request, "retry_after", None):
+            response["Retry-After"] = str(request.retry_after)
         session = self.session_for(request)
         if session.source == "header":
             # graphene-django asks for a CSRF cookie on every answer; a caller authenticated by header
@@ -181,6 +202,10 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
                 request.graphql_operation_name = operation_name or _named_operation(query)
                 return cached, 200
         result, status_code = super().get_response(request, data, show_graphiql)
+        if result and f'"{SERVICE_UNAVAILABLE}"' in result:
+            # A database outage is not the client's bug: 503 with Retry-After, never 200 with INTERNAL_ERROR.
+            status_code = 503
+            request.retry_after = RETRY_AFTER_SECONDS
         session = self.session_for(request)
         cacheable = status_code == 200 and result and not session.campaign_passwords_changed and session.token is None
         if key and cacheable and not session.set_cookie and '"errors"' not in result[:20]:
@@ -232,7 +257,10 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
                 context_value=self.get_context(request),
                 variable_values=variables,
                 operation_name=operation_name,
-                middleware=self.get_middleware(request),
+                middleware=[
+                    *(self.get_middleware(request) or []),
+                    _deadline(time.monotonic() + settings.GRAPHQL_MAX_SECONDS),
+                ],
             )
         except Exception as error:  # noqa: BLE001 - shaped into INTERNAL_ERROR by format_error
             return ExecutionResult(errors=[error])

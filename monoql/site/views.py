@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -49,6 +50,9 @@ def _run(request, variables: dict) -> dict | None:
     """Execute ``CampaignPage`` as the fan; the campaign document, or None when there is no such campaign."""
     result = schema.execute(DOCUMENTS["CampaignPage"], variable_values=variables, context_value=request)
     if result.errors:
+        for error in result.errors:
+            if isinstance(getattr(error, "original_error", None), (OperationalError, InterfaceError)):
+                raise error.original_error  # a database outage: ServiceUnavailableMiddleware answers 503
         codes = {getattr(getattr(error, "original_error", None), "code", None) for error in result.errors}
         if codes & {"NOT_FOUND", "FORBIDDEN"}:
             return None

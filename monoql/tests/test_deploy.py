@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import AUTHENTICATE, mint
 
@@ -23,6 +25,7 @@ def _production_env(tmp_path, **extra):
         "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
         "IDENTITY_PROVIDER": "configured",
         "ALLOWED_HOSTS": "fans.example.com",
+        "RATE_LIMIT_TRUSTED_PROXIES": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
     }
     env.update(extra)
@@ -55,3 +58,31 @@ def test_session_cookie_is_secure_httponly_and_lax_in_production(gql, settings):
     body = gql.execute(AUTHENTICATE, {"token": mint("cookie@example.com")})
     cookie = body["_response"].cookies[settings.SESSION_JWT_COOKIE]
     assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
+
+
+def _rsa_pair():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+def test_production_starts_with_rs256_keys_alone(tmp_path):
+    """Faults round two, item 8: an RS256 pair is enough; no HS256 secret is required beside it."""
+    private, public = _rsa_pair()
+    env = _production_env(tmp_path, JWT_PRIVATE_KEY=private, JWT_PUBLIC_KEY=public)
+    del env["JWT_SIGNING_KEY"]
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_check_deploy_warns_without_trusted_proxies(tmp_path):
+    env = _production_env(tmp_path, RATE_LIMIT_TRUSTED_PROXIES="0")
+    result = _manage(env, "check", "--deploy")
+    assert "monoql.W002" in result.stderr + result.stdout
