@@ -13,6 +13,8 @@ from campaigns.models import Campaign, CampaignStatus, Market
 from conftest import session_token_for
 from entries.selection.models import WavePrep
 from exports.models import Export
+from monoql.models import DashboardSnapshot
+from monoql.tasks import refresh_dashboard_snapshots_task
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +125,26 @@ def test_staff_see_only_their_campaigns(demo_campaign, who, sees_a, sees_b):
         assert (campaign.name in client.get("/admin/campaigns/campaign/").content.decode()) is sees
         assert (f"run-{campaign.pk}" in client.get("/admin/selection/waveprep/").content.decode()) is sees
         assert (campaign.name in client.get("/admin/console/").content.decode()) is sees
+
+
+def test_a_large_campaigns_dashboard_reads_the_beats_snapshot_and_says_how_old_it_is(
+    demo_campaign, gql, sign_in, settings
+):
+    # Given a campaign counted as large, and the beat's refresh
+    settings.DASHBOARD_SNAPSHOT_MIN_ENTRIES = 1
+    token = sign_in("snap@example.com")
+    entry = {"email": "snap@example.com", "phone": "+12125550199", "market": demo_campaign.markets.first().pk}
+    assert "errors" not in gql.execute(REGISTER, {"c": demo_campaign.pk, "e": entry}, token=token)
+    assert refresh_dashboard_snapshots_task() == {"refreshed": 1}
+    snapshot = DashboardSnapshot.objects.get(campaign=demo_campaign)
+    assert snapshot.data["funnel"][0] == ["Registered", 1]
+    # When a fan registers after the snapshot and staff open the dashboard
+    token = sign_in("late@example.com")
+    entry = {"email": "late@example.com", "phone": "+12125550198", "market": demo_campaign.markets.first().pk}
+    assert "errors" not in gql.execute(REGISTER, {"c": demo_campaign.pk, "e": entry}, token=token)
+    html = (
+        _staff("root", superuser=True).get(f"/admin/campaigns/campaign/{demo_campaign.pk}/dashboard/").content.decode()
+    )
+    # Then the page shows the snapshot's numbers and their age
+    assert re.search(r'data-step="Registered">1<', html)
+    assert "Numbers as of" in html

@@ -4,9 +4,11 @@ and the latest jobs (wave preps, selections, exports, waves, code uploads) with 
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from codes.models import Code, CodeAudit, CodeAuditAction, CodeType
 from codes.services.inventory import count_codes
 from entries.metrics import entries_by_market_preference, registration_funnel, registrations_over_time
@@ -14,6 +16,10 @@ from entries.scoring_selectors import stats
 from entries.selection.selectors import selection_funnel, wave_preps_of, waves_of
 from exports.selectors import exports_of
 from monoql.dates import iso
+from monoql.models import DashboardSnapshot
+
+#: Celery task name of the beat's snapshot refresh (``monoql.tasks``).
+REFRESH_TASK = "console.refresh_dashboard_snapshots"
 
 
 def funnel(campaign) -> list[tuple[str, int]]:
@@ -133,3 +139,54 @@ def registrations_chart_points(campaign, unit: str) -> list[tuple[str, int]]:
     return [
         (row["at"].strftime(fmt), row["count"]) for row in registrations_over_time(campaign, unit=unit, since=since)
     ]
+
+
+def numbers(campaign) -> dict:
+    """Every number of the dashboard but the jobs (JSON-ready): ``{perHour, perDay, funnel, demand, inventory}``."""
+    return {
+        "perHour": registrations_chart_points(campaign, "hour"),
+        "perDay": registrations_chart_points(campaign, "day"),
+        "funnel": funnel(campaign),
+        "demand": demand(campaign),
+        "inventory": inventory(campaign),
+    }
+
+
+def is_large(campaign) -> bool:
+    """True when the campaign has ``DASHBOARD_SNAPSHOT_MIN_ENTRIES`` entries or more (its dashboard reads a snapshot)."""
+    minimum = settings.DASHBOARD_SNAPSHOT_MIN_ENTRIES
+    return campaign.entries.all()[minimum - 1 : minimum].exists()
+
+
+def store_snapshot(campaign) -> DashboardSnapshot:
+    """Compute the campaign's numbers now and keep them as its snapshot."""
+    snapshot, _ = DashboardSnapshot.objects.update_or_create(
+        campaign=campaign, defaults={"data": numbers(campaign), "date_computed": timezone.now()}
+    )
+    return snapshot
+
+
+def numbers_for_page(campaign) -> tuple[dict, object]:
+    """The numbers the dashboard shows and when they were computed (None: now, live).
+
+    A large campaign reads its snapshot when it is younger than ``DASHBOARD_SNAPSHOT_MAX_AGE_SECONDS``; with
+    none (or an old one) the numbers are computed now and stored, so the next view is instant.
+    """
+    snapshot = DashboardSnapshot.objects.filter(campaign=campaign).first()
+    fresh = timezone.now() - timedelta(seconds=settings.DASHBOARD_SNAPSHOT_MAX_AGE_SECONDS)
+    if snapshot is not None and snapshot.date_computed >= fresh:
+        return snapshot.data, snapshot.date_computed
+    if is_large(campaign):
+        snapshot = store_snapshot(campaign)
+        return snapshot.data, snapshot.date_computed
+    return numbers(campaign), None
+
+
+def refresh_snapshots() -> int:
+    """Recompute the snapshot of every open or closed campaign that is large (the beat's task). Returns how many."""
+    refreshed = 0
+    for campaign in Campaign.objects.filter(status__in=["OPEN", "CLOSED"]):
+        if is_large(campaign):
+            store_snapshot(campaign)
+            refreshed += 1
+    return refreshed

@@ -29,23 +29,21 @@ def dashboard_view(model_admin, request, campaign_id):
     """The campaign's dashboard: registrations per hour and per day, the funnel, demand per market against
     capacity and codes, the code inventory, and the latest jobs, updated every few seconds without a reload."""
     campaign = _campaign(request, campaign_id)
-    funnel = dashboard.funnel(campaign)
+    figures, computed_at = dashboard.numbers_for_page(campaign)
+    funnel = figures["funnel"]
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Dashboard: {campaign.name}",
         "opts": model_admin.model._meta,
         "original": campaign,
         "campaign": campaign,
-        "per_hour": bars(
-            dashboard.registrations_chart_points(campaign, "hour"), title="Registrations per hour, last 48 hours"
-        ),
-        "per_day": bars(
-            dashboard.registrations_chart_points(campaign, "day"), title="Registrations per day, last 30 days"
-        ),
+        "per_hour": bars([tuple(p) for p in figures["perHour"]], title="Registrations per hour, last 48 hours"),
+        "per_day": bars([tuple(p) for p in figures["perDay"]], title="Registrations per day, last 30 days"),
         "funnel": funnel,
         "funnel_top": max((value for _, value in funnel), default=0) or 1,
-        "demand": dashboard.demand(campaign),
-        "inventory": dashboard.inventory(campaign),
+        "demand": figures["demand"],
+        "inventory": figures["inventory"],
+        "computed_at": computed_at,
         "jobs": dashboard.jobs(campaign),
         "poll_seconds": POLL_SECONDS,
         "locale": campaign_default_locale(campaign),

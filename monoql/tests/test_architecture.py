@@ -20,7 +20,15 @@ APPS = ("monoql", "accounts", "campaigns", "codes", "entries", "exports")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 #: Root composition and cross-app workflows: the only modules of the core that name the apps.
 ROOT_COMPOSITION = ("monoql.schema", "monoql.urls", "monoql.celery", "monoql.wsgi", "monoql.settings", "monoql.apps")
-ABOVE_THE_APPS = ("monoql.workflows", "monoql.management", "monoql.site", "monoql.console", "monoql.admin")
+ABOVE_THE_APPS = (
+    "monoql.workflows",
+    "monoql.management",
+    "monoql.site",
+    "monoql.console",
+    "monoql.admin",
+    "monoql.models",
+    "monoql.tasks",
+)
 
 
 def _production_modules():

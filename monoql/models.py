@@ -1,0 +1,15 @@
+"""Models of the core's top layer: the staff console's dashboard snapshots (``monoql.console``)."""
+
+from django.db import models
+
+
+class DashboardSnapshot(models.Model):
+    """A campaign dashboard's numbers computed by the beat (``console.refresh_dashboard_snapshots``), so that
+    the dashboard of a campaign of millions of entries opens at once; the page shows the snapshot's age."""
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(help_text="{perHour, perDay, funnel, demand, inventory}: JSON of dashboard.numbers()")
+    date_computed = models.DateTimeField()
+
+    def __str__(self):
+        return f"dashboard of {self.campaign_id} at {self.date_computed:%Y-%m-%d %H:%M}"
