@@ -39,6 +39,7 @@ from campaigns.services.discovery_catalog import events_text
 from campaigns.services.discovery_import import import_discovery_events
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import clone_markets, save_market
+from campaigns.services.outbox import MAX_ATTEMPTS as OUTBOX_MAX_ATTEMPTS
 from campaigns.services.promoters import delete_promoter, upsert_promoter
 from campaigns.services.search import search_artists
 from campaigns.services.upsert_campaign import (
@@ -552,10 +553,39 @@ class ContactAdmin(ServiceAdmin):
     search_fields = ["name", "email"]
 
 
+class DeliveryFilter(admin.SimpleListFilter):
+    """Outbound events by delivery: dispatched, pending (with backoff), dead letters (attempts exhausted)."""
+
+    title = "delivery"
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("dispatched", "Dispatched"), ("pending", "Pending"), ("dead", "Dead letters")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "dispatched":
+            return queryset.filter(date_dispatched__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(date_dispatched__isnull=True, attempts__lt=OUTBOX_MAX_ATTEMPTS)
+        if self.value() == "dead":
+            return queryset.filter(date_dispatched__isnull=True, attempts__gte=OUTBOX_MAX_ATTEMPTS)
+        return queryset
+
+
 @admin.register(OutboundEvent)
 class OutboundEventAdmin(ServiceAdmin):
-    list_display = ["id", "event_type", "campaign_id", "market_id", "date_created", "date_dispatched", "attempts"]
-    list_filter = ["event_type", ("date_dispatched", admin.EmptyFieldListFilter)]
+    list_display = [
+        "id",
+        "event_type",
+        "campaign_id",
+        "market_id",
+        "date_created",
+        "date_dispatched",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
+    list_filter = [DeliveryFilter, "event_type"]
     search_fields = ["=campaign_id", "=market_id"]
     readonly_fields = [f.name for f in OutboundEvent._meta.fields]
 

@@ -260,6 +260,8 @@ class OutboundEvent(models.Model):
     date_dispatched = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Not retried before (backoff)")
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A drain is sending it until then")
 
     class Meta:
         ordering = ["id"]

@@ -218,8 +218,9 @@ def test_drain_sends_each_event_once_and_retries_failures(receiver):
     state["fail"] = True
     failed = drain_outbound_events(sinks=[sink])
     state["fail"] = False
-    sent = drain_outbound_events(sinks=[sink])
-    nothing = drain_outbound_events(sinks=[sink])
+    later = timezone.now() + timedelta(minutes=5)  # past the first retry's backoff (30 s)
+    sent = drain_outbound_events(sinks=[sink], now=later)
+    nothing = drain_outbound_events(sinks=[sink], now=later)
     # then
     assert (failed.sent, failed.failed, sent.sent, nothing.sent) == (0, 1, 1, 0)
     headers, body = received[-1]

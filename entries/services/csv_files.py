@@ -21,7 +21,8 @@ def read_upload(stream, declared_size: int | None) -> str:
     Args:
         stream: binary file-like object.
         declared_size: the client's ``fileSize`` in bytes, or None.
-    Raises: ValidationFailed ``fileTooLarge`` (field ``fileSize``/``file``), ``emptyFile``, ``notText``.
+    Raises: ValidationFailed ``fileTooLarge`` (field ``fileSize``/``file``), ``fileSizeMismatch`` (field
+        ``fileSize``: the announced size is not the file's), ``emptyFile``, ``notText``.
     """
     limit = settings.SCORING_UPLOAD_MAX_BYTES
     if declared_size is not None and declared_size > limit:
@@ -29,6 +30,12 @@ def read_upload(stream, declared_size: int | None) -> str:
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="file")
+    if declared_size is not None and declared_size != len(data):
+        raise ValidationFailed(
+            f"fileSize says {declared_size} bytes but the file has {len(data)}: the upload is incomplete or wrong.",
+            reason="fileSizeMismatch",
+            field="fileSize",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

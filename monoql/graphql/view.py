@@ -6,7 +6,9 @@ import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -145,7 +147,8 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         """JSON or the multipart request spec (``operations``, ``map``, file parts); malformed → 400."""
         try:
             return super().parse_body(request)
-        except (ValueError, KeyError, TypeError, RecursionError) as error:
+        except (ValueError, KeyError, TypeError, RecursionError, MultiPartParserError, SuspiciousOperation) as error:
+            # Django's own multipart errors would answer an HTML 400: an API client gets coded JSON.
             raise HttpError(self._bad_request("Malformed request body."), "Malformed request body.") from error
 
     def _dispatch(self, request, *args, **kwargs):
