@@ -25,4 +25,4 @@ RUN python manage.py collectstatic --noinput >/dev/null \
 USER monoql
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/heartbeat', timeout=2).status != 200)"
-CMD ["sh", "-c", "rm -rf $PROMETHEUS_MULTIPROC_DIR/* && exec gunicorn monoql.wsgi:application --bind 0.0.0.0:$PORT --workers $WEB_CONCURRENCY --max-requests 5000 --max-requests-jitter 500 --timeout 30 --access-logfile -"]
+CMD ["sh", "-c", "rm -rf $PROMETHEUS_MULTIPROC_DIR/* && exec gunicorn monoql.wsgi:application --bind 0.0.0.0:$PORT --workers $WEB_CONCURRENCY --max-requests 5000 --max-requests-jitter 500 --timeout 30"]

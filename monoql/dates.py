@@ -28,3 +28,17 @@ def parse_iso(value: str | None) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
+
+
+def parse_input_datetime(value: str | None) -> datetime | None:
+    """``parse_iso`` for what clients send: a date-time must carry its offset (``Z`` or ``±hh:mm``) — a
+    time without one is ambiguous, so it is refused rather than read as UTC; a bare date is 00:00 UTC.
+
+    Raises ValueError (not a date, or a time without an offset).
+    """
+    parsed = parse_iso(value)
+    if parsed is not None and isinstance(value, str) and ("T" in value or ":" in value):
+        text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+        if datetime.fromisoformat(text).tzinfo is None:
+            raise ValueError("a date-time without a time zone")
+    return parsed

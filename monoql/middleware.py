@@ -16,6 +16,8 @@ from monoql.observability import observe_graphql
 
 logger = logging.getLogger("monoql.request")
 _CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+#: Signed download links carry their token in the path: logs keep the route, never the token.
+_SIGNED_SEGMENT = re.compile(r"(/download/)[^/]+")
 _QUIET_PATHS = ("/heartbeat", "/metrics", "/static/", "/favicon.ico")
 
 
@@ -49,7 +51,7 @@ class RequestContextMiddleware:
                 extra={
                     "correlation_id": request.correlation_id,
                     "method": request.method,
-                    "path": request.path,
+                    "path": _SIGNED_SEGMENT.sub(r"\1[signed]", request.path),
                     "status": response.status_code,
                     "duration_ms": round(elapsed_ms, 1),
                     "operation_name": operation_name,

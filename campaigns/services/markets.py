@@ -15,7 +15,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Market, Promoter
 from campaigns.services.campaign_rules import valid_timezone
 from campaigns.services.outbox import record_event
-from monoql.dates import iso, parse_iso
+from monoql.dates import iso, parse_input_datetime
 from monoql.errors import NotFound, ValidationFailed
 
 REMINDER_WINDOW = (timedelta(hours=2), timedelta(hours=27))
@@ -78,9 +78,11 @@ def fail_market(message, field, reason="INVALID_MARKET_SCHEMA"):
 
 def _date(value, field):
     try:
-        return parse_iso(value)
+        return parse_input_datetime(value)
     except (TypeError, ValueError):
-        fail_market(f"{field} must be an ISO-8601 date such as 2026-03-01T17:00:00Z.", field, "INVALID_DATE")
+        fail_market(
+            f"{field} must be an ISO-8601 date with its time zone, such as 2026-03-01T17:00:00Z.", field, "INVALID_DATE"
+        )
 
 
 def _apply_event(market: Market, event: dict, prefix: str) -> None:

@@ -23,7 +23,7 @@ from campaigns.services.campaign_rules import (
 from campaigns.services.lifecycle import status_event_payload
 from campaigns.services.markets import upsert_market
 from campaigns.services.outbox import record_event
-from monoql.dates import parse_iso
+from monoql.dates import parse_input_datetime
 from monoql.errors import NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE
 
@@ -95,10 +95,12 @@ def _preferences(fields: list[dict]) -> list[dict]:
 
 def _date(value, field: str):
     try:
-        return parse_iso(value)
+        return parse_input_datetime(value)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            f"{field} must be an ISO-8601 date such as 2026-03-01T17:00:00Z.", reason="INVALID_DATE", field=field
+            f"{field} must be an ISO-8601 date with its time zone, such as 2026-03-01T17:00:00Z.",
+            reason="INVALID_DATE",
+            field=field,
         ) from None
 
 
