@@ -22,26 +22,14 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.metrics import MARKETS, _generate  # noqa: E402  (sets Django up)
-from campaigns.models import Campaign, Market  # noqa: E402
-from entries.models import Entry  # noqa: E402
+from bench.metrics import MARKETS, bench_campaign  # noqa: E402  (sets Django up)
+from campaigns.models import Campaign  # noqa: E402
 from monoql.models import DashboardSnapshot  # noqa: E402
 from monoql.tasks import refresh_dashboard_snapshots_task  # noqa: E402
 
 
 def _campaign(n: int) -> Campaign:
-    campaign = Campaign.objects.filter(name=f"bench-metrics-{n}").first()
-    if campaign is None or Entry.objects.filter(campaign=campaign).count() != n:
-        if campaign is not None:
-            campaign.delete()
-        campaign = Campaign.objects.create(name=f"bench-metrics-{n}", options={"promptConfirmPhone": True})
-        markets = [
-            Market.objects.create(
-                campaign=campaign, name=f"M{i}", city="C", state="S", timezone="UTC", event_ids=[str(i)]
-            )
-            for i in range(MARKETS)
-        ]
-        _generate(campaign, [m.pk for m in markets], n)
+    campaign, _generated = bench_campaign(n)
     Campaign.objects.filter(pk=campaign.pk).update(status="CLOSED")
     return campaign
 

@@ -79,7 +79,7 @@ def jobs(campaign) -> dict:
             "progress": run.progress or {},
             "requestedBy": run.requested_by.email if run.requested_by else "",
             "created": iso(run.date_created),
-            "counts": {"selected": (run.count or {}).get("selected"), "waitlisted": (run.count or {}).get("waitlisted")}
+            "counts": {"selected": run.count.get("selected"), "waitlisted": run.count.get("waitlisted")}
             if run.count
             else None,
             "error": run.error,

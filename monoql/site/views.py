@@ -184,7 +184,7 @@ def _locale_param(request) -> str | None:
     return value or None
 
 
-def _config(request, page: dict, base: str) -> dict:
+def _config(page: dict, base: str) -> dict:
     return {
         "campaignId": page["campaign"]["id"],
         "locale": page["locale"],
@@ -193,8 +193,7 @@ def _config(request, page: dict, base: str) -> dict:
         "requiresPhone": page["requires_phone"],
         "phoneConfirmed": page["phone_confirmed"],
         "devSignIn": f"{base}dev-sign-in" if dev_sign_in_enabled() else None,
-        "words": {key: page["w"][key] for key in ("working", "saved", "code_sent", "error_summary", "resend_code")},
-        "reasons": {},
+        "words": {key: page["w"][key] for key in ("code_sent", "resend_code")},
     }
 
 
@@ -202,7 +201,7 @@ def _respond(request, template: str, page: dict, base: str, *, cacheable: bool =
     context = {
         **page,
         "base": base,
-        "config": _config(request, page, base),
+        "config": _config(page, base),
         "documents": {name: DOCUMENTS[name] for name in BROWSER_DOCUMENTS},
         "dev_sign_in": dev_sign_in_enabled(),
         "locales": page["campaign"].get("locales") or [],
@@ -237,16 +236,15 @@ def landing(request, domain: str | None = None):
     key = f"site:{request.get_host()}:{domain}:{locale}:{generation()}"
     cached = cache.get(key)
     if cached is None:
-        response = _respond(request, "site/landing.html", _page(request, domain, locale), base, cacheable=True)
-        cached = (response.content, response["Content-Security-Policy"])
+        body = _respond(request, "site/landing.html", _page(request, domain, locale), base, cacheable=True).content
+        cached = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
         cache.set(key, cached, timeout=LANDING_CACHE_SECONDS)
-    body, csp = cached
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    body, etag = cached
     if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="text/html; charset=utf-8")
-        response["Content-Security-Policy"] = csp
+        response["Content-Security-Policy"] = CSP
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={LANDING_CACHE_SECONDS}"
     response["Vary"] = "Cookie"
