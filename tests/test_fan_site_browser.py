@@ -1,7 +1,8 @@
 """The fan site in a real browser (Playwright + Debian chromium): a fan's journey in en_US and fr_CA, a gate
 that refuses and says why, and the status page after selection. Every /graphql request the browser sends
 is one of the committed documents; no CSP violation; axe-core finds nothing serious; 375 px wide and usable
-by keyboard. Screenshots of each page go to ``artifacts/screenshots/fan-site/``."""
+by keyboard; at 1280 px one readable centred column. Screenshots of each page go to
+``artifacts/screenshots/fan-site/``."""
 
 import os
 import re
@@ -72,8 +73,8 @@ def confirm_phone_campaign(demo_campaign):
     return upsert_campaign({"id": demo_campaign.pk, "options": options}, source="test")
 
 
-def _check_page(page, name, locale):
-    """Screenshot, axe-core (no serious or critical violation), 375 px without horizontal scroll."""
+def _check_page(page, name, locale, width=375):
+    """Screenshot, axe-core (no serious or critical violation), ``width`` px without horizontal scroll."""
     page.screenshot(path=str(SHOTS / f"{locale}-{name}.png"), full_page=True)
     page.evaluate(AXE.read_text())
     violations = page.evaluate(
@@ -81,7 +82,7 @@ def _check_page(page, name, locale):
         ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.nodes[0].target)"
     )
     assert violations == [], (name, violations)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
 
 
 def _tab_reaches_every_control(page):
@@ -174,6 +175,35 @@ def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
         "VerifyPhoneConfirmationCode",
         "SubmitConfirm",
     }
+    assert watch.csp_violations() == []
+    assert watch.errors == []
+
+
+def test_on_a_1280_px_screen_the_pages_keep_a_readable_centred_column(live_server, browser, demo_campaign):
+    # Given a desktop browser (1280 px) on the campaign's landing page
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watch = Watch(page)
+    page.goto(f"{live_server.url}{SITE}")
+    assert page.inner_text("h1") == "Metallica - WorldWired Tour 2017"
+    assert page.locator(".shows li").count() == demo_campaign.markets.count()
+    # Then the content is one centred column of at most 44rem (704 px), not stretched across the screen
+    box = page.locator("main").bounding_box()
+    assert box["width"] == 704
+    assert box["x"] == (1280 - 704) / 2
+    _check_page(page, "desktop-landing", "en_US", width=1280)
+
+    # When the fan signs in and reaches the registration form
+    page.click("a.button:has-text('Sign in')")
+    page.wait_for_selector("#sign-in")
+    _check_page(page, "desktop-signin", "en_US", width=1280)
+    page.fill("#email", "desktop@example.com")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#register")
+
+    # Then the form's fields fill the column, the email already filled in
+    _check_page(page, "desktop-register", "en_US", width=1280)
+    assert page.input_value("#f-email") == "desktop@example.com"
+    assert page.locator("#f-market").bounding_box()["width"] <= 704
     assert watch.csp_violations() == []
     assert watch.errors == []
 
