@@ -265,3 +265,26 @@ def test_staff_build_a_campaign_without_json_and_open_it(live_server, browser_pa
     assert {row.locale: row.content for row in api.locales.all()} == {
         row.locale: row.content for row in built.locales.all()
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_1280_px_screen_the_editor_shows_the_form_beside_its_preview(live_server, browser_page, demo_campaign):  # noqa: F811
+    # Given a campaign manager on a 1280 px screen
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, live_server)
+    # When they open the demo campaign in the editor
+    page.goto(f"{live_server.url}/admin/campaigns/campaign/{demo_campaign.pk}/change/")
+    page.wait_for_selector(".builder-field")
+    _shot(page, "editor-1280")
+    # Then the page does not scroll sideways, the builder lists the campaign's fields and the fan's preview
+    # stands beside them, in the same band of the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.eval_on_selector_all(".builder-field", "rows => rows.map(r => r.dataset.fieldId)") == [
+        preference["id"] for preference in demo_campaign.preferences
+    ]
+    fields = page.locator(".builder-fields").bounding_box()
+    preview = page.locator(".builder-preview").bounding_box()
+    assert preview["x"] >= fields["x"] + fields["width"]
+    assert fields["y"] <= preview["y"] < fields["y"] + fields["height"]
+    _advanced_views_stay_closed(page)
