@@ -3,7 +3,12 @@ register at the same time (gunicorn + PostgreSQL + Redis, rate limits and metric
 each client has its own ``X-Forwarded-For`` address).
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench REDIS_URL=redis://127.0.0.1:6379/14 \\
-       .venv/bin/python bench/abuse.py [SECONDS=30] [CLIENTS=50] [WORKERS=2] [THINK_MS=500]
+       .venv/bin/python bench/abuse.py [SECONDS=30] [CLIENTS=50] [WORKERS=2] [THINK_MS=500] [FLOOD=viewer]
+
+FLOOD=fragments runs the fans twice in the same run — alone, then beside a fragment-bomb flooder (1.6 KB
+anonymous documents of 30 fragments, each spreading the next twice: 2**30 fields once expanded), sent over
+4 connections, each request from a new address so that the per-address rate limit never stops it and every
+bomb reaches the query-cost check — and reports both p95s and their ratio (acceptance: ≤ 1.5).
 Each registering client registers a new fan, waits THINK_MS, and again; the flooder sends
 ``{ viewer { isLoggedIn } }`` over 4 connections without pause. Prints one JSON line: the flooder's
 answers (ok / rate limited), the fans' registrations (count, p50/p95/p99 ms, RATE_LIMITED answers, other
@@ -27,6 +32,16 @@ from bench.registration import UPSERT, _entry, _serve, demo_campaign_with_fans  
 FLOOD = json.dumps({"query": "{ viewer { isLoggedIn } }"})
 
 
+def fragment_bomb(depth: int = 30) -> str:
+    """``{ ...F0 }`` where ``F{i}`` spreads ``F{i+1}`` twice: 2**depth leaf fields after expansion."""
+    fragments = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(depth - 1)]
+    fragments.append(f"fragment F{depth - 1} on Query {{ viewer {{ isLoggedIn }} }}")
+    return json.dumps({"query": "query Bomb { ...F0 } " + " ".join(fragments)})
+
+
+BOMB = fragment_bomb()
+
+
 def _post(port, body, headers):
     import http.client
 
@@ -44,6 +59,24 @@ def _flooder(port, deadline, counts, lock):
         with lock:
             key = "rate_limited" if status == 429 else ("ok" if status == 200 else "other")
             counts[key] += 1
+
+
+def _bomber(port, deadline, counts, lock, first):
+    number = first
+    while time.monotonic() < deadline:
+        number += 1
+        address = f"100.{64 + number // 65025 % 64}.{number // 255 % 255}.{number % 255 + 1}"
+        started = time.perf_counter()
+        status, answer = _post(port, BOMB, {"X-Forwarded-For": address})
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            counts["latencies"].append(elapsed)
+            if b"VALIDATION_ERROR" in answer:
+                counts["refused"] += 1
+            elif status == 429:
+                counts["rate_limited"] += 1
+            else:
+                counts["other"] += 1
 
 
 def _registrant(port, deadline, jobs, think, results, lock):
@@ -66,6 +99,97 @@ def _registrant(port, deadline, jobs, think, results, lock):
             elif status != 200 or b'"errors"' in answer:
                 results["errors"] += 1
         time.sleep(think)
+
+
+def _summary(latencies: list, result: dict, seconds: float) -> dict:
+    latencies = sorted(latencies)
+    return {
+        "registrations": len(latencies),
+        "per_minute": round(len(latencies) / seconds * 60),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "rate_limited": result["rate_limited"],
+        "errors": result["errors"],
+    }
+
+
+def _fans_phase(port, seconds, clients, jobs, think_ms, extra_threads=()):
+    lock = threading.Lock()
+    result = {"latencies": [], "rate_limited": 0, "errors": 0}
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=target, args=(port, deadline, *args)) for target, args in extra_threads]
+    threads += [
+        threading.Thread(target=_registrant, args=(port, deadline, jobs, think_ms / 1000, result, lock))
+        for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return _summary(result["latencies"], result, seconds)
+
+
+def fragments(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
+    """Fans alone, then fans beside the fragment-bomb flooder, in one run (see the module docstring)."""
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    from accounts.tokens import issue_session_token
+    from entries.models import Entry
+
+    needed = 3 * (int(clients * seconds / (think_ms / 1000 + 0.05)) + clients)
+    campaign, market_ids, fans = demo_campaign_with_fans(needed)
+    jobs = [
+        (
+            n,
+            issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token,
+            json.dumps({"query": UPSERT, "variables": {"c": campaign.pk, "e": _entry(n, market_ids)}}),
+        )
+        for n, fan in enumerate(fans)
+    ]
+    cache.clear()
+    os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
+    server, port = _serve("monoql.settings", workers)
+    bombs = {"latencies": [], "refused": 0, "rate_limited": 0, "other": 0}
+    lock = threading.Lock()
+    try:
+        _post(port, FLOOD, {"X-Forwarded-For": "192.0.2.1"})
+        _fans_phase(port, 5, clients, jobs, think_ms)  # warm up (not measured): workers, caches, pools
+        alone = _fans_phase(port, seconds, clients, jobs, think_ms)
+        flooders = [(_bomber, (bombs, lock, n * 10_000_000)) for n in range(4)]
+        flooded = _fans_phase(port, seconds, clients, jobs, think_ms, flooders)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        Entry.objects.filter(campaign=campaign).delete()
+    bomb_latencies = sorted(bombs["latencies"])
+    ratio = round(flooded["p95_ms"] / alone["p95_ms"], 2) if alone["p95_ms"] and flooded["p95_ms"] else None
+    return {
+        "bench": "abuse_fragments",
+        "seconds_per_phase": seconds,
+        "gunicorn_workers": workers,
+        "bomb_bytes": len(BOMB),
+        "flooder": {
+            "requests": len(bomb_latencies),
+            "requests_per_second": round(len(bomb_latencies) / seconds, 1),
+            "refused_validation_error": bombs["refused"],
+            "rate_limited": bombs["rate_limited"],
+            "other": bombs["other"],
+            "p95_ms": round(bomb_latencies[int(len(bomb_latencies) * 0.95) - 1], 1) if bomb_latencies else None,
+        },
+        "fans_alone": {"clients": clients, "think_ms": think_ms, **alone},
+        "fans_with_flood": {"clients": clients, "think_ms": think_ms, **flooded},
+        "p95_ratio": ratio,
+        "load_average": os.getloadavg(),
+        "acceptance": {
+            "every_bomb_refused": bombs["refused"] == len(bomb_latencies) and bomb_latencies != [],
+            "fans_p95_within_1_5x": ratio is not None and ratio <= 1.5,
+            "fans_no_errors": flooded["errors"] == 0 and flooded["rate_limited"] == 0,
+        },
+    }
 
 
 def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
@@ -137,9 +261,10 @@ def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    run = fragments if len(args) > 4 and args[4] == "fragments" else main
     print(
         json.dumps(
-            main(
+            run(
                 float(args[0]) if args else 30,
                 int(args[1]) if len(args) > 1 else 50,
                 int(args[2]) if len(args) > 2 else 2,

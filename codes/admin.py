@@ -8,9 +8,9 @@ from django.utils.html import format_html, format_html_join
 
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign
-from codes.models import Code, CodeAudit, CodeType
+from codes.models import Code, CodeAudit, CodeType, CodeUpload, CodeUploadStatus
 from codes.services.inventory import Actor, count_codes
-from codes.services.upload import upload_codes
+from codes.services.upload_jobs import queue_code_upload
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.errors import DomainError
 
@@ -71,13 +71,43 @@ def code_inventory_html(campaign) -> str:
     body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
     upload = reverse("admin:campaigns_campaign_upload_codes", args=[campaign.pk])
     audit = reverse("admin:codes_codeaudit_changelist") + f"?campaign__id={campaign.pk}"
+    jobs = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (job.file_name or job.file_key.rsplit("/", 1)[-1], job.type, job.status, _job_summary(job))
+            for job in CodeUpload.objects.filter(campaign=campaign)[:5]
+        ),
+    )
     return format_html(
         "<table><tr><th>type</th><th>available</th><th>reserved</th><th>assigned</th></tr>{}</table>"
-        '<p><a href="{}">Upload codes</a> · <a href="{}">Audit trail</a></p>',
+        '<p><a href="{}">Upload codes</a> · <a href="{}">Audit trail</a></p>'
+        "{}",
         body,
         upload,
         audit,
+        format_html(
+            '<table class="code-uploads"><caption>Latest uploads</caption>'
+            "<tr><th>file</th><th>type</th><th>status</th><th>progress</th></tr>{}</table>",
+            jobs,
+        )
+        if jobs
+        else "",
     )
+
+
+def _job_summary(job) -> str:
+    """One line a campaign manager reads about an upload job: queued, codes read so far, counts or the error."""
+    if job.status == CodeUploadStatus.FINISHED:
+        count = job.count or {}
+        return (
+            f"{count.get('in', 0)} codes read: {count.get('inserted', 0)} new, {count.get('updated', 0)} already there."
+        )
+    if job.status == CodeUploadStatus.FAILED:
+        return f"Failed: {(job.error or {}).get('message', 'unknown error')}"
+    if job.status == CodeUploadStatus.TRIGGERED:
+        return f"Storing: {job.rows_read} codes read so far ({job.size} bytes in all)."
+    return f"Queued ({job.size} bytes)."
 
 
 def upload_codes_view(model_admin, request, campaign_id):
@@ -90,15 +120,21 @@ def upload_codes_view(model_admin, request, campaign_id):
         actor = Actor(fan=getattr(request.user, "fan", None), label=request.user.get_username())
         upload = form.cleaned_data["file"]
         try:
-            result = upload_codes(
-                campaign.pk, form.cleaned_data["type"], upload, actor=actor, declared_size=upload.size
+            job = queue_code_upload(
+                campaign.pk,
+                form.cleaned_data["type"],
+                upload,
+                actor=actor,
+                declared_size=upload.size,
+                file_name=upload.name,
             )
         except DomainError as error:
             form.add_error("file", error.message)
         else:
-            messages.success(
-                request, f"{result['in']} codes read: {result['inserted']} new, {result['updated']} already there."
-            )
+            if job.status == CodeUploadStatus.FAILED:
+                form.add_error("file", (job.error or {}).get("message") or "The upload failed.")
+        if form.is_valid():
+            messages.success(request, f"{upload.name}: {_job_summary(job)} Its progress shows under Code inventory.")
             return redirect("admin:campaigns_campaign_change", campaign.pk)
     context = {
         **model_admin.admin_site.each_context(request),

@@ -114,3 +114,51 @@ class IdempotentResponse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "scope", "key"], name="idempotent_response_unique")]
+
+
+class CodeUploadStatus(models.TextChoices):
+    """A code upload job's status: PENDING (queued) → TRIGGERED (a worker stores it) → FINISHED | FAILED."""
+
+    PENDING = "PENDING"
+    TRIGGERED = "TRIGGERED"
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
+
+
+class CodeUpload(models.Model):
+    """A code file being stored into a pool: a queued job (``monoql.jobs``), so that a file of a million codes
+    never runs inside a web request (docs/operations.md "Code uploads")."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="code_uploads")
+    type = models.CharField(max_length=8, choices=CodeType.choices)
+    file_key = models.CharField(max_length=512, help_text="Storage key of the uploaded file")
+    file_name = models.CharField(max_length=255, blank=True, default="")
+    owns_file = models.BooleanField(default=True, help_text="The file was stored for this job and is removed after it")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes")
+    status = models.CharField(max_length=10, choices=CodeUploadStatus.choices, default=CodeUploadStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts claimed so far; the fence of the current one"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the running attempt (monoql.jobs); queued time before"
+    )
+    rows_read = models.PositiveIntegerField(default=0, help_text="Progress: codes read so far by the running attempt")
+    count = models.JSONField(null=True, blank=True, help_text="{in, inserted, updated} once FINISHED")
+    error = models.JSONField(null=True, blank=True, help_text="{message, reason, field, extra} once FAILED")
+    actor = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=255, blank=True, default="")
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_started = models.DateTimeField(null=True, blank=True)
+    date_finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+        indexes = [
+            models.Index(fields=["campaign", "-date_created"], name="code_upload_campaign_idx"),
+            models.Index(
+                fields=["status"], condition=Q(status__in=["PENDING", "TRIGGERED"]), name="code_upload_active_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name or self.file_key} ({self.status})"

@@ -232,6 +232,10 @@ class Stat(models.Model):
     count = models.JSONField(null=True, blank=True)
     meta = models.JSONField(null=True, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Attempts of a job Stat (selection); the fence")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the running attempt (monoql.jobs); queued time before"
+    )
     date_created = models.DateTimeField(auto_now_add=True)
     date_updated = models.DateTimeField(auto_now=True)
 

@@ -40,7 +40,12 @@ class Export(models.Model):
     size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes")
     checksum = models.CharField(max_length=80, blank=True, default="", help_text="sha256 hex of the file")
     content_type = models.CharField(max_length=64, blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts claimed so far; the fence of the current one"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the running attempt (monoql.jobs); queued time before"
+    )
     error_message = models.TextField(blank=True, default="")
     error_payload = models.JSONField(null=True, blank=True)
     date_created = models.DateTimeField(auto_now_add=True)

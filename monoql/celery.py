@@ -3,6 +3,9 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
+
+from monoql.jobs import sweep_temp_files
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 
@@ -15,3 +18,9 @@ app.autodiscover_tasks()
 def _observe_tasks(sender, **kwargs):
     """Count task outcomes for /metrics (``monoql.observability`` connects the Celery signals)."""
     import monoql.observability  # noqa: F401
+
+
+@worker_ready.connect
+def _sweep_temp_files(sender, **kwargs):
+    """A starting worker removes the temporary files that killed workers left (``monoql.jobs``)."""
+    sweep_temp_files()

@@ -377,6 +377,13 @@ PHONE_JWT_TTL_SECONDS = env.int("PHONE_JWT_TTL_SECONDS", default=900)
 # Scoring and fanlist uploads (entries.services.scoring): private storage, size cap.
 SCORING_UPLOAD_MAX_BYTES = env.int("SCORING_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 
+# Jobs (monoql.jobs): heartbeat period, when a silent job counts as lost, where temporary files go.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15.0)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
+JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=30.0)
+JOB_TEMP_DIR = env.str("JOB_TEMP_DIR", default="")
+# uploadCodes and POST /:campaignId/codes wait this long for their upload job (under gunicorn's 30 s timeout).
+CODES_UPLOAD_WAIT_SECONDS = env.float("CODES_UPLOAD_WAIT_SECONDS", default=20.0)
 # Exports (exports.services): signed links, stuck-job timeout, file retention.
 EXPORT_URL_SECONDS = env.int("EXPORT_URL_SECONDS", default=3600)
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=3600)
@@ -386,7 +393,9 @@ EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
 EXPORT_MAX_BYTES_PER_SECOND = env.int("EXPORT_MAX_BYTES_PER_SECOND", default=1_500_000)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "expire-stuck-exports": {"task": "exports.expire_stuck_exports", "schedule": 60.0},
+        "sweep-stale-exports": {"task": "exports.sweep_stale_exports", "schedule": JOB_SWEEP_SECONDS},
+        "sweep-stale-jobs": {"task": "entries.sweep_stale_jobs", "schedule": JOB_SWEEP_SECONDS},
+        "sweep-stale-code-uploads": {"task": "codes.sweep_stale_code_uploads", "schedule": JOB_SWEEP_SECONDS},
         "purge-old-exports": {"task": "exports.purge_old_exports", "schedule": 3600.0},
     }
 )

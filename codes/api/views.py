@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import require_campaign_action
 from codes.services.inventory import Actor, count_codes, release_codes, reserve_codes
-from codes.services.upload import upload_codes_from_storage
+from codes.services.upload_jobs import queue_code_upload_from_storage, upload_result, wait_for_code_upload
 from monoql.errors import Forbidden, Unauthenticated
 
 COUNTS = inline_serializer(
@@ -47,22 +47,34 @@ def request_body(request) -> dict:
 
 
 class UploadCodesView(APIView):
-    """``POST /api/codes/<campaignId>/codes {fileKey}``: upload ``codes/{campaignId}/{type}/{file}`` from storage."""
+    """``POST /api/codes/<campaignId>/codes {fileKey}``: upload ``codes/{campaignId}/{type}/{file}`` from storage.
+
+    The upload runs as a job: 200 with the counts when it finishes within ``CODES_UPLOAD_WAIT_SECONDS``, else
+    202 ``{uploadId, status}`` (docs/operations.md "A stuck or failed code upload")."""
 
     @extend_schema(
         request=inline_serializer("UploadCodesBody", {"fileKey": serializers.CharField()}),
-        responses=inline_serializer(
-            "UploadCodesCount",
-            {
-                "in": serializers.IntegerField(),
-                "inserted": serializers.IntegerField(),
-                "updated": serializers.IntegerField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "UploadCodesCount",
+                {
+                    "in": serializers.IntegerField(),
+                    "inserted": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                },
+            ),
+            202: inline_serializer(
+                "UploadCodesQueued", {"uploadId": serializers.CharField(), "status": serializers.CharField()}
+            ),
+        },
     )
     def post(self, request, campaign_id):
         actor = authorize(request, campaign_id)
-        return Response(upload_codes_from_storage(campaign_id, request_body(request).get("fileKey"), actor=actor))
+        upload = queue_code_upload_from_storage(campaign_id, request_body(request).get("fileKey"), actor=actor)
+        result = upload_result(wait_for_code_upload(upload))
+        if result["status"] == "FINISHED":  # the contract's answer
+            return Response({key: result[key] for key in ("in", "inserted", "updated")})
+        return Response({"uploadId": result["uploadId"], "status": result["status"]}, status=202)
 
 
 class ReserveCodesView(APIView):

@@ -5,16 +5,18 @@ from graphene_file_upload.scalars import Upload
 
 from codes.graphql.access import code_actor
 from codes.graphql.types import UploadCodesCount
-from codes.services.upload import upload_codes
+from codes.services.upload_jobs import queue_code_upload, upload_result, wait_for_code_upload
 from monoql.errors import ValidationFailed
 
 
 def resolve_upload_codes(root, info, file, fileSize, campaignId, type):
-    """Multipart upload (GraphQL multipart request spec) into the campaign's ``type`` pool."""
+    """Multipart upload (GraphQL multipart request spec) into the campaign's ``type`` pool: queued as a job,
+    whose counts are answered when it finishes within ``CODES_UPLOAD_WAIT_SECONDS`` (else ``status`` PENDING)."""
     actor = code_actor(info, campaignId)
     if not hasattr(file, "read"):
         raise ValidationFailed("file must be a multipart file part.", reason="invalidFile", field="file")
-    return upload_codes(campaignId, type, file, actor=actor, declared_size=fileSize)
+    upload = queue_code_upload(campaignId, type, file, actor=actor, declared_size=fileSize)
+    return upload_result(wait_for_code_upload(upload))
 
 
 class CodesMutation(graphene.ObjectType):

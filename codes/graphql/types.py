@@ -10,9 +10,14 @@ class CodeCount(graphene.ObjectType):
 
 
 class UploadCodesCount(graphene.ObjectType):
-    in_ = graphene.Int(name="in")
-    inserted = graphene.Int()
-    updated = graphene.Int()
+    """Counts of a code upload (catalog §3.8). The upload runs as a job: its counts are null while it is still
+    queued or running (``status``); read it again with ``codes { upload(campaignId, uploadId) }``."""
+
+    in_ = graphene.Int(name="in", description="Codes read from the file (null until the job has finished).")
+    inserted = graphene.Int(description="Codes new to the pool (null until the job has finished).")
+    updated = graphene.Int(description="Codes already in the pool, re-typed and re-dated (null until finished).")
+    uploadId = graphene.ID(description="The upload job's id, to read its progress and counts later.")
+    status = graphene.String(description="The upload job's status: PENDING, TRIGGERED, FINISHED (FAILED is an error).")
 
     @staticmethod
     def resolve_in_(parent, info):

@@ -10,6 +10,7 @@ Re-uploads update ``type`` and ``date_saved`` only; reserved/assigned dates are 
 import csv
 import io
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -142,12 +143,24 @@ def _store_batch_portable(campaign_id, code_type, batch, now):
     return len(unique) - len(existing), len(existing)
 
 
-def upload_codes(campaign_id: str, code_type, stream, *, actor: Actor, declared_size: int | None = None) -> dict:
+def upload_codes(
+    campaign_id: str,
+    code_type,
+    stream,
+    *,
+    actor: Actor,
+    declared_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> dict:
     """Store the codes of a CSV stream in the campaign's ``code_type`` pool.
 
     Args:
         stream: binary file-like object (read incrementally).
         declared_size: size the client announced (``fileSize``), bytes; checked against the limit.
+        progress: called with the rows read so far after each stored batch (a job's progress).
+        before_commit: called inside the transaction once everything is stored; raising there (a job's
+            fence, ``monoql.jobs.Superseded``) rolls the whole upload back.
     Returns: ``{"in": rows read, "inserted": new codes, "updated": existing codes touched}``.
     Raises:
         NotFound: unknown campaign. ValidationFailed: ``missingType``/``InvalidType``, ``emptyFile``,
@@ -170,6 +183,8 @@ def upload_codes(campaign_id: str, code_type, stream, *, actor: Actor, declared_
             if len(batch) >= BATCH_SIZE:
                 added, touched = store(campaign_id, code_type, batch, now)
                 inserted, updated, batch = inserted + added, updated + touched, []
+                if progress is not None:
+                    progress(rows)
         if batch:
             added, touched = store(campaign_id, code_type, batch, now)
             inserted, updated = inserted + added, updated + touched
@@ -184,6 +199,8 @@ def upload_codes(campaign_id: str, code_type, stream, *, actor: Actor, declared_
             type=code_type,
             detail=detail,
         )
+        if before_commit is not None:
+            before_commit()
     return {"in": rows, "inserted": inserted, "updated": updated}
 
 

@@ -68,7 +68,12 @@ class WavePrep(models.Model):
     count = models.JSONField(null=True, blank=True, help_text="WavePrepCount: campaign totals + markets[]")
     error = models.TextField(blank=True, default="")
     path = models.CharField(max_length=512, blank=True, default="", help_text="Storage key of prepped.{dateKey}.zip")
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts claimed so far; the fence of the current one"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the running attempt (monoql.jobs); queued time before"
+    )
     progress = models.JSONField(
         default=dict, blank=True, help_text="{stage, step, steps, at}: written from outside the run's transaction"
     )
@@ -168,6 +173,12 @@ class Wave(models.Model):
     rows = models.PositiveIntegerField(default=0)
     count = models.JSONField(null=True, blank=True, help_text="{total, ok, failed, detail:{sms:{…}, email:{…}}}")
     error = models.TextField(blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts claimed so far; the fence of the current one"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the running attempt (monoql.jobs); queued time before"
+    )
     created_by = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     date_created = models.DateTimeField(auto_now_add=True)
     date_notify = models.DateTimeField()

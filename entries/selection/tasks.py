@@ -3,12 +3,24 @@ spelling so that messages queued before the package moved still find their task.
 
 from celery import shared_task
 
-from entries.selection.services.selection import APPLY_TASK, NOTIFY_TASK, apply_selection, notify_selection
-from entries.selection.services.wave_prep import MAX_ATTEMPTS, WavePrepAttemptFailed, run_wave_prep
+from entries.selection.services.selection import (
+    APPLY_TASK,
+    NOTIFY_TASK,
+    apply_selection,
+    notify_selection,
+    sweep_stale_selections,
+)
+from entries.selection.services.wave_prep import (
+    MAX_ATTEMPTS,
+    WavePrepAttemptFailed,
+    run_wave_prep,
+    sweep_stale_wave_preps,
+)
 from entries.selection.services.wave_prep import RUN_TASK as WAVE_PREP_TASK
 from entries.selection.services.waves import PROCESS_TASK as WAVE_PROCESS_TASK
 from entries.selection.services.waves import SWEEP_TASK as WAVE_SWEEP_TASK
-from entries.selection.services.waves import process_wave, send_due_waves
+from entries.selection.services.waves import process_wave, send_due_waves, sweep_stale_waves
+from monoql.jobs import sweep_temp_files
 
 
 @shared_task(name=WAVE_PREP_TASK, bind=True, ignore_result=True, max_retries=MAX_ATTEMPTS)
@@ -43,3 +55,15 @@ def send_due_waves_task():
 def process_wave_task(wave_id: int):
     """Queued for each claimed wave: assign its codes and send it."""
     return {"status": process_wave(wave_id).status}
+
+
+@shared_task(name="entries.sweep_stale_jobs", ignore_result=True)
+def sweep_stale_jobs_task():
+    """Beat (every ``JOB_SWEEP_SECONDS``): re-queue or fail wave preps, selections and waves whose worker was
+    lost (``monoql.jobs``); remove temporary files of dead workers."""
+    return {
+        "wavePreps": sweep_stale_wave_preps(),
+        "selections": sweep_stale_selections(),
+        "waves": sweep_stale_waves(),
+        "tempFiles": len(sweep_temp_files()),
+    }

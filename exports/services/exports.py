@@ -13,22 +13,21 @@ stuck in TRIGGERED past ``EXPORT_TIMEOUT_SECONDS`` becomes EXPIRED; finished fil
 import hashlib
 import logging
 import os
-import tempfile
 import time
 import traceback
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.selectors import campaign_or_404
 from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
 from exports.services.files import final_key, publish
+from monoql.jobs import Heartbeat, SideProgress, Superseded, job_temp_file, remove_quietly, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
 
@@ -95,6 +94,7 @@ def schedule_export(
                     requester=requester,
                     requester_user_id=requester_user_id,
                     content_type=exporter.content_type,
+                    heartbeat_at=timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
                 )
                 enqueue_on_commit(RUN_TASK, existing.pk)
                 created = True
@@ -109,7 +109,7 @@ def schedule_export(
 def _claim(export_id: str) -> Export | None:
     now = timezone.now()
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.TRIGGERED, date_triggered=now, rows_written=0, attempts=F("attempts") + 1
+        status=ExportStatus.TRIGGERED, date_triggered=now, heartbeat_at=now, rows_written=0, attempts=F("attempts") + 1
     )
     if not claimed:
         return None
@@ -160,30 +160,6 @@ class _HashingFile:
         return self.size
 
 
-class _ProgressReporter:
-    """``progress(rows)`` → ``rows_written`` on the export row, through a connection of its own (the
-    exporter's connection may be busy streaming a COPY)."""
-
-    def __init__(self, export_id: str):
-        self.export_id = export_id
-        self.connection: BaseDatabaseWrapper | None = None
-
-    def __enter__(self):
-        return self
-
-    def __call__(self, rows: int) -> None:
-        if self.connection is None:
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Export._meta.db_table} SET rows_written = %s WHERE id = %s", [rows, self.export_id]
-            )
-
-    def __exit__(self, *exc):
-        if self.connection is not None:
-            self.connection.close()
-
-
 def run_export(export_id: str) -> Export | None:
     """Run one PENDING export (see the module docstring). Returns the export, or None when not claimed.
 
@@ -193,14 +169,22 @@ def run_export(export_id: str) -> Export | None:
     export = _claim(export_id)
     if export is None:
         return None
+    fence = export.attempts
+    current = Export.objects.filter(pk=export.pk, status=ExportStatus.TRIGGERED, attempts=fence)
     exporter = exporter_for(export.export_type)
-    fd, local_path = tempfile.mkstemp(prefix=f"export-{export.pk}-", suffix=f".{exporter.extension}")
+    fd, local_path = job_temp_file(f"export-{export.pk}", f".{exporter.extension}")
     try:
-        with os.fdopen(fd, "wb") as handle, _ProgressReporter(export.pk) as progress:
+        with (
+            Heartbeat(Export._meta.db_table, export.pk, fence),
+            os.fdopen(fd, "wb") as handle,
+            SideProgress(Export._meta.db_table, export.pk, "rows_written") as progress,
+        ):
             out = _HashingFile(handle, settings.EXPORT_MAX_BYTES_PER_SECOND)
             count = exporter.write(export, out, progress)
+        if not current.exists():  # the fence: a newer attempt owns the export (this one was given up for dead)
+            raise Superseded(f"export {export.pk}: attempt {fence} was superseded")
         key = publish(local_path, final_key(export, exporter.extension), exporter.content_type)
-        Export.objects.filter(pk=export.pk, status=ExportStatus.TRIGGERED).update(
+        current.update(
             status=ExportStatus.FINISHED,
             count=count,
             rows_written=count,
@@ -211,10 +195,11 @@ def run_export(export_id: str) -> Export | None:
             error_message="",
             date_finished=timezone.now(),
         )
+    except Superseded:
+        logger.warning("export %s attempt %s was superseded by a newer attempt; nothing published", export.pk, fence)
     except Exception as error:
-        export.refresh_from_db(fields=["attempts"])
-        retry = export.attempts < settings.EXPORT_MAX_ATTEMPTS
-        Export.objects.filter(pk=export.pk).update(
+        retry = fence < settings.EXPORT_MAX_ATTEMPTS
+        current.update(
             status=ExportStatus.PENDING if retry else ExportStatus.FAILED,
             error_message=str(error)[:2000] or error.__class__.__name__,
             error_payload={"type": error.__class__.__name__, "stack": traceback.format_exc(limit=8)[-4000:]},
@@ -224,18 +209,49 @@ def run_export(export_id: str) -> Export | None:
         if retry:
             raise
     finally:
-        if os.path.exists(local_path):
-            os.unlink(local_path)
+        remove_quietly(local_path)
     return Export.objects.get(pk=export.pk)
 
 
 def expire_stuck_exports(now=None) -> int:
-    """Mark exports TRIGGERED longer than ``EXPORT_TIMEOUT_SECONDS`` as EXPIRED; returns how many."""
+    """Mark exports TRIGGERED longer than ``EXPORT_TIMEOUT_SECONDS`` as EXPIRED, even with a live heartbeat
+    (a runaway export); returns how many. Scheduling the same export again then makes a new one."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.EXPORT_TIMEOUT_SECONDS)
     return Export.objects.filter(status=ExportStatus.TRIGGERED, date_triggered__lt=cutoff).update(
         status=ExportStatus.EXPIRED, date_expired=now
     )
+
+
+def sweep_stale_exports(now=None) -> dict:
+    """Re-queue the exports whose heartbeat is older than ``JOB_STALE_SECONDS``: PENDING ones whose task never
+    ran (or was lost with its broker message), TRIGGERED ones whose worker died (back to PENDING); FAILED
+    when ``EXPORT_MAX_ATTEMPTS`` are spent. Then runaway exports expire (``expire_stuck_exports``).
+
+    Returns: ``{"requeued": [ids], "failed": [ids], "expired": n}``. Beat: ``exports.sweep_stale_exports``.
+    """
+    now = now or timezone.now()
+    cutoff = stale_cutoff(now)
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, date_created__lt=cutoff)
+    done: dict = {"requeued": [], "failed": []}
+    active = Export.objects.filter(stale, status__in=ACTIVE_STATUSES)
+    for export_id, status, attempts in active.values_list("pk", "status", "attempts"):
+        with transaction.atomic():
+            same = Export.objects.filter(stale, pk=export_id, status=status, attempts=attempts)
+            if attempts >= settings.EXPORT_MAX_ATTEMPTS and status == ExportStatus.TRIGGERED:
+                if same.update(
+                    status=ExportStatus.FAILED,
+                    error_message=f"The worker was lost after {attempts} attempts.",
+                    date_failed=now,
+                ):
+                    done["failed"].append(export_id)
+            elif same.update(status=ExportStatus.PENDING, heartbeat_at=now):
+                enqueue_on_commit(RUN_TASK, export_id)
+                done["requeued"].append(export_id)
+    done["expired"] = expire_stuck_exports(now)
+    if done["requeued"] or done["failed"]:
+        logger.warning("stale exports: %s", done)
+    return done
 
 
 def purge_old_exports(now=None) -> int:

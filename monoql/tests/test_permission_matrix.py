@@ -39,6 +39,7 @@ ACCESS = {
     "campaignExportList": "report",
     "campaignExport": "report",
     "codes.count": "select",
+    "codes.upload": "select",
     "wavePrepList": "select",
     "waveList": "select",
     # mutations

@@ -5,7 +5,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 import zipfile
 
 from django.core.files import File
@@ -13,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from entries.selection.models import Allocation, AllocationOutcome
+from monoql.jobs import job_temp_file, remove_quietly
 
 FETCH_SIZE = 20_000
 NORTH_AMERICA = re.compile(r"^\+?1")
@@ -136,7 +136,8 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
         elif email and email not in seen_emails[market_id]:
             seen_emails[market_id].add(email)
             mail.append(registrant)
-    handle = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
+    fd, local_path = job_temp_file(f"prepped-{wave_prep.pk}", ".zip")
+    handle = os.fdopen(fd, "wb")
     try:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for market_id, (sms, mail, master) in by_market.items():
@@ -150,11 +151,11 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
         key = prepped_key(wave_prep.campaign_id, wave_prep.date_key)
         if default_storage.exists(key):
             default_storage.delete(key)
-        with open(handle.name, "rb") as stored:
+        with open(local_path, "rb") as stored:
             return default_storage.save(key, File(stored, name=os.path.basename(key)))
     finally:
         handle.close()
-        os.unlink(handle.name)
+        remove_quietly(local_path)
 
 
 def _stream(rows):

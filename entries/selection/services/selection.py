@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import Market
@@ -22,7 +23,9 @@ from campaigns.selectors import campaign_or_404
 from campaigns.services.outbox import record_event
 from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
+from monoql.dates import iso
 from monoql.errors import ValidationFailed
+from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.selection")
@@ -30,6 +33,7 @@ logger = logging.getLogger("monoql.selection")
 APPLY_TASK = "entries.apply_selection"
 NOTIFY_TASK = "entries.notify_selection"
 STAT_TYPE = "selection"
+MAX_ATTEMPTS = 3  # attempts of one market's selection before the sweeper fails it
 NOTIFY_BATCH = 500
 
 _ASSIGN_SQL = """
@@ -117,6 +121,8 @@ def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
                     "status": StatStatus.PENDING,
                     "count": None,
                     "errors": [],
+                    "attempts": 0,
+                    "heartbeat_at": timezone.now(),
                     "meta": {"wavePrepId": wave_prep.pk, "dateKey": wave_prep.date_key},
                 },
             )
@@ -136,29 +142,75 @@ def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
     prepped = {market["id"]: market for market in (wave_prep.count or {}).get("markets", [])}
     results = {}
     for market_id in market_ids:
-        stat = Stat.objects.get(
+        stats = Stat.objects.filter(
             campaign_id=wave_prep.campaign_id, market_id=market_id, date_id=wave_prep.date_key, type=STAT_TYPE
         )
-        Stat.objects.filter(pk=stat.pk).update(status=StatStatus.PROCESSING, date_updated=timezone.now())
+        stat = _claim_market(stats)
+        if stat is None:
+            continue  # another attempt runs or ran this market
+        current = Stat.objects.filter(pk=stat.pk, status=StatStatus.PROCESSING, attempts=stat.attempts)
         try:
-            with transaction.atomic():
+            with Heartbeat(Stat._meta.db_table, stat.pk, stat.attempts), transaction.atomic():
                 count = _apply_market(wave_prep, market_id, prepped.get(market_id, {}))
-                Stat.objects.filter(pk=stat.pk).update(
-                    status=StatStatus.FINISHED, count=count, errors=[], date_updated=timezone.now()
-                )
+                # The fence: only the attempt that still owns the Stat commits the market.
+                if not current.update(status=StatStatus.FINISHED, count=count, errors=[], date_updated=timezone.now()):
+                    raise Superseded(f"selection of market {market_id}: attempt {stat.attempts} was superseded")
                 record_event(
                     "selection", campaign_id=wave_prep.campaign_id, market_id=market_id, payload={"count": count}
                 )
                 enqueue_on_commit(NOTIFY_TASK, wave_prep.pk, market_id)
             results[market_id] = count
+        except Superseded:
+            logger.warning("selection of market %s: attempt %s superseded, rolled back", market_id, stat.attempts)
         except Exception as error:
             logger.exception("selection of market %s from wave prep %s failed", market_id, wave_prep.pk)
-            Stat.objects.filter(pk=stat.pk).update(
+            current.update(
                 status=StatStatus.FAILED,
                 errors=[{"message": f"{type(error).__name__}: {error}"[:2000]}],
                 date_updated=timezone.now(),
             )
     return results
+
+
+def _claim_market(stats) -> Stat | None:
+    """PENDING → PROCESSING with ``attempts + 1`` (the fence) by one conditional update; None if not PENDING."""
+    now = timezone.now()
+    if not stats.filter(status=StatStatus.PENDING).update(
+        status=StatStatus.PROCESSING, attempts=F("attempts") + 1, heartbeat_at=now, date_updated=now
+    ):
+        return None
+    return stats.first()
+
+
+def sweep_stale_selections(now=None) -> dict:
+    """Re-queue the selection Stats (per market) whose heartbeat is older than ``JOB_STALE_SECONDS``: PENDING
+    ones whose task never ran, PROCESSING ones whose worker died (back to PENDING); a market whose
+    ``MAX_ATTEMPTS`` are spent is FAILED, and ``triggerSelection`` may be called again for it.
+
+    Applying a market again is safe: assignments are keyed by the wave prep's allocation (same code, same fan).
+    Returns: ``{"requeued": [stat ids], "failed": [stat ids]}``. Beat: ``entries.sweep_stale_jobs``.
+    """
+    now = now or timezone.now()
+    cutoff = stale_cutoff(now)
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, date_updated__lt=cutoff)
+    done: dict[str, list] = {"requeued": [], "failed": []}
+    rows = Stat.objects.filter(stale, type=STAT_TYPE, status__in=[StatStatus.PENDING, StatStatus.PROCESSING])
+    for stat in rows:
+        wave_prep_id = (stat.meta or {}).get("wavePrepId")
+        with transaction.atomic():
+            same = Stat.objects.filter(stale, pk=stat.pk, status=stat.status, attempts=stat.attempts)
+            if wave_prep_id is None or stat.attempts >= MAX_ATTEMPTS:
+                message = (
+                    f"The worker was lost (no heartbeat since {iso(stat.heartbeat_at)}) after {stat.attempts} attempts."
+                )
+                if same.update(status=StatStatus.FAILED, errors=[{"message": message}], date_updated=now):
+                    done["failed"].append(stat.pk)
+            elif same.update(status=StatStatus.PENDING, heartbeat_at=now, date_updated=now):
+                enqueue_on_commit(APPLY_TASK, wave_prep_id, [stat.market_id])
+                done["requeued"].append(stat.pk)
+    if done["requeued"] or done["failed"]:
+        logger.warning("stale selections: %s", done)
+    return done
 
 
 def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:

@@ -19,7 +19,7 @@ import secrets
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from campaigns.models import CampaignStatus, Market, SplitAllocationType
@@ -40,6 +40,7 @@ from entries.selection.services.wave_prep_codes import code_pools, reserve_codes
 from entries.selectors import any_rank
 from monoql.dates import iso
 from monoql.errors import ValidationFailed
+from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
 
@@ -150,6 +151,7 @@ def trigger_wave_prep(
         "error": "",
         "path": "",
         "attempts": 0,
+        "heartbeat_at": timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
         "requested_by": actor,
         "date_started": None,
         "date_finished": None,
@@ -196,10 +198,11 @@ def _claim(wave_prep_id: int) -> WavePrep | None:
             return None
         wave_prep.attempts += 1
         wave_prep.date_started = wave_prep.date_started or timezone.now()
+        wave_prep.heartbeat_at = timezone.now()
         if wave_prep.attempts > MAX_ATTEMPTS:
             _fail(wave_prep, wave_prep.error or f"Gave up after {MAX_ATTEMPTS} attempts.")
             return None
-        wave_prep.save(update_fields=["attempts", "date_started"])
+        wave_prep.save(update_fields=["attempts", "date_started", "heartbeat_at"])
         return wave_prep
 
 
@@ -222,8 +225,10 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
     wave_prep = _claim(wave_prep_id)
     if wave_prep is None:
         return WavePrep.objects.filter(pk=wave_prep_id).first()
+    fence = wave_prep.attempts
+    current = WavePrep.objects.filter(pk=wave_prep.pk, status=WavePrepStatus.TRIGGERED, attempts=fence)
     try:
-        with transaction.atomic():
+        with Heartbeat(WavePrep._meta.db_table, wave_prep.pk, fence), transaction.atomic():
             release_reservations(wave_prep)
             wave_prep.allocations.all().delete()
             checkpoint("cleared")
@@ -242,26 +247,35 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             checkpoint("allocated")
             wave_prep.input_hash = input_hash
             wave_prep.count = _count_document(wave_prep, plan, result, capacity)
-            wave_prep.save(update_fields=["input_hash", "count"])
+            # The fence: only the attempt that still owns the row commits (a newer one was re-queued).
+            if not current.update(input_hash=wave_prep.input_hash, count=wave_prep.count):
+                raise Superseded(f"wave prep {wave_prep.pk}: attempt {fence} was superseded")
         checkpoint("committed")
         _analyze()
-        report_progress(wave_prep.pk, "writing the zip", 5)
-        path = write_prepped_zip(wave_prep, plan)
-        WavePrep.objects.filter(pk=wave_prep.pk, status=WavePrepStatus.TRIGGERED).update(
+        with Heartbeat(WavePrep._meta.db_table, wave_prep.pk, fence):
+            report_progress(wave_prep.pk, "writing the zip", 5)
+            path = write_prepped_zip(wave_prep, plan)
+        current.update(
             status=WavePrepStatus.FINISHED,
             path=path,
             error="",
             date_finished=timezone.now(),
             progress={"stage": "finished", "step": PROGRESS_STEPS, "steps": PROGRESS_STEPS, "at": iso(timezone.now())},
         )
+    except Superseded:
+        logger.warning(
+            "wave prep %s attempt %s was superseded by a newer attempt; nothing committed", wave_prep.pk, fence
+        )
     except Exception as error:
         logger.warning("wave prep %s attempt %s failed", wave_prep.pk, wave_prep.attempts, exc_info=True)
         message = f"{type(error).__name__}: {error}"
-        if wave_prep.attempts >= MAX_ATTEMPTS:
+        if not current.exists():
+            logger.warning("wave prep %s attempt %s failed after it was superseded", wave_prep.pk, fence)
+        elif wave_prep.attempts >= MAX_ATTEMPTS:
             with transaction.atomic():
                 _fail(wave_prep, message)
         else:
-            WavePrep.objects.filter(pk=wave_prep.pk).update(error=message[:2000])
+            current.update(error=message[:2000])
             raise WavePrepAttemptFailed(message) from error
     wave_prep.refresh_from_db()
     return wave_prep
@@ -452,3 +466,36 @@ def _count_document(wave_prep: WavePrep, plan: dict, result, capacity: dict) -> 
             }
         )
     return {"name": wave_prep.campaign.name, **result.totals, "markets": markets}
+
+
+def sweep_stale_wave_preps(now=None) -> dict:
+    """Re-queue the TRIGGERED wave preps whose heartbeat is older than ``JOB_STALE_SECONDS`` (their worker was
+    killed, or their task never ran); fail those whose ``MAX_ATTEMPTS`` are spent (reservations released, so
+    the dateKey can be triggered again).
+
+    Returns: ``{"requeued": [ids], "failed": [ids]}``. Beat: ``entries.sweep_stale_jobs``.
+    """
+    now = now or timezone.now()
+    cutoff = stale_cutoff(now)
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, date_created__lt=cutoff)
+    done: dict[str, list] = {"requeued": [], "failed": []}
+    for pk in WavePrep.objects.filter(stale, status=WavePrepStatus.TRIGGERED).values_list("pk", flat=True):
+        with transaction.atomic():
+            wave_prep = (
+                WavePrep.objects.select_for_update().filter(stale, pk=pk, status=WavePrepStatus.TRIGGERED).first()
+            )
+            if wave_prep is None:
+                continue
+            if wave_prep.attempts >= MAX_ATTEMPTS:
+                _fail(
+                    wave_prep,
+                    f"The worker was lost (no heartbeat since {iso(wave_prep.heartbeat_at)}) after {wave_prep.attempts} attempts.",
+                )
+                done["failed"].append(pk)
+            else:
+                WavePrep.objects.filter(pk=pk).update(heartbeat_at=now)
+                enqueue_on_commit(RUN_TASK, pk)
+                done["requeued"].append(pk)
+    if done["requeued"] or done["failed"]:
+        logger.warning("stale wave preps: %s", done)
+    return done

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Fan
@@ -37,6 +38,7 @@ from entries.selection.models import Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
 from monoql.dates import iso, parse_iso
 from monoql.errors import NotFound, ValidationFailed
+from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.queue import enqueue_on_commit
 from monoql.sms import send_sms
 
@@ -255,7 +257,7 @@ def send_due_waves(now=None) -> int:
         Wave.objects.filter(status=WaveStatus.SCHEDULED, date_notify__lte=now).values_list("pk", flat=True)
     ):
         if Wave.objects.filter(pk=wave_id, status=WaveStatus.SCHEDULED).update(
-            status=WaveStatus.PROCESSING, date_started=timezone.now()
+            status=WaveStatus.PROCESSING, date_started=timezone.now(), heartbeat_at=now, attempts=F("attempts") + 1
         ):
             enqueue_on_commit(PROCESS_TASK, wave_id)
             claimed += 1
@@ -273,28 +275,71 @@ def fail_stuck_waves(now=None) -> int:
     ).update(status=WaveStatus.FAILED, error="The worker sending this wave was lost.", date_finished=now)
 
 
+#: Attempts of a wave's code assignment (before any message goes out) before the sweeper fails it.
+MAX_ATTEMPTS = 2
+
+
+def sweep_stale_waves(now=None) -> dict:
+    """Waves whose heartbeat is older than ``JOB_STALE_SECONDS``: a ``processing`` wave (codes being assigned,
+    nothing sent yet) is claimed again (``attempts + 1``, the fence) and re-queued, or FAILED once
+    ``MAX_ATTEMPTS`` are spent; a ``triggered`` wave (sending) is FAILED at once and never re-sent, since some
+    fans may have been messaged (docs/operations.md "Waves").
+
+    Returns: ``{"requeued": [ids], "failed": [ids]}``. Beat: ``entries.sweep_stale_jobs``.
+    """
+    now = now or timezone.now()
+    stale = Q(heartbeat_at__lt=stale_cutoff(now))
+    done: dict[str, list] = {"requeued": [], "failed": []}
+    for wave_id, status, attempts in Wave.objects.filter(
+        stale, status__in=[WaveStatus.PROCESSING, WaveStatus.TRIGGERED]
+    ).values_list("pk", "status", "attempts"):
+        same = Wave.objects.filter(stale, pk=wave_id, status=status, attempts=attempts)
+        if status == WaveStatus.PROCESSING and attempts < MAX_ATTEMPTS:
+            with transaction.atomic():
+                if same.update(heartbeat_at=now, attempts=attempts + 1):
+                    enqueue_on_commit(PROCESS_TASK, wave_id)
+                    done["requeued"].append(wave_id)
+        elif same.update(
+            status=WaveStatus.FAILED,
+            error="The worker sending this wave was lost"
+            + (" while sending; it is not sent again." if status == WaveStatus.TRIGGERED else "."),
+            date_finished=now,
+        ):
+            done["failed"].append(wave_id)
+    if done["requeued"] or done["failed"]:
+        logger.warning("stale waves: %s", done)
+    return done
+
+
 def process_wave(wave_id: int) -> Wave:
     """Assign the codes of a claimed (processing) wave, then send it. Returns the Wave (completed/failed);
     a wave that is not processing (already sent, failed or cancelled) is returned untouched."""
     wave = Wave.objects.select_related("campaign").get(pk=wave_id)
     if wave.status != WaveStatus.PROCESSING:
         return wave
+    fence = wave.attempts
+    mine = Wave.objects.filter(pk=wave.pk, attempts=fence)
     try:
-        with default_storage.open(wave.csv_path, "rb") as handle:
-            _, rows = csv_rows(handle.read().decode("utf-8-sig"))
-        recipients = [row for _, row in rows]
-        if wave.total_limit:
-            recipients = recipients[: wave.total_limit]
-        codes = _assign_codes(wave, recipients)
-        Wave.objects.filter(pk=wave.pk).update(status=WaveStatus.TRIGGERED)
-        count = _send(wave, recipients)
-        count["codes"] = codes
-        Wave.objects.filter(pk=wave.pk).update(
-            status=WaveStatus.COMPLETED, count=count, date_finished=timezone.now(), error=""
-        )
+        with Heartbeat(Wave._meta.db_table, wave.pk, fence):
+            with default_storage.open(wave.csv_path, "rb") as handle:
+                _, rows = csv_rows(handle.read().decode("utf-8-sig"))
+            recipients = [row for _, row in rows]
+            if wave.total_limit:
+                recipients = recipients[: wave.total_limit]
+            codes = _assign_codes(wave, recipients)
+            # The fence: only the attempt that still owns the wave starts sending (once).
+            if not mine.filter(status=WaveStatus.PROCESSING).update(
+                status=WaveStatus.TRIGGERED, heartbeat_at=timezone.now()
+            ):
+                raise Superseded(f"wave {wave.pk}: attempt {fence} was superseded")
+            count = _send(wave, recipients)
+            count["codes"] = codes
+        mine.update(status=WaveStatus.COMPLETED, count=count, date_finished=timezone.now(), error="")
+    except Superseded:
+        logger.warning("wave %s attempt %s was superseded; not sent by this attempt", wave.name, fence)
     except Exception as error:
         logger.exception("wave %s failed", wave.name)
-        Wave.objects.filter(pk=wave.pk).update(
+        mine.update(
             status=WaveStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], date_finished=timezone.now()
         )
     wave.refresh_from_db()

@@ -1,0 +1,256 @@
+"""Code uploads as queued jobs (catalog §3.8 Upload; Faults, round two; docs/operations.md "Code uploads").
+
+``queue_code_upload`` checks what can be checked at once (type, campaign, announced size), stores the file
+and records a ``CodeUpload`` (PENDING); ``run_code_upload`` (the Celery task ``codes.run_code_upload``) claims
+it, stores the codes in one transaction (``codes.services.upload.upload_codes``) with a heartbeat and
+progress, and commits only while it still owns the job (the fence). A bad file ends FAILED with the line
+and reason; another failure is retried once; ``sweep_stale_code_uploads`` re-queues a job whose worker was
+lost or whose task never ran. GraphQL and REST wait up to ``CODES_UPLOAD_WAIT_SECONDS`` for the result, so
+the contract's counts come back for ordinary files and a very large one answers with its job to follow.
+"""
+
+import logging
+import time
+import uuid
+from functools import partial
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from codes.models import CodeUpload, CodeUploadStatus
+from codes.services.inventory import Actor
+from codes.services.upload import FILE_KEY_RE, max_upload_bytes, upload_codes
+from codes.services.validation import check_type
+from monoql.errors import DomainError, NotFound, ValidationFailed
+from monoql.jobs import Heartbeat, SideProgress, Superseded, stale_cutoff
+from monoql.queue import enqueue_on_commit
+
+logger = logging.getLogger("monoql.codes")
+
+RUN_TASK = "codes.run_code_upload"
+MAX_ATTEMPTS = 2
+FINAL = (CodeUploadStatus.FINISHED, CodeUploadStatus.FAILED)
+
+
+def _campaign_exists(campaign_id: str) -> None:
+    if not Campaign.objects.filter(pk=campaign_id).exists():
+        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+
+
+def queue_code_upload(
+    campaign_id: str, code_type, stream, *, actor: Actor, declared_size: int | None = None, file_name: str = ""
+) -> CodeUpload:
+    """Store a code file and queue the job that reads it into the campaign's ``code_type`` pool.
+
+    Args:
+        stream: binary file-like object (copied to storage under ``codes/{campaignId}/{type}/uploads/``).
+        declared_size: the size the client announced (``fileSize``), bytes; it must match the file.
+    Returns: the CodeUpload (PENDING, or already FINISHED/FAILED when tasks run inline).
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``missingType``/``InvalidType`` (field ``type``),
+        ``fileTooLarge``/``fileSizeMismatch`` (field ``fileSize``), ``emptyFile`` (field ``file``).
+    """
+    code_type = check_type(code_type)
+    _campaign_exists(campaign_id)
+    limit = max_upload_bytes()
+    if declared_size is not None and declared_size > limit:
+        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+    key = default_storage.save(f"codes/{campaign_id}/{code_type}/uploads/{uuid.uuid4().hex}.csv", File(stream))
+    size = default_storage.size(key)
+    problem = None
+    if size > limit:
+        problem = ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+    elif declared_size is not None and declared_size != size:
+        problem = ValidationFailed(
+            f"fileSize says {declared_size} bytes but the file has {size}.", reason="fileSizeMismatch", field="fileSize"
+        )
+    elif size == 0:
+        problem = ValidationFailed("The file holds no codes.", reason="emptyFile", field="file")
+    if problem is not None:
+        default_storage.delete(key)
+        raise problem
+    return _record(campaign_id, code_type, key, size, actor, file_name=file_name or getattr(stream, "name", ""))
+
+
+def queue_code_upload_from_storage(campaign_id: str, file_key, *, actor: Actor) -> CodeUpload:
+    """Queue the upload of ``codes/{campaignId}/{type}/{file}`` already in storage (``POST /:campaignId/codes``);
+    the file is left where it is.
+
+    Raises: ValidationFailed ``invalidFileKey`` (400, decisions.md #27); NotFound ``fileNotFound``,
+        ``CAMPAIGN_NOT_FOUND``; ``check_type``'s errors for the key's type.
+    """
+    match = FILE_KEY_RE.match(file_key or "") if isinstance(file_key, str) else None
+    if not match or match["campaignId"] != str(campaign_id) or ".." in file_key:
+        raise ValidationFailed("A valid file key is required.", reason="invalidFileKey", field="fileKey")
+    if not default_storage.exists(file_key):
+        raise NotFound(f"No file at '{file_key}'.", reason="fileNotFound", field="fileKey")
+    code_type = check_type(match["type"])
+    _campaign_exists(campaign_id)
+    return _record(campaign_id, code_type, file_key, default_storage.size(file_key), actor, owns_file=False)
+
+
+def _record(campaign_id, code_type, key, size, actor: Actor, *, file_name="", owns_file=True) -> CodeUpload:
+    with transaction.atomic():
+        upload = CodeUpload.objects.create(
+            campaign_id=campaign_id,
+            type=code_type,
+            file_key=key,
+            file_name=str(file_name)[:255],
+            owns_file=owns_file,
+            size=size,
+            actor=actor.fan,
+            actor_label=actor.label[:255],
+            heartbeat_at=timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
+        )
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(RUN_TASK, upload.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # Tasks run inline (no broker, the embedded default): the job runs now, in this request.
+        while True:
+            try:
+                run_code_upload(upload.pk)
+                break
+            except CodeUploadAttemptFailed:
+                continue
+    return CodeUpload.objects.get(pk=upload.pk)
+
+
+class CodeUploadAttemptFailed(Exception):
+    """An attempt failed for a reason other than the file's content and another attempt is allowed."""
+
+
+def run_code_upload(upload_id: int) -> CodeUpload | None:
+    """Run one attempt of a PENDING code upload (the Celery task calls this).
+
+    Returns: the CodeUpload (FINISHED, FAILED), or None when it was not PENDING (another attempt has it).
+    Raises: CodeUploadAttemptFailed when this attempt failed and another is allowed (the task retries).
+    """
+    now = timezone.now()
+    rows = CodeUpload.objects.filter(pk=upload_id, status=CodeUploadStatus.PENDING)
+    if not rows.update(
+        status=CodeUploadStatus.TRIGGERED, attempts=F("attempts") + 1, heartbeat_at=now, date_started=now
+    ):
+        return None
+    upload = CodeUpload.objects.get(pk=upload_id)
+    fence = upload.attempts
+    current = CodeUpload.objects.filter(pk=upload.pk, status=CodeUploadStatus.TRIGGERED, attempts=fence)
+    actor = Actor(fan=upload.actor, label=upload.actor_label)
+
+    def still_mine():
+        if not current.exists():
+            raise Superseded(f"code upload {upload.pk}: attempt {fence} was superseded")
+
+    try:
+        with (
+            Heartbeat(CodeUpload._meta.db_table, upload.pk, fence),
+            SideProgress(CodeUpload._meta.db_table, upload.pk, "rows_read") as progress,
+        ):
+            with default_storage.open(upload.file_key, "rb") as handle:
+                count = upload_codes(
+                    upload.campaign_id, upload.type, handle, actor=actor, progress=progress, before_commit=still_mine
+                )
+        current.update(
+            status=CodeUploadStatus.FINISHED,
+            count=count,
+            rows_read=count["in"],
+            error=None,
+            date_finished=timezone.now(),
+        )
+    except Superseded:
+        logger.warning("code upload %s attempt %s was superseded; rolled back", upload.pk, fence)
+        return CodeUpload.objects.get(pk=upload.pk)
+    except DomainError as error:  # the file's content: retrying cannot help
+        current.update(status=CodeUploadStatus.FAILED, error=_error_document(error), date_finished=timezone.now())
+    except Exception as error:
+        logger.warning("code upload %s attempt %s failed", upload.pk, fence, exc_info=True)
+        document = {"message": f"{type(error).__name__}: {error}"[:2000], "reason": "uploadFailed", "field": "file"}
+        if fence < MAX_ATTEMPTS:
+            current.update(status=CodeUploadStatus.PENDING, error=document)
+            raise CodeUploadAttemptFailed(document["message"]) from error
+        current.update(status=CodeUploadStatus.FAILED, error=document, date_finished=timezone.now())
+    upload = CodeUpload.objects.get(pk=upload.pk)
+    if upload.status in FINAL and upload.owns_file:
+        default_storage.delete(upload.file_key)
+    return upload
+
+
+def _error_document(error: DomainError) -> dict:
+    return {"message": error.message, "reason": error.reason, "field": error.field, "extra": error.extra or {}}
+
+
+def wait_for_code_upload(upload: CodeUpload, seconds: float | None = None) -> CodeUpload:
+    """Poll the job until FINISHED/FAILED or ``seconds`` (default ``CODES_UPLOAD_WAIT_SECONDS``, 20 s) pass.
+
+    Returns: the CodeUpload as last read.
+    """
+    seconds = settings.CODES_UPLOAD_WAIT_SECONDS if seconds is None else seconds
+    deadline = time.monotonic() + seconds
+    while upload.status not in FINAL and time.monotonic() < deadline:
+        time.sleep(0.25)
+        upload = CodeUpload.objects.get(pk=upload.pk)
+    return upload
+
+
+def upload_result(upload: CodeUpload) -> dict:
+    """``UploadCodesCount`` of a job: ``{in, inserted, updated, uploadId, status}`` (counts None until FINISHED).
+
+    Raises: the job's ValidationFailed/NotFound again when it FAILED on the file's content (same reason, field
+        and line as an inline upload), ValidationFailed ``uploadFailed`` when it failed otherwise.
+    """
+    if upload.status == CodeUploadStatus.FAILED:
+        error = upload.error or {}
+        raise ValidationFailed(
+            error.get("message") or "The upload failed.",
+            reason=error.get("reason") or "uploadFailed",
+            field=error.get("field") or "file",
+            extra=error.get("extra") or {},
+        )
+    count = upload.count or {}
+    return {
+        "in": count.get("in"),
+        "inserted": count.get("inserted"),
+        "updated": count.get("updated"),
+        "uploadId": str(upload.pk),
+        "status": upload.status,
+    }
+
+
+def sweep_stale_code_uploads(now=None) -> dict:
+    """Re-queue code uploads whose heartbeat is older than ``JOB_STALE_SECONDS`` (worker lost, task never ran);
+    FAILED once ``MAX_ATTEMPTS`` are spent. Returns ``{"requeued": [ids], "failed": [ids]}``.
+    Beat: ``codes.sweep_stale_code_uploads``."""
+    now = now or timezone.now()
+    stale = Q(heartbeat_at__lt=stale_cutoff(now))
+    done: dict[str, list] = {"requeued": [], "failed": []}
+    active = CodeUpload.objects.filter(stale, status__in=[CodeUploadStatus.PENDING, CodeUploadStatus.TRIGGERED])
+    for upload_id, status, attempts, key, owns in active.values_list(
+        "pk", "status", "attempts", "file_key", "owns_file"
+    ):
+        same = CodeUpload.objects.filter(stale, pk=upload_id, status=status, attempts=attempts)
+        with transaction.atomic():
+            if status == CodeUploadStatus.TRIGGERED and attempts >= MAX_ATTEMPTS:
+                lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "uploadFailed"}
+                if same.update(status=CodeUploadStatus.FAILED, error=lost, date_finished=now):
+                    done["failed"].append(upload_id)
+                    if owns:
+                        transaction.on_commit(partial(default_storage.delete, key))
+            elif same.update(status=CodeUploadStatus.PENDING, heartbeat_at=now):
+                enqueue_on_commit(RUN_TASK, upload_id)
+                done["requeued"].append(upload_id)
+    if done["requeued"] or done["failed"]:
+        logger.warning("stale code uploads: %s", done)
+    return done
+
+
+def code_upload(campaign_id: str, upload_id) -> CodeUpload:
+    """The campaign's code upload ``upload_id``. Raises NotFound ``uploadNotFound`` (field ``uploadId``)."""
+    upload = None
+    if str(upload_id).isdigit():
+        upload = CodeUpload.objects.filter(campaign_id=campaign_id, pk=int(upload_id)).first()
+    if upload is None:
+        raise NotFound("No such code upload in this campaign.", reason="uploadNotFound", field="uploadId")
+    return upload
