@@ -7,8 +7,10 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench REDIS_URL=re
 
 FLOOD=fragments runs the fans twice in the same run — alone, then beside a fragment-bomb flooder (1.6 KB
 anonymous documents of 30 fragments, each spreading the next twice: 2**30 fields once expanded), sent over
-4 connections, each request from a new address so that the per-address rate limit never stops it and every
-bomb reaches the query-cost check — and reports both p95s and their ratio (acceptance: ≤ 1.5).
+wrk (3 connections, outside this process) from three addresses (the fault as reported: "three at once"; the
+anonymous rate limit and the query-cost check both apply) — and reports both p95s and their ratio (acceptance: ≤ 1.5).
+FLOOD=fragments-botnet sends each bomb from a new address, so only the query-cost check stops it: this
+measures what any flood of cheap requests costs on the same cores (a matter for a WAF/CDN in front).
 Each registering client registers a new fan, waits THINK_MS, and again; the flooder sends
 ``{ viewer { isLoggedIn } }`` over 4 connections without pause. Prints one JSON line: the flooder's
 answers (ok / rate limited), the fans' registrations (count, p50/p95/p99 ms, RATE_LIMITED answers, other
@@ -17,8 +19,11 @@ errors) and whether the acceptance holds (flooder limited, fans p95 < 500 ms, no
 
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -59,24 +64,6 @@ def _flooder(port, deadline, counts, lock):
         with lock:
             key = "rate_limited" if status == 429 else ("ok" if status == 200 else "other")
             counts[key] += 1
-
-
-def _bomber(port, deadline, counts, lock, first):
-    number = first
-    while time.monotonic() < deadline:
-        number += 1
-        address = f"100.{64 + number // 65025 % 64}.{number // 255 % 255}.{number % 255 + 1}"
-        started = time.perf_counter()
-        status, answer = _post(port, BOMB, {"X-Forwarded-For": address})
-        elapsed = (time.perf_counter() - started) * 1000
-        with lock:
-            counts["latencies"].append(elapsed)
-            if b"VALIDATION_ERROR" in answer:
-                counts["refused"] += 1
-            elif status == 429:
-                counts["rate_limited"] += 1
-            else:
-                counts["other"] += 1
 
 
 def _registrant(port, deadline, jobs, think, results, lock):
@@ -130,8 +117,47 @@ def _fans_phase(port, seconds, clients, jobs, think_ms, extra_threads=()):
     return _summary(result["latencies"], result, seconds)
 
 
-def fragments(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
-    """Fans alone, then fans beside the fragment-bomb flooder, in one run (see the module docstring)."""
+BOMB_LUA = """
+local threads = {}
+local body = %s
+local botnet = %s
+function setup(thread) table.insert(threads, thread) end
+function init(args) n = 0; statuses = {} end
+function request()
+  n = n + 1
+  local address
+  if botnet then address = string.format("100.%%d.%%d.%%d", 64 + math.floor(n / 65025) %% 64, math.floor(n / 255) %% 255, n %% 255 + 1)
+  else address = string.format("198.51.100.%%d", n %% 3 + 10) end
+  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = address}, body)
+end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + count end
+  end
+  local parts = {}
+  for status, count in pairs(counts) do table.insert(parts, string.format('"%%d": %%d', status, count)) end
+  io.write(string.format('WRKJSON {"requests": %%d, "p95_ms": %%.1f, "statuses": {%%s}}\\n',
+    summary.requests, latency:percentile(95) / 1000, table.concat(parts, ", ")))
+end
+"""
+
+
+def _wrk_flooder(port: int, seconds: float, botnet: bool, work: str) -> subprocess.Popen:
+    """Start wrk (3 connections, "three at once") posting the fragment bomb for ``seconds``."""
+    script = os.path.join(work, "bomb.lua")
+    with open(script, "w") as handle:
+        handle.write(BOMB_LUA % (json.dumps(BOMB), "true" if botnet else "false"))
+    return subprocess.Popen(
+        ["wrk", "-t1", "-c3", f"-d{int(seconds)}s", "-s", script, f"http://127.0.0.1:{port}/graphql"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def fragments(seconds: float, clients: int, workers: int, think_ms: int, botnet: bool = False) -> dict:
+    """Fans alone, then fans beside the fragment-bomb flooder (wrk, outside this process), in one run."""
     import django
 
     django.setup()
@@ -153,39 +179,42 @@ def fragments(seconds: float, clients: int, workers: int, think_ms: int) -> dict
     cache.clear()
     os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
     server, port = _serve("monoql.settings", workers)
-    bombs = {"latencies": [], "refused": 0, "rate_limited": 0, "other": 0}
-    lock = threading.Lock()
+    work = tempfile.mkdtemp(prefix="monoql-abuse-")
     try:
         _post(port, FLOOD, {"X-Forwarded-For": "192.0.2.1"})
         _fans_phase(port, 5, clients, jobs, think_ms)  # warm up (not measured): workers, caches, pools
         alone = _fans_phase(port, seconds, clients, jobs, think_ms)
-        flooders = [(_bomber, (bombs, lock, n * 10_000_000)) for n in range(4)]
-        flooded = _fans_phase(port, seconds, clients, jobs, think_ms, flooders)
+        flooder = _wrk_flooder(port, seconds, botnet, work)
+        flooded = _fans_phase(port, seconds, clients, jobs, think_ms)
+        output, _ = flooder.communicate(timeout=seconds + 30)
     finally:
         server.terminate()
         server.wait(timeout=30)
         Entry.objects.filter(campaign=campaign).delete()
-    bomb_latencies = sorted(bombs["latencies"])
+        shutil.rmtree(work, ignore_errors=True)
+    line = next((line for line in output.splitlines() if line.startswith("WRKJSON ")), "WRKJSON {}")
+    bombs = json.loads(line.removeprefix("WRKJSON "))
+    statuses = bombs.get("statuses", {})
     ratio = round(flooded["p95_ms"] / alone["p95_ms"], 2) if alone["p95_ms"] and flooded["p95_ms"] else None
     return {
         "bench": "abuse_fragments",
         "seconds_per_phase": seconds,
         "gunicorn_workers": workers,
         "bomb_bytes": len(BOMB),
+        "attackers": "a new address per request" if botnet else "3 addresses",
         "flooder": {
-            "requests": len(bomb_latencies),
-            "requests_per_second": round(len(bomb_latencies) / seconds, 1),
-            "refused_validation_error": bombs["refused"],
-            "rate_limited": bombs["rate_limited"],
-            "other": bombs["other"],
-            "p95_ms": round(bomb_latencies[int(len(bomb_latencies) * 0.95) - 1], 1) if bomb_latencies else None,
+            "tool": "wrk -t1 -c3",
+            "requests": bombs.get("requests"),
+            "requests_per_second": round((bombs.get("requests") or 0) / seconds, 1),
+            "statuses": statuses,
+            "p95_ms": bombs.get("p95_ms"),
         },
         "fans_alone": {"clients": clients, "think_ms": think_ms, **alone},
         "fans_with_flood": {"clients": clients, "think_ms": think_ms, **flooded},
         "p95_ratio": ratio,
         "load_average": os.getloadavg(),
         "acceptance": {
-            "every_bomb_refused": bombs["refused"] == len(bomb_latencies) and bomb_latencies != [],
+            "no_bomb_executed": bool(statuses) and "200" not in statuses,
             "fans_p95_within_1_5x": ratio is not None and ratio <= 1.5,
             "fans_no_errors": flooded["errors"] == 0 and flooded["rate_limited"] == 0,
         },
@@ -261,14 +290,14 @@ def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    run = fragments if len(args) > 4 and args[4] == "fragments" else main
-    print(
-        json.dumps(
-            run(
-                float(args[0]) if args else 30,
-                int(args[1]) if len(args) > 1 else 50,
-                int(args[2]) if len(args) > 2 else 2,
-                int(args[3]) if len(args) > 3 else 500,
-            )
-        )
+    flood = args[4] if len(args) > 4 else "viewer"
+    numbers = (
+        float(args[0]) if args else 30,
+        int(args[1]) if len(args) > 1 else 50,
+        int(args[2]) if len(args) > 2 else 2,
+        int(args[3]) if len(args) > 3 else 500,
     )
+    if flood.startswith("fragments"):
+        print(json.dumps(fragments(*numbers, botnet=flood == "fragments-botnet")))
+    else:
+        print(json.dumps(main(*numbers)))

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, MarketAdminBase, register_campaign_panel
 from campaigns.models import Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
-from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, Entry, Invite, ScoredFile, Stat
+from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, DoNotSellChange, Entry, Invite, ScoredFile, Stat
 from entries.selectors import any_rank
 from entries.services.markets import delete_market
 from entries.services.verdicts import set_verdicts
@@ -158,3 +158,12 @@ class MarketAdmin(MarketAdminBase):
 
 
 register_campaign_panel(CampaignPanel(name="registrations_by_market", title="Registrations", render=market_counts_html))
+
+
+@admin.register(DoNotSellChange)
+class DoNotSellChangeAdmin(ServiceAdmin):
+    """The audit of fans' doNotSell flag (who, when, which door): written by ``set_do_not_sell`` only."""
+
+    list_display = ["fan_ref", "do_not_sell", "actor_label", "channel", "entries_cleared", "date_created"]
+    list_filter = ["do_not_sell", "channel"]
+    search_fields = ["=fan_ref"]

@@ -243,3 +243,22 @@ class Stat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "market_id", "date_id", "type"], name="stat_key_unique")
         ]
+
+
+class DoNotSellChange(models.Model):
+    """Audit of a fan's ``doNotSell`` flag (catalog §3.15): who set or cleared it, when, through which door.
+
+    The fan is named by id only (no foreign key), so that the trail outlives the fan's erasure."""
+
+    fan_ref = models.CharField(max_length=24, db_index=True, help_text="The fan's id")
+    do_not_sell = models.BooleanField()
+    actor_label = models.CharField(max_length=255, help_text="'fan' (the fan themselves), a staff user, or a command")
+    channel = models.CharField(max_length=16, help_text="graphql | site | admin | command | rest")
+    entries_cleared = models.PositiveIntegerField(default=0)
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+
+    def __str__(self):
+        return f"{self.fan_ref}: doNotSell={self.do_not_sell} by {self.actor_label} ({self.channel})"

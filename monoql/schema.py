@@ -30,6 +30,7 @@ from entries.selection.graphql.queries import SelectionQuery
 from exports.graphql.campaign_fields import FanlistCampaignExportFields
 from exports.graphql.mutations import ExportsMutation
 from exports.graphql.queries import ExportsQuery
+from monoql.workflows.graphql import PrivacyMutation, PrivacyQuery
 
 
 class RegistrationCampaign(RegistrationCampaignFields, RegistrationCampaignSelectionFields, graphene.ObjectType):
@@ -56,7 +57,16 @@ class FanlistCampaign(
         return getattr(root, "type", None) == "fanlist"
 
 
-class Query(ViewerQuery, CampaignQuery, CodesQuery, EntriesQuery, SelectionQuery, ExportsQuery, graphene.ObjectType):
+class Query(
+    ViewerQuery,
+    CampaignQuery,
+    CodesQuery,
+    EntriesQuery,
+    SelectionQuery,
+    ExportsQuery,
+    PrivacyQuery,
+    graphene.ObjectType,
+):
     """Root query."""
 
 
@@ -74,6 +84,7 @@ class Mutation(
     SelectionMutation,
     ExportsMutation,
     CodesMutation,
+    PrivacyMutation,
     graphene.ObjectType,
 ):
     """Root mutation."""

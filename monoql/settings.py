@@ -389,6 +389,8 @@ EXPORT_URL_SECONDS = env.int("EXPORT_URL_SECONDS", default=3600)
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=3600)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+# reminderEmail splits each region/locale file at this many rows (catalog §3.9 maxRowPerExportedFile).
+EXPORT_REMINDER_MAX_ROWS = env.int("EXPORT_REMINDER_MAX_ROWS", default=200_000)
 # Cap on an export's write rate (bytes/s; 0 = none): keeps a large export from starving registrations.
 EXPORT_MAX_BYTES_PER_SECOND = env.int("EXPORT_MAX_BYTES_PER_SECOND", default=1_500_000)
 CELERY_BEAT_SCHEDULE.update(

@@ -40,6 +40,7 @@ EXPECTED_WRITES = {
     "entries.BlacklistEntry": set(),
     "entries.ScoredFile": set(),
     "entries.Stat": set(),
+    "entries.DoNotSellChange": set(),
     "selection.WavePrep": {"add"},
     "selection.WavePrepFile": set(),
     "selection.Wave": {"add"},

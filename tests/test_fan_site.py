@@ -28,6 +28,8 @@ def test_the_committed_documents_are_valid_against_the_contract():
         "SubmitConfirm",
         "UpsertViewerEntry",
         "VerifyPhoneConfirmationCode",
+        "SetViewerDoNotSell",
+        "ViewerPersonalData",
     }
     for name, text in DOCUMENTS.items():
         assert validate(contract, parse(text)) == [], name

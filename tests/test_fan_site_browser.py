@@ -4,6 +4,7 @@ is one of the committed documents; no CSP violation; axe-core finds nothing seri
 by keyboard; at 1280 px one readable centred column. Screenshots of each page go to
 ``artifacts/screenshots/fan-site/``."""
 
+import json
 import os
 import re
 import shutil
@@ -264,3 +265,42 @@ def test_the_status_page_shows_the_selected_market_and_the_code_in_the_presale_w
     code = Code.objects.get(campaign=demo_campaign, date_assigned__isnull=False)
     assert page.inner_text("#presale-code") == code.code
     assert page.get_attribute(".result.selected a.button", "href") == market.event_link
+
+
+def test_a_fan_downloads_their_data_and_says_do_not_sell_from_the_status_page(live_server, browser, demo_campaign, gql):
+    # Given a fan registered for the demo campaign, opted in to the artist's news
+    signed = gql.execute(AUTHENTICATE, {"token": mint_development_identity_token("private@example.com")})
+    token = signed["data"]["authenticate"]["auth"]["token"]
+    market = demo_campaign.markets.order_by("name").first()
+    entry = {"email": "private@example.com", "phone": PHONE, "market": market.pk, "allow_marketing": True}
+    body = gql.execute(
+        'mutation($c: String!, $e: JSON!) { upsertViewerEntry(campaignId: $c, locale: "en_US", entry: $e) { id } }',
+        {"c": demo_campaign.pk, "e": entry},
+        token=token,
+    )
+    assert "errors" not in body, body
+    # When they sign in, open their status page and download their data
+    page = browser.new_page(viewport={"width": 375, "height": 812}, accept_downloads=True)
+    page.goto(f"{live_server.url}{SITE}signin")
+    page.fill("#email", "private@example.com")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#download-data")
+    with page.expect_download() as download_info:
+        page.click("#download-data")
+    download = download_info.value
+    data = json.loads(Path(download.path()).read_text())
+    # Then the file is their data: their account and their entry
+    assert download.suggested_filename == "my-data.json"
+    assert data["tables"]["accounts.fan"][0]["email"] == "private@example.com"
+    assert data["tables"]["entries.entry"][0]["fields"]["allow_marketing"] is True
+    assert page.inner_text("#privacy-status") == "Your data is downloaded as my-data.json."
+    # When they tick "Do not sell or share my personal information"
+    page.check("#do-not-sell")
+    page.wait_for_selector("#privacy-status:has-text('Saved')")
+    _check_page(page, "privacy", "en_US")
+    # Then the choice is saved and shown again on the next visit, and their opt-in is off
+    assert page.inner_text("#privacy-status").startswith("Saved: your data will not be sold or shared")
+    page.reload()
+    assert page.is_checked("#do-not-sell")
+    fan_entry = demo_campaign.entries.get(email="private@example.com")
+    assert fan_entry.fan.do_not_sell is True and fan_entry.fields["allow_marketing"] is False

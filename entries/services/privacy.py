@@ -19,7 +19,15 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from accounts.models import Fan
-from entries.models import BlacklistEntry, Entry, FanlistRecord, FanlistUpload, Invite, ScoredFile
+from entries.models import (
+    BlacklistEntry,
+    DoNotSellChange,
+    Entry,
+    FanlistRecord,
+    FanlistUpload,
+    Invite,
+    ScoredFile,
+)
 from entries.validation import e164, opt_in_field_ids
 from monoql.errors import NotFound
 
@@ -33,8 +41,11 @@ def _fan(fan_id: str) -> Fan:
     return fan
 
 
-def set_do_not_sell(fan_id: str, do_not_sell: bool = True) -> int:
-    """Set the fan's ``doNotSell`` flag; when set, clear the opt-ins of their entries.
+def set_do_not_sell(
+    fan_id: str, do_not_sell: bool = True, *, actor_label: str = "command", channel: str = "command"
+) -> int:
+    """Set the fan's ``doNotSell`` flag; when set, clear the opt-ins of their entries; audit the change
+    (``DoNotSellChange``: who — ``"fan"`` for the fan themselves, else the staff user or command — and the door).
 
     Returns: number of entries whose opt-ins were cleared. Raises: NotFound ``FAN_NOT_FOUND``.
     """
@@ -42,17 +53,28 @@ def set_do_not_sell(fan_id: str, do_not_sell: bool = True) -> int:
         fan = _fan(fan_id)
         fan.do_not_sell = do_not_sell
         fan.save(update_fields=["do_not_sell", "date_updated"])
-        if not do_not_sell:
-            return 0
-        cleared = 0
-        for entry in Entry.objects.select_for_update(of=("self",)).select_related("campaign").filter(fan=fan):
-            opt_in_ids = opt_in_field_ids(entry.campaign.preferences)
-            opt_ins = [fid for fid in opt_in_ids if entry.fields.get(fid) not in (None, False)]
-            if opt_ins:
-                entry.fields = {**entry.fields, **{fid: False for fid in opt_ins}}
-                entry.save(update_fields=["fields", "date_updated"])
-                cleared += 1
+        cleared = _clear_opt_ins(fan) if do_not_sell else 0
+        DoNotSellChange.objects.create(
+            fan_ref=fan.pk,
+            do_not_sell=do_not_sell,
+            actor_label=actor_label[:255],
+            channel=channel,
+            entries_cleared=cleared,
+        )
         return cleared
+
+
+def _clear_opt_ins(fan: Fan) -> int:
+    """Clear every opt-in answer of the fan's entries (inside the caller's transaction); returns entries changed."""
+    cleared = 0
+    for entry in Entry.objects.select_for_update(of=("self",)).select_related("campaign").filter(fan=fan):
+        opt_in_ids = opt_in_field_ids(entry.campaign.preferences)
+        opt_ins = [fid for fid in opt_in_ids if entry.fields.get(fid) not in (None, False)]
+        if opt_ins:
+            entry.fields = {**entry.fields, **{fid: False for fid in opt_ins}}
+            entry.save(update_fields=["fields", "date_updated"])
+            cleared += 1
+    return cleared
 
 
 def _identifiers(fan: Fan) -> tuple[set[str], set[str]]:
@@ -86,16 +108,10 @@ def _scrub_file(key: str, texts: set[str], phones: set[str]) -> int:
             text = handle.read().decode("utf-8-sig")
     except (FileNotFoundError, OSError, UnicodeDecodeError):
         return 0
-    kept, removed = [], 0
-    for line in text.splitlines(keepends=True):
-        cells = next(csv.reader(io.StringIO(line)), [])
-        if _names_fan(cells, texts, phones):
-            removed += 1
-        else:
-            kept.append(line)
+    kept, removed = scrub_csv_text(text, (texts, phones))
     if removed:
         default_storage.delete(key)
-        default_storage.save(key, ContentFile("".join(kept).encode("utf-8")))
+        default_storage.save(key, ContentFile(kept.encode("utf-8")))
     return removed
 
 
@@ -144,9 +160,22 @@ def scrub_stored_files(identifiers: tuple[set[str], set[str]]) -> tuple[list[str
     Args: ``identifiers``: ``fan_identifiers(fan)`` taken before the fan was deleted.
     Returns: ``(storage keys rewritten, lines removed)``.
     """
+    return scrub_files(_stored_files(), identifiers)
+
+
+def fan_identifiers(fan: Fan) -> tuple[set[str], set[str]]:
+    """Return ``(texts, phones)``: the fan's id, email and phone spellings that stored files may hold."""
+    return _identifiers(fan)
+
+
+def scrub_files(keys: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+    """Rewrite the stored CSVs ``keys`` without the lines naming the fan (``fan_identifiers``).
+
+    Returns: ``(keys rewritten, lines removed)``.
+    """
     texts, phones = identifiers
     files, lines = [], 0
-    for key in _stored_files():
+    for key in keys:
         removed = _scrub_file(key, texts, phones)
         if removed:
             files.append(key)
@@ -154,6 +183,13 @@ def scrub_stored_files(identifiers: tuple[set[str], set[str]]) -> tuple[list[str
     return files, lines
 
 
-def fan_identifiers(fan: Fan) -> tuple[set[str], set[str]]:
-    """Return ``(texts, phones)``: the fan's id, email and phone spellings that stored files may hold."""
-    return _identifiers(fan)
+def scrub_csv_text(text: str, identifiers: tuple[set[str], set[str]]) -> tuple[str, int]:
+    """``text`` (CSV) without the lines naming the fan, and how many lines went."""
+    texts, phones = identifiers
+    kept, removed = [], 0
+    for line in text.splitlines(keepends=True):
+        if _names_fan(next(csv.reader(io.StringIO(line)), []), texts, phones):
+            removed += 1
+        else:
+            kept.append(line)
+    return "".join(kept), removed

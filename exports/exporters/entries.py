@@ -9,6 +9,7 @@ from django.db import connection
 from campaigns.models import Market
 from entries.metrics import eligible_entries, verified_entries
 from entries.models import Entry
+from entries.selection.services.waves import scheduled_wave_recipients
 from exports.exporters.base import Exporter, register
 from exports.exporters.entries_copy import copy_rows, copy_sql
 from monoql.csv_safety import safe_text
@@ -181,15 +182,31 @@ class LivenationOptInExporter(OptInExporter):
 
 
 @register
+class ArtistSmsOptInExporter(OptInExporter):
+    """``artistSmsOptIn``: entries whose fan agreed to the artist's text messages (form field ``allow_sms``)."""
+
+    export_type = "artistSmsOptIn"
+    opt_in_field = "allow_sms"
+
+
+@register
 class WaitlistExporter(Exporter):
-    """``waitlist`` (decisions.md #36): eligible fans holding no assigned code, best score first."""
+    """``waitlist`` (decisions.md #36): eligible fans holding no assigned code, best score first, leaving out the
+    fans already in a scheduled SMS wave of the campaign (catalog §3.9: by globalUserId, email or phone)."""
 
     export_type = "waitlist"
     header = ["entry_id", "globalUserId", "tm_id", "email", "Mobile Phone", "locale", "market_ids", "score"]
 
     def rows(self, export):
         rows = eligible_entries(export.campaign).select_related("fan").order_by("-score", "random_score", "pk")
+        in_waves = scheduled_wave_recipients(export.campaign_id)
         for entry in rows.iterator(chunk_size=CHUNK):
+            if in_waves and (
+                entry.fan.global_user_id in in_waves
+                or (entry.email or "").lower() in in_waves
+                or (entry.phone and entry.phone in in_waves)
+            ):
+                continue
             yield [
                 entry.pk,
                 entry.fan.global_user_id or "",

@@ -270,12 +270,13 @@ def purge_old_exports(now=None) -> int:
 def remove_export_files_of(campaign_ids: list[str]) -> int:
     """Delete the export files of ``campaign_ids`` after a fan's erasure (catalog §3.9 "CCPA delete").
 
-    Every type but ``verifiedEntries`` and ``scoring`` loses its file; the export rows stay, marked removed
-    (``date_file_removed``). Returns: the number of files removed.
+    Every type loses its file — ``verifiedEntries``, ``scoring`` and ``autoReminderEmail`` too, which the
+    catalog's erase kept (decisions.md "Erasure reaches every file"); the export rows stay, marked removed
+    (``date_file_removed``), and their links no longer download. Returns: the number of files removed.
     """
     removed = 0
     exports = Export.objects.filter(campaign_id__in=campaign_ids, date_file_removed__isnull=True).exclude(path="")
-    for export in exports.exclude(export_type__in=["verifiedEntries", "scoring"]):
+    for export in exports:
         if default_storage.exists(export.path):
             default_storage.delete(export.path)
         Export.objects.filter(pk=export.pk).update(date_file_removed=timezone.now())

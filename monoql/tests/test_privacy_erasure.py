@@ -1,19 +1,41 @@
 """Privacy (catalog §3.15): doNotSell clears opt-ins; erasing a fan removes their data everywhere."""
 
+import io
 import json
+import uuid
+import zipfile
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import Fan
+from accounts.models import CampaignPermission, Fan
+from accounts.tokens import issue_session_token
 from campaigns.models import Campaign, CampaignStatus, Market
+from codes.models import Code
 from conftest import session_token_for
-from entries.models import BlacklistEntry, Entry, FanlistRecord, Invite, ScoredFile
+from entries.models import (
+    BlacklistEntry,
+    DoNotSellChange,
+    Entry,
+    FanlistRecord,
+    Invite,
+    PhoneVerification,
+    ScoredFile,
+)
+from entries.selection.models import Allocation, Wave, WavePrep
+from entries.selection.services.prepped_zip import prepped_key
 from entries.services.csv_files import store_text
 from exports.models import Export
+from exports.services.exports import run_export, schedule_export
+from exports.services.files import signed_url
+from monoql.workflows.privacy import erase_fan
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,9 +106,11 @@ def test_erase_command_removes_the_fan_everywhere_and_reports_it(world):
         "blacklist": 1,
         "fileLines": 2,
         "files": [scored_key, "blacklist/one.csv"],
-        "exportFiles": 1,
+        "exportFiles": 2,
     }
-    assert not default_storage.exists(entries_export.path) and default_storage.exists(scoring_export.path)
+    # every export file of the campaign goes, scoring and verifiedEntries too (decisions.md "Erasure reaches
+    # every file"): the catalog's erase kept them, and the fan stayed in files whose links still downloaded
+    assert not default_storage.exists(entries_export.path) and not default_storage.exists(scoring_export.path)
     assert not Fan.objects.filter(pk=fan0.pk).exists()
     assert list(Entry.objects.values_list("fan_id", flat=True)) == [fan1.pk]
     assert _read(scored_key) == "email,score\nFAN1@example.com,0.7\n"
@@ -130,3 +154,144 @@ def test_do_not_sell_command_clears_existing_opt_ins(world):
     assert Fan.objects.get(pk=fan0.pk).do_not_sell is True
     assert Entry.objects.get(fan=fan0).fields["allow_marketing"] is False
     assert Entry.objects.get(fan=fan1).fields["allow_marketing"] is True
+
+
+def test_erasure_removes_the_fan_from_earlier_verified_entries_and_scoring_exports_wave_files_and_prepped_zips(world):
+    # given finished verifiedEntries and scoring exports holding the fan, a wave file and a prepped zip naming them
+    campaign, (fan0, fan1) = world
+    Entry.objects.update(verdict=True)
+    exports = [
+        run_export(schedule_export(campaign_id=campaign.pk, export_type=kind, requester_user_id="t")[0].pk)
+        for kind in ("verifiedEntries", "scoring")
+    ]
+    assert [fan0.email in _read(Export.objects.get(pk=e.pk).path) for e in exports] == [True, True]
+    wave_path = store_text("waves/p/w.csv", f"email,code\n{fan0.email},C0\n{fan1.email},C1\n")
+    Wave.objects.create(campaign=campaign, name="w", csv_path=wave_path, date_notify=NOW, date_begin=NOW, date_end=NOW)
+    prep = WavePrep.objects.create(
+        campaign=campaign, date_key="d1", seed=1, reserve_id=uuid.uuid4(), status="FINISHED", path="x"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("email/A.csv", f"code,email\nC0,{fan0.email}\nC1,{fan1.email}\n")
+    default_storage.save(prepped_key(campaign.pk, prep.date_key), ContentFile(buffer.getvalue()))
+
+    # when the fan is erased
+    report = erase_fan(fan0.pk)
+
+    # then no export file holds them any more (and their links no longer download), the wave file and the
+    # prepped zip were rewritten without them, and the report says so
+    for export in Export.objects.filter(pk__in=[e.pk for e in exports]):
+        assert export.date_file_removed is not None and signed_url(export) is None
+        assert not default_storage.exists(export.path)
+    assert _read(wave_path) == f"email,code\n{fan1.email},C1\n"
+    with default_storage.open(prepped_key(campaign.pk, "d1"), "rb") as handle:
+        assert (
+            zipfile.ZipFile(io.BytesIO(handle.read())).read("email/A.csv").decode() == f"code,email\nC1,{fan1.email}\n"
+        )
+    assert report["exportFiles"] == 2
+    assert set(report["files"]) >= {wave_path, prepped_key(campaign.pk, "d1")}
+
+
+def test_a_fans_data_export_holds_every_table_that_holds_them(world):
+    # given a fan with an entry, a phone verification, a held code, an outcome, a permission and a doNotSell change
+    campaign, (fan0, _) = world
+    entry = Entry.objects.get(fan=fan0)
+    PhoneVerification.objects.create(fan=fan0, phone="+12125550100", campaign=campaign, date_expires=NOW)
+    Code.objects.create(
+        campaign=campaign, code="C-1", type="tm", fan=fan0, entry=entry, date_assigned=NOW, date_saved=NOW
+    )
+    prep = WavePrep.objects.create(campaign=campaign, date_key="d", seed=1, reserve_id=uuid.uuid4())
+    Allocation.objects.create(
+        wave_prep=prep, entry=entry, market=entry.market_0, outcome="selected", preference_rank=0, position=0
+    )
+    CampaignPermission.objects.create(fan=fan0, campaign=campaign, action="read")
+    call_command("privacy", "do-not-sell", fan0.pk, stdout=StringIO())
+
+    # when staff export their data with the command
+    out = StringIO()
+    call_command("privacy", "export", fan0.pk, stdout=out)
+    data = json.loads(out.getvalue())
+
+    # then every table holding them is there, with their rows
+    assert data["fanId"] == fan0.pk
+    assert set(data["tables"]) == {
+        "accounts.fan",
+        "accounts.campaignpermission",
+        "entries.entry",
+        "entries.phoneverification",
+        "codes.code",
+        "selection.allocation",
+        "entries.fanlistrecord",
+        "entries.invite",
+        "entries.blacklistentry",
+        "entries.donotsellchange",
+    }
+    assert data["tables"]["accounts.fan"][0]["email"] == fan0.email
+    assert data["tables"]["entries.entry"][0]["fields"] == {"email": fan0.email, "allow_marketing": False}
+    assert data["tables"]["entries.donotsellchange"][0]["actor_label"] == "manage.py privacy"
+    # and every table with a row pointing at the fan or their entry is in it (checked from the models' relations)
+    for model, target in ((Fan, [fan0.pk]), (Entry, [entry.pk])):
+        for related in model._meta.get_fields(include_hidden=True):
+            if related.auto_created and not related.concrete:
+                rows = related.related_model._default_manager.filter(**{f"{related.field.name}__in": target})
+                if rows.exists():
+                    assert related.related_model._meta.label_lower in data["tables"], related
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 401), ("fan", 403), ("writer", 403), ("supreme", 200)])
+def test_the_fan_data_endpoint_is_supreme_only(world, role, status):
+    campaign, (fan0, _) = world
+    token = session_token_for(role, campaign)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    response = Client().get(f"/api/privacy/fans/{fan0.pk}/data", **headers)
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["tables"]["entries.entry"][0]["email"] == fan0.email
+
+
+SET_DNS = "mutation($v: Boolean!) { setViewerDoNotSell(doNotSell: $v) }"
+MY_DATA = "{ viewerPersonalData }"
+UPSERT = "mutation($c: String!, $e: JSON!) { upsertViewerEntry(campaignId: $c, entry: $e) { fields } }"
+
+
+def _gql(query, variables=None, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return (
+        Client()
+        .post("/graphql", {"query": query, "variables": variables or {}}, content_type="application/json", **headers)
+        .json()
+    )
+
+
+def test_a_fan_sets_do_not_sell_and_it_applies_to_the_very_next_registration(world):
+    # given a signed-in fan who opted in to marketing
+    campaign, (fan0, _) = world
+    token = issue_session_token(fan0.pk, is_supreme=False, permissions={}, tm_sig="").token
+    # when they say "do not sell", then register again opting in
+    answer = _gql(SET_DNS, {"v": True}, token)
+    again = _gql(UPSERT, {"c": campaign.pk, "e": {"email": fan0.email, "allow_marketing": True, "markets": []}}, token)
+    # then the opt-in is cleared on the spot and the choice is audited as theirs
+    assert answer == {"data": {"setViewerDoNotSell": {"doNotSell": True, "entriesCleared": 1}}}
+    assert Entry.objects.get(fan=fan0).fields["allow_marketing"] is False, again
+    change = DoNotSellChange.objects.get(fan_ref=fan0.pk)
+    assert (change.do_not_sell, change.actor_label, change.channel) == (True, "fan", "graphql")
+    # and their own data export shows it
+    mine = _gql(MY_DATA, token=token)["data"]["viewerPersonalData"]
+    assert mine["tables"]["accounts.fan"][0]["do_not_sell"] is True
+
+
+def test_privacy_operations_need_a_signed_in_fan():
+    for query, variables in ((SET_DNS, {"v": True}), (MY_DATA, None)):
+        error = _gql(query, variables)["errors"][0]["extensions"]
+        assert error == {"code": "UNAUTHENTICATED", "reason": "notLoggedIn"}
+
+
+def test_staff_set_do_not_sell_from_the_admin_and_it_is_audited(world, admin_client):
+    _, (fan0, _) = world
+    response = admin_client.post(
+        "/admin/accounts/fan/", {"action": "mark_do_not_sell", "_selected_action": [fan0.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert Fan.objects.get(pk=fan0.pk).do_not_sell is True
+    change = DoNotSellChange.objects.get(fan_ref=fan0.pk)
+    assert (change.actor_label, change.channel, change.entries_cleared) == ("admin", "admin", 1)

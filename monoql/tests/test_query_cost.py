@@ -51,6 +51,8 @@ def test_the_projects_own_operations_pass_the_default_limits(gql, demo_campaign)
         "Authenticate": {"token": "x"},
         "Logout": {},
         "UpsertViewerEntry": {"campaignId": demo_campaign.pk, "locale": "en_US", "entry": {}},
+        "SetViewerDoNotSell": {"doNotSell": False},
+        "ViewerPersonalData": {},
         "SendPhoneConfirmationCode": {"campaignId": demo_campaign.pk, "phone": "+12125550123"},
         "VerifyPhoneConfirmationCode": {"campaignId": demo_campaign.pk, "phone": "+12125550123", "code": "1"},
         "SubmitConfirm": {"campaignId": demo_campaign.pk, "phoneJwt": "x"},

@@ -1,4 +1,5 @@
-"""Privacy REST endpoint: ``POST /api/privacy/erase {fanId}`` (supreme only; catalog §3.15)."""
+"""Privacy REST endpoints (supreme only; catalog §3.15): ``POST /api/privacy/erase {fanId}`` and
+``GET /api/privacy/fans/<fanId>/data`` (everything stored about the fan, GDPR art. 15 / CCPA right to know)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -8,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import require_supreme
 from monoql.errors import ValidationFailed
-from monoql.workflows.privacy import erase_fan
+from monoql.workflows.privacy import erase_fan, fan_data
 
 
 class EraseFanView(APIView):
@@ -24,3 +25,12 @@ class EraseFanView(APIView):
         if not isinstance(fan_id, str) or not fan_id:
             raise ValidationFailed("fanId is required.", reason="missingFanId", field="fanId")
         return Response(erase_fan(fan_id))
+
+
+class FanDataView(APIView):
+    """Everything stored about one fan, as JSON (``monoql.workflows.privacy.fan_data``)."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, fan_id):
+        require_supreme(request.user)
+        return Response(fan_data(fan_id))

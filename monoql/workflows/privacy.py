@@ -7,9 +7,16 @@ fan row goes; then every stored CSV is rewritten without the lines naming them a
 the campaigns they entered are deleted (the export rows stay, marked removed).
 """
 
+from django.core import serializers
 from django.db import transaction
+from django.db.models import ForeignObjectRel, QuerySet
+from django.utils import timezone
 
+from accounts.models import Fan
 from codes.services.inventory import detach_fan_codes
+from entries.models import BlacklistEntry, DoNotSellChange, Entry, FanlistRecord, Invite
+from entries.selection.services.prepped_zip import scrub_prepped_zips
+from entries.selection.services.waves import scrub_wave_files
 from entries.services.privacy import (
     entered_campaign_ids,
     erase_fan_registrations,
@@ -18,11 +25,18 @@ from entries.services.privacy import (
     scrub_stored_files,
 )
 from exports.services.exports import remove_export_files_of
+from monoql.dates import iso
+
+#: Fields never written into a fan's data export (credentials, not data about the fan).
+SECRET_FIELDS = {"password", "token", "secret", "key_hash"}
 
 
 def erase_fan(fan_id: str) -> dict:
     """Erase one fan's data everywhere and report it.
 
+    Beyond the catalog's erase, every stored file that holds the fan loses them (decisions.md "Erasure reaches
+    every file"): uploaded CSVs (scored files, fanlists, blacklists, wave recipients) and the prepped zips are
+    rewritten without their lines, and every export file of the campaigns they entered is deleted.
     Returns: ``{"fanId", "entries", "phoneVerifications", "codesDetached", "fanlistRecords", "invites",
         "blacklist", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
     Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``).
@@ -34,4 +48,52 @@ def erase_fan(fan_id: str) -> dict:
         report = {"fanId": fan.pk, "codesDetached": detach_fan_codes(fan.pk), **erase_fan_registrations(fan)}
         fan.delete()
         files, lines = scrub_stored_files(identifiers)
+        for more_files, more_lines in (
+            scrub_wave_files(campaign_ids, identifiers),
+            scrub_prepped_zips(campaign_ids, identifiers),
+        ):
+            files, lines = files + more_files, lines + more_lines
     return {**report, "fileLines": lines, "files": files, "exportFiles": remove_export_files_of(campaign_ids)}
+
+
+def _rows(queryset) -> list[dict]:
+    rows = []
+    for row in serializers.serialize("python", queryset):
+        fields = {name: value for name, value in row["fields"].items() if name not in SECRET_FIELDS}
+        rows.append({"id": row["pk"], **fields})
+    return rows
+
+
+def fan_data(fan_id: str) -> dict:
+    """Everything stored about one fan (GDPR art. 15, CCPA "right to know"), as JSON-ready data.
+
+    Every table with a row pointing at the fan or at one of their entries is found from the models'
+    relations (so a new table is never forgotten), plus the rows naming them by identifier (fanlist records,
+    invites, blacklist rows) and the audit of their ``doNotSell`` flag.
+    Returns: ``{"fanId", "generatedAt" (UTC ISO-8601), "tables": {"app.model": [{"id", field: value…}]}}``;
+        only tables holding something are listed; dates are UTC ISO-8601 strings once JSON-encoded.
+    Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``).
+    """
+    fan = find_fan(fan_id)
+    texts, phones = fan_identifiers(fan)
+    entry_ids = list(Entry.objects.filter(fan=fan).values_list("pk", flat=True))
+    querysets: list[QuerySet] = [Fan.objects.filter(pk=fan.pk)]
+    for model, target in ((Fan, [fan.pk]), (Entry, entry_ids)):
+        for relation in model._meta.get_fields(include_hidden=True):
+            if isinstance(relation, ForeignObjectRel) and relation.related_model is not None:
+                manager = relation.related_model._default_manager
+                querysets.append(manager.filter(**{f"{relation.field.name}__in": target}))
+    querysets += [
+        FanlistRecord.objects.filter(identifier__in=texts),
+        Invite.objects.filter(value__in=texts),
+        BlacklistEntry.objects.filter(value__in=texts | phones),
+        DoNotSellChange.objects.filter(fan_ref=fan.pk),
+    ]
+    tables: dict[str, list] = {}
+    for queryset in querysets:
+        rows = _rows(queryset.order_by("pk"))
+        if rows:
+            label = queryset.model._meta.label_lower
+            known = {row["id"] for row in tables.get(label, [])}
+            tables.setdefault(label, []).extend(row for row in rows if row["id"] not in known)
+    return {"fanId": fan.pk, "generatedAt": iso(timezone.now()), "tables": tables}

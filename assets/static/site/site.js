@@ -154,6 +154,46 @@ for (const button of document.querySelectorAll("[data-action=sign-out]")) {
   });
 }
 
+function onPrivacy() {
+  const status = document.getElementById("privacy-status");
+  const doNotSell = document.getElementById("do-not-sell");
+  if (doNotSell) {
+    doNotSell.addEventListener("change", async () => {
+      doNotSell.disabled = true;
+      const answer = await graphql("SetViewerDoNotSell", { doNotSell: doNotSell.checked });
+      doNotSell.disabled = false;
+      if (answer.errors) {
+        doNotSell.checked = !doNotSell.checked;
+        status.textContent = answer.errors[0].message;
+        return;
+      }
+      status.textContent = doNotSell.checked ? doNotSell.dataset.on : doNotSell.dataset.off;
+    });
+  }
+  const download = document.getElementById("download-data");
+  if (download) {
+    download.addEventListener("click", async () => {
+      download.disabled = true;
+      const answer = await graphql("ViewerPersonalData", {});
+      download.disabled = false;
+      if (answer.errors) {
+        status.textContent = answer.errors[0].message;
+        return;
+      }
+      const text = JSON.stringify(answer.data.viewerPersonalData, null, 2);
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+      link.download = "my-data.json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      status.textContent = download.dataset.done;
+    });
+  }
+}
+
+onPrivacy();
+
 const forms = { "sign-in": onSignIn, register: onRegister, phone: onPhone };
 for (const [id, wire] of Object.entries(forms)) {
   const form = document.getElementById(id);

@@ -8,10 +8,12 @@ import re
 import zipfile
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from entries.selection.models import Allocation, AllocationOutcome
+from entries.selection.models import Allocation, AllocationOutcome, WavePrep
+from entries.services.privacy import scrub_csv_text
 from monoql.jobs import job_temp_file, remove_quietly
 
 FETCH_SIZE = 20_000
@@ -173,3 +175,31 @@ def _csv_text(columns, lines) -> str:
     writer.writerow(columns)
     writer.writerows(["" if value is None else value for value in line] for line in lines)
     return out.getvalue()
+
+
+def scrub_prepped_zips(campaign_ids: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+    """Rewrite the prepped zips of ``campaign_ids`` without the lines naming an erased fan (every CSV inside).
+
+    Returns: ``(storage keys rewritten, lines removed)``.
+    """
+    files, lines = [], 0
+    for campaign_id, date_key in (
+        WavePrep.objects.filter(campaign_id__in=campaign_ids).exclude(path="").values_list("campaign_id", "date_key")
+    ):
+        key = prepped_key(campaign_id, date_key)
+        if not default_storage.exists(key):
+            continue
+        with default_storage.open(key, "rb") as handle:
+            source = zipfile.ZipFile(io.BytesIO(handle.read()))
+        out, removed = io.BytesIO(), 0
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in source.namelist():
+                text, gone = scrub_csv_text(source.read(name).decode("utf-8"), identifiers)
+                removed += gone
+                archive.writestr(name, text)
+        if removed:
+            default_storage.delete(key)
+            default_storage.save(key, ContentFile(out.getvalue()))
+            files.append(key)
+            lines += removed
+    return files, lines

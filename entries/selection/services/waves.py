@@ -36,6 +36,7 @@ from codes.services.inventory import Actor, reserve_codes
 from entries.models import Entry
 from entries.selection.models import Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
+from entries.services.privacy import scrub_files
 from monoql.dates import iso, parse_iso
 from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
@@ -462,3 +463,40 @@ def _deliver(wave: Wave, row: dict, detail: dict) -> bool:
         logger.warning("wave %s: email failed", wave.name, exc_info=True)
         detail["email"]["failed"] += 1
         return False
+
+
+#: A waitlist export warns when the fans of scheduled waves are more than this (catalog §3.9).
+WAVE_EXCLUSION_WARNING = 1_000_000
+
+
+def scheduled_wave_recipients(campaign_id: str) -> set[str]:
+    """The globalUserIds, lower-cased emails and E.164 phones of every recipient of the campaign's scheduled
+    (not yet sent) waves — the fans the ``waitlist`` export leaves out (catalog §3.9)."""
+    found: set[str] = set()
+    for path in Wave.objects.filter(campaign_id=campaign_id, status=WaveStatus.SCHEDULED).values_list(
+        "csv_path", flat=True
+    ):
+        try:
+            with default_storage.open(path, "rb") as handle:
+                _, rows = csv_rows(handle.read().decode("utf-8-sig"))
+        except (FileNotFoundError, OSError, UnicodeDecodeError):
+            logger.warning("scheduled wave file %s unreadable; its fans are not left out of the waitlist", path)
+            continue
+        for _, row in rows:
+            found.update(
+                value
+                for value in (row.get("globaluserid"), (row.get("email") or "").lower(), row.get("mobilenumber"))
+                if value
+            )
+    if len(found) > WAVE_EXCLUSION_WARNING:
+        logger.warning("waitlist exclusion set of campaign %s holds %s ids", campaign_id, len(found))
+    return found
+
+
+def scrub_wave_files(campaign_ids: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+    """Rewrite the recipient files of the waves of ``campaign_ids`` without the lines naming an erased fan.
+
+    Returns: ``(storage keys rewritten, lines removed)``.
+    """
+    keys = list(Wave.objects.filter(campaign_id__in=campaign_ids).values_list("csv_path", flat=True))
+    return scrub_files(keys, identifiers)

@@ -1,0 +1,52 @@
+"""A fan's privacy through GraphQL (catalog §3.15; GDPR art. 15, CCPA): read everything stored about you,
+and set your own ``doNotSell`` (the fan site's account page uses both)."""
+
+import json
+
+import graphene
+from django.core.serializers.json import DjangoJSONEncoder
+
+from accounts.session import require_fan
+from entries.services.privacy import set_do_not_sell
+from monoql.graphql.scalars import JSON
+from monoql.workflows.privacy import fan_data
+
+
+def resolve_viewer_personal_data(root, info):
+    """The signed-in fan's data export. Raises Unauthenticated ``notLoggedIn``."""
+    fan = require_fan(info)
+    return json.loads(json.dumps(fan_data(fan.pk), cls=DjangoJSONEncoder))
+
+
+class PrivacyQuery(graphene.ObjectType):
+    viewerPersonalData = graphene.Field(
+        JSON,
+        description=(
+            "Everything monoql stores about the signed-in fan (GDPR art. 15, CCPA right to know), as "
+            "{fanId, generatedAt (UTC ISO-8601), tables: {'app.model': [rows]}}. Fans only: UNAUTHENTICATED "
+            "(reason notLoggedIn) otherwise."
+        ),
+        resolver=resolve_viewer_personal_data,
+    )
+
+
+def resolve_set_viewer_do_not_sell(root, info, doNotSell):
+    """Set the signed-in fan's ``doNotSell``; returns ``{doNotSell, entriesCleared}``. Audited (channel graphql)."""
+    fan = require_fan(info)
+    cleared = set_do_not_sell(fan.pk, bool(doNotSell), actor_label="fan", channel="graphql")
+    return {"doNotSell": bool(doNotSell), "entriesCleared": cleared}
+
+
+class PrivacyMutation(graphene.ObjectType):
+    setViewerDoNotSell = graphene.Field(
+        JSON,
+        doNotSell=graphene.Boolean(
+            required=True, description="true: do not sell or share my data (clears my opt-ins); false: undo."
+        ),
+        description=(
+            "The signed-in fan's 'Do not sell or share my personal information' choice (CCPA). Setting it clears "
+            "the opt-ins of every entry and applies to the very next registration. Answers "
+            "{doNotSell, entriesCleared}. Fans only: UNAUTHENTICATED (reason notLoggedIn) otherwise."
+        ),
+        resolver=resolve_set_viewer_do_not_sell,
+    )
