@@ -4,8 +4,9 @@
 - ``webhook``: ``POST OUTBOUND_WEBHOOK_URL`` with the event as JSON, signed with
   ``X-Monoql-Signature: sha256=<hmac>`` when ``OUTBOUND_WEBHOOK_SECRET`` is set.
 - ``sqs``: ``SendMessage`` to ``OUTBOUND_SQS_QUEUE_URL`` through boto3.
-- Slack: when ``SLACK_WEBHOOK_URL`` is set, a message when a campaign opens, unless the campaign's
-  ``slack.noAlert`` is true.
+- Slack (``SlackSink``): when a campaign opens (or was due to and was refused) and the periodic stats posts
+  (``campaign.stats``), to the campaign's ``slack.channels.stats`` channels mapped by ``SLACK_CHANNEL_WEBHOOKS``,
+  else ``SLACK_WEBHOOK_URL``; never when the campaign's ``slack.noAlert`` is true.
 A sink raises on failure; the drain keeps the event for a retry.
 """
 
@@ -16,6 +17,8 @@ import logging
 
 import requests
 from django.conf import settings
+
+from campaigns.models import Campaign
 
 logger = logging.getLogger("monoql.outbound")
 
@@ -68,30 +71,60 @@ class SqsSink:
         self.client.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event_document(event)))
 
 
-class SlackOpenedSink:
-    """Post to a Slack incoming webhook when a campaign opens, or was due to open and was refused."""
+def slack_targets(campaign_slack: dict | None) -> list[str]:
+    """Incoming-webhook URLs for a campaign's Slack options: one per channel of ``channels.stats`` that
+    ``SLACK_CHANNEL_WEBHOOKS`` maps (names compared without ``#``, lower-cased), else the global
+    ``SLACK_WEBHOOK_URL``; none when ``noAlert`` is true or nothing is configured."""
+    options = campaign_slack or {}
+    if options.get("noAlert"):
+        return []
+    mapped = {str(name).lstrip("#").lower(): url for name, url in (settings.SLACK_CHANNEL_WEBHOOKS or {}).items()}
+    channels = ((options.get("channels") or {}).get("stats")) or []
+    urls = [mapped[name] for name in (str(c).lstrip("#").lower() for c in channels) if name in mapped]
+    if urls:
+        return list(dict.fromkeys(urls))
+    return [settings.SLACK_WEBHOOK_URL] if settings.SLACK_WEBHOOK_URL else []
 
-    def __init__(self, url: str, timeout: float = 5.0):
-        self.url, self.timeout = url, timeout
+
+def slack_text(event) -> str | None:
+    """The Slack message of an outbound event, or None for events Slack does not get."""
+    payload = event.payload or {}
+    name = payload.get("name", event.campaign_id)
+    if event.event_type == "campaign.openRefused":
+        missing = ", ".join(payload.get("missing") or [])
+        return f":warning: Campaign *{name}* was due to open but stays {payload.get('status', 'unopened')}: it misses {missing}"
+    if event.event_type == "campaign.statusChanged" and payload.get("to") == "OPEN":
+        text = f":tada: Campaign *{name}* is now OPEN"
+        return text + (f" on https://{payload['domain']}" if payload.get("domain") else "")
+    if event.event_type == "campaign.stats":
+        lines = [
+            f":bar_chart: *{name}* — {payload.get('entries', 0)} registrations, {payload.get('verified', 0)} verified"
+        ]
+        lines += [
+            f"• {m['name']}: {m['entries']} (first choice {m['firstChoice']})" for m in payload.get("markets", [])
+        ]
+        return "\n".join(lines)
+    return None
+
+
+class SlackSink:
+    """Post campaign alerts and stats to the campaign's own Slack channels (``slack.channels.stats`` mapped by
+    ``SLACK_CHANNEL_WEBHOOKS``), the global ``SLACK_WEBHOOK_URL`` as fallback; ``slack.noAlert`` silences
+    all (decisions.md "Outbound messages and privacy": incoming webhooks, not a bot token)."""
+
+    def __init__(self, timeout: float = 5.0):
+        self.timeout = timeout
 
     def send(self, event) -> None:
-        payload = event.payload or {}
-        if event.event_type == "campaign.openRefused":
-            missing = ", ".join(payload.get("missing") or [])
-            text = (
-                f":warning: Campaign *{payload.get('name', event.campaign_id)}* was due to open but stays "
-                f"{payload.get('status', 'unopened')}: it misses {missing}"
-            )
-            response = requests.post(self.url, json={"text": text}, timeout=self.timeout)
+        text = slack_text(event)
+        if text is None:
+            return
+        if (event.payload or {}).get("noAlert"):
+            return
+        options = Campaign.objects.filter(pk=event.campaign_id).values_list("slack", flat=True).first()
+        for url in slack_targets(options):
+            response = requests.post(url, json={"text": text}, timeout=self.timeout)
             response.raise_for_status()
-            return
-        if event.event_type != "campaign.statusChanged" or payload.get("to") != "OPEN" or payload.get("noAlert"):
-            return
-        text = f":tada: Campaign *{payload.get('name', event.campaign_id)}* is now OPEN"
-        if payload.get("domain"):
-            text += f" on https://{payload['domain']}"
-        response = requests.post(self.url, json={"text": text}, timeout=self.timeout)
-        response.raise_for_status()
 
 
 def configured_sinks() -> list:
@@ -106,6 +139,6 @@ def configured_sinks() -> list:
             sinks.append(
                 SqsSink(settings.OUTBOUND_SQS_QUEUE_URL, settings.AWS_REGION, settings.OUTBOUND_SQS_ENDPOINT_URL)
             )
-    if settings.SLACK_WEBHOOK_URL:
-        sinks.append(SlackOpenedSink(settings.SLACK_WEBHOOK_URL))
+    if settings.SLACK_WEBHOOK_URL or settings.SLACK_CHANNEL_WEBHOOKS:
+        sinks.append(SlackSink())
     return sinks

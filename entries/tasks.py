@@ -5,6 +5,8 @@ from django.db import OperationalError
 
 from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
+from entries.services.slack_stats import POST_TASK as STATS_TASK
+from entries.services.slack_stats import post_campaign_stats
 
 
 @shared_task(name=SWEEP_TASK, ignore_result=True)
@@ -18,3 +20,9 @@ def process_scored_file_task(scored_file_id: int):
     """Queued after a scored file is stored: match its rows to entries (ScoredFile FINISHED/FAILED)."""
     scored = process_scored_file(scored_file_id)
     return {"matched": scored.matched, "unmatched": scored.unmatched}
+
+
+@shared_task(name=STATS_TASK, ignore_result=True)
+def post_campaign_stats_task():
+    """Beat (every 30 minutes): post each OPEN campaign's stats to its Slack stats channels (via the outbox)."""
+    return {"posted": len(post_campaign_stats())}

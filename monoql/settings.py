@@ -156,7 +156,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-dashboard-snapshots": {"task": "console.refresh_dashboard_snapshots", "schedule": 300.0},
     "refresh-campaign-statuses": {"task": "campaigns.refresh_campaign_statuses", "schedule": 60.0},
     "drain-outbound-events": {"task": "campaigns.drain_outbound_events", "schedule": 30.0},
-    "notify-upcoming-presales": {"task": "campaigns.notify_upcoming_presales", "schedule": 900.0},
+    "send-presale-reminders": {"task": "entries.send_presale_reminders", "schedule": 900.0},
+    "post-campaign-stats": {"task": "entries.post_campaign_stats", "schedule": 1800.0},  # Slack stats channels
     "send-due-receipts": {"task": "entries.send_due_receipts", "schedule": 5.0},
     "send-due-waves": {"task": "entries.send_due_waves", "schedule": 60.0},  # claims; entries.process_wave sends
 }
@@ -173,6 +174,13 @@ OUTBOUND_SQS_QUEUE_URL = env.str("OUTBOUND_SQS_QUEUE_URL", default="")
 OUTBOUND_SQS_ENDPOINT_URL = env.str("OUTBOUND_SQS_ENDPOINT_URL", default=None)
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+# Slack channels by name → incoming-webhook URL (JSON), for campaigns' slack.channels.stats; the global
+# SLACK_WEBHOOK_URL is the fallback for campaigns without a mapped channel.
+SLACK_CHANNEL_WEBHOOKS = env.json("SLACK_CHANNEL_WEBHOOKS", default={})
+# CDN purge by surrogate key (campaigns.cdn): none | fastly.
+CDN_PURGE = env.str("CDN_PURGE", default="none")
+CDN_FASTLY_SERVICE_ID = env.str("CDN_FASTLY_SERVICE_ID", default="")
+CDN_FASTLY_API_TOKEN = env.str("CDN_FASTLY_API_TOKEN", default="")
 
 # Discovery API v2 (campaigns.discovery): searched live when a key is set, the local catalog otherwise.
 DISCOVERY_API_URL = env.str("DISCOVERY_API_URL", default="https://app.ticketmaster.com/discovery/v2")

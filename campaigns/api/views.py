@@ -1,5 +1,7 @@
-"""``POST /api/campaigns/refresh`` (catalog §2.1): supreme only → ``{opened, closed, deactivated}``."""
+"""Campaign REST endpoints (catalog §2.1), supreme only: ``POST /api/campaigns/refresh`` →
+``{opened, closed, deactivated}``; ``GET /api/campaigns/markets/upcoming``; ``POST /api/campaigns/markets/notifyDate``."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -7,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import require_supreme
 from campaigns.services.lifecycle import refresh_campaign_statuses
+from campaigns.services.markets import market_document, set_notification_date, upcoming_markets
 from monoql.errors import Unauthenticated
 
 
@@ -29,3 +32,41 @@ class RefreshCampaignsView(APIView):
             raise Unauthenticated("Authentication required", reason="notLoggedIn")
         require_supreme(request.user)
         return Response(refresh_campaign_statuses(source=f"api:{request.user.pk}").counts())
+
+
+def _supreme(request) -> None:
+    if request.user is None:
+        raise Unauthenticated("Authentication required", reason="notLoggedIn")
+    require_supreme(request.user)
+
+
+class UpcomingMarketsView(APIView):
+    """``GET /api/campaigns/markets/upcoming`` (catalog §2.1): markets whose presale starts in [now+2 h,
+    now+27 h] in campaigns with ``options.automatedReminders``, soonest first; supreme only."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        _supreme(request)
+        return Response(
+            [{**market_document(market), "campaignId": market.campaign_id} for market in upcoming_markets()]
+        )
+
+
+class NotifyDateView(APIView):
+    """``POST /api/campaigns/markets/notifyDate {marketIds, notificationDate}`` (catalog §2.1): when the
+    markets' presale reminder goes out (between now and each market's presale start) → ``{count}``; supreme."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "NotifyDateBody",
+            {
+                "marketIds": serializers.ListField(child=serializers.CharField()),
+                "notificationDate": serializers.CharField(),
+            },
+        ),
+        responses=inline_serializer("UpdatedCount", {"count": serializers.IntegerField()}),
+    )
+    def post(self, request):
+        _supreme(request)
+        body = request.data if isinstance(request.data, dict) else {}
+        return Response({"count": set_notification_date(body.get("marketIds"), body.get("notificationDate"))})

@@ -275,19 +275,59 @@ def save_market(market: Market, *, is_new: bool) -> Market:
     return market
 
 
-def markets_due_for_reminder(now=None):
+def upcoming_markets(now=None):
     """Markets whose presale starts in [now+2 h, now+27 h] in campaigns with ``options.automatedReminders``
-    and that were not notified yet (catalog §2.1 ``GET /markets/upcoming``). Returns a queryset."""
+    (catalog §2.1 ``GET /markets/upcoming``), soonest first. Returns a queryset."""
     now = now or timezone.now()
     return (
         Market.objects.filter(
             event_presale_date_time__gte=now + REMINDER_WINDOW[0],
             event_presale_date_time__lte=now + REMINDER_WINDOW[1],
-            notification_notified__isnull=True,
         )
         .filter(Q(campaign__options__automatedReminders=True))
         .select_related("campaign")
+        .order_by("event_presale_date_time", "pk")
     )
+
+
+def markets_due_for_reminder(now=None):
+    """Markets whose reminder is due and not sent: ``notification_date`` (``POST /markets/notifyDate``) has come,
+    or none was set and the presale starts in [now+2 h, now+27 h]; campaigns with ``options.automatedReminders``
+    only (catalog §2.1 ``GET /markets/notifiable``). Returns a queryset."""
+    now = now or timezone.now()
+    window = Q(
+        notification_date__isnull=True,
+        event_presale_date_time__gte=now + REMINDER_WINDOW[0],
+        event_presale_date_time__lte=now + REMINDER_WINDOW[1],
+    )
+    return (
+        Market.objects.filter(window | Q(notification_date__lte=now), notification_notified__isnull=True)
+        .filter(Q(campaign__options__automatedReminders=True))
+        .select_related("campaign")
+    )
+
+
+def set_notification_date(market_ids, notification_date, now=None) -> int:
+    """Set the reminder time of ``market_ids`` (``POST /markets/notifyDate``, catalog §2.1).
+
+    Args: market_ids: list of market ids; notification_date: ISO-8601 with a time zone, between now and each
+        market's presale start (``isWithinDateRange``).
+    Returns: the number of markets updated (markets without a presale date, already notified, or for which the
+        date falls outside their range are left alone).
+    Raises: ValidationFailed ``missingMarketIds`` (field ``marketIds``), ``INVALID_DATE`` (field
+        ``notificationDate``: not a date-time with its time zone, or in the past).
+    """
+    now = now or timezone.now()
+    if not isinstance(market_ids, list) or not market_ids or not all(isinstance(m, str) for m in market_ids):
+        raise ValidationFailed("marketIds must list market ids.", reason="missingMarketIds", field="marketIds")
+    when = _date(notification_date, "notificationDate") if notification_date else None
+    if when is None:
+        fail_market("notificationDate is required.", "notificationDate", "INVALID_DATE")
+    if when < now:
+        raise ValidationFailed("notificationDate is in the past.", reason="INVALID_DATE", field="notificationDate")
+    return Market.objects.filter(
+        pk__in=market_ids, notification_notified__isnull=True, event_presale_date_time__gte=when
+    ).update(notification_date=when)
 
 
 def notify_upcoming_presales(now=None) -> list[str]:

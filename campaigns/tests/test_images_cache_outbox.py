@@ -17,7 +17,7 @@ from PIL import Image
 from campaigns.models import Campaign, CampaignLocale, OutboundEvent
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.outbox import drain_outbound_events, record_event
-from campaigns.sinks import SlackOpenedSink, WebhookSink
+from campaigns.sinks import SlackSink, WebhookSink
 from conftest import publishable, session_token_for
 
 UPLOAD = """
@@ -231,9 +231,10 @@ def test_drain_sends_each_event_once_and_retries_failures(receiver):
 
 
 @pytest.mark.django_db
-def test_slack_announces_openings_only(receiver):
+def test_slack_announces_openings_only(receiver, settings):
     url, received, _ = receiver
-    sink = SlackOpenedSink(url)
+    settings.SLACK_WEBHOOK_URL = url  # campaigns without a mapped channel fall back to the global webhook
+    sink = SlackSink()
     record_event(
         "campaign.statusChanged", campaign_id="a" * 24, payload={"to": "OPEN", "name": "Tour", "domain": "t.io"}
     )

@@ -197,3 +197,21 @@ class Wave(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ReminderDelivery(models.Model):
+    """One presale reminder to one fan for one market (decisions.md "Outbound messages and privacy"): the row is
+    claimed before the email goes (``INSERT … ON CONFLICT DO NOTHING``), so no fan is reminded twice, even by
+    two senders at once."""
+
+    market = models.ForeignKey("campaigns.Market", on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey("entries.Entry", on_delete=models.CASCADE, related_name="reminder_deliveries")
+    date_created = models.DateTimeField(help_text="When the delivery was claimed (UTC)")
+    date_sent = models.DateTimeField(null=True, blank=True, help_text="When the email was handed to the backend")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["market", "entry"], name="reminder_once_per_fan_and_market")]
+
+    def __str__(self):
+        return f"reminder {self.market_id} → {self.entry_id}"

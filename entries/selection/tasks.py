@@ -3,6 +3,8 @@ spelling so that messages queued before the package moved still find their task.
 
 from celery import shared_task
 
+from entries.selection.services.reminders import SEND_TASK as REMINDER_TASK
+from entries.selection.services.reminders import send_presale_reminders
 from entries.selection.services.selection import (
     APPLY_TASK,
     NOTIFY_TASK,
@@ -67,3 +69,9 @@ def sweep_stale_jobs_task():
         "waves": sweep_stale_waves(),
         "tempFiles": len(sweep_temp_files()),
     }
+
+
+@shared_task(name=REMINDER_TASK, ignore_result=True)
+def send_presale_reminders_task():
+    """Beat (every 15 minutes): email the presale reminder to the fans of every due market, once each."""
+    return send_presale_reminders()

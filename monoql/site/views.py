@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.identity import mint_development_identity_token
+from campaigns.cdn import surrogate_keys
 from campaigns.selectors import open_campaigns_for_index
 from monoql.generation import generation
 from monoql.schema import schema
@@ -224,7 +225,8 @@ def landing(request, domain: str | None = None):
     """The campaign's landing page: artist, dates, shows, copy and FAQs, and what to do now for its status.
 
     Anonymous answers are cached (per host, domain, locale and campaign generation) and carry
-    ``Cache-Control`` and an ``ETag``; a matching ``If-None-Match`` answers 304.
+    ``Cache-Control``, an ``ETag`` and the ``Surrogate-Key`` a CDN purge uses (``campaigns.cdn``); a matching
+    ``If-None-Match`` answers 304.
     """
     domain = domain or campaign_domain_of(request)
     if not domain:
@@ -235,17 +237,20 @@ def landing(request, domain: str | None = None):
         return _respond(request, "site/landing.html", _page(request, domain, locale), base)
     key = f"site:{request.get_host()}:{domain}:{locale}:{generation()}"
     cached = cache.get(key)
-    if cached is None:
-        body = _respond(request, "site/landing.html", _page(request, domain, locale), base, cacheable=True).content
-        cached = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    if cached is None or len(cached) != 3:
+        page = _page(request, domain, locale)
+        body = _respond(request, "site/landing.html", page, base, cacheable=True).content
+        keys = " ".join(surrogate_keys(page["campaign"]["id"], domain))
+        cached = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"', keys)
         cache.set(key, cached, timeout=LANDING_CACHE_SECONDS)
-    body, etag = cached
+    body, etag, keys = cached
     if request.headers.get("If-None-Match") == etag:
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = CSP
     response["ETag"] = etag
+    response["Surrogate-Key"] = keys  # what campaigns.cdn purges when the campaign changes
     response["Cache-Control"] = f"public, max-age={LANDING_CACHE_SECONDS}"
     response["Vary"] = "Cookie"
     return response
