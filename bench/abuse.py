@@ -88,6 +88,22 @@ def _registrant(port, deadline, jobs, think, results, lock):
         time.sleep(think)
 
 
+def _registration_jobs(needed: int):
+    """The demo campaign and ``needed`` jobs ``(number, session token, upsertViewerEntry body)``, one per fan."""
+    from accounts.tokens import issue_session_token
+
+    campaign, market_ids, fans = demo_campaign_with_fans(needed)
+    jobs = [
+        (
+            n,
+            issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token,
+            json.dumps({"query": UPSERT, "variables": {"c": campaign.pk, "e": _entry(n, market_ids)}}),
+        )
+        for n, fan in enumerate(fans)
+    ]
+    return campaign, jobs
+
+
 def _summary(latencies: list, result: dict, seconds: float) -> dict:
     latencies = sorted(latencies)
     return {
@@ -163,19 +179,10 @@ def fragments(seconds: float, clients: int, workers: int, think_ms: int, botnet:
     django.setup()
     from django.core.cache import cache
 
-    from accounts.tokens import issue_session_token
     from entries.models import Entry
 
     needed = 3 * (int(clients * seconds / (think_ms / 1000 + 0.05)) + clients)
-    campaign, market_ids, fans = demo_campaign_with_fans(needed)
-    jobs = [
-        (
-            n,
-            issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token,
-            json.dumps({"query": UPSERT, "variables": {"c": campaign.pk, "e": _entry(n, market_ids)}}),
-        )
-        for n, fan in enumerate(fans)
-    ]
+    campaign, jobs = _registration_jobs(needed)
     cache.clear()
     os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
     server, port = _serve("monoql.settings", workers)
@@ -227,19 +234,10 @@ def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
     django.setup()
     from django.core.cache import cache
 
-    from accounts.tokens import issue_session_token
     from entries.models import Entry
 
     needed = int(clients * seconds / (think_ms / 1000 + 0.05)) + clients
-    campaign, market_ids, fans = demo_campaign_with_fans(needed)
-    jobs = [
-        (
-            n,
-            issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token,
-            json.dumps({"query": UPSERT, "variables": {"c": campaign.pk, "e": _entry(n, market_ids)}}),
-        )
-        for n, fan in enumerate(fans)
-    ]
+    campaign, jobs = _registration_jobs(needed)
     cache.clear()  # fresh rate-limit windows
     os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
     server, port = _serve("monoql.settings", workers)

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from exports.services.exports import RUN_TASK, expire_stuck_exports, purge_old_exports, run_export, sweep_stale_exports
-from monoql.jobs import sweep_temp_files
+from monoql.jobs import run_attempts, sweep_temp_files
 
 
 @shared_task(name=RUN_TASK, bind=True, ignore_result=True, max_retries=5)
@@ -11,13 +11,8 @@ def run_export_task(self, export_id: str):
     """Queued after an export is scheduled: write its file. A failed attempt is retried after 10, 20, 40 … s
     while ``EXPORT_MAX_ATTEMPTS`` remain (``run_export`` marks it FAILED after the last one and stops raising);
     run inline (eager, the embedded default) the next attempt runs at once, so it ends FINISHED or FAILED."""
-    while True:
-        try:
-            export = run_export(export_id)
-            return {"status": export.status if export else "not claimed"}
-        except Exception as error:
-            if not self.request.is_eager:
-                raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+    export = run_attempts(self, lambda: run_export(export_id), countdown=lambda retries: 10 * 2**retries)
+    return {"status": export.status if export else "not claimed"}
 
 
 @shared_task(name="exports.expire_stuck_exports", ignore_result=True)

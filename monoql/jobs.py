@@ -168,3 +168,18 @@ class SideProgress:
     def __exit__(self, *exc) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+def run_attempts(task, attempt, retry_on: tuple = (Exception,), countdown=lambda retries: 10):
+    """Run ``attempt()`` for the bound Celery ``task`` and return its result.
+
+    An error in ``retry_on`` is retried through Celery after ``countdown(retries)`` seconds; when the task
+    runs inline (eager, the embedded default) the next attempt runs at once, in this process, so that a job
+    ends FINISHED or FAILED there too. ``attempt`` stops raising once the job's attempts are spent.
+    """
+    while True:
+        try:
+            return attempt()
+        except retry_on as error:
+            if not task.request.is_eager:
+                raise task.retry(exc=error, countdown=countdown(task.request.retries)) from error

@@ -120,6 +120,16 @@ def reminder_rows(export):
         ]
 
 
+def grouped(rows, key) -> tuple[dict, int]:
+    """``({key(row): [rows]}, number of rows)`` (reminder files are split by region and locale)."""
+    groups: dict = defaultdict(list)
+    count = 0
+    for row in rows:
+        groups[key(row)].append(row)
+        count += 1
+    return groups, count
+
+
 def _csv_text(rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -142,11 +152,7 @@ class ReminderEmailExporter(Exporter):
         return reminder_rows(export)
 
     def write(self, export, binary_file, progress) -> int:
-        groups: dict[tuple[str, str], list] = defaultdict(list)
-        count = 0
-        for row in self.rows(export):
-            groups[(REGION_BY_COUNTRY.get(row[4], "NA"), row[3])].append(row)
-            count += 1
+        groups, count = grouped(self.rows(export), lambda row: (REGION_BY_COUNTRY.get(row[4], "NA"), row[3]))
         limit = max(1, settings.EXPORT_REMINDER_MAX_ROWS)
         with zipfile.ZipFile(binary_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for (region, locale), rows in sorted(groups.items()):
@@ -211,11 +217,7 @@ class AutoReminderEmailExporter(Exporter):
         is_lnaa = bool((campaign.options or {}).get("isLNAA"))
         stamp = timezone.now().strftime("%Y%m%d%H%M")
         artist = normalized_artist(artist_name(campaign))
-        groups: dict[str, list] = defaultdict(list)
-        count = 0
-        for row in self.rows(export):
-            groups[sfmc_region(row[3], is_lnaa)].append(row)
-            count += 1
+        groups, count = grouped(self.rows(export), lambda row: sfmc_region(row[3], is_lnaa))
         with zipfile.ZipFile(binary_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for region, rows in sorted(groups.items()):
                 archive.writestr(f"{sfmc_prefix(region)}_{artist}_{campaign.pk}_{stamp}.csv", _csv_text(rows))

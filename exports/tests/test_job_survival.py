@@ -8,26 +8,11 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from accounts.models import Fan
-from campaigns.models import Campaign, Market
-from entries.models import Entry
 from exports.exporters.entries import EntriesExporter
 from exports.models import Export, ExportStatus
 from exports.services import exports as service
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def campaign():
-    campaign = Campaign.objects.create(name="Jobs Tour", preferences=[{"id": "email", "type": "email"}])
-    market = Market.objects.create(campaign=campaign, name="A", city="A", state="", timezone="UTC", event_ids=["1"])
-    for n in range(3):
-        fan = Fan.objects.create(global_user_id=f"jobs{n}", email=f"j{n}@example.com")
-        entry = Entry(campaign=campaign, fan=fan, email=f"j{n}@example.com", fields={"email": f"j{n}@example.com"})
-        entry.set_market_ids([market.pk])
-        entry.save()
-    return campaign
 
 
 @pytest.fixture(autouse=True)

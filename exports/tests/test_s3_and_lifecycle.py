@@ -13,27 +13,12 @@ from django.test import Client
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
-from accounts.models import Fan
-from campaigns.models import Campaign, Market
-from entries.models import Entry
 from exports.exporters.entries import EntriesExporter
 from exports.models import Export, ExportAccess, ExportStatus
 from exports.services.exports import expire_stuck_exports, purge_old_exports, run_export, schedule_export
 from exports.services.files import signed_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    campaign = Campaign.objects.create(name="S3 Tour", preferences=[{"id": "email", "type": "email"}])
-    market = Market.objects.create(campaign=campaign, name="A", city="A", state="", timezone="UTC", event_ids=["1"])
-    for n in range(3):
-        fan = Fan.objects.create(global_user_id=f"g{n}", email=f"f{n}@example.com")
-        entry = Entry(campaign=campaign, fan=fan, email=f"f{n}@example.com", fields={"email": f"f{n}@example.com"})
-        entry.set_market_ids([market.pk])
-        entry.save()
-    return campaign
 
 
 @pytest.fixture

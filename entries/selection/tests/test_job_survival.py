@@ -18,25 +18,12 @@ from entries.selection.models import Allocation, Wave, WavePrep, WaveStatus
 from entries.selection.services import selection as selection_service
 from entries.selection.services import wave_prep as service
 from entries.selection.services import waves as wave_service
-from entries.selection.tests.selection_factory import add_codes, add_entries, closed_campaign
+from entries.selection.tests.selection_factory import closed_campaign
+from entries.selection.tests.test_wave_prep_crash import _campaign, _outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LONG_AGO = timedelta(minutes=10)
-
-
-def _campaign():
-    campaign, (a, b) = closed_campaign(markets=2, populations=[3, 2])
-    add_codes(campaign, 4)
-    add_codes(campaign, 2, market=b)
-    add_entries(campaign, [((a.pk, b.pk) if n % 2 else (b.pk, a.pk), 0.2 + n / 20, True) for n in range(12)])
-    return campaign
-
-
-def _outcome(wave_prep_id):
-    return sorted(
-        Allocation.objects.filter(wave_prep_id=wave_prep_id).values_list("entry_id", "market_id", "outcome", "code")
-    )
 
 
 def _silent_since(model, pk, ago=LONG_AGO):
