@@ -150,7 +150,7 @@ def sweep_temp_files() -> list[str]:
 class SideProgress:
     """Context manager; calling it with a number writes ``{table}.{column} = number`` for row ``pk`` through a
     connection of its own, opened at the first call (the job's connection may be busy in a COPY or inside its
-    transaction, whose writes nobody else sees yet)."""
+    transaction, whose writes nobody else sees yet). Best effort: PostgreSQL only, a failed write is logged."""
 
     def __init__(self, table: str, pk, column: str):
         self.table, self.pk, self.column = table, pk, column
@@ -160,10 +160,15 @@ class SideProgress:
         return self
 
     def __call__(self, value: int) -> None:
+        if connection.vendor != "postgresql":
+            return  # SQLite has one writer: progress shows when the job ends (embedded default, eager tasks)
         if self.connection is None:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {self.table} SET {self.column} = %s WHERE id = %s", [value, self.pk])
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {self.table} SET {self.column} = %s WHERE id = %s", [value, self.pk])
+        except DatabaseError:
+            logger.info("progress of %s %s not written", self.table, self.pk, exc_info=True)
 
     def __exit__(self, *exc) -> None:
         if self.connection is not None:
