@@ -25,8 +25,10 @@ class Entry(models.Model):
 
     #: Set by ``upsert_entry`` on the instance it returns: True when this call created the entry (not stored).
     is_new: bool = False
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="entries")
-    fan = models.ForeignKey("accounts.Fan", on_delete=models.CASCADE, related_name="entries")
+    # No single-column indexes on campaign/fan: ``entry_one_per_fan`` (campaign, fan) serves "by campaign",
+    # ``entry_fan_idx`` "by fan", and neither needs the ``_like`` pattern index Django adds to text keys.
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="entries", db_index=False)
+    fan = models.ForeignKey("accounts.Fan", on_delete=models.CASCADE, related_name="entries", db_index=False)
     fields = models.JSONField(default=dict, blank=True, help_text="Validated form values keyed by field id.")
     locale = models.CharField(max_length=8, default="en_US")
     attributes = models.JSONField(default=dict, blank=True)
@@ -70,6 +72,7 @@ class Entry(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "date_created"], name="entry_campaign_created_idx"),
+            models.Index(fields=["fan"], name="entry_fan_idx"),
             models.Index(fields=["email"], name="entry_email_idx"),
             models.Index(fields=["phone"], name="entry_phone_idx"),
             models.Index(
