@@ -138,18 +138,23 @@ def _csv_text(rows) -> str:
     return out.getvalue()
 
 
-@register
-class ReminderEmailExporter(Exporter):
-    """``reminderEmail``: a zip with one folder per region (``NA/``, ``UK/``) and one CSV per SFMC locale,
-    split every ``EXPORT_REMINDER_MAX_ROWS`` rows (``NA/en-us.csv``, ``NA/en-us.2.csv`` …)."""
+class ReminderZipExporter(Exporter):
+    """A zip of reminder CSVs (``REMINDER_COLUMNS``); subclasses choose how the rows are split into files."""
 
-    export_type = "reminderEmail"
     extension = "zip"
     content_type = "application/zip"
     header = REMINDER_COLUMNS
 
     def rows(self, export):
         return reminder_rows(export)
+
+
+@register
+class ReminderEmailExporter(ReminderZipExporter):
+    """``reminderEmail``: a zip with one folder per region (``NA/``, ``UK/``) and one CSV per SFMC locale,
+    split every ``EXPORT_REMINDER_MAX_ROWS`` rows (``NA/en-us.csv``, ``NA/en-us.2.csv`` …)."""
+
+    export_type = "reminderEmail"
 
     def write(self, export, binary_file, progress) -> int:
         groups, count = grouped(self.rows(export), lambda row: (REGION_BY_COUNTRY.get(row[4], "NA"), row[3]))
@@ -200,17 +205,11 @@ def normalized_artist(name: str) -> str:
 
 
 @register
-class AutoReminderEmailExporter(Exporter):
+class AutoReminderEmailExporter(ReminderZipExporter):
     """``autoReminderEmail``: the files SFMC's automation imports, one CSV per SFMC region, named
     ``{prefix}_{normalizedArtistName}_{campaignId}_{YYYYMMDDHHmm}.csv`` (catalog §3.9), in one zip."""
 
     export_type = "autoReminderEmail"
-    extension = "zip"
-    content_type = "application/zip"
-    header = REMINDER_COLUMNS
-
-    def rows(self, export):
-        return reminder_rows(export)
 
     def write(self, export, binary_file, progress) -> int:
         campaign = export.campaign
