@@ -55,3 +55,26 @@ def test_a_running_wave_prep_moves_on_the_dashboard_without_a_reload(live_server
     assert page.inner_text(f"{row} .job-result") == "selected: 3, waitlisted: 1"
     assert page.evaluate("window.__sameDocument") is True
     page.screenshot(path=str(SHOTS / "dashboard-finished.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_upload_codes_and_see_the_job(live_server, browser_page, demo_campaign, tmp_path):  # noqa: F811
+    # Given a code file on the staff member's disk
+    codes = tmp_path / "codes.csv"
+    codes.write_text("code\nWEB-1\nWEB-2\nWEB-2\n")
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    _sign_in(page, live_server)
+    # When they upload it from the campaign's code inventory
+    page.goto(f"{live_server.url}/admin/campaigns/campaign/{demo_campaign.pk}/codes/upload/")
+    page.select_option("#id_type", "tm")
+    page.set_input_files("#id_file", str(codes))
+    page.click("input[type=submit]")
+    # Then the campaign page says what the job did and lists it among the latest uploads
+    page.wait_for_selector(".messagelist")
+    assert "Codes.csv: 3 codes read: 2 new, 0 already there." in page.inner_text(".messagelist")  # capfirst
+    row = page.inner_text("table.code-uploads tr:nth-child(2)")
+    assert "codes.csv" in row and "FINISHED" in row and "3 codes read: 2 new" in row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot(path=str(SHOTS / "code-upload-job.png"), full_page=True)

@@ -302,5 +302,7 @@ def test_a_fan_downloads_their_data_and_says_do_not_sell_from_the_status_page(li
     assert page.inner_text("#privacy-status").startswith("Saved: your data will not be sold or shared")
     page.reload()
     assert page.is_checked("#do-not-sell")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _check_page(page, "privacy-1280", "en_US", width=1280)
     fan_entry = demo_campaign.entries.get(email="private@example.com")
     assert fan_entry.fan.do_not_sell is True and fan_entry.fields["allow_marketing"] is False
