@@ -8,7 +8,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.fan_versions import bump_fan_versions
 from monoql.ids import new_object_id
+
+
+class FanQuerySet(models.QuerySet):
+    """Fans; a bulk ``update()`` retires the cached copies of the fans it changes (``accounts.fan_versions``)."""
+
+    def update(self, **kwargs):
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        bump_fan_versions(ids)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
 
 
 class Fan(models.Model):
@@ -32,6 +45,8 @@ class Fan(models.Model):
     date_created = models.DateTimeField(auto_now_add=True)
     date_updated = models.DateTimeField(auto_now=True)
     date_last_login = models.DateTimeField(null=True, blank=True)
+
+    objects = FanQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["email"], name="fan_email_idx")]

@@ -1,25 +1,38 @@
-"""Request rate limits for the API (catalog §5; issue 8 item 1), counted in the shared cache (Redis).
+"""Request rate limits for the API (catalog §5; issue 8 item 1) and the request gate's one Redis round trip
+(issue 23), counted in the shared cache (Redis).
 
 Every request to ``/graphql`` and ``/api/`` counts against one budget: per user when it carries a valid
 bearer token (``RATE_LIMIT_USER``, default 500/min), per client IP otherwise (``RATE_LIMIT_ANON``,
 100/min); multipart uploads also count against ``RATE_LIMIT_UPLOAD`` (10/min). Over a limit the answer is
 429 with ``Retry-After`` and ``extensions.code = RATE_LIMITED`` (GraphQL shape on ``/graphql``, the REST
 error body on ``/api/``); every answer carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and
-``X-RateLimit-Reset`` (seconds until the window ends). Counting uses django-ratelimit's fixed windows.
-The client IP is ``REMOTE_ADDR``, or the ``X-Forwarded-For`` entry added by the last
-``RATE_LIMIT_TRUSTED_PROXIES`` proxies.
+``X-RateLimit-Reset`` (seconds until the window ends). Counting uses fixed windows (``INCR`` + ``EXPIRE``),
+each key's window shifted by a hash of the key so that windows do not all end at once. The client IP is
+``REMOTE_ADDR``, or the ``X-Forwarded-For`` entry added by the last ``RATE_LIMIT_TRUSTED_PROXIES`` proxies.
+
+The same pipelined round trip reads what the rest of the request needs from Redis: the data generation
+(``monoql.generation``: campaign cache and answer cache), the session token's revoked mark and the signed-in
+fan's cached row (``accounts.fan_cache``), and, for an anonymous GraphQL query, its cached answer, which is
+then answered here, before GraphQL runs (``monoql.graphql.response_cache``). Redis down: the request is
+served unlimited, every read falls back to its own path (the revoked-token check fails open).
 """
 
 import json
 import logging
+import time
+import zlib
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache, caches
 from django.http import HttpResponse
-from django_ratelimit import ALL
-from django_ratelimit.core import get_usage
+from django_redis.cache import RedisCache
 
-from accounts.tokens import decode_session_token
-from monoql.errors import RATE_LIMITED
+from accounts.fan_cache import Prefetched, prefetch_keys, prefetched_from
+from accounts.tokens import claims_for_request
+from monoql.errors import RATE_LIMITED, Unauthenticated
+from monoql.generation import GENERATION_KEY, end_prefetched, use_prefetched
+from monoql.graphql import response_cache
 from monoql.observability import count_error
 
 LIMITED_PATHS = ("/graphql", "/api/")
@@ -36,24 +49,145 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _bearer(request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
 def caller_key(request) -> tuple[str, str]:
     """``("user:<id>", user rate)`` for a valid bearer token, else ``("ip:<ip>", anonymous rate)``."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
+    token = _bearer(request)
+    if token:
         try:
-            return f"user:{decode_session_token(header[7:].strip())['sub']}", settings.RATE_LIMIT_USER
-        except Exception:  # noqa: BLE001 - a bad token is judged later; here it counts as anonymous
+            return f"user:{claims_for_request(request, token)['sub']}", settings.RATE_LIMIT_USER
+        except Unauthenticated:  # a bad token is judged later; here it counts as anonymous
             pass
     return f"ip:{client_ip(request)}", settings.RATE_LIMIT_ANON
 
 
-def _usage(request, group: str, key: str, rate: str) -> dict:
-    return get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, method=ALL, increment=True)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def _refusal(request, usage: dict, limit_name: str) -> HttpResponse:
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"100/m"`` → ``(100, 60)``: requests and window seconds (units s, m, h, d, optionally ``"5/10m"``)."""
+    count, _, period = rate.partition("/")
+    multiplier = int(period[:-1] or 1)
+    return int(count), multiplier * _UNITS[period[-1]]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One counter's state after this request: count in the window, limit, seconds until the window ends."""
+
+    count: int
+    limit: int
+    time_left: int
+
+    @property
+    def should_limit(self) -> bool:
+        return self.count > self.limit
+
+
+@dataclass
+class _Counter:
+    key: str
+    limit: int
+    period: int
+    window_end: int
+
+
+def _counter(group: str, caller: str, rate: str, now: int) -> _Counter:
+    limit, period = parse_rate(rate)
+    shift = zlib.crc32(caller.encode()) % period
+    window_end = now - (now % period) + shift
+    if window_end <= now:
+        window_end += period
+    return _Counter(f"rl:{group}:{caller}:{period}:{window_end}", limit, period, window_end)
+
+
+class RequestGate:
+    """The request's one cache round trip: rate counters, generation, token/fan prefetch, cached answer."""
+
+    def __init__(self, request):
+        self.request = request
+        now = int(time.time())
+        self.counters: list[tuple[str, _Counter]] = []
+        if settings.RATE_LIMIT_ENABLED:
+            caller, rate = caller_key(request)
+            self.limit_name = "user" if caller.startswith("user:") else "anonymous"
+            self.counters.append((self.limit_name, _counter("api", caller, rate, now)))
+            if request.content_type == "multipart/form-data":
+                self.counters.append(("upload", _counter("upload", caller, settings.RATE_LIMIT_UPLOAD, now)))
+        self.token = _bearer(request) or request.COOKIES.get(settings.SESSION_JWT_COOKIE) or None
+        self.fan_id = None
+        if self.token:
+            try:
+                self.fan_id = str(claims_for_request(request, self.token)["sub"])
+            except Unauthenticated:
+                self.token = None
+        self.answer_key = response_cache.probe_key(request)
+        self.usages: list[tuple[str, Usage]] = []
+        self.generation = None
+        self.answer = None
+
+    def _reads(self) -> list[str]:
+        reads = [GENERATION_KEY]
+        if self.token and self.fan_id:
+            reads += prefetch_keys(self.token, self.fan_id)
+        if self.answer_key:
+            reads.append(self.answer_key)
+        return reads
+
+    def run(self) -> None:
+        """Count and read in one pipelined Redis round trip (plain cache calls on another backend).
+
+        Raises whatever the cache raises (the middleware then serves the request unlimited).
+        """
+        reads = self._reads()
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            client = backend.client
+            pipe = client.get_client(write=True).pipeline(transaction=False)
+            for _, counter in self.counters:
+                key = client.make_key(counter.key)
+                pipe.incr(key)
+                pipe.expire(key, counter.period + 1)
+            for key in reads:
+                pipe.get(client.make_key(key))
+            results = pipe.execute()
+            counts = [int(results[2 * i]) for i in range(len(self.counters))]
+            values = [None if raw is None else client.decode(raw) for raw in results[2 * len(self.counters) :]]
+        else:
+            counts = []
+            for _, counter in self.counters:
+                counts.append(1 if cache.add(counter.key, 1, counter.period + 1) else cache.incr(counter.key))
+            found = cache.get_many(reads)
+            values = [found.get(key) for key in reads]
+        now = int(time.time())
+        self.usages = [
+            (name, Usage(count, counter.limit, max(0, counter.window_end - now)))
+            for (name, counter), count in zip(self.counters, counts, strict=True)
+        ]
+        self.generation = values[0]
+        offset = 1
+        if self.token and self.fan_id:
+            prefetched: Prefetched = prefetched_from(self.token, self.fan_id, values[1:4])
+            self.request.gate_prefetch = prefetched
+            offset = 4
+        if self.answer_key:
+            self.answer = response_cache.current_answer(values[offset], self.generation)
+
+    def refusal_usage(self) -> tuple[str, Usage] | None:
+        """The (limit name, usage) that refuses this request, the API budget first; None when within limits."""
+        for name, usage in self.usages:
+            if usage.should_limit:
+                return name, usage
+        return None
+
+
+def _refusal(request, usage: Usage, limit_name: str) -> HttpResponse:
     count_error(RATE_LIMITED)
-    message = f"Too many requests ({limit_name}); retry in {usage['time_left']} s."
+    message = f"Too many requests ({limit_name}); retry in {usage.time_left} s."
     extensions = {"code": RATE_LIMITED, "reason": "TOO_MANY_REQUESTS", "limit": limit_name}
     if request.path.startswith("/graphql"):
         body = {"errors": [{"message": message, "extensions": extensions}], "data": None}
@@ -66,35 +200,44 @@ def _refusal(request, usage: dict, limit_name: str) -> HttpResponse:
             "limit": limit_name,
         }
     response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
-    response["Retry-After"] = str(max(1, usage["time_left"]))
+    response["Retry-After"] = str(max(1, usage.time_left))
     return response
 
 
 class RateLimitMiddleware:
-    """Apply the limits above to ``/graphql`` and ``/api/`` (``RATE_LIMIT_ENABLED`` switches them off)."""
+    """The request gate on ``/graphql`` and ``/api/``: the limits above (``RATE_LIMIT_ENABLED`` switches them
+    off), the prefetched reads, and cached anonymous answers served before GraphQL runs."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.RATE_LIMIT_ENABLED or not request.path.startswith(LIMITED_PATHS):
+        if not request.path.startswith(LIMITED_PATHS):
             return self.get_response(request)
-        key, rate = caller_key(request)
+        gate = RequestGate(request)
         try:
-            usage = _usage(request, "api", key, rate)
-            limit_name = "user" if key.startswith("user:") else "anonymous"
-            if usage is None:  # django-ratelimit could not count (RATELIMIT_FAIL_OPEN)
-                raise LookupError("no usage")
-            if not usage["should_limit"] and request.content_type == "multipart/form-data":
-                upload = _usage(request, "upload", key, settings.RATE_LIMIT_UPLOAD)
-                if upload is not None and upload["should_limit"]:
-                    usage, limit_name = upload, "upload"
+            gate.run()
         except Exception:  # noqa: BLE001 - any cache failure: the limiter fails open, the request is served
             logger.warning("rate limiter unavailable (cache down?): request served unlimited", exc_info=True)
             count_error("RATE_LIMIT_UNAVAILABLE")
+            request.gate_prefetch = None
             return self.get_response(request)
-        response = _refusal(request, usage, limit_name) if usage["should_limit"] else self.get_response(request)
-        response["X-RateLimit-Limit"] = str(usage["limit"])
-        response["X-RateLimit-Remaining"] = str(max(0, usage["limit"] - usage["count"]))
-        response["X-RateLimit-Reset"] = str(usage["time_left"])
+        prefetch = use_prefetched(gate.generation)
+        try:
+            refused = gate.refusal_usage()
+            if refused is not None:
+                response = _refusal(request, refused[1], refused[0])
+            elif gate.answer is not None:
+                response = response_cache.answer_response(request, gate.answer_key, gate.answer, gate.generation)
+            else:
+                if gate.answer_key:
+                    request.answer_cache_probe = (gate.answer_key, gate.generation)
+                response = self.get_response(request)
+        finally:
+            end_prefetched(prefetch)
+        if gate.usages:
+            usage = (refused or (gate.limit_name, gate.usages[0][1]))[1]
+            response["X-RateLimit-Limit"] = str(usage.limit)
+            response["X-RateLimit-Remaining"] = str(max(0, usage.limit - usage.count))
+            response["X-RateLimit-Reset"] = str(usage.time_left)
         return response

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.fan_cache import cached_fan
 from accounts.identity import IdentityClaims, verify_identity_token
 from accounts.models import CampaignAction, CampaignPermission, Fan, Supreme
 from accounts.permissions import campaign_permissions, is_supreme
@@ -76,6 +77,11 @@ def authenticate(identity_token: str) -> SignIn:
     """
     claims = verify_identity_token(identity_token)
     fan = upsert_fan(claims)
+    if not transaction.get_connection().in_atomic_block:
+        # The fan's next requests (the campaign page, registration) read it from the cache: fill it now,
+        # the race-free way (version, then the committed row). Inside an outer transaction the row is not
+        # committed yet: the first request fills it instead.
+        cached_fan(fan.pk)
     session = issue_session_token(
         fan.pk,
         is_supreme=is_supreme(fan),

@@ -9,8 +9,9 @@ import json
 
 from django.conf import settings
 
+from accounts.fan_cache import fan_for_token
 from accounts.models import Fan
-from accounts.tokens import decode_session_token
+from accounts.tokens import revoke_session_token
 from monoql.errors import Unauthenticated
 
 _UNSET = object()
@@ -58,12 +59,7 @@ class ViewerSession:
         if not self.token:
             return None
         try:
-            claims = decode_session_token(self.token)
-            fan = Fan.objects.filter(pk=claims["sub"]).first()
-            if fan is None:
-                raise Unauthenticated("The session names an unknown user.", reason="INVALID_TOKEN")
-            fan._session_claims = claims
-            return fan
+            return fan_for_token(self.request, self.token)
         except Unauthenticated as error:
             if self.source == "cookie":
                 self.clear_cookie = True
@@ -104,7 +100,10 @@ class ViewerSession:
             self.campaign_passwords_changed = True
 
     def sign_out(self) -> None:
-        """Forget the caller and clear the session cookie."""
+        """Forget the caller, revoke the session token presented (header or cookie: it is refused from now on,
+        ``accounts.tokens.revoke_session_token``) and clear the session cookie."""
+        if self.token:
+            revoke_session_token(self.token)
         self._fan, self._error, self.token, self.set_cookie = None, None, None, None
         self.clear_cookie = True
 

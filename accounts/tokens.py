@@ -1,15 +1,18 @@
 """Our own session JWT (decisions.md "Identity, permissions"; catalog §3.3).
 
 Claims: ``sub`` (fan id), ``isSupreme``, ``permissions`` (``{campaignId: [actions]}``), ``tmSig`` (signature of
-the identity token it was issued for), ``iat``, ``exp`` (lifetime ``JWT_LIFETIME_SECONDS``, 30 min).
+the identity token it was issued for), ``iat``, ``exp`` (lifetime ``JWT_LIFETIME_SECONDS``, 30 min), ``jti``
+(a random token id). ``logout`` puts a token on the revoked list until its ``exp`` (``revoke_session_token``).
 Signed HS256 with ``JWT_SIGNING_KEY``, or RS256 with ``JWT_PRIVATE_KEY``/``JWT_PUBLIC_KEY`` when set.
 """
 
+import secrets
 import time
 from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
+from django.core.cache import cache
 
 from monoql.errors import Unauthenticated
 
@@ -52,6 +55,8 @@ def issue_session_token(fan_id: str, *, is_supreme: bool, permissions: dict, tm_
         "tmSig": tm_sig,
         "iat": now,
         "exp": expires_at,
+        # unique per token: two sign-ins in the same second get different tokens, revoked one by one
+        "jti": secrets.token_urlsafe(9),
     }
     key, algorithm = _signing()
     return SessionToken(jwt.encode(payload, key, algorithm=algorithm), expires_at)
@@ -70,3 +75,48 @@ def decode_session_token(token: str) -> dict:
         raise Unauthenticated("Your session has expired; sign in again.", reason="EXPIRED_TOKEN") from error
     except jwt.PyJWTError as error:
         raise Unauthenticated("The session token is not valid.", reason="INVALID_TOKEN") from error
+
+
+#: Cache key marking a session JWT as revoked (by its signature segment) until it would have expired.
+REVOKED_KEY = "jwt:revoked:{}"
+
+
+def token_signature(token: str) -> str:
+    """The signature segment of a JWT (what names it in the revoked-token list)."""
+    return token.rsplit(".", 1)[-1][:86]
+
+
+def claims_for_request(request, token: str) -> dict:
+    """``decode_session_token(token)``, decoded once per request however many layers ask (the rate limiter,
+    the GraphQL session, DRF): the claims, or the same ``Unauthenticated``, are kept on the request.
+
+    Raises: Unauthenticated as ``decode_session_token``.
+    """
+    memo = getattr(request, "_session_claims_memo", None)
+    if memo is None or memo[0] != token:
+        try:
+            memo = (token, decode_session_token(token))
+        except Unauthenticated as error:
+            memo = (token, error)
+        request._session_claims_memo = memo
+    if isinstance(memo[1], Unauthenticated):
+        raise memo[1]
+    return memo[1]
+
+
+def revoke_session_token(token: str) -> bool:
+    """Put a session JWT on the revoked-token list until its ``exp`` (``logout``; catalog §1.3).
+
+    A revoked token is refused with UNAUTHENTICATED ``REVOKED_TOKEN`` on every later request (header or
+    cookie). Returns False when the token is not a valid one (nothing to revoke) or the cache is down (the
+    token then lives until it expires: the check fails open, docs/decisions.md "Revoked tokens").
+    """
+    try:
+        claims = decode_session_token(token)
+    except Unauthenticated:
+        return False
+    seconds = int(claims["exp"]) - int(time.time()) + 1
+    if seconds <= 0:
+        return False
+    cache.set(REVOKED_KEY.format(token_signature(token)), 1, seconds)
+    return cache.get(REVOKED_KEY.format(token_signature(token))) is not None

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 
-from bench.registration import UPSERT, _entry, _serve, demo_campaign_with_fans  # noqa: E402
+from bench.loadgen import serve  # noqa: E402
+from bench.registration import BENCH_SETTINGS, UPSERT, _entry, demo_campaign_with_fans  # noqa: E402
 
 FLOOD = json.dumps({"query": "{ viewer { isLoggedIn } }"})
 
@@ -96,10 +97,10 @@ def _registration_jobs(needed: int):
     jobs = [
         (
             n,
-            issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token,
+            issue_session_token(fan_id, is_supreme=False, permissions={}, tm_sig="").token,
             json.dumps({"query": UPSERT, "variables": {"c": campaign.pk, "e": _entry(n, market_ids)}}),
         )
-        for n, fan in enumerate(fans)
+        for n, fan_id in enumerate(fans)
     ]
     return campaign, jobs
 
@@ -185,7 +186,7 @@ def fragments(seconds: float, clients: int, workers: int, think_ms: int, botnet:
     campaign, jobs = _registration_jobs(needed)
     cache.clear()
     os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
-    server, port = _serve("monoql.settings", workers)
+    server, port = serve(workers, BENCH_SETTINGS)
     work = tempfile.mkdtemp(prefix="monoql-abuse-")
     try:
         _post(port, FLOOD, {"X-Forwarded-For": "192.0.2.1"})
@@ -240,7 +241,7 @@ def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
     campaign, jobs = _registration_jobs(needed)
     cache.clear()  # fresh rate-limit windows
     os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXIES": "1"})
-    server, port = _serve("monoql.settings", workers)
+    server, port = serve(workers, BENCH_SETTINGS)
     lock = threading.Lock()
     flood = {"ok": 0, "rate_limited": 0, "other": 0}
     try:

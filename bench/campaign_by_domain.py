@@ -1,31 +1,28 @@
-"""``viewer.campaign(domain:)`` through the real HTTP stack (gunicorn), cached (Redis) vs uncached.
+"""``viewer.campaign(domain:)`` (the fan page's query) through gunicorn, measured from outside with wrk:
+cached (answer cache + campaign cache on Redis, the answer served before GraphQL runs) against uncached
+(``GRAPHQL_RESPONSE_CACHE=false CAMPAIGN_CACHE=false``), alternating rounds A B A B A B.
 
 Usage:
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench REDIS_URL=redis://127.0.0.1:6379/14 \
-        .venv/bin/python bench/campaign_by_domain.py [SECONDS] [CLIENTS]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench REDIS_URL=redis://127.0.0.1:6379/14 \\
+        .venv/bin/python bench/campaign_by_domain.py [ROUND_SECONDS=20] [CONNECTIONS=16]
 
-Loads the demo campaign (16 markets, en_US + fr_CA), then for each mode starts gunicorn on a free port
-(4 sync workers) and runs CLIENTS concurrent anonymous clients (threads in 2 processes, http.client)
-for SECONDS, asking the fan page's query. Modes: ``cached`` (answer cache + campaign cache on Redis) and
-``uncached`` (GRAPHQL_RESPONSE_CACHE=false CAMPAIGN_CACHE=false). Prints one JSON line:
-{"bench": "campaign_by_domain", "clients": 16, "cached": {"rps", "p50_ms", "p95_ms", "requests", "errors"},
- "uncached": {...}, "speedup": cached rps / uncached rps}.
+Loads the demo campaign (16 markets, en_US + fr_CA) and starts two gunicorns (4 sync workers each, free
+ports) that differ only in the two cache settings. Rate limits stay on: each request comes from its own
+address (``X-Forwarded-For`` through one trusted proxy), so the limiter counts every request without
+refusing the load. Prints one JSON line: each round (rps, p50/p95/p99 ms, errors), the median speedup
+cached / uncached, the gates (speedup >= 5, cached p95 < 50 ms), git SHA and load average.
 """
 
 import json
-import multiprocessing
 import os
-import socket
-import statistics
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
+
+from bench.loadgen import ensure_wrk, log, machine, median_ratio, run_wrk, serve, write_requests  # noqa: E402
 
 QUERY = """
 query getCampaign($domain: String!, $locale: String) {
@@ -47,106 +44,27 @@ query getCampaign($domain: String!, $locale: String) {
   } }
 }
 """
+SERVER_SETTINGS = {
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "RATE_LIMIT_ENABLED": "true",
+    "RATE_LIMIT_TRUSTED_PROXIES": "1",
+}
+MODES = {
+    "cached": {"GRAPHQL_RESPONSE_CACHE": "true", "CAMPAIGN_CACHE": "true"},
+    "uncached": {"GRAPHQL_RESPONSE_CACHE": "false", "CAMPAIGN_CACHE": "false"},
+}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _requests() -> str:
+    body = json.dumps({"query": QUERY, "variables": {"domain": "metallica.localhost", "locale": "en_US"}})
+    return write_requests([(f"ip:10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", body) for n in range(250_000)])
 
 
-def _client(port: int, seconds: float, threads: int, out):
-    """Run ``threads`` clients for ``seconds``; put (latencies ms, error count) on ``out``.
-
-    A bare ``http.client`` connection per request (gunicorn's sync workers close after each answer):
-    the client must cost little CPU, since it shares the machine with the server.
-    """
-    import http.client
-
-    body = json.dumps({"query": QUERY, "variables": {"domain": "metallica.localhost", "locale": "en_US"}}).encode()
-    headers = {"Content-Type": "application/json", "Host": "localhost"}
-    latencies, errors = [], [0]
-    deadline = time.monotonic() + seconds
-
-    def run():
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            connection.request("POST", "/graphql", body, headers)
-            response = connection.getresponse()
-            answer = response.read()
-            connection.close()
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status != 200 or answer.startswith(b'{"errors"'):
-                errors[0] += 1
-            latencies.append(elapsed)
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    out.put((latencies, errors[0]))
-
-
-def _measure(mode_env: dict, seconds: float, clients: int) -> dict:
-    port = _free_port()
-    # One client IP sends everything here: rate limits off (this measures caching, bench/abuse is for limits).
-    env = {
-        **os.environ,
-        **mode_env,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "RATE_LIMIT_ENABLED": "false",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "monoql.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        _client(port, 2, 4, multiprocessing.Queue())  # warm up every worker
-        processes, queue = 2, multiprocessing.Queue()
-        per_process = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-        procs = [multiprocessing.Process(target=_client, args=(port, seconds, n, queue)) for n in per_process if n]
-        for proc in procs:
-            proc.start()
-        results = [queue.get() for _ in procs]
-        for proc in procs:
-            proc.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    latencies = sorted(lat for lats, _ in results for lat in lats)
-    return {
-        "rps": round(len(latencies) / seconds, 1),
-        "p50_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 2),
-        "requests": len(latencies),
-        "errors": sum(errors for _, errors in results),
-    }
-
-
-def main(seconds: float, clients: int) -> dict:
+def main(seconds: int, connections: int) -> dict:
     import django
 
+    ensure_wrk()
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -157,20 +75,43 @@ def main(seconds: float, clients: int) -> dict:
     text = (settings.DISCOVERY_DATA_DIR / "events-page.json").read_text()
     load_demo(text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-123")
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), "set REDIS_URL: the cached path is Redis"
-    cached = _measure({"GRAPHQL_RESPONSE_CACHE": "true", "CAMPAIGN_CACHE": "true"}, seconds, clients)
-    uncached = _measure({"GRAPHQL_RESPONSE_CACHE": "false", "CAMPAIGN_CACHE": "false"}, seconds, clients)
+    requests_file = _requests()
+    servers = {mode: serve(4, {**SERVER_SETTINGS, **env}) for mode, env in MODES.items()}
+    rounds: dict[str, list] = {"uncached": [], "cached": []}
+    try:
+        for _, port in servers.values():
+            run_wrk(port, "/graphql", requests_file, seconds=2, connections=4)  # warm every worker
+        for number in range(6):
+            mode = "uncached" if number % 2 == 0 else "cached"
+            figures = run_wrk(servers[mode][1], "/graphql", requests_file, seconds=seconds, connections=connections)
+            figures["round"] = number + 1
+            log(f"round {number + 1} {mode}: {figures}")
+            rounds[mode].append(figures)
+    finally:
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
+        os.unlink(requests_file)
+    pairs = [(a["rps"], b["rps"]) for a, b in zip(rounds["uncached"], rounds["cached"], strict=True)]
+    cached_p95 = sorted(row["p95_ms"] for row in rounds["cached"])[1]
+    speedup = median_ratio(pairs)
     return {
         "bench": "campaign_by_domain",
-        "clients": clients,
-        "seconds": seconds,
-        "cached": cached,
-        "uncached": uncached,
-        "speedup": round(cached["rps"] / uncached["rps"], 2) if uncached["rps"] else None,
-        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        "tool": f"wrk -t2 -c{connections} -d{seconds}s, A B A B A B (uncached, cached)",
+        "round_seconds": seconds,
+        "connections": connections,
+        "gunicorn_workers": 4,
+        "rounds": rounds,
+        "median_speedup": speedup,
+        "cached_median_p95_ms": cached_p95,
+        "errors": sum(row["errors"] + row["socket_errors"] for rows in rounds.values() for row in rows),
+        "settings_differing_from_production": SERVER_SETTINGS,
+        "gate": {"speedup": 5, "cached_p95_ms": 50},
+        "passed": bool(speedup and speedup >= 5 and cached_p95 < 50),
+        **machine(),
     }
 
 
 if __name__ == "__main__":
-    duration = float(sys.argv[1]) if len(sys.argv) > 1 else 15
-    concurrency = int(sys.argv[2]) if len(sys.argv) > 2 else 16
-    print(json.dumps(main(duration, concurrency)))
+    args = sys.argv[1:]
+    print(json.dumps(main(int(args[0]) if args else 20, int(args[1]) if len(args) > 1 else 16)))

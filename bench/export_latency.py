@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,9 +23,43 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 
-from registration import UPSERT, _client, _entry, _serve  # noqa: E402
+from loadgen import serve  # noqa: E402
+from registration import BENCH_SETTINGS, UPSERT, _entry  # noqa: E402
 
 ENTRIES = 500_000
+
+
+def _client(port, path, jobs, seconds, threads, out):
+    """Python clients (this bench measures latency beside an export, not throughput): Send ``jobs`` (token, body) in ``threads`` threads for at most ``seconds``; put (latencies, errors)."""
+    import http.client
+
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+    jobs = list(jobs)
+
+    def run():
+        while time.monotonic() < deadline:
+            with lock:
+                if not jobs:
+                    return
+                token, body = jobs.pop()
+            started = time.perf_counter()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            connection.request("POST", path, body, headers)
+            response = connection.getresponse()
+            answer = response.read()
+            connection.close()
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status != 200 or b'"errors"' in answer:
+                errors[0] += 1
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    out.put((latencies, errors[0]))
 
 
 def _summary(results, seconds):
@@ -84,7 +119,7 @@ def main(seconds: float, clients: int) -> dict:
         for n, fan in enumerate(fans)
     ]
     os.environ["CELERY_BROKER_URL"] = broker
-    server, port = _serve("monoql.settings", 2)
+    server, port = serve(2, BENCH_SETTINGS)
     env = {**os.environ, "CELERY_BROKER_URL": broker, "PYTHONPATH": str(ROOT)}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "monoql", "worker", "--concurrency", "1", "--loglevel", "warning"],

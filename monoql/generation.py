@@ -7,6 +7,7 @@ The counter lives in Django's default cache: Redis when ``REDIS_URL`` is set, pe
 """
 
 import time
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -15,8 +16,26 @@ from django.db import transaction
 GENERATION_KEY = "campaigns:generation"
 
 
+#: The generation read for this request by the request gate's one Redis round trip (``accounts.ratelimits``).
+_prefetched: ContextVar[int | None] = ContextVar("monoql_generation", default=None)
+
+
+def use_prefetched(value: int | None):
+    """Make ``generation()`` answer ``value`` (read with the request's other cache reads) for the rest of
+    this request; returns the token to pass to ``end_prefetched``. None = read it when asked."""
+    return _prefetched.set(int(value) if value is not None else None)
+
+
+def end_prefetched(token) -> None:
+    """Forget the request's prefetched generation (the request is answered)."""
+    _prefetched.reset(token)
+
+
 def generation() -> int:
     """Return the current generation (an integer that only grows; milliseconds since the epoch when seeded)."""
+    prefetched = _prefetched.get()
+    if prefetched is not None:
+        return prefetched
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Start from the clock so that a flushed cache never reuses an old generation number.
@@ -35,5 +54,6 @@ def _bump() -> None:
 
 def bump_generation() -> None:
     """Retire every cached read: now, and again when the current transaction commits (no stale read in between)."""
+    _prefetched.set(None)
     _bump()
     transaction.on_commit(_bump)

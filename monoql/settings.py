@@ -69,11 +69,15 @@ MIDDLEWARE = [
     "accounts.ratelimits.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser-state middlewares (session, staff auth, messages) step aside for /graphql and /api/ calls
+    # authenticated by a bearer header (monoql.middleware.is_header_api_call; issue 23). Django's CSRF
+    # middleware stays as it is (check --deploy wants it by name): API views are csrf_exempt, so it only
+    # reads a cookie for them, and /graphql skips graphene's ensure_csrf_cookie for header calls.
+    "monoql.middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "monoql.middleware.BrowserAuthenticationMiddleware",
+    "monoql.middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last: django-axes refuses logins of a locked-out user and address (admin login throttling).

@@ -3,8 +3,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.models import Fan
-from accounts.tokens import decode_session_token
+from accounts.fan_cache import fan_for_token
 from monoql.errors import Unauthenticated
 
 
@@ -19,15 +18,10 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
             return None
         token = header[len(self.keyword) + 1 :].strip()
         try:
-            claims = decode_session_token(token)
+            fan = fan_for_token(request._request, token)
         except Unauthenticated as error:
             raise exceptions.AuthenticationFailed({"message": error.message, "reason": error.reason}) from error
-        fan = Fan.objects.filter(pk=claims["sub"]).first()
-        if fan is None:
-            raise exceptions.AuthenticationFailed(
-                {"message": "The session names an unknown user.", "reason": "INVALID_TOKEN"}
-            )
-        return fan, claims
+        return fan, fan._session_claims
 
     def authenticate_header(self, request):
         return 'Bearer realm="monoql"'

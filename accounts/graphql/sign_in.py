@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 
 from accounts import services
+from accounts.fan_cache import fan_for_token
 from accounts.graphql.types import ViewerState
 from accounts.models import Fan
 from accounts.session import require_fan, viewer_session
@@ -24,13 +25,10 @@ def sign_in_with_identity_token(info, token: str) -> ViewerState:
 def sign_in_with_any_token(info, token: str) -> ViewerState:
     """Use ``token`` as our session JWT when it is one, else as an identity token (``viewer(auth:)``)."""
     try:
-        claims = decode_session_token(token)
+        decode_session_token(token)
     except Unauthenticated:
         return sign_in_with_identity_token(info, token)
-    fan = Fan.objects.filter(pk=claims["sub"]).first()
-    if fan is None:
-        raise Unauthenticated("The session names an unknown user.", reason="INVALID_TOKEN")
-    fan._session_claims = claims
+    fan = fan_for_token(info.context, token)
     viewer_session(info).use(fan, token)
     return ViewerState(fan)
 

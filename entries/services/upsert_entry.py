@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
 from django.utils import timezone
 
@@ -18,10 +18,50 @@ from entries.validation import (
     opt_in_field_ids,
     validate_entry_fields,
 )
+from monoql import prepared
 from monoql.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from monoql.locales import resolve_locale
 
 USER_METADATA_KEYS = ("ref_code", "ref_url", "ref_tag")
+
+_TABLE = Entry._meta.db_table
+_COLUMNS = [field for field in Entry._meta.concrete_fields]
+_INSERT_FIELDS = [field for field in _COLUMNS if not field.primary_key]
+_VERDICT_INDEX = [field.name for field in _COLUMNS].index("verdict")
+_BLACKLISTED = f"EXISTS (SELECT 1 FROM {BlacklistEntry._meta.db_table} WHERE value = ANY(%s::text[]))"
+_NOT_BLACKLISTED = f"NOT {_BLACKLISTED}"
+#: One statement registers a new entry, its verdict (not blacklisted) decided inside it. When the fan already
+#: has an entry in the campaign (the unique (campaign, fan) constraint), the no-op DO UPDATE inserts nothing
+#: and returns the stored row instead, so the update path needs no read of its own. The last column says
+#: which happened (``xmax = 0``: inserted). Run prepared, in autocommit: no BEGIN/COMMIT around it.
+_INSERT_SQL = (
+    f"INSERT INTO {_TABLE} ({', '.join(connection.ops.quote_name(str(field.column)) for field in _INSERT_FIELDS)}) "
+    f"VALUES ({', '.join(_NOT_BLACKLISTED if field.name == 'verdict' else '%s' for field in _INSERT_FIELDS)}) "
+    f"ON CONFLICT (campaign_id, fan_id) DO UPDATE SET date_updated = {_TABLE}.date_updated "
+    f"RETURNING {', '.join(connection.ops.quote_name(str(field.column)) for field in _COLUMNS)}, (xmax = 0)"
+)
+#: What an update writes; one statement, conditioned on the row being the one read (``date_updated``), so a
+#: concurrent update of the same entry is never lost: the loser reads again and re-applies.
+_UPDATED_FIELDS = [
+    "fields",
+    "locale",
+    "origin",
+    "email",
+    "phone",
+    "market_0",
+    "market_1",
+    "market_2",
+    "market_3",
+    "confirmed_phone",
+    "date_phone_confirmed",
+    "date_updated",
+]
+_UPDATE_COLUMNS = [next(field for field in _COLUMNS if field.name == name) for name in _UPDATED_FIELDS]
+_UPDATE_SQL = (
+    f"UPDATE {_TABLE} SET "
+    + ", ".join(f"{connection.ops.quote_name(str(field.column))} = %s" for field in _UPDATE_COLUMNS)
+    + f", verdict = verdict AND NOT (%s AND {_BLACKLISTED}) WHERE id = %s AND date_updated = %s RETURNING verdict"
+)
 
 
 @dataclass(frozen=True)
@@ -89,10 +129,11 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
     resolved_locale = resolve_locale(locale, locales, default_locale)
     origin = _origin(metadata, submitted)
 
-    # Most submissions are new registrations: try the insert first (BEGIN, INSERT, COMMIT). When the fan
-    # already has an entry, the unique (campaign, fan) constraint refuses it and the update path runs.
+    # Most submissions are new registrations: one statement inserts the entry, or hands back the fan's stored
+    # entry (the unique (campaign, fan) constraint decides), which the update path then updates.
     gate = registration_eligibility(campaign, fan, has_entry=False)
     refusal: DomainError | None = None if gate.is_eligible else Forbidden(INELIGIBLE_MESSAGE, reason=gate.reason)
+    existing = None
     if refusal is None:
         try:
             fields = validate_entry_fields(campaign.preferences, submitted, _form_context(campaign), is_new=True)
@@ -100,18 +141,17 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
             refusal = error
         else:
             entry = _new_entry(campaign, fan, fields, resolved_locale, origin)
-            try:
-                with transaction.atomic():
-                    entry.save(force_insert=True)
-                    if entry.date_receipt_due:
-                        sweep_after_commit()
-            except IntegrityError:
-                pass
-            else:
-                entry.__dict__.pop("verdict", None)  # computed in SQL; read again on access
+            existing = _insert(entry)
+            if existing is None:
+                if entry.date_receipt_due:
+                    sweep_after_commit()
                 entry.is_new = True
                 return entry
-    return _update_entry(campaign, fan, submitted, resolved_locale, origin, refusal)
+    if existing is None:
+        existing = Entry.objects.filter(campaign=campaign, fan=fan).first()
+        if existing is None:
+            raise refusal or Forbidden("Your entry could not be saved; try again.", reason="ENTRY_CONFLICT")
+    return _update_entry(campaign, fan, submitted, resolved_locale, origin, existing)
 
 
 def _origin(metadata: RequestMetadata, submitted: dict) -> dict:
@@ -126,41 +166,92 @@ def _origin(metadata: RequestMetadata, submitted: dict) -> dict:
     return {key: value for key, value in origin.items() if value not in (None, "")}
 
 
+def _insert(entry: Entry) -> Entry | None:
+    """Insert a new entry and return None; when the fan already has one in the campaign, write nothing and
+    return the stored entry."""
+    contacts = [value for value in (entry.email, entry.phone) if value]
+    if not prepared.is_available():
+        # verdict = not blacklisted, decided inside the INSERT (no extra round trip)
+        entry.verdict = ~Exists(BlacklistEntry.objects.filter(value__in=contacts)) if contacts else True
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            return Entry.objects.filter(campaign_id=entry.campaign_id, fan_id=entry.fan_id).first()
+        entry.__dict__.pop("verdict", None)  # computed in SQL; read again on access
+        return None
+    params = [
+        contacts if field.name == "verdict" else field.get_db_prep_save(field.pre_save(entry, True), connection)
+        for field in _INSERT_FIELDS
+    ]
+    *row, inserted = prepared.execute_prepared(_INSERT_SQL, params)[0]
+    if inserted:
+        entry.pk, entry.verdict = row[0], row[_VERDICT_INDEX]
+        entry._state.adding, entry._state.db = False, "default"
+        return None
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(_COLUMNS, row, strict=True)
+    ]
+    return Entry.from_db("default", [field.attname for field in _COLUMNS], values)
+
+
 def _new_entry(campaign, fan, fields, locale, origin) -> Entry:
     entry = Entry(campaign=campaign, fan=fan, fields=fields, locale=locale, origin=origin)
     _apply_derived(campaign, entry, fan)
-    values = [value for value in (entry.email, entry.phone) if value]
-    # verdict = not blacklisted, decided inside the INSERT (no extra round trip)
-    entry.verdict = ~Exists(BlacklistEntry.objects.filter(value__in=values)) if values else True
     if not (campaign.options or {}).get("promptConfirmPhone"):
         mark_receipt_due(entry)
     return entry
 
 
-def _update_entry(campaign, fan, submitted, locale, origin, refusal) -> Entry:
-    """Update the fan's existing entry (gates are not re-checked); raise ``refusal`` when there is none."""
-    needs_confirmation = bool((campaign.options or {}).get("promptConfirmPhone"))
+def _update_entry(campaign, fan, submitted, locale, origin, entry: Entry) -> Entry:
+    """Update the fan's stored ``entry`` (gates are not re-checked) with one statement conditioned on the entry
+    being as read. When a concurrent update got there first, lock the entry (``SELECT … FOR UPDATE``) and
+    apply the submission on top of what it wrote: no update is ever lost.
+
+    Raises: ValidationFailed (bad values), Forbidden ``ENTRY_CONFLICT`` (the entry was deleted meanwhile).
+    """
+    if _apply_update(campaign, fan, submitted, locale, origin, entry):
+        return entry
     with transaction.atomic():
-        entry = Entry.objects.select_for_update().filter(campaign=campaign, fan=fan).first()
-        if entry is None:
-            if refusal is not None:
-                raise refusal
+        locked = Entry.objects.select_for_update().filter(pk=entry.pk).first()
+        if locked is None or not _apply_update(campaign, fan, submitted, locale, origin, locked):
             raise Forbidden("Your entry could not be saved; try again.", reason="ENTRY_CONFLICT")
-        context = _form_context(campaign)
-        context.existing = dict(entry.fields)
-        fields = validate_entry_fields(campaign.preferences, submitted, context, is_new=False)
-        previous_phone, previous_contacts = entry.phone, (entry.email, entry.phone)
-        entry.fields = {**entry.fields, **fields}
-        entry.locale = locale
-        entry.origin = {**entry.origin, **origin}
-        _apply_derived(campaign, entry, fan)
-        if needs_confirmation and entry.phone != previous_phone:
-            entry.date_phone_confirmed = None
-            entry.confirmed_phone = None
-        contacts_changed = (entry.email, entry.phone) != previous_contacts
+    return locked
+
+
+def _apply_update(campaign, fan, submitted, locale, origin, entry: Entry) -> bool:
+    """Validate the submission against ``entry`` as read, merge it in and write it; False when the stored
+    entry changed since it was read (nothing written)."""
+    context = _form_context(campaign)
+    context.existing = dict(entry.fields)
+    fields = validate_entry_fields(campaign.preferences, submitted, context, is_new=False)
+    read_at, previous_phone, previous_contacts = entry.date_updated, entry.phone, (entry.email, entry.phone)
+    entry.fields = {**entry.fields, **fields}
+    entry.locale = locale
+    entry.origin = {**entry.origin, **origin}
+    _apply_derived(campaign, entry, fan)
+    if bool((campaign.options or {}).get("promptConfirmPhone")) and entry.phone != previous_phone:
+        entry.date_phone_confirmed = None
+        entry.confirmed_phone = None
+    contacts_changed = (entry.email, entry.phone) != previous_contacts
+    entry.date_updated = timezone.now()
+    entry.is_new = False
+    return _write_update(entry, read_at, contacts_changed)
+
+
+def _write_update(entry: Entry, read_at, contacts_changed: bool) -> bool:
+    """Write ``entry``'s updated columns if it is still as read at ``read_at``; False when it changed since.
+    A verdict only ever turns False here: when the contacts changed to a blacklisted value."""
+    contacts = [value for value in (entry.email, entry.phone) if value]
+    if not prepared.is_available():
         if entry.verdict and contacts_changed and _is_blacklisted(entry.email, entry.phone):
             entry.verdict = False
-        entry.date_updated = timezone.now()
-        entry.save()
-    entry.is_new = False
-    return entry
+        changes = {field.attname: getattr(entry, field.attname) for field in _UPDATE_COLUMNS}
+        return bool(Entry.objects.filter(pk=entry.pk, date_updated=read_at).update(verdict=entry.verdict, **changes))
+    params = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in _UPDATE_COLUMNS]
+    rows = prepared.execute_prepared(_UPDATE_SQL, [*params, contacts_changed, contacts, entry.pk, read_at])
+    if not rows:
+        return False
+    entry.verdict = rows[0][0]
+    return True

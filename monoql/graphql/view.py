@@ -2,7 +2,6 @@
 
 import functools
 import json
-import re
 import time
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.views import HttpError
+from graphene_django.views import GraphQLView, HttpError
 from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql.error import GraphQLError
@@ -21,8 +20,12 @@ from monoql.errors import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, VALIDATION_E
 from monoql.graphql import response_cache
 from monoql.graphql.errors import format_graphql_error
 from monoql.graphql.limits import check_variables, validation_rules
+from monoql.middleware import is_header_api_call
 
 DOCUMENT_CACHE_SIZE = 512
+#: graphene-django's dispatch without its ``ensure_csrf_cookie`` wrapper: a header-authenticated call has no
+#: cookie to protect, so it skips minting a CSRF token it would drop anyway (issue 23).
+_DISPATCH_WITHOUT_CSRF_COOKIE = getattr(GraphQLView.dispatch, "__wrapped__", None)
 
 
 def _limits() -> tuple:
@@ -81,15 +84,6 @@ def _is_mutation(schema, query: str, operation_name) -> bool:
         return True
     operation_ast = get_operation_ast(document, operation_name)
     return operation_ast is None or operation_ast.operation != OperationType.QUERY
-
-
-_NAMED_OPERATION = re.compile(r"^\s*(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _named_operation(query: str):
-    """The name of a document's (first) operation without parsing it, for answers served from the cache."""
-    match = _NAMED_OPERATION.match(query or "")
-    return match.group(1) if match else None
 
 
 def _only_sign_in_fields(operation_ast) -> bool:
@@ -152,9 +146,15 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             raise HttpError(self._bad_request("Malformed request body."), "Malformed request body.") from error
 
     def _dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
+        if _DISPATCH_WITHOUT_CSRF_COOKIE is not None and is_header_api_call(request):
+            response = _DISPATCH_WITHOUT_CSRF_COOKIE(self, request, *args, **kwargs)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
         if getattr(request, "retry_after", None):
             response["Retry-After"] = str(request.retry_after)
+        if getattr(request, "answer_etag", None) and response.status_code == 200:
+            response["ETag"] = request.answer_etag
+            response["Cache-Control"] = response_cache.CACHE_CONTROL
         session = self.session_for(request)
         if session.source == "header":
             # graphene-django asks for a CSRF cookie on every answer; a caller authenticated by header
@@ -199,10 +199,14 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             if query and not _is_mutation(self.schema.graphql_schema, query, operation_name):
                 key = response_cache.cache_key(request, query, variables, operation_name)
         computed_at = None
-        if key:
+        probe = getattr(request, "answer_cache_probe", None)
+        if key and probe is not None and probe[0] == key and probe[1] is not None:
+            computed_at = probe[1]  # the request gate looked it up before GraphQL ran: a miss
+        elif key:
             cached, computed_at = response_cache.get(key)
             if cached is not None:
-                request.graphql_operation_name = operation_name or _named_operation(query)
+                request.graphql_operation_name = operation_name or response_cache.operation_name_of(query)
+                request.answer_etag = response_cache.etag(key, computed_at)
                 return cached, 200
         result, status_code = super().get_response(request, data, show_graphiql)
         if result and f'"{SERVICE_UNAVAILABLE}"' in result:
@@ -213,6 +217,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
         cacheable = status_code == 200 and result and not session.campaign_passwords_changed and session.token is None
         if key and cacheable and not session.set_cookie and '"errors"' not in result[:20]:
             response_cache.put(key, result, computed_at)
+            request.answer_etag = response_cache.etag(key, computed_at)
         return result, status_code
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
