@@ -414,15 +414,13 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# Rate limits (accounts.ratelimits): per IP anonymous, per user signed in, uploads; django-ratelimit rates.
+# Rate limits (accounts.ratelimits): per IP anonymous, per user signed in, uploads; rates "N/s|m|h|d".
+# A cache that cannot count fails open: the request is served, logged and counted.
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="100/m")
-# A cache that cannot count fails open (django-ratelimit answers no usage): the request is served, logged.
-RATELIMIT_FAIL_OPEN = True
 RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
 RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
-RATELIMIT_USE_CACHE = "default"
 
 # GraphQL limits (monoql.graphql.limits); introspection and GraphiQL can be switched off in production.
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
