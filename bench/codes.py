@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.loadgen import machine  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from codes.models import Code  # noqa: E402
 from codes.services.inventory import Actor, reserve_codes  # noqa: E402
@@ -128,6 +129,7 @@ def main(n: int) -> dict:
         "upload_peak_rss_mb": round(max(rss_growth, 0.0), 1),
         "reserve_codes_per_s": round(throughput),
         "soldout_reserve_ms": round(statistics.median(latencies), 2),
+        **machine(),
     }
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign
+from monoql import middleware
 from monoql.graphql import view
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +45,13 @@ def executions(monkeypatch):
     return calls
 
 
-def test_a_cached_answer_is_served_before_graphql_runs(demo_campaign, settings, executions):
+def test_a_cached_answer_is_served_before_graphql_runs(demo_campaign, settings, executions, monkeypatch):
     # given the fan page asked once (computed and cached), rate limits on
     settings.RATE_LIMIT_ENABLED = True
     first = _ask()
     assert len(executions) == 1
+    observed = []
+    monkeypatch.setattr(middleware, "observe_graphql", lambda *args: observed.append(args[:2]))
     # when the same page is asked again, its query written with other whitespace
     with CaptureQueriesContext(connection) as queries:
         second = _ask(PAGE.replace("\n", "  \n "), HTTP_X_CORRELATION_ID="corr-123")
@@ -61,6 +64,7 @@ def test_a_cached_answer_is_served_before_graphql_runs(demo_campaign, settings, 
     assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
     assert second["X-Correlation-Id"] == "corr-123"
     assert (second["X-RateLimit-Limit"], second["X-RateLimit-Remaining"]) == ("100", "98")
+    assert observed == [("getCampaign", 200)]  # /metrics counts it under its operation name
 
 
 def test_if_none_match_gets_a_304_until_the_generation_moves(demo_campaign):
