@@ -91,6 +91,8 @@ CELERY_MONITORED_QUEUES = env.list("CELERY_MONITORED_QUEUES", default=["celery"]
 
 ROOT_URLCONF = "monoql.urls"
 WSGI_APPLICATION = "monoql.wsgi.application"
+# Web workers collect the youngest garbage generation every N allocations (monoql/wsgi.py).
+WEB_GC_THRESHOLD = env.int("WEB_GC_THRESHOLD", default=10_000)
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address,
 # that pair is locked out for AXES_COOLOFF_HOURS; `manage.py axes_reset_username USER` (or axes_reset) unlocks.
