@@ -20,6 +20,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_undeclared_reasons():
+    """A test fails when the code it runs raises an error reason no app declares (``monoql.reasons``)."""
+    from monoql import reasons
+
+    reasons.undeclared.clear()
+    yield
+    found, reasons.undeclared[:] = list(reasons.undeclared), []
+    assert not found, f"undeclared error reasons raised: {sorted(set(found))} (declare them in the app's reasons.py)"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Staff passwords hash with MD5 in tests (PBKDF2's million rounds cost ~1 s per sign-in here)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,6 +10,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts import signals
+        from accounts import reasons, signals  # noqa: F401 - reasons register on import
 
         signals.connect()

@@ -10,6 +10,6 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import signals, tasks  # noqa: F401 - tasks: register them in web processes too
+        from campaigns import reasons, signals, tasks  # noqa: F401 - tasks and reasons register on import
 
         signals.connect()

@@ -10,4 +10,4 @@ class CodesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from codes import tasks  # noqa: F401 - register the tasks in web processes too
+        from codes import reasons, tasks  # noqa: F401 - tasks and error reasons register on import

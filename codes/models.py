@@ -34,7 +34,7 @@ class Code(models.Model):
     code = models.CharField(max_length=64)
     type = models.CharField(max_length=8, choices=CodeType.choices)
     market = models.ForeignKey(
-        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes"
+        "campaigns.Market", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes", db_index=False
     )
     date_saved = models.DateTimeField()
     date_reserved = models.DateTimeField(null=True, blank=True)
@@ -64,7 +64,12 @@ class Code(models.Model):
                 condition=Q(date_assigned__isnull=True, date_reserved__isnull=True),
                 name="code_fresh_idx",
             ),
-            models.Index(fields=["campaign", "type", "date_assigned"], name="code_assigned_idx"),
+            # Assigned codes only: a fresh upload of a million codes writes nothing here.
+            models.Index(
+                fields=["campaign", "type", "date_assigned"],
+                condition=Q(date_assigned__isnull=False),
+                name="code_assigned_idx",
+            ),
             models.Index(fields=["reserve_id"], condition=Q(reserve_id__isnull=False), name="code_reserve_id_idx"),
             models.Index(fields=["entry"], condition=Q(entry__isnull=False), name="code_entry_idx"),
             models.Index(fields=["fan"], condition=Q(fan__isnull=False), name="code_fan_idx"),

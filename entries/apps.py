@@ -10,4 +10,4 @@ class EntriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from entries import tasks  # noqa: F401 - register the tasks in web processes too
+        from entries import reasons, tasks  # noqa: F401 - tasks and error reasons register on import

@@ -10,4 +10,4 @@ class ExportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from exports import tasks  # noqa: F401 - register the tasks in web processes too
+        from exports import reasons, tasks  # noqa: F401 - tasks and error reasons register on import

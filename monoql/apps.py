@@ -10,5 +10,5 @@ class MonoqlConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from monoql import tasks  # noqa: F401 - register the tasks in web processes too
+        from monoql import core_reasons, tasks  # noqa: F401 - tasks and error reasons register on import
         from monoql.site import checks  # noqa: F401 - registers the deploy checks

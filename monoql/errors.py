@@ -4,8 +4,13 @@ Every error carries one of the API codes of decisions.md ("GraphQL error codes",
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, RATE_LIMITED, SERVICE_UNAVAILABLE (a database or other
 backing service is down: retry later), INTERNAL_ERROR; a domain rule adds a
 ``reason`` (catalog identifier such as ``DOMAIN_NAME_CONFLICT``) and, when one input field is at fault,
-the ``field`` it names.
+the ``field`` it names. Every reason is declared in its app's registry (``monoql.reasons``); an undeclared
+one is logged and reported to ``monoql.reasons.undeclared`` (the test suite fails on it).
 """
+
+import logging
+
+from monoql import reasons
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
@@ -16,6 +21,8 @@ INTERNAL_ERROR = "INTERNAL_ERROR"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 #: Seconds a client should wait before retrying after SERVICE_UNAVAILABLE (``Retry-After``).
 RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger("monoql.errors")
 
 HTTP_STATUS = {
     UNAUTHENTICATED: 401,
@@ -47,6 +54,9 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.reason = reason
+        if reason and not reasons.declared(reason):
+            reasons.undeclared.append(reason)
+            logger.warning("undeclared error reason %s (declare it in its app's reasons.py)", reason)
         self.field = field
         self.extra = extra or {}
 

@@ -1,0 +1,30 @@
+"""Error reasons of sign-in, sessions, permissions and rate limits (``monoql.reasons``; docs/errors.md is generated from them)."""
+
+from monoql.errors import FORBIDDEN, RATE_LIMITED, UNAUTHENTICATED, VALIDATION_ERROR
+from monoql.reasons import CODE_REST, EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
+
+
+@register
+class AccountsReason(ReasonEnum):
+    """Reasons declared by ``accounts``."""
+
+    EXPIRED_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token has expired.", (GRAPHQL, REST))
+    EXPIRED_TOKEN = (UNAUTHENTICATED, "Your session has expired; sign in again.", (GRAPHQL, REST))
+    INVALID_CAMPAIGN_PERMISSIONS = (FORBIDDEN, "Missing … permission on campaign ….", (GRAPHQL, REST))
+    INVALID_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token names no user.", (GRAPHQL, REST))
+    INVALID_TOKEN = (UNAUTHENTICATED, "The session token is not valid.", (GRAPHQL, REST))
+    invalidAction = (VALIDATION_ERROR, "Unknown campaign action '…'.", (GRAPHQL, REST))
+    invalidSession = (UNAUTHENTICATED, "The signed-in account changed; sign in again.", (GRAPHQL,))
+    notLoggedIn = (UNAUTHENTICATED, "Authentication required.", (GRAPHQL, REST, CODE_REST, EXPORT_REST))
+    REVOKED_TOKEN = (UNAUTHENTICATED, "You signed out with this session; sign in again.", (GRAPHQL, REST))
+    SUPREME_USER_REQUIRED = (
+        FORBIDDEN,
+        "Only supreme users may do this.",
+        (GRAPHQL, REST, CODE_REST),
+        {CODE_REST: "supremeUserRequired"},
+    )
+    TOO_MANY_REQUESTS = (
+        RATE_LIMITED,
+        "The caller spent its request budget for the window (anonymous per IP, signed in per user, uploads); retry after Retry-After seconds.",
+        (GRAPHQL, REST),
+    )

@@ -1,0 +1,25 @@
+"""Error reasons of the GraphQL endpoint, the request gate and the HTTP
+plumbing (``monoql.reasons``; docs/errors.md is generated from them)."""
+
+from monoql.errors import FORBIDDEN, VALIDATION_ERROR
+from monoql.reasons import ADMIN, FAN_SITE, GRAPHQL, REST, ReasonEnum, register
+
+
+@register
+class CoreReason(ReasonEnum):
+    """Reasons declared by the core (``monoql``)."""
+
+    CSRF_FAILED = (FORBIDDEN, "CSRF token missing or incorrect.", (GRAPHQL,))
+    INVALID_CHARACTER = (VALIDATION_ERROR, "Text may not contain the NUL character (\\u0000).", (GRAPHQL,))
+    INVALID_HOST = (VALIDATION_ERROR, "The request's Host is not a domain this deployment serves.", (FAN_SITE,))
+    JSON_TOO_DEEP = (VALIDATION_ERROR, "A variable is nested more than … levels deep.", (GRAPHQL,))
+    METHOD_NOT_ALLOWED = (FORBIDDEN, "Mutations must be sent with POST.", (GRAPHQL,))
+    missingFanId = (VALIDATION_ERROR, "fanId is required.", (REST,))
+    QUERY_TIMEOUT = (VALIDATION_ERROR, "The query ran longer than … s and was stopped.", (GRAPHQL,))
+    READ_ONLY = (FORBIDDEN, "This admin page cannot save this record.", (ADMIN,))
+    REQUEST_TOO_LARGE = (
+        VALIDATION_ERROR,
+        "The request body is larger than the accepted size (uploads have their own, larger cap).",
+        (GRAPHQL,),
+    )
+    TOO_MANY_LIST_ITEMS = (VALIDATION_ERROR, "A list variable has … items; at most … are allowed.", (GRAPHQL,))
