@@ -12,4 +12,10 @@ def resolve_logout(root, info):
 
 
 class AccountsMutation(graphene.ObjectType):
-    logout = graphene.Boolean(resolver=resolve_logout)
+    logout = graphene.Boolean(
+        resolver=resolve_logout,
+        description=(
+            "Sign out: revoke the session token presented (header or cookie) and clear the session cookie. "
+            "Anyone may call it; always true."
+        ),
+    )

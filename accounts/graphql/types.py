@@ -8,26 +8,40 @@ from accounts.session import viewer_session
 
 
 class CampaignPermissions(graphene.ObjectType):
-    campaignId = graphene.String()
-    actions = graphene.List(graphene.String)
+    """The staff actions a signed-in user holds on one campaign (catalog §3.3 permissions claim)."""
+
+    campaignId = graphene.String(description="Id of the campaign the actions apply to (24 hex characters).")
+    actions = graphene.List(
+        graphene.String, description="Actions granted on that campaign: read, write, report, select, invite."
+    )
 
 
 class ViewerAuth(graphene.ObjectType):
-    token = graphene.String()
-    isSupreme = graphene.Boolean()
-    expiresAt = graphene.Int(description="Expiry of the token, epoch seconds.")
-    permissions = graphene.List(CampaignPermissions)
+    """The session issued to the signed-in viewer: send ``token`` as ``Authorization: Bearer <token>``."""
+
+    token = graphene.String(
+        description="Our session JWT (HS256 or RS256), valid until expiresAt; logout revokes it at once."
+    )
+    isSupreme = graphene.Boolean(description="True for supreme users, who may act on every campaign.")
+    expiresAt = graphene.Int(description="Expiry of the token in seconds since the Unix epoch (UTC).")
+    permissions = graphene.List(
+        CampaignPermissions, description="Per-campaign staff actions of this user (empty for a fan)."
+    )
 
 
 class Account(graphene.ObjectType):
-    account = graphene.String()
-    is_confirmed = graphene.Boolean()
+    """A phone number the viewer gave, and whether it was confirmed by a code."""
+
+    account = graphene.String(description="The phone number in E.164 form, such as +12125550123.")
+    is_confirmed = graphene.Boolean(description="True once the viewer confirmed the number with a texted code.")
 
 
 class CurrentPhone(graphene.ObjectType):
-    masked = graphene.String()
-    country = graphene.String()
-    type = graphene.String()
+    """The viewer's phone number as the fan site may show it (never in full)."""
+
+    masked = graphene.String(description="The number with all but its last four digits replaced by '*'.")
+    country = graphene.String(description="ISO 3166-1 alpha-2 country of the number, such as US or CA.")
+    type = graphene.String(description="Line type from the number plan: MOBILE, FIXED_LINE, VOIP, ... or UNKNOWN.")
 
 
 class ViewerState:
@@ -47,18 +61,20 @@ class AccountViewerFields:
     ``campaigns.graphql.viewer.Viewer`` adds the campaign fields (``campaign``, ``campaigns``) on top.
     """
 
-    id = graphene.String()
-    isLoggedIn = graphene.Boolean()
-    isAdmin = graphene.Boolean()
-    firstName = graphene.String()
-    lastName = graphene.String()
-    email = graphene.String()
-    zip = graphene.String()
-    auth = graphene.Field(ViewerAuth)
-    phones = graphene.List(Account)
-    phone = graphene.String()
-    currentPhone = graphene.Field(CurrentPhone)
-    doNotSell = graphene.Boolean()
+    id = graphene.String(description="The signed-in fan's id (24 hex characters); null when anonymous.")
+    isLoggedIn = graphene.Boolean(description="True when the request carries a valid session (header or cookie).")
+    isAdmin = graphene.Boolean(description="True for supreme users and for users holding actions on any campaign.")
+    firstName = graphene.String(description="First name from the identity provider; null when anonymous.")
+    lastName = graphene.String(description="Last name from the identity provider; null when anonymous.")
+    email = graphene.String(description="Email address from the identity provider, lower-cased.")
+    zip = graphene.String(description="Postal code from the identity provider, as given.")
+    auth = graphene.Field(ViewerAuth, description="The session token and its permissions; null when anonymous.")
+    phones = graphene.List(Account, description="Phone numbers of the viewer and whether each is confirmed.")
+    phone = graphene.String(description="The viewer's phone number in E.164 form, such as +12125550123.")
+    currentPhone = graphene.Field(CurrentPhone, description="The viewer's phone number, masked for display.")
+    doNotSell = graphene.Boolean(
+        description="True when the viewer asked not to have their data sold: marketing opt-ins are cleared."
+    )
 
     @staticmethod
     def resolve_id(viewer, info):

@@ -60,15 +60,24 @@ class Campaigns(graphene.ObjectType):
 
 
 class Viewer(AccountViewerFields, graphene.ObjectType):
+    """Whoever calls: a signed-in fan or staff member, or anonymous (every field then null but isLoggedIn),
+    and the campaigns as they may see them."""
+
     campaign = graphene.Field(
         Campaign,
-        domain=graphene.String(),
-        id=graphene.String(),
-        locale=graphene.String(),
-        showAllLocales=graphene.Boolean(),
-        password=graphene.String(),
+        domain=graphene.String(description="The campaign's site domain (or preview domain), such as tour.example.com."),
+        id=graphene.String(description="The campaign id (24 hex characters); wins over domain when both are given."),
+        locale=graphene.String(
+            description="Locale of the content to show, such as en_US or fr-ca; default: the campaign's."
+        ),
+        showAllLocales=graphene.Boolean(description="True to answer the content of every locale, not only one."),
+        password=graphene.String(description="The campaign password, for campaigns that require one."),
+        description=(
+            "One campaign as the viewer may see it: OPEN/CLOSED campaigns to anyone, DRAFT/PREVIEW ones to staff "
+            "with read on them. Errors: NOT_FOUND CAMPAIGN_NOT_FOUND, FORBIDDEN INVALID_CAMPAIGN_PASSWORD."
+        ),
     )
-    campaigns = graphene.Field(Campaigns)
+    campaigns = graphene.Field(Campaigns, description="Campaign lists and searches for staff.")
 
     @staticmethod
     def resolve_campaign(viewer, info, domain=None, id=None, locale=None, showAllLocales=False, password=None):
@@ -92,7 +101,11 @@ def resolve_authenticate(root, info, credentials=None, viewerInput=None):
 
 
 class ViewerQuery(graphene.ObjectType):
-    viewer = graphene.Field(Viewer, auth=IdentityAuth())
+    viewer = graphene.Field(
+        Viewer,
+        auth=IdentityAuth(description="Sign in on the way: an identity token, or our session JWT."),
+        description="The caller and what they may see; anyone may ask. Errors: UNAUTHENTICATED for a bad token.",
+    )
 
     @staticmethod
     def resolve_viewer(root, info, auth=None):
@@ -103,5 +116,13 @@ class ViewerQuery(graphene.ObjectType):
 
 class ViewerMutation(graphene.ObjectType):
     authenticate = graphene.Field(
-        Viewer, credentials=IdentityAuth(), viewerInput=ViewerInput(), resolver=resolve_authenticate
+        Viewer,
+        credentials=IdentityAuth(description="The identity token to sign in with."),
+        viewerInput=ViewerInput(description="Profile values the identity token does not give."),
+        resolver=resolve_authenticate,
+        description=(
+            "Sign in with an identity token: creates or updates the fan and answers the Viewer with a session "
+            "token (also set as an httpOnly cookie). Errors: UNAUTHENTICATED INVALID_IDENTITY_TOKEN, "
+            "EXPIRED_IDENTITY_TOKEN."
+        ),
     )

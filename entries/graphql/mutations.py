@@ -37,8 +37,22 @@ def resolve_upsert_viewer_entry(root, info, entry, campaignId, locale):
 class EntriesMutation(graphene.ObjectType):
     upsertViewerEntry = graphene.Field(
         Viewer,
-        entry=JSON(required=True),
-        campaignId=graphene.String(required=True),
-        locale=graphene.String(required=True),
+        entry=JSON(
+            required=True,
+            description=(
+                "The registration form's values keyed by field id ({email, phone, market, optional_markets, "
+                "...}); on an update only the fields sent change."
+            ),
+        ),
+        campaignId=graphene.String(required=True, description="Id of the OPEN campaign to register in."),
+        locale=graphene.String(
+            required=True, description="The fan's locale in any common spelling (en_US, fr-ca); stored resolved."
+        ),
         resolver=resolve_upsert_viewer_entry,
+        description=(
+            "Register the signed-in fan in a campaign, or update their entry (one per fan and campaign); answers "
+            "the Viewer (read campaign(id).entry from it). Signed-in fans only. Errors: UNAUTHENTICATED "
+            "notLoggedIn / REVOKED_TOKEN, NOT_FOUND CAMPAIGN_NOT_FOUND, FORBIDDEN invalidCampaignStatus or a gate "
+            "reason, VALIDATION_ERROR with the field at fault (docs/errors.md)."
+        ),
     )

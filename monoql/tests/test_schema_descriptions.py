@@ -1,0 +1,68 @@
+"""The schema as GraphiQL's documentation (issue 21, first part): the sign-in and registration surface a fan
+site starts from is fully described — every type, field, argument and input field, no description under 20
+characters or equal to its humanized name. (The rest of the schema follows in the next steps of issue 21.)"""
+
+import re
+
+import pytest
+from graphql import GraphQLInputObjectType, GraphQLObjectType
+
+from monoql.schema import schema
+
+DESCRIBED_TYPES = [
+    "Viewer",
+    "ViewerAuth",
+    "CampaignPermissions",
+    "Account",
+    "CurrentPhone",
+    "IdentityAuth",
+    "ViewerInput",
+]
+DESCRIBED_OPERATIONS = [
+    ("Query", "viewer"),
+    ("Query", "viewerPersonalData"),
+    ("Mutation", "authenticate"),
+    ("Mutation", "logout"),
+    ("Mutation", "upsertViewerEntry"),
+    ("Mutation", "setViewerDoNotSell"),
+]
+
+
+def _humanized(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).replace("_", " ").strip().lower()
+
+
+def _check(where: str, name: str, description) -> list[str]:
+    if not description:
+        return [f"{where}: no description"]
+    problems = []
+    if len(description) < 20:
+        problems.append(f"{where}: description under 20 characters")
+    if description.strip(" .").lower() == _humanized(name):
+        problems.append(f"{where}: description is only the name")
+    return problems
+
+
+def _elements(type_name):
+    graphql_type = schema.graphql_schema.get_type(type_name)
+    yield type_name, type_name, graphql_type.description
+    assert isinstance(graphql_type, (GraphQLObjectType, GraphQLInputObjectType))
+    for field_name, field in graphql_type.fields.items():
+        yield f"{type_name}.{field_name}", field_name, field.description
+        for arg_name, arg in getattr(field, "args", {}).items():
+            yield f"{type_name}.{field_name}({arg_name})", arg_name, arg.description
+
+
+@pytest.mark.parametrize("type_name", DESCRIBED_TYPES)
+def test_sign_in_types_are_fully_described(type_name):
+    problems = [problem for element in _elements(type_name) for problem in _check(*element)]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("root", "operation"), DESCRIBED_OPERATIONS)
+def test_sign_in_and_registration_operations_are_described_with_their_arguments(root, operation):
+    field = schema.graphql_schema.get_type(root).fields[operation]
+    problems = _check(f"{root}.{operation}", operation, field.description)
+    for arg_name, arg in field.args.items():
+        problems += _check(f"{root}.{operation}({arg_name})", arg_name, arg.description)
+    assert problems == []
