@@ -31,16 +31,22 @@ from monoql.graphql.scalars import JSON
 
 
 class CampaignTour(graphene.ObjectType):
-    name = graphene.String()
+    """The tour a campaign sells presale access to."""
+
+    name = graphene.String(description="Tour name as shown to fans, such as 'WorldWired Tour 2017'.")
 
 
 class CampaignArtist(graphene.ObjectType):
-    id = graphene.String()
-    discovery_id = graphene.String()
-    name = graphene.String()
-    image_url = graphene.String()
-    needs_id = graphene.Boolean()
-    fanclubName = graphene.String()
+    """The artist of a campaign, as stored from Ticketmaster Discovery."""
+
+    id = graphene.String(description="Our artist id (24 hex characters).")
+    discovery_id = graphene.String(
+        description="The artist's Ticketmaster Discovery attraction id, such as K8vZ9171ob7."
+    )
+    name = graphene.String(description="Artist name as shown to fans.")
+    image_url = graphene.String(description="URL of the artist's image (https).")
+    needs_id = graphene.Boolean(description="True when the artist still needs its Discovery id set by staff.")
+    fanclubName = graphene.String(description="Name of the artist's fan club, for fanclub campaigns; null otherwise.")
 
     @staticmethod
     def resolve_fanclubName(artist, info):
@@ -48,25 +54,55 @@ class CampaignArtist(graphene.ObjectType):
 
 
 class CampaignDate(graphene.ObjectType):
-    created = graphene.String()
-    updated = graphene.String()
-    opened = graphene.String()
-    closed = graphene.String()
-    open = graphene.String()
-    close = graphene.String()
-    finish = graphene.String()
-    presaleWindowStart = graphene.String()
-    presaleWindowEnd = graphene.String()
-    generalOnsale = graphene.String()
-    sendEmailReminders = graphene.String()
-    sendReminderEmails = graphene.List(graphene.String)
-    triggeredEmailReminders = graphene.String()
+    """A campaign's dates, each a UTC ISO-8601 date-time (2017-06-18T23:00:00Z), or null when not set."""
+
+    created = graphene.String(
+        description="When the campaign was created, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    updated = graphene.String(
+        description="When the campaign was last changed, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    opened = graphene.String(
+        description="When the campaign actually opened (its status became OPEN), UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    closed = graphene.String(
+        description="When the campaign actually closed (its status became CLOSED), UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    open = graphene.String(
+        description="When registration is scheduled to open, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    close = graphene.String(
+        description="When registration is scheduled to close, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    finish = graphene.String(
+        description="When the campaign ends and its pages go inactive, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    presaleWindowStart = graphene.String(
+        description="First presale of the campaign's markets, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    presaleWindowEnd = graphene.String(
+        description="Last presale of the campaign's markets ends, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    generalOnsale = graphene.String(
+        description="When tickets go on general sale, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    sendEmailReminders = graphene.String(
+        description="When presale reminder emails are to be sent, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    sendReminderEmails = graphene.List(
+        graphene.String, description="Which reminder emails the campaign sends (staff setting, catalog §1.4)."
+    )
+    triggeredEmailReminders = graphene.String(
+        description="When the reminder emails were last sent, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
 
 
 class CampaignDomain(graphene.ObjectType):
-    site = graphene.String()
-    share = graphene.String()
-    preview = graphene.String()
+    """The host names a campaign's fan pages answer on."""
+
+    site = graphene.String(description="The fan site's domain, such as metallica.example.com (no scheme).")
+    share = graphene.String(description="The domain to share on social networks, when it differs from site.")
+    preview = graphene.String(description="The staff preview domain (DRAFT and PREVIEW campaigns).")
 
 
 class Tracker(graphene.ObjectType):
@@ -103,19 +139,30 @@ class CampaignPageFAQ(graphene.ObjectType):
 
 
 class Locale(graphene.ObjectType):
-    id = graphene.String()
-    is_default = graphene.Boolean()
+    """A language of a campaign's pages."""
+
+    id = graphene.String(description="The locale in language_REGION form, such as en_US or fr_CA.")
+    is_default = graphene.Boolean(description="True for the locale shown when the fan's is not offered.")
 
 
 class CampaignEntry(graphene.ObjectType):
-    date = JSON()
-    attributes = JSON()
-    fields = JSON()
+    """The signed-in fan's entry in the campaign (null when they have none)."""
+
+    date = JSON(
+        description="{created, updated, phoneConfirmed, ...}: each a UTC ISO-8601 date-time (2017-06-18T23:00:00Z) or null."
+    )
+    attributes = JSON(description="Attributes refreshed for the entry (refreshEntryAttribute), keyed by name.")
+    fields = JSON(description="The registration form's stored values keyed by field id, normalized.")
 
 
 class Eligibility(graphene.ObjectType):
-    isEligible = graphene.Boolean(required=True)
-    reason = graphene.ID()
+    """Whether the viewer can register (or, after close, why their entry cannot be selected)."""
+
+    isEligible = graphene.Boolean(required=True, description="True when nothing stands in the viewer's way.")
+    reason = graphene.ID(
+        description="Why not, when not eligible: a gate reason (NO_CARD, NO_INVITE, ...) or CAMPAIGN_NOT_OPEN, "
+        "CAMPAIGN_CLOSED, ENTRY_BLOCKED, PHONE_NOT_CONFIRMED (docs/errors.md)."
+    )
 
 
 class CampaignSlackChannels(graphene.ObjectType):

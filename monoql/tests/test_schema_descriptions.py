@@ -1,6 +1,7 @@
 """The schema as GraphiQL's documentation (issue 21, first part): the sign-in and registration surface a fan
-site starts from is fully described — every type, field, argument and input field, no description under 20
-characters or equal to its humanized name. (The rest of the schema follows in the next steps of issue 21.)"""
+site starts from, and what its pages show of a campaign, are fully described — every type, field, argument and
+input field, no description under 20 characters or equal to its humanized name, every date naming its format
+and time zone. (The rest of the schema follows in the next steps of issue 21.)"""
 
 import re
 
@@ -17,7 +18,25 @@ DESCRIBED_TYPES = [
     "CurrentPhone",
     "IdentityAuth",
     "ViewerInput",
+    # what a fan page shows of a campaign
+    "Market",
+    "MarketEvent",
+    "MarketVenue",
+    "GeoPoint",
+    "SplitAllocation",
+    "CampaignArtist",
+    "CampaignTour",
+    "CampaignDate",
+    "CampaignDomain",
+    "Locale",
+    "CampaignEntry",
+    "Eligibility",
 ]
+#: Fields holding dates: each description names the format and the time zone.
+DATE_FIELDS = [
+    ("CampaignDate", name)
+    for name in ("created", "updated", "opened", "closed", "open", "close", "finish", "presaleWindowStart")
+] + [("MarketEvent", "date"), ("MarketEvent", "presaleDateTime")]
 DESCRIBED_OPERATIONS = [
     ("Query", "viewer"),
     ("Query", "viewerPersonalData"),
@@ -66,3 +85,9 @@ def test_sign_in_and_registration_operations_are_described_with_their_arguments(
     for arg_name, arg in field.args.items():
         problems += _check(f"{root}.{operation}({arg_name})", arg_name, arg.description)
     assert problems == []
+
+
+@pytest.mark.parametrize(("type_name", "field_name"), DATE_FIELDS)
+def test_every_date_field_names_its_format_and_time_zone(type_name, field_name):
+    description = schema.graphql_schema.get_type(type_name).fields[field_name].description
+    assert "ISO-8601" in description and "UTC" in description, description
