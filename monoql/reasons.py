@@ -72,3 +72,20 @@ def all_reasons() -> list[ReasonEnum]:
     """Every declared member once, by app then name."""
     members = {id(member): member for member in _REGISTRY.values()}.values()
     return sorted(members, key=lambda member: (member.app, member.name))
+
+
+def operation_doc(summary: str, access: str, *reasons: str) -> str:
+    """A GraphQL operation's description: what it does, who may call it and the reasons it can answer, each
+    with its code read from the registry (the text never drifts from it).
+
+    Args: ``summary`` (sentences), ``access`` (who may call), ``reasons`` (spellings as this operation answers
+    them). Returns the description. Raises LookupError for an undeclared reason.
+    """
+    errors = []
+    for reason in reasons:
+        member = lookup(reason)
+        if member is None:
+            raise LookupError(f"undeclared reason {reason!r} in an operation description")
+        errors.append(f"{member.code} {reason}")
+    text = f"{summary} Access: {access}."
+    return text + (f" Errors: {', '.join(errors)} (docs/errors.md)." if errors else "")

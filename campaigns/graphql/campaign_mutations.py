@@ -11,6 +11,7 @@ from campaigns.graphql.inputs import CampaignInput, to_plain
 from campaigns.graphql.types import Campaign
 from campaigns.selectors import get_campaign_for_viewer, set_view
 from campaigns.services.upsert_campaign import upsert_campaign
+from monoql.reasons import operation_doc
 
 
 def resolve_upsert_campaign(root, info, campaign):
@@ -26,4 +27,24 @@ def resolve_upsert_campaign(root, info, campaign):
 
 
 class CampaignMutation(graphene.ObjectType):
-    upsertCampaign = graphene.Field(Campaign, campaign=CampaignInput(required=True), resolver=resolve_upsert_campaign)
+    upsertCampaign = graphene.Field(
+        Campaign,
+        campaign=CampaignInput(required=True),
+        resolver=resolve_upsert_campaign,
+        description=operation_doc(
+            "Create a campaign (supreme users) or update one by id: its artist, dates, domain, locales and content, form, options and status (OPEN only when publishable).",
+            "supreme users to create; staff with `write` on the campaign to update",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "SUPREME_USER_REQUIRED",
+            "CAMPAIGN_NOT_FOUND",
+            "INVALID_CAMPAIGN",
+            "INVALID_CAMPAIGN_SCHEMA",
+            "INVALID_CAMPAIGN_STATUS_CHANGE",
+            "CAMPAIGN_NOT_PUBLISHABLE",
+            "DOMAIN_NAME_CONFLICT",
+            "INVALID_DOMAIN",
+            "INVALID_DATE",
+            "INVALID_LOCALE",
+        ),
+    )

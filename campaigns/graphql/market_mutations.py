@@ -7,6 +7,7 @@ from accounts.session import require_fan
 from campaigns.graphql.inputs import MarketInput, to_plain
 from campaigns.graphql.market_types import Market
 from campaigns.services.markets import clone_markets, upsert_market
+from monoql.reasons import operation_doc
 
 
 def resolve_upsert_market(root, info, market):
@@ -25,10 +26,34 @@ def resolve_clone_markets(root, info, fromCampaignId, toCampaignId):
 
 
 class MarketMutation(graphene.ObjectType):
-    upsertMarket = graphene.Field(Market, market=MarketInput(required=True), resolver=resolve_upsert_market)
+    upsertMarket = graphene.Field(
+        Market,
+        market=MarketInput(required=True),
+        resolver=resolve_upsert_market,
+        description=operation_doc(
+            "Create a market of a campaign, or update one by id (its show, venue, dates, capacity, promoters).",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "MARKET_NOT_FOUND",
+            "INVALID_MARKET_SCHEMA",
+            "INVALID_DATE",
+            "PROMOTER_NOT_FOUND",
+            "marketNameExists",
+        ),
+    )
     cloneMarkets = graphene.Field(
         graphene.List(Market),
         fromCampaignId=graphene.String(required=True),
         toCampaignId=graphene.String(required=True),
         resolver=resolve_clone_markets,
+        description=operation_doc(
+            "Copy every market of one campaign into another.",
+            "staff with `read` on fromCampaignId and `write` on toCampaignId, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "INVALID_MARKET_CLONE",
+        ),
     )

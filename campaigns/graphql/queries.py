@@ -10,6 +10,7 @@ from campaigns.graphql.search_types import DiscoveryArtist, DiscoveryVenue, Iden
 from campaigns.selectors import list_promoters
 from campaigns.services.search import search_artists, search_contacts, search_venues
 from monoql.graphql.scalars import JSON
+from monoql.reasons import operation_doc
 
 
 def resolve_search_artists(root, info, query, limit=20, skip=0):
@@ -47,14 +48,33 @@ def resolve_ppc(root, info):
 
 
 class CampaignQuery(graphene.ObjectType):
-    identity = graphene.Field(Identity, resolver=resolve_identity)
-    ppc = graphene.Field(Ppc, resolver=resolve_ppc)
+    identity = graphene.Field(
+        Identity,
+        resolver=resolve_identity,
+        description=operation_doc(
+            "Configuration of the Ticketmaster Identity sign-in widget for the request's host (TM, Live Nation, Canada, Mexico, or the default).",
+            "anyone",
+        ),
+    )
+    ppc = graphene.Field(
+        Ppc,
+        resolver=resolve_ppc,
+        description=operation_doc(
+            "Configuration of the Privacy and Consent (PPC) widget for the request's host.", "anyone"
+        ),
+    )
     searchArtists = graphene.List(
         DiscoveryArtist,
         query=graphene.String(required=True),
         limit=graphene.Int(default_value=20),
         skip=graphene.Int(default_value=0),
         resolver=resolve_search_artists,
+        description=operation_doc(
+            "Search artists by name in Ticketmaster Discovery (or the loaded Discovery files), paged with limit and skip.",
+            "staff (supreme users or anyone with an action on a campaign)",
+            "notLoggedIn",
+            "ADMIN_REQUIRED",
+        ),
     )
     searchVenues = graphene.List(
         DiscoveryVenue,
@@ -62,6 +82,12 @@ class CampaignQuery(graphene.ObjectType):
         limit=graphene.Int(default_value=20),
         skip=graphene.Int(default_value=0),
         resolver=resolve_search_venues,
+        description=operation_doc(
+            "Search venues by name in Ticketmaster Discovery (or the loaded Discovery files), paged with limit and skip.",
+            "staff (supreme users or anyone with an action on a campaign)",
+            "notLoggedIn",
+            "ADMIN_REQUIRED",
+        ),
     )
     searchContacts = graphene.List(
         JSON,
@@ -69,5 +95,20 @@ class CampaignQuery(graphene.ObjectType):
         limit=graphene.Int(default_value=10),
         skip=graphene.Int(default_value=0),
         resolver=resolve_search_contacts,
+        description=operation_doc(
+            "Search the campaign contacts (name or email), paged with limit and skip.",
+            "supreme users",
+            "notLoggedIn",
+            "SUPREME_USER_REQUIRED",
+        ),
     )
-    promoters = graphene.List(Promoter, resolver=resolve_promoters)
+    promoters = graphene.List(
+        Promoter,
+        resolver=resolve_promoters,
+        description=operation_doc(
+            "Every promoter, by name.",
+            "staff (supreme users or anyone with an action on a campaign)",
+            "notLoggedIn",
+            "ADMIN_REQUIRED",
+        ),
+    )

@@ -7,6 +7,7 @@ from codes.graphql.access import code_actor
 from codes.graphql.types import UploadCodesCount
 from codes.services.upload_jobs import queue_code_upload, upload_result, wait_for_code_upload
 from monoql.errors import ValidationFailed
+from monoql.reasons import operation_doc
 
 
 def resolve_upload_codes(root, info, file, fileSize, campaignId, type):
@@ -27,4 +28,18 @@ class CodesMutation(graphene.ObjectType):
         campaignId=graphene.String(required=True),
         type=graphene.String(required=True),
         resolver=resolve_upload_codes,
+        description=operation_doc(
+            "Upload a CSV of access codes into the campaign's pool of a type (tm or external), as a queued job: answers the counts when it finishes within CODES_UPLOAD_WAIT_SECONDS, else PENDING with its uploadId (read it with codes.upload).",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "CAMPAIGN_NOT_FOUND",
+            "InvalidType",
+            "fileTooLarge",
+            "fileSizeMismatch",
+            "notText",
+            "emptyFile",
+            "invalidCode",
+            "unsafeCode",
+        ),
     )

@@ -6,6 +6,7 @@ from codes.graphql.access import code_actor
 from codes.graphql.types import CodeCount, UploadCodesCount
 from codes.services.inventory import count_codes
 from codes.services.upload_jobs import code_upload, upload_result
+from monoql.reasons import operation_doc
 
 
 class Codes(graphene.ObjectType):
@@ -32,7 +33,15 @@ class Codes(graphene.ObjectType):
 
 
 class CodesQuery(graphene.ObjectType):
-    codes = graphene.Field(Codes)
+    codes = graphene.Field(
+        Codes,
+        description=operation_doc(
+            "The campaign's code inventory: counts by status and code upload jobs; each sub-field takes the campaign id.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+        ),
+    )
 
     @staticmethod
     def resolve_codes(root, info):

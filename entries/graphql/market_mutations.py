@@ -6,6 +6,7 @@ from accounts.permissions import require_campaign_action
 from accounts.session import require_fan
 from entries.services.markets import delete_market
 from monoql.graphql.scalars import JSON
+from monoql.reasons import operation_doc
 
 
 def resolve_delete_market(root, info, campaignId, marketId, transferMarketId=None):
@@ -21,4 +22,14 @@ class EntriesMarketMutation(graphene.ObjectType):
         marketId=graphene.String(required=True),
         transferMarketId=graphene.String(),
         resolver=resolve_delete_market,
+        description=operation_doc(
+            "Delete a market of the campaign; its entries move to transferMarketId when given, else a market with entries stays.",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "MARKET_NOT_FOUND",
+            "MARKET_HAS_ENTRIES",
+            "INVALID_MARKET_TRANSFER",
+        ),
     )

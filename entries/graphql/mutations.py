@@ -7,6 +7,7 @@ from accounts.graphql.types import ViewerState
 from campaigns.graphql.viewer import Viewer
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
 from monoql.graphql.scalars import JSON
+from monoql.reasons import operation_doc
 
 
 def request_metadata(request) -> RequestMetadata:
@@ -49,10 +50,24 @@ class EntriesMutation(graphene.ObjectType):
             required=True, description="The fan's locale in any common spelling (en_US, fr-ca); stored resolved."
         ),
         resolver=resolve_upsert_viewer_entry,
-        description=(
+        description=operation_doc(
             "Register the signed-in fan in a campaign, or update their entry (one per fan and campaign); answers "
-            "the Viewer (read campaign(id).entry from it). Signed-in fans only. Errors: UNAUTHENTICATED "
-            "notLoggedIn / REVOKED_TOKEN, NOT_FOUND CAMPAIGN_NOT_FOUND, FORBIDDEN invalidCampaignStatus or a gate "
-            "reason, VALIDATION_ERROR with the field at fault (docs/errors.md)."
+            "the Viewer (read campaign(id).entry from it). A gate refusal answers the gate's reason, a bad value "
+            "names its field.",
+            "signed-in fans",
+            "notLoggedIn",
+            "REVOKED_TOKEN",
+            "CAMPAIGN_NOT_FOUND",
+            "invalidCampaignStatus",
+            "NO_CARD",
+            "NOT_LINKED",
+            "NO_IDV",
+            "NO_INVITE",
+            "INVALID_ENTRY",
+            "INVALID_LOCALE",
+            "EntryUnknownField",
+            "EntryInvalidField",
+            "EntryMissingContact",
+            "MISSING_REQUIRED_FIELDS",
         ),
     )

@@ -9,6 +9,7 @@ from campaigns.graphql.enums import LinkableAttributeType
 from entries.services.attributes import refresh_entry_attribute
 from entries.services.phone_confirmation import send_phone_code, submit_confirm, verify_phone_code
 from monoql.graphql.scalars import JSON
+from monoql.reasons import operation_doc
 
 
 def _forget_viewer_entries(info):
@@ -61,10 +62,29 @@ class PhoneMutation(graphene.ObjectType):
         campaignId=graphene.String(required=True),
         phoneJwt=graphene.String(required=True),
         resolver=resolve_submit_confirm,
+        description=operation_doc(
+            "Record the signed-in fan's confirmed phone on their entry, from the phoneJwt verifyPhoneConfirmationCode gave.",
+            "signed-in fans",
+            "notLoggedIn",
+            "ENTRY_NOT_FOUND",
+            "invalidPhoneJwt",
+            "phoneJwtExpired",
+            "phoneMismatch",
+            "campaignMismatch",
+            "phoneAlreadyConfirmed",
+            "invalidCampaignStatus",
+        ),
     )
     refreshEntryAttribute = graphene.Field(
         JSON,
         campaignId=graphene.ID(required=True),
         attribute=LinkableAttributeType(required=True),
         resolver=resolve_refresh_entry_attribute,
+        description=operation_doc(
+            "Refresh one attribute of the signed-in fan's entry from the identity provider (such as a linked account).",
+            "signed-in fans",
+            "notLoggedIn",
+            "ENTRY_NOT_FOUND",
+            "INVALID_ATTRIBUTE",
+        ),
     )

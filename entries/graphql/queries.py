@@ -7,6 +7,7 @@ from entries.graphql.access import campaign_for
 from entries.graphql.metrics_types import MarketEligibilityCount, MarketPreferenceCounts, Scored, Stat, StatsType
 from entries.scoring_selectors import scored_files, stats
 from monoql.errors import ValidationFailed
+from monoql.reasons import operation_doc
 
 
 def score_bound(value, field):
@@ -62,15 +63,41 @@ class Metrics(graphene.ObjectType):
 
 
 class EntriesQuery(graphene.ObjectType):
-    metrics = graphene.Field(Metrics)
+    metrics = graphene.Field(
+        Metrics,
+        description=operation_doc(
+            "Registration metrics of a campaign, by market and preference rank; each sub-field takes the campaign id.",
+            "staff with `read` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+        ),
+    )
     stats = graphene.List(
         Stat,
         campaignId=graphene.ID(required=True),
         marketId=graphene.ID(),
         dateId=graphene.String(),
         type=StatsType(required=True),
+        description=operation_doc(
+            "Stats rows of the campaign (selection per market, uploads, ...), filtered by market, dateId and type.",
+            "staff with `read` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+        ),
     )
-    campaignScoredList = graphene.List(Scored, campaignId=graphene.String(required=True))
+    campaignScoredList = graphene.List(
+        Scored,
+        campaignId=graphene.String(required=True),
+        description=operation_doc(
+            "The scored files uploaded for the campaign (uploadScored), with their counts.",
+            "staff with `read` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+        ),
+    )
 
     @staticmethod
     def resolve_metrics(root, info):

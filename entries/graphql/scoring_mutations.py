@@ -15,6 +15,7 @@ from entries.services.stats import upsert_stat
 from entries.services.verdicts import add_tags, flip_verdicts
 from monoql.errors import ValidationFailed
 from monoql.graphql.scalars import JSON
+from monoql.reasons import operation_doc
 
 CSV = "text/csv"
 
@@ -103,6 +104,19 @@ class ScoringMutation(graphene.ObjectType):
         campaignId=graphene.String(required=True),
         campaignName=graphene.String(required=True),
         resolver=resolve_upload_scored,
+        description=operation_doc(
+            "Upload a scored CSV (fans' scores 0–1 and verdicts) and apply it to the campaign's entries.",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "fileTooLarge",
+            "notText",
+            "emptyFile",
+            "missingColumn",
+            "invalidScore",
+            "invalidVerdict",
+        ),
     )
     uploadBlacklist = graphene.Field(
         File,
@@ -110,6 +124,16 @@ class ScoringMutation(graphene.ObjectType):
         fileSize=graphene.Int(required=True),
         fileName=graphene.String(),
         resolver=resolve_upload_blacklist,
+        description=operation_doc(
+            "Upload a CSV of emails and phone numbers to block in every campaign (entries with them are never selected).",
+            "supreme users",
+            "notLoggedIn",
+            "SUPREME_USER_REQUIRED",
+            "fileTooLarge",
+            "notText",
+            "emptyFile",
+            "invalidBlacklistValue",
+        ),
     )
     uploadFanlist = graphene.Field(
         File,
@@ -117,6 +141,19 @@ class ScoringMutation(graphene.ObjectType):
         fileSize=graphene.Int(required=True),
         campaignId=graphene.String(required=True),
         resolver=resolve_upload_fanlist,
+        description=operation_doc(
+            "Upload a fanlist (identifiers and ranks) into a fanlist campaign.",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "notFanlistCampaign",
+            "fileTooLarge",
+            "emptyFile",
+            "missingColumn",
+            "invalidIdentifier",
+            "invalidRank",
+        ),
     )
     addTags = graphene.Field(
         UpdatedCount,
@@ -125,6 +162,16 @@ class ScoringMutation(graphene.ObjectType):
         targetField=graphene.String(required=True),
         tagName=graphene.String(required=True),
         resolver=resolve_add_tags,
+        description=operation_doc(
+            "Tag the campaign's entries matching the given records (emails, phones, member ids) with tagName.",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "invalidTagName",
+            "invalidTargetField",
+            "tooManyRecords",
+        ),
     )
     flipVerdicts = graphene.Field(
         UpdatedCount,
@@ -132,6 +179,15 @@ class ScoringMutation(graphene.ObjectType):
         tagName=graphene.String(required=True),
         filterType=FilterType(required=True),
         resolver=resolve_flip_verdicts,
+        description=operation_doc(
+            "Block (filterType block) or allow the entries carrying tagName.",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "invalidTagName",
+            "invalidFilterType",
+        ),
     )
     upsertStat = graphene.Field(
         Stat,
@@ -143,4 +199,15 @@ class ScoringMutation(graphene.ObjectType):
         meta=JSON(),
         count=JSON(),
         resolver=resolve_upsert_stat,
+        description=operation_doc(
+            "Create or update one stats row of the campaign (market, dateId, type) with its status, count and meta.",
+            "staff with `write` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CAMPAIGN_NOT_FOUND",
+            "MARKET_NOT_FOUND",
+            "invalidDateId",
+            "invalidType",
+            "invalidStatus",
+        ),
     )

@@ -6,6 +6,7 @@ from exports.documents import export_document
 from exports.graphql.access import reporter
 from exports.graphql.types import Export
 from exports.services.exports import schedule_export
+from monoql.reasons import operation_doc
 
 
 def resolve_schedule_export(root, info, campaignId, type, dateKey=None):
@@ -23,4 +24,14 @@ class ExportsMutation(graphene.ObjectType):
         type=graphene.String(required=True),
         dateKey=graphene.String(),
         resolver=resolve_schedule_export,
+        description=operation_doc(
+            "Queue an export of the campaign (exportType, with dateKey for wave-based types); answers the export row, PENDING until a worker writes the file.",
+            "staff with `report` on the campaign, or supreme users",
+            "notLoggedIn",
+            "INVALID_CAMPAIGN_PERMISSIONS",
+            "CampaignNotFound",
+            "InvalidExportType",
+            "InvalidDateKey",
+            "InvalidDateKeyType",
+        ),
     )

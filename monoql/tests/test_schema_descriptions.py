@@ -8,6 +8,7 @@ import re
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLObjectType
 
+from monoql import reasons
 from monoql.schema import schema
 
 DESCRIBED_TYPES = [
@@ -91,3 +92,24 @@ def test_sign_in_and_registration_operations_are_described_with_their_arguments(
 def test_every_date_field_names_its_format_and_time_zone(type_name, field_name):
     description = schema.graphql_schema.get_type(type_name).fields[field_name].description
     assert "ISO-8601" in description and "UTC" in description, description
+
+
+def test_every_operation_says_what_it_does_and_its_listed_errors_match_the_registry():
+    # given every root query and mutation
+    operations = [
+        (root, name, field)
+        for root in ("Query", "Mutation")
+        for name, field in schema.graphql_schema.get_type(root).fields.items()
+    ]
+    # then each is described, and every "CODE reason" it lists is the registry's pairing
+    problems = []
+    for root, name, field in operations:
+        problems += _check(f"{root}.{name}", name, field.description)
+        listed = re.search(r"Errors: (.*) \(docs/errors\.md\)", field.description or "")
+        for pair in listed.group(1).split(", ") if listed else []:
+            code, reason = pair.split(" ")
+            member = reasons.lookup(reason)
+            if member is None or member.code != code:
+                problems.append(f"{root}.{name}: {pair} is not in the registry")
+    assert len(operations) >= 45
+    assert problems == []

@@ -17,6 +17,7 @@ from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave, wave_document
 from monoql.errors import ValidationFailed
 from monoql.graphql.scalars import JSON
+from monoql.reasons import operation_doc
 from monoql.storage import signed_key_url
 
 
@@ -112,6 +113,19 @@ class SelectionMutation(graphene.ObjectType):
         dateKey=graphene.String(required=True),
         type=WavePrepFileType(required=True),
         resolver=resolve_upload_wave_prep_file,
+        description=operation_doc(
+            "Upload one of a wave prep's input files (market limits, pinned codes) for the dateKey.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "CAMPAIGN_NOT_FOUND",
+            "InvalidWavePrepFileType",
+            "fileTooLarge",
+            "emptyFile",
+            "unknownMarket",
+            "duplicateMarket",
+            "invalidLimit",
+        ),
     )
     uploadWave = graphene.Field(
         JSON,
@@ -120,9 +134,35 @@ class SelectionMutation(graphene.ObjectType):
         fileName=graphene.String(required=True),
         config=WaveConfigInput(required=True),
         resolver=resolve_upload_wave,
+        description=operation_doc(
+            "Schedule a wave: a CSV of fans and codes to text or email at notifyDate (config), or change a scheduled one.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "missingCampaignId",
+            "missingFile",
+            "invalidFileName",
+            "invalidNotifyDate",
+            "invalidTotalLimit",
+            "invalidCategoryId",
+            "missingColumn",
+            "emptyFile",
+            "waveNotScheduled",
+        ),
     )
     cancelWave = graphene.Field(
-        JSON, fileName=graphene.String(required=True), campaignId=graphene.ID(), resolver=resolve_cancel_wave
+        JSON,
+        fileName=graphene.String(required=True),
+        campaignId=graphene.ID(),
+        resolver=resolve_cancel_wave,
+        description=operation_doc(
+            "Cancel a scheduled wave by its file name; a wave already sending or sent cannot be cancelled.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "WAVE_NOT_FOUND",
+            "waveNotCancellable",
+        ),
     )
     triggerWavePrep = graphene.Field(
         JSON,
@@ -142,10 +182,35 @@ class SelectionMutation(graphene.ObjectType):
             )
         ),
         resolver=resolve_trigger_wave_prep,
+        description=operation_doc(
+            "Queue a wave prep: rank the eligible fans of every market (score, lottery with a seed, preference order) and reserve their codes for dateKey; answers the wave prep, PENDING until a worker finishes it.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "CAMPAIGN_NOT_FOUND",
+            "invalidCampaignStatus",
+            "invalidScore",
+            "invalidScoreRange",
+            "invalidSeed",
+            "wavePrepInProgress",
+            "wavePrepAlreadySelected",
+        ),
     )
     triggerSelection = graphene.Field(
         JSON,
         campaignId=graphene.ID(required=True),
         marketIds=graphene.List(graphene.ID, required=True),
         resolver=resolve_trigger_selection,
+        description=operation_doc(
+            "Apply the latest finished wave prep to markets: assign the reserved codes to the selected fans and notify them; one selection stat per market tracks it.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "CAMPAIGN_NOT_FOUND",
+            "missingMarketIds",
+            "unknownMarket",
+            "noFinishedWavePrep",
+            "marketNotInWavePrep",
+            "selectionInProgress",
+        ),
     )

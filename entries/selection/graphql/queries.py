@@ -7,11 +7,32 @@ from accounts.session import require_fan
 from entries.graphql.access import campaign_for
 from entries.selection.graphql.types import Wave, WavePrep
 from entries.selection.selectors import wave_preps_of, waves_of
+from monoql.reasons import operation_doc
 
 
 class SelectionQuery(graphene.ObjectType):
-    wavePrepList = graphene.List(WavePrep, campaignId=graphene.ID(required=True))
-    waveList = graphene.List(Wave, campaignId=graphene.ID())
+    wavePrepList = graphene.List(
+        WavePrep,
+        campaignId=graphene.ID(required=True),
+        description=operation_doc(
+            "The campaign's wave preps (triggerWavePrep runs), newest first, with status, counts and their zip of files.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "CAMPAIGN_NOT_FOUND",
+        ),
+    )
+    waveList = graphene.List(
+        Wave,
+        campaignId=graphene.ID(),
+        description=operation_doc(
+            "The campaign's waves (scheduled SMS/email sends of codes), with status and counts.",
+            "staff with `select` on the campaign, or supreme users",
+            "notLoggedIn",
+            "supremeUserRequired",
+            "CAMPAIGN_NOT_FOUND",
+        ),
+    )
 
     @staticmethod
     def resolve_wavePrepList(root, info, campaignId):
