@@ -30,6 +30,7 @@ from entries.selection.graphql.queries import SelectionQuery
 from exports.graphql.campaign_fields import FanlistCampaignExportFields
 from exports.graphql.mutations import ExportsMutation
 from exports.graphql.queries import ExportsQuery
+from monoql.graphql.arguments import describe_arguments
 from monoql.workflows.graphql import PrivacyMutation, PrivacyQuery
 
 
@@ -93,3 +94,4 @@ class Mutation(
 schema = graphene.Schema(
     query=Query, mutation=Mutation, types=[RegistrationCampaign, FanlistCampaign], auto_camelcase=False
 )
+describe_arguments(schema.graphql_schema)

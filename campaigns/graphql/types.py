@@ -242,21 +242,23 @@ def _shown_locales(campaign) -> list[str]:
 class Campaign(graphene.Interface):
     """Fields every campaign answers; ``status``, ``domain``, ``markets``, ``content`` are null/empty on fanlists."""
 
-    id = graphene.ID()
-    type = graphene.Field(CampaignType)
-    name = graphene.String()
-    artist = graphene.Field(CampaignArtist)
-    categoryId = graphene.ID()
-    referenceTimezone = graphene.String()
-    date = graphene.Field(CampaignDate)
-    contacts = graphene.List(JSON)
-    identifier = graphene.Field(FanIdentifier)
-    schema = graphene.Field(CampaignSchema)
-    subType = graphene.Field(CampaignSubtype)
-    status = graphene.String()
-    domain = graphene.Field(CampaignDomain)
-    markets = graphene.List(Market)
-    content = graphene.Field(CampaignContent)
+    id = graphene.ID(description="The campaign id (24 hex characters).")
+    type = graphene.Field(CampaignType, description="registration (fans register on a fan site) or fanlist (uploaded).")
+    name = graphene.String(description="The campaign's name for staff, such as 'Metallica - WorldWired Tour 2017'.")
+    artist = graphene.Field(CampaignArtist, description="The artist the campaign sells presale access for.")
+    categoryId = graphene.ID(description="Ticketmaster presale category id the campaign's codes unlock.")
+    referenceTimezone = graphene.String(
+        description="IANA time zone staff think in for the campaign's own dates, such as America/New_York."
+    )
+    date = graphene.Field(CampaignDate, description="The campaign's dates (UTC ISO-8601).")
+    contacts = graphene.List(JSON, description="Staff contacts of the campaign ({id, name, email, ...}); staff only.")
+    identifier = graphene.Field(FanIdentifier, description="Which fan identifier a fanlist campaign's uploads use.")
+    schema = graphene.Field(CampaignSchema, description="Version of the campaign document schema it was saved with.")
+    subType = graphene.Field(CampaignSubtype, description="fanclub for fan-club campaigns; null otherwise.")
+    status = graphene.String(description="DRAFT, PREVIEW, OPEN, CLOSED or INACTIVE (decisions.md 'Lifecycle').")
+    domain = graphene.Field(CampaignDomain, description="Host names of the campaign's fan pages.")
+    markets = graphene.List(Market, description="The campaign's markets (shows), by event date then name.")
+    content = graphene.Field(CampaignContent, description="The fan pages' copy, per locale.")
 
     # No ``resolve_type``: the concrete types, composed in ``monoql/schema.py`` from each app's fields,
     # answer ``is_type_of`` (a fanlist is a ``FanlistCampaign``, every other campaign a ``RegistrationCampaign``).
@@ -317,18 +319,24 @@ class CampaignResolvers:
 class RegistrationCampaignFields(CampaignResolvers):
     """The campaign app's fields of ``RegistrationCampaign`` (entries add ``entry``, ``eligibility``, counts)."""
 
-    tour = graphene.Field(CampaignTour)
-    trackers = graphene.List(Tracker)
-    style = JSON()
-    image = graphene.Field(CampaignImages)
-    preferences = graphene.List(Field)
-    faqs = graphene.Field(CampaignPageFAQ)
-    market = graphene.Field(Market, marketId=graphene.String(required=True))
-    currentLocale = graphene.Field(Locale)
-    locales = graphene.List(Locale)
-    login_types = graphene.List(graphene.String)
-    slack = graphene.Field(CampaignSlackOptions)
-    options = graphene.Field(CampaignOptions)
+    tour = graphene.Field(CampaignTour, description="The tour the campaign sells presale access to.")
+    trackers = graphene.List(Tracker, description="Analytics trackers the fan pages load (type, id, src).")
+    style = JSON(description="The fan pages' theme (colors, fonts) as the campaign editor saved it.")
+    image = graphene.Field(CampaignImages, description="The fan pages' images: main, mobile, email, secondary.")
+    preferences = graphene.List(
+        Field, description="The registration form's fields, in order; fans send their values keyed by field id."
+    )
+    faqs = graphene.Field(CampaignPageFAQ, description="Which FAQ entries each page state shows.")
+    market = graphene.Field(
+        Market,
+        marketId=graphene.String(required=True, description="Id of one of this campaign's markets."),
+        description="One market of the campaign by id; null when it is not this campaign's.",
+    )
+    currentLocale = graphene.Field(Locale, description="The locale this answer's content is in.")
+    locales = graphene.List(Locale, description="Every locale the campaign's pages are written in.")
+    login_types = graphene.List(graphene.String, description="Sign-in methods the fan pages offer, such as tm.")
+    slack = graphene.Field(CampaignSlackOptions, description="Slack channels of the campaign's alerts; staff only.")
+    options = graphene.Field(CampaignOptions, description="Rules of the campaign: gates, password, phone options.")
 
     @staticmethod
     def resolve_tour(campaign, info):

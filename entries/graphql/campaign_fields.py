@@ -12,8 +12,12 @@ from entries.scoring_selectors import fanlist_uploads
 class RegistrationCampaignEntryFields:
     """``entry``, ``eligibility`` and ``eligibileCounts`` of ``RegistrationCampaign`` (catalog §1.4)."""
 
-    entry = graphene.Field(CampaignEntry)
-    eligibility = graphene.Field(Eligibility)
+    entry = graphene.Field(
+        CampaignEntry, description="The signed-in fan's entry; null when anonymous or not registered."
+    )
+    eligibility = graphene.Field(
+        Eligibility, description="Whether the viewer can register now (or why their entry cannot be selected)."
+    )
     eligibileCounts = graphene.Field(
         EligibleCounts,
         marketIds=graphene.List(graphene.ID),

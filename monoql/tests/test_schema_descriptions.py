@@ -94,7 +94,7 @@ def test_every_date_field_names_its_format_and_time_zone(type_name, field_name):
     assert "ISO-8601" in description and "UTC" in description, description
 
 
-def test_every_operation_says_what_it_does_and_its_listed_errors_match_the_registry():
+def test_every_operation_and_argument_is_described_and_listed_errors_match_the_registry():
     # given every root query and mutation
     operations = [
         (root, name, field)
@@ -105,6 +105,8 @@ def test_every_operation_says_what_it_does_and_its_listed_errors_match_the_regis
     problems = []
     for root, name, field in operations:
         problems += _check(f"{root}.{name}", name, field.description)
+        for arg_name, arg in field.args.items():
+            problems += _check(f"{root}.{name}({arg_name})", arg_name, arg.description)
         listed = re.search(r"Errors: (.*) \(docs/errors\.md\)", field.description or "")
         for pair in listed.group(1).split(", ") if listed else []:
             code, reason = pair.split(" ")
