@@ -30,7 +30,7 @@ from entries.selection.graphql.queries import SelectionQuery
 from exports.graphql.campaign_fields import FanlistCampaignExportFields
 from exports.graphql.mutations import ExportsMutation
 from exports.graphql.queries import ExportsQuery
-from monoql.graphql.arguments import describe_arguments
+from monoql.graphql.arguments import describe_arguments, describe_inputs_from_outputs
 from monoql.workflows.graphql import PrivacyMutation, PrivacyQuery
 
 
@@ -95,3 +95,4 @@ schema = graphene.Schema(
     query=Query, mutation=Mutation, types=[RegistrationCampaign, FanlistCampaign], auto_camelcase=False
 )
 describe_arguments(schema.graphql_schema)
+describe_inputs_from_outputs(schema.graphql_schema)

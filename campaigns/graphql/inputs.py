@@ -286,7 +286,7 @@ class MarketEventInput(graphene.InputObjectType):
 class MarketInput(graphene.InputObjectType):
     id = graphene.String()
     name = graphene.String()
-    campaignId = graphene.String(required=True)
+    campaignId = graphene.String(required=True, description="Id of the campaign the market belongs to.")
     city = graphene.String()
     state = graphene.String()
     timezone = graphene.String()

@@ -188,20 +188,32 @@ class CampaignGate(graphene.ObjectType):
 
 
 class CampaignOptions(graphene.ObjectType):
-    allowIntlPhones = graphene.Boolean()
-    promptConfirmPhone = graphene.Boolean()
-    showAccessCode = graphene.Boolean()
-    useGenericBranding = graphene.Boolean()
-    requirePassword = graphene.Boolean()
-    passwordValue = graphene.String()
-    queueId = graphene.ID()
-    requirePrecheck = graphene.Field(CampaignPrecheckOptions)
-    hideFaq = graphene.Boolean()
-    isLNAA = graphene.Boolean()
-    gate = graphene.Field(CampaignGate)
-    linkableAttributes = graphene.List(LinkableAttributeType)
-    automatedReminders = graphene.Boolean()
-    waitingRoomDuration = graphene.Int()
+    """The rules and switches of a campaign (catalog §1.4 ``CampaignOptions``)."""
+
+    allowIntlPhones = graphene.Boolean(description="True to accept phone numbers outside the markets' countries.")
+    promptConfirmPhone = graphene.Boolean(
+        description="True to ask fans to confirm their phone by a texted code; unconfirmed entries are not selected."
+    )
+    showAccessCode = graphene.Boolean(description="True to show selected fans their code on the fan site.")
+    useGenericBranding = graphene.Boolean(description="True to show the fan pages without the artist's branding.")
+    requirePassword = graphene.Boolean(description="True when the fan pages ask for the campaign password first.")
+    passwordValue = graphene.String(
+        description="The campaign password; a protected campaign answers only callers who gave it (or staff)."
+    )
+    queueId = graphene.ID(description="Id of the waiting-room queue fans pass through before the pages.")
+    requirePrecheck = graphene.Field(
+        CampaignPrecheckOptions, description="Past participation a fan needs (selected in pastCampaignId)."
+    )
+    hideFaq = graphene.Boolean(description="True to hide the FAQ section of the fan pages.")
+    isLNAA = graphene.Boolean(
+        description="Opaque Live Nation flag (decisions #7): routes the campaign's emails to the LNE region."
+    )
+    gate = graphene.Field(CampaignGate, description="The registration gates fans must pass (card, account, IDV...).")
+    linkableAttributes = graphene.List(
+        LinkableAttributeType, description="Attributes fans may link to their entry (refreshEntryAttribute)."
+    )
+    automatedReminders = graphene.Boolean(description="True to email selected fans before each market's presale.")
+    waitingRoomDuration = graphene.Int(description="How long the waiting room holds fans, in minutes.")
 
 
 class CampaignSchema(graphene.ObjectType):

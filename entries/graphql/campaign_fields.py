@@ -20,10 +20,12 @@ class RegistrationCampaignEntryFields:
     )
     eligibileCounts = graphene.Field(
         EligibleCounts,
-        marketIds=graphene.List(graphene.ID),
-        includePrevSelected=graphene.Boolean(),
-        minScore=graphene.Float(),
-        maxScore=graphene.Float(),
+        marketIds=graphene.List(graphene.ID, description="Only these markets (ids); all the campaign's by default."),
+        includePrevSelected=graphene.Boolean(
+            description="True to count fans who already hold an assigned code of the campaign too."
+        ),
+        minScore=graphene.Float(description="Count only entries scored at least this, 0 to 1."),
+        maxScore=graphene.Float(description="Count only entries scored at most this, 0 to 1."),
         description="Eligible fans by market and preference rank (staff with read; sic, contract spelling).",
     )
 

@@ -1,7 +1,12 @@
-"""Descriptions of the root operations' arguments, declared once per argument name (``campaignId`` means the
-same thing in 23 operations) and per operation where one name means something else there. Applied to the
-built schema by root composition (``monoql.schema``); an argument that already has its own description keeps
-it. The schema-descriptions test fails on any argument left without one."""
+"""Descriptions declared once and applied to the built schema by root composition (``monoql.schema``):
+
+- the root operations' arguments, once per argument name (``campaignId`` means the same thing in 23
+  operations) and per operation where one name means something else there;
+- every input type named after an output type (``MarketInput`` / ``Market``) takes the output field's
+  description for each same-named input field: the shape is described once, where it is read.
+
+What already has its own description keeps it. The schema-descriptions test fails on what is left without.
+"""
 
 #: Argument name → description, for every operation that takes it.
 ARGUMENTS = {
@@ -77,3 +82,23 @@ def describe_arguments(graphql_schema) -> None:
             for arg_name, argument in field.args.items():
                 if not argument.description:
                     argument.description = PER_OPERATION.get((name, arg_name)) or ARGUMENTS.get(arg_name)
+
+
+def describe_inputs_from_outputs(graphql_schema) -> int:
+    """Give each field of an input type ``XInput`` without a description the description of the same field of
+    the output type ``X`` (and the type its description), in place. Returns how many were filled."""
+    filled = 0
+    for name, input_type in graphql_schema.type_map.items():
+        if not name.endswith("Input") or not hasattr(input_type, "fields"):
+            continue
+        output_type = graphql_schema.type_map.get(name[: -len("Input")])
+        if output_type is None or not hasattr(output_type, "fields"):
+            continue
+        if not input_type.description and output_type.description:
+            input_type.description = f"Input of {output_type.name}: {output_type.description}"
+        for field_name, field in input_type.fields.items():
+            source = output_type.fields.get(field_name)
+            if not field.description and source is not None and source.description:
+                field.description = source.description
+                filled += 1
+    return filled

@@ -6,7 +6,7 @@ and time zone. (The rest of the schema follows in the next steps of issue 21.)""
 import re
 
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLObjectType
+from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
 from monoql import reasons
 from monoql.schema import schema
@@ -32,6 +32,15 @@ DESCRIBED_TYPES = [
     "Locale",
     "CampaignEntry",
     "Eligibility",
+    "Campaign",
+    "RegistrationCampaign",
+    "CampaignOptions",
+    # inputs take the descriptions of their outputs' fields (monoql.graphql.arguments)
+    "MarketInput",
+    "MarketEventInput",
+    "GeoPointInput",
+    "CampaignOptionsInput",
+    "CampaignDateInput",
 ]
 #: Fields holding dates: each description names the format and the time zone.
 DATE_FIELDS = [
@@ -66,7 +75,7 @@ def _check(where: str, name: str, description) -> list[str]:
 def _elements(type_name):
     graphql_type = schema.graphql_schema.get_type(type_name)
     yield type_name, type_name, graphql_type.description
-    assert isinstance(graphql_type, (GraphQLObjectType, GraphQLInputObjectType))
+    assert isinstance(graphql_type, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType))
     for field_name, field in graphql_type.fields.items():
         yield f"{type_name}.{field_name}", field_name, field.description
         for arg_name, arg in getattr(field, "args", {}).items():
