@@ -33,20 +33,49 @@ class EligibleCounts(graphene.ObjectType):
 
 
 class StatsType(graphene.Enum):
+    """What a stats row reports on."""
+
     filterList = "filterList"
     selection = "selection"
 
+    @property
+    def description(self):
+        return {
+            "filterList": "A fan-list filter run (tags, verdicts) and its counts.",
+            "selection": "One market's selection (triggerSelection) and its counts.",
+        }.get(self.name)
+
 
 class StatsStatus(graphene.Enum):
+    """Where the work a stats row tracks stands."""
+
     PENDING = "PENDING"
     PROCESSING = "PROCESSING"
     FINISHED = "FINISHED"
     FAILED = "FAILED"
 
+    @property
+    def description(self):
+        return {
+            "PENDING": "Queued; no worker has started it.",
+            "PROCESSING": "A worker is running it.",
+            "FINISHED": "Done; its counts are final.",
+            "FAILED": "Stopped with an error; see its meta.",
+        }.get(self.name)
+
 
 class FilterType(graphene.Enum):
+    """What flipVerdicts does to the tagged entries."""
+
     allow = "allow"
     block = "block"
+
+    @property
+    def description(self):
+        return {
+            "allow": "Allow the tagged entries again (verdict true).",
+            "block": "Block the tagged entries (verdict false: kept, never selected).",
+        }.get(self.name)
 
 
 class StatsDate(graphene.ObjectType):

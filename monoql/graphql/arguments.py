@@ -25,11 +25,14 @@ ARGUMENTS = {
 }
 #: (operation, argument) → description, where the argument means something of its own there.
 PER_OPERATION = {
-    ("stats", "type"): "Only rows of this stats type, such as selection or scored.",
-    ("upsertStat", "type"): "The stats type of the row, such as selection or scored.",
+    ("stats", "type"): "Only rows of this type: filterList or selection.",
+    ("upsertStat", "type"): "The row's type: filterList or selection.",
     ("uploadCodes", "type"): "The codes' type: tm (Ticketmaster codes) or external.",
     ("scheduleExport", "type"): "The export type, such as entries, masterCodes or codeWaves (docs/exports.md).",
-    ("uploadWavePrepFile", "type"): "Which wave prep input the file is: its type (market limits, pinned codes, ...).",
+    (
+        "uploadWavePrepFile",
+        "type",
+    ): "Which wave prep input the file is: markets (limits), tmCodes or nonTmCodes (codes).",
     ("campaignExportList", "exportType"): "Only exports of this type, such as entries (docs/exports.md).",
     ("campaignExport", "exportId"): "The export id (24 hex characters).",
     ("uploadWave", "config"): (

@@ -6,7 +6,7 @@ and time zone. (The rest of the schema follows in the next steps of issue 21.)""
 import re
 
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
 from monoql import reasons
 from monoql.schema import schema
@@ -123,4 +123,21 @@ def test_every_operation_and_argument_is_described_and_listed_errors_match_the_r
             if member is None or member.code != code:
                 problems.append(f"{root}.{name}: {pair} is not in the registry")
     assert len(operations) >= 45
+    assert problems == []
+
+
+def test_every_enum_value_is_described():
+    # given every enum of the schema (introspection's own left out)
+    enums = [
+        graphql_type
+        for name, graphql_type in schema.graphql_schema.type_map.items()
+        if isinstance(graphql_type, GraphQLEnumType) and not name.startswith("__")
+    ]
+    # then the enum and each of its values say what they mean
+    problems = []
+    for enum in enums:
+        problems += _check(enum.name, enum.name, enum.description)
+        for value_name, value in enum.values.items():
+            problems += _check(f"{enum.name}.{value_name}", value_name, value.description)
+    assert len(enums) >= 14
     assert problems == []

@@ -8,17 +8,39 @@ from monoql.storage import signed_key_url
 
 
 class WaveStatus(graphene.Enum):
+    """Where a wave stands: scheduled → processing → triggered → completed or failed."""
+
     scheduled = "scheduled"
     triggered = "triggered"
     completed = "completed"
     processing = "processing"
     failed = "failed"
 
+    @property
+    def description(self):
+        return {
+            "scheduled": "Waiting for its notify date.",
+            "triggered": "Its messages are being sent (a wave lost now is failed, never re-sent).",
+            "processing": "A worker claimed it at its notify date and prepares its messages.",
+            "completed": "Every message was sent.",
+            "failed": "Stopped with an error.",
+        }.get(self.name)
+
 
 class WavePrepFileType(graphene.Enum):
+    """Which input of a wave prep an uploaded file is."""
+
     markets = "markets"
     tmCodes = "tmCodes"
     nonTmCodes = "nonTmCodes"
+
+    @property
+    def description(self):
+        return {
+            "markets": "Market limits: how many fans each market may select.",
+            "tmCodes": "Ticketmaster codes to hand out in the wave prep.",
+            "nonTmCodes": "Codes of another ticketer to hand out in the wave prep.",
+        }.get(self.name)
 
 
 class WavePrepDate(graphene.ObjectType):
