@@ -215,3 +215,22 @@ def post_multipart(query: str, variables: dict, content: bytes, token=None, name
     }
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     return Client().post("/graphql", data=data, **headers)
+
+
+@pytest.fixture
+def count_calls(monkeypatch):
+    """``count_calls(owner, name)``: replace ``owner.name`` by a wrapper that records each call and calls
+    through; returns the list the calls are appended to (one ``1`` a call)."""
+
+    def install(owner, name):
+        calls = []
+        real = getattr(owner, name)
+
+        def counting(*args, **kwargs):
+            calls.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+        return calls
+
+    return install

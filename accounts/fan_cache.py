@@ -51,6 +51,11 @@ def read_prefetch(token: str, fan_id: str) -> Prefetched:
     return prefetched_from(token, fan_id, [found.get(key) for key in keys])
 
 
+def _row(fan: Fan, version) -> tuple:
+    """The cached form of ``fan`` read at ``version``: ``(version, column values)``."""
+    return int(version or 0), tuple(getattr(fan, name) for name in _ATTNAMES)
+
+
 def _fan_from_row(version, row) -> Fan | None:
     if not row or row[0] != int(version or 0) or len(row[1]) != len(_ATTNAMES):
         return None
@@ -70,8 +75,7 @@ def cached_fan(fan_id: str, prefetched: Prefetched | None = None) -> Fan | None:
         return fan
     fan = Fan.objects.filter(pk=fan_id).first()
     if fan is not None:
-        values = tuple(getattr(fan, name) for name in _ATTNAMES)
-        cache.set(ROW_KEY.format(fan_id), (int(version or 0), values), ROW_SECONDS)
+        cache.set(ROW_KEY.format(fan_id), _row(fan, version), ROW_SECONDS)
     return fan
 
 
@@ -81,8 +85,7 @@ def warm_fans(fan_ids: list[str]) -> int:
     versions = cache.get_many([VERSION_KEY.format(fan_id) for fan_id in fan_ids])
     rows = {}
     for fan in Fan.objects.filter(pk__in=fan_ids):
-        version = int(versions.get(VERSION_KEY.format(fan.pk)) or 0)
-        rows[ROW_KEY.format(fan.pk)] = (version, tuple(getattr(fan, name) for name in _ATTNAMES))
+        rows[ROW_KEY.format(fan.pk)] = _row(fan, versions.get(VERSION_KEY.format(fan.pk)))
     cache.set_many(rows, ROW_SECONDS)
     return len(rows)
 

@@ -156,12 +156,10 @@ def test_admin_style_orm_save_also_invalidates(gql, demo_campaign):
 
 
 @pytest.mark.django_db
-def test_signed_in_answers_are_never_cached(gql, demo_campaign, monkeypatch):
+def test_signed_in_answers_are_never_cached(gql, demo_campaign, count_calls):
     # (Counted by GraphQL executions: with the fan and the campaign cached, a signed-in answer of this page
     # may cost no query at all, so the query count no longer tells.)
-    executions = []
-    real_execute = view.execute
-    monkeypatch.setattr(view, "execute", lambda *a, **k: executions.append(1) or real_execute(*a, **k))
+    executions = count_calls(view, "execute")
     token = session_token_for("fan")
     gql.execute(PAGE, token=token)
     gql.execute(PAGE, token=token)

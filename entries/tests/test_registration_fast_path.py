@@ -102,17 +102,10 @@ def test_do_not_sell_applies_to_the_very_next_registration_with_the_same_token(s
     assert Entry.objects.get().fields["allow_marketing"] is False
 
 
-def test_a_registration_decodes_the_session_token_once(sign_in, demo_campaign, monkeypatch):
+def test_a_registration_decodes_the_session_token_once(sign_in, demo_campaign, count_calls):
     # given
     token = sign_in()
-    calls = []
-    real_decode = jwt.decode
-
-    def counting_decode(*args, **kwargs):
-        calls.append(1)
-        return real_decode(*args, **kwargs)
-
-    monkeypatch.setattr(jwt, "decode", counting_decode)
+    calls = count_calls(jwt, "decode")
     # when (the rate limiter, the session and the resolver all need the claims)
     answer = _post(UPSERT, {"c": demo_campaign.pk, "e": _entry(demo_campaign)}, token).json()
     # then

@@ -32,17 +32,9 @@ def _ask(query=PAGE, variables=None, host="testserver", **headers):
 
 
 @pytest.fixture
-def executions(monkeypatch):
+def executions(count_calls):
     """Count GraphQL executions from now on (``execute`` in the GraphQL view)."""
-    calls = []
-    real_execute = view.execute
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real_execute(*args, **kwargs)
-
-    monkeypatch.setattr(view, "execute", counting)
-    return calls
+    return count_calls(view, "execute")
 
 
 def test_a_cached_answer_is_served_before_graphql_runs(demo_campaign, settings, executions, monkeypatch):
