@@ -13,7 +13,7 @@ class AccountsReason(ReasonEnum):
     INVALID_CAMPAIGN_PERMISSIONS = (FORBIDDEN, "Missing … permission on campaign ….", (GRAPHQL, REST))
     INVALID_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token names no user.", (GRAPHQL, REST))
     INVALID_TOKEN = (UNAUTHENTICATED, "The session token is not valid.", (GRAPHQL, REST))
-    invalidAction = (VALIDATION_ERROR, "Unknown campaign action '…'.", (GRAPHQL, REST))
+    INVALID_ACTION = (VALIDATION_ERROR, "Unknown campaign action '…'.", (GRAPHQL, REST))
     invalidSession = (UNAUTHENTICATED, "The signed-in account changed; sign in again.", (GRAPHQL,))
     notLoggedIn = (UNAUTHENTICATED, "Authentication required.", (GRAPHQL, REST, CODE_REST, EXPORT_REST))
     REVOKED_TOKEN = (UNAUTHENTICATED, "You signed out with this session; sign in again.", (GRAPHQL, REST))

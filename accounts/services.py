@@ -95,10 +95,10 @@ def grant_campaign_permission(*, fan_id: str, campaign_id: str, action: str, gra
     """Let fan ``fan_id`` take ``action`` (``read|write|report|select|invite``) on campaign ``campaign_id``.
 
     Idempotent: granting a permission the fan holds returns the existing row.
-    Returns: the CampaignPermission. Raises: ValidationFailed ``invalidAction`` (field ``action``).
+    Returns: the CampaignPermission. Raises: ValidationFailed ``INVALID_ACTION`` (field ``action``).
     """
     if action not in CampaignAction.values:
-        raise ValidationFailed(f"Unknown campaign action '{action}'.", reason="invalidAction", field="action")
+        raise ValidationFailed(f"Unknown campaign action '{action}'.", reason="INVALID_ACTION", field="action")
     with transaction.atomic():
         permission, _ = CampaignPermission.objects.get_or_create(
             fan_id=fan_id, campaign_id=campaign_id, action=action, defaults={"granted_by_id": granted_by_id}

@@ -1,12 +1,21 @@
-"""Wave prep and selection on a campaign of 1,000,000 entries, 50 markets, 3 ranked markets each (90 % scored,
-95 % verdict true), 4,000 places and 4,000 codes per market (200,000 in all).
+"""Wave prep, selection, the masterCodes export and the metrics on one campaign: ENTRIES entries, 50 markets, 3
+ranked markets each (90 % scored, 95 % verdict true), PLACES places and PLACES codes per market.
 
-Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench .venv/bin/python bench/wave_prep.py [ENTRIES] [MODE]
-MODE: ``single`` (singleMarket, score order; default), ``markets`` (each market independently) or ``lottery``
-(singleMarket + randomSelection). The campaign is generated once with ``INSERT … SELECT generate_series``
-and reused; each run first resets earlier runs (wave preps, reservations, assignments). The wave prep runs in
-a fresh worker process so its peak memory is its own. Prints one JSON line: wave prep wall time (target
-< 60 s, aim < 20 s), the worker's peak RSS (target < 1 GB), selection time for all markets, and counts.
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench .venv/bin/python bench/wave_prep.py \
+    [ENTRIES] [MODE] [PLACES]
+ENTRIES: 1,000,000 by default; 3,500,000 is the Eras scale of issue 25 (PLACES then defaults to 30,000:
+1.5 million codes and places). MODE: ``single`` (singleMarket, score order; default), ``markets`` (each market
+independently) or ``lottery`` (singleMarket + randomSelection).
+
+Up to 1M entries the campaign lives in DATABASE_URL's database and is reused between runs (each run first
+resets earlier runs). Above that it goes to a database of its own, ``<name>_eras`` (about 5 GB with indexes),
+created for the run and dropped at the end. The campaign is generated server-side (``INSERT … SELECT
+generate_series``: no row crosses the network). The wave prep runs in a fresh worker process so its peak
+memory is its own; the masterCodes export too, with the export write-rate cap off
+(``EXPORT_MAX_BYTES_PER_SECOND=0``), said so in the output. Prints one JSON line: each stage's seconds, the
+workers' peak RSS, every metric's seconds and the load average. Targets at 3.5M (issue 25): wave prep < 120 s
+and < 1 GB, selection of all markets < 60 s (fan emails are a separate job, not timed here), masterCodes
+< 60 s, each metric < 2 s; at 1M: wave prep < 25 s.
 """
 
 import json
@@ -19,6 +28,38 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
+os.environ.setdefault("EXPORT_MAX_BYTES_PER_SECOND", "0")  # the export's own speed (see the docstring)
+OWN_DATABASE_ABOVE = 1_000_000
+
+
+def _own_database(argv) -> str | None:
+    """Above 1M entries: point DATABASE_URL at a database of the run's own (created now); returns its name."""
+    entries = int(argv[1]) if len(argv) > 1 and argv[1] != "--worker" else 1_000_000
+    if entries <= OWN_DATABASE_ABOVE or os.environ.get("MONOQL_BENCH_CHILD"):
+        return None
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    base, _, name = url.rpartition("/")
+    own = f"{name}_eras"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{own}"')
+    os.environ["DATABASE_URL"] = f"{base}/{own}"
+    return own
+
+
+def _drop_database(own: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    base = os.environ["DATABASE_URL"].rpartition("/")[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+OWN_DATABASE = _own_database(sys.argv)
 
 import django  # noqa: E402
 
@@ -32,7 +73,6 @@ from entries.models import Entry, Stat  # noqa: E402
 from entries.selection.models import WavePrep  # noqa: E402
 
 MARKETS = 50
-PLACES = 4000
 MODES = {
     "single": {"single_market": True},
     "markets": {},
@@ -40,7 +80,7 @@ MODES = {
 }
 
 
-def _generate(campaign, market_ids, n):
+def _generate(campaign, market_ids, n, places):
     ids = "ARRAY[" + ",".join(f"'{m}'" for m in market_ids) + "]"
     # three distinct markets per entry: offsets 0, 17 and 33 (mod 50) from a per-entry start
     market = "({ids})[1 + ((g * 7) %% {size} + {offset}) %% {size}]"
@@ -68,7 +108,7 @@ def _generate(campaign, market_ids, n):
         cursor.execute(
             "INSERT INTO codes_code (campaign_id, code, type, date_saved)"
             " SELECT %s, 'WP' || lpad(g::text, 8, '0'), 'tm', now() FROM generate_series(1, %s) g",
-            [campaign.pk, MARKETS * PLACES],
+            [campaign.pk, MARKETS * places],
         )
         cursor.execute("ANALYZE entries_entry; ANALYZE codes_code; ANALYZE accounts_fan;")
 
@@ -85,8 +125,8 @@ def _reset(campaign):
         cursor.execute("VACUUM ANALYZE codes_code")
 
 
-def _campaign(n):
-    name = f"bench-wave-prep-{n}"
+def _campaign(n, places):
+    name = f"bench-wave-prep-{n}-{places}"
     campaign = Campaign.objects.filter(name=name).first()
     if campaign is not None and Entry.objects.filter(campaign=campaign).count() == n:
         return campaign, None
@@ -95,12 +135,12 @@ def _campaign(n):
     campaign = Campaign.objects.create(name=name, status=CampaignStatus.CLOSED, options={})
     markets = [
         Market.objects.create(
-            campaign=campaign, name=f"Market {i:02d}", city="C", state="S", timezone="UTC", population=PLACES
+            campaign=campaign, name=f"Market {i:02d}", city="C", state="S", timezone="UTC", population=places
         )
         for i in range(MARKETS)
     ]
     started = time.perf_counter()
-    _generate(campaign, [m.pk for m in markets], n)
+    _generate(campaign, [m.pk for m in markets], n, places)
     return campaign, round(time.perf_counter() - started, 1)
 
 
@@ -115,16 +155,62 @@ def worker(wave_prep_id: int) -> None:
     print(json.dumps({"status": wave_prep.status, "error": wave_prep.error, "seconds": seconds, "peak_mb": peak}))
 
 
-def main(n: int, mode: str) -> dict:
+def export_worker(export_id: str) -> None:
+    """Child process: run the export; print its wall time, rows and peak RSS."""
+    from exports.services.exports import run_export
+
+    started = time.perf_counter()
+    export = run_export(export_id)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"status": export.status, "rows": export.count, "seconds": seconds, "peak_mb": peak}))
+
+
+def _child(*args) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MONOQL_BENCH_CHILD": "1"},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _metrics(campaign, markets) -> dict:
+    """Each dashboard metric's best of three wall times, in seconds."""
+    from entries import metrics
+
+    calls = {
+        "entriesByMarketPreference": lambda: metrics.entries_by_market_preference(campaign),
+        "eligibleByMarketPreference": lambda: metrics.eligible_by_market_preference(campaign),
+        "verifiedCountByMarket": lambda: metrics.verified_count_by_market(campaign),
+        "totalSelectedByMarket": lambda: metrics.total_selected_by_market(campaign),
+        "eligibileCounts": lambda: metrics.eligible_counts(campaign, market_ids=markets),
+    }
+    timings = {}
+    for name, call in calls.items():
+        best = None
+        for _ in range(3):
+            started = time.perf_counter()
+            call()
+            elapsed = time.perf_counter() - started
+            best = elapsed if best is None else min(best, elapsed)
+        timings[name] = round(best, 3)
+    return timings
+
+
+def main(n: int, mode: str, places: int) -> dict:
     from entries.selection.services import selection
     from entries.selection.services import wave_prep as service
     from entries.selection.services.selection import apply_selection, trigger_selection
+    from exports.models import Export
 
     call_command("migrate", verbosity=0)
-    campaign, generated = _campaign(n)
+    campaign, generated = _campaign(n, places)
     _reset(campaign)
     service.enqueue_on_commit = lambda *args: None  # this process plays the worker (below)
-    selection.enqueue_on_commit = lambda *args: None  # selection is timed here; fan emails are not
+    selection.enqueue_on_commit = lambda *args: None  # selection is timed here; fan emails are a job apart
     wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="bench", seed=2026, **MODES[mode])
     connection.close()
     baseline = subprocess.run(
@@ -132,22 +218,24 @@ def main(n: int, mode: str) -> dict:
         capture_output=True,
         text=True,
     )
-    child = subprocess.run(
-        [sys.executable, __file__, "--worker", str(wave_prep.pk)], capture_output=True, text=True, check=True
-    )
-    run = json.loads(child.stdout.strip().splitlines()[-1])
+    run = _child("--worker", str(wave_prep.pk))
     wave_prep.refresh_from_db()
     markets = list(campaign.markets.values_list("pk", flat=True))
     started = time.perf_counter()
     trigger_selection(campaign_id=campaign.pk, market_ids=markets)
     applied = apply_selection(wave_prep.pk, markets)
     selection_seconds = time.perf_counter() - started
+    Export.objects.filter(campaign=campaign).delete()
+    export = Export.objects.create(campaign=campaign, export_type="masterCodes", requester_user_id="bench")
+    connection.close()
+    exported = _child("--export", str(export.pk))
+    timings = _metrics(campaign, markets)
     return {
         "bench": "wave_prep",
         "mode": mode,
         "entries": n,
         "markets": MARKETS,
-        "places_per_market": PLACES,
+        "places_per_market": places,
         "generated_seconds": generated,
         "status": run["status"],
         "error": run["error"] or None,
@@ -155,18 +243,36 @@ def main(n: int, mode: str) -> dict:
         "peak_rss_mb": round(run["peak_mb"], 1),
         "python_baseline_rss_mb": round(int(baseline.stdout.strip() or 0) / 1024, 1),
         "selection_seconds": round(selection_seconds, 2),
+        "master_codes_export_seconds": round(exported["seconds"], 2),
+        "master_codes_export_rows": exported["rows"],
+        "master_codes_export_peak_rss_mb": round(exported["peak_mb"], 1),
+        "export_write_rate_cap": os.environ.get("EXPORT_MAX_BYTES_PER_SECOND"),
+        "metrics_seconds": timings,
         "eligible": wave_prep.count["eligible"],
         "selected": wave_prep.count["selected"],
         "waitlisted": wave_prep.count["waitlisted"],
         "allocation_rows": wave_prep.allocations.count(),
         "codes_assigned": sum(count["assigned"] for count in applied.values()),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "git_sha": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip(),
         "database": connection.vendor,
+        "own_database_dropped": OWN_DATABASE is not None,
     }
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--worker":
         worker(int(sys.argv[2]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--export":
+        export_worker(sys.argv[2])
     else:
         entries = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-        print(json.dumps(main(entries, sys.argv[2] if len(sys.argv) > 2 else "single")))
+        mode = sys.argv[2] if len(sys.argv) > 2 else "single"
+        places = int(sys.argv[3]) if len(sys.argv) > 3 else (30_000 if entries >= 3_500_000 else 4000)
+        try:
+            print(json.dumps(main(entries, mode, places)))
+        finally:
+            if OWN_DATABASE is not None:
+                _drop_database(OWN_DATABASE)

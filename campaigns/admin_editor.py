@@ -13,6 +13,7 @@ import json
 
 from django import forms
 
+from campaigns.models import IDVTier
 from campaigns.schemas import CARD_GATES, FAN_IDENTIFIERS, LINKED_ACCOUNT_GATES, PREFERENCE_TYPES
 
 #: The form a new campaign starts from (in the default locale): email, phone, ranked shows, an opt-in.
@@ -84,7 +85,7 @@ OPTION_CONTROLS = {
     "gate_idv": (
         "options",
         ("gate", "idv"),
-        forms.ChoiceField(choices=_choices(["asu"]), required=False, label="IDV tier"),
+        forms.ChoiceField(choices=_choices(IDVTier.values), required=False, label="IDV tier"),
     ),
     "gate_invite_only": (
         "options",

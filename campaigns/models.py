@@ -12,10 +12,16 @@ from monoql.ids import new_object_id
 
 
 class CampaignType(models.TextChoices):
-    """``CampaignType`` enum (catalog §1.6)."""
+    """``CampaignType`` enum (catalog §1.6); each label says what the value means (the schema shows it)."""
 
-    REGISTRATION = "registration"
-    FANLIST = "fanlist"
+    REGISTRATION = "registration", "Fans register on the campaign's own fan site."
+    FANLIST = "fanlist", "Fans come from uploaded fan lists; the campaign has no fan site."
+
+
+class CampaignSubtype(models.TextChoices):
+    """``CampaignSubtype`` enum (catalog §1.6): a narrower kind of campaign."""
+
+    FANCLUB = "fanclub", "A presale for the artist's fan-club members."
 
 
 class CampaignStatus(models.TextChoices):
@@ -31,9 +37,51 @@ class CampaignStatus(models.TextChoices):
 class FanIdentifier(models.TextChoices):
     """``FanIdentifier`` enum: how a fan is matched in lists and exports (catalog §3.5)."""
 
-    MEMBER_ID = "memberId"
-    GLOBAL_USER_ID = "globalUserId"
-    EMAIL = "email"
+    MEMBER_ID = "memberId", "The fan's Ticketmaster member id."
+    GLOBAL_USER_ID = "globalUserId", "The fan's Ticketmaster global user id."
+    EMAIL = "email", "The fan's email address, lower-cased."
+
+
+class FanlistScoring(models.TextChoices):
+    """``FanlistScoring`` enum: how a fanlist's uploaded values become scores (entries.services.fanlist)."""
+
+    RAW = "raw", "The list's value is the score itself, 0 to 1."
+    XNUM = "xnum", "The list's value is a position (1 = best); score = 1 - (rank - 1) / N."
+
+
+class CardGate(models.TextChoices):
+    """``CampaignCardGate`` enum (catalog §3.5): the card brand a card-gated campaign asks for."""
+
+    VISA = "VISA", "Fans need a Visa payment card on their account."
+    AMEX = "AMEX", "Fans need an American Express payment card on their account."
+    DISCOVER = "DISCOVER", "Fans need a Discover payment card on their account."
+    MASTERCARD = "MASTERCARD", "Fans need a Mastercard payment card on their account."
+    CAPITALONE = "CAPITALONE", "Fans need a Capital One payment card on their account."
+    CITI = "CITI", "Fans need a Citi payment card on their account."
+    CHASE = "CHASE", "Fans need a Chase payment card on their account."
+    BARCLAYS = "BARCLAYS", "Fans need a Barclays payment card on their account."
+    BOFA = "BOFA", "Fans need a Bank of America payment card on their account."
+
+
+class LinkedAccountGate(models.TextChoices):
+    """``CampaignLinkedAccountGate`` enum (catalog §3.5): the account fans must have linked."""
+
+    VERIZON = "VERIZON", "Fans need a linked Verizon account."
+    CITI = "CITI", "Fans need a linked Citi account."
+
+
+class IDVTier(models.TextChoices):
+    """``IDVTier`` enum (catalog §3.5): the identity-verification tier an IDV-gated campaign asks for."""
+
+    ASU = "asu", "The identity-verification tier named asu (an opaque tier, decisions #8)."
+
+
+class LinkableAttribute(models.TextChoices):
+    """``LinkableAttributeType`` enum: an attribute a fan may link to their entry (refreshEntryAttribute)."""
+
+    CARD_CITI = "card_citi", "Whether the fan holds a Citi card."
+    CARD_AMEX = "card_amex", "Whether the fan holds an American Express card."
+    CARD_CAPITALONE = "card_capitalone", "Whether the fan holds a Capital One card."
 
 
 class Artist(models.Model):
@@ -97,7 +145,7 @@ class Campaign(models.Model):
 
     id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
     type = models.CharField(max_length=16, choices=CampaignType.choices, default=CampaignType.REGISTRATION)
-    sub_type = models.CharField(max_length=16, blank=True, null=True, choices=[("fanclub", "fanclub")])
+    sub_type = models.CharField(max_length=16, blank=True, null=True, choices=CampaignSubtype.choices)
     name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     tour_name = models.CharField(max_length=255, blank=True, default="")
@@ -181,8 +229,8 @@ class CampaignLocale(models.Model):
 class SplitAllocationType(models.TextChoices):
     """``SplitAllocationType`` enum (catalog §1.6)."""
 
-    CONCURRENT = "concurrent"
-    SEQUENTIAL = "sequential"
+    CONCURRENT = "concurrent", "The other sale runs at the same time as this presale."
+    SEQUENTIAL = "sequential", "The other sale follows this presale."
 
 
 class Market(models.Model):

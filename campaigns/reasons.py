@@ -76,7 +76,7 @@ class CampaignsReason(ReasonEnum):
         "The presale window gives only one of its two dates; give both or neither.",
         (GRAPHQL, REST),
     )
-    missingMarketIds = (VALIDATION_ERROR, "MarketIds must list at least one market.", (GRAPHQL, REST))
+    MISSING_MARKET_IDS = (VALIDATION_ERROR, "MarketIds must list at least one market.", (GRAPHQL, REST))
     NO_ATTRACTION = (VALIDATION_ERROR, "No attraction matches '…' in this file.", (GRAPHQL, REST))
     NO_EVENTS = (VALIDATION_ERROR, "The events response holds no events.", (GRAPHQL, REST))
     NO_VENUES = (VALIDATION_ERROR, "The attraction's events name no venue.", (GRAPHQL, REST))

@@ -7,6 +7,7 @@ forms both go through ``validate_document``, so a bad document is refused the sa
 
 from jsonschema import Draft202012Validator
 
+from campaigns.models import CardGate, FanIdentifier, IDVTier, LinkableAttribute, LinkedAccountGate
 from monoql.errors import ValidationFailed
 
 # decisions.md #11: the registration form's field types.
@@ -23,10 +24,10 @@ PREFERENCE_TYPES = (
     "freeform_text",
     "checklist",
 )
-CARD_GATES = ("VISA", "AMEX", "DISCOVER", "MASTERCARD", "CAPITALONE", "CITI", "CHASE", "BARCLAYS", "BOFA")
-LINKED_ACCOUNT_GATES = ("VERIZON", "CITI")
-FAN_IDENTIFIERS = ("memberId", "globalUserId", "email")
-LINKABLE_ATTRIBUTES = ("card_citi", "card_amex", "card_capitalone")
+CARD_GATES = tuple(CardGate.values)
+LINKED_ACCOUNT_GATES = tuple(LinkedAccountGate.values)
+FAN_IDENTIFIERS = tuple(FanIdentifier.values)
+LINKABLE_ATTRIBUTES = tuple(LinkableAttribute.values)
 
 _TEXT = {"type": ["string", "null"], "maxLength": 100_000}
 _SHORT = {"type": ["string", "null"], "maxLength": 1000}
@@ -177,7 +178,7 @@ COLUMNS = {
                     "linkedAccount": {"enum": [None, *LINKED_ACCOUNT_GATES]},
                     "campaignId": _ID,
                     "linkedCampaign": _ID,
-                    "idv": {"enum": [None, "asu"]},
+                    "idv": {"enum": [None, *IDVTier.values]},
                 },
             },
             "linkableAttributes": {"type": ["array", "null"], "items": {"enum": list(LINKABLE_ATTRIBUTES)}},

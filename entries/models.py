@@ -218,10 +218,26 @@ class FanlistRecord(models.Model):
 
 
 class StatStatus(models.TextChoices):
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    FINISHED = "FINISHED"
-    FAILED = "FAILED"
+    """``StatsStatus`` enum (catalog §1.6): where the work a stats row tracks stands."""
+
+    PENDING = "PENDING", "Queued; no worker has started it."
+    PROCESSING = "PROCESSING", "A worker is running it."
+    FINISHED = "FINISHED", "Done; its counts are final."
+    FAILED = "FAILED", "Stopped with an error; see its meta."
+
+
+class StatType(models.TextChoices):
+    """``StatsType`` enum (catalog §1.6): what a stats row reports on."""
+
+    FILTER_LIST = "filterList", "A fan-list filter run (tags, verdicts) and its counts."
+    SELECTION = "selection", "One market's selection (triggerSelection) and its counts."
+
+
+class VerdictFilter(models.TextChoices):
+    """``FilterType`` enum: what flipVerdicts does to the tagged entries."""
+
+    ALLOW = "allow", "Allow the tagged entries again (verdict true)."
+    BLOCK = "block", "Block the tagged entries (verdict false: kept, never selected)."
 
 
 class Stat(models.Model):

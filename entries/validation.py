@@ -102,7 +102,7 @@ def _phone(field_id, value, spec, ctx):
         _fail(field_id, "Enter a valid phone number.")
     region = phonenumbers.region_code_for_number(number)
     if not ctx.allow_intl_phones and region not in ctx.phone_regions:
-        _fail(field_id, "International phone numbers are not accepted for this campaign.", "EntryInvalidIntlPhone")
+        _fail(field_id, "International phone numbers are not accepted for this campaign.", "ENTRY_INVALID_INTL_PHONE")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -222,14 +222,14 @@ def validate_entry_fields(preferences: list[dict], submitted: dict, ctx: FormCon
     Returns: dict of validated values (only fields that were submitted and present, or set to empty
         on optional fields).
     Raises:
-        ValidationFailed: ``EntryUnknownField``, ``MISSING_REQUIRED_FIELDS`` (``extensions.fields`` lists
-        them), ``EntryMissingContact`` or the field's own reason.
+        ValidationFailed: ``ENTRY_UNKNOWN_FIELD``, ``MISSING_REQUIRED_FIELDS`` (``extensions.fields`` lists
+        them), ``ENTRY_MISSING_CONTACT`` or the field's own reason.
     """
     specs = {spec["id"]: spec for spec in preferences if spec.get("id")}
     for key in submitted:
         if key not in specs and key not in METADATA_KEYS:
             raise ValidationFailed(
-                f"'{key}' is not a field of this campaign's form.", reason="EntryUnknownField", field=key
+                f"'{key}' is not a field of this campaign's form.", reason="ENTRY_UNKNOWN_FIELD", field=key
             )
     if is_new:
         missing = [
@@ -246,7 +246,7 @@ def validate_entry_fields(preferences: list[dict], submitted: dict, ctx: FormCon
         contacts = [fid for fid, spec in specs.items() if spec.get("type") in CONTACT_TYPES]
         if contacts and not any(is_present(submitted.get(fid)) for fid in contacts):
             raise ValidationFailed(
-                "Enter an email address or a phone number.", reason="EntryMissingContact", field=contacts[0]
+                "Enter an email address or a phone number.", reason="ENTRY_MISSING_CONTACT", field=contacts[0]
             )
     ctx.primary_market_field = next((fid for fid, spec in specs.items() if spec.get("type") == "market_select"), None)
     ordered = sorted(specs.values(), key=lambda spec: spec.get("type") == "additional_markets_select")

@@ -12,7 +12,7 @@ class ExportsReason(ReasonEnum):
     InvalidDateKey = (VALIDATION_ERROR, "CodeWaves needs a dateKey (YYYYMMDD).", (GRAPHQL, REST, EXPORT_REST))
     InvalidDateKeyType = (VALIDATION_ERROR, "DateKey must be a string.", (GRAPHQL, EXPORT_REST))
     InvalidExportType = (VALIDATION_ERROR, "ExportType is required.", (GRAPHQL, EXPORT_REST))
-    invalidPaging = (VALIDATION_ERROR, "… must be a whole number.", (EXPORT_REST,))
+    INVALID_PAGING = (VALIDATION_ERROR, "… must be a whole number.", (EXPORT_REST,))
     PromotersNotFound = (
         VALIDATION_ERROR,
         "Markets of the campaign name promoter ids that do not exist.",

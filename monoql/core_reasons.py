@@ -14,7 +14,7 @@ class CoreReason(ReasonEnum):
     INVALID_HOST = (VALIDATION_ERROR, "The request's Host is not a domain this deployment serves.", (FAN_SITE,))
     JSON_TOO_DEEP = (VALIDATION_ERROR, "A variable is nested more than … levels deep.", (GRAPHQL,))
     METHOD_NOT_ALLOWED = (FORBIDDEN, "Mutations must be sent with POST.", (GRAPHQL,))
-    missingFanId = (VALIDATION_ERROR, "fanId is required.", (REST,))
+    MISSING_FAN_ID = (VALIDATION_ERROR, "fanId is required.", (REST,))
     QUERY_TIMEOUT = (VALIDATION_ERROR, "The query ran longer than … s and was stopped.", (GRAPHQL,))
     READ_ONLY = (FORBIDDEN, "This admin page cannot save this record.", (ADMIN,))
     REQUEST_TOO_LARGE = (

@@ -4,6 +4,9 @@ from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+#: How the schema's descriptions name a date's format and time zone (every date answered is in UTC).
+ISO_UTC = "UTC ISO-8601 date-time (2017-06-18T23:00:00Z)"
+
 
 def iso(value: datetime | None) -> str | None:
     """Return ``value`` as UTC ISO-8601 with a ``Z`` suffix and no microseconds, or None."""

@@ -30,7 +30,7 @@ from entries.selection.graphql.queries import SelectionQuery
 from exports.graphql.campaign_fields import FanlistCampaignExportFields
 from exports.graphql.mutations import ExportsMutation
 from exports.graphql.queries import ExportsQuery
-from monoql.graphql.arguments import describe_arguments, describe_inputs_from_outputs
+from monoql.graphql.arguments import describe_arguments
 from monoql.workflows.graphql import PrivacyMutation, PrivacyQuery
 
 
@@ -68,7 +68,7 @@ class Query(
     PrivacyQuery,
     graphene.ObjectType,
 ):
-    """Root query."""
+    """Every query of the API: the viewer and the campaigns they may see, staff reads (metrics, exports, waves, codes, stats), Discovery search and widget settings. Besides the errors each lists, any operation may answer UNAUTHENTICATED INVALID_TOKEN, EXPIRED_TOKEN or REVOKED_TOKEN (a bad session token), RATE_LIMITED TOO_MANY_REQUESTS and VALIDATION_ERROR for a query over the cost limits (docs/errors.md)."""
 
 
 class Mutation(
@@ -88,11 +88,10 @@ class Mutation(
     PrivacyMutation,
     graphene.ObjectType,
 ):
-    """Root mutation."""
+    """Every write of the API: sign-in, a fan's entry and privacy requests, and staff operations on campaigns, markets, codes, selection, exports and files. Besides the errors each lists, any operation may answer UNAUTHENTICATED INVALID_TOKEN, EXPIRED_TOKEN or REVOKED_TOKEN (a bad session token) and RATE_LIMITED TOO_MANY_REQUESTS (docs/errors.md)."""
 
 
 schema = graphene.Schema(
     query=Query, mutation=Mutation, types=[RegistrationCampaign, FanlistCampaign], auto_camelcase=False
 )
 describe_arguments(schema.graphql_schema)
-describe_inputs_from_outputs(schema.graphql_schema)

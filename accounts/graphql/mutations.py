@@ -2,6 +2,7 @@
 
 import graphene
 
+from accounts.graphql.access import ANYONE, Operation
 from accounts.session import viewer_session
 
 
@@ -12,10 +13,10 @@ def resolve_logout(root, info):
 
 
 class AccountsMutation(graphene.ObjectType):
-    logout = graphene.Boolean(
+    logout = Operation(
+        graphene.Boolean,
         resolver=resolve_logout,
-        description=(
-            "Sign out: revoke the session token presented (header or cookie) and clear the session cookie. "
-            "Anyone may call it; always true."
-        ),
+        access=ANYONE,
+        summary="Sign out: revoke the session token presented (header or cookie) and clear the session cookie; "
+        "always true.",
     )

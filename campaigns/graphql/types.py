@@ -106,36 +106,49 @@ class CampaignDomain(graphene.ObjectType):
 
 
 class Tracker(graphene.ObjectType):
-    type = graphene.String()
-    id = graphene.String()
-    src = graphene.String()
-    additional = JSON()
+    """An analytics tracker the fan pages load (a tag manager, a pixel)."""
+
+    type = graphene.String(description="The tracker's kind, such as gtm, facebook or script.")
+    id = graphene.String(description="The tracker's account or container id, such as GTM-ABC123.")
+    src = graphene.String(description="URL of the tracker's script (https), for script trackers.")
+    additional = JSON(description="The tracker's further settings as free JSON, passed to it as they are.")
 
 
 class CampaignImages(graphene.ObjectType):
-    main = graphene.Field(Image)
-    mobile = graphene.Field(Image)
-    email = graphene.Field(Image)
-    secondary = graphene.Field(Image)
+    """The campaign's own images (the same in every locale)."""
+
+    main = graphene.Field(Image, description="The hero image at the top of the fan pages on wide screens.")
+    mobile = graphene.Field(Image, description="The hero image on narrow screens (phones).")
+    email = graphene.Field(Image, description="The banner of the campaign's emails.")
+    secondary = graphene.Field(Image, description="A second image the page layout may show beside the copy.")
 
 
 class Field(graphene.ObjectType):
-    id = graphene.String()
-    type = graphene.String()
-    is_optional = graphene.Boolean()
-    label = graphene.Field(FieldLabel)
-    additional = JSON()
+    """A field of the registration form (catalog §3.6.2 lists what each type accepts)."""
+
+    id = graphene.String(description="The field's id: the key of its value in the entry fans send and read back.")
+    type = graphene.String(
+        description="The field's type: email, phone, name, zip, opt_in, market_select, "
+        "additional_markets_select, ticket_count, boolean_select, freeform_text or checklist (decisions #11)."
+    )
+    is_optional = graphene.Boolean(description="True when a fan may leave the field empty.")
+    label = graphene.Field(FieldLabel, description="The field's label, per locale.")
+    additional = JSON(description="The type's settings as JSON, such as {options} of a checklist or {max} of a count.")
 
 
 class CampaignPageStateFAQ(graphene.ObjectType):
-    open = graphene.List(graphene.ID)
-    closed = graphene.List(graphene.ID)
-    activePresale = graphene.List(graphene.ID)
+    """Which FAQ entries (ContentFAQ ids, in order) a page shows in each state of the campaign."""
+
+    open = graphene.List(graphene.ID, description="FAQ ids shown while the campaign is open.")
+    closed = graphene.List(graphene.ID, description="FAQ ids shown after the campaign closed.")
+    activePresale = graphene.List(graphene.ID, description="FAQ ids shown while a market's presale is on.")
 
 
 class CampaignPageFAQ(graphene.ObjectType):
-    landing = graphene.Field(CampaignPageStateFAQ)
-    confirmation = graphene.Field(CampaignPageStateFAQ)
+    """Which FAQ entries each fan page shows, per campaign state."""
+
+    landing = graphene.Field(CampaignPageStateFAQ, description="The FAQ of the landing (welcome) page.")
+    confirmation = graphene.Field(CampaignPageStateFAQ, description="The FAQ of the page shown once registered.")
 
 
 class Locale(graphene.ObjectType):
@@ -166,25 +179,37 @@ class Eligibility(graphene.ObjectType):
 
 
 class CampaignSlackChannels(graphene.ObjectType):
-    stats = graphene.List(graphene.String)
+    """The Slack channels the campaign's messages go to, per kind."""
+
+    stats = graphene.List(
+        graphene.String, description="Channels that receive the registration stats, such as #presale."
+    )
 
 
 class CampaignSlackOptions(graphene.ObjectType):
-    channels = graphene.Field(CampaignSlackChannels)
-    noAlert = graphene.Boolean()
+    """The campaign's Slack alerts (staff only)."""
+
+    channels = graphene.Field(CampaignSlackChannels, description="Where the campaign's messages go.")
+    noAlert = graphene.Boolean(description="True to send the campaign no Slack alert at all.")
 
 
 class CampaignPrecheckOptions(graphene.ObjectType):
-    pastCampaignId = graphene.ID()
+    """The past participation a fan needs to register (a precheck)."""
+
+    pastCampaignId = graphene.ID(description="The campaign in which a fan must have been selected (24 hex characters).")
 
 
 class CampaignGate(graphene.ObjectType):
-    card = graphene.Field(CampaignCardGate)
-    inviteOnly = graphene.Field(FanIdentifier)
-    linkedAccount = graphene.Field(CampaignLinkedAccountGate)
-    campaignId = graphene.ID()
-    linkedCampaign = graphene.ID()
-    idv = graphene.Field(IDVTier)
+    """What a fan must have to register (catalog §3.5); every gate set must be passed, null gates are off."""
+
+    card = graphene.Field(CampaignCardGate, description="The payment card brand the fan's account must hold.")
+    inviteOnly = graphene.Field(
+        FanIdentifier, description="Only invited fans register: the identifier the uploaded invite list uses."
+    )
+    linkedAccount = graphene.Field(CampaignLinkedAccountGate, description="The account the fan must have linked.")
+    campaignId = graphene.ID(description="The campaign whose invite list applies, when not this one.")
+    linkedCampaign = graphene.ID(description="A campaign the fan must have registered in first (24 hex characters).")
+    idv = graphene.Field(IDVTier, description="The identity-verification tier the fan must have passed.")
 
 
 class CampaignOptions(graphene.ObjectType):
@@ -217,14 +242,18 @@ class CampaignOptions(graphene.ObjectType):
 
 
 class CampaignSchema(graphene.ObjectType):
-    version = graphene.String()
+    """The version of the campaign document schema (it decides which content sections apply)."""
+
+    version = graphene.String(description="1 (content under started/finished/terms) or 2 (under signup/faqs).")
 
 
 class FanlistUpload(graphene.ObjectType):
-    date = graphene.String()
-    rows = graphene.Int()
-    rowsIn = graphene.Int()
-    status = graphene.String()
+    """One fan list uploaded to a fanlist campaign, and how its processing went."""
+
+    date = graphene.String(description="When the list was uploaded, UTC ISO-8601 date-time (2017-06-18T23:00:00Z).")
+    rows = graphene.Int(description="How many rows the file had (header excluded).")
+    rowsIn = graphene.Int(description="How many rows were taken in (valid, not duplicated).")
+    status = graphene.String(description="PENDING, PROCESSING, FINISHED or FAILED.")
 
 
 def _campaign_date(campaign) -> dict:
@@ -384,8 +413,8 @@ class RegistrationCampaignFields(CampaignResolvers):
 class FanlistCampaignFields(CampaignResolvers):
     """The campaign app's fields of ``FanlistCampaign`` (entries add ``uploads``, exports ``exports``)."""
 
-    eventIds = graphene.List(graphene.ID)
-    scoring = graphene.Field(FanlistScoring)
+    eventIds = graphene.List(graphene.ID, description="Ticketmaster event ids the fanlist campaign's codes unlock.")
+    scoring = graphene.Field(FanlistScoring, description="How the uploaded lists' values become scores.")
 
     @staticmethod
     def resolve_status(campaign, info):

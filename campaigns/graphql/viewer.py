@@ -6,11 +6,11 @@ where both halves are known.
 
 import graphene
 
+from accounts.graphql.access import ANYONE, STAFF, Operation
 from accounts.graphql.inputs import IdentityAuth, ViewerInput
 from accounts.graphql.sign_in import sign_in_with_any_token, sign_in_with_identity_token
 from accounts.graphql.types import AccountViewerFields, ViewerState
 from accounts.session import current_fan, viewer_session
-from campaigns.graphql.admin_access import require_staff
 from campaigns.graphql.enums import CampaignType
 from campaigns.graphql.types import Campaign
 from campaigns.selectors import (
@@ -23,20 +23,31 @@ from campaigns.selectors import (
 
 
 class Campaigns(graphene.ObjectType):
+    """The campaigns the viewer may manage (staff): a searchable list and presale category ids."""
+
     list = graphene.List(
         Campaign,
-        limit=graphene.Int(),
-        skip=graphene.Int(),
-        sort=graphene.String(),
-        query=graphene.String(),
-        type=CampaignType(),
-        artistId=graphene.ID(),
-        version=graphene.String(),
+        limit=graphene.Int(description="How many campaigns to answer at most; 10 by default, 100 at most."),
+        skip=graphene.Int(description="How many campaigns to skip before the page starts (0 for the first page)."),
+        sort=graphene.String(
+            description="The order: name, date.created or status, with a leading - for descending (-date.created)."
+        ),
+        query=graphene.String(description="Text to find in the campaign's or its artist's name."),
+        type=CampaignType(description="Only campaigns of this type."),
+        artistId=graphene.ID(description="Only campaigns of this artist: our artist id or its Discovery id."),
+        version=graphene.String(description="Only campaigns of this document schema version: v1 or v2."),
+        description="Campaigns the viewer holds a permission on (every campaign for supreme users).",
     )
-    categoryIds = graphene.List(
-        graphene.ID,
-        presaleQueryStartDate=graphene.String(required=True),
-        presaleQueryEndDate=graphene.String(required=True),
+    categoryIds = Operation(
+        graphene.List(graphene.ID),
+        presaleQueryStartDate=graphene.String(
+            required=True, description="Start of the window, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+        ),
+        presaleQueryEndDate=graphene.String(
+            required=True, description="End of the window, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+        ),
+        access=STAFF,
+        summary="Presale category ids of the campaigns whose presale window meets the window.",
     )
 
     @staticmethod
@@ -55,7 +66,6 @@ class Campaigns(graphene.ObjectType):
 
     @staticmethod
     def resolve_categoryIds(viewer, info, presaleQueryStartDate, presaleQueryEndDate):
-        require_staff(info)
         return category_ids_in_presale_window(presaleQueryStartDate, presaleQueryEndDate)
 
 
@@ -101,10 +111,12 @@ def resolve_authenticate(root, info, credentials=None, viewerInput=None):
 
 
 class ViewerQuery(graphene.ObjectType):
-    viewer = graphene.Field(
+    viewer = Operation(
         Viewer,
         auth=IdentityAuth(description="Sign in on the way: an identity token, or our session JWT."),
-        description="The caller and what they may see; anyone may ask. Errors: UNAUTHENTICATED for a bad token.",
+        access=ANYONE,
+        summary="The caller and what they may see: their profile, permissions and a campaign by domain or id.",
+        errors=["INVALID_IDENTITY_TOKEN", "EXPIRED_IDENTITY_TOKEN"],
     )
 
     @staticmethod
@@ -115,14 +127,13 @@ class ViewerQuery(graphene.ObjectType):
 
 
 class ViewerMutation(graphene.ObjectType):
-    authenticate = graphene.Field(
+    authenticate = Operation(
         Viewer,
         credentials=IdentityAuth(description="The identity token to sign in with."),
         viewerInput=ViewerInput(description="Profile values the identity token does not give."),
         resolver=resolve_authenticate,
-        description=(
-            "Sign in with an identity token: creates or updates the fan and answers the Viewer with a session "
-            "token (also set as an httpOnly cookie). Errors: UNAUTHENTICATED INVALID_IDENTITY_TOKEN, "
-            "EXPIRED_IDENTITY_TOKEN."
-        ),
+        access=ANYONE,
+        summary="Sign in with an identity token: creates or updates the fan and answers the Viewer with a session "
+        "token (also set as an httpOnly cookie).",
+        errors=["INVALID_IDENTITY_TOKEN", "EXPIRED_IDENTITY_TOKEN"],
     )

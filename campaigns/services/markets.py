@@ -314,12 +314,12 @@ def set_notification_date(market_ids, notification_date, now=None) -> int:
         market's presale start (``isWithinDateRange``).
     Returns: the number of markets updated (markets without a presale date, already notified, or for which the
         date falls outside their range are left alone).
-    Raises: ValidationFailed ``missingMarketIds`` (field ``marketIds``), ``INVALID_DATE`` (field
+    Raises: ValidationFailed ``MISSING_MARKET_IDS`` (field ``marketIds``), ``INVALID_DATE`` (field
         ``notificationDate``: not a date-time with its time zone, or in the past).
     """
     now = now or timezone.now()
     if not isinstance(market_ids, list) or not market_ids or not all(isinstance(m, str) for m in market_ids):
-        raise ValidationFailed("marketIds must list market ids.", reason="missingMarketIds", field="marketIds")
+        raise ValidationFailed("marketIds must list market ids.", reason="MISSING_MARKET_IDS", field="marketIds")
     when = _date(notification_date, "notificationDate") if notification_date else None
     if when is None:
         fail_market("notificationDate is required.", "notificationDate", "INVALID_DATE")

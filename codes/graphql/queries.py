@@ -2,7 +2,7 @@
 
 import graphene
 
-from codes.graphql.access import code_actor
+from accounts.graphql.access import Operation, campaign_action
 from codes.graphql.types import CodeCount, UploadCodesCount
 from codes.services.inventory import count_codes
 from codes.services.upload_jobs import code_upload, upload_result
@@ -10,25 +10,31 @@ from monoql.reasons import operation_doc
 
 
 class Codes(graphene.ObjectType):
-    count = graphene.Field(
-        CodeCount, campaignId=graphene.ID(required=True), type=graphene.String(required=True), status=graphene.String()
+    """A campaign's code inventory (staff)."""
+
+    count = Operation(
+        CodeCount,
+        campaignId=graphene.ID(required=True),
+        type=graphene.String(required=True, description="The codes' type: tm (Ticketmaster codes) or external."),
+        status=graphene.String(description="Count only this state: available, assigned or reserved."),
+        access=campaign_action("select", refused_reason="supremeUserRequired"),
+        summary="The campaign's codes of a type, counted by state.",
     )
 
-    upload = graphene.Field(
+    upload = Operation(
         UploadCodesCount,
         campaignId=graphene.ID(required=True, description="The campaign the codes were uploaded to."),
         uploadId=graphene.ID(required=True, description="``uploadId`` from the ``uploadCodes`` answer."),
-        description="A code upload job: its status and, once finished, its counts (a failed one is its error).",
+        access=campaign_action("select", refused_reason="supremeUserRequired"),
+        summary="A code upload job: its status and, once finished, its counts (a failed one is its error).",
     )
 
     @staticmethod
     def resolve_count(root, info, campaignId, type, status=None):
-        code_actor(info, campaignId)
         return count_codes(campaignId, type, status)
 
     @staticmethod
     def resolve_upload(root, info, campaignId, uploadId):
-        code_actor(info, campaignId)
         return upload_result(code_upload(campaignId, uploadId))
 
 

@@ -4,9 +4,11 @@ import graphene
 
 
 class CodeCount(graphene.ObjectType):
-    available = graphene.Int()
-    assigned = graphene.Int()
-    reserved = graphene.Int()
+    """A campaign's codes of one type, counted by state (catalog §3.8)."""
+
+    available = graphene.Int(description="Codes neither reserved nor assigned: what selection can still hand out.")
+    assigned = graphene.Int(description="Codes assigned to a fan for good.")
+    reserved = graphene.Int(description="Codes held by a reservation (released unless assigned within 24 hours).")
 
 
 class UploadCodesCount(graphene.ObjectType):

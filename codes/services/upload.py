@@ -49,9 +49,11 @@ class _Reader(io.RawIOBase):
             return 0
         self.total += len(chunk)
         if self.total > self.limit:
-            raise ValidationFailed(f"The file is larger than {self.limit} bytes.", reason="fileTooLarge", field="file")
+            raise ValidationFailed(
+                f"The file is larger than {self.limit} bytes.", reason="FILE_TOO_LARGE", field="file"
+            )
         if b"\x00" in chunk:
-            raise ValidationFailed("The file is not a text file.", reason="notText", field="file")
+            raise ValidationFailed("The file is not a text file.", reason="NOT_TEXT", field="file")
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -59,7 +61,7 @@ class _Reader(io.RawIOBase):
 def iter_codes(stream, limit: int | None = None):
     """Yield ``(line_number, code)`` from a binary CSV stream, applying the CSV rules.
 
-    Raises ValidationFailed: ``notText`` (binary / not UTF-8), ``fileTooLarge``, ``invalidCode``, ``unsafeCode``
+    Raises ValidationFailed: ``NOT_TEXT`` (binary / not UTF-8), ``FILE_TOO_LARGE``, ``INVALID_CODE``, ``UNSAFE_CODE``
     (a code starting with ``=``, ``+``, ``-`` or ``@``, which staff's spreadsheets would run), with ``extensions.line``.
     """
     raw = io.BufferedReader(_Reader(stream, limit or max_upload_bytes()), buffer_size=1 << 16)
@@ -79,7 +81,7 @@ def iter_codes(stream, limit: int | None = None):
             if len(value) > MAX_CODE_LENGTH or not _CODE_RE.match(value):
                 raise ValidationFailed(
                     f"Line {line}: '{value[:80]}' is not a valid code (printable characters without spaces, at most {MAX_CODE_LENGTH}).",
-                    reason="invalidCode",
+                    reason="INVALID_CODE",
                     field="file",
                     extra={"line": line},
                 )
@@ -87,16 +89,16 @@ def iter_codes(stream, limit: int | None = None):
                 raise ValidationFailed(
                     f"Line {line}: '{value[:80]}' starts with {value[0]!r}: a spreadsheet would read it as a "
                     "formula. Codes may not start with =, +, -, @.",
-                    reason="unsafeCode",
+                    reason="UNSAFE_CODE",
                     field="file",
                     extra={"line": line},
                 )
             yield line, value
     except UnicodeDecodeError as error:
-        raise ValidationFailed("The file is not UTF-8 text.", reason="notText", field="file") from error
+        raise ValidationFailed("The file is not UTF-8 text.", reason="NOT_TEXT", field="file") from error
     except csv.Error as error:
         raise ValidationFailed(
-            f"Line {reader.line_num}: {error}.", reason="notText", field="file", extra={"line": reader.line_num}
+            f"Line {reader.line_num}: {error}.", reason="NOT_TEXT", field="file", extra={"line": reader.line_num}
         ) from error
 
 
@@ -163,15 +165,15 @@ def upload_codes(
             fence, ``monoql.jobs.Superseded``) rolls the whole upload back.
     Returns: ``{"in": rows read, "inserted": new codes, "updated": existing codes touched}``.
     Raises:
-        NotFound: unknown campaign. ValidationFailed: ``missingType``/``InvalidType``, ``emptyFile``,
-        ``fileTooLarge``, ``notText``, ``invalidCode`` (nothing stored in any of these cases).
+        NotFound: unknown campaign. ValidationFailed: ``missingType``/``InvalidType``, ``EMPTY_FILE``,
+        ``FILE_TOO_LARGE``, ``NOT_TEXT``, ``INVALID_CODE`` (nothing stored in any of these cases).
     """
     code_type = check_type(code_type)
     if not Campaign.objects.filter(pk=campaign_id).exists():
         raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
     limit = max_upload_bytes()
     if declared_size is not None and declared_size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
     store = _store_batch_postgresql if connection.vendor == "postgresql" else _store_batch_portable
     now = timezone.now()
     rows = inserted = updated = 0
@@ -189,7 +191,7 @@ def upload_codes(
             added, touched = store(campaign_id, code_type, batch, now)
             inserted, updated = inserted + added, updated + touched
         if rows == 0:
-            raise ValidationFailed("The file holds no codes.", reason="emptyFile", field="file")
+            raise ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
         detail = {"in": rows, "inserted": inserted, "updated": updated}
         actor.audit(
             campaign_id,
@@ -208,7 +210,7 @@ def upload_codes_from_storage(campaign_id: str, file_key, *, actor: Actor) -> di
     """Upload ``codes/{campaignId}/{type}/{file}`` from storage (``POST /:campaignId/codes {fileKey}``).
 
     The campaign id and type are taken from the key and the campaign id must match ``campaign_id``.
-    Raises ValidationFailed ``invalidFileKey`` (400, decisions.md #27), NotFound ``fileNotFound``, and
+    Raises ValidationFailed ``invalidFileKey`` (400, decisions.md #27), NotFound ``FILE_NOT_FOUND``, and
     everything ``upload_codes`` raises.
     """
     from django.core.files.storage import default_storage
@@ -219,6 +221,6 @@ def upload_codes_from_storage(campaign_id: str, file_key, *, actor: Actor) -> di
     try:
         handle = default_storage.open(file_key, "rb")
     except (FileNotFoundError, OSError) as error:
-        raise NotFound(f"No file at '{file_key}'.", reason="fileNotFound", field="fileKey") from error
+        raise NotFound(f"No file at '{file_key}'.", reason="FILE_NOT_FOUND", field="fileKey") from error
     with handle:
         return upload_codes(campaign_id, match["type"], handle, actor=actor)

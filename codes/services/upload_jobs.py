@@ -52,24 +52,26 @@ def queue_code_upload(
         declared_size: the size the client announced (``fileSize``), bytes; it must match the file.
     Returns: the CodeUpload (PENDING, or already FINISHED/FAILED when tasks run inline).
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``missingType``/``InvalidType`` (field ``type``),
-        ``fileTooLarge``/``fileSizeMismatch`` (field ``fileSize``), ``emptyFile`` (field ``file``).
+        ``FILE_TOO_LARGE``/``FILE_SIZE_MISMATCH`` (field ``fileSize``), ``EMPTY_FILE`` (field ``file``).
     """
     code_type = check_type(code_type)
     _campaign_exists(campaign_id)
     limit = max_upload_bytes()
     if declared_size is not None and declared_size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
     key = default_storage.save(f"codes/{campaign_id}/{code_type}/uploads/{uuid.uuid4().hex}.csv", File(stream))
     size = default_storage.size(key)
     problem = None
     if size > limit:
-        problem = ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+        problem = ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
     elif declared_size is not None and declared_size != size:
         problem = ValidationFailed(
-            f"fileSize says {declared_size} bytes but the file has {size}.", reason="fileSizeMismatch", field="fileSize"
+            f"fileSize says {declared_size} bytes but the file has {size}.",
+            reason="FILE_SIZE_MISMATCH",
+            field="fileSize",
         )
     elif size == 0:
-        problem = ValidationFailed("The file holds no codes.", reason="emptyFile", field="file")
+        problem = ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
     if problem is not None:
         default_storage.delete(key)
         raise problem
@@ -80,14 +82,14 @@ def queue_code_upload_from_storage(campaign_id: str, file_key, *, actor: Actor) 
     """Queue the upload of ``codes/{campaignId}/{type}/{file}`` already in storage (``POST /:campaignId/codes``);
     the file is left where it is.
 
-    Raises: ValidationFailed ``invalidFileKey`` (400, decisions.md #27); NotFound ``fileNotFound``,
+    Raises: ValidationFailed ``invalidFileKey`` (400, decisions.md #27); NotFound ``FILE_NOT_FOUND``,
         ``CAMPAIGN_NOT_FOUND``; ``check_type``'s errors for the key's type.
     """
     match = FILE_KEY_RE.match(file_key or "") if isinstance(file_key, str) else None
     if not match or match["campaignId"] != str(campaign_id) or ".." in file_key:
         raise ValidationFailed("A valid file key is required.", reason="invalidFileKey", field="fileKey")
     if not default_storage.exists(file_key):
-        raise NotFound(f"No file at '{file_key}'.", reason="fileNotFound", field="fileKey")
+        raise NotFound(f"No file at '{file_key}'.", reason="FILE_NOT_FOUND", field="fileKey")
     code_type = check_type(match["type"])
     _campaign_exists(campaign_id)
     return _record(campaign_id, code_type, file_key, default_storage.size(file_key), actor, owns_file=False)
@@ -167,7 +169,7 @@ def run_code_upload(upload_id: int) -> CodeUpload | None:
         current.update(status=CodeUploadStatus.FAILED, error=_error_document(error), date_finished=timezone.now())
     except Exception as error:
         logger.warning("code upload %s attempt %s failed", upload.pk, fence, exc_info=True)
-        document = {"message": f"{type(error).__name__}: {error}"[:2000], "reason": "uploadFailed", "field": "file"}
+        document = {"message": f"{type(error).__name__}: {error}"[:2000], "reason": "UPLOAD_FAILED", "field": "file"}
         if fence < MAX_ATTEMPTS:
             current.update(status=CodeUploadStatus.PENDING, error=document)
             raise CodeUploadAttemptFailed(document["message"]) from error
@@ -199,13 +201,13 @@ def upload_result(upload: CodeUpload) -> dict:
     """``UploadCodesCount`` of a job: ``{in, inserted, updated, uploadId, status}`` (counts None until FINISHED).
 
     Raises: the job's ValidationFailed/NotFound again when it FAILED on the file's content (same reason, field
-        and line as an inline upload), ValidationFailed ``uploadFailed`` when it failed otherwise.
+        and line as an inline upload), ValidationFailed ``UPLOAD_FAILED`` when it failed otherwise.
     """
     if upload.status == CodeUploadStatus.FAILED:
         error = upload.error or {}
         raise ValidationFailed(
             error.get("message") or "The upload failed.",
-            reason=error.get("reason") or "uploadFailed",
+            reason=error.get("reason") or "UPLOAD_FAILED",
             field=error.get("field") or "file",
             extra=error.get("extra") or {},
         )
@@ -233,7 +235,7 @@ def sweep_stale_code_uploads(now=None) -> dict:
         same = CodeUpload.objects.filter(stale, pk=upload_id, status=status, attempts=attempts)
         with transaction.atomic():
             if status == CodeUploadStatus.TRIGGERED and attempts >= MAX_ATTEMPTS:
-                lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "uploadFailed"}
+                lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "UPLOAD_FAILED"}
                 if same.update(status=CodeUploadStatus.FAILED, error=lost, date_finished=now):
                     done["failed"].append(upload_id)
                     if owns:
@@ -247,10 +249,10 @@ def sweep_stale_code_uploads(now=None) -> dict:
 
 
 def code_upload(campaign_id: str, upload_id) -> CodeUpload:
-    """The campaign's code upload ``upload_id``. Raises NotFound ``uploadNotFound`` (field ``uploadId``)."""
+    """The campaign's code upload ``upload_id``. Raises NotFound ``UPLOAD_NOT_FOUND`` (field ``uploadId``)."""
     upload = None
     if str(upload_id).isdigit():
         upload = CodeUpload.objects.filter(campaign_id=campaign_id, pk=int(upload_id)).first()
     if upload is None:
-        raise NotFound("No such code upload in this campaign.", reason="uploadNotFound", field="uploadId")
+        raise NotFound("No such code upload in this campaign.", reason="UPLOAD_NOT_FOUND", field="uploadId")
     return upload

@@ -40,11 +40,11 @@ def test_upload_errors_are_validation_errors(demo_campaign):
     binary = multipart(token, demo_campaign.pk, b"\x00\x01\x02").json()
     bad_type = multipart(token, demo_campaign.pk, b"Q1\n", code_type="presale").json()
     bad_line = multipart(token, demo_campaign.pk, b"Q1\nQ 2\n").json()
-    assert binary["errors"][0]["extensions"] == {"code": "VALIDATION_ERROR", "reason": "notText", "field": "file"}
+    assert binary["errors"][0]["extensions"] == {"code": "VALIDATION_ERROR", "reason": "NOT_TEXT", "field": "file"}
     assert bad_type["errors"][0]["extensions"] == {"code": "VALIDATION_ERROR", "reason": "InvalidType", "field": "type"}
     assert bad_line["errors"][0]["extensions"] == {
         "code": "VALIDATION_ERROR",
-        "reason": "invalidCode",
+        "reason": "INVALID_CODE",
         "field": "file",
         "line": 2,
     }

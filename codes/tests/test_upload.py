@@ -53,16 +53,16 @@ def test_csv_rules(demo_campaign, data, expected, stored):
 @pytest.mark.parametrize(
     "data, reason, message",
     [
-        (b"", "emptyFile", "The file holds no codes."),
-        (b"code\n\n\n", "emptyFile", "The file holds no codes."),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "notText", "The file is not a text file."),
-        (b"AAA\n\xff\xfeBBB\n", "notText", "The file is not UTF-8 text."),
+        (b"", "EMPTY_FILE", "The file holds no codes."),
+        (b"code\n\n\n", "EMPTY_FILE", "The file holds no codes."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "NOT_TEXT", "The file is not a text file."),
+        (b"AAA\n\xff\xfeBBB\n", "NOT_TEXT", "The file is not UTF-8 text."),
         (
             b"AAA\nBB B\nCCC\n",
-            "invalidCode",
+            "INVALID_CODE",
             "Line 2: 'BB B' is not a valid code (printable characters without spaces, at most 64).",
         ),
-        (b"AAA\n" + b"X" * 65 + b"\n", "invalidCode", None),
+        (b"AAA\n" + b"X" * 65 + b"\n", "INVALID_CODE", None),
     ],
     ids=["0-byte", "header-only", "binary", "not-utf8", "space-in-code", "too-long"],
 )
@@ -89,8 +89,8 @@ def test_file_over_the_limit_is_refused(demo_campaign, settings):
         up(demo_campaign, b"A\n", declared_size=101)
     with pytest.raises(ValidationFailed) as streamed:
         up(demo_campaign, b"ABCDEFGHI\n" * 20)
-    assert (declared.value.reason, declared.value.field) == ("fileTooLarge", "fileSize")
-    assert (streamed.value.reason, streamed.value.field) == ("fileTooLarge", "file")
+    assert (declared.value.reason, declared.value.field) == ("FILE_TOO_LARGE", "fileSize")
+    assert (streamed.value.reason, streamed.value.field) == ("FILE_TOO_LARGE", "file")
     assert Code.objects.count() == 0
 
 

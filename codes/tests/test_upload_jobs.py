@@ -91,7 +91,7 @@ def test_a_bad_file_fails_its_job_with_the_line_and_is_not_retried(demo_campaign
     assert (done.status, done.attempts, done.error["reason"], done.error["extra"]) == (
         CodeUploadStatus.FAILED,
         1,
-        "unsafeCode",
+        "UNSAFE_CODE",
         {"line": 2},
     )
     assert Code.objects.count() == 0
@@ -101,7 +101,7 @@ def test_a_bad_file_fails_its_job_with_the_line_and_is_not_retried(demo_campaign
 def test_the_announced_file_size_must_match_the_file(demo_campaign):
     with pytest.raises(Exception) as refused:
         upload_jobs.queue_code_upload(demo_campaign.pk, "tm", io.BytesIO(b"A\n"), actor=STAFF, declared_size=999)
-    assert (refused.value.reason, refused.value.field) == ("fileSizeMismatch", "fileSize")
+    assert (refused.value.reason, refused.value.field) == ("FILE_SIZE_MISMATCH", "fileSize")
     assert CodeUpload.objects.count() == 0
 
 

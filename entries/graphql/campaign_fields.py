@@ -3,6 +3,7 @@ in ``monoql/schema.py``): the viewer's entry and eligibility, eligible counts, f
 
 import graphene
 
+from accounts.graphql.access import Operation, campaign_action
 from campaigns.graphql.types import CampaignEntry, Eligibility, FanlistUpload
 from entries.graphql.metrics_types import EligibleCounts
 from entries.graphql.resolvers import eligible_counts_for_staff, viewer_eligibility, viewer_entry
@@ -18,7 +19,7 @@ class RegistrationCampaignEntryFields:
     eligibility = graphene.Field(
         Eligibility, description="Whether the viewer can register now (or why their entry cannot be selected)."
     )
-    eligibileCounts = graphene.Field(
+    eligibileCounts = Operation(
         EligibleCounts,
         marketIds=graphene.List(graphene.ID, description="Only these markets (ids); all the campaign's by default."),
         includePrevSelected=graphene.Boolean(
@@ -26,7 +27,9 @@ class RegistrationCampaignEntryFields:
         ),
         minScore=graphene.Float(description="Count only entries scored at least this, 0 to 1."),
         maxScore=graphene.Float(description="Count only entries scored at most this, 0 to 1."),
-        description="Eligible fans by market and preference rank (staff with read; sic, contract spelling).",
+        access=campaign_action("read", lambda campaign, args: campaign.pk),
+        summary="Eligible fans by market and preference rank (sic: the contract's spelling).",
+        errors=["INVALID_SCORE"],
     )
 
     @staticmethod
@@ -47,7 +50,7 @@ class RegistrationCampaignEntryFields:
 class FanlistCampaignUploadFields:
     """``uploads`` of ``FanlistCampaign``: the fanlist files uploaded, newest first (catalog §3.7.5)."""
 
-    uploads = graphene.List(FanlistUpload)
+    uploads = graphene.List(FanlistUpload, description="The fan lists uploaded to the campaign, newest first.")
 
     @staticmethod
     def resolve_uploads(campaign, info):

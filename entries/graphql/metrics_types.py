@@ -2,103 +2,89 @@
 
 import graphene
 
+from entries.models import StatStatus, StatType, VerdictFilter
 from monoql.dates import iso
+from monoql.graphql.enums import enum_from_choices
 from monoql.graphql.scalars import JSON
 
 
 class MarketPreferenceCounts(graphene.ObjectType):
-    id = graphene.ID()
-    counts = graphene.List(graphene.Int)
+    """How many entries ranked one market at each preference rank."""
+
+    id = graphene.ID(description="The market id (24 hex characters).")
+    counts = graphene.List(
+        graphene.Int,
+        description="counts[i] = entries that ranked the market at preference index i (0 = first choice).",
+    )
 
 
 class MarketEligibilityCount(graphene.ObjectType):
-    id = graphene.ID()
-    count = graphene.Int()
+    """A count of entries for one market."""
+
+    id = graphene.ID(description="The market id (24 hex characters).")
+    count = graphene.Int(description="How many entries the metric counts for the market.")
 
 
 class EligibleCountsByMarketPreferenceRank(graphene.ObjectType):
-    rank = graphene.Int()
-    count = graphene.Int()
+    """Eligible entries that ranked a market at one preference rank."""
+
+    rank = graphene.Int(description="The preference rank, 1 for a fan's first choice.")
+    count = graphene.Int(description="How many eligible entries ranked the market there.")
 
 
 class EligibleCountsByMarket(graphene.ObjectType):
-    marketId = graphene.ID(required=True)
-    count = graphene.Int()
-    countsByPreferenceRank = graphene.List(EligibleCountsByMarketPreferenceRank)
+    """Eligible entries of one market, in all and per preference rank."""
+
+    marketId = graphene.ID(required=True, description="The market id (24 hex characters).")
+    count = graphene.Int(description="How many eligible entries ranked the market at any rank.")
+    countsByPreferenceRank = graphene.List(
+        EligibleCountsByMarketPreferenceRank, description="The same count split by preference rank, rank 1 first."
+    )
 
 
 class EligibleCounts(graphene.ObjectType):
-    count = graphene.Int()
-    byMarket = graphene.List(EligibleCountsByMarket)
+    """How many entries selection could pick now (verdict allowed, phone confirmed where asked, in score range)."""
+
+    count = graphene.Int(description="Eligible entries of the campaign, each counted once.")
+    byMarket = graphene.List(EligibleCountsByMarket, description="Eligible entries per market asked for.")
 
 
-class StatsType(graphene.Enum):
-    """What a stats row reports on."""
-
-    filterList = "filterList"
-    selection = "selection"
-
-    @property
-    def description(self):
-        return {
-            "filterList": "A fan-list filter run (tags, verdicts) and its counts.",
-            "selection": "One market's selection (triggerSelection) and its counts.",
-        }.get(self.name)
-
-
-class StatsStatus(graphene.Enum):
-    """Where the work a stats row tracks stands."""
-
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    FINISHED = "FINISHED"
-    FAILED = "FAILED"
-
-    @property
-    def description(self):
-        return {
-            "PENDING": "Queued; no worker has started it.",
-            "PROCESSING": "A worker is running it.",
-            "FINISHED": "Done; its counts are final.",
-            "FAILED": "Stopped with an error; see its meta.",
-        }.get(self.name)
-
-
-class FilterType(graphene.Enum):
-    """What flipVerdicts does to the tagged entries."""
-
-    allow = "allow"
-    block = "block"
-
-    @property
-    def description(self):
-        return {
-            "allow": "Allow the tagged entries again (verdict true).",
-            "block": "Block the tagged entries (verdict false: kept, never selected).",
-        }.get(self.name)
+StatsType = enum_from_choices(StatType, name="StatsType", description="What a stats row reports on.")
+StatsStatus = enum_from_choices(StatStatus, name="StatsStatus", description="Where the work a stats row tracks stands.")
+FilterType = enum_from_choices(
+    VerdictFilter, name="FilterType", description="What flipVerdicts does to the tagged entries."
+)
 
 
 class StatsDate(graphene.ObjectType):
-    created = graphene.String(required=True)
-    updated = graphene.String()
+    """When a stats row was created and last changed."""
+
+    created = graphene.String(
+        required=True, description="When the row was created, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    updated = graphene.String(
+        description="When the row was last changed, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
 
 
 class StatsError(graphene.ObjectType):
-    message = graphene.String()
+    """An error the work a stats row tracks ran into."""
+
+    message = graphene.String(description="What went wrong, in English, for staff.")
 
 
 class Stat(graphene.ObjectType):
     """One stats document; resolves from an ``entries.models.Stat`` row."""
 
-    campaignId = graphene.ID(required=True)
-    marketId = graphene.ID()
-    dateId = graphene.String(required=True)
-    date = graphene.Field(StatsDate)
-    type = graphene.Field(StatsType, required=True)
-    meta = JSON()
-    count = JSON()
-    errors = graphene.List(StatsError)
-    status = graphene.Field(StatsStatus)
+    campaignId = graphene.ID(required=True, description="The campaign id (24 hex characters).")
+    marketId = graphene.ID(description="The market the row is about (24 hex characters); null for the campaign.")
+    dateId = graphene.String(required=True, description="The row's date id, such as a dateKey (YYYYMMDD).")
+    date = graphene.Field(StatsDate, description="When the row was created and last changed.")
+    type = graphene.Field(StatsType, required=True, description="What the row reports on.")
+    meta = JSON(description="Free JSON its producer keeps (counts per step, messages).")
+    count = JSON(description="The row's count: a number, or JSON counts per kind.")
+    errors = graphene.List(StatsError, description="Errors the tracked work ran into, oldest first.")
+    status = graphene.Field(StatsStatus, description="Where the tracked work stands.")
 
     @staticmethod
     def resolve_campaignId(row, info):
@@ -122,21 +108,27 @@ class Stat(graphene.ObjectType):
 
 
 class Scored(graphene.ObjectType):
-    date = graphene.String(required=True)
-    count = graphene.Int()
-    verifiedCount = graphene.Int()
-    path = graphene.String()
+    """A scoring file uploaded to the campaign (uploadScored) and what it held."""
+
+    date = graphene.String(
+        required=True, description="When the file was uploaded, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    count = graphene.Int(description="How many scored records the file held.")
+    verifiedCount = graphene.Int(description="How many of them were verified fans (verdict allowed).")
+    path = graphene.String(description="Where the file is stored (storage key), for staff.")
 
 
 class File(graphene.ObjectType):
     """An uploaded file: ``url`` of the stored copy, ``name``, ``contentType``; ``report`` (monoql) says
     what processing it did: matched/unmatched rows, values added, entries blocked."""
 
-    url = graphene.String(required=True)
-    name = graphene.String()
-    contentType = graphene.String()
-    report = JSON()
+    url = graphene.String(required=True, description="The stored copy's URL (https, signed, expiring).")
+    name = graphene.String(description="The file's name as stored, such as scored-20261215.csv.")
+    contentType = graphene.String(description="The file's MIME type, such as text/csv.")
+    report = JSON(description="What processing did: {matched, unmatched, added, blocked, ...} row counts.")
 
 
 class UpdatedCount(graphene.ObjectType):
-    count = graphene.Int()
+    """How many rows an operation changed."""
+
+    count = graphene.Int(description="How many rows were changed (0 when nothing matched).")

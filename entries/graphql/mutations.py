@@ -2,12 +2,12 @@
 
 import graphene
 
+from accounts.graphql.access import SIGNED_IN, Operation
 from accounts.graphql.sign_in import require_current_identity
 from accounts.graphql.types import ViewerState
 from campaigns.graphql.viewer import Viewer
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
 from monoql.graphql.scalars import JSON
-from monoql.reasons import operation_doc
 
 
 def request_metadata(request) -> RequestMetadata:
@@ -36,7 +36,7 @@ def resolve_upsert_viewer_entry(root, info, entry, campaignId, locale):
 
 
 class EntriesMutation(graphene.ObjectType):
-    upsertViewerEntry = graphene.Field(
+    upsertViewerEntry = Operation(
         Viewer,
         entry=JSON(
             required=True,
@@ -50,12 +50,11 @@ class EntriesMutation(graphene.ObjectType):
             required=True, description="The fan's locale in any common spelling (en_US, fr-ca); stored resolved."
         ),
         resolver=resolve_upsert_viewer_entry,
-        description=operation_doc(
-            "Register the signed-in fan in a campaign, or update their entry (one per fan and campaign); answers "
-            "the Viewer (read campaign(id).entry from it). A gate refusal answers the gate's reason, a bad value "
-            "names its field.",
-            "signed-in fans",
-            "notLoggedIn",
+        access=SIGNED_IN,
+        summary="Register the signed-in fan in a campaign, or update their entry (one per fan and campaign); answers "
+        "the Viewer (read campaign(id).entry from it). A gate refusal answers the gate's reason, a bad value "
+        "names its field.",
+        errors=[
             "REVOKED_TOKEN",
             "CAMPAIGN_NOT_FOUND",
             "invalidCampaignStatus",
@@ -65,9 +64,9 @@ class EntriesMutation(graphene.ObjectType):
             "NO_INVITE",
             "INVALID_ENTRY",
             "INVALID_LOCALE",
-            "EntryUnknownField",
+            "ENTRY_UNKNOWN_FIELD",
             "EntryInvalidField",
-            "EntryMissingContact",
+            "ENTRY_MISSING_CONTACT",
             "MISSING_REQUIRED_FIELDS",
-        ),
+        ],
     )

@@ -3,13 +3,13 @@ verification side monoql ships) and ``submitConfirm`` (catalog §1.3, §3.6.3); 
 
 import graphene
 
+from accounts.graphql.access import SIGNED_IN, Operation
 from accounts.graphql.sign_in import require_current_identity
 from accounts.session import require_fan
 from campaigns.graphql.enums import LinkableAttributeType
 from entries.services.attributes import refresh_entry_attribute
 from entries.services.phone_confirmation import send_phone_code, submit_confirm, verify_phone_code
 from monoql.graphql.scalars import JSON
-from monoql.reasons import operation_doc
 
 
 def _forget_viewer_entries(info):
@@ -42,49 +42,46 @@ def resolve_refresh_entry_attribute(root, info, campaignId, attribute):
 
 
 class PhoneMutation(graphene.ObjectType):
-    sendPhoneConfirmationCode = graphene.Field(
+    sendPhoneConfirmationCode = Operation(
         JSON,
         campaignId=graphene.String(required=True),
         phone=graphene.String(required=True),
         resolver=resolve_send_code,
-        description="Text a 6-digit confirmation code to the phone (monoql's own verification service).",
+        access=SIGNED_IN,
+        summary="Text a 6-digit confirmation code to the phone (monoql's own verification service).",
     )
-    verifyPhoneConfirmationCode = graphene.Field(
+    verifyPhoneConfirmationCode = Operation(
         JSON,
         campaignId=graphene.String(required=True),
         phone=graphene.String(required=True),
         code=graphene.String(required=True),
         resolver=resolve_verify_code,
-        description="Check the code; answers {phoneJwt, expiresAt} to pass to submitConfirm.",
+        access=SIGNED_IN,
+        summary="Check the code; answers {phoneJwt, expiresAt} to pass to submitConfirm.",
     )
-    submitConfirm = graphene.Field(
+    submitConfirm = Operation(
         JSON,
         campaignId=graphene.String(required=True),
         phoneJwt=graphene.String(required=True),
         resolver=resolve_submit_confirm,
-        description=operation_doc(
-            "Record the signed-in fan's confirmed phone on their entry, from the phoneJwt verifyPhoneConfirmationCode gave.",
-            "signed-in fans",
-            "notLoggedIn",
+        access=SIGNED_IN,
+        summary="Record the signed-in fan's confirmed phone on their entry, from the phoneJwt verifyPhoneConfirmationCode gave.",
+        errors=[
             "ENTRY_NOT_FOUND",
-            "invalidPhoneJwt",
-            "phoneJwtExpired",
-            "phoneMismatch",
-            "campaignMismatch",
+            "INVALID_PHONE_JWT",
+            "PHONE_JWT_EXPIRED",
+            "PHONE_MISMATCH",
+            "CAMPAIGN_MISMATCH",
             "phoneAlreadyConfirmed",
             "invalidCampaignStatus",
-        ),
+        ],
     )
-    refreshEntryAttribute = graphene.Field(
+    refreshEntryAttribute = Operation(
         JSON,
         campaignId=graphene.ID(required=True),
         attribute=LinkableAttributeType(required=True),
         resolver=resolve_refresh_entry_attribute,
-        description=operation_doc(
-            "Refresh one attribute of the signed-in fan's entry from the identity provider (such as a linked account).",
-            "signed-in fans",
-            "notLoggedIn",
-            "ENTRY_NOT_FOUND",
-            "INVALID_ATTRIBUTE",
-        ),
+        access=SIGNED_IN,
+        summary="Refresh one attribute of the signed-in fan's entry from the identity provider (such as a linked account).",
+        errors=["ENTRY_NOT_FOUND", "INVALID_ATTRIBUTE"],
     )

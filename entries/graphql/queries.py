@@ -2,8 +2,9 @@
 
 import graphene
 
+from accounts.graphql.access import Operation, campaign_action
+from campaigns.selectors import campaign_or_404
 from entries import metrics
-from entries.graphql.access import campaign_for
 from entries.graphql.metrics_types import MarketEligibilityCount, MarketPreferenceCounts, Scored, Stat, StatsType
 from entries.scoring_selectors import scored_files, stats
 from monoql.errors import ValidationFailed
@@ -11,38 +12,58 @@ from monoql.reasons import operation_doc
 
 
 def score_bound(value, field):
-    """``value`` when None or within 0–1. Raises ValidationFailed ``invalidScore`` naming ``field``."""
+    """``value`` when None or within 0–1. Raises ValidationFailed ``INVALID_SCORE`` naming ``field``."""
     if value is not None and not 0.0 <= value <= 1.0:
-        raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="invalidScore", field=field)
+        raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="INVALID_SCORE", field=field)
     return value
 
 
 class Metrics(graphene.ObjectType):
-    entriesByMarketPreference = graphene.List(MarketPreferenceCounts, campaignId=graphene.ID(required=True))
-    eligibleByMarketPreference = graphene.List(
-        MarketPreferenceCounts,
+    """The campaign dashboard's counts (catalog §3.6.6); each needs the campaign's read permission."""
+
+    entriesByMarketPreference = Operation(
+        graphene.List(MarketPreferenceCounts),
+        campaignId=graphene.ID(required=True),
+        access=campaign_action("read"),
+        summary="Entries per market and preference rank, every entry counted.",
+        errors=["CAMPAIGN_NOT_FOUND"],
+    )
+    eligibleByMarketPreference = Operation(
+        graphene.List(MarketPreferenceCounts),
         campaignId=graphene.ID(required=True),
         includePrevSelected=graphene.Boolean(),
         minScore=graphene.Float(),
         maxScore=graphene.Float(),
+        access=campaign_action("read"),
+        summary="Entries selection could pick, per market and preference rank.",
+        errors=["CAMPAIGN_NOT_FOUND", "INVALID_SCORE"],
     )
-    verifiedCountByMarket = graphene.List(
-        MarketEligibilityCount,
+    verifiedCountByMarket = Operation(
+        graphene.List(MarketEligibilityCount),
         campaignId=graphene.ID(required=True),
         minScore=graphene.Float(),
         maxScore=graphene.Float(),
+        access=campaign_action("read"),
+        summary="Verified entries (verdict allowed) per market, in the score range.",
+        errors=["CAMPAIGN_NOT_FOUND", "INVALID_SCORE"],
     )
-    totalSelectedByMarket = graphene.List(MarketEligibilityCount, campaignId=graphene.ID(required=True))
+    totalSelectedByMarket = Operation(
+        graphene.List(MarketEligibilityCount),
+        campaignId=graphene.ID(required=True),
+        access=campaign_action("read"),
+        summary="Entries holding an assigned code, per market.",
+        errors=["CAMPAIGN_NOT_FOUND"],
+    )
 
     @staticmethod
     def resolve_entriesByMarketPreference(root, info, campaignId):
-        return metrics.entries_by_market_preference(campaign_for(info, campaignId, "read"))
+        return metrics.entries_by_market_preference(campaign_or_404(campaignId))
 
     @staticmethod
     def resolve_eligibleByMarketPreference(
         root, info, campaignId, includePrevSelected=False, minScore=None, maxScore=None
     ):
-        campaign = campaign_for(info, campaignId, "read")
+        campaign = campaign_or_404(campaignId)
         return metrics.eligible_by_market_preference(
             campaign,
             include_prev_selected=bool(includePrevSelected),
@@ -52,14 +73,14 @@ class Metrics(graphene.ObjectType):
 
     @staticmethod
     def resolve_verifiedCountByMarket(root, info, campaignId, minScore=None, maxScore=None):
-        campaign = campaign_for(info, campaignId, "read")
+        campaign = campaign_or_404(campaignId)
         return metrics.verified_count_by_market(
             campaign, min_score=score_bound(minScore, "minScore"), max_score=score_bound(maxScore, "maxScore")
         )
 
     @staticmethod
     def resolve_totalSelectedByMarket(root, info, campaignId):
-        return metrics.total_selected_by_market(campaign_for(info, campaignId, "read"))
+        return metrics.total_selected_by_market(campaign_or_404(campaignId))
 
 
 class EntriesQuery(graphene.ObjectType):
@@ -73,30 +94,22 @@ class EntriesQuery(graphene.ObjectType):
             "CAMPAIGN_NOT_FOUND",
         ),
     )
-    stats = graphene.List(
-        Stat,
+    stats = Operation(
+        graphene.List(Stat),
         campaignId=graphene.ID(required=True),
         marketId=graphene.ID(),
         dateId=graphene.String(),
         type=StatsType(required=True),
-        description=operation_doc(
-            "Stats rows of the campaign (selection per market, uploads, ...), filtered by market, dateId and type.",
-            "staff with `read` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CAMPAIGN_NOT_FOUND",
-        ),
+        access=campaign_action("read"),
+        summary="Stats rows of the campaign (selection per market, uploads, ...), filtered by market, dateId and type.",
+        errors=["CAMPAIGN_NOT_FOUND"],
     )
-    campaignScoredList = graphene.List(
-        Scored,
+    campaignScoredList = Operation(
+        graphene.List(Scored),
         campaignId=graphene.String(required=True),
-        description=operation_doc(
-            "The scored files uploaded for the campaign (uploadScored), with their counts.",
-            "staff with `read` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CAMPAIGN_NOT_FOUND",
-        ),
+        access=campaign_action("read"),
+        summary="The scored files uploaded for the campaign (uploadScored), with their counts.",
+        errors=["CAMPAIGN_NOT_FOUND"],
     )
 
     @staticmethod
@@ -105,10 +118,10 @@ class EntriesQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_stats(root, info, campaignId, type, marketId=None, dateId=None):
-        campaign = campaign_for(info, campaignId, "read")
+        campaign = campaign_or_404(campaignId)
         return stats(campaign.pk, getattr(type, "value", type), market_id=marketId, date_id=dateId)
 
     @staticmethod
     def resolve_campaignScoredList(root, info, campaignId):
-        campaign = campaign_for(info, campaignId, "read")
+        campaign = campaign_or_404(campaignId)
         return scored_files(campaign.pk)

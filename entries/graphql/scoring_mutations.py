@@ -5,8 +5,9 @@ import graphene
 from django.core.files.storage import default_storage
 from graphene_file_upload.scalars import Upload
 
+from accounts.graphql.access import SUPREME, Operation, campaign_action
 from accounts.session import require_fan
-from entries.graphql.access import campaign_for, supreme
+from campaigns.selectors import campaign_or_404
 from entries.graphql.metrics_types import File, FilterType, Stat, StatsType, UpdatedCount
 from entries.services.blacklist import upload_blacklist
 from entries.services.fanlist import upload_fanlist
@@ -15,14 +16,13 @@ from entries.services.stats import upsert_stat
 from entries.services.verdicts import add_tags, flip_verdicts
 from monoql.errors import ValidationFailed
 from monoql.graphql.scalars import JSON
-from monoql.reasons import operation_doc
 
 CSV = "text/csv"
 
 
 def _file(file):
     if not hasattr(file, "read"):
-        raise ValidationFailed("file must be a multipart file part.", reason="invalidFile", field="file")
+        raise ValidationFailed("file must be a multipart file part.", reason="INVALID_FILE", field="file")
     return file
 
 
@@ -32,7 +32,7 @@ def _enum(value):
 
 def resolve_upload_scored(root, info, file, fileSize, campaignId, campaignName):
     """Store and match a scored file (``write``); answers the File with ``report`` counts."""
-    campaign = campaign_for(info, campaignId, "write")
+    campaign = campaign_or_404(campaignId)
     scored = upload_scored(
         campaign_id=campaign.pk,
         campaign_name=campaignName,
@@ -53,7 +53,6 @@ def resolve_upload_scored(root, info, file, fileSize, campaignId, campaignName):
 
 def resolve_upload_blacklist(root, info, file, fileSize, fileName=None):
     """Add to the global blacklist (supreme only)."""
-    supreme(info)
     result = upload_blacklist(
         stream=_file(file), declared_size=fileSize, file_name=fileName or getattr(file, "name", None)
     )
@@ -63,7 +62,7 @@ def resolve_upload_blacklist(root, info, file, fileSize, fileName=None):
 
 def resolve_upload_fanlist(root, info, file, fileSize, campaignId):
     """Store a fanlist file of a fanlist campaign (``write``)."""
-    campaign = campaign_for(info, campaignId, "write")
+    campaign = campaign_or_404(campaignId)
     upload = upload_fanlist(
         campaign_id=campaign.pk, stream=_file(file), declared_size=fileSize, file_name=getattr(file, "name", None)
     )
@@ -72,19 +71,19 @@ def resolve_upload_fanlist(root, info, file, fileSize, campaignId):
 
 
 def resolve_add_tags(root, info, campaignId, fileRecords, targetField, tagName):
-    campaign = campaign_for(info, campaignId, "write")
+    campaign = campaign_or_404(campaignId)
     return {
         "count": add_tags(campaign_id=campaign.pk, file_records=fileRecords, target_field=targetField, tag_name=tagName)
     }
 
 
 def resolve_flip_verdicts(root, info, campaignId, tagName, filterType):
-    campaign = campaign_for(info, campaignId, "write")
+    campaign = campaign_or_404(campaignId)
     return {"count": flip_verdicts(campaign_id=campaign.pk, tag_name=tagName, filter_type=_enum(filterType))}
 
 
 def resolve_upsert_stat(root, info, campaignId, dateId, type, marketId=None, status=None, meta=None, count=None):
-    campaign = campaign_for(info, campaignId, "write")
+    campaign = campaign_or_404(campaignId)
     return upsert_stat(
         campaign_id=campaign.pk,
         stat_type=_enum(type),
@@ -97,99 +96,75 @@ def resolve_upsert_stat(root, info, campaignId, dateId, type, marketId=None, sta
 
 
 class ScoringMutation(graphene.ObjectType):
-    uploadScored = graphene.Field(
+    uploadScored = Operation(
         File,
         file=Upload(required=True),
         fileSize=graphene.Int(required=True),
         campaignId=graphene.String(required=True),
         campaignName=graphene.String(required=True),
         resolver=resolve_upload_scored,
-        description=operation_doc(
-            "Upload a scored CSV (fans' scores 0–1 and verdicts) and apply it to the campaign's entries.",
-            "staff with `write` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
+        access=campaign_action("write"),
+        summary="Upload a scored CSV (fans' scores 0–1 and verdicts) and apply it to the campaign's entries.",
+        errors=[
             "CAMPAIGN_NOT_FOUND",
-            "fileTooLarge",
-            "notText",
-            "emptyFile",
-            "missingColumn",
-            "invalidScore",
-            "invalidVerdict",
-        ),
+            "FILE_TOO_LARGE",
+            "NOT_TEXT",
+            "EMPTY_FILE",
+            "MISSING_COLUMN",
+            "INVALID_SCORE",
+            "INVALID_VERDICT",
+        ],
     )
-    uploadBlacklist = graphene.Field(
+    uploadBlacklist = Operation(
         File,
         file=Upload(required=True),
         fileSize=graphene.Int(required=True),
         fileName=graphene.String(),
         resolver=resolve_upload_blacklist,
-        description=operation_doc(
-            "Upload a CSV of emails and phone numbers to block in every campaign (entries with them are never selected).",
-            "supreme users",
-            "notLoggedIn",
-            "SUPREME_USER_REQUIRED",
-            "fileTooLarge",
-            "notText",
-            "emptyFile",
-            "invalidBlacklistValue",
-        ),
+        access=SUPREME,
+        summary="Upload a CSV of emails and phone numbers to block in every campaign (entries with them are never selected).",
+        errors=["FILE_TOO_LARGE", "NOT_TEXT", "EMPTY_FILE", "INVALID_BLACKLIST_VALUE"],
     )
-    uploadFanlist = graphene.Field(
+    uploadFanlist = Operation(
         File,
         file=Upload(required=True),
         fileSize=graphene.Int(required=True),
         campaignId=graphene.String(required=True),
         resolver=resolve_upload_fanlist,
-        description=operation_doc(
-            "Upload a fanlist (identifiers and ranks) into a fanlist campaign.",
-            "staff with `write` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
+        access=campaign_action("write"),
+        summary="Upload a fanlist (identifiers and ranks) into a fanlist campaign.",
+        errors=[
             "CAMPAIGN_NOT_FOUND",
-            "notFanlistCampaign",
-            "fileTooLarge",
-            "emptyFile",
-            "missingColumn",
-            "invalidIdentifier",
-            "invalidRank",
-        ),
+            "NOT_FANLIST_CAMPAIGN",
+            "FILE_TOO_LARGE",
+            "EMPTY_FILE",
+            "MISSING_COLUMN",
+            "INVALID_IDENTIFIER",
+            "INVALID_RANK",
+        ],
     )
-    addTags = graphene.Field(
+    addTags = Operation(
         UpdatedCount,
         campaignId=graphene.String(required=True),
         fileRecords=graphene.List(graphene.String, required=True),
         targetField=graphene.String(required=True),
         tagName=graphene.String(required=True),
         resolver=resolve_add_tags,
-        description=operation_doc(
-            "Tag the campaign's entries matching the given records (emails, phones, member ids) with tagName.",
-            "staff with `write` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CAMPAIGN_NOT_FOUND",
-            "invalidTagName",
-            "invalidTargetField",
-            "tooManyRecords",
-        ),
+        access=campaign_action("write"),
+        summary="Tag the campaign's entries matching the given records (emails, phones, member ids) with tagName.",
+        errors=["CAMPAIGN_NOT_FOUND", "INVALID_TAG_NAME", "invalidTargetField", "TOO_MANY_RECORDS"],
     )
-    flipVerdicts = graphene.Field(
+    flipVerdicts = Operation(
         UpdatedCount,
         campaignId=graphene.String(required=True),
         tagName=graphene.String(required=True),
         filterType=FilterType(required=True),
         resolver=resolve_flip_verdicts,
-        description=operation_doc(
-            "Block (filterType block) or allow the entries carrying tagName.",
-            "staff with `write` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CAMPAIGN_NOT_FOUND",
-            "invalidTagName",
-            "invalidFilterType",
-        ),
+        access=campaign_action("write"),
+        summary="Block (filterType block) or allow the entries carrying tagName.",
+        errors=["CAMPAIGN_NOT_FOUND", "INVALID_TAG_NAME", "INVALID_FILTER_TYPE"],
     )
-    upsertStat = graphene.Field(
+    upsertStat = Operation(
         Stat,
         campaignId=graphene.ID(required=True),
         marketId=graphene.ID(),
@@ -199,15 +174,7 @@ class ScoringMutation(graphene.ObjectType):
         meta=JSON(),
         count=JSON(),
         resolver=resolve_upsert_stat,
-        description=operation_doc(
-            "Create or update one stats row of the campaign (market, dateId, type) with its status, count and meta.",
-            "staff with `write` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CAMPAIGN_NOT_FOUND",
-            "MARKET_NOT_FOUND",
-            "invalidDateId",
-            "invalidType",
-            "invalidStatus",
-        ),
+        access=campaign_action("write"),
+        summary="Create or update one stats row of the campaign (market, dateId, type) with its status, count and meta.",
+        errors=["CAMPAIGN_NOT_FOUND", "MARKET_NOT_FOUND", "INVALID_DATE_ID", "INVALID_TYPE", "INVALID_STATUS"],
     )

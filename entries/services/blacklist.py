@@ -23,7 +23,7 @@ BATCH = 2000
 
 
 def parse_blacklist(text: str) -> list[tuple[BlacklistKind, str]]:
-    """Return ``[(kind, value)]`` of a blacklist file. Raises ValidationFailed ``invalidBlacklistValue``."""
+    """Return ``[(kind, value)]`` of a blacklist file. Raises ValidationFailed ``INVALID_BLACKLIST_VALUE``."""
     values = []
     for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         raw = row[0].strip() if row else ""
@@ -31,17 +31,17 @@ def parse_blacklist(text: str) -> list[tuple[BlacklistKind, str]]:
             continue
         if "@" in raw:
             if raw.count("@") != 1 or "." not in raw.split("@")[1]:
-                raise bad_line(line_number, f"'{raw}' is not an email address.", "invalidBlacklistValue")
+                raise bad_line(line_number, f"'{raw}' is not an email address.", "INVALID_BLACKLIST_VALUE")
             values.append((BlacklistKind.EMAIL, raw.lower()))
         else:
             phone = e164(raw)
             if phone is None:
                 raise bad_line(
-                    line_number, f"'{raw}' is not an email address or a phone number.", "invalidBlacklistValue"
+                    line_number, f"'{raw}' is not an email address or a phone number.", "INVALID_BLACKLIST_VALUE"
                 )
             values.append((BlacklistKind.PHONE, phone))
     if not values:
-        raise ValidationFailed("The file lists no emails or phones.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file lists no emails or phones.", reason="EMPTY_FILE", field="file")
     return values
 
 

@@ -21,27 +21,27 @@ def read_upload(stream, declared_size: int | None) -> str:
     Args:
         stream: binary file-like object.
         declared_size: the client's ``fileSize`` in bytes, or None.
-    Raises: ValidationFailed ``fileTooLarge`` (field ``fileSize``/``file``), ``fileSizeMismatch`` (field
-        ``fileSize``: the announced size is not the file's), ``emptyFile``, ``notText``.
+    Raises: ValidationFailed ``FILE_TOO_LARGE`` (field ``fileSize``/``file``), ``FILE_SIZE_MISMATCH`` (field
+        ``fileSize``: the announced size is not the file's), ``EMPTY_FILE``, ``NOT_TEXT``.
     """
     limit = settings.SCORING_UPLOAD_MAX_BYTES
     if declared_size is not None and declared_size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="fileSize")
+        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="fileTooLarge", field="file")
+        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="file")
     if declared_size is not None and declared_size != len(data):
         raise ValidationFailed(
             f"fileSize says {declared_size} bytes but the file has {len(data)}: the upload is incomplete or wrong.",
-            reason="fileSizeMismatch",
+            reason="FILE_SIZE_MISMATCH",
             field="fileSize",
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed("The file is not UTF-8 text.", reason="notText", field="file") from None
+        raise ValidationFailed("The file is not UTF-8 text.", reason="NOT_TEXT", field="file") from None
     if not text.strip():
-        raise ValidationFailed("The file is empty.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file is empty.", reason="EMPTY_FILE", field="file")
     return text
 
 
@@ -64,14 +64,14 @@ def csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
 
 
 def require_columns(header: list[str], columns) -> None:
-    """Raise ValidationFailed ``missingColumn`` (field ``file``, ``extensions.column``) for the first of
+    """Raise ValidationFailed ``MISSING_COLUMN`` (field ``file``, ``extensions.column``) for the first of
     ``columns`` — ``(name, present)`` pairs, or names looked up in ``header`` — that is missing."""
     for column in columns:
         name, present = column if isinstance(column, tuple) else (column, column in header)
         if not present:
             raise ValidationFailed(
                 f"The file's header has no '{name}' column.",
-                reason="missingColumn",
+                reason="MISSING_COLUMN",
                 field="file",
                 extra={"column": name},
             )

@@ -16,13 +16,14 @@ Fans listed twice (in one file or across files) keep their highest score. The fi
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.models import FanlistScoring
 from campaigns.selectors import campaign_or_404
 from entries.models import FanlistRecord, FanlistUpload, UploadStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, stamp, store_text
 from entries.services.scoring import normalize_identifier
 from monoql.errors import ValidationFailed
 
-SCORING = ("raw", "xnum")
+SCORING = tuple(FanlistScoring.values)
 
 
 def translate_ranks(values: list[float], scoring: str) -> list[float]:
@@ -40,7 +41,7 @@ def _parse(text: str, identifier: str, scoring: str) -> tuple[int, dict]:
         if not present:
             raise ValidationFailed(
                 f"The file's header has no '{needed}' column.",
-                reason="missingColumn",
+                reason="MISSING_COLUMN",
                 field="file",
                 extra={"column": needed},
             )
@@ -48,21 +49,21 @@ def _parse(text: str, identifier: str, scoring: str) -> tuple[int, dict]:
     for line_number, row in rows:
         key = normalize_identifier(identifier, row[identifier.lower()])
         if key is None:
-            raise bad_line(line_number, f"{identifier} is empty or invalid.", "invalidIdentifier")
+            raise bad_line(line_number, f"{identifier} is empty or invalid.", "INVALID_IDENTIFIER")
         try:
             value = float(row[value_column])
         except ValueError:
             raise bad_line(
-                line_number, f"{value_column} '{row[value_column]}' is not a number.", "invalidRank"
+                line_number, f"{value_column} '{row[value_column]}' is not a number.", "INVALID_RANK"
             ) from None
         if scoring == "raw" and not 0.0 <= value <= 1.0:
-            raise bad_line(line_number, f"raw score {value} is not between 0 and 1.", "invalidRank")
+            raise bad_line(line_number, f"raw score {value} is not between 0 and 1.", "INVALID_RANK")
         if scoring == "xnum" and value < 1:
-            raise bad_line(line_number, f"rank {value} is below 1.", "invalidRank")
+            raise bad_line(line_number, f"rank {value} is below 1.", "INVALID_RANK")
         keys.append(key)
         values.append(value)
     if not keys:
-        raise ValidationFailed("The file holds no rows.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file holds no rows.", reason="EMPTY_FILE", field="file")
     best: dict[str, tuple[float, float]] = {}
     for key, value, score in zip(keys, values, translate_ranks(values, scoring), strict=True):
         if key not in best or score > best[key][1]:
@@ -76,17 +77,19 @@ def upload_fanlist(
     """Store a fanlist file and its fans' scores (all or nothing).
 
     Returns: the FanlistUpload (FINISHED, ``rows_in`` data lines, ``rows`` distinct fans).
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``notFanlistCampaign`` (field
-        ``campaignId``), ``missingScoring``, and the file errors (field ``file``).
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``NOT_FANLIST_CAMPAIGN`` (field
+        ``campaignId``), ``MISSING_SCORING``, and the file errors (field ``file``).
     """
     campaign = campaign_or_404(campaign_id)
     if campaign.type != "fanlist":
-        raise ValidationFailed("Only fanlist campaigns take fanlists.", reason="notFanlistCampaign", field="campaignId")
+        raise ValidationFailed(
+            "Only fanlist campaigns take fanlists.", reason="NOT_FANLIST_CAMPAIGN", field="campaignId"
+        )
     scoring = (campaign.options or {}).get("scoring")
     scoring = scoring if scoring in SCORING else None
     if scoring is None:
         raise ValidationFailed(
-            "Set the campaign's scoring (raw or xnum) first.", reason="missingScoring", field="campaignId"
+            "Set the campaign's scoring (raw or xnum) first.", reason="MISSING_SCORING", field="campaignId"
         )
     identifier = campaign.identifier or "memberId"
     text = read_upload(stream, declared_size)

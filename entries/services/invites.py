@@ -15,13 +15,13 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) ->
         identifier_type: ``memberId``, ``globalUserId`` or ``email`` (``FanIdentifier``).
         values: the identifiers.
     Returns: number of identifiers newly added.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``invalidIdentifierType`` (field
-        ``identifierType``), ``emptyInviteList`` (field ``values``).
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``INVALID_IDENTIFIER_TYPE`` (field
+        ``identifierType``), ``EMPTY_INVITE_LIST`` (field ``values``).
     """
     if identifier_type not in FanIdentifierType.values:
         raise ValidationFailed(
             "identifierType must be memberId, globalUserId or email.",
-            reason="invalidIdentifierType",
+            reason="INVALID_IDENTIFIER_TYPE",
             field="identifierType",
         )
     campaign = campaign_or_404(campaign_id)
@@ -31,7 +31,7 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) ->
         if value is not None
     }
     if not cleaned:
-        raise ValidationFailed("No identifiers to invite.", reason="emptyInviteList", field="values")
+        raise ValidationFailed("No identifiers to invite.", reason="EMPTY_INVITE_LIST", field="values")
     with transaction.atomic():
         before = Invite.objects.filter(campaign=campaign, identifier_type=identifier_type).count()
         Invite.objects.bulk_create(

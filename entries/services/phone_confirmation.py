@@ -93,7 +93,7 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
     """Check a code sent by ``send_phone_code`` and issue the ``phoneJwt``.
 
     Returns: ``{"phoneJwt": token, "expiresAt": UTC ISO-8601}``.
-    Raises: ValidationFailed ``phoneCodeExpired`` (no pending code) or ``phoneCodeInvalid`` (field
+    Raises: ValidationFailed ``PHONE_CODE_EXPIRED`` (no pending code) or ``PHONE_CODE_INVALID`` (field
         ``code``, ``extensions.attemptsLeft``); DomainError RATE_LIMITED ``TOO_MANY_ATTEMPTS`` once
         ``PHONE_CODE_MAX_ATTEMPTS`` wrong codes were tried (the code is then dead).
     """
@@ -109,7 +109,9 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
             .first()
         )
         if verification is None:
-            raise ValidationFailed("This code has expired; ask for a new one.", reason="phoneCodeExpired", field="code")
+            raise ValidationFailed(
+                "This code has expired; ask for a new one.", reason="PHONE_CODE_EXPIRED", field="code"
+            )
         if verification.attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
             raise DomainError(
                 "Too many wrong codes; ask for a new one.", code=RATE_LIMITED, reason="TOO_MANY_ATTEMPTS", field="code"
@@ -125,7 +127,7 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
     if not matches:
         left = settings.PHONE_CODE_MAX_ATTEMPTS - verification.attempts
         raise ValidationFailed(
-            "That code is not right.", reason="phoneCodeInvalid", field="code", extra={"attemptsLeft": left}
+            "That code is not right.", reason="PHONE_CODE_INVALID", field="code", extra={"attemptsLeft": left}
         )
     expires = now + timedelta(seconds=settings.PHONE_JWT_TTL_SECONDS)
     token = issue_phone_jwt(phone=number, campaign_id=campaign.pk, fan_id=fan.pk, expires=expires)
@@ -147,7 +149,7 @@ def issue_phone_jwt(*, phone: str, campaign_id: str, fan_id: str, expires) -> st
 
 def _decode(phone_jwt) -> dict:
     if not isinstance(phone_jwt, str) or not phone_jwt:
-        raise ValidationFailed("phoneJwt is not a valid token.", reason="invalidPhoneJwt", field="phoneJwt")
+        raise ValidationFailed("phoneJwt is not a valid token.", reason="INVALID_PHONE_JWT", field="phoneJwt")
     try:
         return jwt.decode(
             phone_jwt,
@@ -157,9 +159,9 @@ def _decode(phone_jwt) -> dict:
             options={"require": ["exp", "phone", "campaignId"]},
         )
     except jwt.ExpiredSignatureError:
-        raise ValidationFailed("phoneJwt has expired.", reason="phoneJwtExpired", field="phoneJwt") from None
+        raise ValidationFailed("phoneJwt has expired.", reason="PHONE_JWT_EXPIRED", field="phoneJwt") from None
     except jwt.PyJWTError:
-        raise ValidationFailed("phoneJwt is not a valid token.", reason="invalidPhoneJwt", field="phoneJwt") from None
+        raise ValidationFailed("phoneJwt is not a valid token.", reason="INVALID_PHONE_JWT", field="phoneJwt") from None
 
 
 def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
@@ -169,21 +171,23 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
         again returns the same answer without changes.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``ENTRY_NOT_FOUND``; Forbidden ``invalidCampaignStatus`` unless
         the campaign is OPEN (a phone confirmed after close never makes an entry eligible); ValidationFailed (field ``phoneJwt``)
-        ``invalidPhoneJwt``, ``phoneJwtExpired``, ``campaignMismatch``, ``phoneMismatch``; Forbidden
+        ``INVALID_PHONE_JWT``, ``PHONE_JWT_EXPIRED``, ``CAMPAIGN_MISMATCH``, ``PHONE_MISMATCH``; Forbidden
         ``phoneAlreadyConfirmed`` when another fan confirmed that phone in the campaign.
     """
     claims = _decode(phone_jwt)
     campaign = campaign_or_404(campaign_id)
     _require_open(campaign)
     if str(claims["campaignId"]) != campaign.pk:
-        raise ValidationFailed("phoneJwt was issued for another campaign.", reason="campaignMismatch", field="phoneJwt")
+        raise ValidationFailed(
+            "phoneJwt was issued for another campaign.", reason="CAMPAIGN_MISMATCH", field="phoneJwt"
+        )
     with transaction.atomic():
         entry = Entry.objects.select_for_update().filter(campaign=campaign, fan=fan).first()
         if entry is None:
             raise NotFound("You have no entry in this campaign.", reason="ENTRY_NOT_FOUND", field="campaignId")
         if not entry.phone or e164(str(claims["phone"])) != entry.phone:
             raise ValidationFailed(
-                "phoneJwt was issued for another phone number.", reason="phoneMismatch", field="phoneJwt"
+                "phoneJwt was issued for another phone number.", reason="PHONE_MISMATCH", field="phoneJwt"
             )
         if entry.confirmed_phone == entry.phone and entry.date_phone_confirmed:
             return {"phoneConfirmed": iso(entry.date_phone_confirmed), "phone": entry.phone}

@@ -35,7 +35,7 @@ _LOOKUP = {
 
 
 def parse_verdict(value: str, line_number: int) -> bool | None:
-    """``true|false|1|0|yes|no`` → bool; "" → None. Raises ValidationFailed ``invalidVerdict``."""
+    """``true|false|1|0|yes|no`` → bool; "" → None. Raises ValidationFailed ``INVALID_VERDICT``."""
     lowered = value.strip().lower()
     if not lowered:
         return None
@@ -43,17 +43,17 @@ def parse_verdict(value: str, line_number: int) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise bad_line(line_number, f"verdict '{value}' is not true or false.", "invalidVerdict")
+    raise bad_line(line_number, f"verdict '{value}' is not true or false.", "INVALID_VERDICT")
 
 
 def parse_score(value: str, line_number: int) -> float:
-    """A number within 0–1. Raises ValidationFailed ``invalidScore``."""
+    """A number within 0–1. Raises ValidationFailed ``INVALID_SCORE``."""
     try:
         score = float(value)
     except ValueError:
-        raise bad_line(line_number, f"score '{value}' is not a number.", "invalidScore") from None
+        raise bad_line(line_number, f"score '{value}' is not a number.", "INVALID_SCORE") from None
     if not 0.0 <= score <= 1.0:
-        raise bad_line(line_number, f"score {value} is not between 0 and 1.", "invalidScore")
+        raise bad_line(line_number, f"score {value} is not between 0 and 1.", "INVALID_SCORE")
     return score
 
 
@@ -72,8 +72,8 @@ def parse_scored_file(text: str, identifier: str) -> tuple[str, dict]:
 
     The identifier column is the campaign's identifier when the header has it, else ``phone``; column
     names are case-insensitive. A value listed twice keeps its last line. Raises ValidationFailed
-    (field ``file``): ``missingColumn``, ``invalidIdentifier``, ``invalidScore``, ``invalidVerdict``,
-    ``emptyFile``.
+    (field ``file``): ``MISSING_COLUMN``, ``INVALID_IDENTIFIER``, ``INVALID_SCORE``, ``INVALID_VERDICT``,
+    ``EMPTY_FILE``.
     """
     header, rows = csv_rows(text)
     found = next((name for name in (identifier, "phone") if name and name.lower() in header), None)
@@ -84,11 +84,11 @@ def parse_scored_file(text: str, identifier: str) -> tuple[str, dict]:
         raw = row[column.lower()]
         key = normalize_identifier(column, raw)
         if key is None:
-            raise bad_line(line_number, f"{column} '{raw}' is not valid.", "invalidIdentifier")
+            raise bad_line(line_number, f"{column} '{raw}' is not valid.", "INVALID_IDENTIFIER")
         verdict = parse_verdict(row.get("verdict", ""), line_number)
         records[key] = (parse_score(row["score"], line_number), verdict)
     if not records:
-        raise ValidationFailed("The file holds no rows.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file holds no rows.", reason="EMPTY_FILE", field="file")
     return column, records
 
 

@@ -25,16 +25,16 @@ def upsert_stat(
         stat_type: ``filterList`` or ``selection`` (``StatsType``).
         status: ``PENDING|PROCESSING|FINISHED|FAILED`` or None.
         meta / count: free JSON, or None to keep.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``MARKET_NOT_FOUND``; ValidationFailed ``invalidStatus``
-        (field ``status``), ``invalidDateId`` (field ``dateId``), ``invalidType`` (field ``type``).
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``MARKET_NOT_FOUND``; ValidationFailed ``INVALID_STATUS``
+        (field ``status``), ``INVALID_DATE_ID`` (field ``dateId``), ``INVALID_TYPE`` (field ``type``).
     """
     if stat_type not in STAT_TYPES:
-        raise ValidationFailed("type must be filterList or selection.", reason="invalidType", field="type")
+        raise ValidationFailed("type must be filterList or selection.", reason="INVALID_TYPE", field="type")
     if not isinstance(date_id, str) or not date_id.strip() or len(date_id) > 64:
-        raise ValidationFailed("dateId must be 1–64 characters.", reason="invalidDateId", field="dateId")
+        raise ValidationFailed("dateId must be 1–64 characters.", reason="INVALID_DATE_ID", field="dateId")
     if status is not None and status not in StatStatus.values:
         raise ValidationFailed(
-            f"status must be one of {', '.join(StatStatus.values)}.", reason="invalidStatus", field="status"
+            f"status must be one of {', '.join(StatStatus.values)}.", reason="INVALID_STATUS", field="status"
         )
     campaign = campaign_or_404(campaign_id)
     if market_id and not campaign.markets.filter(pk=str(market_id)).exists():

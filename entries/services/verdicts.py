@@ -21,7 +21,7 @@ BATCH = 2000
 
 def _tag_name(tag_name) -> str:
     if not isinstance(tag_name, str) or not tag_name.strip() or len(tag_name.strip()) > 64:
-        raise ValidationFailed("tagName must be 1–64 characters.", reason="invalidTagName", field="tagName")
+        raise ValidationFailed("tagName must be 1–64 characters.", reason="INVALID_TAG_NAME", field="tagName")
     return tag_name.strip()
 
 
@@ -32,8 +32,8 @@ def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_nam
         target_field: ``email``, ``phone``, ``memberId`` or ``globalUserId``.
         file_records: the values (emails lower-cased, phones normalised to E.164 before matching).
     Returns: number of entries that carry the tag now and did not before.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``invalidTargetField``, ``invalidTagName``,
-        ``tooManyRecords`` (over 100,000 values).
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``invalidTargetField``, ``INVALID_TAG_NAME``,
+        ``TOO_MANY_RECORDS`` (over 100,000 values).
     """
     campaign = campaign_or_404(campaign_id)
     lookup = TARGET_FIELDS.get(target_field)
@@ -43,7 +43,9 @@ def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_nam
         )
     tag = _tag_name(tag_name)
     if len(file_records) > MAX_RECORDS:
-        raise ValidationFailed(f"At most {MAX_RECORDS} records per call.", reason="tooManyRecords", field="fileRecords")
+        raise ValidationFailed(
+            f"At most {MAX_RECORDS} records per call.", reason="TOO_MANY_RECORDS", field="fileRecords"
+        )
     values = sorted(
         value
         for value in {
@@ -72,12 +74,12 @@ def flip_verdicts(*, campaign_id: str, tag_name: str, filter_type: str) -> int:
 
     Records the run as a ``filterList`` Stat (dateId = the tag name, count ``{tagged, updated}``).
     Returns: number of entries whose verdict changed.
-    Raises: NotFound; ValidationFailed ``invalidFilterType`` (field ``filterType``), ``invalidTagName``.
+    Raises: NotFound; ValidationFailed ``INVALID_FILTER_TYPE`` (field ``filterType``), ``INVALID_TAG_NAME``.
     """
     campaign = campaign_or_404(campaign_id)
     tag = _tag_name(tag_name)
     if filter_type not in FILTER_TYPES:
-        raise ValidationFailed("filterType must be allow or block.", reason="invalidFilterType", field="filterType")
+        raise ValidationFailed("filterType must be allow or block.", reason="INVALID_FILTER_TYPE", field="filterType")
     verdict = filter_type == "allow"
     with transaction.atomic():
         tagged = Entry.objects.filter(campaign=campaign, tags__has_key=tag)

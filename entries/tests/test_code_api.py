@@ -108,12 +108,12 @@ def test_bad_token_is_401(stocked):
         (
             lambda c, cid: c.post(f"/api/codes/{cid}/codes", {"fileKey": f"codes/{cid}/vip/x.csv"}, format="json"),
             404,
-            "fileNotFound",
+            "FILE_NOT_FOUND",
         ),
         (
             lambda c, cid: c.post(f"/api/codes/{cid}/codes", {"fileKey": f"codes/{cid}/tm/absent.csv"}, format="json"),
             404,
-            "fileNotFound",
+            "FILE_NOT_FOUND",
         ),
         (
             lambda c, cid: c.post(f"/api/codes/{cid}/assign", "{not json", content_type="application/json"),

@@ -95,8 +95,8 @@ RULES = [
     ({"optional_markets": "MARKETS:3"}, "optional_markets", "EntryInvalidDestinationCity"),
     ({"optional_markets": "PRIMARY"}, "optional_markets", "EntryInvalidDestinationCity"),
     ({"email": "a@b"}, "email", "EntryInvalidField"),
-    ({"phone": "+44 20 7946 0958"}, "phone", "EntryInvalidIntlPhone"),
-    ({"email": None, "phone": None}, "email", "EntryMissingContact"),
+    ({"phone": "+44 20 7946 0958"}, "phone", "ENTRY_INVALID_INTL_PHONE"),
+    ({"email": None, "phone": None}, "email", "ENTRY_MISSING_CONTACT"),
 ]
 
 
@@ -116,7 +116,7 @@ def test_each_rule_names_field_and_reason_and_stores_nothing(gql, sign_in, campa
     # when: a new fan submits the bad value, and the stored fan updates with it
     created = gql.execute(UPSERT, {"c": campaign.pk, "e": submitted}, token=sign_in("new@example.com"))
     updated = None
-    if reason != "EntryMissingContact":  # an update may leave contacts as stored
+    if reason != "ENTRY_MISSING_CONTACT":  # an update may leave contacts as stored
         updated = gql.execute(UPSERT, {"c": campaign.pk, "e": changes}, token=stored_token)
     # then
     assert created["errors"][0]["extensions"]["reason"] == reason

@@ -102,7 +102,7 @@ def test_wrong_codes_count_down_then_lock_the_code(gql, sign_in, confirm_campaig
     locked = gql.execute(VERIFY, {"c": confirm_campaign.pk, "p": PHONE, "code": right}, token=token)
     # then
     assert [a["errors"][0]["extensions"] for a in answers] == [
-        {"code": "VALIDATION_ERROR", "reason": "phoneCodeInvalid", "field": "code", "attemptsLeft": n}
+        {"code": "VALIDATION_ERROR", "reason": "PHONE_CODE_INVALID", "field": "code", "attemptsLeft": n}
         for n in (2, 1, 0)
     ]
     assert locked["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "reason": "TOO_MANY_ATTEMPTS", "field": "code"}
@@ -119,7 +119,7 @@ def test_an_expired_code_is_refused(gql, sign_in, confirm_campaign):
     # then
     assert body["errors"][0]["extensions"] == {
         "code": "VALIDATION_ERROR",
-        "reason": "phoneCodeExpired",
+        "reason": "PHONE_CODE_EXPIRED",
         "field": "code",
     }
 
@@ -151,18 +151,18 @@ def test_a_new_code_replaces_the_pending_one(gql, sign_in, confirm_campaign):
     old = gql.execute(VERIFY, {"c": confirm_campaign.pk, "p": PHONE, "code": first}, token=token)
     new = gql.execute(VERIFY, {"c": confirm_campaign.pk, "p": PHONE, "code": second}, token=token)
     # then
-    assert first == second or old["errors"][0]["extensions"]["reason"] == "phoneCodeInvalid"
+    assert first == second or old["errors"][0]["extensions"]["reason"] == "PHONE_CODE_INVALID"
     assert "errors" not in new
 
 
 @pytest.mark.parametrize(
     "case, reason, code",
     [
-        ("garbled", "invalidPhoneJwt", "VALIDATION_ERROR"),
-        ("wrong key", "invalidPhoneJwt", "VALIDATION_ERROR"),
-        ("expired", "phoneJwtExpired", "VALIDATION_ERROR"),
-        ("other campaign", "campaignMismatch", "VALIDATION_ERROR"),
-        ("other phone", "phoneMismatch", "VALIDATION_ERROR"),
+        ("garbled", "INVALID_PHONE_JWT", "VALIDATION_ERROR"),
+        ("wrong key", "INVALID_PHONE_JWT", "VALIDATION_ERROR"),
+        ("expired", "PHONE_JWT_EXPIRED", "VALIDATION_ERROR"),
+        ("other campaign", "CAMPAIGN_MISMATCH", "VALIDATION_ERROR"),
+        ("other phone", "PHONE_MISMATCH", "VALIDATION_ERROR"),
     ],
 )
 def test_bad_tokens_are_refused_and_change_nothing(gql, sign_in, confirm_campaign, mailoutbox, case, reason, code):

@@ -86,14 +86,14 @@ def test_scored_file_matches_by_phone_when_it_has_no_identifier_column(campaign)
 @pytest.mark.parametrize(
     "content, reason, extensions",
     [
-        (b"email,verdict\nfan0@example.com,true\n", "missingColumn", {"column": "score"}),
-        (b"memberId,score\nm0,0.5\n", "missingColumn", {"column": "email or phone"}),
-        (b"email,score\nfan0@example.com,0.5\nfan1@example.com,1.5\n", "invalidScore", {"line": 3}),
-        (b"email,score\nfan0@example.com,high\n", "invalidScore", {"line": 2}),
-        (b"email,score,verdict\nfan0@example.com,0.5,maybe\n", "invalidVerdict", {"line": 2}),
-        (b"phone,score\nnot-a-phone,0.5\n", "invalidIdentifier", {"line": 2}),
-        (b"email,score\n", "emptyFile", {}),
-        (b"\xff\xfe\x00", "notText", {}),
+        (b"email,verdict\nfan0@example.com,true\n", "MISSING_COLUMN", {"column": "score"}),
+        (b"memberId,score\nm0,0.5\n", "MISSING_COLUMN", {"column": "email or phone"}),
+        (b"email,score\nfan0@example.com,0.5\nfan1@example.com,1.5\n", "INVALID_SCORE", {"line": 3}),
+        (b"email,score\nfan0@example.com,high\n", "INVALID_SCORE", {"line": 2}),
+        (b"email,score,verdict\nfan0@example.com,0.5,maybe\n", "INVALID_VERDICT", {"line": 2}),
+        (b"phone,score\nnot-a-phone,0.5\n", "INVALID_IDENTIFIER", {"line": 2}),
+        (b"email,score\n", "EMPTY_FILE", {}),
+        (b"\xff\xfe\x00", "NOT_TEXT", {}),
     ],
 )
 def test_bad_scored_files_are_refused_whole(campaign, content, reason, extensions):
@@ -227,11 +227,11 @@ def test_fanlist_raw_scores_must_be_between_0_and_1(campaign):
     ).json()
     assert body["errors"][0]["extensions"] == {
         "code": "VALIDATION_ERROR",
-        "reason": "invalidRank",
+        "reason": "INVALID_RANK",
         "field": "file",
         "line": 3,
     }
-    assert registration["errors"][0]["extensions"]["reason"] == "notFanlistCampaign"
+    assert registration["errors"][0]["extensions"]["reason"] == "NOT_FANLIST_CAMPAIGN"
     assert FanlistRecord.objects.count() == 0
 
 
@@ -268,7 +268,7 @@ def test_upsert_stat_then_read_stats(gql, campaign):
     assert second["data"]["upsertStat"]["status"] == "FINISHED" and second["data"]["upsertStat"]["count"] == {
         "selected": 0
     }
-    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_ERROR", "reason": "invalidStatus", "field": "status"}
+    assert bad["errors"][0]["extensions"] == {"code": "VALIDATION_ERROR", "reason": "INVALID_STATUS", "field": "status"}
     rows = read["data"]["stats"]
     assert [(r["marketId"], r["status"], r["count"]) for r in rows] == [(market.pk, "FINISHED", {"selected": 0})]
     assert Stat.objects.count() == 1

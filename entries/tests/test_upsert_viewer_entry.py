@@ -70,7 +70,7 @@ def _bad(markets, **changes):
         ({"phone": "12"}, "EntryInvalidField", "phone", "Enter a valid phone number."),
         (
             {"phone": "+33 1 42 68 53 00"},
-            "EntryInvalidIntlPhone",
+            "ENTRY_INVALID_INTL_PHONE",
             "phone",
             "International phone numbers are not accepted for this campaign.",
         ),
@@ -91,7 +91,7 @@ def _bad(markets, **changes):
         ({"market": ""}, "MISSING_REQUIRED_FIELDS", "market", "The following required fields are missing: 'market'."),
         (
             {"favourite_song": "One"},
-            "EntryUnknownField",
+            "ENTRY_UNKNOWN_FIELD",
             "favourite_song",
             "'favourite_song' is not a field of this campaign's form.",
         ),

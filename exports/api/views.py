@@ -41,7 +41,7 @@ def _int(value, name):
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{name} must be a whole number.", reason="invalidPaging", field=name) from None
+        raise ValidationFailed(f"{name} must be a whole number.", reason="INVALID_PAGING", field=name) from None
 
 
 class CampaignExportsView(APIView):

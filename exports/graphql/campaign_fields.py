@@ -12,7 +12,7 @@ from exports.selectors import exports_of
 class FanlistCampaignExportFields:
     """``exports`` of ``FanlistCampaign`` (catalog §3.9)."""
 
-    exports = graphene.List(Export)
+    exports = graphene.List(Export, description="The campaign's exports, newest first (staff only).")
 
     @staticmethod
     def resolve_exports(campaign, info):

@@ -2,11 +2,11 @@
 
 import graphene
 
+from accounts.graphql.access import Operation, campaign_action
 from exports.documents import export_document
 from exports.graphql.access import reporter
 from exports.graphql.types import Export
 from exports.services.exports import schedule_export
-from monoql.reasons import operation_doc
 
 
 def resolve_schedule_export(root, info, campaignId, type, dateKey=None):
@@ -18,20 +18,13 @@ def resolve_schedule_export(root, info, campaignId, type, dateKey=None):
 
 
 class ExportsMutation(graphene.ObjectType):
-    scheduleExport = graphene.Field(
+    scheduleExport = Operation(
         Export,
         campaignId=graphene.String(required=True),
         type=graphene.String(required=True),
         dateKey=graphene.String(),
         resolver=resolve_schedule_export,
-        description=operation_doc(
-            "Queue an export of the campaign (exportType, with dateKey for wave-based types); answers the export row, PENDING until a worker writes the file.",
-            "staff with `report` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CampaignNotFound",
-            "InvalidExportType",
-            "InvalidDateKey",
-            "InvalidDateKeyType",
-        ),
+        access=campaign_action("report"),
+        summary="Queue an export of the campaign (exportType, with dateKey for wave-based types); answers the export row, PENDING until a worker writes the file.",
+        errors=["CampaignNotFound", "InvalidExportType", "InvalidDateKey", "InvalidDateKeyType"],
     )

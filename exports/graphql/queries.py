@@ -2,41 +2,32 @@
 
 import graphene
 
+from accounts.graphql.access import Operation, campaign_action
 from exports.documents import export_document
 from exports.graphql.access import reporter
 from exports.graphql.types import Export
 from exports.selectors import export_in_campaign, exports_of
 from exports.services.exports import record_access
-from monoql.reasons import operation_doc
 
 
 class ExportsQuery(graphene.ObjectType):
-    campaignExportList = graphene.List(
-        Export,
+    campaignExportList = Operation(
+        graphene.List(Export),
         campaignId=graphene.String(required=True),
         limit=graphene.Int(),
         skip=graphene.Int(),
         exportType=graphene.String(),
-        description=operation_doc(
-            "The campaign's exports, newest first, with their status and download link when finished.",
-            "staff with `report` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CampaignNotFound",
-        ),
+        access=campaign_action("report"),
+        summary="The campaign's exports, newest first, with their status and download link when finished.",
+        errors=["CampaignNotFound"],
     )
-    campaignExport = graphene.Field(
+    campaignExport = Operation(
         Export,
         campaignId=graphene.String(required=True),
         exportId=graphene.String(required=True),
-        description=operation_doc(
-            "One export of the campaign with its status, row count and signed download link (valid for a limited time).",
-            "staff with `report` on the campaign, or supreme users",
-            "notLoggedIn",
-            "INVALID_CAMPAIGN_PERMISSIONS",
-            "CampaignNotFound",
-            "ExportNotFound",
-        ),
+        access=campaign_action("report"),
+        summary="One export of the campaign with its status, row count and signed download link (valid for a limited time).",
+        errors=["CampaignNotFound", "ExportNotFound"],
     )
 
     @staticmethod

@@ -65,4 +65,4 @@ def test_a_code_that_starts_a_formula_is_refused_at_upload(world, code):  # noqa
     campaign = world[0]
     with pytest.raises(ValidationFailed) as refused:
         upload_codes(campaign.pk, "tm", io.BytesIO(f"code\nOK1\n{code}\n".encode()), actor=Actor(label="test"))
-    assert (refused.value.reason, refused.value.extra["line"]) == ("unsafeCode", 3)
+    assert (refused.value.reason, refused.value.extra["line"]) == ("UNSAFE_CODE", 3)

@@ -2,17 +2,19 @@
 
 - the root operations' arguments, once per argument name (``campaignId`` means the same thing in 23
   operations) and per operation where one name means something else there;
-- every input type named after an output type (``MarketInput`` / ``Market``) takes the output field's
-  description for each same-named input field: the shape is described once, where it is read.
+- (input types are built from their output types by ``monoql.graphql.inputs.input_of`` and carry the
+  output's descriptions: a shape is described once, where it is declared.)
 
 What already has its own description keeps it. The schema-descriptions test fails on what is left without.
 """
+
+from graphql import GraphQLObjectType
 
 #: Argument name → description, for every operation that takes it.
 ARGUMENTS = {
     "campaignId": "The campaign id (24 hex characters).",
     "file": "The file, as a GraphQL multipart upload part (CSV, UTF-8).",
-    "fileSize": "The file's size in bytes, as the client read it; a mismatch refuses the upload (fileSizeMismatch).",
+    "fileSize": "The file's size in bytes, as the client read it; a mismatch refuses the upload (FILE_SIZE_MISMATCH).",
     "limit": "How many items to answer at most (a page), such as 20.",
     "skip": "How many items to skip before the page starts (0 for the first page).",
     "query": "The text to search for in names, as a person would type it.",
@@ -22,6 +24,9 @@ ARGUMENTS = {
     "tagName": "The tag's name, 1–64 characters.",
     "phone": "The phone number in any common format, such as (212) 555-0123; checked and stored in E.164.",
     "fileName": "The file's name: 1–150 letters, digits, '.', '_' or '-'.",
+    "includePrevSelected": "True to count fans already selected in an earlier run as well (default false).",
+    "minScore": "Leave out entries scored below this, 0 to 1 (unscored entries too).",
+    "maxScore": "Leave out entries scored above this, 0 to 1 (unscored entries too).",
 }
 #: (operation, argument) → description, where the argument means something of its own there.
 PER_OPERATION = {
@@ -42,8 +47,6 @@ PER_OPERATION = {
     ("triggerWavePrep", "orderByPreference"): "True to favour the rank fans gave a market over their priority.",
     ("triggerWavePrep", "singleMarket"): "True to select each fan in one market at most (their best-ranked with room).",
     ("triggerWavePrep", "randomSelection"): "True to order fans by a seeded lottery instead of by score.",
-    ("triggerWavePrep", "minScore"): "Leave out entries scored below this, 0 to 1 (unscored entries too).",
-    ("triggerWavePrep", "maxScore"): "Leave out entries scored above this, 0 to 1 (unscored entries too).",
     ("triggerSelection", "marketIds"): "The markets to apply the latest finished wave prep to.",
     ("uploadScored", "campaignName"): "The campaign's name as the scored file calls it (a check against mix-ups).",
     ("addTags", "fileRecords"): "The records to match: emails, phone numbers or ids (at most 100,000 per call).",
@@ -76,32 +79,15 @@ PER_OPERATION = {
 
 
 def describe_arguments(graphql_schema) -> None:
-    """Give every root operation's arguments their description from the tables above (in place).
+    """Give every field argument its description from the tables above (in place): the root operations'
+    and those of nested fields such as ``metrics.eligibleByMarketPreference``.
 
     Args: the built ``GraphQLSchema``. Returns None. Arguments already described keep their text.
     """
-    for root in (graphql_schema.query_type, graphql_schema.mutation_type):
-        for name, field in root.fields.items():
+    for type_name, graphql_type in graphql_schema.type_map.items():
+        if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for name, field in graphql_type.fields.items():
             for arg_name, argument in field.args.items():
                 if not argument.description:
                     argument.description = PER_OPERATION.get((name, arg_name)) or ARGUMENTS.get(arg_name)
-
-
-def describe_inputs_from_outputs(graphql_schema) -> int:
-    """Give each field of an input type ``XInput`` without a description the description of the same field of
-    the output type ``X`` (and the type its description), in place. Returns how many were filled."""
-    filled = 0
-    for name, input_type in graphql_schema.type_map.items():
-        if not name.endswith("Input") or not hasattr(input_type, "fields"):
-            continue
-        output_type = graphql_schema.type_map.get(name[: -len("Input")])
-        if output_type is None or not hasattr(output_type, "fields"):
-            continue
-        if not input_type.description and output_type.description:
-            input_type.description = f"Input of {output_type.name}: {output_type.description}"
-        for field_name, field in input_type.fields.items():
-            source = output_type.fields.get(field_name)
-            if not field.description and source is not None and source.description:
-                field.description = source.description
-                filled += 1
-    return filled

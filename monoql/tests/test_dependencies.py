@@ -9,7 +9,6 @@ ROOT = Path(settings.BASE_DIR)
 TEST_ONLY = {
     "playwright",
     "scipy",
-    "numpy",
     "moto",
     "ruff",
     "pytest",

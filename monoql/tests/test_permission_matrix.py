@@ -105,6 +105,13 @@ def test_every_operation_of_the_schema_has_an_access_level():
     assert set(ACCESS) - names == set(), "ACCESS names operations the schema no longer has"
 
 
+def test_every_operation_declares_the_access_this_table_expects():
+    # given every operation's resolver as the schema runs it (an Operation field wraps it with its access)
+    declared = {name: getattr(field.resolve, "access", None) for _, name, field in OPERATIONS}
+    # then each declares one, at the level this test's own table expects (the table is never read from them)
+    assert {name: access.level if access else None for name, access in declared.items()} == ACCESS
+
+
 def _unwrap(gql_type):
     while isinstance(gql_type, (GraphQLNonNull, GraphQLList)):
         gql_type = gql_type.of_type

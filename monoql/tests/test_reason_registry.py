@@ -2,6 +2,7 @@
 docs/errors.md is generated from the registries."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,71 @@ def test_a_spelling_cannot_be_declared_twice():
 
 def test_docs_errors_md_is_generated_from_the_registries():
     call_command("errors_doc", "--check")
+
+
+#: The reasons the catalog names (§4, and §3 for gates and sessions), in the catalog's own spellings; this
+#: test's own copy, never read from the registry.
+CATALOG_SPELLINGS = {
+    "CAMPAIGN_CLOSED",
+    "CAMPAIGN_NOT_FOUND",
+    "CampaignMissingChecklistItems",
+    "CampaignNotFound",
+    "DOMAIN_NAME_CONFLICT",
+    "ENTRY_NOT_FOUND",
+    "EntryEmptyField",
+    "EntryInvalidBoolean",
+    "EntryInvalidChecklistVals",
+    "EntryInvalidDestinationCity",
+    "EntryInvalidField",
+    "EntryInvalidFreeFormTextInRange",
+    "EntryInvalidTicketCount",
+    "EntryInvalidTicketCountInRange",
+    "ExportNotFound",
+    "INVALID_CAMPAIGN",
+    "INVALID_CAMPAIGN_PASSWORD",
+    "INVALID_CAMPAIGN_PERMISSIONS",
+    "INVALID_CAMPAIGN_SCHEMA",
+    "INVALID_CAMPAIGN_STATUS_CHANGE",
+    "INVALID_MARKET_SCHEMA",
+    "INVALID_PRESALE_WINDOW_DATE_ORDER",
+    "INVALID_PROMOTER_SCHEMA",
+    "InvalidCampaignType",
+    "InvalidDateKey",
+    "InvalidDateKeyType",
+    "InvalidExportType",
+    "InvalidPreferenceCampaignSchemaType",
+    "InvalidStatus",
+    "InvalidType",
+    "MARKET_NOT_FOUND",
+    "MISSING_PRESALE_WINDOW_DATE",
+    "NOT_LINKED",
+    "NO_CARD",
+    "NO_INVITE",
+    "NO_PAST_PARTICIPATION",
+    "PROMOTER_NOT_FOUND",
+    "PromotersNotFound",
+    "SUPREME_USER_REQUIRED",
+    "emptyCodes",
+    "invalidCampaignStatus",
+    "invalidCodesProp",
+    "invalidCount",
+    "invalidFileKey",
+    "invalidSession",
+    "invalidTargetField",
+    "marketNameExists",
+    "missingCodeReserveParams",
+    "missingCodes",
+    "missingType",
+    "notLoggedIn",
+    "phoneAlreadyConfirmed",
+    "supremeUserRequired",
+}
+
+
+def test_reasons_the_catalog_does_not_name_are_spelled_upper_snake():
+    # given every spelling of every declared reason
+    spellings = {spelling for member in reasons.all_reasons() for spelling in member.spellings.values()}
+    # then the catalog's keep the catalog's spelling, and every other one is UPPER_SNAKE (one style)
+    invented = spellings - CATALOG_SPELLINGS
+    assert len(invented) >= 100
+    assert sorted(s for s in invented if not re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", s)) == []

@@ -55,3 +55,13 @@ def test_the_schema_changed_only_where_decided_since_the_architecture_step():
     live = build_schema(str(schema))
     assert [(c.type.name, c.description) for c in find_breaking_changes(before, live)] == DELIBERATE_BREAKING
     assert [(c.type.name, c.description) for c in find_dangerous_changes(before, live)] == DELIBERATE_DANGEROUS
+
+
+def test_documenting_the_schema_changed_no_signature():
+    # Given the contract as it stood before issue 21 (descriptions, inputs built from their outputs, enums from
+    # the model's choices), when graphql-core compares it with the live schema, then nothing is breaking or
+    # dangerous: the reference was written without changing what a client sends or receives.
+    before = build_schema((Path(settings.BASE_DIR) / "tests/fixtures/schema-before-issue-21.graphql").read_text())
+    live = build_schema(str(schema))
+    assert [(c.type.name, c.description) for c in find_breaking_changes(before, live)] == []
+    assert [(c.type.name, c.description) for c in find_dangerous_changes(before, live)] == []

@@ -32,7 +32,7 @@ def test_a_malformed_multipart_upload_answers_coded_json(body):
 def test_an_announced_file_size_that_is_not_the_files_is_refused():
     with pytest.raises(ValidationFailed) as refused:
         read_upload(io.BytesIO(b"email\na@example.com\n"), declared_size=999)
-    assert (refused.value.reason, refused.value.field) == ("fileSizeMismatch", "fileSize")
+    assert (refused.value.reason, refused.value.field) == ("FILE_SIZE_MISMATCH", "fileSize")
     assert read_upload(io.BytesIO(b"email\na@example.com\n"), declared_size=20) == "email\na@example.com\n"
 
 

@@ -23,7 +23,7 @@ class EraseFanView(APIView):
         require_supreme(request.user)
         fan_id = request.data.get("fanId") if isinstance(request.data, dict) else None
         if not isinstance(fan_id, str) or not fan_id:
-            raise ValidationFailed("fanId is required.", reason="missingFanId", field="fanId")
+            raise ValidationFailed("fanId is required.", reason="MISSING_FAN_ID", field="fanId")
         return Response(erase_fan(fan_id))
 
 

@@ -6,6 +6,7 @@ import json
 import graphene
 from django.core.serializers.json import DjangoJSONEncoder
 
+from accounts.graphql.access import SIGNED_IN, Operation
 from accounts.session import require_fan
 from entries.services.privacy import set_do_not_sell
 from monoql.graphql.scalars import JSON
@@ -19,13 +20,11 @@ def resolve_viewer_personal_data(root, info):
 
 
 class PrivacyQuery(graphene.ObjectType):
-    viewerPersonalData = graphene.Field(
+    viewerPersonalData = Operation(
         JSON,
-        description=(
-            "Everything monoql stores about the signed-in fan (GDPR art. 15, CCPA right to know), as "
-            "{fanId, generatedAt (UTC ISO-8601), tables: {'app.model': [rows]}}. Fans only: UNAUTHENTICATED "
-            "(reason notLoggedIn) otherwise."
-        ),
+        access=SIGNED_IN,
+        summary="Everything monoql stores about the signed-in fan (GDPR art. 15, CCPA right to know), as "
+        "{fanId, generatedAt (UTC ISO-8601), tables: {'app.model': [rows]}}.",
         resolver=resolve_viewer_personal_data,
     )
 
@@ -38,15 +37,14 @@ def resolve_set_viewer_do_not_sell(root, info, doNotSell):
 
 
 class PrivacyMutation(graphene.ObjectType):
-    setViewerDoNotSell = graphene.Field(
+    setViewerDoNotSell = Operation(
         JSON,
         doNotSell=graphene.Boolean(
             required=True, description="true: do not sell or share my data (clears my opt-ins); false: undo."
         ),
-        description=(
-            "The signed-in fan's 'Do not sell or share my personal information' choice (CCPA). Setting it clears "
-            "the opt-ins of every entry and applies to the very next registration. Answers "
-            "{doNotSell, entriesCleared}. Fans only: UNAUTHENTICATED (reason notLoggedIn) otherwise."
-        ),
+        access=SIGNED_IN,
+        summary="The signed-in fan's 'Do not sell or share my personal information' choice (CCPA). Setting it "
+        "clears the opt-ins of every entry and applies to the very next registration. Answers "
+        "{doNotSell, entriesCleared}.",
         resolver=resolve_set_viewer_do_not_sell,
     )

@@ -6,8 +6,9 @@ Each resolver validates, authorizes, calls one service and shapes its answer; he
 import graphene
 from graphene_file_upload.scalars import Upload
 
+from accounts.graphql.access import Operation, campaign_action
 from accounts.session import require_fan
-from entries.graphql.access import campaign_for
+from campaigns.selectors import campaign_or_404
 from entries.graphql.metrics_types import File
 from entries.graphql.scoring_mutations import _file
 from entries.selection.graphql.types import WaveConfigInput, WavePrepFileType
@@ -17,12 +18,11 @@ from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave, wave_document
 from monoql.errors import ValidationFailed
 from monoql.graphql.scalars import JSON
-from monoql.reasons import operation_doc
 from monoql.storage import signed_key_url
 
 
 def resolve_upload_wave_prep_file(root, info, file, fileSize, campaignId, dateKey, type):
-    campaign = campaign_for(info, campaignId, "select")
+    campaign = campaign_or_404(campaignId)
     record, report = upload_wave_prep_file(
         campaign_id=campaign.pk,
         date_key=dateKey,
@@ -53,7 +53,7 @@ def resolve_trigger_wave_prep(
     maxScore=None,
     seed=None,
 ):
-    campaign = campaign_for(info, campaignId, "select")
+    campaign = campaign_or_404(campaignId)
     wave_prep = trigger_wave_prep(
         campaign_id=campaign.pk,
         date_key=dateKey,
@@ -76,7 +76,7 @@ def resolve_trigger_wave_prep(
 
 
 def resolve_trigger_selection(root, info, campaignId, marketIds):
-    campaign = campaign_for(info, campaignId, "select")
+    campaign = campaign_or_404(campaignId)
     return trigger_selection(campaign_id=campaign.pk, market_ids=marketIds, actor=require_fan(info))
 
 
@@ -84,8 +84,10 @@ def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
     config = dict(config)
     campaign_id = config.get("campaignId")
     if not campaign_id:
-        raise ValidationFailed("config.campaignId is required.", reason="missingCampaignId", field="config.campaignId")
-    campaign_for(info, campaign_id, "select")
+        raise ValidationFailed(
+            "config.campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="config.campaignId"
+        )
+    campaign_or_404(campaign_id)
     wave = upload_wave(
         stream=_file(file) if file is not None else None,
         declared_size=fileSize,
@@ -98,14 +100,14 @@ def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
 
 def resolve_cancel_wave(root, info, fileName, campaignId=None):
     if not campaignId:
-        raise ValidationFailed("campaignId is required.", reason="missingCampaignId", field="campaignId")
-    campaign = campaign_for(info, campaignId, "select")
+        raise ValidationFailed("campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="campaignId")
+    campaign = campaign_or_404(campaignId)
     wave = cancel_wave(campaign_id=campaign.pk, file_name=fileName)
     return {**wave_document(wave), "status": "cancelled"}
 
 
 class SelectionMutation(graphene.ObjectType):
-    uploadWavePrepFile = graphene.Field(
+    uploadWavePrepFile = Operation(
         File,
         file=Upload(required=True),
         fileSize=graphene.Int(required=True),
@@ -113,58 +115,50 @@ class SelectionMutation(graphene.ObjectType):
         dateKey=graphene.String(required=True),
         type=WavePrepFileType(required=True),
         resolver=resolve_upload_wave_prep_file,
-        description=operation_doc(
-            "Upload one of a wave prep's input files (market limits, pinned codes) for the dateKey.",
-            "staff with `select` on the campaign, or supreme users",
-            "notLoggedIn",
-            "supremeUserRequired",
+        access=campaign_action("select"),
+        summary="Upload one of a wave prep's input files (market limits, pinned codes) for the dateKey.",
+        errors=[
             "CAMPAIGN_NOT_FOUND",
-            "InvalidWavePrepFileType",
-            "fileTooLarge",
-            "emptyFile",
-            "unknownMarket",
-            "duplicateMarket",
-            "invalidLimit",
-        ),
+            "INVALID_WAVE_PREP_FILE_TYPE",
+            "FILE_TOO_LARGE",
+            "EMPTY_FILE",
+            "UNKNOWN_MARKET",
+            "DUPLICATE_MARKET",
+            "INVALID_LIMIT",
+        ],
     )
-    uploadWave = graphene.Field(
+    uploadWave = Operation(
         JSON,
         file=Upload(),
         fileSize=graphene.Int(),
         fileName=graphene.String(required=True),
         config=WaveConfigInput(required=True),
         resolver=resolve_upload_wave,
-        description=operation_doc(
-            "Schedule a wave: a CSV of fans and codes to text or email at notifyDate (config), or change a scheduled one.",
-            "staff with `select` on the campaign, or supreme users",
-            "notLoggedIn",
-            "supremeUserRequired",
-            "missingCampaignId",
-            "missingFile",
-            "invalidFileName",
-            "invalidNotifyDate",
-            "invalidTotalLimit",
-            "invalidCategoryId",
-            "missingColumn",
-            "emptyFile",
-            "waveNotScheduled",
+        access=campaign_action(
+            "select", lambda root, args: args["config"].get("campaignId"), missing_reason="MISSING_CAMPAIGN_ID"
         ),
+        summary="Schedule a wave: a CSV of fans and codes to text or email at notifyDate (config), or change a scheduled one.",
+        errors=[
+            "MISSING_FILE",
+            "INVALID_FILE_NAME",
+            "INVALID_NOTIFY_DATE",
+            "INVALID_TOTAL_LIMIT",
+            "INVALID_CATEGORY_ID",
+            "MISSING_COLUMN",
+            "EMPTY_FILE",
+            "WAVE_NOT_SCHEDULED",
+        ],
     )
-    cancelWave = graphene.Field(
+    cancelWave = Operation(
         JSON,
         fileName=graphene.String(required=True),
         campaignId=graphene.ID(),
         resolver=resolve_cancel_wave,
-        description=operation_doc(
-            "Cancel a scheduled wave by its file name; a wave already sending or sent cannot be cancelled.",
-            "staff with `select` on the campaign, or supreme users",
-            "notLoggedIn",
-            "supremeUserRequired",
-            "WAVE_NOT_FOUND",
-            "waveNotCancellable",
-        ),
+        access=campaign_action("select", missing_reason="MISSING_CAMPAIGN_ID"),
+        summary="Cancel a scheduled wave by its file name; a wave already sending or sent cannot be cancelled.",
+        errors=["WAVE_NOT_FOUND", "WAVE_NOT_CANCELLABLE"],
     )
-    triggerWavePrep = graphene.Field(
+    triggerWavePrep = Operation(
         JSON,
         campaignId=graphene.ID(required=True),
         dateKey=graphene.String(required=True),
@@ -178,39 +172,35 @@ class SelectionMutation(graphene.ObjectType):
             description=(
                 "Replay a recorded lottery: the seed of an earlier run (digits, 0 to 2^63-1; returned as "
                 "`seed`). Same inputs and seed give the same allocation and input hash. Omitted: a fresh "
-                "random seed. Bad value: VALIDATION_ERROR `invalidSeed`."
+                "random seed. Bad value: VALIDATION_ERROR `INVALID_SEED`."
             )
         ),
         resolver=resolve_trigger_wave_prep,
-        description=operation_doc(
-            "Queue a wave prep: rank the eligible fans of every market (score, lottery with a seed, preference order) and reserve their codes for dateKey; answers the wave prep, PENDING until a worker finishes it.",
-            "staff with `select` on the campaign, or supreme users",
-            "notLoggedIn",
-            "supremeUserRequired",
+        access=campaign_action("select"),
+        summary="Queue a wave prep: rank the eligible fans of every market (score, lottery with a seed, preference order) and reserve their codes for dateKey; answers the wave prep, PENDING until a worker finishes it.",
+        errors=[
             "CAMPAIGN_NOT_FOUND",
             "invalidCampaignStatus",
-            "invalidScore",
-            "invalidScoreRange",
-            "invalidSeed",
-            "wavePrepInProgress",
-            "wavePrepAlreadySelected",
-        ),
+            "INVALID_SCORE",
+            "INVALID_SCORE_RANGE",
+            "INVALID_SEED",
+            "WAVE_PREP_IN_PROGRESS",
+            "WAVE_PREP_ALREADY_SELECTED",
+        ],
     )
-    triggerSelection = graphene.Field(
+    triggerSelection = Operation(
         JSON,
         campaignId=graphene.ID(required=True),
         marketIds=graphene.List(graphene.ID, required=True),
         resolver=resolve_trigger_selection,
-        description=operation_doc(
-            "Apply the latest finished wave prep to markets: assign the reserved codes to the selected fans and notify them; one selection stat per market tracks it.",
-            "staff with `select` on the campaign, or supreme users",
-            "notLoggedIn",
-            "supremeUserRequired",
+        access=campaign_action("select"),
+        summary="Apply the latest finished wave prep to markets: assign the reserved codes to the selected fans and notify them; one selection stat per market tracks it.",
+        errors=[
             "CAMPAIGN_NOT_FOUND",
-            "missingMarketIds",
-            "unknownMarket",
-            "noFinishedWavePrep",
-            "marketNotInWavePrep",
-            "selectionInProgress",
-        ),
+            "MISSING_MARKET_IDS",
+            "UNKNOWN_MARKET",
+            "NO_FINISHED_WAVE_PREP",
+            "MARKET_NOT_IN_WAVE_PREP",
+            "SELECTION_IN_PROGRESS",
+        ],
     )

@@ -3,63 +3,49 @@
 
 import graphene
 
-from monoql.dates import iso
+from entries.selection import models
+from monoql.dates import ISO_UTC, iso
+from monoql.graphql.enums import enum_from_choices
+from monoql.graphql.inputs import input_of
 from monoql.storage import signed_key_url
 
-
-class WaveStatus(graphene.Enum):
-    """Where a wave stands: scheduled → processing → triggered → completed or failed."""
-
-    scheduled = "scheduled"
-    triggered = "triggered"
-    completed = "completed"
-    processing = "processing"
-    failed = "failed"
-
-    @property
-    def description(self):
-        return {
-            "scheduled": "Waiting for its notify date.",
-            "triggered": "Its messages are being sent (a wave lost now is failed, never re-sent).",
-            "processing": "A worker claimed it at its notify date and prepares its messages.",
-            "completed": "Every message was sent.",
-            "failed": "Stopped with an error.",
-        }.get(self.name)
-
-
-class WavePrepFileType(graphene.Enum):
-    """Which input of a wave prep an uploaded file is."""
-
-    markets = "markets"
-    tmCodes = "tmCodes"
-    nonTmCodes = "nonTmCodes"
-
-    @property
-    def description(self):
-        return {
-            "markets": "Market limits: how many fans each market may select.",
-            "tmCodes": "Ticketmaster codes to hand out in the wave prep.",
-            "nonTmCodes": "Codes of another ticketer to hand out in the wave prep.",
-        }.get(self.name)
+WaveStatus = enum_from_choices(
+    models.WaveStatus,
+    name="WaveStatus",
+    description="Where a wave stands: scheduled → processing → triggered → completed or failed.",
+)
+WavePrepFileType = enum_from_choices(
+    models.WavePrepFileType, name="WavePrepFileType", description="Which input of a wave prep an uploaded file is."
+)
 
 
 class WavePrepDate(graphene.ObjectType):
-    started = graphene.String()
-    finished = graphene.String()
+    """When a wave prep run started and finished."""
+
+    started = graphene.String(
+        description="When a worker started the run, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    finished = graphene.String(
+        description="When the run finished or failed, UTC ISO-8601 date-time (2017-06-18T23:00:00Z); null while it runs."
+    )
 
 
 class WavePrepError(graphene.ObjectType):
-    message = graphene.String()
+    """Why a wave prep run failed."""
+
+    message = graphene.String(description="What went wrong, in English, for staff.")
 
 
 class WavePrepCount(graphene.ObjectType):
     """Campaign totals with one child per market (``markets``); resolves from the stored count document."""
 
-    name = graphene.String()
-    eligible = graphene.Int()
-    selected = graphene.Int()
-    waitlisted = graphene.Int()
-    markets = graphene.List(lambda: WavePrepCount)
+    name = graphene.String(description="The campaign's or the market's name.")
+    eligible = graphene.Int(description="Entries the run could pick (eligible, in score range).")
+    selected = graphene.Int(description="Entries selected: each reserved a code in a market.")
+    waitlisted = graphene.Int(description="Eligible entries not selected (no room left in their markets).")
+    markets = graphene.List(
+        lambda: WavePrepCount, description="One child count per market (null on the children themselves)."
+    )
 
     @staticmethod
     def resolve_name(doc, info):
@@ -85,12 +71,15 @@ class WavePrepCount(graphene.ObjectType):
 class WavePrep(graphene.ObjectType):
     """One wave prep run; resolves from an ``entries.models.WavePrep`` row (``path`` signed per read)."""
 
-    date = graphene.Field(WavePrepDate)
-    status = graphene.String(required=True)
-    dateKey = graphene.String(required=True)
-    error = graphene.Field(WavePrepError)
-    path = graphene.String()
-    count = graphene.Field(WavePrepCount)
+    date = graphene.Field(WavePrepDate, description="When the run started and finished.")
+    status = graphene.String(required=True, description="TRIGGERED (running), FINISHED or FAILED.")
+    dateKey = graphene.String(required=True, description="The presale day the run prepares, YYYYMMDD (20261215).")
+    error = graphene.Field(WavePrepError, description="Why the run failed; null unless FAILED.")
+    path = graphene.String(
+        description="Download URL of the prepped zip (selected fans and codes per market), signed for 1 hour; "
+        "null until FINISHED."
+    )
+    count = graphene.Field(WavePrepCount, description="The run's counts: campaign totals and one per market.")
 
     @staticmethod
     def resolve_date(row, info):
@@ -114,24 +103,32 @@ class WavePrep(graphene.ObjectType):
 
 
 class WaveDate(graphene.ObjectType):
-    scheduled = graphene.String()
-    notify = graphene.String()
-    begin = graphene.String()
-    end = graphene.String()
+    """When a wave was scheduled, notifies, began and ended."""
+
+    scheduled = graphene.String(
+        description="When staff scheduled the wave (uploadWave), UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    notify = graphene.String(
+        description="When the wave's messages are to be sent, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
+    begin = graphene.String(description="When a worker began sending, UTC ISO-8601 date-time (2017-06-18T23:00:00Z).")
+    end = graphene.String(
+        description="When sending completed or failed, UTC ISO-8601 date-time (2017-06-18T23:00:00Z)."
+    )
 
 
 class Wave(graphene.ObjectType):
     """One SMS/email wave; resolves from an ``entries.models.Wave`` row."""
 
-    name = graphene.String()
-    status = graphene.Field(WaveStatus)
-    date = graphene.Field(WaveDate)
-    totalLimit = graphene.Int()
-    generateOfferCode = graphene.Boolean()
-    tiedToAccount = graphene.Boolean()
-    singleUse = graphene.Boolean()
-    categoryId = graphene.ID()
-    campaignId = graphene.ID()
+    name = graphene.String(description="The wave's name: its uploaded file's name.")
+    status = graphene.Field(WaveStatus, description="Where the wave stands.")
+    date = graphene.Field(WaveDate, description="When the wave was scheduled, notifies, began and ended.")
+    totalLimit = graphene.Int(description="The most messages the wave sends; null for every row of the file.")
+    generateOfferCode = graphene.Boolean(description="True to generate an offer code for each fan messaged.")
+    tiedToAccount = graphene.Boolean(description="True when each code works only on the fan's own account.")
+    singleUse = graphene.Boolean(description="True when each code can be redeemed once.")
+    categoryId = graphene.ID(description="Ticketmaster presale category id the wave's codes unlock.")
+    campaignId = graphene.ID(description="The campaign id (24 hex characters).")
 
     @staticmethod
     def resolve_date(row, info):
@@ -167,13 +164,17 @@ class Wave(graphene.ObjectType):
         return row.campaign_id
 
 
-class WaveConfigInput(graphene.InputObjectType):
-    """``WaveConfigInput`` (catalog §1.5) plus ``singleUse`` (the ``Wave`` type shows it; issue 6)."""
-
-    categoryId = graphene.Int()
-    campaignId = graphene.ID()
-    totalLimit = graphene.Int()
-    generateOfferCode = graphene.Boolean(required=True)
-    tiedToAccount = graphene.Boolean()
-    notifyDate = graphene.String(required=True)
-    singleUse = graphene.Boolean()
+#: ``WaveConfigInput`` (catalog §1.5) plus ``singleUse`` (the ``Wave`` type shows it; issue 6).
+WaveConfigInput = input_of(
+    Wave,
+    name="WaveConfigInput",
+    only=["categoryId", "campaignId", "totalLimit", "generateOfferCode", "tiedToAccount", "notifyDate", "singleUse"],
+    required=["generateOfferCode"],
+    extra={
+        "categoryId": graphene.Int(description="Ticketmaster presale category id the wave's codes unlock."),
+        "notifyDate": graphene.String(
+            required=True, description=f"When the wave's messages are to be sent, {ISO_UTC}."
+        ),
+    },
+    description="A wave's settings as staff upload them with its file (uploadWave's config).",
+)

@@ -79,15 +79,41 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
 
     ``sms/{market}.csv``: North-American mobile numbers (Registrant columns, catalog §3.7.3);
     ``email/{market}.csv``: the others with an email, one row per email; ``masterCodes/{market}.csv``:
-    every selected fan with the full assignment. Returns the storage key.
+    every selected fan with the full assignment. One market at a time, read through a server-side cursor on
+    the (wave prep, market, outcome, position) index: memory holds one market's rows, whatever the run's
+    size. Returns the storage key.
     """
     names = _file_names(plan)
     campaign_name = wave_prep.campaign.name
+    fd, local_path = job_temp_file(f"prepped-{wave_prep.pk}", ".zip")
+    handle = os.fdopen(fd, "wb")
+    try:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for market_id, detail in plan.items():
+                sms, mail, master = _market_files(wave_prep, market_id, detail, campaign_name)
+                for folder, columns, lines in (
+                    ("sms", REGISTRANT_COLUMNS, sms),
+                    ("email", REGISTRANT_COLUMNS, mail),
+                    ("masterCodes", MASTER_COLUMNS, master),
+                ):
+                    archive.writestr(f"{folder}/{names[market_id]}.csv", _csv_text(columns, lines))
+        handle.close()
+        key = prepped_key(wave_prep.campaign_id, wave_prep.date_key)
+        if default_storage.exists(key):
+            default_storage.delete(key)
+        with open(local_path, "rb") as stored:
+            return default_storage.save(key, File(stored, name=os.path.basename(key)))
+    finally:
+        handle.close()
+        remove_quietly(local_path)
+
+
+def _market_files(wave_prep, market_id: str, detail: dict, campaign_name: str) -> tuple[list, list, list]:
+    """The sms, email and masterCodes lines of one market's selected fans, in priority order."""
     rows = (
-        Allocation.objects.filter(wave_prep=wave_prep, outcome=AllocationOutcome.SELECTED)
-        .order_by("market_id", "position")
+        Allocation.objects.filter(wave_prep=wave_prep, market_id=market_id, outcome=AllocationOutcome.SELECTED)
+        .order_by("position")
         .values_list(
-            "market_id",
             "entry_id",
             "entry__fan_id",
             "entry__fan__global_user_id",
@@ -104,29 +130,13 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
             "code_type",
         )
     )
-    by_market: dict[str, tuple[list, list, list]] = {market_id: ([], [], []) for market_id in plan}
-    seen_emails: dict[str, set] = {market_id: set() for market_id in plan}
-    for (
-        market_id,
-        entry_id,
-        fan_id,
-        guid,
-        member,
-        email,
-        phone,
-        first,
-        last,
-        locale,
-        rank,
-        pos,
-        score,
-        code,
-        ctype,
-    ) in _stream(rows):
-        detail = plan[market_id]
-        link = detail["link"]
-        market_name = detail["market"].name
-        sms, mail, master = by_market[market_id]
+    link = detail["link"]
+    market_name = detail["market"].name
+    sms, mail, master = [], [], []
+    seen_emails: set = set()
+    for entry_id, fan_id, guid, member, email, phone, first, last, locale, rank, pos, score, code, ctype in _stream(
+        rows
+    ):
         master.append(
             [entry_id, fan_id, guid, member, email, phone, first, last, locale]
             + [market_id, market_name, rank, pos, score, code, ctype, link]
@@ -135,29 +145,10 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
         registrant = [code, "false", email, first, last, link, locale, market_id, guid, phone, text]
         if phone and NORTH_AMERICA.match(phone):
             sms.append(registrant)
-        elif email and email not in seen_emails[market_id]:
-            seen_emails[market_id].add(email)
+        elif email and email not in seen_emails:
+            seen_emails.add(email)
             mail.append(registrant)
-    fd, local_path = job_temp_file(f"prepped-{wave_prep.pk}", ".zip")
-    handle = os.fdopen(fd, "wb")
-    try:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for market_id, (sms, mail, master) in by_market.items():
-                for folder, columns, lines in (
-                    ("sms", REGISTRANT_COLUMNS, sms),
-                    ("email", REGISTRANT_COLUMNS, mail),
-                    ("masterCodes", MASTER_COLUMNS, master),
-                ):
-                    archive.writestr(f"{folder}/{names[market_id]}.csv", _csv_text(columns, lines))
-        handle.close()
-        key = prepped_key(wave_prep.campaign_id, wave_prep.date_key)
-        if default_storage.exists(key):
-            default_storage.delete(key)
-        with open(local_path, "rb") as stored:
-            return default_storage.save(key, File(stored, name=os.path.basename(key)))
-    finally:
-        handle.close()
-        remove_quietly(local_path)
+    return sms, mail, master
 
 
 def _stream(rows):

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -70,14 +70,16 @@ def latest_finished_wave_prep(campaign_id: str) -> WavePrep | None:
 
 def _check_market_ids(campaign_id: str, market_ids) -> list[str]:
     if not isinstance(market_ids, (list, tuple)) or not market_ids:
-        raise ValidationFailed("marketIds must list at least one market.", reason="missingMarketIds", field="marketIds")
+        raise ValidationFailed(
+            "marketIds must list at least one market.", reason="MISSING_MARKET_IDS", field="marketIds"
+        )
     wanted = list(dict.fromkeys(str(market_id) for market_id in market_ids if market_id))
     known = set(Market.objects.filter(campaign_id=campaign_id, pk__in=wanted).values_list("pk", flat=True))
     unknown = [market_id for market_id in wanted if market_id not in known]
     if unknown or not wanted:
         raise ValidationFailed(
             f"Not markets of this campaign: {', '.join(unknown) or '(empty id)'}.",
-            reason="unknownMarket",
+            reason="UNKNOWN_MARKET",
             field="marketIds",
         )
     return wanted
@@ -87,22 +89,22 @@ def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
     """Queue the selection of ``market_ids`` from the campaign's latest finished wave prep.
 
     Returns: ``{"campaignId", "dateKey", "marketIds", "status": "PENDING"}``.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``missingMarketIds``/``unknownMarket``
-        (field ``marketIds``), ``noFinishedWavePrep``, ``marketNotInWavePrep``, ``selectionInProgress``.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``MISSING_MARKET_IDS``/``UNKNOWN_MARKET``
+        (field ``marketIds``), ``NO_FINISHED_WAVE_PREP``, ``MARKET_NOT_IN_WAVE_PREP``, ``SELECTION_IN_PROGRESS``.
     """
     campaign = campaign_or_404(campaign_id)
     market_ids = _check_market_ids(campaign.pk, market_ids)
     wave_prep = latest_finished_wave_prep(campaign.pk)
     if wave_prep is None:
         raise ValidationFailed(
-            "No finished wave prep to select from; run triggerWavePrep first.", reason="noFinishedWavePrep"
+            "No finished wave prep to select from; run triggerWavePrep first.", reason="NO_FINISHED_WAVE_PREP"
         )
     prepped = {market["id"] for market in (wave_prep.count or {}).get("markets", [])}
     outside = [market_id for market_id in market_ids if market_id not in prepped]
     if outside:
         raise ValidationFailed(
             f"Wave prep '{wave_prep.date_key}' did not cover: {', '.join(outside)}.",
-            reason="marketNotInWavePrep",
+            reason="MARKET_NOT_IN_WAVE_PREP",
             field="marketIds",
         )
     with transaction.atomic():
@@ -110,7 +112,7 @@ def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
             campaign=campaign, type=STAT_TYPE, date_id=wave_prep.date_key, market_id__in=market_ids
         )
         if any(stat.status in (StatStatus.PENDING, StatStatus.PROCESSING) for stat in stats):
-            raise ValidationFailed("Selection of these markets is already running.", reason="selectionInProgress")
+            raise ValidationFailed("Selection of these markets is already running.", reason="SELECTION_IN_PROGRESS")
         for market_id in market_ids:
             Stat.objects.update_or_create(
                 campaign=campaign,
@@ -267,17 +269,28 @@ def notify_selection(wave_prep_id: int, market_id: str) -> int:
             if not batch:
                 return sent
             Allocation.objects.filter(pk__in=[pk for pk, _ in batch]).update(date_notified=timezone.now())
-        for _, email in batch:
-            if not email:
-                continue
-            try:
-                EmailMessage(
-                    f"{wave_prep.campaign.name}: you're selected for {market.name}",
-                    f"Good news: you have been selected for the {wave_prep.campaign.name} presale in {market.name}. "
-                    "Your access code will be shown on the campaign page when the presale opens.",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [email],
-                ).send()
-                sent += 1
-            except Exception:
-                logger.warning("selection email to a fan of market %s failed", market_id, exc_info=True)
+        messages = [
+            EmailMessage(
+                f"{wave_prep.campaign.name}: you're selected for {market.name}",
+                f"Good news: you have been selected for the {wave_prep.campaign.name} presale in {market.name}. "
+                "Your access code will be shown on the campaign page when the presale opens.",
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+            for _, email in batch
+            if email
+        ]
+        # One connection to the email backend per batch (one SMTP session, not one per fan); a message that
+        # fails is logged and the others still go.
+        backend = get_connection()
+        try:
+            backend.open()
+            for message in messages:
+                try:
+                    sent += backend.send_messages([message]) or 0
+                except Exception:
+                    logger.warning("selection email to a fan of market %s failed", market_id, exc_info=True)
+        except Exception:
+            logger.warning("selection emails of market %s: the email backend is unreachable", market_id, exc_info=True)
+        finally:
+            backend.close()

@@ -18,6 +18,7 @@ import logging
 import secrets
 import uuid
 
+import numpy as np
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -26,7 +27,8 @@ from campaigns.models import CampaignStatus, Market, SplitAllocationType
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
 from entries.metrics import eligible_entries
-from entries.selection.allocation import ALGORITHM_VERSION, Params, allocate
+from entries.selection.allocation import ALGORITHM_VERSION, Params
+from entries.selection.columnar import RANKS, ColumnResult, Columns, allocate_columns
 from entries.selection.models import (
     Allocation,
     AllocationOutcome,
@@ -36,12 +38,13 @@ from entries.selection.models import (
     WavePrepStatus,
 )
 from entries.selection.services.prepped_zip import write_prepped_zip
-from entries.selection.services.wave_prep_codes import code_pools, reserve_codes
+from entries.selection.services.wave_prep_codes import code_pools, pick_codes, reserve_picked
 from entries.selectors import any_rank
 from monoql.dates import iso
 from monoql.errors import ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
+from monoql.pgcopy import read_columns, write_text
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.wave_prep")
@@ -63,9 +66,9 @@ class WavePrepAttemptFailed(Exception):
 
 
 def check_score(value, field: str):
-    """``value`` when None or a number within 0–1. Raises ValidationFailed ``invalidScore`` naming ``field``."""
+    """``value`` when None or a number within 0–1. Raises ValidationFailed ``INVALID_SCORE`` naming ``field``."""
     if value is not None and not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
-        raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="invalidScore", field=field)
+        raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="INVALID_SCORE", field=field)
     return value
 
 
@@ -83,14 +86,16 @@ MAX_SEED = 2**63 - 1
 def valid_seed(value) -> int:
     """Return ``value`` as a lottery seed (an integer 0 … 2**63 − 1, digits accepted as text).
 
-    Raises: ValidationFailed ``invalidSeed`` (field ``seed``).
+    Raises: ValidationFailed ``INVALID_SEED`` (field ``seed``).
     """
     try:
         seed = int(str(value).strip())
     except (TypeError, ValueError):
         seed = -1
     if not 0 <= seed <= MAX_SEED:
-        raise ValidationFailed(f"seed must be a whole number from 0 to {MAX_SEED}.", reason="invalidSeed", field="seed")
+        raise ValidationFailed(
+            f"seed must be a whole number from 0 to {MAX_SEED}.", reason="INVALID_SEED", field="seed"
+        )
     return seed
 
 
@@ -116,15 +121,15 @@ def trigger_wave_prep(
     Re-triggering a ``dateKey`` whose run has not been applied by selection replaces that run (its
     reservations are released, its outcomes dropped).
     Returns: the WavePrep row.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``invalidScore``
-        (``minScore``/``maxScore``), ``invalidScoreRange``, ``invalidCampaignStatus`` (not CLOSED),
-        ``wavePrepInProgress`` (another run of the campaign is TRIGGERED), ``wavePrepAlreadySelected``.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``INVALID_SCORE``
+        (``minScore``/``maxScore``), ``INVALID_SCORE_RANGE``, ``invalidCampaignStatus`` (not CLOSED),
+        ``WAVE_PREP_IN_PROGRESS`` (another run of the campaign is TRIGGERED), ``WAVE_PREP_ALREADY_SELECTED``.
     """
     date_key = check_date_key(date_key)
     check_score(min_score, "minScore")
     check_score(max_score, "maxScore")
     if min_score is not None and max_score is not None and min_score > max_score:
-        raise ValidationFailed("minScore must not exceed maxScore.", reason="invalidScoreRange", field="minScore")
+        raise ValidationFailed("minScore must not exceed maxScore.", reason="INVALID_SCORE_RANGE", field="minScore")
     campaign = campaign_or_404(campaign_id)
     if campaign.status != CampaignStatus.CLOSED:
         raise ValidationFailed(
@@ -164,7 +169,7 @@ def trigger_wave_prep(
             if previous is not None and previous.date_selected is not None:
                 raise ValidationFailed(
                     f"Selection has been applied from wave prep '{date_key}'; use a new dateKey.",
-                    reason="wavePrepAlreadySelected",
+                    reason="WAVE_PREP_ALREADY_SELECTED",
                     field="dateKey",
                 )
             if previous is not None:
@@ -184,7 +189,7 @@ def trigger_wave_prep(
 
 def _in_progress():
     return ValidationFailed(
-        "A wave prep of this campaign is running; wait until it finishes.", reason="wavePrepInProgress"
+        "A wave prep of this campaign is running; wait until it finishes.", reason="WAVE_PREP_IN_PROGRESS"
     )
 
 
@@ -234,19 +239,27 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             checkpoint("cleared")
             report_progress(wave_prep.pk, "reading candidates", 1)
             plan = _market_plan(wave_prep)
-            candidates, input_hash = _candidates(wave_prep, plan)
+            columns, input_hash = _candidate_columns(wave_prep, plan)
             report_progress(wave_prep.pk, "allocating", 2)
-            capacity, pools = code_pools(wave_prep, plan, candidates)
-            result = allocate(
-                candidates, capacity, _params(wave_prep), presorted=not wave_prep.params.get("randomSelection")
+            wanted = np.bincount(columns.ranked[columns.ranked >= 0].astype(np.int64), minlength=len(plan))
+            capacity, pools = code_pools(wave_prep, plan, dict(zip(plan, wanted.tolist(), strict=True)))
+            result = allocate_columns(
+                columns,
+                np.array([capacity[market_id] for market_id in plan], dtype=np.int64),
+                _params(wave_prep),
+                presorted=not wave_prep.params.get("randomSelection"),
             )
             report_progress(wave_prep.pk, "reserving codes", 3)
-            reserved = reserve_codes(wave_prep, plan, pools, result)
+            need = {market_id: result.selected_count(m) for m, market_id in enumerate(plan)}
+            picked = pick_codes(plan, pools, need)
+            reserve_picked(wave_prep, picked, plan)
             report_progress(wave_prep.pk, "writing outcomes", 4)
-            _write_allocations(wave_prep, result, reserved)
+            _write_allocations(wave_prep, plan, columns, result, picked)
+            counts = _count_document(wave_prep, plan, result, capacity)
+            del columns, result, picked, pools
             checkpoint("allocated")
             wave_prep.input_hash = input_hash
-            wave_prep.count = _count_document(wave_prep, plan, result, capacity)
+            wave_prep.count = counts
             # The fence: only the attempt that still owns the row commits (a newer one was re-queued).
             if not current.update(input_hash=wave_prep.input_hash, count=wave_prep.count):
                 raise Superseded(f"wave prep {wave_prep.pk}: attempt {fence} was superseded")
@@ -371,11 +384,23 @@ def _market_plan(wave_prep: WavePrep) -> dict:
     return plan
 
 
-def _candidates(wave_prep: WavePrep, plan: dict) -> tuple[list, str]:
-    """Eligible entries choosing a market of the run, as ``allocation`` candidates, and the input hash.
+#: The candidate columns as the binary COPY reads them (``monoql.pgcopy``): id, the four ranked markets as
+#: indices into the run's market order (−1: none, or a market outside the run), score (NaN: unscored), random score.
+_CANDIDATE_COLUMNS = [
+    ("id", "int8"),
+    *((f"m{rank}", "int2") for rank in range(RANKS)),
+    ("score", "float8"),
+    ("random_score", "float8"),
+]
 
-    Score order comes sorted from the database (``score DESC NULLS LAST, random_score DESC, id``), the
-    lottery order is sorted in Python. The hash covers the parameters, seed, plan and every candidate.
+
+def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
+    """Eligible entries choosing a market of the run, as ``columnar.Columns``, and the input hash.
+
+    Score order comes sorted from the database (``score DESC NULLS LAST, random_score DESC, id``); a lottery
+    is ordered by ``columnar.priority``. On PostgreSQL the rows arrive by binary COPY straight into arrays (a few
+    dozen bytes per entry, no Python object per row). The hash covers the algorithm, parameters, seed, plan and
+    every candidate row.
     """
     params = wave_prep.params
     rows = eligible_entries(
@@ -384,85 +409,151 @@ def _candidates(wave_prep: WavePrep, plan: dict) -> tuple[list, str]:
         min_score=params.get("minScore"),
         max_score=params.get("maxScore"),
     ).filter(any_rank(list(plan)))
-    if params.get("randomSelection"):
+    rows = rows.values_list("id", *(f"market_{rank}_id" for rank in range(RANKS)), "score", "random_score")
+    market_ids = list(plan)
+    if connection.vendor == "postgresql":
+        sql, sql_params = rows.query.sql_with_params()
+        ranked = ", ".join(
+            f"COALESCE(array_position(%s::varchar[], q.market_{rank}_id::varchar), 0)::int2 - 1::int2"
+            for rank in range(RANKS)
+        )
+        order = "q.id" if params.get("randomSelection") else "q.score DESC NULLS LAST, q.random_score DESC, q.id"
+        read = read_columns(
+            f"SELECT q.id::int8, {ranked}, COALESCE(q.score, 'NaN')::float8, q.random_score::float8"
+            f" FROM ({sql}) q ORDER BY {order}",
+            [*([market_ids] * RANKS), *sql_params],
+            _CANDIDATE_COLUMNS,
+        )
+    else:
+        read = _read_candidates_portably(rows, market_ids, random=bool(params.get("randomSelection")))
+    columns = Columns(
+        entry_id=read["id"],
+        ranked=np.stack([read[f"m{rank}"] for rank in range(RANKS)], axis=1),
+        score=read["score"],
+        random_score=read["random_score"],
+    )
+    digest = hashlib.sha256(repr((ALGORITHM_VERSION, sorted(params.items()), wave_prep.seed)).encode())
+    digest.update(repr([(m, p["limit"], p["codeTypes"], p["pool"]) for m, p in plan.items()]).encode())
+    for array in (columns.entry_id, columns.ranked, columns.score, columns.random_score):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return columns, digest.hexdigest()
+
+
+def _read_candidates_portably(rows, market_ids: list, *, random: bool) -> dict:
+    """The candidate columns through a plain cursor (SQLite, the embedded default: small campaigns)."""
+    if random:
         rows = rows.order_by("id")
     else:
         rows = rows.order_by(F("score").desc(nulls_last=True), "-random_score", "id")
-    rows = rows.values_list("id", "market_0_id", "market_1_id", "market_2_id", "market_3_id", "score", "random_score")
-    sql, sql_params = rows.query.sql_with_params()
-    digest = hashlib.sha256(repr((ALGORITHM_VERSION, sorted(params.items()), wave_prep.seed)).encode())
-    digest.update(repr([(m, p["limit"], p["codeTypes"], p["pool"]) for m, p in plan.items()]).encode())
-    canonical = {market_id: market_id for market_id in plan}
-    candidates = []
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, sql_params)
-        while batch := cursor.fetchmany(FETCH_SIZE):
-            digest.update(repr(batch).encode())
-            for entry_id, m0, m1, m2, m3, score, random_score in batch:
-                ranked: tuple = (m0, m1, m2, m3)
-                while ranked and ranked[-1] is None:
-                    ranked = ranked[:-1]
-                candidates.append((entry_id, tuple(canonical.get(m, m) for m in ranked), score, random_score))
-    return candidates, digest.hexdigest()
-
-
-def _allocation_rows(wave_prep: WavePrep, result, reserved: dict):
-    for market_id, rows in result.selected.items():
-        codes = reserved[market_id]
-        for (entry_id, rank, position), (code, code_type) in zip(rows, codes, strict=True):
-            yield (wave_prep.pk, entry_id, market_id, AllocationOutcome.SELECTED, rank, position, code, code_type)
-    for entry_id, market_id, rank, position in result.waitlisted_fans():
-        yield (wave_prep.pk, entry_id, market_id, AllocationOutcome.WAITLISTED, rank, position, "", "")
+    index = {market_id: i for i, market_id in enumerate(market_ids)}
+    fetched = list(rows)
+    read = {
+        "id": np.array([row[0] for row in fetched], dtype=np.int64),
+        "score": np.array([np.nan if row[5] is None else row[5] for row in fetched], dtype=np.float64),
+        "random_score": np.array([row[6] for row in fetched], dtype=np.float64),
+    }
+    for rank in range(RANKS):
+        read[f"m{rank}"] = np.array([index.get(row[1 + rank], -1) for row in fetched], dtype=np.int16)
+    return read
 
 
 _COLUMNS = ("wave_prep_id", "entry_id", "market_id", "outcome", "preference_rank", "position", "code", "code_type")
 
 
-def _copy_text(value) -> str:
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-    return text
+def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result: ColumnResult, picked) -> None:
+    """One ``Allocation`` row per selected fan and market, with its code, and one per fan selected nowhere.
 
-
-def _write_allocations(wave_prep: WavePrep, result, reserved: dict) -> None:
-    """One ``Allocation`` row per fan and market (COPY in 50,000-line blocks on PostgreSQL, batched inserts
-    elsewhere)."""
-    rows = _allocation_rows(wave_prep, result, reserved)
+    On PostgreSQL the selected rows go by COPY into a temporary table with their code ids and one INSERT …
+    SELECT joins ``codes_code`` for the code texts; the waitlisted rows go by COPY straight into the table.
+    Elsewhere, batched inserts.
+    """
+    market_ids = list(plan)
+    entry_ids = columns.entry_id[result.order]
+    code_ids: list[int] = (
+        np.concatenate([picked.ids[market_id] for market_id in market_ids]).tolist() if market_ids else []
+    )
+    selected = zip(
+        entry_ids[result.selected_position].tolist(),
+        result.selected_market.tolist(),
+        result.selected_rank.tolist(),
+        result.selected_position.tolist(),
+        code_ids,
+        strict=True,
+    )
+    waitlisted = zip(
+        entry_ids[result.waitlisted_position].tolist(),
+        result.waitlisted_market.tolist(),
+        result.waitlisted_rank.tolist(),
+        result.waitlisted_position.tolist(),
+        strict=True,
+    )
+    prep = wave_prep.pk
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            with cursor.copy(f"COPY entries_allocation ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-                block = []
-                for prep, entry, market, outcome, rank, position, code, code_type in rows:
-                    block.append(
-                        f"{prep}\t{entry}\t{market}\t{outcome}\t{rank}\t{position}\t{_copy_text(code)}\t{code_type}\n"
-                    )
-                    if len(block) >= 50_000:
-                        copy.write("".join(block))
-                        block = []
-                copy.write("".join(block))
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS wave_prep_selected (entry_id int8, market_id varchar(24),"
+                " preference_rank int2, position int4, code_id int8) ON COMMIT DROP"
+            )
+            cursor.execute("TRUNCATE wave_prep_selected")
+        write_text(
+            "wave_prep_selected",
+            ("entry_id", "market_id", "preference_rank", "position", "code_id"),
+            (f"{entry}\t{market_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO entries_allocation ({', '.join(_COLUMNS)})"
+                " SELECT %s, s.entry_id, s.market_id, %s, s.preference_rank, s.position, c.code, c.type"
+                " FROM wave_prep_selected s JOIN codes_code c ON c.id = s.code_id ORDER BY s.market_id, s.position",
+                [prep, AllocationOutcome.SELECTED],
+            )
+        write_text(
+            "entries_allocation",
+            _COLUMNS,
+            (
+                f"{prep}\t{entry}\t{market_ids[m]}\t{AllocationOutcome.WAITLISTED}\t{rank}\t{position}\t\t\n"
+                for entry, m, rank, position in waitlisted
+            ),
+        )
         return
-    batch = []
-    for row in rows:
-        batch.append(Allocation(**dict(zip(_COLUMNS, row, strict=True))))
-        if len(batch) >= 5000:
-            Allocation.objects.bulk_create(batch)
-            batch = []
-    Allocation.objects.bulk_create(batch)
+    codes = Code.objects.in_bulk(code_ids)
+    rows = [
+        Allocation(
+            wave_prep_id=prep,
+            entry_id=entry,
+            market_id=market_ids[m],
+            outcome=AllocationOutcome.SELECTED,
+            preference_rank=rank,
+            position=position,
+            code=codes[code].code,
+            code_type=codes[code].type,
+        )
+        for entry, m, rank, position, code in selected
+    ] + [
+        Allocation(
+            wave_prep_id=prep,
+            entry_id=entry,
+            market_id=market_ids[m],
+            outcome=AllocationOutcome.WAITLISTED,
+            preference_rank=rank,
+            position=position,
+        )
+        for entry, m, rank, position in waitlisted
+    ]
+    Allocation.objects.bulk_create(rows, batch_size=2000)
 
 
-def _count_document(wave_prep: WavePrep, plan: dict, result, capacity: dict) -> dict:
+def _count_document(wave_prep: WavePrep, plan: dict, result: ColumnResult, capacity: dict) -> dict:
     """``WavePrepCount``: campaign totals and one child per market (with its id, limit and capacity)."""
     markets = []
-    for market_id, detail in plan.items():
-        counts = result.counts[market_id]
+    for m, (market_id, detail) in enumerate(plan.items()):
         markets.append(
             {
                 "id": market_id,
                 "name": detail["market"].name,
                 "limit": detail["limit"],
                 "capacity": capacity[market_id],
-                **counts,
+                **{key: int(values[m]) for key, values in result.counts.items()},
             }
         )
     return {"name": wave_prep.campaign.name, **result.totals, "markets": markets}

@@ -1,32 +1,74 @@
 """Codes of a wave prep run (decisions.md "Selection", split allocation; docs/selection.md "Codes").
 
-``code_pools`` reads the available codes once per type and works out each market's capacity without
-reserving anything; ``reserve_codes`` then reserves exactly the selected fans' codes, markets served in
-market order (pinned → concurrent split-allocation group → unpinned, oldest upload first).
+``code_pools`` reads the available code ids once per type (arrays, oldest upload first) and works out each
+market's capacity without reserving anything; ``pick_codes`` then takes exactly the selected fans' codes,
+markets served in market order (pinned → concurrent split-allocation group → unpinned), and
+``reserve_picked`` reserves them in one set-based statement. Code texts never travel through Python: the
+outcome rows take them from ``codes_code`` by id (``wave_prep._write_allocations``).
 """
 
-from collections import deque
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+import numpy as np
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from codes.models import RESERVATION_SECONDS, Code
+from monoql.pgcopy import read_columns
 
 
-def code_pools(wave_prep, plan: dict, candidates: list) -> tuple[dict, dict]:
-    """Each market's capacity and the available code pools: ``({market_id: int}, pools)``.
+@dataclass
+class Pool:
+    """The available codes of one type: ``pinned[market_id]`` and ``unpinned`` id arrays, oldest first, and
+    how far each was taken (``taken``: source key → count)."""
 
-    A market can take ``min(limit, its candidates)`` fans (no limit: its candidates), bounded by the codes
-    it can draw — per code type in order, codes pinned to it, then to its concurrent split-allocation
-    group, then unpinned codes, markets served in market order. Nothing is reserved here.
+    pinned: dict
+    unpinned: np.ndarray
+    taken: dict = field(default_factory=dict)
+
+    def source(self, market_id: str | None) -> np.ndarray:
+        """The codes pinned to ``market_id`` (None: the unpinned ones)."""
+        if market_id is None:
+            return self.unpinned
+        return self.pinned.get(market_id, _NO_CODES)
+
+    def take(self, market_id: str | None, count: int) -> np.ndarray:
+        """The next ``count`` (at most) codes of a source; they are gone from it."""
+        codes = self.source(market_id)
+        start = self.taken.get(market_id, 0)
+        picked = codes[start : start + count]
+        self.taken[market_id] = start + len(picked)
+        return picked
+
+    def fresh(self) -> "Pool":
+        """The same pool with nothing taken (the capacity trial and the real pick use one read)."""
+        return Pool(self.pinned, self.unpinned)
+
+
+_NO_CODES = np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class Picked:
+    """The codes a run takes: per market, in selection order, ``ids`` (int64) and their ``types``."""
+
+    ids: dict
+    types: dict
+
+    def count(self, market_id: str) -> int:
+        """How many codes the market takes."""
+        return len(self.ids[market_id])
+
+
+def code_pools(wave_prep, plan: dict, wanted: dict) -> tuple[dict, dict]:
+    """Each market's capacity and the available code pools: ``({market_id: int}, {code_type: Pool})``.
+
+    ``wanted``: the candidates per market. A market can take ``min(limit, wanted)`` fans (no limit:
+    ``wanted``), bounded by the codes it can draw — per code type in order, codes pinned to it, then to its
+    concurrent split-allocation group, then unpinned codes, markets served in market order. Nothing is reserved.
     """
-    wanted = dict.fromkeys(plan, 0)
-    for _, markets, _, _ in candidates:
-        for market_id in markets:
-            if market_id in wanted:
-                wanted[market_id] += 1
     need = {
         market_id: wanted[market_id] if detail["limit"] is None else min(int(detail["limit"]), wanted[market_id])
         for market_id, detail in plan.items()
@@ -35,82 +77,117 @@ def code_pools(wave_prep, plan: dict, candidates: list) -> tuple[dict, dict]:
     types = list(dict.fromkeys(code_type for detail in plan.values() for code_type in detail["codeTypes"]))
     total = sum(need.values())
     pools = {code_type: _available(wave_prep, code_type, list(plan), total, expiry) for code_type in types}
-    trial = {
-        code_type: ({m: deque(q) for m, q in pinned.items()}, deque(free))
-        for code_type, (pinned, free) in pools.items()
-    }
-    capacity = {market_id: len(picks) for market_id, picks in _share_codes(plan, trial, need).items()}
-    return capacity, pools
+    trial = pick_codes(plan, {code_type: pool.fresh() for code_type, pool in pools.items()}, need)
+    return {market_id: trial.count(market_id) for market_id in plan}, pools
 
 
-def _share_codes(plan: dict, pools: dict, need: dict) -> dict:
+def pick_codes(plan: dict, pools: dict, need: dict) -> Picked:
     """Take ``need[market]`` codes per market from ``pools`` (consumed), in market order and pool order."""
-    picked: dict[str, list] = {market_id: [] for market_id in plan}
+    ids, types = {}, {}
     for market_id, detail in plan.items():
+        parts, kinds = [], []
+        remaining = need[market_id]
         for code_type in detail["codeTypes"]:
-            pinned, unpinned = pools[code_type]
-            for source in [pinned.get(market_id)] + [pinned.get(other) for other in detail["pool"]] + [unpinned]:
-                while source and len(picked[market_id]) < need[market_id]:
-                    pk, code = source.popleft()
-                    picked[market_id].append((pk, code, code_type))
-    return picked
+            pool = pools[code_type]
+            for source in [market_id, *detail["pool"], None]:
+                if remaining <= 0:
+                    break
+                picked = pool.take(source, remaining)
+                remaining -= len(picked)
+                parts.append(picked)
+                kinds.append(np.full(len(picked), code_type, dtype=object))
+        ids[market_id] = np.concatenate(parts) if parts else _NO_CODES
+        types[market_id] = np.concatenate(kinds) if kinds else np.zeros(0, dtype=object)
+    return Picked(ids, types)
 
 
-def reserve_codes(wave_prep, plan: dict, pools: dict, result) -> dict:
-    """Reserve exactly the codes of the selected fans: ``{market_id: [(code, code_type)]}`` in selection order.
-
-    Raises RuntimeError when another reserver took one of them since the pools were read (the attempt is
-    retried); nothing is ever reserved twice.
-    """
-    need = {market_id: len(result.selected[market_id]) for market_id in plan}
-    picked = _share_codes(plan, pools, need)
-    _mark_reserved(wave_prep, [pk for rows in picked.values() for pk, _, _ in rows])
-    return {market_id: [(code, code_type) for _, code, code_type in rows] for market_id, rows in picked.items()}
-
-
-def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> tuple[dict, deque]:
-    """Available codes of a type, oldest first: ``({market_id: deque[(id, code)]}, deque[(id, code)])``."""
+def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> Pool:
+    """Available codes of a type, oldest first (ids only)."""
     rows = (
         Code.objects.filter(campaign_id=wave_prep.campaign_id, type=code_type, date_assigned__isnull=True)
         .filter(Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry))
         .order_by("date_saved", "id")
     )
-    pinned: dict = {}
-    for pk, code, market_id in rows.filter(market_id__in=market_ids).values_list("id", "code", "market_id"):
-        pinned.setdefault(market_id, deque()).append((pk, code))
-    unpinned = deque(rows.filter(market_id__isnull=True).values_list("id", "code")[:unpinned_limit])
-    return pinned, unpinned
+    pinned_rows = rows.filter(market_id__in=market_ids)
+    unpinned_rows = rows.filter(market_id__isnull=True)[: max(unpinned_limit, 0)]
+    if not market_ids or unpinned_limit <= 0 and not pinned_rows.exists():
+        return Pool({}, _NO_CODES)
+    if unpinned_limit <= 0:
+        unpinned_rows = rows.none()
+    if connection.vendor == "postgresql":
+        sql, params = pinned_rows.values_list("id", "market_id").query.sql_with_params()
+        read = read_columns(
+            f"SELECT q.id::int8, (array_position(%s::varchar[], q.market_id::varchar) - 1)::int2 FROM ({sql}) q",
+            [list(market_ids), *params],
+            [("id", "int8"), ("market", "int2")],
+        )
+        pinned_ids, pinned_market = read["id"], read["market"]
+        if unpinned_limit > 0:
+            sql, params = unpinned_rows.values_list("id").query.sql_with_params()
+            unpinned = read_columns(f"SELECT q.id::int8 FROM ({sql}) q", params, [("id", "int8")])["id"]
+        else:
+            unpinned = _NO_CODES
+    else:
+        index = {market_id: i for i, market_id in enumerate(market_ids)}
+        listed = list(pinned_rows.values_list("id", "market_id"))
+        pinned_ids = np.array([pk for pk, _ in listed], dtype=np.int64)
+        pinned_market = np.array([index[m] for _, m in listed], dtype=np.int16)
+        unpinned = np.array(list(unpinned_rows.values_list("id", flat=True)), dtype=np.int64)
+    pinned = {market_ids[m]: pinned_ids[pinned_market == m] for m in np.unique(pinned_market)}
+    return Pool(pinned, unpinned)
 
 
-# A conditional update: a row another reserver holds is waited for and re-checked (no longer available →
-# not taken), so a code is never reserved twice.
+#: The reservation, set-based: the picked ids arrive by COPY into a temporary table and one UPDATE takes every
+#: code that is still available; a code another reserver holds is waited for and re-checked (no longer
+#: available → not taken), so a code is never reserved twice.
 _RESERVE_SQL = """
-    UPDATE codes_code SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
-    WHERE id = ANY(%(ids)s) AND date_assigned IS NULL AND (date_reserved IS NULL OR date_reserved <= %(expiry)s)
-    RETURNING id
+    UPDATE codes_code c SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
+    FROM wave_prep_pick p
+    WHERE c.id = p.code_id AND c.date_assigned IS NULL AND (c.date_reserved IS NULL OR c.date_reserved <= %(expiry)s)
 """
 
 
-def _mark_reserved(wave_prep, ids: list) -> set:
-    """Reserve the codes ``ids`` that are still available; returns the ids actually reserved."""
+def load_picked(picked: Picked, plan: dict) -> int:
+    """COPY the picked codes into ``wave_prep_pick (market_id, seq, code_id)`` (a temporary table dropped at
+    commit; PostgreSQL only), ``seq`` being the selection order in the market. Returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS wave_prep_pick "
+            "(market_id varchar(24), seq int4, code_id int8) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE wave_prep_pick")
+        with cursor.copy("COPY wave_prep_pick (market_id, seq, code_id) FROM STDIN") as copy:
+            for market_id in plan:
+                ids = picked.ids[market_id].tolist()
+                if ids:
+                    copy.write("".join(f"{market_id}\t{seq}\t{pk}\n" for seq, pk in enumerate(ids)))
+        cursor.execute("ANALYZE wave_prep_pick")
+    return sum(picked.count(market_id) for market_id in plan)
+
+
+def reserve_picked(wave_prep, picked: Picked, plan: dict) -> int:
+    """Reserve every picked code for the run (``reserve_id``); returns how many.
+
+    Raises RuntimeError when another reserver took one of them since the pools were read (the attempt rolls
+    back and is retried); nothing is ever reserved twice.
+    """
     now = timezone.now()
     expiry = now - timedelta(seconds=RESERVATION_SECONDS)
-    taken: set = set()
+    wanted = sum(picked.count(market_id) for market_id in plan)
     if connection.vendor == "postgresql":
-        params = {"now": now, "reserve_id": wave_prep.reserve_id, "ids": ids, "expiry": expiry}
+        load_picked(picked, plan)
         with connection.cursor() as cursor:
-            cursor.execute(_RESERVE_SQL, params)
-            taken.update(pk for (pk,) in cursor.fetchall())
+            cursor.execute(_RESERVE_SQL, {"now": now, "reserve_id": wave_prep.reserve_id, "expiry": expiry})
+            taken = cursor.rowcount
     else:
+        ids = [pk for market_id in plan for pk in picked.ids[market_id].tolist()]
+        taken = 0
         for start in range(0, len(ids), 500):
             rows = Code.objects.filter(pk__in=ids[start : start + 500], date_assigned__isnull=True).filter(
                 Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry)
             )
             available = list(rows.values_list("id", flat=True))
-            Code.objects.filter(pk__in=available).update(date_reserved=now, reserve_id=wave_prep.reserve_id)
-            taken.update(available)
-    if len(taken) < len(ids):
-        # Another reserver took some of these codes after the pools were read: this attempt rolls back and
-        # the retry reads the pools again.
-        raise RuntimeError(f"{len(ids) - len(taken)} codes were reserved by someone else during the wave prep.")
+            taken += Code.objects.filter(pk__in=available).update(date_reserved=now, reserve_id=wave_prep.reserve_id)
+    if taken < wanted:
+        raise RuntimeError(f"{wanted - taken} codes were reserved by someone else during the wave prep.")
     return taken

@@ -37,11 +37,13 @@ def storage_key(campaign_id: str, date_key: str, file_type: str) -> str:
 
 
 def check_file_type(value) -> str:
-    """Return the ``WavePrepFileType`` value. Raises ValidationFailed ``InvalidWavePrepFileType`` (field type)."""
+    """Return the ``WavePrepFileType`` value. Raises ValidationFailed ``INVALID_WAVE_PREP_FILE_TYPE`` (field type)."""
     value = getattr(value, "value", value)
     if value not in WavePrepFileType.values:
         raise ValidationFailed(
-            f"type must be one of {', '.join(WavePrepFileType.values)}.", reason="InvalidWavePrepFileType", field="type"
+            f"type must be one of {', '.join(WavePrepFileType.values)}.",
+            reason="INVALID_WAVE_PREP_FILE_TYPE",
+            field="type",
         )
     return value
 
@@ -49,8 +51,8 @@ def check_file_type(value) -> str:
 def parse_markets_file(text: str, market_ids: set) -> dict:
     """Validate a markets file; returns ``{market_id: {"limit": int, "link": str, "codeType": str|None}}``.
 
-    Raises ValidationFailed (field ``file``): ``missingColumn``, ``unknownMarket``, ``invalidLimit``,
-    ``duplicateMarket``, ``invalidCodeType``, ``emptyFile``.
+    Raises ValidationFailed (field ``file``): ``MISSING_COLUMN``, ``UNKNOWN_MARKET``, ``INVALID_LIMIT``,
+    ``DUPLICATE_MARKET``, ``INVALID_CODE_TYPE``, ``EMPTY_FILE``.
     """
     header, rows = csv_rows(text)
     require_columns(header, ("market_id", "limit"))
@@ -58,26 +60,26 @@ def parse_markets_file(text: str, market_ids: set) -> dict:
     for line_number, row in rows:
         market_id = row["market_id"]
         if market_id not in market_ids:
-            raise bad_line(line_number, f"market_id '{market_id}' is not a market of this campaign.", "unknownMarket")
+            raise bad_line(line_number, f"market_id '{market_id}' is not a market of this campaign.", "UNKNOWN_MARKET")
         if market_id in markets:
-            raise bad_line(line_number, f"market_id '{market_id}' is listed twice.", "duplicateMarket")
+            raise bad_line(line_number, f"market_id '{market_id}' is listed twice.", "DUPLICATE_MARKET")
         raw_limit = row["limit"]
         if not raw_limit.isdigit():
-            raise bad_line(line_number, f"limit '{raw_limit}' is not a whole number >= 0.", "invalidLimit")
+            raise bad_line(line_number, f"limit '{raw_limit}' is not a whole number >= 0.", "INVALID_LIMIT")
         code_type = row.get("code_type", "").lower() or None
         if code_type not in (None, CodeType.TM, CodeType.EXTERNAL):
-            raise bad_line(line_number, f"code_type '{row['code_type']}' is not tm or external.", "invalidCodeType")
+            raise bad_line(line_number, f"code_type '{row['code_type']}' is not tm or external.", "INVALID_CODE_TYPE")
         markets[market_id] = {"limit": int(raw_limit), "link": row.get("link", ""), "codeType": code_type}
     if not markets:
-        raise ValidationFailed("The file holds no markets.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file holds no markets.", reason="EMPTY_FILE", field="file")
     return markets
 
 
 def parse_codes_file(text: str, market_ids: set) -> list[tuple[str, str | None]]:
     """Validate a codes file; returns ``[(code, market_id|None)]`` in file order.
 
-    Raises ValidationFailed (field ``file``): ``invalidCode`` (spaces, longer than 64), ``duplicateCode``,
-    ``unknownMarket``, ``emptyFile``.
+    Raises ValidationFailed (field ``file``): ``INVALID_CODE`` (spaces, longer than 64), ``DUPLICATE_CODE``,
+    ``UNKNOWN_MARKET``, ``EMPTY_FILE``.
     """
     codes: list = []
     seen: dict = {}
@@ -89,16 +91,18 @@ def parse_codes_file(text: str, market_ids: set) -> list[tuple[str, str | None]]
         if line_number == 1 and code.lower() == "code":
             continue
         if len(code) > MAX_CODE_LENGTH or any(ch.isspace() for ch in code):
-            raise bad_line(line_number, f"'{code[:80]}' is not a valid code.", "invalidCode")
+            raise bad_line(line_number, f"'{code[:80]}' is not a valid code.", "INVALID_CODE")
         if code in seen:
-            raise bad_line(line_number, f"code '{code}' is listed twice (first on line {seen[code]}).", "duplicateCode")
+            raise bad_line(
+                line_number, f"code '{code}' is listed twice (first on line {seen[code]}).", "DUPLICATE_CODE"
+            )
         seen[code] = line_number
         market_id = values[1] if len(values) > 1 and values[1] else None
         if market_id is not None and market_id not in market_ids:
-            raise bad_line(line_number, f"market_id '{market_id}' is not a market of this campaign.", "unknownMarket")
+            raise bad_line(line_number, f"market_id '{market_id}' is not a market of this campaign.", "UNKNOWN_MARKET")
         codes.append((code, market_id))
     if not codes:
-        raise ValidationFailed("The file holds no codes.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
     return codes
 
 
@@ -114,7 +118,7 @@ def _check_other_pool(campaign_id: str, code_type: str, codes: list) -> None:
         )
         if clash is not None:
             raise ValidationFailed(
-                f"code '{clash}' is already in this campaign's other code pool.", reason="duplicateCode", field="file"
+                f"code '{clash}' is already in this campaign's other code pool.", reason="DUPLICATE_CODE", field="file"
             )
 
 
@@ -161,8 +165,8 @@ def upload_wave_prep_file(
         file_name: the uploaded file's name (recorded); actor: the uploading Fan or None.
     Returns: ``(WavePrepFile, report)`` — report ``{"rows", "markets"}`` for a markets file,
         ``{"in", "inserted", "updated"}`` for a codes file.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``InvalidWavePrepFileType``,
-        ``fileTooLarge``, ``notText``, ``emptyFile`` and the parse errors above.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``INVALID_WAVE_PREP_FILE_TYPE``,
+        ``FILE_TOO_LARGE``, ``NOT_TEXT``, ``EMPTY_FILE`` and the parse errors above.
     """
     date_key = check_date_key(date_key)
     file_type = check_file_type(file_type)

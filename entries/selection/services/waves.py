@@ -60,7 +60,7 @@ def csv_key(wave_name: str) -> str:
 
 
 def wave_name_for(campaign_id: str, file_name) -> str:
-    """``{campaignId}_{file name without folder and extension}``. Raises ValidationFailed ``invalidFileName``."""
+    """``{campaignId}_{file name without folder and extension}``. Raises ValidationFailed ``INVALID_FILE_NAME``."""
     stem = str(file_name or "").replace("\\", "/").rsplit("/", 1)[-1]
     stem = stem[:-4] if stem.lower().endswith(".csv") else stem
     if stem.startswith(f"{campaign_id}_"):
@@ -68,7 +68,7 @@ def wave_name_for(campaign_id: str, file_name) -> str:
     if not stem or not re.fullmatch(r"[A-Za-z0-9._-]{1,150}", stem):
         raise ValidationFailed(
             "fileName must be 1–150 letters, digits, '.', '_' or '-' (optionally ending in .csv).",
-            reason="invalidFileName",
+            reason="INVALID_FILE_NAME",
             field="fileName",
         )
     return f"{campaign_id}_{stem}"
@@ -78,36 +78,38 @@ def parse_config(config: dict, now) -> dict:
     """Validate ``WaveConfigInput``; returns ``{campaign_id, category_id, total_limit, generate_offer_code,
     tied_to_account, single_use, date_notify}``.
 
-    Raises ValidationFailed naming ``config.<field>``: ``missingCampaignId``, ``invalidNotifyDate`` (not a
-    date, or less than one day ahead), ``invalidTotalLimit``, ``invalidCategoryId``.
+    Raises ValidationFailed naming ``config.<field>``: ``MISSING_CAMPAIGN_ID``, ``INVALID_NOTIFY_DATE`` (not a
+    date, or less than one day ahead), ``INVALID_TOTAL_LIMIT``, ``INVALID_CATEGORY_ID``.
     """
     config = dict(config or {})
     campaign_id = str(config.get("campaignId") or "").strip()
     if not campaign_id:
-        raise ValidationFailed("config.campaignId is required.", reason="missingCampaignId", field="config.campaignId")
+        raise ValidationFailed(
+            "config.campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="config.campaignId"
+        )
     try:
         notify = parse_iso(config.get("notifyDate"))
     except ValueError:
         notify = None
     if notify is None:
         raise ValidationFailed(
-            "config.notifyDate must be an ISO-8601 date.", reason="invalidNotifyDate", field="config.notifyDate"
+            "config.notifyDate must be an ISO-8601 date.", reason="INVALID_NOTIFY_DATE", field="config.notifyDate"
         )
     if notify < now + LEAD_TIME:
         raise ValidationFailed(
             "config.notifyDate must be at least one day ahead (waves are prepared ≥ 1 day before they are sent).",
-            reason="invalidNotifyDate",
+            reason="INVALID_NOTIFY_DATE",
             field="config.notifyDate",
         )
     total_limit = config.get("totalLimit")
     if total_limit is not None and (not isinstance(total_limit, int) or total_limit < 1):
         raise ValidationFailed(
-            "config.totalLimit must be a whole number >= 1.", reason="invalidTotalLimit", field="config.totalLimit"
+            "config.totalLimit must be a whole number >= 1.", reason="INVALID_TOTAL_LIMIT", field="config.totalLimit"
         )
     category_id = config.get("categoryId")
     if category_id is not None and (not isinstance(category_id, int) or category_id < 0):
         raise ValidationFailed(
-            "config.categoryId must be a whole number >= 0.", reason="invalidCategoryId", field="config.categoryId"
+            "config.categoryId must be a whole number >= 0.", reason="INVALID_CATEGORY_ID", field="config.categoryId"
         )
     return {
         "campaign_id": campaign_id,
@@ -123,31 +125,31 @@ def parse_config(config: dict, now) -> dict:
 def parse_recipients(text: str, market_ids: set) -> list[dict]:
     """Validate a recipient CSV; returns its rows as ``{column: value}`` (lower-cased column names).
 
-    Raises ValidationFailed (field ``file``): ``missingColumn`` (neither ``email`` nor ``mobileNumber``),
-    ``missingContact`` (a row with neither), ``invalidDoNotText``, ``invalidCode``, ``unknownMarket``,
-    ``emptyFile``.
+    Raises ValidationFailed (field ``file``): ``MISSING_COLUMN`` (neither ``email`` nor ``mobileNumber``),
+    ``MISSING_CONTACT`` (a row with neither), ``INVALID_DO_NOT_TEXT``, ``INVALID_CODE``, ``UNKNOWN_MARKET``,
+    ``EMPTY_FILE``.
     """
     header, rows = csv_rows(text)
     if not any(column in header for column in CONTACT_COLUMNS):
         raise ValidationFailed(
-            "The file's header needs an 'email' or a 'mobileNumber' column.", reason="missingColumn", field="file"
+            "The file's header needs an 'email' or a 'mobileNumber' column.", reason="MISSING_COLUMN", field="file"
         )
     recipients = []
     for line_number, row in rows:
         if not row.get("email") and not row.get("mobilenumber"):
-            raise bad_line(line_number, "the row has neither an email nor a mobileNumber.", "missingContact")
+            raise bad_line(line_number, "the row has neither an email nor a mobileNumber.", "MISSING_CONTACT")
         if row.get("donottext", "").lower() not in _BOOLEAN:
-            raise bad_line(line_number, f"doNotText '{row['donottext']}' is not true or false.", "invalidDoNotText")
+            raise bad_line(line_number, f"doNotText '{row['donottext']}' is not true or false.", "INVALID_DO_NOT_TEXT")
         code = row.get("code", "")
         if len(code) > 64 or any(ch.isspace() for ch in code):
-            raise bad_line(line_number, "the code is not valid.", "invalidCode")
+            raise bad_line(line_number, "the code is not valid.", "INVALID_CODE")
         if row.get("marketid") and row["marketid"] not in market_ids:
             raise bad_line(
-                line_number, f"marketId '{row['marketid']}' is not a market of this campaign.", "unknownMarket"
+                line_number, f"marketId '{row['marketid']}' is not a market of this campaign.", "UNKNOWN_MARKET"
             )
         recipients.append(row)
     if not recipients:
-        raise ValidationFailed("The file holds no recipients.", reason="emptyFile", field="file")
+        raise ValidationFailed("The file holds no recipients.", reason="EMPTY_FILE", field="file")
     return recipients
 
 
@@ -176,8 +178,8 @@ def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, a
         (names the wave); config: ``WaveConfigInput`` as a dict (``singleUse`` accepted too); actor: Fan.
     Returns: the Wave (scheduled); ``date_begin`` = notify − 1 day, ``date_end`` = notify + 1 year
         (the offer-code window of catalog §3.7.3).
-    Raises: ValidationFailed from ``parse_config``/``parse_recipients``/``read_upload``, ``invalidFileName``,
-        ``missingFile`` (no file and no scheduled wave of that name), ``waveNotScheduled`` (re-uploading a
+    Raises: ValidationFailed from ``parse_config``/``parse_recipients``/``read_upload``, ``INVALID_FILE_NAME``,
+        ``MISSING_FILE`` (no file and no scheduled wave of that name), ``WAVE_NOT_SCHEDULED`` (re-uploading a
         wave that is already being sent); NotFound ``CAMPAIGN_NOT_FOUND``.
     """
     now = now or timezone.now()
@@ -201,11 +203,11 @@ def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, a
         if wave is not None and wave.status != WaveStatus.SCHEDULED:
             raise ValidationFailed(
                 f"Wave '{name}' is {wave.status}; it can no longer be changed.",
-                reason="waveNotScheduled",
+                reason="WAVE_NOT_SCHEDULED",
                 field="fileName",
             )
         if recipients is None and wave is None:
-            raise ValidationFailed("file is required for a new wave.", reason="missingFile", field="file")
+            raise ValidationFailed("file is required for a new wave.", reason="MISSING_FILE", field="file")
         if recipients is not None:
             key = csv_key(name)
             if default_storage.exists(key):
@@ -224,7 +226,7 @@ def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, a
 def cancel_wave(*, campaign_id: str, file_name) -> Wave:
     """Remove a scheduled wave and its CSV; returns the removed Wave (unsaved copy).
 
-    Raises: NotFound ``WAVE_NOT_FOUND``; ValidationFailed ``invalidFileName``, ``waveNotCancellable``
+    Raises: NotFound ``WAVE_NOT_FOUND``; ValidationFailed ``INVALID_FILE_NAME``, ``WAVE_NOT_CANCELLABLE``
         (already processing or sent).
     """
     campaign = campaign_or_404(campaign_id)
@@ -236,7 +238,7 @@ def cancel_wave(*, campaign_id: str, file_name) -> Wave:
         if wave.status != WaveStatus.SCHEDULED:
             raise ValidationFailed(
                 f"Wave '{name}' is {wave.status}; only a scheduled wave can be cancelled.",
-                reason="waveNotCancellable",
+                reason="WAVE_NOT_CANCELLABLE",
                 field="fileName",
             )
         wave.delete()

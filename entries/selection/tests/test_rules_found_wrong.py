@@ -48,7 +48,7 @@ def test_a_bad_seed_is_refused_naming_the_field(seed):
     campaign, _ = closed_campaign(markets=1)
     with pytest.raises(ValidationFailed) as refused:
         trigger_wave_prep(campaign_id=campaign.pk, date_key="d", seed=seed)
-    assert (refused.value.reason, refused.value.field) == ("invalidSeed", "seed")
+    assert (refused.value.reason, refused.value.field) == ("INVALID_SEED", "seed")
 
 
 def test_population_caps_a_market_over_every_run():
@@ -75,7 +75,7 @@ REPLAY = 'mutation T($c: ID!, $s: String) { triggerWavePrep(campaignId: $c, date
 
 def test_an_auditor_replays_a_lottery_through_graphql(gql):
     """catalog §3.7.1 ``triggerWavePrep(seed)``: the seed is accepted outside a Python shell, and refused
-    with ``invalidSeed`` when it is not one."""
+    with ``INVALID_SEED`` when it is not one."""
     # Given a run recorded with its seed
     campaign, (a,) = closed_campaign(markets=1, populations=[1])
     recorded = _run(campaign, "first", random_selection=True)
@@ -88,5 +88,5 @@ def test_an_auditor_replays_a_lottery_through_graphql(gql):
     # And a bad seed is a validation error naming the field
     bad = gql.execute(REPLAY, {"c": campaign.pk, "s": "lucky"}, token=token)
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
-    assert bad["errors"][0]["extensions"]["reason"] == "invalidSeed"
+    assert bad["errors"][0]["extensions"]["reason"] == "INVALID_SEED"
     assert bad["errors"][0]["extensions"]["field"] == "seed"

@@ -141,15 +141,15 @@ def test_wave_list_without_campaign_lists_only_campaigns_the_caller_may_select(g
 @pytest.mark.parametrize(
     ("file_type", "content", "reason", "line"),
     [
-        ("markets", "market_id\nX\n", "missingColumn", None),
-        ("markets", "market_id,limit\nnope,3\n", "unknownMarket", 2),
-        ("markets", "market_id,limit\n{m0},-1\n", "invalidLimit", 2),
-        ("markets", "market_id,limit\n{m0},2\n{m0},3\n", "duplicateMarket", 3),
-        ("markets", "market_id,limit,code_type\n{m0},2,paper\n", "invalidCodeType", 2),
-        ("tmCodes", "code\nA1\nA2\nA1\n", "duplicateCode", 4),
-        ("tmCodes", "A1,nope\n", "unknownMarket", 1),
-        ("tmCodes", "has space\n", "invalidCode", 1),
-        ("nonTmCodes", "code\n", "emptyFile", None),
+        ("markets", "market_id\nX\n", "MISSING_COLUMN", None),
+        ("markets", "market_id,limit\nnope,3\n", "UNKNOWN_MARKET", 2),
+        ("markets", "market_id,limit\n{m0},-1\n", "INVALID_LIMIT", 2),
+        ("markets", "market_id,limit\n{m0},2\n{m0},3\n", "DUPLICATE_MARKET", 3),
+        ("markets", "market_id,limit,code_type\n{m0},2,paper\n", "INVALID_CODE_TYPE", 2),
+        ("tmCodes", "code\nA1\nA2\nA1\n", "DUPLICATE_CODE", 4),
+        ("tmCodes", "A1,nope\n", "UNKNOWN_MARKET", 1),
+        ("tmCodes", "has space\n", "INVALID_CODE", 1),
+        ("nonTmCodes", "code\n", "EMPTY_FILE", None),
     ],
 )
 def test_wave_prep_files_are_validated_whole_and_nothing_is_stored_on_error(
@@ -187,9 +187,9 @@ def test_a_codes_file_adds_pinned_codes_to_the_pool(gql, prepared):
 @pytest.mark.parametrize(
     ("config", "field", "reason"),
     [
-        ({"notifyDate": "not a date"}, "config.notifyDate", "invalidNotifyDate"),
-        ({"notifyDate": "+12h"}, "config.notifyDate", "invalidNotifyDate"),
-        ({"totalLimit": 0}, "config.totalLimit", "invalidTotalLimit"),
+        ({"notifyDate": "not a date"}, "config.notifyDate", "INVALID_NOTIFY_DATE"),
+        ({"notifyDate": "+12h"}, "config.notifyDate", "INVALID_NOTIFY_DATE"),
+        ({"totalLimit": 0}, "config.totalLimit", "INVALID_TOTAL_LIMIT"),
     ],
 )
 def test_upload_wave_refuses_bad_config(gql, prepared, config, field, reason):

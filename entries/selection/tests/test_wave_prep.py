@@ -180,8 +180,8 @@ def test_score_bounds_are_inclusive():
     ("change", "reason"),
     [
         ({"date_key": "bad key!"}, "InvalidDateKey"),
-        ({"min_score": 1.5}, "invalidScore"),
-        ({"min_score": 0.9, "max_score": 0.1}, "invalidScoreRange"),
+        ({"min_score": 1.5}, "INVALID_SCORE"),
+        ({"min_score": 0.9, "max_score": 0.1}, "INVALID_SCORE_RANGE"),
     ],
 )
 def test_trigger_refuses_bad_input_and_writes_nothing(change, reason):
@@ -198,7 +198,7 @@ def test_trigger_needs_a_closed_campaign_and_one_run_at_a_time():
     trigger_wave_prep(campaign_id=campaign.pk, date_key="one")
     with pytest.raises(ValidationFailed) as raised:
         trigger_wave_prep(campaign_id=campaign.pk, date_key="two")
-    assert raised.value.reason == "wavePrepInProgress"
+    assert raised.value.reason == "WAVE_PREP_IN_PROGRESS"
     campaign.status = "OPEN"
     campaign.save()
     with pytest.raises(ValidationFailed) as raised:
@@ -278,11 +278,11 @@ def test_selection_refuses_unknown_markets_and_missing_wave_prep():
     campaign, (a,) = closed_campaign(markets=1)
     with pytest.raises(ValidationFailed) as raised:
         trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk])
-    assert raised.value.reason == "noFinishedWavePrep"
+    assert raised.value.reason == "NO_FINISHED_WAVE_PREP"
     with pytest.raises(ValidationFailed) as raised:
         trigger_selection(campaign_id=campaign.pk, market_ids=["nope"])
-    assert (raised.value.reason, raised.value.field) == ("unknownMarket", "marketIds")
+    assert (raised.value.reason, raised.value.field) == ("UNKNOWN_MARKET", "marketIds")
     with pytest.raises(ValidationFailed) as raised:
         trigger_selection(campaign_id=campaign.pk, market_ids=[])
-    assert raised.value.reason == "missingMarketIds"
+    assert raised.value.reason == "MISSING_MARKET_IDS"
     assert Stat.objects.count() == 0

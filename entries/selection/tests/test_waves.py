@@ -163,7 +163,7 @@ def test_notify_date_must_be_a_day_ahead_and_waves_can_be_rescheduled_and_cancel
     campaign, _ = closed_campaign(markets=1)
     with pytest.raises(ValidationFailed) as raised:
         _schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"], notifyDate=timezone.now().isoformat())
-    assert (raised.value.reason, raised.value.field) == ("invalidNotifyDate", "config.notifyDate")
+    assert (raised.value.reason, raised.value.field) == ("INVALID_NOTIFY_DATE", "config.notifyDate")
     assert Wave.objects.count() == 0
 
     wave = _schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"])
@@ -202,10 +202,10 @@ def test_a_wave_being_sent_cannot_be_cancelled_or_changed_and_is_sent_once():
     Wave.objects.filter(pk=wave.pk).update(status="processing")
     with pytest.raises(ValidationFailed) as raised:
         cancel_wave(campaign_id=campaign.pk, file_name="w1")
-    assert raised.value.reason == "waveNotCancellable"
+    assert raised.value.reason == "WAVE_NOT_CANCELLABLE"
     with pytest.raises(ValidationFailed) as raised:
         _schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"])
-    assert raised.value.reason == "waveNotScheduled"
+    assert raised.value.reason == "WAVE_NOT_SCHEDULED"
     assert send_due_waves(now=wave.date_notify + timedelta(days=1)) == 0
 
 

@@ -1,0 +1,32 @@
+"""GraphQL enums built from the model's choices (issue 21 "enums from the model choices").
+
+A value set is declared once, as a Django ``TextChoices`` in the owning app's models, each member's label
+being what the value means; the database column, the JSON-schema validation and the GraphQL enum read it
+there. GraphQL value names are the stored values themselves, the contract's spelling (``registration``,
+``memberId``, ``VISA``), never the Python member names.
+"""
+
+from enum import Enum as PyEnum
+
+import graphene
+from django.db import models
+
+
+def enum_from_choices(choices: type[models.TextChoices], *, name: str, description: str) -> type[graphene.Enum]:
+    """Build the graphene enum of a ``TextChoices``.
+
+    Args:
+        choices: the value set; each member's label is its value's description in the schema.
+        name: the GraphQL enum's name, as the contract spells it (``CampaignCardGate``).
+        description: what the enum as a whole is.
+
+    Returns: a ``graphene.Enum`` subclass whose GraphQL names and values are the stored values. A received
+    value arrives as a member of it (``.value`` is the stored string); a resolver may answer the plain string.
+    """
+    labels = {choice.value: str(choice.label) for choice in choices}
+    python_enum = PyEnum(name, [(value, value) for value in labels])  # type: ignore[misc]
+
+    def describe(member: PyEnum | None) -> str:
+        return description if member is None else labels[member.value]
+
+    return graphene.Enum.from_enum(python_enum, name=name, description=describe)

@@ -1,0 +1,88 @@
+"""Bulk reads and writes through PostgreSQL's COPY, as columns (issue 25).
+
+``read_columns`` runs ``COPY (query) TO STDOUT (FORMAT binary)`` and parses the fixed-width rows straight into
+numpy arrays, chunk by chunk as the server sends them: no Python object per row. ``write_text`` streams rows to
+``COPY table (columns) FROM STDIN`` in blocks. Both go through the current Django connection, inside its
+transaction.
+"""
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from django.db import connection
+
+#: PostgreSQL binary COPY: the fixed-width types ``read_columns`` reads (big-endian on the wire).
+_WIRE = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "float8": ">f8"}
+_NATIVE = {"int8": np.int64, "int4": np.int32, "int2": np.int16, "float8": np.float64}
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """Read ``query``'s rows as one numpy array per column, through a binary COPY.
+
+    Args:
+        query: a SELECT whose columns are, in order, exactly ``columns``, each cast to its type and never NULL
+            (COALESCE them: a NULL would change the row's width).
+        params: the query's parameters (``%s`` placeholders, bound client-side as COPY requires).
+        columns: ``[(name, type)]`` with type in int8, int4, int2, float8.
+    Returns: ``{name: array}`` in native byte order, rows in the query's order.
+    Raises: ValueError when the stream is not the binary COPY format expected (a NULL, a wrong type).
+    """
+    wire = np.dtype(
+        [("count", ">i2")]
+        + [field for name, kind in columns for field in ((f"{name}_length", ">i4"), (name, _WIRE[kind]))]
+    )
+    parts: dict[str, list[np.ndarray]] = {name: [] for name, _ in columns}
+    buffer = bytearray()
+    header_done = False
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)", params) as copy:
+            for data in copy:
+                buffer += data
+                if not header_done:
+                    if len(buffer) < 19:
+                        continue
+                    if bytes(buffer[:11]) != _SIGNATURE:
+                        raise ValueError("not a binary COPY stream")
+                    extension = int.from_bytes(buffer[15:19], "big")
+                    if len(buffer) < 19 + extension:
+                        continue
+                    del buffer[: 19 + extension]
+                    header_done = True
+                whole = len(buffer) // wire.itemsize
+                if whole:
+                    rows = np.frombuffer(bytes(buffer[: whole * wire.itemsize]), dtype=wire)
+                    del buffer[: whole * wire.itemsize]
+                    if (rows["count"] != len(columns)).any():
+                        raise ValueError("the binary COPY rows do not have the columns expected")
+                    for name, kind in columns:
+                        parts[name].append(rows[name].astype(_NATIVE[kind]))
+    if header_done and bytes(buffer) != b"\xff\xff":
+        raise ValueError("the binary COPY stream ended with a partial row (a NULL or a wrong type?)")
+    return {
+        name: np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=_NATIVE[kind]) for name, kind in columns
+    }
+
+
+def copy_text(value) -> str:
+    """``value`` as a field of COPY's text format (backslash, tab and newline escaped; None is ``\\N``)."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def write_text(table: str, columns: Sequence[str], lines: Iterable[str], *, block: int = 50_000) -> None:
+    """Stream ``lines`` (each a COPY text line ending in ``\\n``) into ``table (columns)``, ``block`` at a time."""
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            pending: list[str] = []
+            for line in lines:
+                pending.append(line)
+                if len(pending) >= block:
+                    copy.write("".join(pending))
+                    pending = []
+            if pending:
+                copy.write("".join(pending))
