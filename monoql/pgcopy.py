@@ -15,6 +15,16 @@ from django.db import connection
 _WIRE = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "float8": ">f8"}
 _NATIVE = {"int8": np.int64, "int4": np.int32, "int2": np.int16, "float8": np.float64}
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+#: Bytes gathered before they are parsed (rows arrive one per message).
+_BLOCK = 4 << 20
+
+
+def _parse(data: bytes, wire: np.dtype, columns, parts: dict) -> None:
+    rows = np.frombuffer(data, dtype=wire)
+    if (rows["count"] != len(columns)).any():
+        raise ValueError("the binary COPY rows do not have the columns expected")
+    for name, kind in columns:
+        parts[name].append(rows[name].astype(_NATIVE[kind]))
 
 
 def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
@@ -38,7 +48,9 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)", params) as copy:
             for data in copy:
-                buffer += data
+                buffer += data  # the server sends one row per message: parse in blocks of whole rows
+                if header_done and len(buffer) < _BLOCK:
+                    continue
                 if not header_done:
                     if len(buffer) < 19:
                         continue
@@ -51,12 +63,12 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
                     header_done = True
                 whole = len(buffer) // wire.itemsize
                 if whole:
-                    rows = np.frombuffer(bytes(buffer[: whole * wire.itemsize]), dtype=wire)
+                    _parse(bytes(buffer[: whole * wire.itemsize]), wire, columns, parts)
                     del buffer[: whole * wire.itemsize]
-                    if (rows["count"] != len(columns)).any():
-                        raise ValueError("the binary COPY rows do not have the columns expected")
-                    for name, kind in columns:
-                        parts[name].append(rows[name].astype(_NATIVE[kind]))
+        whole = (len(buffer) - 2) // wire.itemsize if header_done else 0
+        if whole > 0:
+            _parse(bytes(buffer[: whole * wire.itemsize]), wire, columns, parts)
+            del buffer[: whole * wire.itemsize]
     if header_done and bytes(buffer) != b"\xff\xff":
         raise ValueError("the binary COPY stream ended with a partial row (a NULL or a wrong type?)")
     return {

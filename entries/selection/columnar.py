@@ -126,22 +126,27 @@ def _one_market_by_rank(ranked: np.ndarray, left: np.ndarray):
     return markets[order], positions[order], ranks[order]
 
 
+#: Fans examined per pass of the serial dictatorship (a window of the priority order).
+WINDOW = 65_536
+
+
 def _serial_dictatorship(ranked: np.ndarray, left: np.ndarray):
     """Fans in priority order each take their best-ranked market with places left.
 
     Done by segments instead of fan by fan: with the set of open markets fixed, every fan's choice is their
-    best-ranked open market; the first market to fill (at its ``left``-th chooser) ends the segment — up to
-    that fan every choice stands, since no market closed before it. The rest starts over with that market
-    closed. A segment ends at most once per market, so this takes at most (markets + 1) passes.
+    best-ranked open market; the first market to fill ends the segment — up to that fan every choice stands,
+    since no market closed before it. The next segment starts after that fan, with that market closed. Each
+    pass looks at a window of ``WINDOW`` fans (a window where no market fills is a segment of its own), so the
+    run costs (markets + fans / WINDOW) passes over at most ``WINDOW`` fans.
     """
-    n, depth = ranked.shape
+    n = len(ranked)
     left = left.copy()
     choice_of = np.full(n, -1, dtype=np.int64)
     rank_of = np.full(n, -1, dtype=np.int64)
+    rows = np.arange(min(n, WINDOW))
     start = 0
-    rows = np.arange(n)
     while start < n and (left > 0).any():
-        part = ranked[start:]
+        part = ranked[start : start + WINDOW]
         is_open = (part >= 0) & (left[np.where(part >= 0, part, 0)] > 0)
         has = is_open.any(axis=1)
         first = is_open.argmax(axis=1)

@@ -10,7 +10,7 @@ import zipfile
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 
 from entries.selection.models import Allocation, AllocationOutcome, WavePrep
 from entries.services.privacy import scrub_csv_text
@@ -88,8 +88,23 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
     fd, local_path = job_temp_file(f"prepped-{wave_prep.pk}", ".zip")
     handle = os.fdopen(fd, "wb")
     try:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive,
+            transaction.atomic(),
+        ):
+            if use_copy():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL work_mem = '256MB'")
+                    cursor.execute("DROP TABLE IF EXISTS prepped_selected")  # nested in an outer transaction
+                    cursor.execute(_PREPARE_SQL, [wave_prep.pk])
+                    cursor.execute("CREATE INDEX ON prepped_selected (market_id, position)")
+                    cursor.execute("ANALYZE prepped_selected")
             for market_id, detail in plan.items():
+                if use_copy():
+                    for folder, sql, params in _market_queries(wave_prep, market_id, detail, campaign_name):
+                        with archive.open(f"{folder}/{names[market_id]}.csv", "w") as member:
+                            _copy_csv(sql, params, member)
+                    continue
                 sms, mail, master = _market_files(wave_prep, market_id, detail, campaign_name)
                 for folder, columns, lines in (
                     ("sms", REGISTRANT_COLUMNS, sms),
@@ -106,6 +121,89 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
     finally:
         handle.close()
         remove_quietly(local_path)
+
+
+#: zlib level of the prepped zip: 1 compresses CSV about as well as 6 for a fraction of the time.
+ZIP_LEVEL = 1
+
+
+def use_copy() -> bool:
+    """True when the CSVs are written by the database (PostgreSQL's COPY); elsewhere they are built here."""
+    return connection.vendor == "postgresql"
+
+
+#: The run's selected fans with what the CSVs show of them, joined once (hash joins over the whole run, not
+#: one index lookup per fan and file) into a temporary table that each market's three COPYs then read.
+_PREPARE_SQL = """
+    CREATE TEMPORARY TABLE prepped_selected ON COMMIT DROP AS
+    SELECT a.market_id, a.position, a.preference_rank, a.entry_id, a.code, a.code_type, e.fan_id, e.email, e.phone,
+        e.locale, e.score, f.global_user_id, f.member_id, f.first_name, f.last_name
+    FROM entries_allocation a
+    JOIN entries_entry e ON e.id = a.entry_id
+    JOIN accounts_fan f ON f.id = e.fan_id
+    WHERE a.wave_prep_id = %s AND a.outcome = 'selected'
+"""
+_SELECTED_FROM = """
+    FROM prepped_selected a, LATERAL (SELECT a.fan_id, a.email, a.phone, a.locale, a.score) e,
+        LATERAL (SELECT a.global_user_id, a.member_id, a.first_name, a.last_name) f
+    WHERE a.market_id = %(market)s
+"""
+# Registrant columns; NULLIF turns empty strings into NULL so that COPY writes them unquoted, as csv does.
+_REGISTRANT_SELECT = """
+    SELECT NULLIF(a.code, '') AS code, 'false' AS "doNotText", NULLIF(e.email, '') AS email,
+        NULLIF(f.first_name, '') AS "firstName", NULLIF(f.last_name, '') AS "lastName", NULLIF(%(link)s, '') AS link,
+        NULLIF(e.locale, '') AS locale, a.market_id AS "marketId", NULLIF(f.global_user_id, '') AS "globalUserId",
+        NULLIF(e.phone, '') AS "mobileNumber", %(sms_head)s || a.code || %(sms_tail)s AS "smsText", a.position
+"""
+_NORTH_AMERICA_SQL = r"e.phone ~ '^\+?1'"
+
+
+def _market_queries(wave_prep, market_id: str, detail: dict, campaign_name: str) -> list[tuple[str, str, dict]]:
+    """``[(folder, COPY query, params)]``: the market's sms, email and masterCodes CSVs as PostgreSQL writes
+    them (``COPY … TO STDOUT (FORMAT csv, HEADER)``), the same bytes ``_market_files`` + ``_csv_text`` make."""
+    link = detail["link"] or ""
+    market_name = detail["market"].name
+    head = sms_text(campaign_name, market_name, "\x00", link)
+    params = {
+        "prep": wave_prep.pk,
+        "market": market_id,
+        "link": link,
+        "market_name": market_name,
+        "sms_head": head.split("\x00")[0],
+        "sms_tail": head.split("\x00")[1],
+    }
+    registrant = ", ".join(f'"{column}"' for column in REGISTRANT_COLUMNS)
+    sms = (
+        f"SELECT {registrant} FROM ({_REGISTRANT_SELECT} {_SELECTED_FROM} AND {_NORTH_AMERICA_SQL}) r ORDER BY position"
+    )
+    email = (
+        f"SELECT {registrant} FROM (SELECT DISTINCT ON (dedupe) * FROM ({_REGISTRANT_SELECT}, e.email AS dedupe"
+        f" {_SELECTED_FROM} AND NOT ({_NORTH_AMERICA_SQL}) AND e.email <> '') q ORDER BY dedupe, position) r"
+        " ORDER BY position"
+    )
+    master = f"""
+        SELECT a.entry_id AS "entryId", NULLIF(e.fan_id, '') AS "userId", NULLIF(f.global_user_id, '') AS "globalUserId",
+            NULLIF(f.member_id, '') AS "memberId", NULLIF(e.email, '') AS email, NULLIF(e.phone, '') AS "mobileNumber",
+            NULLIF(f.first_name, '') AS "firstName", NULLIF(f.last_name, '') AS "lastName",
+            NULLIF(e.locale, '') AS locale, a.market_id AS "marketId", NULLIF(%(market_name)s, '') AS "marketName",
+            a.preference_rank AS "preferenceRank", a.position, e.score, NULLIF(a.code, '') AS code,
+            NULLIF(a.code_type, '') AS "codeType", NULLIF(%(link)s, '') AS link
+        {_SELECTED_FROM} ORDER BY a.position
+    """
+    return [("sms", sms, params), ("email", email, params), ("masterCodes", master, params)]
+
+
+def _copy_csv(sql: str, params: dict, out) -> None:
+    """Stream ``COPY (sql) TO STDOUT (FORMAT csv, HEADER)`` into the binary stream ``out``, a megabyte at a time."""
+    pending = bytearray()
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", params) as copy:
+            for data in copy:
+                pending += data
+                if len(pending) >= 1 << 20:
+                    out.write(pending)
+                    pending.clear()
+    out.write(pending)
 
 
 def _market_files(wave_prep, market_id: str, detail: dict, campaign_name: str) -> tuple[list, list, list]:

@@ -480,11 +480,13 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
         code_ids,
         strict=True,
     )
+    # In entry id order: the entry index then takes the rows front to back instead of at random places.
+    by_entry = np.argsort(entry_ids[result.waitlisted_position], kind="stable")
     waitlisted = zip(
-        entry_ids[result.waitlisted_position].tolist(),
-        result.waitlisted_market.tolist(),
-        result.waitlisted_rank.tolist(),
-        result.waitlisted_position.tolist(),
+        entry_ids[result.waitlisted_position][by_entry].tolist(),
+        result.waitlisted_market[by_entry].tolist(),
+        result.waitlisted_rank[by_entry].tolist(),
+        result.waitlisted_position[by_entry].tolist(),
         strict=True,
     )
     prep = wave_prep.pk
@@ -504,7 +506,7 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
             cursor.execute(
                 f"INSERT INTO entries_allocation ({', '.join(_COLUMNS)})"
                 " SELECT %s, s.entry_id, s.market_id, %s, s.preference_rank, s.position, c.code, c.type"
-                " FROM wave_prep_selected s JOIN codes_code c ON c.id = s.code_id ORDER BY s.market_id, s.position",
+                " FROM wave_prep_selected s JOIN codes_code c ON c.id = s.code_id ORDER BY s.entry_id",
                 [prep, AllocationOutcome.SELECTED],
             )
         write_text(

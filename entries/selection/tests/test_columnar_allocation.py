@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from entries.selection import columnar
 from entries.selection.allocation import Params, allocate
 from entries.selection.columnar import RANKS, Columns, allocate_columns
 
@@ -45,9 +46,12 @@ def _campaign(rng: random.Random):
     return candidates, capacity, columns, markets
 
 
+@pytest.mark.parametrize("window", [columnar.WINDOW, 5])
 @pytest.mark.parametrize("trial", range(40))
-def test_columns_decide_exactly_what_the_readable_allocation_decides(trial):
-    # given a random campaign (markets with room or none, ties in score, unscored fans, a market outside the run)
+def test_columns_decide_exactly_what_the_readable_allocation_decides(trial, window, monkeypatch):
+    # given a random campaign (markets with room or none, ties in score, unscored fans, a market outside the run),
+    # and the serial dictatorship's window as shipped or as small as 5 fans (many windows, fills inside them)
+    monkeypatch.setattr(columnar, "WINDOW", window)
     rng = random.Random(trial)
     candidates, capacity, columns, markets = _campaign(rng)
     for params in MODES:

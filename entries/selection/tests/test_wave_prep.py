@@ -11,6 +11,8 @@ from codes.models import Code
 from entries.models import Stat
 from entries.selection.models import Allocation, WavePrep, WavePrepStatus
 from entries.selection.selectors import fan_selection
+from entries.selection.services import prepped_zip
+from entries.selection.services import wave_prep as service
 from entries.selection.services.selection import apply_selection, trigger_selection
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
@@ -286,3 +288,47 @@ def test_selection_refuses_unknown_markets_and_missing_wave_prep():
         trigger_selection(campaign_id=campaign.pk, market_ids=[])
     assert raised.value.reason == "MISSING_MARKET_IDS"
     assert Stat.objects.count() == 0
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_the_zip_postgresql_writes_is_byte_for_byte_the_one_built_in_python(monkeypatch):
+    # given a run whose fans have awkward values: quotes, commas and a line break in names, an unscored fan,
+    # empty and international phones, a member id, the same email twice, a market name with a comma, a link
+    campaign, (a, b) = closed_campaign(markets=2, populations=[10, 10])
+    a.name = 'Arena, "Main" Hall'
+    a.event_link = "https://tickets.test/a?x=1,2"
+    a.save()
+    add_codes(campaign, 20)
+    e = add_entries(
+        campaign,
+        [
+            ((a.pk, b.pk), 0.9, True),
+            ((a.pk,), None, True, "+447700900123"),
+            ((a.pk,), 0.5, True, ""),
+            ((b.pk, a.pk), 0.4, True, "4155550000"),
+            ((a.pk,), 0.3, True, "+33612345678"),
+        ],
+    )
+    fan = e[0].fan
+    fan.first_name, fan.last_name, fan.member_id = 'Jo "JJ"', "Smith,\nJr", "M-1"
+    fan.save()
+    e[4].email = e[1].email  # the same email twice among the email-file fans
+    e[4].save()
+    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="bytes").pk)
+    assert wave_prep.status == "FINISHED", wave_prep.error
+    with default_storage.open(wave_prep.path, "rb") as handle:
+        by_copy = zipfile.ZipFile(io.BytesIO(handle.read()))
+        copied = {name: by_copy.read(name) for name in by_copy.namelist()}
+    # when the same zip is built in Python (the path SQLite takes)
+    monkeypatch.setattr(prepped_zip, "use_copy", lambda: False)
+    wave_prep.refresh_from_db()
+    plan = service._market_plan(wave_prep)
+    path = prepped_zip.write_prepped_zip(wave_prep, plan)
+    with default_storage.open(path, "rb") as handle:
+        built = zipfile.ZipFile(io.BytesIO(handle.read()))
+        in_python = {name: built.read(name) for name in built.namelist()}
+    # then every file has the same bytes, and the awkward values came through
+    assert sorted(copied) == sorted(in_python)
+    assert copied == in_python
+    master = copied[f"masterCodes/{prepped_zip._file_names(plan)[a.pk]}.csv"].decode()
+    assert '"Smith,\nJr"' in master and '"Jo ""JJ"""' in master and "M-1" in master
