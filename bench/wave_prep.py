@@ -9,8 +9,8 @@ independently) or ``lottery`` (singleMarket + randomSelection).
 
 Up to 1M entries the campaign lives in DATABASE_URL's database and is reused between runs (each run first
 resets earlier runs). Above that it goes to a database of its own, ``<name>_eras`` (about 5 GB with indexes),
-created for the run and dropped at the end. The campaign is generated server-side (``INSERT … SELECT
-generate_series``: no row crosses the network). The wave prep runs in a fresh worker process so its peak
+created for the run and dropped at the end (``MONOQL_BENCH_KEEP=1`` keeps it, and reuses it on the next run).
+The campaign is generated server-side (``INSERT … SELECT generate_series``: no row crosses the network). The wave prep runs in a fresh worker process so its peak
 memory is its own (its prepped-zip stage, which writes the masterCodes CSVs, is timed apart too); the
 codeAssignments export (every assigned code with its fan and market) runs in another fresh process with the
 export write-rate cap off (``EXPORT_MAX_BYTES_PER_SECOND=0``), said so in the output. Prints one JSON line:
@@ -44,8 +44,10 @@ def _own_database(argv) -> str | None:
     base, _, name = url.rpartition("/")
     own = f"{name}_eras"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{own}"')
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [own]).fetchone()
+        if not (exists and os.environ.get("MONOQL_BENCH_KEEP")):
+            admin.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{own}"')
     os.environ["DATABASE_URL"] = f"{base}/{own}"
     return own
 
@@ -293,7 +295,7 @@ def main(n: int, mode: str, places: int) -> dict:
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         ).stdout.strip(),
         "database": connection.vendor,
-        "own_database_dropped": OWN_DATABASE is not None,
+        "own_database_dropped": OWN_DATABASE is not None and not os.environ.get("MONOQL_BENCH_KEEP"),
     }
 
 
@@ -309,5 +311,5 @@ if __name__ == "__main__":
         try:
             print(json.dumps(main(entries, mode, places)))
         finally:
-            if OWN_DATABASE is not None:
+            if OWN_DATABASE is not None and not os.environ.get("MONOQL_BENCH_KEEP"):
                 _drop_database(OWN_DATABASE)

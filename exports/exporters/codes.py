@@ -48,19 +48,48 @@ class AssignedCodes(Exporter):
         return Code.objects.filter(campaign_id=export.campaign_id, date_assigned__isnull=False)
 
     def rows(self, export):
-        rows = self.assigned(export).select_related("fan", "entry").order_by("date_assigned", "code")
-        for code in rows.iterator(chunk_size=CHUNK):
-            fan, entry = code.fan, code.entry
+        # Plain tuples through a server-side cursor: 1.5 million assigned codes at Eras scale, where building a
+        # code, a fan and an entry model per row (their JSON columns included) cost ten times the query.
+        rows = (
+            self.assigned(export)
+            .order_by("date_assigned", "code")
+            .values_list(
+                "code",
+                "type",
+                "fan_id",
+                "fan__global_user_id",
+                "entry__email",
+                "fan__email",
+                "entry__phone",
+                "fan__phone",
+                "campaign_id",
+                "market_id",
+                "date_assigned",
+            )
+        )
+        for (
+            code,
+            kind,
+            fan_id,
+            guid,
+            entry_email,
+            fan_email,
+            entry_phone,
+            fan_phone,
+            campaign,
+            market,
+            date,
+        ) in rows.iterator(chunk_size=CHUNK):
             yield [
-                code.code,
-                code.type,
-                code.fan_id or "",
-                fan.global_user_id if fan else "",
-                (entry.email if entry else "") or (fan.email if fan else ""),
-                (entry.phone if entry else "") or (fan.phone if fan else ""),
-                code.campaign_id,
-                code.market_id or "",
-                iso(code.date_assigned),
+                code,
+                kind,
+                fan_id or "",
+                guid or "",
+                entry_email or fan_email or "",
+                entry_phone or fan_phone or "",
+                campaign,
+                market or "",
+                iso(date),
             ]
 
 

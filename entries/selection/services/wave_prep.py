@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 import uuid
+from datetime import timedelta
 
 import numpy as np
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from campaigns.models import CampaignStatus, Market, SplitAllocationType
 from campaigns.selectors import campaign_or_404
-from codes.models import Code, CodeType
+from codes.models import RESERVATION_SECONDS, Code, CodeType
 from entries.metrics import eligible_entries
 from entries.selection.allocation import ALGORITHM_VERSION, Params
 from entries.selection.columnar import RANKS, ColumnResult, Columns, allocate_columns
@@ -252,7 +253,8 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             report_progress(wave_prep.pk, "reserving codes", 3)
             need = {market_id: result.selected_count(m) for m, market_id in enumerate(plan)}
             picked = pick_codes(plan, pools, need)
-            reserve_picked(wave_prep, picked, plan)
+            if connection.vendor != "postgresql":
+                reserve_picked(wave_prep, picked, plan)  # on PostgreSQL the outcome rows' statement reserves
             report_progress(wave_prep.pk, "writing outcomes", 4)
             _write_allocations(wave_prep, plan, columns, result, picked)
             counts = _count_document(wave_prep, plan, result, capacity)
@@ -458,14 +460,28 @@ def _read_candidates_portably(rows, market_ids: list, *, random: bool) -> dict:
 
 
 _COLUMNS = ("wave_prep_id", "entry_id", "market_id", "outcome", "preference_rank", "position", "code", "code_type")
+_RESERVE_AND_WRITE_SQL = f"""
+    WITH reserved AS (
+        UPDATE codes_code AS c SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
+        FROM wave_prep_selected AS s
+        WHERE c.id = s.code_id AND c.date_assigned IS NULL AND (c.date_reserved IS NULL OR c.date_reserved <= %(expiry)s)
+        RETURNING s.entry_id, s.market_id, s.preference_rank, s.position, c.code, c.type
+    )
+    INSERT INTO entries_allocation ({", ".join(_COLUMNS)})
+    SELECT %(prep)s, entry_id, market_id, %(selected)s, preference_rank, position, code, type FROM reserved
+    ORDER BY entry_id
+"""
 
 
 def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result: ColumnResult, picked) -> None:
     """One ``Allocation`` row per selected fan and market, with its code, and one per fan selected nowhere.
 
-    On PostgreSQL the selected rows go by COPY into a temporary table with their code ids and one INSERT …
-    SELECT joins ``codes_code`` for the code texts; the waitlisted rows go by COPY straight into the table.
-    Elsewhere, batched inserts.
+    On PostgreSQL the selected rows go by COPY into a temporary table with their code ids, and one statement
+    reserves those codes (``UPDATE codes_code … FROM`` it, taking only codes still available) and inserts the
+    rows with the code texts the update returns: the codes are read and written once. Fewer rows than picked
+    codes means another reserver took some since the pools were read: RuntimeError, the attempt rolls back and
+    is retried. The waitlisted rows go by COPY straight into the table. Elsewhere, batched inserts (the codes
+    were reserved by ``reserve_picked``).
     """
     market_ids = list(plan)
     entry_ids = columns.entry_id[result.order]
@@ -502,13 +518,23 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
             ("entry_id", "market_id", "preference_rank", "position", "code_id"),
             (f"{entry}\t{market_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
         )
+        now = timezone.now()
         with connection.cursor() as cursor:
+            cursor.execute("ANALYZE wave_prep_selected")
             cursor.execute(
-                f"INSERT INTO entries_allocation ({', '.join(_COLUMNS)})"
-                " SELECT %s, s.entry_id, s.market_id, %s, s.preference_rank, s.position, c.code, c.type"
-                " FROM wave_prep_selected s JOIN codes_code c ON c.id = s.code_id ORDER BY s.entry_id",
-                [prep, AllocationOutcome.SELECTED],
+                _RESERVE_AND_WRITE_SQL,
+                {
+                    "now": now,
+                    "expiry": now - timedelta(seconds=RESERVATION_SECONDS),
+                    "reserve_id": wave_prep.reserve_id,
+                    "prep": prep,
+                    "selected": AllocationOutcome.SELECTED,
+                },
             )
+            if cursor.rowcount < len(code_ids):
+                raise RuntimeError(
+                    f"{len(code_ids) - cursor.rowcount} codes were reserved by someone else during the wave prep."
+                )
         write_text(
             "entries_allocation",
             _COLUMNS,

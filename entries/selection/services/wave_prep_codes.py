@@ -3,8 +3,9 @@
 ``code_pools`` reads the available code ids once per type (arrays, oldest upload first) and works out each
 market's capacity without reserving anything; ``pick_codes`` then takes exactly the selected fans' codes,
 markets served in market order (pinned → concurrent split-allocation group → unpinned), and
-``reserve_picked`` reserves them in one set-based statement. Code texts never travel through Python: the
-outcome rows take them from ``codes_code`` by id (``wave_prep._write_allocations``).
+on PostgreSQL one set-based statement reserves them and writes the outcome rows with the code texts it returns
+(``wave_prep._write_allocations``): code texts never travel through Python. ``reserve_picked`` is the
+portable reservation (SQLite).
 """
 
 from dataclasses import dataclass, field
@@ -137,36 +138,9 @@ def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> Pool
     return Pool(pinned, unpinned)
 
 
-#: The reservation, set-based: the picked ids arrive by COPY into a temporary table and one UPDATE takes every
-#: code that is still available; a code another reserver holds is waited for and re-checked (no longer
-#: available → not taken), so a code is never reserved twice.
-_RESERVE_SQL = """
-    UPDATE codes_code c SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
-    FROM wave_prep_pick p
-    WHERE c.id = p.code_id AND c.date_assigned IS NULL AND (c.date_reserved IS NULL OR c.date_reserved <= %(expiry)s)
-"""
-
-
-def load_picked(picked: Picked, plan: dict) -> int:
-    """COPY the picked codes into ``wave_prep_pick (market_id, seq, code_id)`` (a temporary table dropped at
-    commit; PostgreSQL only), ``seq`` being the selection order in the market. Returns how many."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS wave_prep_pick "
-            "(market_id varchar(24), seq int4, code_id int8) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE wave_prep_pick")
-        with cursor.copy("COPY wave_prep_pick (market_id, seq, code_id) FROM STDIN") as copy:
-            for market_id in plan:
-                ids = picked.ids[market_id].tolist()
-                if ids:
-                    copy.write("".join(f"{market_id}\t{seq}\t{pk}\n" for seq, pk in enumerate(ids)))
-        cursor.execute("ANALYZE wave_prep_pick")
-    return sum(picked.count(market_id) for market_id in plan)
-
-
 def reserve_picked(wave_prep, picked: Picked, plan: dict) -> int:
-    """Reserve every picked code for the run (``reserve_id``); returns how many.
+    """Reserve every picked code for the run (``reserve_id``), outside PostgreSQL; returns how many. (On
+    PostgreSQL the statement writing the selected fans' outcome rows reserves their codes: ``wave_prep``.)
 
     Raises RuntimeError when another reserver took one of them since the pools were read (the attempt rolls
     back and is retried); nothing is ever reserved twice.
@@ -174,20 +148,14 @@ def reserve_picked(wave_prep, picked: Picked, plan: dict) -> int:
     now = timezone.now()
     expiry = now - timedelta(seconds=RESERVATION_SECONDS)
     wanted = sum(picked.count(market_id) for market_id in plan)
-    if connection.vendor == "postgresql":
-        load_picked(picked, plan)
-        with connection.cursor() as cursor:
-            cursor.execute(_RESERVE_SQL, {"now": now, "reserve_id": wave_prep.reserve_id, "expiry": expiry})
-            taken = cursor.rowcount
-    else:
-        ids = [pk for market_id in plan for pk in picked.ids[market_id].tolist()]
-        taken = 0
-        for start in range(0, len(ids), 500):
-            rows = Code.objects.filter(pk__in=ids[start : start + 500], date_assigned__isnull=True).filter(
-                Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry)
-            )
-            available = list(rows.values_list("id", flat=True))
-            taken += Code.objects.filter(pk__in=available).update(date_reserved=now, reserve_id=wave_prep.reserve_id)
+    ids = [pk for market_id in plan for pk in picked.ids[market_id].tolist()]
+    taken = 0
+    for start in range(0, len(ids), 500):
+        rows = Code.objects.filter(pk__in=ids[start : start + 500], date_assigned__isnull=True).filter(
+            Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry)
+        )
+        available = list(rows.values_list("id", flat=True))
+        taken += Code.objects.filter(pk__in=available).update(date_reserved=now, reserve_id=wave_prep.reserve_id)
     if taken < wanted:
         raise RuntimeError(f"{wanted - taken} codes were reserved by someone else during the wave prep.")
     return taken
