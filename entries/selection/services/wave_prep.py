@@ -18,6 +18,7 @@ import logging
 import secrets
 import uuid
 from datetime import timedelta
+from itertools import chain
 
 import numpy as np
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
@@ -545,28 +546,22 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
         )
         return
     codes = Code.objects.in_bulk(code_ids)
+    outcomes = chain(
+        ((AllocationOutcome.SELECTED, e, m, r, p, codes[c].code, codes[c].type) for e, m, r, p, c in selected),
+        ((AllocationOutcome.WAITLISTED, e, m, r, p, "", "") for e, m, r, p in waitlisted),
+    )
     rows = [
         Allocation(
             wave_prep_id=prep,
             entry_id=entry,
             market_id=market_ids[m],
-            outcome=AllocationOutcome.SELECTED,
+            outcome=outcome,
             preference_rank=rank,
             position=position,
-            code=codes[code].code,
-            code_type=codes[code].type,
+            code=code,
+            code_type=code_type,
         )
-        for entry, m, rank, position, code in selected
-    ] + [
-        Allocation(
-            wave_prep_id=prep,
-            entry_id=entry,
-            market_id=market_ids[m],
-            outcome=AllocationOutcome.WAITLISTED,
-            preference_rank=rank,
-            position=position,
-        )
-        for entry, m, rank, position in waitlisted
+        for outcome, entry, m, rank, position, code, code_type in outcomes
     ]
     Allocation.objects.bulk_create(rows, batch_size=2000)
 
