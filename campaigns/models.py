@@ -12,16 +12,16 @@ from monoql.ids import new_object_id
 
 
 class CampaignType(models.TextChoices):
-    """``CampaignType`` enum (catalog §1.6); each label says what the value means (the schema shows it)."""
+    """``CampaignType`` enum (catalog §1.6)."""
 
-    REGISTRATION = "registration", "Fans register on the campaign's own fan site."
-    FANLIST = "fanlist", "Fans come from uploaded fan lists; the campaign has no fan site."
+    REGISTRATION = "registration"
+    FANLIST = "fanlist"
 
 
 class CampaignSubtype(models.TextChoices):
     """``CampaignSubtype`` enum (catalog §1.6): a narrower kind of campaign."""
 
-    FANCLUB = "fanclub", "A presale for the artist's fan-club members."
+    FANCLUB = "fanclub", "fanclub"
 
 
 class CampaignStatus(models.TextChoices):
@@ -37,9 +37,9 @@ class CampaignStatus(models.TextChoices):
 class FanIdentifier(models.TextChoices):
     """``FanIdentifier`` enum: how a fan is matched in lists and exports (catalog §3.5)."""
 
-    MEMBER_ID = "memberId", "The fan's Ticketmaster member id."
-    GLOBAL_USER_ID = "globalUserId", "The fan's Ticketmaster global user id."
-    EMAIL = "email", "The fan's email address, lower-cased."
+    MEMBER_ID = "memberId"
+    GLOBAL_USER_ID = "globalUserId"
+    EMAIL = "email"
 
 
 class FanlistScoring(models.TextChoices):
@@ -229,8 +229,8 @@ class CampaignLocale(models.Model):
 class SplitAllocationType(models.TextChoices):
     """``SplitAllocationType`` enum (catalog §1.6)."""
 
-    CONCURRENT = "concurrent", "The other sale runs at the same time as this presale."
-    SEQUENTIAL = "sequential", "The other sale follows this presale."
+    CONCURRENT = "concurrent"
+    SEQUENTIAL = "sequential"
 
 
 class Market(models.Model):

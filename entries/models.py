@@ -220,10 +220,10 @@ class FanlistRecord(models.Model):
 class StatStatus(models.TextChoices):
     """``StatsStatus`` enum (catalog §1.6): where the work a stats row tracks stands."""
 
-    PENDING = "PENDING", "Queued; no worker has started it."
-    PROCESSING = "PROCESSING", "A worker is running it."
-    FINISHED = "FINISHED", "Done; its counts are final."
-    FAILED = "FAILED", "Stopped with an error; see its meta."
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
 
 
 class StatType(models.TextChoices):

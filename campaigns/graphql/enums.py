@@ -7,14 +7,30 @@ column's choices, the JSON-schema validation of the campaign documents and the s
 from campaigns import models
 from monoql.graphql.enums import enum_from_choices
 
-CampaignType = enum_from_choices(models.CampaignType, name="CampaignType", description="What kind of campaign it is.")
+CampaignType = enum_from_choices(
+    models.CampaignType,
+    name="CampaignType",
+    description="What kind of campaign it is.",
+    descriptions={
+        "registration": "Fans register on the campaign's own fan site.",
+        "fanlist": "Fans come from uploaded fan lists; the campaign has no fan site.",
+    },
+)
 CampaignSubtype = enum_from_choices(
-    models.CampaignSubtype, name="CampaignSubtype", description="A narrower kind of campaign, when it has one."
+    models.CampaignSubtype,
+    name="CampaignSubtype",
+    description="A narrower kind of campaign, when it has one.",
+    descriptions={"fanclub": "A presale for the artist's fan-club members."},
 )
 FanIdentifier = enum_from_choices(
     models.FanIdentifier,
     name="FanIdentifier",
     description="Which identifier a fanlist campaign's uploaded lists use for fans.",
+    descriptions={
+        "memberId": "The fan's Ticketmaster member id.",
+        "globalUserId": "The fan's Ticketmaster global user id.",
+        "email": "The fan's email address, lower-cased.",
+    },
 )
 FanlistScoring = enum_from_choices(
     models.FanlistScoring,
@@ -41,4 +57,8 @@ SplitAllocationType = enum_from_choices(
     models.SplitAllocationType,
     name="SplitAllocationType",
     description="How a market's split allocation shares its places with another sale.",
+    descriptions={
+        "concurrent": "The other sale runs at the same time as this presale.",
+        "sequential": "The other sale follows this presale.",
+    },
 )

@@ -50,7 +50,17 @@ class EligibleCounts(graphene.ObjectType):
 
 
 StatsType = enum_from_choices(StatType, name="StatsType", description="What a stats row reports on.")
-StatsStatus = enum_from_choices(StatStatus, name="StatsStatus", description="Where the work a stats row tracks stands.")
+StatsStatus = enum_from_choices(
+    StatStatus,
+    name="StatsStatus",
+    description="Where the work a stats row tracks stands.",
+    descriptions={
+        "PENDING": "Queued; no worker has started it.",
+        "PROCESSING": "A worker is running it.",
+        "FINISHED": "Done; its counts are final.",
+        "FAILED": "Stopped with an error; see its meta.",
+    },
+)
 FilterType = enum_from_choices(
     VerdictFilter, name="FilterType", description="What flipVerdicts does to the tagged entries."
 )

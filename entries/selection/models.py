@@ -18,9 +18,9 @@ from django.db.models import Q
 class WavePrepFileType(models.TextChoices):
     """``WavePrepFileType`` (catalog §1.6)."""
 
-    MARKETS = "markets", "Market limits: how many fans each market may select."
-    TM_CODES = "tmCodes", "Ticketmaster codes to hand out in the wave prep."
-    NON_TM_CODES = "nonTmCodes", "Codes of another ticketer to hand out in the wave prep."
+    MARKETS = "markets"
+    TM_CODES = "tmCodes"
+    NON_TM_CODES = "nonTmCodes"
 
 
 class WavePrepFile(models.Model):
@@ -151,11 +151,11 @@ class AppliedMarket(models.Model):
 class WaveStatus(models.TextChoices):
     """``WaveStatus`` (catalog §1.6, decisions.md #47): scheduled → processing → triggered → completed|failed."""
 
-    SCHEDULED = "scheduled", "Waiting for its notify date."
-    PROCESSING = "processing", "A worker claimed it at its notify date and prepares its messages."
-    TRIGGERED = "triggered", "Its messages are being sent (a wave lost now is failed, never re-sent)."
-    COMPLETED = "completed", "Every message was sent."
-    FAILED = "failed", "Stopped with an error."
+    SCHEDULED = "scheduled"
+    PROCESSING = "processing"
+    TRIGGERED = "triggered"
+    COMPLETED = "completed"
+    FAILED = "failed"
 
 
 class Wave(models.Model):

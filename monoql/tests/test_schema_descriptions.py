@@ -4,6 +4,9 @@ date names its format and time zone, and every operation lists the errors the re
 
 import re
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -13,6 +16,7 @@ from graphql import (
 )
 
 from monoql import reasons
+from monoql.graphql.enums import enum_from_choices
 from monoql.schema import schema
 
 #: A field or argument whose name says it holds a date or a time.
@@ -132,3 +136,19 @@ def test_every_operation_and_argument_is_described_and_listed_errors_match_the_r
                 problems.append(f"{root}.{name}: {pair} is not in the registry")
     assert len(operations) >= 45
     assert problems == []
+
+
+def test_an_enum_value_without_its_description_fails_where_the_enum_is_built():
+    # given a value set whose descriptions miss one of its values (a value added to the choices alone)
+    class Colour(models.TextChoices):
+        RED = "red"
+        BLUE = "blue"
+
+    # when its GraphQL enum is built, then it is refused, naming the enum and both lists
+    with pytest.raises(ImproperlyConfigured, match=r"Colour: descriptions for \['red'\], values \['blue', 'red'\]"):
+        enum_from_choices(Colour, name="Colour", description="A colour of the test.", descriptions={"red": "Red."})
+    # and with every value described, the values take those descriptions
+    built = enum_from_choices(
+        Colour, name="Colour", description="A colour of the test.", descriptions={"red": "Warm.", "blue": "Cold."}
+    )
+    assert [member.value for member in built._meta.enum] == ["red", "blue"]

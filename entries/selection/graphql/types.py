@@ -13,9 +13,23 @@ WaveStatus = enum_from_choices(
     models.WaveStatus,
     name="WaveStatus",
     description="Where a wave stands: scheduled → processing → triggered → completed or failed.",
+    descriptions={
+        "scheduled": "Waiting for its notify date.",
+        "processing": "A worker claimed it at its notify date and prepares its messages.",
+        "triggered": "Its messages are being sent (a wave lost now is failed, never re-sent).",
+        "completed": "Every message was sent.",
+        "failed": "Stopped with an error.",
+    },
 )
 WavePrepFileType = enum_from_choices(
-    models.WavePrepFileType, name="WavePrepFileType", description="Which input of a wave prep an uploaded file is."
+    models.WavePrepFileType,
+    name="WavePrepFileType",
+    description="Which input of a wave prep an uploaded file is.",
+    descriptions={
+        "markets": "Market limits: how many fans each market may select.",
+        "tmCodes": "Ticketmaster codes to hand out in the wave prep.",
+        "nonTmCodes": "Codes of another ticketer to hand out in the wave prep.",
+    },
 )
 
 
