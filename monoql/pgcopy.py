@@ -1,7 +1,7 @@
 """Bulk reads and writes through PostgreSQL's COPY, as columns (issue 25).
 
 ``read_columns`` runs ``COPY (query) TO STDOUT (FORMAT binary)`` and parses the fixed-width rows straight into
-numpy arrays, chunk by chunk as the server sends them: no Python object per row. ``write_text`` streams rows to
+numpy arrays, chunk by chunk as the server sends them: no Python object per row. ``write_text`` streams lines to
 ``COPY table (columns) FROM STDIN`` in blocks. Both go through the current Django connection, inside its
 transaction.
 """
@@ -74,16 +74,6 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
     return {
         name: np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=_NATIVE[kind]) for name, kind in columns
     }
-
-
-def copy_text(value) -> str:
-    """``value`` as a field of COPY's text format (backslash, tab and newline escaped; None is ``\\N``)."""
-    if value is None:
-        return "\\N"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
 
 
 def write_text(table: str, columns: Sequence[str], lines: Iterable[str], *, block: int = 50_000) -> None:

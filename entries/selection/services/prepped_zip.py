@@ -101,7 +101,7 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
                     cursor.execute("ANALYZE prepped_selected")
             for market_id, detail in plan.items():
                 if use_copy():
-                    for folder, sql, params in _market_queries(wave_prep, market_id, detail, campaign_name):
+                    for folder, sql, params in _market_queries(market_id, detail, campaign_name):
                         with archive.open(f"{folder}/{names[market_id]}.csv", "w") as member:
                             _copy_csv(sql, params, member)
                     continue
@@ -143,29 +143,25 @@ _PREPARE_SQL = """
     JOIN accounts_fan f ON f.id = e.fan_id
     WHERE a.wave_prep_id = %s AND a.outcome = 'selected'
 """
-_SELECTED_FROM = """
-    FROM prepped_selected a, LATERAL (SELECT a.fan_id, a.email, a.phone, a.locale, a.score) e,
-        LATERAL (SELECT a.global_user_id, a.member_id, a.first_name, a.last_name) f
-    WHERE a.market_id = %(market)s
-"""
+_SELECTED_FROM = "FROM prepped_selected s WHERE s.market_id = %(market)s"
 # Registrant columns; NULLIF turns empty strings into NULL so that COPY writes them unquoted, as csv does.
 _REGISTRANT_SELECT = """
-    SELECT NULLIF(a.code, '') AS code, 'false' AS "doNotText", NULLIF(e.email, '') AS email,
-        NULLIF(f.first_name, '') AS "firstName", NULLIF(f.last_name, '') AS "lastName", NULLIF(%(link)s, '') AS link,
-        NULLIF(e.locale, '') AS locale, a.market_id AS "marketId", NULLIF(f.global_user_id, '') AS "globalUserId",
-        NULLIF(e.phone, '') AS "mobileNumber", %(sms_head)s || a.code || %(sms_tail)s AS "smsText", a.position
+    SELECT NULLIF(s.code, '') AS code, 'false' AS "doNotText", NULLIF(s.email, '') AS email,
+        NULLIF(s.first_name, '') AS "firstName", NULLIF(s.last_name, '') AS "lastName", NULLIF(%(link)s, '') AS link,
+        NULLIF(s.locale, '') AS locale, s.market_id AS "marketId", NULLIF(s.global_user_id, '') AS "globalUserId",
+        NULLIF(s.phone, '') AS "mobileNumber", %(sms_head)s || s.code || %(sms_tail)s AS "smsText", s.position
 """
-_NORTH_AMERICA_SQL = r"e.phone ~ '^\+?1'"
+_NORTH_AMERICA_SQL = r"s.phone ~ '^\+?1'"
 
 
-def _market_queries(wave_prep, market_id: str, detail: dict, campaign_name: str) -> list[tuple[str, str, dict]]:
+def _market_queries(market_id: str, detail: dict, campaign_name: str) -> list[tuple[str, str, dict]]:
     """``[(folder, COPY query, params)]``: the market's sms, email and masterCodes CSVs as PostgreSQL writes
     them (``COPY … TO STDOUT (FORMAT csv, HEADER)``), the same bytes ``_market_files`` + ``_csv_text`` make."""
     link = detail["link"] or ""
     market_name = detail["market"].name
+    # the SMS text around the code, cut from ``sms_text`` itself (one wording for both writers)
     head = sms_text(campaign_name, market_name, "\x00", link)
     params = {
-        "prep": wave_prep.pk,
         "market": market_id,
         "link": link,
         "market_name": market_name,
@@ -177,18 +173,18 @@ def _market_queries(wave_prep, market_id: str, detail: dict, campaign_name: str)
         f"SELECT {registrant} FROM ({_REGISTRANT_SELECT} {_SELECTED_FROM} AND {_NORTH_AMERICA_SQL}) r ORDER BY position"
     )
     email = (
-        f"SELECT {registrant} FROM (SELECT DISTINCT ON (dedupe) * FROM ({_REGISTRANT_SELECT}, e.email AS dedupe"
-        f" {_SELECTED_FROM} AND NOT ({_NORTH_AMERICA_SQL}) AND e.email <> '') q ORDER BY dedupe, position) r"
+        f"SELECT {registrant} FROM (SELECT DISTINCT ON (dedupe) * FROM ({_REGISTRANT_SELECT}, s.email AS dedupe"
+        f" {_SELECTED_FROM} AND NOT ({_NORTH_AMERICA_SQL}) AND s.email <> '') q ORDER BY dedupe, position) r"
         " ORDER BY position"
     )
     master = f"""
-        SELECT a.entry_id AS "entryId", NULLIF(e.fan_id, '') AS "userId", NULLIF(f.global_user_id, '') AS "globalUserId",
-            NULLIF(f.member_id, '') AS "memberId", NULLIF(e.email, '') AS email, NULLIF(e.phone, '') AS "mobileNumber",
-            NULLIF(f.first_name, '') AS "firstName", NULLIF(f.last_name, '') AS "lastName",
-            NULLIF(e.locale, '') AS locale, a.market_id AS "marketId", NULLIF(%(market_name)s, '') AS "marketName",
-            a.preference_rank AS "preferenceRank", a.position, e.score, NULLIF(a.code, '') AS code,
-            NULLIF(a.code_type, '') AS "codeType", NULLIF(%(link)s, '') AS link
-        {_SELECTED_FROM} ORDER BY a.position
+        SELECT s.entry_id AS "entryId", NULLIF(s.fan_id, '') AS "userId", NULLIF(s.global_user_id, '') AS "globalUserId",
+            NULLIF(s.member_id, '') AS "memberId", NULLIF(s.email, '') AS email, NULLIF(s.phone, '') AS "mobileNumber",
+            NULLIF(s.first_name, '') AS "firstName", NULLIF(s.last_name, '') AS "lastName",
+            NULLIF(s.locale, '') AS locale, s.market_id AS "marketId", NULLIF(%(market_name)s, '') AS "marketName",
+            s.preference_rank AS "preferenceRank", s.position, s.score, NULLIF(s.code, '') AS code,
+            NULLIF(s.code_type, '') AS "codeType", NULLIF(%(link)s, '') AS link
+        {_SELECTED_FROM} ORDER BY s.position
     """
     return [("sms", sms, params), ("email", email, params), ("masterCodes", master, params)]
 

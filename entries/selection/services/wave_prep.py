@@ -53,7 +53,6 @@ logger = logging.getLogger("monoql.wave_prep")
 
 RUN_TASK = "entries.run_wave_prep"
 MAX_ATTEMPTS = 2
-FETCH_SIZE = 20_000
 _hooks: list = []  # test seam: callables receiving each checkpoint name (see ``checkpoint``)
 
 

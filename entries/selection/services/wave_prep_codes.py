@@ -53,10 +53,9 @@ _NO_CODES = np.zeros(0, dtype=np.int64)
 
 @dataclass
 class Picked:
-    """The codes a run takes: per market, in selection order, ``ids`` (int64) and their ``types``."""
+    """The codes a run takes: per market, in selection order, their ``ids`` (int64 arrays)."""
 
     ids: dict
-    types: dict
 
     def count(self, market_id: str) -> int:
         """How many codes the market takes."""
@@ -84,9 +83,9 @@ def code_pools(wave_prep, plan: dict, wanted: dict) -> tuple[dict, dict]:
 
 def pick_codes(plan: dict, pools: dict, need: dict) -> Picked:
     """Take ``need[market]`` codes per market from ``pools`` (consumed), in market order and pool order."""
-    ids, types = {}, {}
+    ids = {}
     for market_id, detail in plan.items():
-        parts, kinds = [], []
+        parts = []
         remaining = need[market_id]
         for code_type in detail["codeTypes"]:
             pool = pools[code_type]
@@ -96,46 +95,50 @@ def pick_codes(plan: dict, pools: dict, need: dict) -> Picked:
                 picked = pool.take(source, remaining)
                 remaining -= len(picked)
                 parts.append(picked)
-                kinds.append(np.full(len(picked), code_type, dtype=object))
         ids[market_id] = np.concatenate(parts) if parts else _NO_CODES
-        types[market_id] = np.concatenate(kinds) if kinds else np.zeros(0, dtype=object)
-    return Picked(ids, types)
+    return Picked(ids)
 
 
 def _available(wave_prep, code_type, market_ids, unpinned_limit, expiry) -> Pool:
-    """Available codes of a type, oldest first (ids only)."""
+    """Available codes of a type, oldest first (ids only): those pinned to the run's markets, and at most
+    ``unpinned_limit`` unpinned ones."""
     rows = (
         Code.objects.filter(campaign_id=wave_prep.campaign_id, type=code_type, date_assigned__isnull=True)
         .filter(Q(date_reserved__isnull=True) | Q(date_reserved__lte=expiry))
         .order_by("date_saved", "id")
     )
-    pinned_rows = rows.filter(market_id__in=market_ids)
-    unpinned_rows = rows.filter(market_id__isnull=True)[: max(unpinned_limit, 0)]
-    if not market_ids or unpinned_limit <= 0 and not pinned_rows.exists():
-        return Pool({}, _NO_CODES)
-    if unpinned_limit <= 0:
-        unpinned_rows = rows.none()
+    pinned: dict = {}
+    if market_ids:
+        ids, markets = _pinned(rows.filter(market_id__in=market_ids), market_ids)
+        pinned = {market_ids[m]: ids[markets == m] for m in np.unique(markets)}
+    unpinned = _ids(rows.filter(market_id__isnull=True)[:unpinned_limit]) if unpinned_limit > 0 else _NO_CODES
+    return Pool(pinned, unpinned)
+
+
+def _pinned(rows, market_ids: list) -> tuple[np.ndarray, np.ndarray]:
+    """The pinned codes' ids and their market's index in ``market_ids``."""
     if connection.vendor == "postgresql":
-        sql, params = pinned_rows.values_list("id", "market_id").query.sql_with_params()
+        sql, params = rows.values_list("id", "market_id").query.sql_with_params()
         read = read_columns(
             f"SELECT q.id::int8, (array_position(%s::varchar[], q.market_id::varchar) - 1)::int2 FROM ({sql}) q",
             [list(market_ids), *params],
             [("id", "int8"), ("market", "int2")],
         )
-        pinned_ids, pinned_market = read["id"], read["market"]
-        if unpinned_limit > 0:
-            sql, params = unpinned_rows.values_list("id").query.sql_with_params()
-            unpinned = read_columns(f"SELECT q.id::int8 FROM ({sql}) q", params, [("id", "int8")])["id"]
-        else:
-            unpinned = _NO_CODES
-    else:
-        index = {market_id: i for i, market_id in enumerate(market_ids)}
-        listed = list(pinned_rows.values_list("id", "market_id"))
-        pinned_ids = np.array([pk for pk, _ in listed], dtype=np.int64)
-        pinned_market = np.array([index[m] for _, m in listed], dtype=np.int16)
-        unpinned = np.array(list(unpinned_rows.values_list("id", flat=True)), dtype=np.int64)
-    pinned = {market_ids[m]: pinned_ids[pinned_market == m] for m in np.unique(pinned_market)}
-    return Pool(pinned, unpinned)
+        return read["id"], read["market"]
+    index = {market_id: i for i, market_id in enumerate(market_ids)}
+    listed = list(rows.values_list("id", "market_id"))
+    return (
+        np.array([pk for pk, _ in listed], dtype=np.int64),
+        np.array([index[m] for _, m in listed], dtype=np.int16),
+    )
+
+
+def _ids(rows) -> np.ndarray:
+    """The codes' ids, in the rows' order."""
+    if connection.vendor == "postgresql":
+        sql, params = rows.values_list("id").query.sql_with_params()
+        return read_columns(f"SELECT q.id::int8 FROM ({sql}) q", params, [("id", "int8")])["id"]
+    return np.array(list(rows.values_list("id", flat=True)), dtype=np.int64)
 
 
 def reserve_picked(wave_prep, picked: Picked, plan: dict) -> int:
