@@ -13,24 +13,29 @@ created for the run and dropped at the end (``MONOQL_BENCH_KEEP=1`` keeps it, an
 The campaign is generated server-side (``INSERT … SELECT generate_series``: no row crosses the network). The wave prep runs in a fresh worker process so its peak
 memory is its own (its prepped-zip stage, which writes the masterCodes CSVs, is timed apart too); the
 codeAssignments export (every assigned code with its fan and market) runs in another fresh process with the
-export write-rate cap off (``EXPORT_MAX_BYTES_PER_SECOND=0``), said so in the output. Prints one JSON line:
+export write-rate cap off (``EXPORT_MAX_BYTES_PER_SECOND=0``), said so in the output. Selection runs as a
+2-core worker runs the per-market tasks: two processes, each taking the next market (``MONOQL_BENCH_SELECTION_WORKERS``
+changes how many). Prints one JSON line:
 each stage's seconds, the workers' peak RSS, every metric's seconds and the load average. Targets at 3.5M
 (issue 25): wave prep < 120 s and < 1 GB, selection of all markets < 60 s (fan emails are a separate job, not
 timed here), masterCodes < 60 s, each metric < 2 s; at 1M: wave prep < 25 s.
 """
 
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 os.environ.setdefault("EXPORT_MAX_BYTES_PER_SECOND", "0")  # the export's own speed (see the docstring)
 OWN_DATABASE_ABOVE = 1_000_000
+SELECTION_WORKERS = int(os.environ.get("MONOQL_BENCH_SELECTION_WORKERS", "2"))  # a 2-core worker's concurrency
 
 
 def _own_database(argv) -> str | None:
@@ -199,6 +204,17 @@ def export_worker(export_id: str) -> None:
     print(json.dumps({"status": export.status, "rows": export.count, "seconds": seconds, "peak_mb": peak}))
 
 
+def _apply_market(job: tuple[int, str]) -> dict:
+    """Selection worker process: apply one market (the per-market task ``triggerSelection`` queues)."""
+    from entries.selection.services.selection import apply_selection
+
+    wave_prep_id, market_id = job
+    try:
+        return apply_selection(wave_prep_id, [market_id])
+    finally:
+        connection.close()
+
+
 def _child(*args) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, *args],
@@ -209,6 +225,25 @@ def _child(*args) -> dict:
     if out.returncode:
         raise RuntimeError(f"{args[0]} child failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _wal_lsn() -> int:
+    """The server's current WAL position in bytes (PostgreSQL; 0 elsewhere): a stage's WAL volume is the difference."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
+def _settings() -> dict:
+    """The PostgreSQL settings that bound bulk writes, as the server reports them."""
+    if connection.vendor != "postgresql":
+        return {}
+    names = ["shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "work_mem", "autovacuum"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)", [names])
+        return dict(cursor.fetchall())
 
 
 def _metrics(campaign, markets) -> dict:
@@ -237,7 +272,7 @@ def _metrics(campaign, markets) -> dict:
 def main(n: int, mode: str, places: int) -> dict:
     from entries.selection.services import selection
     from entries.selection.services import wave_prep as service
-    from entries.selection.services.selection import apply_selection, trigger_selection
+    from entries.selection.services.selection import trigger_selection
     from exports.models import Export
 
     call_command("migrate", verbosity=0)
@@ -246,6 +281,7 @@ def main(n: int, mode: str, places: int) -> dict:
     service.enqueue_on_commit = lambda *args: None  # this process plays the worker (below)
     selection.enqueue_on_commit = lambda *args: None  # selection is timed here; fan emails are a job apart
     wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="bench", seed=2026, **MODES[mode])
+    wal_before_prep = _wal_lsn()
     connection.close()
     baseline = subprocess.run(
         [sys.executable, "-c", "import resource, sys; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
@@ -255,10 +291,18 @@ def main(n: int, mode: str, places: int) -> dict:
     run = _child("--worker", str(wave_prep.pk))
     wave_prep.refresh_from_db()
     markets = list(campaign.markets.values_list("pk", flat=True))
+    wal_before_selection = _wal_lsn()
     started = time.perf_counter()
     trigger_selection(campaign_id=campaign.pk, market_ids=markets)
-    applied = apply_selection(wave_prep.pk, markets)
+    connection.close()
+    # As a worker with ``--concurrency 2`` takes the queue's per-market tasks: two processes, each taking the next
+    # market when it is done with one.
+    with ProcessPoolExecutor(SELECTION_WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
+        applied = {}
+        for result in pool.map(_apply_market, [(wave_prep.pk, market_id) for market_id in markets]):
+            applied.update(result)
     selection_seconds = time.perf_counter() - started
+    wal_after_selection = _wal_lsn()
     Export.objects.filter(campaign=campaign).delete()
     # The selected fans' full assignment list as an export (codeAssignments: code, fan, market, date): the
     # masterCodes CSVs themselves are part of the prepped zip, timed as the wave prep's zip stage.
@@ -279,6 +323,12 @@ def main(n: int, mode: str, places: int) -> dict:
         "peak_rss_mb": round(run["peak_mb"], 1),
         "python_baseline_rss_mb": round(int(baseline.stdout.strip() or 0) / 1024, 1),
         "selection_seconds": round(selection_seconds, 2),
+        "selection_workers": SELECTION_WORKERS,
+        "wal_mb": {
+            "wave_prep": round((wal_before_selection - wal_before_prep) / 2**20),
+            "selection": round((wal_after_selection - wal_before_selection) / 2**20),
+        },
+        "postgresql_settings": _settings(),
         "prepped_zip_seconds": round(run["zip_seconds"] or 0, 2),
         "code_assignments_export_seconds": round(exported["seconds"], 2),
         "code_assignments_export_rows": exported["rows"],

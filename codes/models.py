@@ -40,11 +40,28 @@ class Code(models.Model):
     date_reserved = models.DateTimeField(null=True, blank=True)
     date_assigned = models.DateTimeField(null=True, blank=True)
     reserve_id = models.UUIDField(null=True, blank=True)
+    # The holder's entry and fan are foreign keys for Django (``on_delete`` nulls them through the ORM) but not
+    # database constraints: checking one locks the referenced entry and fan rows at commit, and at Eras scale
+    # selection's 1.5 million assignments then rewrote every entry and fan page into the WAL (450 MB for one
+    # market of 30,000). Assignment and erasure are serialized per campaign instead
+    # (``codes.services.inventory.assignment_lock``; decisions.md "Eras scale, third part").
     entry = models.ForeignKey(
-        "entries.Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes", db_index=False
+        "entries.Entry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="codes",
+        db_index=False,
+        db_constraint=False,
     )
     fan = models.ForeignKey(
-        "accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="codes", db_index=False
+        "accounts.Fan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="codes",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

@@ -44,6 +44,29 @@ class Actor:
         )
 
 
+#: The PostgreSQL advisory lock (two int4 keys: "code", 1) that orders writing a code's holder against erasing
+#: a fan (``lock_code_holders``).
+_HOLDER_LOCK = (0x636F6465, 1)
+
+
+def lock_code_holders(*, exclusive: bool = False) -> None:
+    """Order the writers of a code's holder (``Code.entry``/``Code.fan``) against fan erasure, until the caller's
+    transaction ends (call it inside ``transaction.atomic()``).
+
+    The holder columns carry no database constraint (``codes.models``: checking one locked the entry and fan rows
+    of every assignment), so this lock keeps them from naming an erased fan. Every assigner takes it shared
+    (assigners never wait for each other), then reads the entry or fan it writes; erasure takes it exclusive
+    before it detaches the fan's codes and deletes the fan, so it waits for the assignments in flight and the
+    next ones see the fan gone. Nothing to do on SQLite, whose writers take turns anyway.
+    Args: ``exclusive``: True for erasure. Returns None.
+    """
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", _HOLDER_LOCK)
+
+
 def _expiry(now):
     return now - timedelta(seconds=RESERVATION_SECONDS)
 
@@ -146,13 +169,15 @@ def assign_codes(
 ) -> ChangeCount:
     """Mark codes assigned (``POST /:campaignId/assign``); idempotent, the first assigned date is kept (#25).
 
-    Works with or without a reservation, expired or not. ``entry`` (optional) records who got them.
+    Works with or without a reservation, expired or not. ``entry`` (optional) records who got them: read it after
+    ``lock_code_holders()`` in the caller's transaction (``entries.services.code_holders``).
     Returns: ``{"count": {"in": n codes sent, "updated": n newly assigned}}``.
     Raises ValidationFailed (``missingCodes``, ``invalidCodesProp``, ``emptyCodes``).
     """
     codes = check_codes(codes)
 
     def work():
+        lock_code_holders()
         now = timezone.now()
         changes = {"date_assigned": now}
         if entry is not None:
@@ -205,7 +230,8 @@ def count_codes(campaign_id: str, code_type, status=None) -> dict:
 
 
 def detach_fan_codes(fan_id: str) -> int:
-    """Forget who held codes (privacy erasure): ``fan`` and ``entry`` cleared, the codes stay used.
+    """Forget who held codes (privacy erasure): ``fan`` and ``entry`` cleared, the codes stay used. The caller holds
+    ``lock_code_holders(exclusive=True)`` until the fan row is gone.
 
     Returns: the number of codes detached.
     """

@@ -11,8 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from codes.api.views import COUNTS, authorize, request_body
-from codes.services.inventory import assign_codes
-from entries.selectors import entry_in_campaign
+from entries.services.code_holders import assign_codes_to_entry
 
 
 class AssignCodesView(APIView):
@@ -32,6 +31,9 @@ class AssignCodesView(APIView):
     def post(self, request, campaign_id):
         actor = authorize(request, campaign_id)
         body = request_body(request)
-        entry = entry_in_campaign(campaign_id, body["entryId"]) if body.get("entryId") is not None else None
         key = request.headers.get("Idempotency-Key")
-        return Response(assign_codes(campaign_id, body.get("codes"), actor=actor, entry=entry, idempotency_key=key))
+        return Response(
+            assign_codes_to_entry(
+                campaign_id, body.get("codes"), actor=actor, entry_id=body.get("entryId"), idempotency_key=key
+            )
+        )

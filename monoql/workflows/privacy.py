@@ -13,7 +13,7 @@ from django.db.models import ForeignObjectRel, QuerySet
 from django.utils import timezone
 
 from accounts.models import Fan
-from codes.services.inventory import detach_fan_codes
+from codes.services.inventory import detach_fan_codes, lock_code_holders
 from entries.models import BlacklistEntry, DoNotSellChange, Entry, FanlistRecord, Invite
 from entries.selection.services.prepped_zip import scrub_prepped_zips
 from entries.selection.services.waves import scrub_wave_files
@@ -45,6 +45,7 @@ def erase_fan(fan_id: str) -> dict:
     campaign_ids = entered_campaign_ids(fan)
     identifiers = fan_identifiers(fan)
     with transaction.atomic():
+        lock_code_holders(exclusive=True)  # assignments in flight finish first; later ones find the fan gone
         report = {"fanId": fan.pk, "codesDetached": detach_fan_codes(fan.pk), **erase_fan_registrations(fan)}
         fan.delete()
         files, lines = scrub_stored_files(identifiers)

@@ -469,8 +469,10 @@ _RESERVE_AND_WRITE_SQL = f"""
     )
     INSERT INTO entries_allocation ({", ".join(_COLUMNS)})
     SELECT %(prep)s, entry_id, market_id, %(selected)s, preference_rank, position, code, type FROM reserved
-    ORDER BY entry_id
+    ORDER BY market_id, position
 """
+# A market's selected rows are stored together, in priority order: selection and the zip read them market by
+# market (30,000 rows on a few hundred pages instead of one page each).
 
 
 def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result: ColumnResult, picked) -> None:

@@ -32,7 +32,7 @@ from accounts.models import Fan
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
-from codes.services.inventory import Actor, reserve_codes
+from codes.services.inventory import Actor, lock_code_holders, reserve_codes
 from entries.models import Entry
 from entries.selection.models import Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
@@ -374,6 +374,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     for row in recipients:
         fan_id = fans.get(row.get("globaluserid"))
         with transaction.atomic():
+            lock_code_holders()
             if not row.get("code") and wave.generate_offer_code:
                 row["code"] = next(generated, "")
                 counts["generated"] += bool(row["code"])
@@ -397,7 +398,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
                 refuse(row, code_value, "code is tied to another account" if fan_id else "no account for globalUserId")
                 continue
             code.date_assigned = code.date_assigned or now
-            if fan_id and not code.fan_id:
+            if fan_id and not code.fan_id and Fan.objects.filter(pk=fan_id).exists():  # not erased since read
                 code.fan_id = fan_id
                 code.entry_id = code.entry_id or entries.get(fan_id)
             if row.get("marketid") and not code.market_id:

@@ -165,8 +165,11 @@ def _assigned(campaign):
 
 
 def test_a_selection_whose_worker_died_is_requeued_per_market_and_assigns_each_code_once(require_postgres, monkeypatch):
-    # given a selection of two markets: the first applied, the second claimed by a worker that died
+    # given a selection of two markets, queued as one task each (workers apply them side by side)
     campaign, wave_prep, (done, lost), queued = _selection_ready(monkeypatch)
+    apply = selection_service.APPLY_TASK
+    assert queued == [(apply, wave_prep.pk, [done]), (apply, wave_prep.pk, [lost])]
+    # and the first applied, the second claimed by a worker that died
     selection_service.apply_selection(wave_prep.pk, [done])
     stats = Stat.objects.filter(campaign=campaign, type="selection")
     selection_service._claim_market(stats.filter(market_id=lost))
