@@ -3,7 +3,7 @@
 ``read_columns`` runs ``COPY (query) TO STDOUT (FORMAT binary)`` and parses the fixed-width rows straight into
 numpy arrays, chunk by chunk as the server sends them: no Python object per row. ``write_text`` streams lines to
 ``COPY table (columns) FROM STDIN`` in blocks. Both go through the current Django connection, inside its
-transaction.
+transaction. ``analyze`` refreshes the planner's statistics after such bulk writes.
 """
 
 from collections.abc import Iterable, Sequence
@@ -88,3 +88,12 @@ def write_text(table: str, columns: Sequence[str], lines: Iterable[str], *, bloc
                     pending = []
             if pending:
                 copy.write("".join(pending))
+
+
+def analyze(*tables: str) -> None:
+    """Refresh PostgreSQL's planner statistics of ``tables`` (names of this project's tables) after a bulk write,
+    so that the next queries are planned on today's numbers rather than on those of an emptier table (autovacuum
+    may lag far behind a run that rewrote millions of rows). Nothing elsewhere. Returns None."""
+    if connection.vendor == "postgresql" and tables:
+        with connection.cursor() as cursor:
+            cursor.execute("; ".join(f"ANALYZE {table}" for table in tables))

@@ -27,6 +27,7 @@ from entries.selection.models import Allocation, AllocationOutcome, AppliedMarke
 from monoql.dates import iso
 from monoql.errors import ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
+from monoql.pgcopy import analyze
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.selection")
@@ -208,6 +209,16 @@ def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
                 errors=[{"message": f"{type(error).__name__}: {error}"[:2000]}],
                 date_updated=timezone.now(),
             )
+    running = Stat.objects.filter(
+        campaign_id=wave_prep.campaign_id,
+        date_id=wave_prep.date_key,
+        type=STAT_TYPE,
+        status__in=[StatStatus.PENDING, StatStatus.PROCESSING],
+    )
+    if results and not running.exists():
+        # The selection's last market: the codes it assigned (1.5 million at Eras scale) change the plans of the
+        # dashboard's eligibility metrics, which anti-join them.
+        analyze("codes_code")
     return results
 
 

@@ -46,7 +46,7 @@ from monoql.dates import iso
 from monoql.errors import ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
-from monoql.pgcopy import read_columns, write_text
+from monoql.pgcopy import analyze, read_columns, write_text
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.wave_prep")
@@ -266,7 +266,7 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             if not current.update(input_hash=wave_prep.input_hash, count=wave_prep.count):
                 raise Superseded(f"wave prep {wave_prep.pk}: attempt {fence} was superseded")
         checkpoint("committed")
-        _analyze()
+        analyze("entries_allocation", "codes_code")  # selection's joins are planned on today's numbers
         with Heartbeat(WavePrep._meta.db_table, wave_prep.pk, fence):
             report_progress(wave_prep.pk, "writing the zip", 5)
             path = write_prepped_zip(wave_prep, plan)
@@ -319,14 +319,6 @@ def report_progress(wave_prep_id: int, stage: str, step: int) -> None:
         logger.info("wave prep %s: progress not written", wave_prep_id, exc_info=True)
     finally:
         side.close()
-
-
-def _analyze() -> None:
-    """Refresh PostgreSQL's statistics after a run rewrote many outcome and code rows, so that selection's
-    joins are planned on today's numbers, not on those of an empty table."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE entries_allocation; ANALYZE codes_code")
 
 
 def _params(wave_prep: WavePrep) -> Params:
