@@ -25,6 +25,19 @@ class CodeStatus(models.TextChoices):
     ASSIGNED = "assigned"
 
 
+def _holder(model: str) -> models.ForeignKey:
+    """A code's holder column: nullable, nulled when the holder is deleted, no database constraint (see ``Code``)."""
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="codes",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class Code(models.Model):
     """One access code of a campaign's pool."""
 
@@ -43,26 +56,10 @@ class Code(models.Model):
     # The holder's entry and fan are foreign keys for Django (``on_delete`` nulls them through the ORM) but not
     # database constraints: checking one locks the referenced entry and fan rows at commit, and at Eras scale
     # selection's 1.5 million assignments then rewrote every entry and fan page into the WAL (450 MB for one
-    # market of 30,000). Assignment and erasure are serialized per campaign instead
-    # (``codes.services.inventory.assignment_lock``; decisions.md "Eras scale, third part").
-    entry = models.ForeignKey(
-        "entries.Entry",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="codes",
-        db_index=False,
-        db_constraint=False,
-    )
-    fan = models.ForeignKey(
-        "accounts.Fan",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="codes",
-        db_index=False,
-        db_constraint=False,
-    )
+    # market of 30,000). Assignment and erasure are serialized instead
+    # (``codes.services.inventory.lock_code_holders``; decisions.md "Eras scale, third part").
+    entry = _holder("entries.Entry")
+    fan = _holder("accounts.Fan")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="code_unique_per_campaign")]

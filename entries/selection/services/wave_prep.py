@@ -452,6 +452,9 @@ def _read_candidates_portably(rows, market_ids: list, *, random: bool) -> dict:
 
 
 _COLUMNS = ("wave_prep_id", "entry_id", "market_id", "outcome", "preference_rank", "position", "code", "code_type")
+#: Reserve the picked codes and write the selected fans' outcome rows with the code texts the update returns. A
+#: market's rows are stored together, in priority order: selection reads them market by market (30,000 rows on a
+#: few hundred pages instead of one page each).
 _RESERVE_AND_WRITE_SQL = f"""
     WITH reserved AS (
         UPDATE codes_code AS c SET date_reserved = %(now)s, reserve_id = %(reserve_id)s
@@ -463,8 +466,6 @@ _RESERVE_AND_WRITE_SQL = f"""
     SELECT %(prep)s, entry_id, market_id, %(selected)s, preference_rank, position, code, type FROM reserved
     ORDER BY market_id, position
 """
-# A market's selected rows are stored together, in priority order: selection and the zip read them market by
-# market (30,000 rows on a few hundred pages instead of one page each).
 
 
 def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result: ColumnResult, picked) -> None:
