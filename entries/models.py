@@ -124,6 +124,25 @@ class Invite(models.Model):
         return f"{self.identifier_type}={self.value}"
 
 
+class InviteUpload(models.Model):
+    """One ``uploadInvites`` file (gate ``inviteOnly``, catalog §3.5): the stored copy and who loaded it."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="invite_uploads")
+    name = models.CharField(max_length=255)
+    path = models.CharField(max_length=512, help_text="Storage key of the stored file")
+    identifier_type = models.CharField(max_length=16, choices=FanIdentifierType.choices)
+    rows_in = models.PositiveIntegerField(default=0, help_text="Data lines in the file")
+    added = models.PositiveIntegerField(default=0, help_text="Identifiers new to the invite list")
+    uploaded_by = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+
+    def __str__(self):
+        return self.name
+
+
 class PhoneVerification(models.Model):
     """A 6-digit code sent to a phone for one campaign (the verification side of catalog §3.6.3)."""
 

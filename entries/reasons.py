@@ -95,6 +95,11 @@ class EntriesReason(ReasonEnum):
     MISSING_SCORING = (VALIDATION_ERROR, "Set the campaign's scoring (raw or xnum) first.", (GRAPHQL, REST))
     NO_CARD = (FORBIDDEN, "The campaign's gate asks for a payment card the fan does not hold.", (GRAPHQL, REST))
     NO_IDV = (FORBIDDEN, "The campaign's gate asks for identity verification the fan has not passed.", (GRAPHQL, REST))
+    NOT_INVITE_ONLY = (
+        VALIDATION_ERROR,
+        "Set the campaign's inviteOnly gate first: it says which identifier the invite list uses.",
+        (GRAPHQL,),
+    )
     NO_INVITE = (FORBIDDEN, "The campaign is invite-only and the fan is not on its invite list.", (GRAPHQL, REST))
     NO_LINKED_CAMPAIGN_ENTRY = (
         FORBIDDEN,

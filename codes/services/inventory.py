@@ -207,6 +207,23 @@ def release_codes(campaign_id: str, codes, *, actor: Actor) -> ChangeCount:
     return {"count": {"in": len(codes), "updated": updated}}
 
 
+def release_planned_codes(campaign_id: str, reserve_id: uuid.UUID, codes: list[str], *, actor: Actor) -> int:
+    """Release the ``codes`` a wave prep reserved (``reserve_id``) that are still unassigned, for outcome rows that
+    went away (a fan erased between wave prep and selection): they are available again at once instead of after
+    the 24 h reservation. Codes assigned or reserved by someone else meanwhile are left alone. One audit row.
+
+    Returns: the number of codes released (0 for an empty list, with no audit row).
+    """
+    if not codes:
+        return 0
+    with transaction.atomic():
+        updated = Code.objects.filter(
+            campaign_id=campaign_id, code__in=codes, reserve_id=reserve_id, date_assigned__isnull=True
+        ).update(date_reserved=None, reserve_id=None)
+        actor.audit(campaign_id, CodeAuditAction.RELEASE, requested=len(codes), changed=updated, reserve_id=reserve_id)
+    return updated
+
+
 def count_codes(campaign_id: str, code_type, status=None) -> dict:
     """Count a pool by derived status in one query (``GET /:campaignId/codes/count``).
 

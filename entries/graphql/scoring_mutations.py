@@ -11,6 +11,7 @@ from campaigns.selectors import campaign_or_404
 from entries.graphql.metrics_types import File, FilterType, Stat, StatsType, UpdatedCount
 from entries.services.blacklist import upload_blacklist
 from entries.services.fanlist import upload_fanlist
+from entries.services.invites import upload_invites
 from entries.services.scoring import upload_scored
 from entries.services.stats import upsert_stat
 from entries.services.verdicts import add_tags, flip_verdicts
@@ -67,6 +68,20 @@ def resolve_upload_fanlist(root, info, file, fileSize, campaignId):
         campaign_id=campaign.pk, stream=_file(file), declared_size=fileSize, file_name=getattr(file, "name", None)
     )
     report = {"status": upload.status, "rowsIn": upload.rows_in, "rows": upload.rows}
+    return {"url": default_storage.url(upload.path), "name": upload.name, "contentType": CSV, "report": report}
+
+
+def resolve_upload_invites(root, info, file, fileSize, campaignId, fileName=None):
+    """Load an invite list into an inviteOnly campaign (``write``)."""
+    campaign = campaign_or_404(campaignId)
+    upload = upload_invites(
+        campaign_id=campaign.pk,
+        stream=_file(file),
+        declared_size=fileSize,
+        file_name=fileName or getattr(file, "name", None),
+        actor=require_fan(info),
+    )
+    report = {"identifierType": upload.identifier_type, "rowsIn": upload.rows_in, "added": upload.added}
     return {"url": default_storage.url(upload.path), "name": upload.name, "contentType": CSV, "report": report}
 
 
@@ -141,6 +156,28 @@ class ScoringMutation(graphene.ObjectType):
             "MISSING_COLUMN",
             "INVALID_IDENTIFIER",
             "INVALID_RANK",
+        ],
+    )
+    uploadInvites = Operation(
+        File,
+        file=Upload(required=True),
+        fileSize=graphene.Int(required=True),
+        campaignId=graphene.String(required=True),
+        fileName=graphene.String(),
+        resolver=resolve_upload_invites,
+        access=campaign_action("write"),
+        summary="Upload an invite list (a CSV with the column of the identifier the campaign's inviteOnly gate "
+        "uses: memberId, globalUserId or email) into the campaign; lists only grow. report: {identifierType, "
+        "rowsIn, added}.",
+        errors=[
+            "CAMPAIGN_NOT_FOUND",
+            "NOT_INVITE_ONLY",
+            "FILE_TOO_LARGE",
+            "FILE_SIZE_MISMATCH",
+            "NOT_TEXT",
+            "EMPTY_FILE",
+            "MISSING_COLUMN",
+            "INVALID_IDENTIFIER",
         ],
     )
     addTags = Operation(

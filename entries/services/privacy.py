@@ -3,12 +3,12 @@
 - ``set_do_not_sell`` flags the fan and clears the opt-in fields of their entries (``DO_NOT_SELL`` →
   ``allow_marketing = false``; every ``opt_in`` field of the campaign's form is cleared); new and updated
   entries of such a fan keep their opt-ins cleared (``upsert_entry``); opt-in exports leave them out.
-- erasing (``monoql.workflows.privacy.erase_fan``, which calls the parts here) removes the fan, their entries (with scores, tags, verdicts), phone verifications,
-  permissions, fanlist records, invites and blacklist rows naming them, rewrites every stored CSV
-  (scored files, fanlists, blacklists) without the lines naming them, and detaches codes they held
-  (the codes stay used), and deletes the export files of the campaigns they entered (catalog §3.9 "CCPA
-  delete": all types but ``verifiedEntries`` and ``scoring``; the export rows stay, marked removed). It
-  reports what was removed.
+- erasing (``monoql.workflows.privacy.erase_fan``, which calls the parts here) removes the fan, their entries
+  (with scores, tags, verdicts), phone verifications, permissions, and the fanlist records and invites naming
+  them by an identifier only they have (``fan_identifiers``); rewrites the stored uploads (scored files,
+  fanlists, invite lists) without the lines naming them; detaches codes they held (the codes stay used) and
+  deletes the export files of every campaign linked to them (catalog §3.9 "CCPA delete"; the export rows
+  stay, marked removed). Blacklist rows and files are never touched. It reports what was removed.
 """
 
 import csv
@@ -17,10 +17,11 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from accounts.models import Fan
 from entries.models import (
-    BlacklistEntry,
     DoNotSellChange,
     Entry,
     FanlistRecord,
@@ -28,10 +29,9 @@ from entries.models import (
     Invite,
     ScoredFile,
 )
+from entries.services.invites import invite_folder
 from entries.validation import e164, opt_in_field_ids
 from monoql.errors import NotFound
-
-BLACKLIST_FOLDER = "blacklist"
 
 
 def _fan(fan_id: str) -> Fan:
@@ -77,16 +77,61 @@ def _clear_opt_ins(fan: Fan) -> int:
     return cleared
 
 
-def _identifiers(fan: Fan) -> tuple[set[str], set[str]]:
-    """``(texts, phones)`` naming the fan: lower-cased emails and ids; E.164 phones."""
-    texts = {v.lower() for v in (fan.email, fan.member_id, fan.global_user_id, fan.pk) if v}
+def _fan_ids(fan: Fan) -> set[str]:
+    """The fan's own ids (fan id, globalUserId, memberId), as stored and lower-cased: always theirs."""
+    ids = {v for v in (fan.pk, fan.global_user_id, fan.member_id) if v}
+    return ids | {v.lower() for v in ids}
+
+
+def _typed_contacts(fan: Fan) -> tuple[set[str], set[str]]:
+    """``(emails, phones)`` on the fan record or typed into the fan's entries: lower-cased, E.164."""
+    emails = {fan.email.lower()} if fan.email else set()
     phones = {fan.phone} if fan.phone else set()
-    for email, phone in Entry.objects.filter(fan=fan).values_list("email", "phone"):
-        if email:
-            texts.add(email.lower())
-        if phone:
-            phones.add(phone)
-    return texts, phones
+    for email, phone, confirmed in Entry.objects.filter(fan=fan).values_list("email", "phone", "confirmed_phone"):
+        emails |= {email.lower()} if email else set()
+        phones |= {value for value in (phone, confirmed) if value}
+    return emails, phones
+
+
+def _others_contacts(fan: Fan, emails: set[str], phones: set[str]) -> tuple[set[str], set[str]]:
+    """Which of ``emails``/``phones`` another fan has on their record or typed into one of their entries."""
+    shared_emails: set[str] = set()
+    shared_phones: set[str] = set()
+    if emails:
+        others = Fan.objects.exclude(pk=fan.pk).annotate(email_lower=Lower("email"))
+        shared_emails |= set(others.filter(email_lower__in=emails).values_list("email_lower", flat=True))
+        shared_emails |= set(
+            Entry.objects.exclude(fan=fan).filter(email__in=emails).values_list("email", flat=True).distinct()
+        )
+    if phones:
+        shared_phones |= set(Fan.objects.exclude(pk=fan.pk).filter(phone__in=phones).values_list("phone", flat=True))
+        for phone, confirmed in (
+            Entry.objects.exclude(fan=fan)
+            .filter(Q(phone__in=phones) | Q(confirmed_phone__in=phones))
+            .values_list("phone", "confirmed_phone")
+        ):
+            shared_phones |= {value for value in (phone, confirmed) if value in phones}
+    return shared_emails, shared_phones
+
+
+def _identifiers(fan: Fan) -> tuple[set[str], set[str]]:
+    """``(texts, phones)`` naming the fan and nobody else (decisions.md "Erasure takes only the fan's own").
+
+    ``texts``: the fan's ids (always) and the lower-cased emails only they have; ``phones``: the E.164 phones
+    only they have. An email or phone counts as theirs — on their record or typed into one of their entries —
+    only when no other fan has it on their record or in an entry.
+    """
+    emails, phones = _typed_contacts(fan)
+    shared_emails, shared_phones = _others_contacts(fan, emails, phones)
+    return _fan_ids(fan) | (emails - shared_emails), phones - shared_phones
+
+
+def own_verified_contacts(fan: Fan) -> set[str]:
+    """The fan's own verified email (from the identity provider, lower-cased) and the phones they confirmed
+    (E.164): what a blacklist row must match to be listed in their data export."""
+    values = {fan.email.lower()} if fan.email else set()
+    confirmed = Entry.objects.filter(fan=fan, confirmed_phone__isnull=False).values_list("confirmed_phone", flat=True)
+    return values | {phone for phone in confirmed if phone}
 
 
 def _names_fan(cells: list[str], texts: set[str], phones: set[str]) -> bool:
@@ -115,15 +160,19 @@ def _scrub_file(key: str, texts: set[str], phones: set[str]) -> int:
     return removed
 
 
-def _stored_files() -> list[str]:
+def _stored_files(campaign_ids: list[str]) -> list[str]:
+    """Every stored upload that may name a fan: all scored files and fanlists, and the invite lists of
+    ``campaign_ids``. Never the blacklist files (decisions.md "Erasure takes only the fan's own")."""
     keys = list(ScoredFile.objects.values_list("path", flat=True)) + list(
         FanlistUpload.objects.values_list("path", flat=True)
     )
-    try:
-        _, files = default_storage.listdir(BLACKLIST_FOLDER)
-        keys += [f"{BLACKLIST_FOLDER}/{name}" for name in files]
-    except (FileNotFoundError, OSError):
-        pass
+    for campaign_id in campaign_ids:
+        folder = invite_folder(campaign_id)
+        try:
+            _, files = default_storage.listdir(folder)
+        except (FileNotFoundError, OSError):
+            continue
+        keys += [f"{folder}/{name}" for name in files]
     return keys
 
 
@@ -132,39 +181,56 @@ def find_fan(fan_id: str) -> Fan:
     return _fan(fan_id)
 
 
-def entered_campaign_ids(fan: Fan) -> list[str]:
-    """Return the ids of the campaigns ``fan`` has an entry in."""
-    return list(Entry.objects.filter(fan=fan).values_list("campaign_id", flat=True))
+def linked_campaign_ids(fan: Fan) -> list[str]:
+    """The campaigns the database links to ``fan``: their entries (and so their outcome rows), fanlist records
+    and invites naming them (``fan_identifiers``), and the codes they hold (waves' recipients included).
+
+    Returns: sorted campaign ids.
+    """
+    texts, _ = _identifiers(fan)
+    ids = set(Entry.objects.filter(fan=fan).values_list("campaign_id", flat=True))
+    ids |= set(FanlistRecord.objects.filter(identifier__in=texts).values_list("campaign_id", flat=True))
+    ids |= set(Invite.objects.filter(value__in=texts).values_list("campaign_id", flat=True))
+    ids |= set(fan.codes.values_list("campaign_id", flat=True))
+    return sorted(ids)
 
 
-def erase_fan_registrations(fan: Fan) -> dict:
+def erase_fan_registrations(fan: Fan, identifiers: tuple[set[str], set[str]]) -> dict:
     """Delete what names ``fan`` among registrations (call inside the erasing transaction, before the fan row goes).
 
     Entries, scores, tags, verdicts and phone verifications go with the fan row (cascade); this counts them
-    and deletes the rows that name the fan by identifier: fanlist records, invites, blacklist rows.
-    Returns: ``{"entries", "phoneVerifications", "fanlistRecords", "invites", "blacklist"}`` (counts).
+    and deletes the fanlist records and invites naming the fan by an identifier only they have
+    (``identifiers`` = ``fan_identifiers(fan)``). Blacklist rows are never deleted: fraud prevention is
+    outside the erasure cascade (decisions.md "Erasure takes only the fan's own").
+    Returns: ``{"entries", "phoneVerifications", "fanlistRecords", "invites"}`` (counts).
+    Raises: RuntimeError outside a transaction.
     """
-    texts, phones = _identifiers(fan)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("erase_fan_registrations must run inside the erasing transaction")
+    texts, _ = identifiers
     return {
         "entries": Entry.objects.filter(fan=fan).count(),
         "phoneVerifications": fan.phone_verifications.count(),
         "fanlistRecords": FanlistRecord.objects.filter(identifier__in=texts).delete()[0],
         "invites": Invite.objects.filter(value__in=texts).delete()[0],
-        "blacklist": BlacklistEntry.objects.filter(value__in=texts | phones).delete()[0],
     }
 
 
-def scrub_stored_files(identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
-    """Rewrite every stored CSV (scored files, fanlists, blacklists) without the lines naming the fan.
+def scrub_stored_files(identifiers: tuple[set[str], set[str]], campaign_ids: list[str]) -> tuple[list[str], int]:
+    """Rewrite the stored uploads (scored files, fanlists, the invite lists of ``campaign_ids``) without the
+    lines naming the fan; blacklist files are left alone.
 
-    Args: ``identifiers``: ``fan_identifiers(fan)`` taken before the fan was deleted.
+    Args: ``identifiers``: ``fan_identifiers(fan)`` taken before the fan was deleted; ``campaign_ids``:
+        ``linked_campaign_ids(fan)``.
     Returns: ``(storage keys rewritten, lines removed)``.
     """
-    return scrub_files(_stored_files(), identifiers)
+    return scrub_files(_stored_files(campaign_ids), identifiers)
 
 
 def fan_identifiers(fan: Fan) -> tuple[set[str], set[str]]:
-    """Return ``(texts, phones)``: the fan's id, email and phone spellings that stored files may hold."""
+    """Return ``(texts, phones)`` naming the fan and nobody else: their ids (always), and the emails (lower-cased)
+    and E.164 phones on their record or typed into their entries that no other fan has on a record or an entry.
+    A stored line or row is the fan's when it holds one of them; a line naming only a shared contact is not."""
     return _identifiers(fan)
 
 

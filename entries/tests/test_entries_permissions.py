@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Fan
 from campaigns.models import Campaign, CampaignStatus, Market
 from conftest import post_multipart, session_token_for
-from entries.models import BlacklistEntry, Entry, FanlistRecord, ScoredFile, Stat
+from entries.models import BlacklistEntry, Entry, FanlistRecord, Invite, ScoredFile, Stat
 from entries.services.phone_confirmation import issue_phone_jwt
 
 ROLES = ["anonymous", "fan", "reader", "writer", "supreme"]
@@ -29,6 +29,7 @@ def _snapshot():
         "scored": ScoredFile.objects.count(),
         "blacklist": BlacklistEntry.objects.count(),
         "fanlist": FanlistRecord.objects.count(),
+        "invites": Invite.objects.count(),
     }
 
 
@@ -38,12 +39,13 @@ def world(db):
         name="Tour", status=CampaignStatus.OPEN, identifier="email", domain_site="t.localhost"
     )
     fanlist = Campaign.objects.create(name="List", type="fanlist", identifier="email", options={"scoring": "raw"})
+    invite_only = Campaign.objects.create(name="Invited", identifier="email", options={"gate": {"inviteOnly": "email"}})
     market = Market.objects.create(campaign=campaign, name="A", city="A", state="", timezone="UTC", event_ids=["1"])
     owner = Fan.objects.create(global_user_id="owner", email="owner@example.com")
     Entry.objects.create(
         campaign=campaign, fan=owner, email="owner@example.com", phone="+12125550100", market_0=market, tags={"t": True}
     )
-    return {"campaign": campaign, "fanlist": fanlist, "market": market}
+    return {"campaign": campaign, "fanlist": fanlist, "inviteOnly": invite_only, "market": market}
 
 
 M = "metrics { %s }"
@@ -104,6 +106,13 @@ UPLOADS = [
         "mutation($file: Upload!, $size: Int!, $c: String!) { uploadFanlist(file: $file, fileSize: $size, campaignId: $c) { name } }",
         b"email,score\nx@example.com,0.5\n",
         "fanlist",
+        WRITE,
+    ),
+    (
+        "uploadInvites",
+        "mutation($file: Upload!, $size: Int!, $c: String!) { uploadInvites(file: $file, fileSize: $size, campaignId: $c) { name } }",
+        b"email\nx@example.com\n",
+        "inviteOnly",
         WRITE,
     ),
     (

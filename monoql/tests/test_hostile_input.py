@@ -143,4 +143,5 @@ def test_every_upload_operation_is_covered():
         "uploadScored",
         "uploadBlacklist",
         "uploadFanlist",
+        "uploadInvites",
     }

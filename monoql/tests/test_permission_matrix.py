@@ -60,6 +60,7 @@ ACCESS = {
     "saveCampaignContacts": "write",
     "uploadScored": "write",
     "uploadFanlist": "write",
+    "uploadInvites": "write",
     "addTags": "write",
     "flipVerdicts": "write",
     "upsertStat": "write",

@@ -101,11 +101,11 @@ def test_erase_command_removes_the_fan_everywhere_and_reports_it(world):
         "entries": 1,
         "phoneVerifications": 0,
         "codesDetached": 0,
+        "codesReleased": 0,
         "fanlistRecords": 1,
         "invites": 1,
-        "blacklist": 1,
-        "fileLines": 2,
-        "files": [scored_key, "blacklist/one.csv"],
+        "fileLines": 1,
+        "files": [scored_key],
         "exportFiles": 2,
     }
     # every export file of the campaign goes, scoring and verifiedEntries too (decisions.md "Erasure reaches
@@ -114,7 +114,9 @@ def test_erase_command_removes_the_fan_everywhere_and_reports_it(world):
     assert not Fan.objects.filter(pk=fan0.pk).exists()
     assert list(Entry.objects.values_list("fan_id", flat=True)) == [fan1.pk]
     assert _read(scored_key) == "email,score\nFAN1@example.com,0.7\n"
-    assert _read("blacklist/one.csv") == "other@example.com\n"
+    # the blacklist is fraud prevention, outside the erasure cascade (decisions.md "Erasure takes only the fan's own")
+    assert _read("blacklist/one.csv") == "(212) 555-0100\nother@example.com\n"
+    assert BlacklistEntry.objects.count() == 1
     assert FanlistRecord.objects.count() == 0 and Invite.objects.count() == 0
 
 
@@ -196,6 +198,7 @@ def test_a_fans_data_export_holds_every_table_that_holds_them(world):
     # given a fan with an entry, a phone verification, a held code, an outcome, a permission and a doNotSell change
     campaign, (fan0, _) = world
     entry = Entry.objects.get(fan=fan0)
+    Entry.objects.filter(pk=entry.pk).update(confirmed_phone=entry.phone)  # their blacklisted phone, confirmed
     PhoneVerification.objects.create(fan=fan0, phone="+12125550100", campaign=campaign, date_expires=NOW)
     Code.objects.create(
         campaign=campaign, code="C-1", type="tm", fan=fan0, entry=entry, date_assigned=NOW, date_saved=NOW

@@ -1,10 +1,13 @@
 """Erasing one fan's data everywhere (catalog §3.6.9, §3.15): a workflow across every app.
 
 It sits above the apps (``docs/architecture.md``): each app erases its own part through its services.
-In one transaction: the codes the fan held are detached (they stay used), their registrations are
-deleted (entries, scores, verdicts, phone verifications, fanlist records, invites, blacklist rows), the
-fan row goes; then every stored CSV is rewritten without the lines naming them and the export files of
-the campaigns they entered are deleted (the export rows stay, marked removed).
+In one transaction: the codes the fan held are detached (they stay used), the codes wave preps reserved for
+them and not yet assigned are released, their registrations are deleted (entries, scores, verdicts, phone
+verifications, fanlist records and invites naming them), the fan row goes; then every stored CSV is rewritten
+without the lines naming them and the export files of every campaign linked to them are deleted (the export
+rows stay, marked removed). What names the fan is their ids, and an email or phone only when no other fan has
+it (``entries.services.privacy.fan_identifiers``); blacklist rows and files are never touched
+(decisions.md "Erasure takes only the fan's own").
 """
 
 from django.core import serializers
@@ -13,19 +16,24 @@ from django.db.models import ForeignObjectRel, QuerySet
 from django.utils import timezone
 
 from accounts.models import Fan
-from codes.services.inventory import detach_fan_codes, lock_code_holders
+from codes.services.inventory import Actor, detach_fan_codes, lock_code_holders
 from entries.models import BlacklistEntry, DoNotSellChange, Entry, FanlistRecord, Invite
 from entries.selection.services.prepped_zip import scrub_prepped_zips
+from entries.selection.services.selection import release_codes_planned_for
 from entries.selection.services.waves import scrub_wave_files
 from entries.services.privacy import (
-    entered_campaign_ids,
     erase_fan_registrations,
     fan_identifiers,
     find_fan,
+    linked_campaign_ids,
+    own_verified_contacts,
     scrub_stored_files,
 )
 from exports.services.exports import remove_export_files_of
 from monoql.dates import iso
+
+#: Who releases the codes planned for an erased fan (the codes' audit trail).
+ERASURE_ACTOR = Actor(label="privacy erasure")
 
 #: Fields never written into a fan's data export (credentials, not data about the fan).
 SECRET_FIELDS = {"password", "token", "secret", "key_hash"}
@@ -35,20 +43,28 @@ def erase_fan(fan_id: str) -> dict:
     """Erase one fan's data everywhere and report it.
 
     Beyond the catalog's erase, every stored file that holds the fan loses them (decisions.md "Erasure reaches
-    every file"): uploaded CSVs (scored files, fanlists, blacklists, wave recipients) and the prepped zips are
-    rewritten without their lines, and every export file of the campaigns they entered is deleted.
-    Returns: ``{"fanId", "entries", "phoneVerifications", "codesDetached", "fanlistRecords", "invites",
-        "blacklist", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
+    every file"): uploaded CSVs (scored files, fanlists, invite lists, wave recipients) and the prepped zips are
+    rewritten without their lines, and every export file of the campaigns linked to them (entries, fanlist
+    records, invites, held codes) is deleted. Only what is the fan's goes: their ids, and an email or phone
+    no other fan has (decisions.md "Erasure takes only the fan's own"); blacklist rows and files stay.
+    Returns: ``{"fanId", "entries", "phoneVerifications", "codesDetached", "codesReleased", "fanlistRecords",
+        "invites", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
     Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``).
     """
     fan = find_fan(fan_id)
-    campaign_ids = entered_campaign_ids(fan)
-    identifiers = fan_identifiers(fan)
     with transaction.atomic():
         lock_code_holders(exclusive=True)  # assignments in flight finish first; later ones find the fan gone
-        report = {"fanId": fan.pk, "codesDetached": detach_fan_codes(fan.pk), **erase_fan_registrations(fan)}
+        campaign_ids = linked_campaign_ids(fan)
+        identifiers = fan_identifiers(fan)
+        entry_ids = list(Entry.objects.filter(fan=fan).values_list("pk", flat=True))
+        report = {
+            "fanId": fan.pk,
+            "codesDetached": detach_fan_codes(fan.pk),
+            "codesReleased": release_codes_planned_for(entry_ids, actor=ERASURE_ACTOR),
+            **erase_fan_registrations(fan, identifiers),
+        }
         fan.delete()
-        files, lines = scrub_stored_files(identifiers)
+        files, lines = scrub_stored_files(identifiers, campaign_ids)
         for more_files, more_lines in (
             scrub_wave_files(campaign_ids, identifiers),
             scrub_prepped_zips(campaign_ids, identifiers),
@@ -70,13 +86,14 @@ def fan_data(fan_id: str) -> dict:
 
     Every table with a row pointing at the fan or at one of their entries is found from the models'
     relations (so a new table is never forgotten), plus the rows naming them by identifier (fanlist records,
-    invites, blacklist rows) and the audit of their ``doNotSell`` flag.
+    invites) naming them by an identifier only they have (``fan_identifiers``), the blacklist rows matching their
+    own verified email or a phone they confirmed, and the audit of their ``doNotSell`` flag.
     Returns: ``{"fanId", "generatedAt" (UTC ISO-8601), "tables": {"app.model": [{"id", field: value…}]}}``;
         only tables holding something are listed; dates are UTC ISO-8601 strings once JSON-encoded.
     Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``).
     """
     fan = find_fan(fan_id)
-    texts, phones = fan_identifiers(fan)
+    texts, _ = fan_identifiers(fan)
     entry_ids = list(Entry.objects.filter(fan=fan).values_list("pk", flat=True))
     querysets: list[QuerySet] = [Fan.objects.filter(pk=fan.pk)]
     for model, target in ((Fan, [fan.pk]), (Entry, entry_ids)):
@@ -87,7 +104,7 @@ def fan_data(fan_id: str) -> dict:
     querysets += [
         FanlistRecord.objects.filter(identifier__in=texts),
         Invite.objects.filter(value__in=texts),
-        BlacklistEntry.objects.filter(value__in=texts | phones),
+        BlacklistEntry.objects.filter(value__in=own_verified_contacts(fan)),
         DoNotSellChange.objects.filter(fan_ref=fan.pk),
     ]
     tables: dict[str, list] = {}

@@ -21,7 +21,7 @@ from django.utils import timezone
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from campaigns.services.outbox import record_event
-from codes.services.inventory import lock_code_holders
+from codes.services.inventory import Actor, lock_code_holders, release_planned_codes
 from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
 from monoql.dates import iso
@@ -302,6 +302,26 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
         "released": released,
         "conflicts": max(0, total - assigned - released),
     }
+
+
+def release_codes_planned_for(entry_ids: list[int], *, actor: Actor) -> int:
+    """Release the codes wave preps reserved for the selected outcome rows of ``entry_ids`` and not yet assigned
+    (privacy erasure, before the entries and their outcome rows go): nobody else waits 24 h for them.
+
+    Returns: the number of codes released (one audit row per wave prep that had some).
+    """
+    planned: dict[tuple[str, Any], list[str]] = {}
+    rows = (
+        Allocation.objects.filter(entry_id__in=entry_ids, outcome=AllocationOutcome.SELECTED)
+        .exclude(code="")
+        .values_list("wave_prep__campaign_id", "wave_prep__reserve_id", "code")
+    )
+    for campaign_id, reserve_id, code in rows:
+        planned.setdefault((campaign_id, reserve_id), []).append(code)
+    return sum(
+        release_planned_codes(campaign_id, reserve_id, codes, actor=actor)
+        for (campaign_id, reserve_id), codes in sorted(planned.items(), key=lambda item: str(item[0]))
+    )
 
 
 def notify_selection(wave_prep_id: int, market_id: str) -> int:
