@@ -19,6 +19,17 @@ _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _BLOCK = 4 << 20
 
 
+def copy(cursor, statement: str, params: Sequence | dict | None = None):
+    """Start ``statement`` (a COPY) on the psycopg cursor under Django's ``cursor``; returns psycopg's ``Copy``
+    context manager.
+
+    Django's debug cursor (``DEBUG=true``, or ``force_debug_cursor`` as ``CaptureQueriesContext`` sets it) wraps
+    ``copy()`` without parameters, so every COPY of the project goes through here to the cursor underneath,
+    whatever the settings. Args: ``params`` bound client-side (``%s`` or ``%(name)s`` placeholders).
+    """
+    return cursor.cursor.copy(statement, params)
+
+
 def _parse(data: bytes, wire: np.dtype, columns, parts: dict) -> None:
     rows = np.frombuffer(data, dtype=wire)
     if (rows["count"] != len(columns)).any():
@@ -46,8 +57,8 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
     buffer = bytearray()
     header_done = False
     with connection.cursor() as cursor:
-        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)", params) as copy:
-            for data in copy:
+        with copy(cursor, f"COPY ({query}) TO STDOUT (FORMAT binary)", params) as stream:
+            for data in stream:
                 buffer += data  # the server sends one row per message: parse in blocks of whole rows
                 if header_done and len(buffer) < _BLOCK:
                     continue
@@ -79,15 +90,15 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
 def write_text(table: str, columns: Sequence[str], lines: Iterable[str], *, block: int = 50_000) -> None:
     """Stream ``lines`` (each a COPY text line ending in ``\\n``) into ``table (columns)``, ``block`` at a time."""
     with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with copy(cursor, f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
             pending: list[str] = []
             for line in lines:
                 pending.append(line)
                 if len(pending) >= block:
-                    copy.write("".join(pending))
+                    stream.write("".join(pending))
                     pending = []
             if pending:
-                copy.write("".join(pending))
+                stream.write("".join(pending))
 
 
 def analyze(*tables: str) -> None:

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from campaigns import cdn
-from campaigns.models import CampaignStatus, OutboundEvent
+from campaigns.models import Campaign, CampaignStatus, OutboundEvent
+from campaigns.services.lifecycle import DEACTIVATE_AFTER, refresh_campaign_statuses
 from campaigns.services.outbox import drain_outbound_events
 from campaigns.services.upsert_campaign import upsert_campaign
 from campaigns.sinks import configured_sinks
@@ -107,6 +108,28 @@ def test_a_content_change_purges_the_campaigns_pages_by_the_keys_they_carry(
         upsert_campaign({"id": demo_campaign.pk, "name": "Renamed Tour"}, source="test")
     # then, after the commit, exactly those keys are purged
     assert recorder.calls and all(call == keys for call in recorder.calls)
+
+
+def test_the_scheduled_refresh_purges_the_pages_of_the_campaigns_it_closes_and_deactivates(
+    demo_campaign, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Catalog §3.7.4 ``refreshCampaignStatuses`` (decisions.md "Outbound messages and privacy"): every status or
+    domain change purges the campaign's pages, the scheduled refresh's included (its updates send no signals)."""
+    # given an open campaign with a site domain, due to close, and a purger in front of the site
+    recorder = RecordingPurger()
+    monkeypatch.setattr(cdn, "purger", lambda: recorder)
+    keys = [f"campaign-{demo_campaign.pk}", f"domain-{demo_campaign.domain_site}"]
+    now = demo_campaign.date_created
+    Campaign.objects.filter(pk=demo_campaign.pk).update(date_close=now)
+    # when the refresh closes it, and later deactivates it (releasing its domain)
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = refresh_campaign_statuses(now=now, source="beat").closed
+    with django_capture_on_commit_callbacks(execute=True):
+        deactivated = refresh_campaign_statuses(now=now + DEACTIVATE_AFTER, source="beat").deactivated
+    # then each change purged the pages under the campaign's keys, the released domain's included
+    assert (closed, deactivated) == ([demo_campaign.pk], [demo_campaign.pk])
+    assert recorder.calls == [keys, keys]
+    assert Campaign.objects.get(pk=demo_campaign.pk).domain_site is None
 
 
 def test_a_failing_purge_never_fails_the_write(demo_campaign, monkeypatch, django_capture_on_commit_callbacks):

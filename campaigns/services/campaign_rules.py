@@ -13,7 +13,7 @@ import phonenumbers
 from django.conf.locale import LANG_INFO
 from django.db.models import Q
 
-from campaigns.models import Campaign, CampaignStatus, CampaignType
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, CampaignType
 from campaigns.schemas import FAN_IDENTIFIERS, PREFERENCE_TYPES, validate_document
 from monoql.errors import ValidationFailed
 from monoql.locales import normalize_locale
@@ -245,8 +245,12 @@ def publish_problems(campaign: Campaign) -> list[tuple[str, str]]:
 
     A registration campaign needs: a domain (``domain.site``); a close date after its open date
     (``date.close``); at least one market (``markets``); page content in its default locale
-    (``content``); a registration form with a contact field, email or phone (``preferences``).
-    Fanlists do not open and have no such needs. Reads the stored markets and locales.
+    (``content``) and in every other locale it offers, each holding every page text (``body``) the default
+    locale fills in (``content.localized[fr_CA]``, ``content.localized[fr_CA].body.started.welcome.header``:
+    seed 000 use case 2, "required content fields must be populated per locale"; addresses, images and
+    email settings fall back to the default locale); a registration form with a contact
+    field, email or phone (``preferences``). Fanlists do not open and have no such needs. Reads the stored
+    markets and locales.
     """
     if campaign.type == CampaignType.FANLIST:
         return []
@@ -259,11 +263,39 @@ def publish_problems(campaign: Campaign) -> list[tuple[str, str]]:
         problems.append(("date.close", "a close date after the open date"))
     if campaign.pk is None or not campaign.markets.exists():
         problems.append(("markets", "at least one market"))
-    default = campaign.locales.filter(is_default=True).first() if campaign.pk else None
+    locales = list(campaign.locales.all()) if campaign.pk else []
+    default = next((locale for locale in locales if locale.is_default), None)
     if default is None or not default.content:
         problems.append(("content", "page content in the default locale"))
+    else:
+        problems += _locale_problems(default, [locale for locale in locales if not locale.is_default])
     if not any(field.get("type") in CONTACT_FIELD_TYPES for field in campaign.preferences or []):
         problems.append(("preferences", "a registration form with an email or phone field"))
+    return problems
+
+
+def _texts(content, path: str = "") -> list[str]:
+    """The dotted paths of the non-blank strings of a content object (lists such as FAQs are not compared)."""
+    if isinstance(content, dict):
+        return [found for key, value in content.items() for found in _texts(value, f"{path}.{key}" if path else key)]
+    return [path] if isinstance(content, str) and content.strip() else []
+
+
+def _locale_problems(default: CampaignLocale, others: list[CampaignLocale]) -> list[tuple[str, str]]:
+    """What the other locales miss of the default locale's texts, naming locale and field."""
+    problems = []
+    required = _texts({"body": default.content.get("body")})
+    for locale in others:
+        field = f"content.localized[{locale.locale}]"
+        if not locale.content:
+            problems.append((field, f"page content in {locale.locale}"))
+            continue
+        present = set(_texts(locale.content))
+        problems += [
+            (f"{field}.{path}", f"{locale.locale} page copy for {path} (filled in {default.locale})")
+            for path in required
+            if path not in present
+        ]
     return problems
 
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.cache import bump_generation
+from campaigns.cdn import purge_after_commit, surrogate_keys
 from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange, OutboundEvent
 from campaigns.services.campaign_rules import publish_problems
 from campaigns.services.outbox import record_event
@@ -91,15 +92,20 @@ def _transition(due: Q, from_statuses, to_status, changes: dict, now, source, ex
             Campaign.objects.select_for_update(skip_locked=True)
             .filter(due, status__in=from_statuses)
             .exclude(pk__in=list(exclude))
-            .values_list("id", "status")
+            .values_list("id", "status", "domain_site", "domain_preview")
         )
         moved = []
-        for campaign_id, from_status in rows:
+        for campaign_id, from_status, domain_site, domain_preview in rows:
             # Conditional: a concurrent run that got here first leaves nothing to update.
             if Campaign.objects.filter(due, pk=campaign_id, status=from_status).update(
                 status=to_status, date_updated=now, **changes
             ):
                 moved.append((campaign_id, from_status))
+                # Queryset updates send no signals: purge the fan site's pages under the domains the campaign had
+                # (a deactivation releases its site domain, a close or an open its preview domain).
+                keys = surrogate_keys(campaign_id, domain_site or "")
+                keys += surrogate_keys(campaign_id, domain_preview)[1:] if domain_preview else []
+                purge_after_commit(keys)
         CampaignStatusChange.objects.bulk_create(
             CampaignStatusChange(campaign_id=cid, from_status=old, to_status=to_status, date=now, source=source)
             for cid, old in moved

@@ -76,3 +76,25 @@ def test_a_lone_presale_start_date_is_refused(gql):
     body = gql.execute(UPSERT, {"campaign": lone}, token=token)
     error = body["errors"][0]["extensions"]
     assert (error["reason"], error["field"]) == ("MISSING_PRESALE_WINDOW_DATE", "date.presaleWindowEnd")
+
+
+def test_publishing_checks_the_content_of_every_locale_naming_locale_and_field(demo_campaign):
+    """Seed 000 use case 2 ("required content fields must be populated per locale"), catalog §3.1: a campaign
+    offering fr_CA opens only when fr_CA has page copy for every text the default locale fills in."""
+    # given the demo campaign (complete in en_US and fr_CA), whose fr_CA copy loses its welcome header
+    french = demo_campaign.locales.get(locale="fr_CA")
+    english = demo_campaign.locales.get(locale="en_US")
+    assert english.content["body"]["started"]["welcome"]["header"]
+    french.content["body"]["started"]["welcome"]["header"] = ""
+    french.save()
+    # when the publish rule reads it, then it names the locale and the field
+    assert publish_problems(demo_campaign) == [
+        (
+            "content.localized[fr_CA].body.started.welcome.header",
+            "fr_CA page copy for body.started.welcome.header (filled in en_US)",
+        )
+    ]
+    # and a locale with no content at all is named as a whole
+    french.content = {}
+    french.save()
+    assert publish_problems(demo_campaign) == [("content.localized[fr_CA]", "page content in fr_CA")]

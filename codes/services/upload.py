@@ -20,6 +20,7 @@ from campaigns.models import Campaign
 from codes.models import Code, CodeAuditAction
 from codes.services.inventory import Actor
 from codes.services.validation import check_type
+from monoql import pgcopy
 from monoql.csv_safety import starts_a_formula
 from monoql.errors import NotFound, ValidationFailed
 
@@ -110,8 +111,8 @@ def _store_batch_postgresql(campaign_id, code_type, batch, now):
         cursor.execute("TRUNCATE code_upload_staging RESTART IDENTITY")
         # Codes are printable ASCII without spaces (iter_codes), so COPY's text format only needs backslashes escaped.
         block = "\n".join(batch) + "\n"
-        with cursor.copy("COPY code_upload_staging (code) FROM STDIN") as copy:
-            copy.write(block.replace("\\", "\\\\") if "\\" in block else block)
+        with pgcopy.copy(cursor, "COPY code_upload_staging (code) FROM STDIN") as stream:
+            stream.write(block.replace("\\", "\\\\") if "\\" in block else block)
         cursor.execute(
             """
             WITH upserted AS (

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from entries.selection.models import Allocation, AllocationOutcome, WavePrep
 from entries.services.privacy import scrub_csv_text
+from monoql import pgcopy
 from monoql.jobs import job_temp_file, remove_quietly
 
 FETCH_SIZE = 20_000
@@ -193,8 +194,8 @@ def _copy_csv(sql: str, params: dict, out) -> None:
     """Stream ``COPY (sql) TO STDOUT (FORMAT csv, HEADER)`` into the binary stream ``out``, a megabyte at a time."""
     pending = bytearray()
     with connection.cursor() as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", params) as copy:
-            for data in copy:
+        with pgcopy.copy(cursor, f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", params) as stream:
+            for data in stream:
                 pending += data
                 if len(pending) >= 1 << 20:
                     out.write(pending)

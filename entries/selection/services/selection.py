@@ -15,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from campaigns.services.outbox import record_event
+from codes.models import Code
 from codes.services.inventory import Actor, lock_code_holders, release_planned_codes
 from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
@@ -325,10 +326,12 @@ def release_codes_planned_for(entry_ids: list[int], *, actor: Actor) -> int:
 
 
 def notify_selection(wave_prep_id: int, market_id: str) -> int:
-    """Email each selected fan of the market whose code is assigned (once each); returns how many were sent.
+    """Email each selected fan of the market whose code was assigned to them (once each); returns how many were sent.
 
-    The email says the fan is selected for the market; the code itself is revealed on the fan site
-    (``options.showAccessCode`` and the presale window) and sent by the campaign's waves.
+    A selected fan whose code was not assigned — blocked or erased since the wave prep, or their code taken
+    meanwhile — gets no email (catalog §3.7.1). The email says the fan is selected for the market; the code
+    itself is revealed on the fan site (``options.showAccessCode`` and the presale window) and sent by the
+    campaign's waves. The market's selection Stat counts the emails handed to the backend (``notified``).
     """
     wave_prep = WavePrep.objects.select_related("campaign").get(pk=wave_prep_id)
     market = Market.objects.get(pk=market_id)
@@ -343,10 +346,21 @@ def notify_selection(wave_prep_id: int, market_id: str) -> int:
                     outcome=AllocationOutcome.SELECTED,
                     date_notified__isnull=True,
                 )
+                .filter(
+                    Exists(
+                        Code.objects.filter(
+                            campaign_id=wave_prep.campaign_id,
+                            code=OuterRef("code"),
+                            entry_id=OuterRef("entry_id"),
+                            date_assigned__isnull=False,
+                        )
+                    )
+                )
                 .values_list("pk", "entry__email")[:NOTIFY_BATCH]
             )
             batch = list(rows)
             if not batch:
+                _count_notified(wave_prep, market_id, sent)
                 return sent
             Allocation.objects.filter(pk__in=[pk for pk, _ in batch]).update(date_notified=timezone.now())
         messages = [
@@ -374,3 +388,19 @@ def notify_selection(wave_prep_id: int, market_id: str) -> int:
             logger.warning("selection emails of market %s: the email backend is unreachable", market_id, exc_info=True)
         finally:
             backend.close()
+
+
+def _count_notified(wave_prep: WavePrep, market_id: str, sent: int) -> None:
+    """Add ``sent`` to the ``notified`` count of the market's selection Stat (retries add up, never recount)."""
+    if not sent:
+        return
+    with transaction.atomic():
+        stat = (
+            Stat.objects.select_for_update()
+            .filter(campaign_id=wave_prep.campaign_id, market_id=market_id, date_id=wave_prep.date_key, type=STAT_TYPE)
+            .first()
+        )
+        if stat is not None:
+            count = dict(stat.count or {})
+            count["notified"] = count.get("notified", 0) + sent
+            Stat.objects.filter(pk=stat.pk).update(count=count, date_updated=timezone.now())
