@@ -18,9 +18,10 @@ Definitions:
 from datetime import UTC
 
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Value
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import TruncDay, TruncHour
 
+from campaigns.models import Market
 from codes.models import Code
 from entries.models import MARKET_RANK_FIELDS, Entry
 from entries.selectors import any_rank
@@ -168,15 +169,16 @@ def verified_count_by_market(campaign, *, min_score=None, max_score=None) -> lis
 
 
 def total_selected_by_market(campaign) -> list[dict]:
-    """``metrics.totalSelectedByMarket``: ``[{id, count}]`` of fans holding an assigned code per market."""
+    """``metrics.totalSelectedByMarket``: ``[{id, count}]`` of fans holding an assigned code, for every market of
+    the campaign (0 where nobody is selected), in market id order."""
+    held = Q(codes__date_assigned__isnull=False, codes__entry__isnull=False, codes__campaign_id=campaign.pk)
     rows = (
-        Code.objects.filter(campaign_id=campaign.pk, date_assigned__isnull=False, market__isnull=False)
-        .exclude(entry__isnull=True)
-        .values("market_id")
-        .annotate(count=Count("entry_id", distinct=True))
-        .order_by("market_id")
+        Market.objects.filter(campaign_id=campaign.pk)
+        .annotate(count=Count("codes__entry_id", distinct=True, filter=held))
+        .order_by("pk")
+        .values_list("pk", "count")
     )
-    return [{"id": row["market_id"], "count": row["count"]} for row in rows]
+    return [{"id": market_id, "count": count} for market_id, count in rows]
 
 
 def eligible_counts(campaign, *, market_ids=None, include_prev_selected=False, min_score=None, max_score=None):

@@ -2,14 +2,14 @@
 wave prep, selection and waves (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import FORBIDDEN, NOT_FOUND, RATE_LIMITED, VALIDATION_ERROR
-from monoql.reasons import CODE_REST, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import CODE_REST, ELIGIBILITY, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
 class EntriesReason(ReasonEnum):
     """Reasons declared by ``entries``."""
 
-    CAMPAIGN_CLOSED = (FORBIDDEN, "The campaign closed before the fan registered.", (GRAPHQL, REST))
+    CAMPAIGN_CLOSED = (FORBIDDEN, "The campaign closed before the fan registered.", (ELIGIBILITY,))
     CAMPAIGN_NOT_OPEN = (FORBIDDEN, "The campaign does not accept entries yet.", (GRAPHQL, REST))
     CAMPAIGN_MISMATCH = (VALIDATION_ERROR, "PhoneJwt was issued for another campaign.", (GRAPHQL, REST))
     CampaignMissingChecklistItems = (VALIDATION_ERROR, "This checklist has no items.", (GRAPHQL, REST))

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from entries.services.origin_retention import MINIMIZE_TASK, minimize_entry_origins
 from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
 from entries.services.slack_stats import POST_TASK as STATS_TASK
@@ -26,3 +27,9 @@ def process_scored_file_task(scored_file_id: int):
 def post_campaign_stats_task():
     """Beat (every 30 minutes): post each OPEN campaign's stats to its Slack stats channels (via the outbox)."""
     return {"posted": len(post_campaign_stats())}
+
+
+@shared_task(name=MINIMIZE_TASK, ignore_result=True)
+def minimize_entry_origins_task():
+    """Beat (hourly): reduce the origin of entries past ``ENTRY_ORIGIN_RETENTION_DAYS`` to its derived form."""
+    return {"reduced": minimize_entry_origins()}

@@ -20,6 +20,8 @@ REST = "REST"
 FAN_SITE = "fan site"
 ADMIN = "admin"
 COMMAND = "manage.py"
+#: Not an error: a value of ``Eligibility.reason`` (``viewer.campaign.eligibility``), telling a fan why not.
+ELIGIBILITY = "eligibility"
 
 
 class ReasonEnum(Enum):

@@ -389,6 +389,9 @@ PHONE_JWT_SECRET = env.str("PHONE_JWT_SECRET", default=SECRET_KEY + ":phone")
 PHONE_JWT_TTL_SECONDS = env.int("PHONE_JWT_TTL_SECONDS", default=900)
 
 # Scoring and fanlist uploads (entries.services.scoring): private storage, size cap.
+# Days an entry keeps its full request origin (address, user agent, forwarded-for, session id) after it was last
+# written; then only the address block and a user-agent hash stay (entries.services.origin_retention). 0 = forever.
+ENTRY_ORIGIN_RETENTION_DAYS = env.int("ENTRY_ORIGIN_RETENTION_DAYS", default=30)
 SCORING_UPLOAD_MAX_BYTES = env.int("SCORING_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 
 # Jobs (monoql.jobs): heartbeat period, when a silent job counts as lost, where temporary files go.
@@ -413,6 +416,7 @@ CELERY_BEAT_SCHEDULE.update(
         "sweep-stale-jobs": {"task": "entries.sweep_stale_jobs", "schedule": JOB_SWEEP_SECONDS},
         "sweep-stale-code-uploads": {"task": "codes.sweep_stale_code_uploads", "schedule": JOB_SWEEP_SECONDS},
         "purge-old-exports": {"task": "exports.purge_old_exports", "schedule": 3600.0},
+        "minimize-entry-origins": {"task": "entries.minimize_entry_origins", "schedule": 3600.0},
     }
 )
 

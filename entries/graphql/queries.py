@@ -25,7 +25,7 @@ class Metrics(graphene.ObjectType):
         graphene.List(MarketPreferenceCounts),
         campaignId=graphene.ID(required=True),
         access=campaign_action("read"),
-        summary="Entries per market and preference rank, every entry counted.",
+        summary="Entries per market and preference rank. Counts the campaign's counted entries: every entry, or only phone-confirmed ones (confirmed before close) when the campaign requires phone confirmation (options.promptConfirmPhone).",
         errors=["CAMPAIGN_NOT_FOUND"],
     )
     eligibleByMarketPreference = Operation(
@@ -35,7 +35,8 @@ class Metrics(graphene.ObjectType):
         minScore=graphene.Float(),
         maxScore=graphene.Float(),
         access=campaign_action("read"),
-        summary="Entries selection could pick, per market and preference rank.",
+        summary="Entries selection could pick (verified, in the score range, not selected before unless "
+        "includePrevSelected), per market and preference rank. Counts the campaign's counted entries: every entry, or only phone-confirmed ones (confirmed before close) when the campaign requires phone confirmation (options.promptConfirmPhone).",
         errors=["CAMPAIGN_NOT_FOUND", "INVALID_SCORE"],
     )
     verifiedCountByMarket = Operation(
@@ -44,14 +45,15 @@ class Metrics(graphene.ObjectType):
         minScore=graphene.Float(),
         maxScore=graphene.Float(),
         access=campaign_action("read"),
-        summary="Verified entries (verdict allowed) per market, in the score range.",
+        summary="Verified entries (verdict allowed) per market, in the score range. Counts the campaign's counted entries: every entry, or only phone-confirmed ones (confirmed before close) when the campaign requires phone confirmation (options.promptConfirmPhone).",
         errors=["CAMPAIGN_NOT_FOUND", "INVALID_SCORE"],
     )
     totalSelectedByMarket = Operation(
         graphene.List(MarketEligibilityCount),
         campaignId=graphene.ID(required=True),
         access=campaign_action("read"),
-        summary="Entries holding an assigned code, per market.",
+        summary="Entries holding an assigned code, per market; every market of the campaign is listed, 0 where "
+        "nobody is selected.",
         errors=["CAMPAIGN_NOT_FOUND"],
     )
 

@@ -152,7 +152,9 @@ def test_metrics_match_a_brute_force_count(
     expected_selected = {}
     for _, market_id in selected:
         expected_selected[market_id] = expected_selected.get(market_id, 0) + 1
-    assert selected_by_market == [{"id": m, "count": expected_selected[m]} for m in sorted(expected_selected)]
+    # every market of the campaign is listed, 0 where nobody is selected (issue 32)
+    market_ids = sorted(campaign.markets.values_list("pk", flat=True))
+    assert selected_by_market == [{"id": m, "count": expected_selected.get(m, 0)} for m in market_ids]
     assert counts["byMarket"] == [
         {
             "marketId": row["id"],
