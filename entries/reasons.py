@@ -132,7 +132,16 @@ class EntriesReason(ReasonEnum):
     PHONE_CODE_INVALID = (VALIDATION_ERROR, "That code is not right.", (GRAPHQL, REST))
     PHONE_JWT_EXPIRED = (VALIDATION_ERROR, "PhoneJwt has expired.", (GRAPHQL, REST))
     PHONE_MISMATCH = (VALIDATION_ERROR, "PhoneJwt was issued for another phone number.", (GRAPHQL, REST))
-    SELECTION_IN_PROGRESS = (VALIDATION_ERROR, "Selection of these markets is already running.", (GRAPHQL, REST))
+    SELECTION_IN_PROGRESS = (
+        VALIDATION_ERROR,
+        "A selection of these markets (for wave prep: of the campaign) is pending or running.",
+        (GRAPHQL, REST),
+    )
+    WAVE_PREP_STALE = (
+        VALIDATION_ERROR,
+        "Wave prep '…' read its candidates before another selection of the campaign was applied; run a new wave prep.",
+        (GRAPHQL, REST),
+    )
     TOO_MANY_ATTEMPTS = (RATE_LIMITED, "Too many wrong codes; ask for a new one.", (GRAPHQL, REST))
     TOO_MANY_CODES = (RATE_LIMITED, "Too many codes were sent to this phone; try again later.", (GRAPHQL, REST))
     TOO_MANY_RECORDS = (VALIDATION_ERROR, "At most … records per call.", (GRAPHQL, REST))

@@ -1,7 +1,7 @@
 """Error reasons of the GraphQL endpoint, the request gate and the HTTP
 plumbing (``monoql.reasons``; docs/errors.md is generated from them)."""
 
-from monoql.errors import FORBIDDEN, VALIDATION_ERROR
+from monoql.errors import FORBIDDEN, SERVICE_UNAVAILABLE, VALIDATION_ERROR
 from monoql.reasons import ADMIN, FAN_SITE, GRAPHQL, REST, ReasonEnum, register
 
 
@@ -13,6 +13,11 @@ class CoreReason(ReasonEnum):
     INVALID_CHARACTER = (VALIDATION_ERROR, "Text may not contain the NUL character (\\u0000).", (GRAPHQL,))
     INVALID_HOST = (VALIDATION_ERROR, "The request's Host is not a domain this deployment serves.", (FAN_SITE,))
     JSON_TOO_DEEP = (VALIDATION_ERROR, "A variable is nested more than … levels deep.", (GRAPHQL,))
+    LOCK_TIMEOUT = (
+        SERVICE_UNAVAILABLE,
+        "Another job holds what this call needs (…); try again in a moment.",
+        (GRAPHQL, REST),
+    )
     METHOD_NOT_ALLOWED = (FORBIDDEN, "Mutations must be sent with POST.", (GRAPHQL,))
     MISSING_FAN_ID = (VALIDATION_ERROR, "fanId is required.", (REST,))
     QUERY_TIMEOUT = (VALIDATION_ERROR, "The query ran longer than … s and was stopped.", (GRAPHQL,))

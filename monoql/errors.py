@@ -90,6 +90,12 @@ class NotFound(DomainError):
     code = NOT_FOUND
 
 
+class Unavailable(DomainError):
+    """A resource the call needs is busy or down for now; retry later (``SERVICE_UNAVAILABLE``)."""
+
+    code = SERVICE_UNAVAILABLE
+
+
 class ValidationFailed(DomainError):
     """Bad input (``VALIDATION_ERROR``); ``field`` names the input at fault."""
 

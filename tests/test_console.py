@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import CampaignPermission, Fan
 from campaigns.models import Campaign, CampaignStatus, Market
 from conftest import session_token_for
+from entries.models import Stat
 from entries.selection.models import WavePrep
 from exports.models import Export
 from monoql.models import DashboardSnapshot
@@ -95,6 +96,26 @@ def test_jobs_answer_as_json_with_progress_requester_and_errors(demo_campaign):
         "requester@example.com",
     )
     assert [(job["status"], job["error"]) for job in answer["exports"]] == [("FAILED", "disk full")]
+
+
+def test_a_selection_shows_codes_staff_released_from_its_plan_as_a_named_conflict(demo_campaign):
+    """Issue 33: codes staff released from a plan are named on the dashboard, not hidden among conflicts."""
+    market = demo_campaign.markets.order_by("name").first()
+    Stat.objects.create(
+        campaign=demo_campaign,
+        market_id=market.pk,
+        date_id="k1",
+        type="selection",
+        status="FINISHED",
+        count={"assigned": 8, "released": 0, "notified": 8, "alreadyHolding": 0, "releasedFromPlan": 2, "conflicts": 2},
+    )
+    answer = (
+        _staff("root", superuser=True).get(f"/admin/campaigns/campaign/{demo_campaign.pk}/dashboard/jobs.json").json()
+    )
+    (selection,) = answer["selections"]
+    assert selection["counts"] == {"assigned": 8, "released": 0, "notified": 8, "releasedFromPlan": 2, "conflicts": 2}
+    page = _staff("boss", superuser=True).get(f"/admin/campaigns/campaign/{demo_campaign.pk}/dashboard/")
+    assert "releasedFromPlan" in page.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -245,10 +245,10 @@ def publish_problems(campaign: Campaign) -> list[tuple[str, str]]:
 
     A registration campaign needs: a domain (``domain.site``); a close date after its open date
     (``date.close``); at least one market (``markets``); page content in its default locale
-    (``content``) and in every other locale it offers, each holding every page text (``body``) the default
-    locale fills in (``content.localized[fr_CA]``, ``content.localized[fr_CA].body.started.welcome.header``:
-    seed 000 use case 2, "required content fields must be populated per locale"; addresses, images and
-    email settings fall back to the default locale); a registration form with a contact
+    (``content``) and in every other locale it offers, each holding the required texts (``REQUIRED_LOCALE_TEXTS``)
+    the default locale fills in (``content.localized[fr_CA]``,
+    ``content.localized[fr_CA].body.started.welcome.header``: seed 000 use case 2, "required content fields must
+    be populated per locale"; the other texts fall back to the default locale's, as the editor says); a registration form with a contact
     field, email or phone (``preferences``). Fanlists do not open and have no such needs. Reads the stored
     markets and locales.
     """
@@ -274,28 +274,32 @@ def publish_problems(campaign: Campaign) -> list[tuple[str, str]]:
     return problems
 
 
-def _texts(content, path: str = "") -> list[str]:
-    """The dotted paths of the non-blank strings of a content object (lists such as FAQs are not compared)."""
-    if isinstance(content, dict):
-        return [found for key, value in content.items() for found in _texts(value, f"{path}.{key}" if path else key)]
-    return [path] if isinstance(content, str) and content.strip() else []
+#: Page texts every locale a campaign offers must hold in its own language when the default locale has them: the
+#: landing page's heading (a fan must see in their language what the page is); others fall back to the default's.
+REQUIRED_LOCALE_TEXTS = (("body", "started", "welcome", "header"),)
+
+
+def _text_at(content, path: tuple[str, ...]) -> str:
+    for key in path:
+        content = content.get(key) if isinstance(content, dict) else None
+    return content.strip() if isinstance(content, str) else ""
 
 
 def _locale_problems(default: CampaignLocale, others: list[CampaignLocale]) -> list[tuple[str, str]]:
-    """What the other locales miss of the default locale's texts, naming locale and field."""
+    """What the other locales miss of the required texts the default locale has, naming locale and field."""
     problems = []
-    required = _texts({"body": default.content.get("body")})
+    required = [path for path in REQUIRED_LOCALE_TEXTS if _text_at(default.content, path)]
     for locale in others:
         field = f"content.localized[{locale.locale}]"
         if not locale.content:
             problems.append((field, f"page content in {locale.locale}"))
             continue
-        present = set(_texts(locale.content))
-        problems += [
-            (f"{field}.{path}", f"{locale.locale} page copy for {path} (filled in {default.locale})")
-            for path in required
-            if path not in present
-        ]
+        for path in required:
+            if not _text_at(locale.content, path):
+                dotted = ".".join(path)
+                problems.append(
+                    (f"{field}.{dotted}", f"{locale.locale} page copy for {dotted} (filled in {default.locale})")
+                )
     return problems
 
 

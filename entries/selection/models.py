@@ -82,6 +82,12 @@ class WavePrep(models.Model):
     date_started = models.DateTimeField(null=True, blank=True)
     date_finished = models.DateTimeField(null=True, blank=True)
     date_selected = models.DateTimeField(null=True, blank=True, help_text="First selection applied from this run")
+    date_read = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the run read its candidates (under the campaign's selection lock): a selection of another run "
+        "applied after it makes this run stale",
+    )
 
     class Meta:
         db_table = "entries_waveprep"

@@ -6,8 +6,32 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from codes.models import Code
+from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, Wave, WavePrep
 from monoql.dates import iso
+
+#: The Stat type of a market's selection (``triggerSelection``).
+SELECTION_STAT = "selection"
+
+
+def selection_pending(campaign_id: str) -> bool:
+    """True while a selection of the campaign is PENDING or PROCESSING in any market (wave prep must wait)."""
+    return Stat.objects.filter(
+        campaign_id=campaign_id, type=SELECTION_STAT, status__in=[StatStatus.PENDING, StatStatus.PROCESSING]
+    ).exists()
+
+
+def stale_wave_prep(wave_prep: WavePrep) -> bool:
+    """True when another run's selection of the campaign was applied after ``wave_prep`` read its candidates: its
+    candidates may hold fans selected since (decisions.md "Wave prep and selection exclude each other")."""
+    read = wave_prep.date_read or wave_prep.date_started
+    if read is None:
+        return False
+    return (
+        AppliedMarket.objects.filter(wave_prep__campaign_id=wave_prep.campaign_id, date_applied__gt=read)
+        .exclude(wave_prep_id=wave_prep.pk)
+        .exists()
+    )
 
 
 def code_revealed(campaign, market, now: datetime | None = None) -> bool:

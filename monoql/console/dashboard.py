@@ -68,6 +68,20 @@ def inventory(campaign) -> list[dict]:
     return [{"type": code_type, **count_codes(campaign.pk, code_type)} for code_type in CodeType.values]
 
 
+#: A market selection's counts shown on the dashboard, in this order; the named conflicts only when not 0.
+_SELECTION_COUNTS = ("assigned", "released", "notified")
+_SELECTION_CONFLICTS = ("alreadyHolding", "releasedFromPlan", "conflicts")
+
+
+def _selection_counts(count: dict | None) -> dict | None:
+    """What a selection Stat's row shows: assigned, released, notified, and the conflicts that happened (codes
+    staff released from the plan, fans already holding a code, fans left without one)."""
+    if not count:
+        return None
+    shown = {key: count.get(key, 0) for key in _SELECTION_COUNTS}
+    return {**shown, **{key: count[key] for key in _SELECTION_CONFLICTS if count.get(key)}}
+
+
 def jobs(campaign) -> dict:
     """The latest long jobs of the campaign, as JSON-ready rows: status, progress, who asked, counts, errors."""
     wave_preps = [
@@ -112,7 +126,14 @@ def jobs(campaign) -> dict:
         for wave in waves_of([campaign.pk]).order_by("-date_created")[:5]
     ]
     selections = [
-        {"kind": "selection", "name": row.market_id, "status": row.status, "created": iso(row.date_updated)}
+        {
+            "kind": "selection",
+            "name": row.market_id,
+            "status": row.status,
+            "created": iso(row.date_updated),
+            "counts": _selection_counts(row.count),
+            "error": "; ".join(error.get("message", "") for error in row.errors or []),
+        }
         for row in list(reversed(stats(campaign.pk, "selection")))[:5]
     ]
     uploads = [

@@ -102,7 +102,17 @@ def test_an_erasure_waits_for_the_assignment_in_flight_and_selection_after_it_fi
     stat = Stat.objects.get(campaign_id=market.campaign_id, type="selection", market_id=market.pk)
     assert stat.status == "FINISHED"
     # (the erased fan's outcome row went with their entry: one selected fan left)
-    assert stat.count == {"eligible": 2, "selected": 2, "waitlisted": 0, "assigned": 1, "released": 0, "conflicts": 0}
+    assert stat.count == {
+        "eligible": 2,
+        "selected": 2,
+        "waitlisted": 0,
+        "assigned": 1,
+        "released": 0,
+        "alreadyHolding": 0,
+        "releasedFromPlan": 0,
+        "conflicts": 0,
+        "notified": 1,
+    }
     holders = set(Code.objects.filter(date_assigned__isnull=False).values_list("entry_id", "fan_id"))
     assert holders == {(kept.pk, kept.fan_id)}
     assert Code.objects.filter(fan_id=erased.fan_id).count() == 0

@@ -185,7 +185,9 @@ class SelectionMutation(graphene.ObjectType):
             "INVALID_SCORE_RANGE",
             "INVALID_SEED",
             "WAVE_PREP_IN_PROGRESS",
+            "SELECTION_IN_PROGRESS",
             "WAVE_PREP_ALREADY_SELECTED",
+            "LOCK_TIMEOUT",
         ],
     )
     triggerSelection = Operation(
@@ -202,5 +204,8 @@ class SelectionMutation(graphene.ObjectType):
             "NO_FINISHED_WAVE_PREP",
             "MARKET_NOT_IN_WAVE_PREP",
             "SELECTION_IN_PROGRESS",
+            "WAVE_PREP_IN_PROGRESS",
+            "WAVE_PREP_STALE",
+            "LOCK_TIMEOUT",
         ],
     )

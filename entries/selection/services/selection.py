@@ -25,9 +25,11 @@ from codes.models import Code
 from codes.services.inventory import Actor, lock_code_holders, release_planned_codes
 from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
+from entries.selection.selectors import stale_wave_prep
 from monoql.dates import iso
-from monoql.errors import ValidationFailed
+from monoql.errors import DomainError, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
+from monoql.locks import SELECTION_DATA, SELECTION_TRIGGERS, lock
 from monoql.pgcopy import analyze
 from monoql.queue import enqueue_on_commit
 
@@ -46,8 +48,12 @@ NOTIFY_BATCH = 500
 #: updates touch different codes. Answers (assigned, released).
 _APPLY_SQL = """
     WITH planned AS MATERIALIZED (
-        SELECT a.entry_id, a.market_id, a.code, e.fan_id, e.verdict
-        FROM (SELECT entry_id, market_id, code FROM entries_allocation
+        SELECT a.entry_id, a.market_id, a.code, e.fan_id, e.verdict,
+               (NOT %(reassign)s AND EXISTS (
+                   SELECT 1 FROM codes_code AS h
+                   WHERE h.entry_id = a.entry_id AND h.campaign_id = %(campaign_id)s AND h.market_id = a.market_id
+                     AND h.date_assigned IS NOT NULL AND h.code <> a.code AND h.type = a.code_type)) AS holds
+        FROM (SELECT entry_id, market_id, code, code_type FROM entries_allocation
               WHERE wave_prep_id = %(wave_prep_id)s AND market_id = %(market_id)s AND outcome = 'selected'
               ORDER BY entry_id) AS a
         LEFT JOIN entries_entry AS e ON e.id = a.entry_id
@@ -58,22 +64,48 @@ _APPLY_SQL = """
             fan_id = p.fan_id,
             market_id = p.market_id
         FROM planned AS p
-        WHERE p.verdict AND c.campaign_id = %(campaign_id)s AND c.code = p.code
+        WHERE p.verdict AND NOT p.holds AND c.campaign_id = %(campaign_id)s AND c.code = p.code
           AND ((c.date_assigned IS NULL AND c.reserve_id = %(reserve_id)s) OR c.entry_id = p.entry_id)
         RETURNING 1
     ), released AS (
         UPDATE codes_code AS c SET date_reserved = NULL, reserve_id = NULL
         FROM planned AS p
-        WHERE p.verdict IS NOT TRUE AND c.campaign_id = %(campaign_id)s AND c.code = p.code
+        WHERE (p.verdict IS NOT TRUE OR p.holds) AND c.campaign_id = %(campaign_id)s AND c.code = p.code
           AND c.date_assigned IS NULL AND c.reserve_id = %(reserve_id)s
         RETURNING 1
     )
-    SELECT (SELECT COUNT(*) FROM assigned), (SELECT COUNT(*) FROM released)
+    SELECT (SELECT COUNT(*) FROM assigned), (SELECT COUNT(*) FROM released),
+           (SELECT COUNT(*) FROM planned WHERE verdict AND holds),
+           (SELECT COUNT(*) FROM planned AS p JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = p.code
+            WHERE p.verdict AND NOT p.holds AND c.date_assigned IS NULL AND c.reserve_id IS DISTINCT FROM %(reserve_id)s)
 """
 
-#: The same in two statements, portably (SQLite: the embedded default's small campaigns): assign, then release
-#: what is still reserved by the run among the market's selected fans' codes.
-_ASSIGN_SQL = """
+#: A selected fan who already holds an assigned code of the same type in the market (from another run or a wave)
+#: gets no second one, unless the run was prepared with ``reassign`` (decisions.md "Wave prep and selection exclude
+#: each other").
+_HOLDS = """
+    EXISTS (SELECT 1 FROM codes_code AS h
+            WHERE h.entry_id = a.entry_id AND h.campaign_id = %(campaign_id)s AND h.market_id = a.market_id
+              AND h.date_assigned IS NOT NULL AND h.code <> a.code AND h.type = a.code_type)
+"""
+
+#: The same in separate statements, portably (SQLite: the embedded default's small campaigns): count the fans
+#: skipped and the codes released from the plan, assign, then release what is still reserved by the run among
+#: the market's selected fans' codes.
+_SKIPPED_SQL = f"""
+    SELECT COUNT(*) FROM entries_allocation AS a INNER JOIN entries_entry AS e ON e.id = a.entry_id
+    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
+      AND e.verdict = %(true)s AND NOT %(reassign)s AND {_HOLDS}
+"""
+_LOST_SQL = f"""
+    SELECT COUNT(*) FROM entries_allocation AS a
+    INNER JOIN entries_entry AS e ON e.id = a.entry_id
+    INNER JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = a.code
+    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
+      AND e.verdict = %(true)s AND (%(reassign)s OR NOT {_HOLDS})
+      AND c.date_assigned IS NULL AND (c.reserve_id IS NULL OR c.reserve_id <> %(reserve_id)s)
+"""
+_ASSIGN_SQL = f"""
     UPDATE codes_code SET
         date_assigned = COALESCE(codes_code.date_assigned, %(now)s),
         entry_id = a.entry_id,
@@ -81,7 +113,7 @@ _ASSIGN_SQL = """
         market_id = a.market_id
     FROM entries_allocation AS a INNER JOIN entries_entry AS e ON e.id = a.entry_id
     WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
-      AND e.verdict = %(true)s
+      AND e.verdict = %(true)s AND (%(reassign)s OR NOT {_HOLDS})
       AND codes_code.campaign_id = %(campaign_id)s AND codes_code.code = a.code
       AND ((codes_code.date_assigned IS NULL AND codes_code.reserve_id = %(reserve_id)s)
            OR codes_code.entry_id = a.entry_id)
@@ -126,7 +158,10 @@ def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
 
     Returns: ``{"campaignId", "dateKey", "marketIds", "status": "PENDING"}``.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``MISSING_MARKET_IDS``/``UNKNOWN_MARKET``
-        (field ``marketIds``), ``NO_FINISHED_WAVE_PREP``, ``MARKET_NOT_IN_WAVE_PREP``, ``SELECTION_IN_PROGRESS``.
+        (field ``marketIds``), ``NO_FINISHED_WAVE_PREP``, ``MARKET_NOT_IN_WAVE_PREP``, ``SELECTION_IN_PROGRESS``,
+        ``WAVE_PREP_IN_PROGRESS`` (a wave prep of the campaign is running: the two exclude each other),
+        ``WAVE_PREP_STALE`` (the run read its candidates before another run's selection was applied); Unavailable
+        ``LOCK_TIMEOUT``.
     """
     campaign = campaign_or_404(campaign_id)
     market_ids = _check_market_ids(campaign.pk, market_ids)
@@ -144,6 +179,14 @@ def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
             field="marketIds",
         )
     with transaction.atomic():
+        lock(SELECTION_TRIGGERS, campaign.pk, what="the campaign's wave prep and selection triggers")
+        if WavePrep.objects.filter(campaign=campaign, status=WavePrepStatus.TRIGGERED).exists():
+            raise ValidationFailed(
+                "A wave prep of this campaign is running; trigger selection once it has finished.",
+                reason="WAVE_PREP_IN_PROGRESS",
+            )
+        if stale_wave_prep(wave_prep):
+            raise _stale(wave_prep)
         stats = Stat.objects.select_for_update().filter(
             campaign=campaign, type=STAT_TYPE, date_id=wave_prep.date_key, market_id__in=market_ids
         )
@@ -175,9 +218,13 @@ def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
     """Apply a wave prep to each market (the Celery task calls this); returns ``{market_id: count}``.
 
     Each market is its own transaction; a failing market's Stat is FAILED with the error and the others
-    still run. Count per market: ``{eligible, selected, waitlisted, assigned, released, conflicts}`` where
-    ``assigned`` = selected fans now holding their code, ``released`` = codes of fans blocked since the
-    wave prep, ``conflicts`` = codes someone else took meanwhile.
+    still run. Count per market: ``{eligible, selected, waitlisted, assigned, released, alreadyHolding,
+    releasedFromPlan, conflicts}`` where ``assigned`` = selected fans now holding their code, ``released`` = codes
+    of the plan given back (fans blocked or erased since the wave prep, fans already holding a code),
+    ``alreadyHolding`` = selected fans skipped because they already hold an assigned code of the same type in the
+    market (not with ``reassign``), ``releasedFromPlan`` = codes of the plan that staff released (or whose
+    reservation was taken over) before selection, ``conflicts`` = selected fans left without their code.
+    A market of a stale run (``stale_wave_prep``) is FAILED with ``WAVE_PREP_STALE``.
     """
     wave_prep = WavePrep.objects.select_related("campaign").get(pk=wave_prep_id)
     prepped = {market["id"]: market for market in (wave_prep.count or {}).get("markets", [])}
@@ -205,9 +252,10 @@ def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
             logger.warning("selection of market %s: attempt %s superseded, rolled back", market_id, stat.attempts)
         except Exception as error:
             logger.exception("selection of market %s from wave prep %s failed", market_id, wave_prep.pk)
+            reason = {"reason": error.reason} if isinstance(error, DomainError) and error.reason else {}
             current.update(
                 status=StatStatus.FAILED,
-                errors=[{"message": f"{type(error).__name__}: {error}"[:2000]}],
+                errors=[{"message": f"{type(error).__name__}: {error}"[:2000], **reason}],
                 date_updated=timezone.now(),
             )
     running = Stat.objects.filter(
@@ -221,6 +269,14 @@ def apply_selection(wave_prep_id: int, market_ids: list[str]) -> dict:
         # dashboard's eligibility metrics, which anti-join them.
         analyze("codes_code")
     return results
+
+
+def _stale(wave_prep: WavePrep) -> ValidationFailed:
+    return ValidationFailed(
+        f"Wave prep '{wave_prep.date_key}' read its candidates before another selection of the campaign was applied; "
+        "run a new wave prep.",
+        reason="WAVE_PREP_STALE",
+    )
 
 
 def _claim_market(stats) -> Stat | None:
@@ -274,15 +330,25 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
         "campaign_id": wave_prep.campaign_id,
         "reserve_id": wave_prep.reserve_id if postgresql else wave_prep.reserve_id.hex,
         "true": True,
+        "reassign": bool((wave_prep.params or {}).get("reassign")),
     }
+    # Markets of one run apply side by side (shared); a wave prep of the campaign reads candidates only between
+    # them (exclusive), and a run that read its candidates before another run's selection was applied is stale.
+    lock(SELECTION_DATA, wave_prep.campaign_id, shared=True, what="the campaign's wave prep")
+    if stale_wave_prep(wave_prep):
+        raise _stale(wave_prep)
     lock_code_holders()  # a fan erased meanwhile is gone before the entries are read, or erased after the commit
     with connection.cursor() as cursor:
         if postgresql:
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
             cursor.execute(_APPLY_SQL, params)
-            assigned, released = cursor.fetchone()
+            assigned, released, skipped, lost = cursor.fetchone()
             cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
         else:
+            cursor.execute(_SKIPPED_SQL, params)
+            (skipped,) = cursor.fetchone()
+            cursor.execute(_LOST_SQL, params)
+            (lost,) = cursor.fetchone()
             cursor.execute(_ASSIGN_SQL, params)
             assigned = cursor.rowcount  # codes now held by their planned fan (first or repeated run)
             cursor.execute(_RELEASE_SQL, params)
@@ -301,6 +367,8 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
         "waitlisted": prepped.get("waitlisted", 0),
         "assigned": assigned,
         "released": released,
+        "alreadyHolding": skipped,
+        "releasedFromPlan": lost,
         "conflicts": max(0, total - assigned - released),
     }
 

@@ -39,6 +39,7 @@ from entries.selection.models import (
     WavePrepFileType,
     WavePrepStatus,
 )
+from entries.selection.selectors import selection_pending
 from entries.selection.services.prepped_zip import write_prepped_zip
 from entries.selection.services.wave_prep_codes import code_pools, pick_codes, reserve_picked
 from entries.selectors import any_rank
@@ -46,6 +47,7 @@ from monoql.dates import iso
 from monoql.errors import ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
+from monoql.locks import SELECTION_DATA, SELECTION_TRIGGERS, lock
 from monoql.pgcopy import analyze, read_columns, write_text
 from monoql.queue import enqueue_on_commit
 
@@ -124,7 +126,9 @@ def trigger_wave_prep(
     Returns: the WavePrep row.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``INVALID_SCORE``
         (``minScore``/``maxScore``), ``INVALID_SCORE_RANGE``, ``invalidCampaignStatus`` (not CLOSED),
-        ``WAVE_PREP_IN_PROGRESS`` (another run of the campaign is TRIGGERED), ``WAVE_PREP_ALREADY_SELECTED``.
+        ``WAVE_PREP_IN_PROGRESS`` (another run of the campaign is TRIGGERED), ``SELECTION_IN_PROGRESS`` (a
+        selection of the campaign is pending or running: its fans would be read again), ``WAVE_PREP_ALREADY_SELECTED``;
+        Unavailable ``LOCK_TIMEOUT``.
     """
     date_key = check_date_key(date_key)
     check_score(min_score, "minScore")
@@ -164,8 +168,11 @@ def trigger_wave_prep(
     }
     try:
         with transaction.atomic():
+            lock(SELECTION_TRIGGERS, campaign.pk, what="the campaign's wave prep and selection triggers")
             if WavePrep.objects.filter(campaign=campaign, status=WavePrepStatus.TRIGGERED).exists():
                 raise _in_progress()
+            if selection_pending(campaign.pk):
+                raise _selection_in_progress()
             previous = WavePrep.objects.select_for_update().filter(campaign=campaign, date_key=date_key).first()
             if previous is not None and previous.date_selected is not None:
                 raise ValidationFailed(
@@ -186,6 +193,13 @@ def trigger_wave_prep(
     except IntegrityError:
         raise _in_progress() from None
     return wave_prep
+
+
+def _selection_in_progress():
+    return ValidationFailed(
+        "A selection of this campaign is pending or running; run wave prep once it is applied.",
+        reason="SELECTION_IN_PROGRESS",
+    )
 
 
 def _in_progress():
@@ -235,6 +249,12 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
     current = WavePrep.objects.filter(pk=wave_prep.pk, status=WavePrepStatus.TRIGGERED, attempts=fence)
     try:
         with Heartbeat(WavePrep._meta.db_table, wave_prep.pk, fence), transaction.atomic():
+            # Wave prep and selection of one campaign exclude each other: the run reads candidates and codes while
+            # no selection market is being applied (they hold this lock shared), and records when it read them.
+            lock(SELECTION_DATA, wave_prep.campaign_id, what="the campaign's selection")
+            if selection_pending(wave_prep.campaign_id):
+                raise _selection_in_progress()
+            wave_prep.date_read = timezone.now()
             release_reservations(wave_prep)
             wave_prep.allocations.all().delete()
             checkpoint("cleared")
@@ -263,7 +283,9 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             wave_prep.input_hash = input_hash
             wave_prep.count = counts
             # The fence: only the attempt that still owns the row commits (a newer one was re-queued).
-            if not current.update(input_hash=wave_prep.input_hash, count=wave_prep.count):
+            if not current.update(
+                input_hash=wave_prep.input_hash, count=wave_prep.count, date_read=wave_prep.date_read
+            ):
                 raise Superseded(f"wave prep {wave_prep.pk}: attempt {fence} was superseded")
         checkpoint("committed")
         analyze("entries_allocation", "codes_code")  # selection's joins are planned on today's numbers

@@ -244,7 +244,16 @@ def test_selection_assigns_codes_idempotently_releases_blocked_fans_and_fans_see
     assert Code.objects.get(code=planned[e[0].pk]).entry_id == e[0].pk
     released = Code.objects.get(code=planned[e[1].pk])
     assert (released.date_assigned, released.reserve_id, released.date_reserved) == (None, None, None)
-    expected = {"eligible": 3, "selected": 2, "waitlisted": 1, "assigned": 1, "released": 1, "conflicts": 0}
+    expected = {
+        "eligible": 3,
+        "selected": 2,
+        "waitlisted": 1,
+        "assigned": 1,
+        "released": 1,
+        "alreadyHolding": 0,
+        "releasedFromPlan": 0,
+        "conflicts": 0,
+    }
     assert result == {a.pk: expected}
     stat = Stat.objects.get(campaign=campaign, type="selection", market_id=a.pk)
     assert (stat.status, stat.count) == ("FINISHED", expected)
