@@ -310,7 +310,7 @@ class CampaignAdmin(CampaignScopedAdmin):
         ]
         if not rows:
             return "-"
-        return format_html_join("", "<div>{}: {} (" + zone_name + ")</div>", rows)
+        return format_html_join("", "<div>{}: {} ({})</div>", [(*row, zone_name) for row in rows])
 
     def changelist_view(self, request, extra_context=None):
         """The list; the "clone markets from" choice offers only campaigns the staff member may read."""

@@ -12,6 +12,7 @@ locale's page copy with form controls; the JSON stays available in closed "advan
 import json
 
 from django import forms
+from django.utils.html import format_html
 
 from campaigns.models import IDVTier
 from campaigns.schemas import CARD_GATES, FAN_IDENTIFIERS, LINKED_ACCOUNT_GATES, PREFERENCE_TYPES
@@ -300,12 +301,15 @@ def init_content_fields(form, default_content: dict | None, default_locale: str 
         form.initial[name] = _get(content, path) or ""
         fallback = _get(default_content or {}, path)
         if not is_default and fallback:
-            form.fields[name].help_text = f"Empty: fans see the {default_locale} text “{fallback}”."
+            # Django's admin renders help_text as HTML: the default locale's text is staff-written, so escaped.
+            form.fields[name].help_text = format_html("Empty: fans see the {} text “{}”.", default_locale, fallback)
             form.fields[name].widget.attrs["placeholder"] = fallback
     form.initial["faqs_text"] = faqs_to_text(content.get("faqs"))
     form.initial["errors_text"] = errors_to_text(content.get("errors"))
     if not is_default:
-        form.fields["faqs_text"].help_text += f" Empty: fans see the {default_locale} FAQs."
+        form.fields["faqs_text"].help_text = format_html(
+            "{} Empty: fans see the {} FAQs.", form.fields["faqs_text"].help_text, default_locale
+        )
     if form.instance._state.adding and default_content:
         form.initial["faqs_text"] = faqs_to_text(default_content.get("faqs"))
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "csp",
     "graphene_django",
     "rest_framework",
     "drf_spectacular",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "monoql.middleware.RequestContextMiddleware",
     "accounts.ratelimits.RateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp) on every page that does not set its own (the admin, GraphiQL; the fan
+    # site sends its stricter policy itself): no inline or foreign script.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The browser-state middlewares (session, staff auth, messages) step aside for /graphql and /api/ calls
     # authenticated by a bearer header (monoql.middleware.is_header_api_call; issue 23). Django's CSRF
@@ -230,6 +234,24 @@ STORAGES: dict[str, dict[str, Any]] = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "assets" / "static"]
+
+# django-csp: the admin and GraphiQL load scripts from this server only. Styles may be inline (the admin's
+# templates and GraphiQL's editor set style attributes); scripts may not (issue 33: staff-written text must never
+# run as script). The fan site's pages carry their own, stricter policy (monoql/site/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,8 +20,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Every page reports the Content-Security-Policy violations it meets (issue 33) to the test through a binding.
+RECORD_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.violatedDirective} ${event.blockedURI || "inline"} at ${document.location.pathname}`);
+});
+"""
+
+
 @pytest.fixture
 def browser_page():
+    """A Playwright page in Debian's chromium that records Content-Security-Policy violations
+    (``page.csp_violations``); a journey that met one fails at teardown: staff-written text must never run as
+    script, and no page of ours needs an inline script."""
     assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), f"chromium not found at {CHROMIUM} (.ci/run installs it)"
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
@@ -29,7 +40,12 @@ def browser_page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page()
+            page = browser.new_page()
+            page.csp_violations = []
+            page.expose_binding("__cspViolation", lambda source, text: page.csp_violations.append(text))
+            page.add_init_script(RECORD_CSP_VIOLATIONS)
+            yield page
+            assert page.csp_violations == [], page.csp_violations
         finally:
             browser.close()
 
@@ -53,3 +69,7 @@ def test_graphiql_renders_and_runs_a_query_offline(live_server, browser_page, de
     assert "Metallica - WorldWired Tour 2017" in browser_page.inner_text(".result-window")
     assert outside == []
     assert failed == []
+    # and the page ran under the admin's Content-Security-Policy (no inline script) without a violation
+    response = browser_page.request.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"})
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert browser_page.csp_violations == []
