@@ -8,7 +8,8 @@ bearer token (``RATE_LIMIT_USER``, default 500/min), per client IP otherwise (``
 error body on ``/api/``); every answer carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and
 ``X-RateLimit-Reset`` (seconds until the window ends). Counting uses fixed windows (``INCR`` + ``EXPIRE``),
 each key's window shifted by a hash of the key so that windows do not all end at once. The client IP is
-``REMOTE_ADDR``, or the ``X-Forwarded-For`` entry added by the last ``RATE_LIMIT_TRUSTED_PROXIES`` proxies.
+``REMOTE_ADDR``, or the ``X-Forwarded-For`` entry added by the proxies of ``RATE_LIMIT_TRUSTED_PROXY_ADDRESSES``
+(or, without that list, by the last ``RATE_LIMIT_TRUSTED_PROXIES`` proxies): ``client_ip``.
 
 The same pipelined round trip reads what the rest of the request needs from Redis: the data generation
 (``monoql.generation``: campaign cache and answer cache), the session token's revoked mark and the signed-in
@@ -17,6 +18,8 @@ then answered here, before GraphQL runs (``monoql.graphql.response_cache``). Red
 served unlimited, every read falls back to its own path (the revoked-token check fails open).
 """
 
+import functools
+import ipaddress
 import json
 import logging
 import time
@@ -30,23 +33,66 @@ from django_redis.cache import RedisCache
 
 from accounts.fan_cache import Prefetched, prefetch_keys, prefetched_from
 from accounts.tokens import claims_for_request
-from monoql.errors import RATE_LIMITED, Unauthenticated
+from monoql.errors import RATE_LIMITED, DomainError, Unauthenticated
 from monoql.generation import GENERATION_KEY, end_prefetched, use_prefetched
 from monoql.graphql import response_cache
 from monoql.observability import count_error
 
 LIMITED_PATHS = ("/graphql", "/api/")
+#: Static files (served by WhiteNoise before the gate on the project host; on a campaign's domain they pass here).
+UNLIMITED_PATHS = ("/static/", "/media/", "/favicon.ico", "/heartbeat", "/metrics")
+
+
+def _limited(request) -> bool:
+    """The request gate's requests: the API, and every fan-site page (``/c/<domain>/…`` or any path on a campaign's
+    own domain), which are limited like the API (issue 33)."""
+    if request.path.startswith(LIMITED_PATHS):
+        return True
+    if request.path.startswith(UNLIMITED_PATHS):
+        return False
+    # set by monoql.site.hosts.CampaignHostMiddleware
+    return request.path.startswith("/c/") or getattr(request, "is_campaign_host", False)
+
 
 logger = logging.getLogger("monoql.ratelimits")
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(addresses: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(address.strip(), strict=False) for address in addresses if address.strip())
+
+
+def _trusted(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request) -> str:
-    """The caller's IP: ``REMOTE_ADDR`` unless trusted proxies add ``X-Forwarded-For`` entries."""
-    proxies = settings.RATE_LIMIT_TRUSTED_PROXIES
+    """The caller's IP (rate limits, the admin login lockout, sign-in limits).
+
+    With ``RATE_LIMIT_TRUSTED_PROXY_ADDRESSES`` (addresses or networks of the proxies in front of the app): the
+    connecting address, and then each ``X-Forwarded-For`` entry from the right, are skipped while they are those
+    proxies; the first other address is the client. A request that did not come through a listed proxy keeps its
+    connecting address, whatever it says in ``X-Forwarded-For`` (gunicorn reached directly cannot be fooled).
+    Otherwise ``RATE_LIMIT_TRUSTED_PROXIES`` (a count): the entry that many hops from the right; 0 (the default)
+    ignores the header. Returns: the address as text ("" when unknown).
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
     forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    allowlist = settings.RATE_LIMIT_TRUSTED_PROXY_ADDRESSES
+    if allowlist:
+        networks = _networks(tuple(allowlist))
+        address = remote
+        while forwarded and _trusted(address, networks):
+            address = forwarded.pop()
+        return address
+    proxies = settings.RATE_LIMIT_TRUSTED_PROXIES
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    return remote
 
 
 def _bearer(request) -> str | None:
@@ -103,6 +149,53 @@ def _counter(group: str, caller: str, rate: str, now: int) -> _Counter:
     if window_end <= now:
         window_end += period
     return _Counter(f"rl:{group}:{caller}:{period}:{window_end}", limit, period, window_end)
+
+
+class RateLimited(DomainError):
+    """A sign-in over its budget (``RATE_LIMITED``); ``retry_after`` seconds until the window ends."""
+
+    code = RATE_LIMITED
+
+    def __init__(self, message, *, reason, retry_after: int, limit: str):
+        super().__init__(message, reason=reason, extra={"limit": limit, "retryAfter": retry_after})
+        self.retry_after = retry_after
+
+
+def _spend(group: str, caller: str, rate: str) -> Usage:
+    """Count one use of ``caller``'s ``group`` budget in the shared cache; returns the usage after it."""
+    now = int(time.time())
+    counter = _counter(group, caller, rate, now)
+    cache.add(counter.key, 0, counter.period + 1)
+    count = cache.incr(counter.key)
+    return Usage(count, counter.limit, counter.window_end - now)
+
+
+def check_sign_in(request, account: str | None = None) -> None:
+    """Spend one sign-in of the caller's address (``RATE_LIMIT_SIGN_IN``) or, with ``account`` (the identity's
+    subject, known once its token is verified), of that account (``RATE_LIMIT_SIGN_IN_ACCOUNT``).
+
+    A bot flooding sign-ins from one address cannot spend the budget of fans behind other addresses, nor can
+    one account be hammered from many. A cache that cannot count lets the sign-in through (logged).
+    Raises: RateLimited ``TOO_MANY_SIGN_INS`` (``extensions.limit``: ``signInAddress`` or ``signInAccount``).
+    """
+    if not settings.RATE_LIMIT_ENABLED:
+        return
+    if account is None:
+        group, caller, rate, name = "signin", f"ip:{client_ip(request)}", settings.RATE_LIMIT_SIGN_IN, "signInAddress"
+    else:
+        group, caller, rate, name = "signin", f"account:{account}", settings.RATE_LIMIT_SIGN_IN_ACCOUNT, "signInAccount"
+    try:
+        usage = _spend(group, caller, rate)
+    except Exception:  # noqa: BLE001 - the limiter fails open, as the request gate does
+        logger.warning("sign-in limiter unavailable (cache down?): sign-in allowed", exc_info=True)
+        return
+    if usage.should_limit:
+        raise RateLimited(
+            f"Too many sign-ins; try again in {max(1, usage.time_left)} s.",
+            reason="TOO_MANY_SIGN_INS",
+            retry_after=max(1, usage.time_left),
+            limit=name,
+        )
 
 
 #: The gate's one Redis command: count each rate key in its window (INCR; the first count of a window sets
@@ -215,6 +308,16 @@ def _refusal(request, usage: Usage, limit_name: str) -> HttpResponse:
     count_error(RATE_LIMITED)
     message = f"Too many requests ({limit_name}); retry in {usage.time_left} s."
     extensions = {"code": RATE_LIMITED, "reason": "TOO_MANY_REQUESTS", "limit": limit_name}
+    if not request.path.startswith(LIMITED_PATHS):
+        # A fan-site page: a person in a browser reads a sentence, not JSON.
+        page = (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Too many requests</title></head>'
+            f"<body><h1>Too many requests</h1><p>Please wait {max(1, usage.time_left)} seconds and try again.</p>"
+            "</body></html>"
+        )
+        response = HttpResponse(page, status=429, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = str(max(1, usage.time_left))
+        return response
     if request.path.startswith("/graphql"):
         body = {"errors": [{"message": message, "extensions": extensions}], "data": None}
     else:
@@ -238,7 +341,7 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(LIMITED_PATHS):
+        if not _limited(request):
             return self.get_response(request)
         gate = RequestGate(request)
         try:

@@ -23,6 +23,11 @@ class AccountsReason(ReasonEnum):
         (GRAPHQL, REST, CODE_REST),
         {CODE_REST: "supremeUserRequired"},
     )
+    TOO_MANY_SIGN_INS = (
+        RATE_LIMITED,
+        "Too many sign-ins from this address (or for this account) in the window; retry after … s.",
+        (GRAPHQL,),
+    )
     TOO_MANY_REQUESTS = (
         RATE_LIMITED,
         "The caller spent its request budget for the window (anonymous per IP, signed in per user, uploads); retry after Retry-After seconds.",

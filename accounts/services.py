@@ -68,14 +68,18 @@ def upsert_fan(claims: IdentityClaims) -> Fan:
     raise AssertionError("unreachable")
 
 
-def authenticate(identity_token: str) -> SignIn:
+def authenticate(identity_token: str, *, admit=None) -> SignIn:
     """Verify an identity token, upsert its fan and issue our session JWT.
 
+    Args: ``admit``: optional ``admit(claims)`` called once the token is verified and before anything is written
+        (the adapters' per-account sign-in limit); it raises to refuse.
     Returns: SignIn(fan, session token with expiry in epoch seconds).
     Raises:
-        Unauthenticated: the identity token is missing, tampered or expired.
+        Unauthenticated: the identity token is missing, tampered or expired; whatever ``admit`` raises.
     """
     claims = verify_identity_token(identity_token)
+    if admit is not None:
+        admit(claims)
     fan = upsert_fan(claims)
     if not transaction.get_connection().in_atomic_block:
         # The fan's next requests (the campaign page, registration) read it from the cache: fill it now,

@@ -10,6 +10,11 @@ class CoreReason(ReasonEnum):
     """Reasons declared by the core (``monoql``)."""
 
     CSRF_FAILED = (FORBIDDEN, "CSRF token missing or incorrect.", (GRAPHQL,))
+    DOCUMENT_TOO_LARGE = (
+        VALIDATION_ERROR,
+        "The GraphQL document is larger than … bytes or has more than … tokens.",
+        (GRAPHQL,),
+    )
     INVALID_CHARACTER = (VALIDATION_ERROR, "Text may not contain the NUL character (\\u0000).", (GRAPHQL,))
     INVALID_HOST = (VALIDATION_ERROR, "The request's Host is not a domain this deployment serves.", (FAN_SITE,))
     JSON_TOO_DEEP = (VALIDATION_ERROR, "A variable is nested more than … levels deep.", (GRAPHQL,))

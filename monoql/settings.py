@@ -448,7 +448,14 @@ RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="100/m")
 RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
+# Sign-ins (GraphQL authenticate, the fan site's development form): per client address, and per account once the
+# identity token is verified (accounts.ratelimits.check_sign_in).
+RATE_LIMIT_SIGN_IN = env.str("RATE_LIMIT_SIGN_IN", default="30/m")
+RATE_LIMIT_SIGN_IN_ACCOUNT = env.str("RATE_LIMIT_SIGN_IN_ACCOUNT", default="10/m")
 RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
+# The proxies' own addresses or networks (comma-separated, e.g. 10.0.0.0/8): X-Forwarded-For is honoured only on
+# requests that come through them (accounts.ratelimits.client_ip); takes precedence over the count above.
+RATE_LIMIT_TRUSTED_PROXY_ADDRESSES = env.list("RATE_LIMIT_TRUSTED_PROXY_ADDRESSES", default=[])
 
 # GraphQL limits (monoql.graphql.limits); introspection and GraphiQL can be switched off in production.
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
@@ -456,7 +463,11 @@ GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_LIST_ITEMS = env.int("GRAPHQL_MAX_LIST_ITEMS", default=1000)
 GRAPHQL_MAX_VARIABLE_LIST_ITEMS = env.int("GRAPHQL_MAX_VARIABLE_LIST_ITEMS", default=100_000)
 GRAPHQL_MAX_JSON_DEPTH = env.int("GRAPHQL_MAX_JSON_DEPTH", default=32)
-GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=5 * 1024 * 1024)  # JSON body: document + variables
+# The GraphQL document itself, before parsing and while parsing (graphql-core's max_tokens): a fan site's largest
+# document is under 4 KB and 400 tokens, GraphiQL's introspection 3 KB (issue 33).
+GRAPHQL_MAX_DOCUMENT_BYTES = env.int("GRAPHQL_MAX_DOCUMENT_BYTES", default=256 * 1024)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=15_000)
 GRAPHQL_MAX_UPLOAD_BYTES = env.int("GRAPHQL_MAX_UPLOAD_BYTES", default=210 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
 GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)

@@ -134,6 +134,6 @@ class ViewerMutation(graphene.ObjectType):
         resolver=resolve_authenticate,
         access=ANYONE,
         summary="Sign in with an identity token: creates or updates the fan and answers the Viewer with a session "
-        "token (also set as an httpOnly cookie).",
-        errors=["INVALID_IDENTITY_TOKEN", "EXPIRED_IDENTITY_TOKEN"],
+        "token (also set as an httpOnly cookie). Sign-ins are limited per client address and per account.",
+        errors=["INVALID_IDENTITY_TOKEN", "EXPIRED_IDENTITY_TOKEN", "TOO_MANY_SIGN_INS"],
     )

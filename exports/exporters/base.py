@@ -1,8 +1,9 @@
 """The exporter contract: columns + a row generator (streamed to CSV), or a custom ``write`` (zips)."""
 
-import csv
+import io
 from abc import ABC, abstractmethod
 
+from monoql.csv_safety import CsvWriter
 from monoql.errors import ValidationFailed
 
 EXPORTERS: dict[str, type["Exporter"]] = {}
@@ -50,15 +51,14 @@ class Exporter(ABC):
         """Yield one list of cell values per data row, in ``columns(export)`` order."""
 
     def write(self, export, binary_file, progress) -> int:
-        """Write CSV (UTF-8, header row, ``\\n`` line ends) to ``binary_file``; ``progress(rows)`` every 10,000 rows."""
-        import io
-
+        """Write CSV (UTF-8, header row, ``\\n`` line ends, every cell formula-safe: ``CsvWriter``) to
+        ``binary_file``; ``progress(rows)`` every 10,000 rows."""
         text = io.TextIOWrapper(binary_file, encoding="utf-8", newline="", write_through=True)
-        writer = csv.writer(text, lineterminator="\n")
+        writer = CsvWriter(text)
         writer.writerow(self.columns(export))
         count = 0
         for row in self.rows(export):
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(row)
             count += 1
             if count % 10_000 == 0:
                 progress(count)

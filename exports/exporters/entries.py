@@ -1,7 +1,6 @@
 """Entry exporters (catalog §3.9 "Entries/scoring row columns"): ``entries``, ``verifiedEntries``,
 ``waitlist``, ``scoring``, ``artistOptIn``, ``livenationOptIn``."""
 
-import csv
 import io
 
 from django.db import connection
@@ -12,7 +11,7 @@ from entries.models import Entry
 from entries.selection.services.waves import scheduled_wave_recipients
 from exports.exporters.base import Exporter, register
 from exports.exporters.entries_copy import copy_rows, copy_sql
-from monoql.csv_safety import safe_text
+from monoql.csv_safety import CsvWriter
 from monoql.dates import iso
 
 CHUNK = 2000
@@ -54,19 +53,9 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-#: Preference types whose answers machines read (E.164 phones, market ids): written exactly.
-MACHINE_READ_TYPES = ("phone", "market_select", "additional_markets_select")
-
-
-def _answer_cell(spec: dict, value) -> str:
-    """One preference's cell: free text neutralized against formulas (``safe_text``), machine values exact."""
-    cell = _cell(value)
-    return cell if spec.get("type") in MACHINE_READ_TYPES else safe_text(cell)
-
-
 def _csv_line(columns) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(columns)
+    CsvWriter(buffer).writerow(columns)
     return buffer.getvalue()
 
 
@@ -97,11 +86,7 @@ class EntryRows(Exporter):
             ids_sql,
             _field_of_type(campaign.preferences, "name"),
             _field_of_type(campaign.preferences, "zip"),
-            [
-                (spec["id"], spec.get("type") not in MACHINE_READ_TYPES)
-                for spec in campaign.preferences
-                if spec.get("id")
-            ],
+            [spec["id"] for spec in campaign.preferences if spec.get("id")],
         )
         return copy_rows(sql, params, binary_file, progress)
 
@@ -121,12 +106,10 @@ class EntryRows(Exporter):
                 fan.member_id or "",
                 fan.global_user_id or "",
                 (entry.origin or {}).get("ip", ""),
-                safe_text(entry.email or fan.email),
-                safe_text(
-                    fan.first_name or (entry.fields.get(first) if first else "") or entry.fields.get("first_name", "")
-                ),
-                safe_text(fan.last_name or entry.fields.get("last_name", "")),
-                safe_text((entry.fields.get(zip_field) if zip_field else "") or fan.zip),
+                (entry.email or fan.email),
+                (fan.first_name or (entry.fields.get(first) if first else "") or entry.fields.get("first_name", "")),
+                (fan.last_name or entry.fields.get("last_name", "")),
+                ((entry.fields.get(zip_field) if zip_field else "") or fan.zip),
                 entry.phone or fan.phone,
                 fan.pk,
             ]
@@ -134,7 +117,7 @@ class EntryRows(Exporter):
                 entry.locale,
                 campaign.pk,
                 "true" if entry.date_phone_confirmed else "false",
-                *[_answer_cell(spec, entry.fields.get(spec["id"], False)) for spec in prefs],
+                *[_cell(entry.fields.get(spec["id"], False)) for spec in prefs],
             ]
             chosen = entry.market_ids if export.include_all_markets else entry.market_ids[:1]
             for market_id in chosen or [None]:
@@ -211,7 +194,7 @@ class WaitlistExporter(Exporter):
                 entry.pk,
                 entry.fan.global_user_id or "",
                 entry.fan.member_id or "",
-                safe_text(entry.email),
+                (entry.email),
                 entry.phone,
                 entry.locale,
                 "|".join(entry.market_ids),
@@ -246,10 +229,10 @@ class ScoringExporter(Exporter):
             yield [
                 fan.global_user_id or "",
                 fan.member_id or "",
-                safe_text(entry.email),
+                (entry.email),
                 entry.phone,
-                safe_text(fan.first_name),
-                safe_text(fan.last_name),
+                (fan.first_name),
+                (fan.last_name),
                 entry.locale,
                 "|".join(entry.market_ids),
                 "" if entry.score is None else entry.score,

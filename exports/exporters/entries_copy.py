@@ -27,11 +27,9 @@ def _answer(field_id: str) -> str:
     )
 
 
-def copy_sql(
-    export, entry_ids_sql: str, first_field: str | None, zip_field: str | None, prefs: list[tuple[str, bool]]
-) -> str:
-    """The ``COPY (SELECT …) TO STDOUT`` statement of an entries-type export over ``entry_ids_sql``;
-    ``prefs``: ``[(field id, free text?)]`` — free text is neutralized against formulas (``SAFE_TEXT_SQL``)."""
+def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str | None, prefs: list[str]) -> str:
+    """The ``COPY (SELECT …) TO STDOUT`` statement of an entries-type export over ``entry_ids_sql``; ``prefs``: the
+    form's field ids. Every text cell is neutralized against formulas (``SAFE_TEXT_SQL``), like ``CsvWriter``."""
     first = f"e.fields ->> {_quote(first_field)}, " if first_field else ""
     zip_value = f"NULLIF(e.fields ->> {_quote(zip_field)}, '')" if zip_field else "NULL"
     ranks = "(VALUES (e.market_0_id, 0), (e.market_1_id, 1), (e.market_2_id, 2), (e.market_3_id, 3))"
@@ -41,19 +39,16 @@ def copy_sql(
         markets = "CROSS JOIN LATERAL (SELECT e.market_0_id AS market_id, 0 AS rank) AS m"
     place = "concat_ws(', ', NULLIF(mk.city, ''), NULLIF(mk.state, ''))"
     show = f"NULLIF(CASE WHEN mk.event_date IS NULL THEN {place} ELSE to_char(mk.event_date AT TIME ZONE 'UTC', 'FMMM/DD') || ' - ' || {place} END, '')"
-    columns = [
-        "e.id",
+    text_columns = [
         "NULLIF(c.name, '')",
         ISO.format("e.date_created"),
         "NULLIF(f.member_id, '')",
         "NULLIF(f.global_user_id, '')",
         "NULLIF(e.origin ->> 'ip', '')",
-        SAFE_TEXT_SQL.format("NULLIF(COALESCE(NULLIF(e.email, ''), f.email), '')"),
-        SAFE_TEXT_SQL.format(
-            f"NULLIF(COALESCE(NULLIF(f.first_name, ''), {first}NULLIF(e.fields ->> 'first_name', '')), '')"
-        ),
-        SAFE_TEXT_SQL.format("NULLIF(COALESCE(NULLIF(f.last_name, ''), e.fields ->> 'last_name'), '')"),
-        SAFE_TEXT_SQL.format(f"NULLIF(COALESCE({zip_value}, f.zip), '')"),
+        "NULLIF(COALESCE(NULLIF(e.email, ''), f.email), '')",
+        f"NULLIF(COALESCE(NULLIF(f.first_name, ''), {first}NULLIF(e.fields ->> 'first_name', '')), '')",
+        "NULLIF(COALESCE(NULLIF(f.last_name, ''), e.fields ->> 'last_name'), '')",
+        f"NULLIF(COALESCE({zip_value}, f.zip), '')",
         "NULLIF(COALESCE(NULLIF(e.phone, ''), f.phone), '')",
         "f.id",
         show,
@@ -61,8 +56,11 @@ def copy_sql(
         "NULLIF(e.locale, '')",
         "e.campaign_id",
         "CASE WHEN e.date_phone_confirmed IS NULL THEN 'false' ELSE 'true' END",
-        *[SAFE_TEXT_SQL.format(_answer(field_id)) if free else _answer(field_id) for field_id, free in prefs],
+        *[_answer(field_id) for field_id in prefs],
     ]
+    # Every text cell formula-safe, as the Python path's CsvWriter makes it (plain numbers such as E.164 phones
+    # stay exact).
+    columns = ["e.id", *[SAFE_TEXT_SQL.format(column) for column in text_columns]]
     return (
         f"COPY (SELECT {', '.join(columns)} FROM entries_entry e "
         "JOIN accounts_fan f ON f.id = e.fan_id JOIN campaigns_campaign c ON c.id = e.campaign_id "

@@ -1,7 +1,6 @@
 """Other exporters: ``fanlist``, ``eligibilityBreakdown`` (market × preference rank), ``filterList``
 (blocked or tagged fans) and ``promoterEmailOptIn`` (a zip with one CSV per promoter)."""
 
-import csv
 import io
 import re
 import zipfile
@@ -12,6 +11,7 @@ from campaigns.models import Market, Promoter
 from entries.metrics import entries_by_market_preference, total_selected_by_market, verified_count_by_market
 from entries.models import Entry, FanlistRecord
 from exports.exporters.base import Exporter, register
+from monoql.csv_safety import CsvWriter
 from monoql.errors import DomainError
 
 CHUNK = 2000
@@ -114,7 +114,7 @@ class PromoterEmailOptInExporter(Exporter):
     def write(self, export, binary_file, progress) -> int:
         promoters = self._promoters(export)
         buffers = {pid: io.StringIO() for pid in promoters}
-        writers = {pid: csv.writer(buffer, lineterminator="\n") for pid, buffer in buffers.items()}
+        writers = {pid: CsvWriter(buffer) for pid, buffer in buffers.items()}
         for writer in writers.values():
             writer.writerow(self.header)
         count = 0

@@ -7,7 +7,6 @@ UTC ISO-8601, the event link) and the fan's access code. The recipients are the 
 of the campaign in a market — the selected fans, who can buy in the presale (decisions.md "Reminders").
 """
 
-import csv
 import io
 import re
 import zipfile
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from codes.models import Code
 from exports.exporters.base import Exporter, register
-from monoql.csv_safety import safe_text
+from monoql.csv_safety import CsvWriter
 from monoql.dates import iso
 
 CHUNK = 5000
@@ -104,19 +103,19 @@ def reminder_rows(export):
         fan = entry.fan
         yield [
             entry.email or fan.email,
-            safe_text(fan.first_name),
-            safe_text(fan.last_name),
+            (fan.first_name),
+            (fan.last_name),
             sfmc_locale(entry.locale),
             locale_country(entry.locale),
             market.pk,
-            safe_text(market.name),
-            safe_text(market.event_venue_name),
+            (market.name),
+            (market.event_venue_name),
             iso(market.event_date) or "",
             iso(market.event_presale_date_time) or "",
             market.event_link,
             code.code,
-            safe_text(campaign.name),
-            safe_text(artist),
+            (campaign.name),
+            (artist),
         ]
 
 
@@ -132,7 +131,7 @@ def grouped(rows, key) -> tuple[dict, int]:
 
 def _csv_text(rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(REMINDER_COLUMNS)
     writer.writerows(rows)
     return out.getvalue()

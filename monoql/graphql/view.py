@@ -40,15 +40,31 @@ def _limits() -> tuple:
 
 
 def _parse_and_validate(schema, query: str):
-    """Parse and validate ``query`` once per distinct text and limits (bounded LRU). Returns (document, errors)."""
+    """Parse and validate ``query`` once per distinct text and limits (bounded LRU). Returns (document, errors).
+
+    The document is bounded before parsing (``GRAPHQL_MAX_DOCUMENT_BYTES``, checked before the cache, which never
+    holds an oversized text) and while parsing (graphql-core's ``max_tokens``: ``GRAPHQL_MAX_TOKENS``); either
+    refusal is VALIDATION_ERROR ``DOCUMENT_TOO_LARGE`` within milliseconds.
+    """
+    limit = settings.GRAPHQL_MAX_DOCUMENT_BYTES
+    if len(query) > limit or len(query.encode("utf-8")) > limit:
+        return None, (_document_too_large(f"The GraphQL document is larger than {limit} bytes.", limit),)
     return _parse_and_validate_cached(schema, query, _limits())
+
+
+def _document_too_large(message: str, limit: int) -> GraphQLError:
+    error = ValidationFailed(message, reason="DOCUMENT_TOO_LARGE", extra={"limit": "DOCUMENT_TOO_LARGE", "max": limit})
+    return GraphQLError(message, original_error=error)
 
 
 @functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
 def _parse_and_validate_cached(schema, query: str, limits: tuple):
     try:
-        document = parse(query)
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
     except GraphQLError as error:
+        if "tokens" in error.message and "Parsing aborted" in error.message:
+            limit = settings.GRAPHQL_MAX_TOKENS
+            return None, (_document_too_large(f"The GraphQL document has more than {limit} tokens.", limit),)
         return None, (error,)
     return document, tuple(validate(schema, document, rules=validation_rules()))
 

@@ -26,6 +26,9 @@ def request_domain(request) -> str:
     return domain
 
 
+API_PATHS = ("/graphql", "/api/", "/admin/", "/static/")
+
+
 class CampaignHostMiddleware:
     """Refuse requests for hosts that are neither the project's nor an active campaign's."""
 
@@ -34,8 +37,12 @@ class CampaignHostMiddleware:
 
     def __call__(self, request):
         domain = request_domain(request)
-        known = bool(domain) and (validate_host(domain, settings.PROJECT_HOSTS) or domain in campaign_hosts())
-        if not known:
+        project = bool(domain) and validate_host(domain, settings.PROJECT_HOSTS)
+        # A campaign's fan site (limited like the API: accounts.ratelimits); the API paths need no lookup.
+        request.is_campaign_host = (
+            bool(domain) and not (project and request.path.startswith(API_PATHS)) and domain in campaign_hosts()
+        )
+        if not (project or request.is_campaign_host):
             body = {
                 "errors": [
                     {"message": "Unknown host.", "extensions": {"code": "VALIDATION_ERROR", "reason": "INVALID_HOST"}}

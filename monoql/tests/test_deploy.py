@@ -86,3 +86,20 @@ def test_check_deploy_warns_without_trusted_proxies(tmp_path):
     env = _production_env(tmp_path, RATE_LIMIT_TRUSTED_PROXIES="0")
     result = _manage(env, "check", "--deploy")
     assert "monoql.W002" in result.stderr + result.stdout
+
+
+def test_check_deploy_is_quiet_with_a_proxy_allowlist_alone(tmp_path):
+    """Issue 33: the allowlist of proxy addresses is a configuration of its own (the count may stay 0)."""
+    env = _production_env(tmp_path, RATE_LIMIT_TRUSTED_PROXIES="0", RATE_LIMIT_TRUSTED_PROXY_ADDRESSES="10.0.0.0/8")
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_production_web_process_without_proxies_warns_at_start(tmp_path):
+    """Issue 33: loudly at start, not only in check --deploy."""
+    env = _production_env(tmp_path, RATE_LIMIT_TRUSTED_PROXIES="0")
+    result = subprocess.run(
+        [sys.executable, "-c", "import monoql.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "RATE_LIMIT_TRUSTED_PROXY_ADDRESSES" in result.stderr + result.stdout
