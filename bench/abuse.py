@@ -11,6 +11,10 @@ wrk (3 connections, outside this process) from three addresses (the fault as rep
 anonymous rate limit and the query-cost check both apply) — and reports both p95s and their ratio (acceptance: ≤ 1.5).
 FLOOD=fragments-botnet sends each bomb from a new address, so only the query-cost check stops it: this
 measures what any flood of cheap requests costs on the same cores (a matter for a WAF/CDN in front).
+FLOOD=signins (issue 33) runs real fans signing in (each a new account from its own address, through a configured
+proxy: ``RATE_LIMIT_TRUSTED_PROXY_ADDRESSES=127.0.0.1``) alone, then beside a sign-in flood over wrk (3 connections,
+outside this process) from a new forwarded address per request, cycling 50 bot accounts' valid identity tokens;
+reports the fans' sign-in p95 alone and beside the flood and their ratio (acceptance: ≤ 2, no fan refused).
 Each registering client registers a new fan, waits THINK_MS, and again; the flooder sends
 ``{ viewer { isLoggedIn } }`` over 4 connections without pause. Prints one JSON line: the flooder's
 answers (ok / rate limited), the fans' registrations (count, p50/p95/p99 ms, RATE_LIMITED answers, other
@@ -229,6 +233,143 @@ def fragments(seconds: float, clients: int, workers: int, think_ms: int, botnet:
     }
 
 
+AUTHENTICATE = "mutation A($t: String) { authenticate(credentials: {token: $t}) { auth { token } } }"
+
+SIGNIN_LUA = """
+local threads = {}
+local bodies = %s
+function setup(thread) table.insert(threads, thread) end
+function init(args) n = 0; statuses = {} end
+function request()
+  n = n + 1
+  local address = string.format("100.%%d.%%d.%%d", 64 + math.floor(n / 65025) %% 64, math.floor(n / 255) %% 255, n %% 255 + 1)
+  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = address},
+    bodies[(n %% #bodies) + 1])
+end
+function response(status, headers, body)
+  local key = status
+  if string.find(body, "TOO_MANY_SIGN_INS", 1, true) then key = 4290 end
+  statuses[key] = (statuses[key] or 0) + 1
+end
+function done(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + count end
+  end
+  local parts = {}
+  for status, count in pairs(counts) do table.insert(parts, string.format('"%%d": %%d', status, count)) end
+  io.write(string.format('WRKJSON {"requests": %%d, "p95_ms": %%.1f, "statuses": {%%s}}\\n',
+    summary.requests, latency:percentile(95) / 1000, table.concat(parts, ", ")))
+end
+"""
+
+
+def _signer(port, deadline, jobs, think, results, lock):
+    """A real fan: signs in with a new account's identity token from their own address, waits, again."""
+    while time.monotonic() < deadline:
+        with lock:
+            if not jobs:
+                return
+            number, body = jobs.pop()
+        started = time.perf_counter()
+        status, answer = _post(port, body, {"X-Forwarded-For": f"203.0.{number // 250 % 250}.{number % 250 + 1}"})
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            results["latencies"].append(elapsed)
+            if status == 429 or b"RATE_LIMITED" in answer:
+                results["rate_limited"] += 1
+            elif status != 200 or b'"errors"' in answer:
+                results["errors"] += 1
+        time.sleep(think)
+
+
+def _signin_phase(port, seconds, clients, jobs, think_ms):
+    lock = threading.Lock()
+    result = {"latencies": [], "rate_limited": 0, "errors": 0}
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=_signer, args=(port, deadline, jobs, think_ms / 1000, result, lock))
+        for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return _summary(result["latencies"], result, seconds)
+
+
+def signins(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
+    """Real fans signing in alone, then beside a sign-in flood from many addresses through the configured proxy."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from accounts.identity import DevelopmentIdentityProvider
+    from accounts.models import Fan
+
+    provider = DevelopmentIdentityProvider(settings.IDENTITY_DEV_SECRET)
+    stamp = int(time.time())
+
+    def body(email):
+        token = provider.mint({"sub": f"g-{email}", "email": email}, 3600)
+        return json.dumps({"query": AUTHENTICATE, "variables": {"t": token}})
+
+    needed = 3 * (int(clients * seconds / (think_ms / 1000 + 0.05)) + clients)
+    jobs = [(n, body(f"signin-fan{n}-{stamp}@example.com")) for n in range(needed)]
+    bots = [body(f"signin-bot{n}-{stamp}@example.com") for n in range(50)]
+    cache.clear()
+    os.environ.update({"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_TRUSTED_PROXY_ADDRESSES": "127.0.0.1"})
+    os.environ.pop("RATE_LIMIT_TRUSTED_PROXIES", None)
+    server, port = serve(workers, BENCH_SETTINGS)
+    work = tempfile.mkdtemp(prefix="monoql-abuse-")
+    try:
+        _signin_phase(port, 5, clients, jobs, think_ms)  # warm up (not measured): workers, caches, pools
+        alone = _signin_phase(port, seconds, clients, jobs, think_ms)
+        script = os.path.join(work, "signin.lua")
+        with open(script, "w") as handle:
+            handle.write(SIGNIN_LUA % ("{" + ", ".join(json.dumps(b) for b in bots) + "}"))
+        flooder = subprocess.Popen(
+            ["wrk", "-t1", "-c3", f"-d{int(seconds)}s", "-s", script, f"http://127.0.0.1:{port}/graphql"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        flooded = _signin_phase(port, seconds, clients, jobs, think_ms)
+        output, _ = flooder.communicate(timeout=seconds + 30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        Fan.objects.filter(email__endswith=f"-{stamp}@example.com").delete()
+        shutil.rmtree(work, ignore_errors=True)
+    line = next((line for line in output.splitlines() if line.startswith("WRKJSON ")), "WRKJSON {}")
+    flood = json.loads(line.removeprefix("WRKJSON "))
+    statuses = flood.get("statuses", {})
+    ratio = round(flooded["p95_ms"] / alone["p95_ms"], 2) if alone["p95_ms"] and flooded["p95_ms"] else None
+    return {
+        "bench": "abuse_signins",
+        "seconds_per_phase": seconds,
+        "gunicorn_workers": workers,
+        "proxy": "RATE_LIMIT_TRUSTED_PROXY_ADDRESSES=127.0.0.1, a new X-Forwarded-For address per flood request",
+        "flooder": {
+            "tool": "wrk -t1 -c3",
+            "accounts": len(bots),
+            "requests": flood.get("requests"),
+            "requests_per_second": round((flood.get("requests") or 0) / seconds, 1),
+            "statuses": statuses,
+            "refused_too_many_sign_ins": statuses.get("4290", 0),
+        },
+        "fans_alone": {"clients": clients, "think_ms": think_ms, **alone},
+        "fans_with_flood": {"clients": clients, "think_ms": think_ms, **flooded},
+        "p95_ratio": ratio,
+        "load_average": os.getloadavg(),
+        "acceptance": {
+            "fans_p95_within_2x": ratio is not None and ratio <= 2,
+            "fans_never_refused": flooded["errors"] == 0 and flooded["rate_limited"] == 0,
+        },
+    }
+
+
 def main(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
     import django
 
@@ -274,7 +415,9 @@ if __name__ == "__main__":
         int(args[2]) if len(args) > 2 else 2,
         int(args[3]) if len(args) > 3 else 500,
     )
-    if flood.startswith("fragments"):
+    if flood == "signins":
+        print(json.dumps(signins(*numbers)))
+    elif flood.startswith("fragments"):
         print(json.dumps(fragments(*numbers, botnet=flood == "fragments-botnet")))
     else:
         print(json.dumps(main(*numbers)))

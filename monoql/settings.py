@@ -450,7 +450,7 @@ RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
 # Sign-ins (GraphQL authenticate, the fan site's development form): per client address, and per account once the
 # identity token is verified (accounts.ratelimits.check_sign_in).
-RATE_LIMIT_SIGN_IN = env.str("RATE_LIMIT_SIGN_IN", default="30/m")
+RATE_LIMIT_SIGN_IN = env.str("RATE_LIMIT_SIGN_IN", default="60/m")
 RATE_LIMIT_SIGN_IN_ACCOUNT = env.str("RATE_LIMIT_SIGN_IN_ACCOUNT", default="10/m")
 RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
 # The proxies' own addresses or networks (comma-separated, e.g. 10.0.0.0/8): X-Forwarded-For is honoured only on

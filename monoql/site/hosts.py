@@ -26,7 +26,9 @@ def request_domain(request) -> str:
     return domain
 
 
-API_PATHS = ("/graphql", "/api/", "/admin/", "/static/")
+#: Paths that are never a fan-site page: on a project host they need no campaign lookup (and must answer while the
+#: database or the cache is down: /heartbeat).
+API_PATHS = ("/graphql", "/api/", "/admin/", "/static/", "/media/", "/heartbeat", "/metrics", "/c/")
 
 
 class CampaignHostMiddleware:
@@ -38,10 +40,18 @@ class CampaignHostMiddleware:
     def __call__(self, request):
         domain = request_domain(request)
         project = bool(domain) and validate_host(domain, settings.PROJECT_HOSTS)
-        # A campaign's fan site (limited like the API: accounts.ratelimits); the API paths need no lookup.
-        request.is_campaign_host = (
-            bool(domain) and not (project and request.path.startswith(API_PATHS)) and domain in campaign_hosts()
-        )
+        # A campaign's fan site (limited like the API: accounts.ratelimits). On a project host (a development
+        # ``*.localhost`` domain can be both) the lookup only marks the request, never refuses it: API paths skip it,
+        # and a database or cache that cannot answer leaves the request unmarked (the view answers the outage).
+        if not project:
+            request.is_campaign_host = bool(domain) and domain in campaign_hosts()
+        elif request.path.startswith(API_PATHS):
+            request.is_campaign_host = False
+        else:
+            try:
+                request.is_campaign_host = domain in campaign_hosts()
+            except Exception:  # noqa: BLE001 - marking only; the outage is answered where it matters
+                request.is_campaign_host = False
         if not (project or request.is_campaign_host):
             body = {
                 "errors": [
