@@ -23,6 +23,7 @@ class AccountsReason(ReasonEnum):
         (GRAPHQL, REST, CODE_REST),
         {CODE_REST: "supremeUserRequired"},
     )
+    ACCESS_NOT_DECLARED = (FORBIDDEN, "This endpoint declares no access; it is refused.", (REST,))
     TOO_MANY_SIGN_INS = (
         RATE_LIMITED,
         "Too many sign-ins from this address (or for this account) in the window; retry after … s.",

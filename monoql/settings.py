@@ -274,7 +274,8 @@ GRAPHENE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.BearerJWTAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": [],
+    # Every view declares its access (accounts.api.access); one that declares none is refused.
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.access.DeclaredAccess"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "monoql.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -448,6 +449,8 @@ RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="100/m")
 RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="500/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="10/m")
+# The longest wait for a campaign's code-holder lock (an erasure or an assignment in flight) before LOCK_TIMEOUT.
+HOLDER_LOCK_TIMEOUT_SECONDS = env.float("HOLDER_LOCK_TIMEOUT_SECONDS", default=30.0)
 # Sign-ins (GraphQL authenticate, the fan site's development form): per client address, and per account once the
 # identity token is verified (accounts.ratelimits.check_sign_in).
 RATE_LIMIT_SIGN_IN = env.str("RATE_LIMIT_SIGN_IN", default="60/m")

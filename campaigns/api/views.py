@@ -7,14 +7,15 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import require_supreme
+from accounts.api.access import SUPREME
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import market_document, set_notification_date, upcoming_markets
-from monoql.errors import Unauthenticated
 
 
 class RefreshCampaignsView(APIView):
     """Apply due campaign status transitions now."""
+
+    access = SUPREME
 
     @extend_schema(
         request=None,
@@ -28,25 +29,17 @@ class RefreshCampaignsView(APIView):
         ),
     )
     def post(self, request):
-        if request.user is None:
-            raise Unauthenticated("Authentication required", reason="notLoggedIn")
-        require_supreme(request.user)
         return Response(refresh_campaign_statuses(source=f"api:{request.user.pk}").counts())
-
-
-def _supreme(request) -> None:
-    if request.user is None:
-        raise Unauthenticated("Authentication required", reason="notLoggedIn")
-    require_supreme(request.user)
 
 
 class UpcomingMarketsView(APIView):
     """``GET /api/campaigns/markets/upcoming`` (catalog §2.1): markets whose presale starts in [now+2 h,
     now+27 h] in campaigns with ``options.automatedReminders``, soonest first; supreme only."""
 
+    access = SUPREME
+
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        _supreme(request)
         return Response(
             [{**market_document(market), "campaignId": market.campaign_id} for market in upcoming_markets()]
         )
@@ -55,6 +48,8 @@ class UpcomingMarketsView(APIView):
 class NotifyDateView(APIView):
     """``POST /api/campaigns/markets/notifyDate {marketIds, notificationDate}`` (catalog §2.1): when the
     markets' presale reminder goes out (between now and each market's presale start) → ``{count}``; supreme."""
+
+    access = SUPREME
 
     @extend_schema(
         request=inline_serializer(
@@ -67,6 +62,5 @@ class NotifyDateView(APIView):
         responses=inline_serializer("UpdatedCount", {"count": serializers.IntegerField()}),
     )
     def post(self, request):
-        _supreme(request)
         body = request.data if isinstance(request.data, dict) else {}
         return Response({"count": set_notification_date(body.get("marketIds"), body.get("notificationDate"))})

@@ -10,10 +10,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import require_campaign_action
+from accounts.api.access import campaign_action
 from codes.services.inventory import Actor, count_codes, release_codes, reserve_codes
 from codes.services.upload_jobs import queue_code_upload_from_storage, upload_result, wait_for_code_upload
-from monoql.errors import Forbidden, Unauthenticated
 
 COUNTS = inline_serializer(
     "CodeChangeCount",
@@ -26,18 +25,14 @@ COUNTS = inline_serializer(
 CODES_BODY = inline_serializer("CodesBody", {"codes": serializers.ListField(child=serializers.CharField())})
 
 
-def authorize(request, campaign_id) -> Actor:
-    """Return the Actor of a request allowed to manage the campaign's codes.
+#: Every code endpoint: ``select`` on the campaign (supremes hold it), refused in the code service's own spelling.
+CODES_ACCESS = campaign_action("select", spelling=("supremeUserRequired", "Supreme user access required"))
 
-    Raises Unauthenticated ``notLoggedIn`` (401) or Forbidden ``supremeUserRequired`` (403).
-    """
+
+def authorize(request, campaign_id) -> Actor:
+    """Return the Actor of a request to a code endpoint (its access, ``CODES_ACCESS``, was checked by
+    ``DeclaredAccess`` before the handler ran)."""
     fan = request.user
-    if fan is None:
-        raise Unauthenticated("Authentication required", reason="notLoggedIn")
-    try:
-        require_campaign_action(fan, campaign_id, "select")
-    except Forbidden as error:
-        raise Forbidden("Supreme user access required", reason="supremeUserRequired") from error
     return Actor(fan=fan, label=fan.email or fan.pk)
 
 
@@ -51,6 +46,8 @@ class UploadCodesView(APIView):
 
     The upload runs as a job: 200 with the counts when it finishes within ``CODES_UPLOAD_WAIT_SECONDS``, else
     202 ``{uploadId, status}`` (docs/operations.md "A stuck or failed code upload")."""
+
+    access = CODES_ACCESS
 
     @extend_schema(
         request=inline_serializer("UploadCodesBody", {"fileKey": serializers.CharField()}),
@@ -79,6 +76,8 @@ class UploadCodesView(APIView):
 
 class ReserveCodesView(APIView):
     """``GET /api/codes/<campaignId>/reserve?count=N&type=tm|external`` → ``{reserveId, codes, count}``."""
+
+    access = CODES_ACCESS
 
     @extend_schema(
         parameters=[
@@ -112,6 +111,8 @@ class ReserveCodesView(APIView):
 class ReleaseCodesView(APIView):
     """``POST /api/codes/<campaignId>/release {codes}`` → ``{count: {in, updated}}``."""
 
+    access = CODES_ACCESS
+
     @extend_schema(request=CODES_BODY, responses=COUNTS)
     def post(self, request, campaign_id):
         actor = authorize(request, campaign_id)
@@ -120,6 +121,8 @@ class ReleaseCodesView(APIView):
 
 class CountCodesView(APIView):
     """``GET /api/codes/<campaignId>/codes/count?type&status`` → ``{available, assigned, reserved}``."""
+
+    access = CODES_ACCESS
 
     @extend_schema(
         parameters=[

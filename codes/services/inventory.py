@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypedDict
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -18,6 +19,7 @@ from accounts.models import Fan
 from codes.models import RESERVATION_SECONDS, Code, CodeAudit, CodeAuditAction
 from codes.services.idempotency import run_once
 from codes.services.validation import check_codes, check_reserve, check_status, check_type
+from monoql.locks import CODE_HOLDERS, lock_many
 
 
 @dataclass(frozen=True)
@@ -44,27 +46,36 @@ class Actor:
         )
 
 
-#: The PostgreSQL advisory lock (two int4 keys: "code", 1) that orders writing a code's holder against erasing
-#: a fan (``lock_code_holders``).
-_HOLDER_LOCK = (0x636F6465, 1)
+#: The holder-lock key every erasure takes, beside its campaigns: writers that name a fan found by identifier rather
+#: than through an entry of the campaign (waves, by globalUserId) take it too, shared.
+ANY_FAN = "*"
 
 
-def lock_code_holders(*, exclusive: bool = False) -> None:
-    """Order the writers of a code's holder (``Code.entry``/``Code.fan``) against fan erasure, until the caller's
-    transaction ends (call it inside ``transaction.atomic()``).
+def lock_code_holders(campaign_ids, *, exclusive: bool = False, any_fan: bool = False) -> None:
+    """Order the writers of a code's holder (``Code.entry``/``Code.fan``) against fan erasure, per campaign, until the
+    caller's transaction ends.
 
     The holder columns carry no database constraint (``codes.models``: checking one locked the entry and fan rows
-    of every assignment), so this lock keeps them from naming an erased fan. Every assigner takes it shared
-    (assigners never wait for each other), then reads the entry or fan it writes; erasure takes it exclusive
-    before it detaches the fan's codes and deletes the fan, so it waits for the assignments in flight and the
-    next ones see the fan gone. Nothing to do on SQLite, whose writers take turns anyway.
-    Args: ``exclusive``: True for erasure. Returns None.
+    of every assignment), so this lock keeps them from naming an erased fan. Every assigner takes its campaign's key
+    shared (assigners never wait for each other), then reads the entry or fan it writes; an erasure takes the keys of
+    the fan's campaigns exclusive before it detaches the fan's codes and deletes the fan, so it waits for the
+    assignments in flight there and the next ones see the fan gone, while assignment in other campaigns goes on.
+    Writers that find fans by identifier (``any_fan``: waves) also take ``ANY_FAN``, which every erasure holds.
+    Keys are taken in sorted order (``monoql.locks``: no deadlock between callers needing several), the wait is
+    bounded (``LOCK_TIMEOUT``), and outside a transaction the call raises: it would protect nothing.
+    Args: ``campaign_ids``: one id or several; ``exclusive``: True for erasure; ``any_fan``: see above.
+    Raises: RuntimeError outside ``transaction.atomic()``; Unavailable ``LOCK_TIMEOUT``.
     """
-    if connection.vendor != "postgresql":
-        return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", _HOLDER_LOCK)
+    keys = [campaign_ids] if isinstance(campaign_ids, str) else list(campaign_ids)
+    if any_fan:
+        keys.append(ANY_FAN)
+    lock_many(
+        CODE_HOLDERS,
+        keys,
+        shared=not exclusive,
+        timeout_seconds=settings.HOLDER_LOCK_TIMEOUT_SECONDS,
+        what="the codes' holders (an erasure or an assignment)",
+    )
 
 
 def _expiry(now):
@@ -177,7 +188,7 @@ def assign_codes(
     codes = check_codes(codes)
 
     def work():
-        lock_code_holders()
+        lock_code_holders(campaign_id)
         now = timezone.now()
         changes = {"date_assigned": now}
         if entry is not None:
@@ -247,9 +258,11 @@ def count_codes(campaign_id: str, code_type, status=None) -> dict:
 
 
 def detach_fan_codes(fan_id: str) -> int:
-    """Forget who held codes (privacy erasure): ``fan`` and ``entry`` cleared, the codes stay used. The caller holds
-    ``lock_code_holders(exclusive=True)`` until the fan row is gone.
+    """Forget who held codes (privacy erasure): ``fan`` and ``entry`` cleared, the codes stay used. Takes (again, if
+    the erasure already holds them) the exclusive holder locks of the campaigns of those codes.
 
-    Returns: the number of codes detached.
+    Returns: the number of codes detached. Raises as ``lock_code_holders`` (RuntimeError outside a transaction).
     """
-    return Code.objects.filter(fan_id=fan_id).update(fan=None, entry=None)
+    held = Code.objects.filter(fan_id=fan_id)
+    lock_code_holders(sorted(set(held.values_list("campaign_id", flat=True))), exclusive=True, any_fan=True)
+    return held.update(fan=None, entry=None)

@@ -10,12 +10,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from codes.api.views import COUNTS, authorize, request_body
+from codes.api.views import CODES_ACCESS, COUNTS, authorize, request_body
 from entries.services.code_holders import assign_codes_to_entry
 
 
 class AssignCodesView(APIView):
     """``POST /api/codes/<campaignId>/assign {codes, entryId?}`` → ``{count: {in, updated}}``."""
+
+    access = CODES_ACCESS
 
     @extend_schema(
         request=inline_serializer(

@@ -21,6 +21,6 @@ def assign_codes_to_entry(
         ``invalidCodesProp``, ``emptyCodes``.
     """
     with transaction.atomic():
-        lock_code_holders()
+        lock_code_holders(campaign_id)
         entry = entry_in_campaign(campaign_id, entry_id) if entry_id is not None else None
         return assign_codes(campaign_id, codes, actor=actor, entry=entry, idempotency_key=idempotency_key)

@@ -65,7 +65,7 @@ def test_an_erasure_waits_for_the_assignment_in_flight_and_selection_after_it_fi
     def assignment_in_flight():
         try:
             with transaction.atomic():
-                lock_code_holders()
+                lock_code_holders(market.campaign_id)
                 holding.set()
                 release.wait(20)
         finally:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import require_supreme
+from accounts.api.access import SUPREME
 from monoql.errors import ValidationFailed
 from monoql.workflows.privacy import erase_fan, fan_data
 
@@ -15,12 +15,13 @@ from monoql.workflows.privacy import erase_fan, fan_data
 class EraseFanView(APIView):
     """Erase one fan's data everywhere; answers the report of what was removed."""
 
+    access = SUPREME
+
     @extend_schema(
         request=inline_serializer("EraseFanBody", {"fanId": serializers.CharField()}),
         responses={200: OpenApiTypes.OBJECT},
     )
     def post(self, request):
-        require_supreme(request.user)
         fan_id = request.data.get("fanId") if isinstance(request.data, dict) else None
         if not isinstance(fan_id, str) or not fan_id:
             raise ValidationFailed("fanId is required.", reason="MISSING_FAN_ID", field="fanId")
@@ -30,7 +31,8 @@ class EraseFanView(APIView):
 class FanDataView(APIView):
     """Everything stored about one fan, as JSON (``monoql.workflows.privacy.fan_data``)."""
 
+    access = SUPREME
+
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, fan_id):
-        require_supreme(request.user)
         return Response(fan_data(fan_id))

@@ -337,7 +337,9 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
     lock(SELECTION_DATA, wave_prep.campaign_id, shared=True, what="the campaign's wave prep")
     if stale_wave_prep(wave_prep):
         raise _stale(wave_prep)
-    lock_code_holders()  # a fan erased meanwhile is gone before the entries are read, or erased after the commit
+    lock_code_holders(
+        wave_prep.campaign_id
+    )  # a fan erased meanwhile is gone before the entries are read, or erased after the commit
     with connection.cursor() as cursor:
         if postgresql:
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")

@@ -374,7 +374,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     for row in recipients:
         fan_id = fans.get(row.get("globaluserid"))
         with transaction.atomic():
-            lock_code_holders()
+            lock_code_holders(wave.campaign_id, any_fan=True)  # fans found by globalUserId: see ANY_FAN
             if not row.get("code") and wave.generate_offer_code:
                 row["code"] = next(generated, "")
                 counts["generated"] += bool(row["code"])

@@ -1,0 +1,62 @@
+"""Access declared on every REST view (issue 34 point 3; after pretix's ``api/views``): a view names the access it
+needs (``access = campaign_action("select")``, ``SUPREME``, ``PUBLIC``) and one DRF permission class,
+``DeclaredAccess`` (the project's default), checks it before the handler runs. A view that declares nothing is
+refused: a new endpoint cannot be left open by forgetting a check. The permission matrix test reads the
+declarations and calls every endpoint as each kind of caller.
+"""
+
+from dataclasses import dataclass
+
+from rest_framework.permissions import BasePermission
+
+from accounts.permissions import require_campaign_action, require_supreme
+from monoql.errors import Forbidden, Unauthenticated
+
+
+@dataclass(frozen=True)
+class RestAccess:
+    """What a REST view needs: ``level`` is ``public``, ``supreme`` or a campaign action (``read``, ``write``,
+    ``report``, ``select``) on the campaign of the URL's ``campaign_kwarg``; ``spelling`` overrides the refusal's
+    reason where the catalog spells it otherwise on that surface (the code service: ``supremeUserRequired``)."""
+
+    level: str
+    campaign_kwarg: str = "campaign_id"
+    spelling: tuple[str, str] | None = None  # (reason, message) of the refusal on this surface
+
+    def check(self, fan, view_kwargs: dict) -> None:
+        """Raise Unauthenticated ``notLoggedIn`` or Forbidden (the level's reason, or ``spelling``) unless allowed."""
+        if self.level == "public":
+            return
+        if fan is None or not getattr(fan, "is_authenticated", False):
+            raise Unauthenticated("Authentication required", reason="notLoggedIn")
+        try:
+            if self.level == "supreme":
+                require_supreme(fan)
+            else:
+                require_campaign_action(fan, view_kwargs.get(self.campaign_kwarg, ""), self.level)
+        except Forbidden as error:
+            if self.spelling is None:
+                raise
+            reason, message = self.spelling
+            raise Forbidden(message, reason=reason) from error
+
+
+PUBLIC = RestAccess("public")
+SUPREME = RestAccess("supreme")
+
+
+def campaign_action(action: str, *, spelling: tuple[str, str] | None = None) -> RestAccess:
+    """The access of a view needing ``action`` on the URL's campaign (supremes hold every action)."""
+    return RestAccess(action, spelling=spelling)
+
+
+class DeclaredAccess(BasePermission):
+    """Checks the ``access`` a view declares; refuses a view that declares none (``INTERNAL_ERROR`` is never the
+    caller's answer: a 403 naming the missing declaration, logged by the test suite's matrix)."""
+
+    def has_permission(self, request, view) -> bool:
+        access = getattr(view, "access", None)
+        if not isinstance(access, RestAccess):
+            raise Forbidden("This endpoint declares no access; it is refused.", reason="ACCESS_NOT_DECLARED")
+        access.check(request.user, getattr(view, "kwargs", {}) or {})
+        return True
