@@ -1,5 +1,6 @@
 """Shared test fixtures: the demo campaign from the real Discovery data, identity tokens, a GraphQL client."""
 
+import contextlib
 import json
 
 import pytest
@@ -234,3 +235,32 @@ def count_calls(monkeypatch):
         return calls
 
     return install
+
+
+@contextlib.contextmanager
+def held_in_another_session(take, seconds: float = 30):
+    """Run ``take()`` in a transaction of another database session (a thread) and keep that transaction open
+    until the block ends: what another worker holding a lock looks like. Yields the thread (alive while held)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                take()
+                held.set()
+                release.wait(seconds)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(10), "the other session did not get what it takes"
+    try:
+        yield thread
+    finally:
+        release.set()
+        thread.join()

@@ -138,6 +138,20 @@ def _fans_phase(port, seconds, clients, jobs, think_ms, extra_threads=()):
     return _summary(result["latencies"], result, seconds)
 
 
+#: wrk's report, shared by the flooders' scripts: requests, p95 and the answers counted by status.
+LUA_DONE = """
+function done(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + count end
+  end
+  local parts = {}
+  for status, count in pairs(counts) do table.insert(parts, string.format('"%d": %d', status, count)) end
+  io.write(string.format('WRKJSON {"requests": %d, "p95_ms": %.1f, "statuses": {%s}}\\n',
+    summary.requests, latency:percentile(95) / 1000, table.concat(parts, ", ")))
+end
+"""
+
 BOMB_LUA = """
 local threads = {}
 local body = %s
@@ -152,24 +166,14 @@ function request()
   return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = address}, body)
 end
 function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + count end
-  end
-  local parts = {}
-  for status, count in pairs(counts) do table.insert(parts, string.format('"%%d": %%d', status, count)) end
-  io.write(string.format('WRKJSON {"requests": %%d, "p95_ms": %%.1f, "statuses": {%%s}}\\n',
-    summary.requests, latency:percentile(95) / 1000, table.concat(parts, ", ")))
-end
-"""
+{done}"""
 
 
 def _wrk_flooder(port: int, seconds: float, botnet: bool, work: str) -> subprocess.Popen:
     """Start wrk (3 connections, "three at once") posting the fragment bomb for ``seconds``."""
     script = os.path.join(work, "bomb.lua")
     with open(script, "w") as handle:
-        handle.write(BOMB_LUA % (json.dumps(BOMB), "true" if botnet else "false"))
+        handle.write(BOMB_LUA.replace("{done}", "%s") % (json.dumps(BOMB), "true" if botnet else "false", LUA_DONE))
     return subprocess.Popen(
         ["wrk", "-t1", "-c3", f"-d{int(seconds)}s", "-s", script, f"http://127.0.0.1:{port}/graphql"],
         stdout=subprocess.PIPE,
@@ -251,17 +255,7 @@ function response(status, headers, body)
   if string.find(body, "TOO_MANY_SIGN_INS", 1, true) then key = 4290 end
   statuses[key] = (statuses[key] or 0) + 1
 end
-function done(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + count end
-  end
-  local parts = {}
-  for status, count in pairs(counts) do table.insert(parts, string.format('"%%d": %%d', status, count)) end
-  io.write(string.format('WRKJSON {"requests": %%d, "p95_ms": %%.1f, "statuses": {%%s}}\\n',
-    summary.requests, latency:percentile(95) / 1000, table.concat(parts, ", ")))
-end
-"""
+{done}"""
 
 
 def _signer(port, deadline, jobs, think, results, lock):
@@ -329,7 +323,9 @@ def signins(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
         alone = _signin_phase(port, seconds, clients, jobs, think_ms)
         script = os.path.join(work, "signin.lua")
         with open(script, "w") as handle:
-            handle.write(SIGNIN_LUA % ("{" + ", ".join(json.dumps(b) for b in bots) + "}"))
+            handle.write(
+                SIGNIN_LUA.replace("{done}", "%s") % ("{" + ", ".join(json.dumps(b) for b in bots) + "}", LUA_DONE)
+            )
         flooder = subprocess.Popen(
             ["wrk", "-t1", "-c3", f"-d{int(seconds)}s", "-s", script, f"http://127.0.0.1:{port}/graphql"],
             stdout=subprocess.PIPE,

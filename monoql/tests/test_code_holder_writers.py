@@ -5,16 +5,16 @@ forgets it fails here; the lock's own misuse (outside a transaction) raises, and
 
 import ast
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Fan
 from campaigns.models import Campaign, Market
 from codes.services.inventory import lock_code_holders
+from conftest import held_in_another_session
 from entries.models import Entry
 from monoql.errors import Unavailable
 from monoql.workflows.privacy import erase_fan
@@ -105,21 +105,7 @@ def test_the_holder_lock_refuses_misuse_and_is_kept_per_campaign(require_postgre
     with pytest.raises(RuntimeError):
         lock_code_holders("c1")
     # an erasure holding campaign c1 does not hold up an assignment in c2; one in c1 waits, then answers LOCK_TIMEOUT
-    held, release = threading.Event(), threading.Event()
-
-    def erasure():
-        try:
-            with transaction.atomic():
-                lock_code_holders(["c1"], exclusive=True, any_fan=True)
-                held.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=erasure)
-    thread.start()
-    assert held.wait(10)
-    try:
+    with held_in_another_session(lambda: lock_code_holders(["c1"], exclusive=True, any_fan=True)):
         with transaction.atomic():
             lock_code_holders("c2")  # another campaign: at once
         settings.HOLDER_LOCK_TIMEOUT_SECONDS = 0.2
@@ -127,9 +113,6 @@ def test_the_holder_lock_refuses_misuse_and_is_kept_per_campaign(require_postgre
             with pytest.raises(Unavailable) as busy:
                 lock_code_holders("c1")
             assert (busy.value.code, busy.value.reason) == ("SERVICE_UNAVAILABLE", "LOCK_TIMEOUT")
-    finally:
-        release.set()
-        thread.join()
 
 
 @pytest.mark.postgres
@@ -142,25 +125,8 @@ def test_an_erasure_in_one_campaign_does_not_wait_on_a_selection_in_another(requ
     market = Market.objects.create(campaign=campaign, name="A", city="A", state="", timezone="UTC")
     fan = Fan.objects.create(global_user_id="g-y")
     Entry.objects.create(campaign=campaign, fan=fan, market_0=market)
-    held, release = threading.Event(), threading.Event()
-
-    def selection_in_x():
-        try:
-            with transaction.atomic():
-                lock_code_holders(other.pk)
-                held.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=selection_in_x)
-    thread.start()
-    assert held.wait(10)
     settings.HOLDER_LOCK_TIMEOUT_SECONDS = 2
-    try:
+    with held_in_another_session(lambda: lock_code_holders(other.pk)) as selection_in_x:
         # when the fan of Y is erased meanwhile, then it completes while X's selection still holds its lock
         assert erase_fan(fan.pk)["entries"] == 1
-        assert thread.is_alive()
-    finally:
-        release.set()
-        thread.join()
+        assert selection_in_x.is_alive()

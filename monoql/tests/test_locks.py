@@ -1,10 +1,9 @@
 """Advisory locks that refuse misuse (``monoql.locks``; decisions.md "Wave prep and selection exclude each other")."""
 
-import threading
-
 import pytest
 from django.db import connection, transaction
 
+from conftest import held_in_another_session
 from monoql import locks
 from monoql.errors import Unavailable
 
@@ -20,21 +19,7 @@ def test_a_lock_outside_a_transaction_raises(require_postgres):
 def test_a_wait_that_runs_out_answers_lock_timeout_and_leaves_the_transaction_usable(require_postgres):
     """A bounded wait: SERVICE_UNAVAILABLE ``LOCK_TIMEOUT``; the caller's transaction goes on."""
     # given another session holding the campaign's lock exclusively
-    held, release = threading.Event(), threading.Event()
-
-    def holder():
-        try:
-            with transaction.atomic():
-                locks.lock(locks.SELECTION_DATA, "campaign-1")
-                held.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    assert held.wait(10)
-    try:
+    with held_in_another_session(lambda: locks.lock(locks.SELECTION_DATA, "campaign-1")):
         # when this session asks for it with a short timeout
         with transaction.atomic():
             with pytest.raises(Unavailable) as busy:
@@ -45,30 +30,10 @@ def test_a_wait_that_runs_out_answers_lock_timeout_and_leaves_the_transaction_us
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
                 assert cursor.fetchone() == (1,)
-    finally:
-        release.set()
-        thread.join()
 
 
 def test_shared_holders_do_not_wait_for_each_other(require_postgres):
     """Markets of one selection apply side by side: two shared holders of one key both get it at once."""
-    held, release = threading.Event(), threading.Event()
-
-    def holder():
-        try:
-            with transaction.atomic():
-                locks.lock(locks.SELECTION_DATA, "campaign-1", shared=True)
-                held.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    assert held.wait(10)
-    try:
+    with held_in_another_session(lambda: locks.lock(locks.SELECTION_DATA, "campaign-1", shared=True)):
         with transaction.atomic():
             locks.lock(locks.SELECTION_DATA, "campaign-1", shared=True, timeout_seconds=0.2)
-    finally:
-        release.set()
-        thread.join()
