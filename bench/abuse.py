@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
 
-from bench.loadgen import serve  # noqa: E402
+from bench.loadgen import machine, serve  # noqa: E402
 from bench.registration import BENCH_SETTINGS, UPSERT, _entry, demo_campaign_with_fans  # noqa: E402
 
 FLOOD = json.dumps({"query": "{ viewer { isLoggedIn } }"})
@@ -358,7 +358,7 @@ def signins(seconds: float, clients: int, workers: int, think_ms: int) -> dict:
         "fans_alone": {"clients": clients, "think_ms": think_ms, **alone},
         "fans_with_flood": {"clients": clients, "think_ms": think_ms, **flooded},
         "p95_ratio": ratio,
-        "load_average": os.getloadavg(),
+        **machine(),
         "acceptance": {
             "fans_p95_within_2x": ratio is not None and ratio <= 2,
             "fans_never_refused": flooded["errors"] == 0 and flooded["rate_limited"] == 0,
