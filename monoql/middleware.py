@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 
+from csp.middleware import CSPMiddleware
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
@@ -144,3 +145,16 @@ class BrowserAuthenticationMiddleware(_BrowserStateOnly, AuthenticationMiddlewar
 
 class BrowserMessageMiddleware(_BrowserStateOnly, MessageMiddleware):
     """Django's flash messages (admin and console pages), skipped for header-authenticated API calls."""
+
+
+class PageSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's Content-Security-Policy on HTML pages only (the admin, GraphiQL; the fan site sets its own):
+    API answers (JSON, CSV, files) carry no page to protect, so the registration hot path skips building it."""
+
+    def process_request(self, request):
+        return None  # no nonce: no page of ours needs one (no inline script)
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (django-csp) on every page that does not set its own (the admin, GraphiQL; the fan
     # site sends its stricter policy itself): no inline or foreign script.
-    "csp.middleware.CSPMiddleware",
+    "monoql.middleware.PageSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The browser-state middlewares (session, staff auth, messages) step aside for /graphql and /api/ calls
     # authenticated by a bearer header (monoql.middleware.is_header_api_call; issue 23). Django's CSRF

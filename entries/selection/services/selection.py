@@ -41,6 +41,10 @@ STAT_TYPE = "selection"
 MAX_ATTEMPTS = 3  # attempts of one market's selection before the sweeper fails it
 NOTIFY_BATCH = 500
 
+#: (``holds``: a code with a holder is an assigned one, and an entry belongs to one campaign, so the fan's other codes
+#: are found through the entry index alone; the other conditions are written so that no other index can serve them:
+#: the planner's statistics of the assigned-codes index are those of before the selection, and a nested loop over
+#: it cost minutes per market at Eras scale.)
 #: PostgreSQL, one statement per market: the market's selected fans are read once, in entry order (their entries
 #: are then visited front to back), each still eligible fan gets the code the run reserved for them (found through
 #: the (campaign, code) index: left to itself the planner hashes every code of the campaign, 1.5 million at Eras
@@ -51,8 +55,8 @@ _APPLY_SQL = """
         SELECT a.entry_id, a.market_id, a.code, e.fan_id, e.verdict,
                (NOT %(reassign)s AND EXISTS (
                    SELECT 1 FROM codes_code AS h
-                   WHERE h.entry_id = a.entry_id AND h.campaign_id = %(campaign_id)s AND h.market_id = a.market_id
-                     AND h.date_assigned IS NOT NULL AND h.code <> a.code AND h.type = a.code_type)) AS holds
+                   WHERE h.entry_id = a.entry_id AND h.code <> a.code
+                     AND (h.market_id, h.type) IS NOT DISTINCT FROM (a.market_id, a.code_type))) AS holds
         FROM (SELECT entry_id, market_id, code, code_type FROM entries_allocation
               WHERE wave_prep_id = %(wave_prep_id)s AND market_id = %(market_id)s AND outcome = 'selected'
               ORDER BY entry_id) AS a
