@@ -79,9 +79,20 @@ _APPLY_SQL = """
         RETURNING 1
     )
     SELECT (SELECT COUNT(*) FROM assigned), (SELECT COUNT(*) FROM released),
-           (SELECT COUNT(*) FROM planned WHERE verdict AND holds),
-           (SELECT COUNT(*) FROM planned AS p JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = p.code
-            WHERE p.verdict AND NOT p.holds AND c.date_assigned IS NULL AND c.reserve_id IS DISTINCT FROM %(reserve_id)s)
+           (SELECT COUNT(*) FROM planned WHERE verdict AND holds)
+"""
+
+#: PostgreSQL, only when a market has conflicts (selected fans left without their code): how many of them lost it
+#: because the code was released from the plan (by staff) or reserved by someone else before selection. Runs after
+#: the market's update: such a code is unassigned and not reserved by the run, and its fan holds no other code.
+_LOST_PG_SQL = """
+    SELECT COUNT(*) FROM entries_allocation AS a
+    JOIN entries_entry AS e ON e.id = a.entry_id
+    JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = a.code
+    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected' AND e.verdict
+      AND c.date_assigned IS NULL AND c.reserve_id IS DISTINCT FROM %(reserve_id)s
+      AND NOT EXISTS (SELECT 1 FROM codes_code AS h WHERE h.entry_id = a.entry_id
+                      AND (h.market_id, h.type) IS NOT DISTINCT FROM (a.market_id, a.code_type))
 """
 
 #: A selected fan who already holds an assigned code of the same type in the market (from another run or a wave)
@@ -341,14 +352,21 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
     lock(SELECTION_DATA, wave_prep.campaign_id, shared=True, what="the campaign's wave prep")
     if stale_wave_prep(wave_prep):
         raise _stale(wave_prep)
-    lock_code_holders(
-        wave_prep.campaign_id
-    )  # a fan erased meanwhile is gone before the entries are read, or erased after the commit
+    # A fan erased meanwhile is gone before the entries are read, or erased after the commit.
+    lock_code_holders(wave_prep.campaign_id)
+    # A market's selected rows sit together (wave prep writes them in market order): a cheap count.
+    total = Allocation.objects.filter(
+        wave_prep=wave_prep, market_id=market_id, outcome=AllocationOutcome.SELECTED
+    ).count()
     with connection.cursor() as cursor:
         if postgresql:
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
             cursor.execute(_APPLY_SQL, params)
-            assigned, released, skipped, lost = cursor.fetchone()
+            assigned, released, skipped = cursor.fetchone()
+            lost = 0
+            if assigned + released < total:
+                cursor.execute(_LOST_PG_SQL, params)
+                (lost,) = cursor.fetchone()
             cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
         else:
             cursor.execute(_SKIPPED_SQL, params)
@@ -360,10 +378,6 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
             cursor.execute(_RELEASE_SQL, params)
             released = cursor.rowcount
     AppliedMarket.objects.get_or_create(wave_prep=wave_prep, market_id=market_id, defaults={"date_applied": now})
-    # A market's selected rows sit together (wave prep writes them in market order): a cheap count.
-    total = Allocation.objects.filter(
-        wave_prep=wave_prep, market_id=market_id, outcome=AllocationOutcome.SELECTED
-    ).count()
     if wave_prep.date_selected is None:
         WavePrep.objects.filter(pk=wave_prep.pk, date_selected__isnull=True).update(date_selected=now)
         wave_prep.date_selected = now
