@@ -40,6 +40,7 @@ from entries.services.privacy import scrub_files
 from monoql.dates import iso, parse_iso
 from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
+from monoql.locks import SELECTION_DATA, lock
 from monoql.queue import enqueue_on_commit
 from monoql.sms import send_sms
 
@@ -52,6 +53,10 @@ LEAD_TIME = timedelta(days=1)
 NORTH_AMERICA = re.compile(r"^\+?1\d{10}$")
 CONTACT_COLUMNS = ("email", "mobilenumber")
 _BOOLEAN = {"", "true", "false"}
+
+
+#: How long a wave's row waits for the campaign's selection lock (a wave prep holds it for its whole run).
+WAVE_LOCK_SECONDS = 600.0
 
 
 def csv_key(wave_name: str) -> str:
@@ -374,6 +379,10 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
     for row in recipients:
         fan_id = fans.get(row.get("globaluserid"))
         with transaction.atomic():
+            # A wave's code and a selection's never cross: a row waits for the market being applied (selection holds
+            # the campaign's selection lock shared) and selection then sees the wave's code (``alreadyHolding``); a
+            # wave prep in progress (exclusive, minutes at Eras scale) is waited for, not failed on.
+            lock(SELECTION_DATA, wave.campaign_id, timeout_seconds=WAVE_LOCK_SECONDS, what="the campaign's selection")
             lock_code_holders(wave.campaign_id, any_fan=True)  # fans found by globalUserId: see ANY_FAN
             if not row.get("code") and wave.generate_offer_code:
                 row["code"] = next(generated, "")
