@@ -2,13 +2,17 @@
 decisions.md "Wave prep and selection exclude each other"): no fan gets a second code from a run that read its
 candidates while another run's selection was pending or being applied."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from codes.models import Code
 from conftest import run_concurrently
 from entries.models import Stat, StatStatus
-from entries.selection.models import WavePrep
+from entries.selection.models import Wave, WavePrep
+from entries.selection.services import waves
 from entries.selection.services.selection import apply_selection, trigger_selection
 from entries.selection.services.wave_prep import WavePrepAttemptFailed, run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import NOW, add_codes, add_entries, closed_campaign
@@ -176,3 +180,56 @@ def test_a_wave_prep_racing_the_selection_of_another_run_never_hands_out_second_
         # then no fan holds two codes, and k1's selection was applied in full
         assert _second_codes(campaign) == [], round_
         assert Code.objects.filter(campaign=campaign, date_assigned__isnull=False).count() == first.count["selected"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_wave_row_in_flight_is_waited_for_and_selection_then_gives_its_fan_no_second_code(
+    require_postgres, monkeypatch
+):
+    """Catalog §3.7.1/§3.7.3, the race of selection against a wave: a wave's worker has written fan F's code in
+    market M and not committed yet when another worker applies M's selection, which planned another code for F.
+    Selection waits for the wave's row (the campaign's selection lock) and then sees F's code: F keeps one code."""
+    # given a run that selected F (the best fan) in market M, and a wave about to give F the code WAVE-1 in M
+    campaign, markets = _world(fans=6)
+    market = markets[0]
+    run = _run(campaign, "k1")
+    planned = run.allocations.filter(market=market, outcome="selected").order_by("position").first()
+    fan = planned.entry.fan
+    Code.objects.create(campaign=campaign, code="WAVE-1", type="tm", market=market, date_saved=NOW)
+    wave = Wave.objects.create(
+        campaign=campaign, name="w", csv_path="waves/w.csv", date_notify=NOW, date_begin=NOW, date_end=NOW
+    )
+    Stat.objects.create(
+        campaign=campaign, market_id=market.pk, date_id="k1", type="selection", meta={"wavePrepId": run.pk}
+    )  # queued, as triggerSelection leaves it
+    # and the wave's worker paused inside its row's transaction, right after it saved F's code
+    saved, finish = threading.Event(), threading.Event()
+    real_save = Code.save
+
+    def save_then_pause(code, *args, **kwargs):
+        real_save(code, *args, **kwargs)
+        if code.code == "WAVE-1":
+            saved.set()
+            finish.wait(10)
+
+    monkeypatch.setattr(Code, "save", save_then_pause)
+
+    def wave_worker():
+        try:
+            waves._assign_codes(wave, [{"globaluserid": fan.global_user_id, "code": "WAVE-1", "marketid": market.pk}])
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=wave_worker)
+    worker.start()
+    assert saved.wait(10)
+    threading.Timer(1.0, finish.set).start()  # the wave's row commits a second later
+    # when the market's selection is applied meanwhile (it waits for the wave's row)
+    count = apply_selection(run.pk, [market.pk])[market.pk]
+    worker.join(10)
+    # then F holds the wave's code only, the planned code is available again, and the Stat says why
+    assert list(Code.objects.filter(entry_id=planned.entry_id).values_list("code", flat=True)) == ["WAVE-1"]
+    assert Code.objects.get(campaign=campaign, code=planned.code).date_assigned is None
+    assert count["alreadyHolding"] == 1
+    assert _second_codes(campaign) == []
