@@ -114,12 +114,13 @@ def _others_contacts(fan: Fan, emails: set[str], phones: set[str]) -> tuple[set[
     return shared_emails, shared_phones
 
 
-def _identifiers(fan: Fan) -> tuple[set[str], set[str]]:
+def fan_identifiers(fan: Fan) -> tuple[set[str], set[str]]:
     """``(texts, phones)`` naming the fan and nobody else (decisions.md "Erasure takes only the fan's own").
 
     ``texts``: the fan's ids (always) and the lower-cased emails only they have; ``phones``: the E.164 phones
     only they have. An email or phone counts as theirs — on their record or typed into one of their entries —
-    only when no other fan has it on their record or in an entry.
+    only when no other fan has it on their record or in an entry. A stored line or row is the fan's when it holds
+    one of them; a line naming only a shared contact is not.
     """
     emails, phones = _typed_contacts(fan)
     shared_emails, shared_phones = _others_contacts(fan, emails, phones)
@@ -181,13 +182,14 @@ def find_fan(fan_id: str) -> Fan:
     return _fan(fan_id)
 
 
-def linked_campaign_ids(fan: Fan) -> list[str]:
+def linked_campaign_ids(fan: Fan, identifiers: tuple[set[str], set[str]]) -> list[str]:
     """The campaigns the database links to ``fan``: their entries (and so their outcome rows), fanlist records
-    and invites naming them (``fan_identifiers``), and the codes they hold (waves' recipients included).
+    and invites naming them (``identifiers`` = ``fan_identifiers(fan)``), and the codes they hold (waves'
+    recipients included).
 
     Returns: sorted campaign ids.
     """
-    texts, _ = _identifiers(fan)
+    texts, _ = identifiers
     ids = set(Entry.objects.filter(fan=fan).values_list("campaign_id", flat=True))
     ids |= set(FanlistRecord.objects.filter(identifier__in=texts).values_list("campaign_id", flat=True))
     ids |= set(Invite.objects.filter(value__in=texts).values_list("campaign_id", flat=True))
@@ -221,17 +223,10 @@ def scrub_stored_files(identifiers: tuple[set[str], set[str]], campaign_ids: lis
     lines naming the fan; blacklist files are left alone.
 
     Args: ``identifiers``: ``fan_identifiers(fan)`` taken before the fan was deleted; ``campaign_ids``:
-        ``linked_campaign_ids(fan)``.
+        ``linked_campaign_ids(fan, identifiers)``.
     Returns: ``(storage keys rewritten, lines removed)``.
     """
     return scrub_files(_stored_files(campaign_ids), identifiers)
-
-
-def fan_identifiers(fan: Fan) -> tuple[set[str], set[str]]:
-    """Return ``(texts, phones)`` naming the fan and nobody else: their ids (always), and the emails (lower-cased)
-    and E.164 phones on their record or typed into their entries that no other fan has on a record or an entry.
-    A stored line or row is the fan's when it holds one of them; a line naming only a shared contact is not."""
-    return _identifiers(fan)
 
 
 def scrub_files(keys: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:

@@ -47,7 +47,7 @@ def _parse_and_validate(schema, query: str):
     refusal is VALIDATION_ERROR ``DOCUMENT_TOO_LARGE`` within milliseconds.
     """
     limit = settings.GRAPHQL_MAX_DOCUMENT_BYTES
-    if len(query) > limit or len(query.encode("utf-8")) > limit:
+    if len(query) > limit or (len(query) * 4 > limit and len(query.encode("utf-8")) > limit):
         return None, (_document_too_large(f"The GraphQL document is larger than {limit} bytes.", limit),)
     return _parse_and_validate_cached(schema, query, _limits())
 

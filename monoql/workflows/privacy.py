@@ -53,8 +53,8 @@ def erase_fan(fan_id: str) -> dict:
     """
     fan = find_fan(fan_id)
     with transaction.atomic():
-        campaign_ids = _lock_linked_campaigns(fan)
         identifiers = fan_identifiers(fan)
+        campaign_ids = _lock_linked_campaigns(fan, identifiers)
         entry_ids = list(Entry.objects.filter(fan=fan).values_list("pk", flat=True))
         report = {
             "fanId": fan.pk,
@@ -72,13 +72,13 @@ def erase_fan(fan_id: str) -> dict:
     return {**report, "fileLines": lines, "files": files, "exportFiles": remove_export_files_of(campaign_ids)}
 
 
-def _lock_linked_campaigns(fan) -> list[str]:
+def _lock_linked_campaigns(fan, identifiers) -> list[str]:
     """Take the exclusive code-holder locks of every campaign linked to ``fan`` (assignments in flight there finish
     first; later ones find the fan gone), again until the set no longer grows. Returns the campaign ids."""
     locked: list[str] = []
     lock_code_holders(locked, exclusive=True, any_fan=True)  # waves name fans by globalUserId in any campaign
     while True:
-        campaign_ids = linked_campaign_ids(fan)
+        campaign_ids = linked_campaign_ids(fan, identifiers)
         if set(campaign_ids) <= set(locked):
             return sorted(set(locked))
         locked = sorted(set(locked) | set(campaign_ids))

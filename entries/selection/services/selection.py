@@ -41,22 +41,26 @@ STAT_TYPE = "selection"
 MAX_ATTEMPTS = 3  # attempts of one market's selection before the sweeper fails it
 NOTIFY_BATCH = 500
 
-#: (``holds``: a code with a holder is an assigned one, and an entry belongs to one campaign, so the fan's other codes
-#: are found through the entry index alone; the other conditions are written so that no other index can serve them:
-#: the planner's statistics of the assigned-codes index are those of before the selection, and a nested loop over
-#: it cost minutes per market at Eras scale.)
+#: A selected fan who already holds an assigned code of the same type in the market (from another run or a wave)
+#: gets no second one, unless the run was prepared with ``reassign`` (decisions.md "Wave prep and selection exclude
+#: each other"). A code with a holder is an assigned one, and an entry belongs to one campaign, so the fan's other
+#: codes are found through the entry index alone; the other conditions are written so that no other index can serve
+#: them: the planner's statistics of the assigned-codes index are those of before the selection, and a nested loop
+#: over it cost minutes per market at Eras scale.
+_HOLDS = """
+    EXISTS (SELECT 1 FROM codes_code AS h
+            WHERE h.entry_id = a.entry_id AND h.code <> a.code
+              AND (h.market_id, h.type) IS NOT DISTINCT FROM (a.market_id, a.code_type))
+"""
+
 #: PostgreSQL, one statement per market: the market's selected fans are read once, in entry order (their entries
 #: are then visited front to back), each still eligible fan gets the code the run reserved for them (found through
 #: the (campaign, code) index: left to itself the planner hashes every code of the campaign, 1.5 million at Eras
-#: scale, for each market), and the codes of fans blocked or erased since the wave prep are released. The two
-#: updates touch different codes. Answers (assigned, released).
-_APPLY_SQL = """
+#: scale, for each market), and the codes of fans blocked or erased since the wave prep, or already holding one
+#: (``holds``), are released. The two updates touch different codes. Answers (assigned, released, already holding).
+_APPLY_SQL = f"""
     WITH planned AS MATERIALIZED (
-        SELECT a.entry_id, a.market_id, a.code, e.fan_id, e.verdict,
-               (NOT %(reassign)s AND EXISTS (
-                   SELECT 1 FROM codes_code AS h
-                   WHERE h.entry_id = a.entry_id AND h.code <> a.code
-                     AND (h.market_id, h.type) IS NOT DISTINCT FROM (a.market_id, a.code_type))) AS holds
+        SELECT a.entry_id, a.market_id, a.code, e.fan_id, e.verdict, (NOT %(reassign)s AND {_HOLDS}) AS holds
         FROM (SELECT entry_id, market_id, code, code_type FROM entries_allocation
               WHERE wave_prep_id = %(wave_prep_id)s AND market_id = %(market_id)s AND outcome = 'selected'
               ORDER BY entry_id) AS a
@@ -82,43 +86,25 @@ _APPLY_SQL = """
            (SELECT COUNT(*) FROM planned WHERE verdict AND holds)
 """
 
-#: PostgreSQL, only when a market has conflicts (selected fans left without their code): how many of them lost it
-#: because the code was released from the plan (by staff) or reserved by someone else before selection. Runs after
-#: the market's update: such a code is unassigned and not reserved by the run, and its fan holds no other code.
-_LOST_PG_SQL = """
+#: Only when a market has conflicts (selected fans left without their code), after the market's update: how many
+#: lost it because the code was released from the plan (by staff) or reserved by someone else before selection —
+#: it is unassigned, not reserved by the run, and its fan holds no other code of the kind.
+_LOST_SQL = f"""
     SELECT COUNT(*) FROM entries_allocation AS a
     JOIN entries_entry AS e ON e.id = a.entry_id
     JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = a.code
-    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected' AND e.verdict
-      AND c.date_assigned IS NULL AND c.reserve_id IS DISTINCT FROM %(reserve_id)s
-      AND NOT EXISTS (SELECT 1 FROM codes_code AS h WHERE h.entry_id = a.entry_id
-                      AND (h.market_id, h.type) IS NOT DISTINCT FROM (a.market_id, a.code_type))
-"""
-
-#: A selected fan who already holds an assigned code of the same type in the market (from another run or a wave)
-#: gets no second one, unless the run was prepared with ``reassign`` (decisions.md "Wave prep and selection exclude
-#: each other").
-_HOLDS = """
-    EXISTS (SELECT 1 FROM codes_code AS h
-            WHERE h.entry_id = a.entry_id AND h.campaign_id = %(campaign_id)s AND h.market_id = a.market_id
-              AND h.date_assigned IS NOT NULL AND h.code <> a.code AND h.type = a.code_type)
+    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
+      AND e.verdict = %(true)s AND c.date_assigned IS NULL AND c.reserve_id IS DISTINCT FROM %(reserve_id)s
+      AND NOT {_HOLDS}
 """
 
 #: The same in separate statements, portably (SQLite: the embedded default's small campaigns): count the fans
-#: skipped and the codes released from the plan, assign, then release what is still reserved by the run among
-#: the market's selected fans' codes.
+#: already holding a code, assign, then release what is still reserved by the run among the market's selected
+#: fans' codes.
 _SKIPPED_SQL = f"""
     SELECT COUNT(*) FROM entries_allocation AS a INNER JOIN entries_entry AS e ON e.id = a.entry_id
     WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
       AND e.verdict = %(true)s AND NOT %(reassign)s AND {_HOLDS}
-"""
-_LOST_SQL = f"""
-    SELECT COUNT(*) FROM entries_allocation AS a
-    INNER JOIN entries_entry AS e ON e.id = a.entry_id
-    INNER JOIN codes_code AS c ON c.campaign_id = %(campaign_id)s AND c.code = a.code
-    WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
-      AND e.verdict = %(true)s AND (%(reassign)s OR NOT {_HOLDS})
-      AND c.date_assigned IS NULL AND (c.reserve_id IS NULL OR c.reserve_id <> %(reserve_id)s)
 """
 _ASSIGN_SQL = f"""
     UPDATE codes_code SET
@@ -363,20 +349,19 @@ def _apply_market(wave_prep: WavePrep, market_id: str, prepped: dict) -> dict:
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
             cursor.execute(_APPLY_SQL, params)
             assigned, released, skipped = cursor.fetchone()
-            lost = 0
-            if assigned + released < total:
-                cursor.execute(_LOST_PG_SQL, params)
-                (lost,) = cursor.fetchone()
-            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
         else:
             cursor.execute(_SKIPPED_SQL, params)
             (skipped,) = cursor.fetchone()
-            cursor.execute(_LOST_SQL, params)
-            (lost,) = cursor.fetchone()
             cursor.execute(_ASSIGN_SQL, params)
             assigned = cursor.rowcount  # codes now held by their planned fan (first or repeated run)
             cursor.execute(_RELEASE_SQL, params)
             released = cursor.rowcount
+        lost = 0
+        if assigned + released < total:
+            cursor.execute(_LOST_SQL, params)
+            (lost,) = cursor.fetchone()
+        if postgresql:
+            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
     AppliedMarket.objects.get_or_create(wave_prep=wave_prep, market_id=market_id, defaults={"date_applied": now})
     if wave_prep.date_selected is None:
         WavePrep.objects.filter(pk=wave_prep.pk, date_selected__isnull=True).update(date_selected=now)
