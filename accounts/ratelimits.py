@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django_redis.cache import RedisCache
 
 from accounts.fan_cache import Prefetched, prefetch_keys, prefetched_from
@@ -311,9 +312,11 @@ def _refusal(request, usage: Usage, limit_name: str) -> HttpResponse:
     if not request.path.startswith(LIMITED_PATHS):
         # A fan-site page: a person in a browser reads a sentence, not JSON.
         page = (
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Too many requests</title></head>'
-            f"<body><h1>Too many requests</h1><p>Please wait {max(1, usage.time_left)} seconds and try again.</p>"
-            "</body></html>"
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>Too many requests</title><link rel="stylesheet" href="{static("site/site.css")}"></head>'
+            f"<body><main><h1>Too many requests</h1><p>Please wait {max(1, usage.time_left)} seconds and try again."
+            "</p></main></body></html>"
         )
         response = HttpResponse(page, status=429, content_type="text/html; charset=utf-8")
         response["Retry-After"] = str(max(1, usage.time_left))

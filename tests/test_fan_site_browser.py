@@ -306,3 +306,16 @@ def test_a_fan_downloads_their_data_and_says_do_not_sell_from_the_status_page(li
     _check_page(page, "privacy-1280", "en_US", width=1280)
     fan_entry = demo_campaign.entries.get(email="private@example.com")
     assert fan_entry.fan.do_not_sell is True and fan_entry.fields["allow_marketing"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fan_over_the_request_budget_reads_when_to_try_again(live_server, browser, demo_campaign, settings):
+    """Issue 33: fan-site pages are limited like the API; a person over the budget gets a readable page (375 px,
+    axe-core clean), not a JSON error."""
+    settings.RATE_LIMIT_ANON = "2/h"
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    statuses = [page.goto(f"{live_server.url}{SITE}").status for _ in range(4)]
+    assert statuses[-1] == 429, statuses
+    assert page.inner_text("h1") == "Too many requests"
+    assert re.match(r"Please wait \d+ seconds and try again\.", page.inner_text("main p"))
+    _check_page(page, "too-many-requests", "en_US")

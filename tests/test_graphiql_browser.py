@@ -2,9 +2,12 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
+SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -70,6 +73,9 @@ def test_graphiql_renders_and_runs_a_query_offline(live_server, browser_page, de
     assert outside == []
     assert failed == []
     # and the page ran under the admin's Content-Security-Policy (no inline script) without a violation
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser_page.set_viewport_size({"width": 1280, "height": 800})
+    browser_page.screenshot(path=str(SHOTS / "graphiql-1280.png"))
     response = browser_page.request.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"})
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert browser_page.csp_violations == []

@@ -14,10 +14,12 @@ from io import StringIO
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.test import Client
 
 from accounts.models import Fan
 from campaigns.models import Campaign, CampaignStatus, Market
 from codes.models import Code, CodeAudit
+from conftest import session_token_for
 from entries.models import BlacklistEntry, Entry, FanlistRecord, Invite, InviteUpload
 from entries.selection.models import Allocation, Wave, WavePrep
 from entries.services.csv_files import store_text
@@ -251,3 +253,32 @@ def test_erasure_and_the_data_export_cover_invites_and_the_stored_invite_file():
     assert (report["invites"], report["files"]) == (1, [upload.path])
     assert list(Invite.objects.values_list("value", flat=True)) == ["friend@example.com"]
     assert _read(InviteUpload.objects.get().path) == "email\nfriend@example.com\n"
+
+
+def test_the_codes_released_by_an_erasure_name_who_erased_and_through_which_door():
+    """Every write says who did it: the release of an erased fan's planned code is audited with the staff member
+    who asked for the erasure over REST (the command names itself)."""
+    # given a fan with a planned code, and a supreme staff member
+    campaign, market = _campaign()
+    fan = _fan("a")
+    reserve_id = uuid.uuid4()
+    prep = WavePrep.objects.create(campaign=campaign, date_key="d", seed=1, reserve_id=reserve_id, status="FINISHED")
+    entry = _entry(campaign, market, fan)
+    Code.objects.create(
+        campaign=campaign, code="C-A", type="tm", reserve_id=reserve_id, date_reserved=NOW, date_saved=NOW
+    )
+    Allocation.objects.create(
+        wave_prep=prep, entry=entry, market=market, outcome="selected", preference_rank=0, position=0, code="C-A"
+    )
+    token = session_token_for("supreme")
+    # when the staff member erases the fan over REST
+    response = Client().post(
+        "/api/privacy/erase", {"fanId": fan.pk}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    # then the release's audit row names them and the door
+    assert response.status_code == 200
+    audit = CodeAudit.objects.get(action="release")
+    assert (audit.actor.global_user_id, audit.actor_label) == (
+        "g-supreme",
+        "privacy erasure by supreme@example.com (rest)",
+    )

@@ -32,14 +32,14 @@ from entries.services.privacy import (
 from exports.services.exports import remove_export_files_of
 from monoql.dates import iso
 
-#: Who releases the codes planned for an erased fan (the codes' audit trail).
+#: Who erased, when the caller does not say (the codes' audit trail of the codes released for the fan).
 ERASURE_ACTOR = Actor(label="privacy erasure")
 
 #: Fields never written into a fan's data export (credentials, not data about the fan).
 SECRET_FIELDS = {"password", "token", "secret", "key_hash"}
 
 
-def erase_fan(fan_id: str) -> dict:
+def erase_fan(fan_id: str, *, actor: Actor = ERASURE_ACTOR) -> dict:
     """Erase one fan's data everywhere and report it.
 
     Beyond the catalog's erase, every stored file that holds the fan loses them (decisions.md "Erasure reaches
@@ -49,6 +49,8 @@ def erase_fan(fan_id: str) -> dict:
     no other fan has (decisions.md "Erasure takes only the fan's own"); blacklist rows and files stay.
     Returns: ``{"fanId", "entries", "phoneVerifications", "codesDetached", "codesReleased", "fanlistRecords",
         "invites", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
+    Args: ``actor``: who erased and through which door (the staff fan and ``rest``, or ``manage.py privacy``): the
+        audit row of the codes released for the fan names them.
     Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``).
     """
     fan = find_fan(fan_id)
@@ -59,7 +61,7 @@ def erase_fan(fan_id: str) -> dict:
         report = {
             "fanId": fan.pk,
             "codesDetached": detach_fan_codes(fan.pk),
-            "codesReleased": release_codes_planned_for(entry_ids, actor=ERASURE_ACTOR),
+            "codesReleased": release_codes_planned_for(entry_ids, actor=actor),
             **erase_fan_registrations(fan, identifiers),
         }
         fan.delete()

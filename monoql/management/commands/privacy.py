@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from codes.services.inventory import Actor
 from entries.services.privacy import set_do_not_sell
 from monoql.errors import DomainError
 from monoql.workflows.privacy import erase_fan, fan_data
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, fan_id, **options):
         try:
             if action == "erase":
-                report = erase_fan(fan_id)
+                report = erase_fan(fan_id, actor=Actor(label="privacy erasure (manage.py privacy)"))
             elif action == "export":
                 report = fan_data(fan_id)
             else:
