@@ -9,6 +9,10 @@ from django.db import connection
 from django.test import Client
 
 from accounts.identity import DevelopmentIdentityProvider
+from monoql.audit import Actor
+
+#: The actor of the writes a test makes through services directly (an operator's command named "test").
+TEST_ACTOR = Actor.command("test")
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +80,11 @@ def demo_campaign(db, events_page_text):
     from campaigns.services.demo import load_demo
 
     return load_demo(
-        events_page_text, admin_username="admin", admin_email="admin@example.com", admin_password="pw-Test-123!"
+        events_page_text,
+        admin_username="admin",
+        admin_email="admin@example.com",
+        admin_password="pw-Test-123!",
+        actor=TEST_ACTOR,
     ).campaign
 
 

@@ -4,12 +4,8 @@ from django.contrib import admin
 
 from accounts.models import CampaignPermission, Fan, Supreme
 from accounts.services import grant_campaign_permission, revoke_campaign_permission, set_supreme
-from monoql.admin_base import ServiceAdmin, ServiceTabularInline
+from monoql.admin_base import ServiceAdmin, ServiceTabularInline, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
-
-
-def _granted_by(request):
-    return getattr(getattr(request.user, "fan", None), "pk", None)
 
 
 class CampaignPermissionInline(ServiceTabularInline):
@@ -25,11 +21,11 @@ class CampaignPermissionInline(ServiceTabularInline):
             fan_id=permission.fan_id,
             campaign_id=permission.campaign_id,
             action=permission.action,
-            granted_by_id=_granted_by(request),
+            actor=admin_actor(request),
         )
 
     def delete_service(self, request, permission):
-        revoke_campaign_permission(permission.pk)
+        revoke_campaign_permission(permission.pk, actor=admin_actor(request))
 
 
 @admin.register(Fan)
@@ -58,10 +54,10 @@ class SupremeAdmin(ServiceAdmin):
     readonly_fields = ["date_disabled"]
 
     def add_service(self, request, supreme, form):
-        supreme.pk = set_supreme(supreme.fan_id, supreme.is_active).pk
+        supreme.pk = set_supreme(supreme.fan_id, supreme.is_active, actor=admin_actor(request)).pk
 
     def change_service(self, request, supreme, form):
-        set_supreme(supreme.fan_id, supreme.is_active)
+        set_supreme(supreme.fan_id, supreme.is_active, actor=admin_actor(request))
 
 
 @admin.register(CampaignPermission)
@@ -79,9 +75,9 @@ class CampaignPermissionAdmin(ServiceAdmin):
             fan_id=permission.fan_id,
             campaign_id=permission.campaign_id,
             action=permission.action,
-            granted_by_id=_granted_by(request),
+            actor=admin_actor(request),
         )
         permission.pk = saved.pk
 
     def delete_service(self, request, permission):
-        revoke_campaign_permission(permission.pk)
+        revoke_campaign_permission(permission.pk, actor=admin_actor(request))

@@ -11,6 +11,7 @@ from accounts.identity import IdentityClaims, verify_identity_token
 from accounts.models import CampaignAction, CampaignPermission, Fan, Supreme
 from accounts.permissions import campaign_permissions, is_supreme
 from accounts.tokens import SessionToken, issue_session_token
+from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 
 
@@ -95,29 +96,52 @@ def authenticate(identity_token: str, *, admit=None) -> SignIn:
     return SignIn(fan=fan, session=session)
 
 
-def grant_campaign_permission(*, fan_id: str, campaign_id: str, action: str, granted_by_id: str | None = None):
+def grant_campaign_permission(*, fan_id: str, campaign_id: str, action: str, actor: Actor):
     """Let fan ``fan_id`` take ``action`` (``read|write|report|select|invite``) on campaign ``campaign_id``.
 
-    Idempotent: granting a permission the fan holds returns the existing row.
+    Idempotent: granting a permission the fan holds returns the existing row. ``actor``: who grants (their fan is
+    recorded as ``granted_by``; one audit-log row, ``permission.grant``, about the fan).
     Returns: the CampaignPermission. Raises: ValidationFailed ``INVALID_ACTION`` (field ``action``).
     """
     if action not in CampaignAction.values:
         raise ValidationFailed(f"Unknown campaign action '{action}'.", reason="INVALID_ACTION", field="action")
     with transaction.atomic():
-        permission, _ = CampaignPermission.objects.get_or_create(
-            fan_id=fan_id, campaign_id=campaign_id, action=action, defaults={"granted_by_id": granted_by_id}
+        permission, created = CampaignPermission.objects.get_or_create(
+            fan_id=fan_id, campaign_id=campaign_id, action=action, defaults={"granted_by_id": actor.fan_id}
+        )
+        record(
+            actor,
+            "permission.grant",
+            campaign_id=campaign_id,
+            target=f"fan:{fan_id}",
+            subject_fan_id=fan_id,
+            changes={"action": action, "created": created},
         )
     return permission
 
 
-def revoke_campaign_permission(permission_id: int) -> int:
-    """Withdraw one granted campaign permission. Returns: 1 when removed, 0 when it was already gone."""
+def revoke_campaign_permission(permission_id: int, *, actor: Actor) -> int:
+    """Withdraw one granted campaign permission; one audit-log row by ``actor`` (``permission.revoke``) when one
+    was removed. Returns: 1 when removed, 0 when it was already gone."""
     with transaction.atomic():
-        return CampaignPermission.objects.filter(pk=permission_id).delete()[0]
+        permission = CampaignPermission.objects.select_for_update().filter(pk=permission_id).first()
+        if permission is None:
+            return 0
+        permission.delete()
+        record(
+            actor,
+            "permission.revoke",
+            campaign_id=permission.campaign_id,
+            target=f"fan:{permission.fan_id}",
+            subject_fan_id=permission.fan_id,
+            changes={"action": permission.action},
+        )
+        return 1
 
 
-def set_supreme(fan_id: str, active: bool) -> Supreme:
+def set_supreme(fan_id: str, active: bool, *, actor: Actor) -> Supreme:
     """Make fan ``fan_id`` supreme (``active``) or disable it; a disabled row stays as history (``date_disabled``).
+    One audit-log row by ``actor`` (``supreme.set``, about the fan).
 
     Returns: the Supreme row.
     """
@@ -127,4 +151,11 @@ def set_supreme(fan_id: str, active: bool) -> Supreme:
             supreme.is_active = active
             supreme.date_disabled = None if active else timezone.now()
             supreme.save()
+        record(
+            actor,
+            "supreme.set",
+            target=f"fan:{fan_id}",
+            subject_fan_id=fan_id,
+            changes={"active": active},
+        )
     return supreme

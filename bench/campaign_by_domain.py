@@ -70,10 +70,17 @@ def main(seconds: int, connections: int) -> dict:
     from django.core.management import call_command
 
     from campaigns.services.demo import load_demo
+    from monoql.audit import Actor
 
     call_command("migrate", verbosity=0)
     text = (settings.DISCOVERY_DATA_DIR / "events-page.json").read_text()
-    load_demo(text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-123")
+    load_demo(
+        text,
+        admin_username="bench",
+        admin_email="bench@example.com",
+        admin_password="bench-pw-123",
+        actor=Actor.command("bench"),
+    )
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), "set REDIS_URL: the cached path is Redis"
     requests_file = _requests()
     servers = {mode: serve(4, {**SERVER_SETTINGS, **env}) for mode, env in MODES.items()}

@@ -98,6 +98,7 @@ def main(seconds: float, clients: int) -> dict:
     from campaigns.services.demo import load_demo
     from entries.models import Entry
     from exports.models import Export
+    from monoql.audit import Actor
 
     broker = os.environ.get("CELERY_BROKER_URL") or os.environ["REDIS_URL"]
     if not Campaign.objects.filter(name=f"bench-metrics-{ENTRIES}").exists():
@@ -105,7 +106,11 @@ def main(seconds: float, clients: int) -> dict:
     big = Campaign.objects.get(name=f"bench-metrics-{ENTRIES}")
     text = (settings.DISCOVERY_DATA_DIR / "events-page.json").read_text()
     demo = load_demo(
-        text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-1"
+        text,
+        admin_username="bench",
+        admin_email="bench@example.com",
+        admin_password="bench-pw-1",
+        actor=Actor.command("bench"),
     ).campaign
     Campaign.objects.filter(pk=demo.pk).update(status=CampaignStatus.OPEN)
     Entry.objects.filter(campaign=demo).delete()

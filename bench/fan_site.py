@@ -76,11 +76,18 @@ def main(seconds: int = 20, connections: int = 16) -> dict:
     from django.core.management import call_command
 
     from campaigns.services.demo import load_demo
+    from monoql.audit import Actor
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     events = (ROOT.parent / "shared" / "data" / "discovery" / "events-page.json").read_text()
-    load_demo(events, admin_username="bench", admin_email="bench@example.com", admin_password="pw-Bench-123!")
+    load_demo(
+        events,
+        admin_username="bench",
+        admin_email="bench@example.com",
+        admin_password="pw-Bench-123!",
+        actor=Actor.command("bench"),
+    )
     port = _free_port()
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "localhost,127.0.0.1", "RATE_LIMIT_ENABLED": "false"}
     server = subprocess.Popen(

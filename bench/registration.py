@@ -62,11 +62,16 @@ def demo_campaign_with_fans(count: int):
     from campaigns.models import Campaign, CampaignStatus
     from campaigns.services.demo import load_demo
     from entries.models import Entry
+    from monoql.audit import Actor
 
     call_command("migrate", verbosity=0)
     text = (settings.DISCOVERY_DATA_DIR / "events-page.json").read_text()
     campaign = load_demo(
-        text, admin_username="bench", admin_email="bench@example.com", admin_password="bench-pw-1"
+        text,
+        admin_username="bench",
+        admin_email="bench@example.com",
+        admin_password="bench-pw-1",
+        actor=Actor.command("bench"),
     ).campaign
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
     Entry.objects.filter(campaign=campaign).delete()

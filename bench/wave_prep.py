@@ -82,6 +82,7 @@ from django.db import connection  # noqa: E402
 from campaigns.models import Campaign, CampaignStatus, Market  # noqa: E402
 from entries.models import Entry, Stat  # noqa: E402
 from entries.selection.models import WavePrep  # noqa: E402
+from monoql.audit import Actor  # noqa: E402
 
 MARKETS = 50
 MODES = {
@@ -301,7 +302,9 @@ def main(n: int, mode: str, places: int) -> dict:
     _reset(campaign)
     service.enqueue_on_commit = lambda *args: None  # this process plays the worker (below)
     selection.enqueue_on_commit = lambda *args: None  # selection is timed here; fan emails are a job apart
-    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="bench", seed=2026, **MODES[mode])
+    wave_prep = service.trigger_wave_prep(
+        campaign_id=campaign.pk, date_key="bench", seed=2026, **MODES[mode], actor=Actor.command("bench")
+    )
     wal_before_prep = _wal_lsn()
     connection.close()
     baseline = subprocess.run(
@@ -314,7 +317,7 @@ def main(n: int, mode: str, places: int) -> dict:
     markets = list(campaign.markets.values_list("pk", flat=True))
     wal_before_selection = _wal_lsn()
     started = time.perf_counter()
-    trigger_selection(campaign_id=campaign.pk, market_ids=markets)
+    trigger_selection(campaign_id=campaign.pk, market_ids=markets, actor=Actor.command("bench"))
     connection.close()
     # As a worker with ``--concurrency 2`` takes the queue's per-market tasks: two processes, each taking the next
     # market when it is done with one.

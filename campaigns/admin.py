@@ -48,7 +48,7 @@ from campaigns.services.upsert_campaign import (
     save_campaign_locale,
     upsert_campaign,
 )
-from monoql.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from monoql.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline, admin_actor
 from monoql.errors import DomainError
 
 
@@ -114,10 +114,6 @@ class CampaignScopedAdmin(ServiceAdmin):
         return self._may_write(request, obj, super().has_delete_permission(request, obj))
 
 
-def _source(request) -> str:
-    return f"admin:{request.user.get_username()}"
-
-
 class MarketInline(ServiceStackedInline):
     """Markets on the campaign page: added and changed here; deleted from the market's own page, where
     fans' choices are moved first or the delete is refused (``entries.services.markets.delete_market``)."""
@@ -158,10 +154,10 @@ class MarketInline(ServiceStackedInline):
     ]
 
     def add_service(self, request, market, form):
-        save_market(market, is_new=True)
+        save_market(market, is_new=True, actor=admin_actor(request))
 
     def change_service(self, request, market, form):
-        save_market(market, is_new=False)
+        save_market(market, is_new=False, actor=admin_actor(request))
 
     @admin.display(description="Event date (venue's time zone)")
     def event_date_local(self, market):
@@ -198,13 +194,13 @@ class CampaignLocaleInline(ServiceStackedInline):
     ]
 
     def add_service(self, request, locale, form):
-        save_campaign_locale(locale)
+        save_campaign_locale(locale, actor=admin_actor(request))
 
     def change_service(self, request, locale, form):
-        save_campaign_locale(locale)
+        save_campaign_locale(locale, actor=admin_actor(request))
 
     def delete_service(self, request, locale):
-        delete_campaign_locale(locale)
+        delete_campaign_locale(locale, actor=admin_actor(request))
 
 
 @admin.register(Campaign)
@@ -312,6 +308,11 @@ class CampaignAdmin(CampaignScopedAdmin):
             return "-"
         return format_html_join("", "<div>{}: {} ({})</div>", [(*row, zone_name) for row in rows])
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The campaign form, bound to who saves it (an uploaded image is recorded as theirs)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"actor": admin_actor(request)})
+
     def changelist_view(self, request, extra_context=None):
         """The list; the "clone markets from" choice offers only campaigns the staff member may read."""
         response = super().changelist_view(request, extra_context)
@@ -326,7 +327,7 @@ class CampaignAdmin(CampaignScopedAdmin):
 
     def add_service(self, request, campaign, form):
         """Create through ``save_campaign`` (rules already checked by the form, as ``upsert_campaign`` does)."""
-        save_campaign(campaign, is_new=True, previous_status=None, fields=form.changed_data, source=_source(request))
+        save_campaign(campaign, is_new=True, previous_status=None, fields=form.changed_data, actor=admin_actor(request))
 
     def change_service(self, request, campaign, form):
         save_campaign(
@@ -334,7 +335,7 @@ class CampaignAdmin(CampaignScopedAdmin):
             is_new=False,
             previous_status=form.previous_status,
             fields=form.changed_data,
-            source=_source(request),
+            actor=admin_actor(request),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -359,7 +360,7 @@ class CampaignAdmin(CampaignScopedAdmin):
 
     @admin.action(description="Refresh statuses now (open, close, deactivate due campaigns)")
     def refresh_statuses(self, request, queryset):
-        counts = refresh_campaign_statuses(source=f"admin:{request.user.get_username()}").counts()
+        counts = refresh_campaign_statuses(actor=admin_actor(request)).counts()
         self.message_user(
             request,
             f"Refreshed: {counts['opened']} opened, {counts['closed']} closed, {counts['deactivated']} deactivated.",
@@ -375,7 +376,7 @@ class CampaignAdmin(CampaignScopedAdmin):
             return
         try:
             with transaction.atomic():
-                cloned = sum(len(clone_markets(source, target.pk)) for target in queryset)
+                cloned = sum(len(clone_markets(source, target.pk, actor=admin_actor(request))) for target in queryset)
         except DomainError as error:
             self.message_user(request, f"Nothing cloned: {error.message}", level=messages.ERROR)
             return
@@ -386,7 +387,7 @@ class CampaignAdmin(CampaignScopedAdmin):
         moved, refused = 0, []
         for campaign in queryset:
             try:
-                upsert_campaign({"id": campaign.pk, "status": "PREVIEW"}, source=f"admin:{request.user.get_username()}")
+                upsert_campaign({"id": campaign.pk, "status": "PREVIEW"}, actor=admin_actor(request))
                 moved += 1
             except DomainError as error:
                 refused.append(f"{campaign.name}: {error.message}")
@@ -420,7 +421,7 @@ class CampaignAdmin(CampaignScopedAdmin):
             self.message_user(request, f"Unknown status action {target}.", messages.ERROR)
         else:
             try:
-                upsert_campaign({"id": campaign.pk, "status": target}, source=_source(request))
+                upsert_campaign({"id": campaign.pk, "status": target}, actor=admin_actor(request))
                 self.message_user(request, f"{campaign.name}: {PUBLISH_ACTIONS[target]} — now {target}.")
             except DomainError as error:
                 self.message_user(request, f"Not changed: {error.message} ({error.reason})", messages.ERROR)
@@ -448,6 +449,7 @@ class CampaignAdmin(CampaignScopedAdmin):
                         campaign_id=campaign.pk if campaign else None,
                         name=request.POST.get("name", "").strip() or None,
                         domain=request.POST.get("domain", "").strip() or None,
+                        actor=admin_actor(request),
                     )
                 except DomainError as error:
                     self.message_user(request, f"Nothing imported: {error.message}", messages.ERROR)
@@ -502,10 +504,10 @@ class MarketAdminBase(CampaignScopedAdmin):
     form = MarketAdminForm
 
     def add_service(self, request, market, form):
-        save_market(market, is_new=True)
+        save_market(market, is_new=True, actor=admin_actor(request))
 
     def change_service(self, request, market, form):
-        save_market(market, is_new=False)
+        save_market(market, is_new=False, actor=admin_actor(request))
 
     list_display = ["name", "campaign", "city", "state", "event_date", "population"]
     list_filter = ["country"]
@@ -536,13 +538,17 @@ class PromoterAdmin(ServiceAdmin):
     search_fields = ["name", "=id"]
 
     def add_service(self, request, promoter, form):
-        promoter.pk = upsert_promoter({"name": promoter.name, "privacyUrls": promoter.privacy_urls}).pk
+        promoter.pk = upsert_promoter(
+            {"name": promoter.name, "privacyUrls": promoter.privacy_urls}, actor=admin_actor(request)
+        ).pk
 
     def change_service(self, request, promoter, form):
-        upsert_promoter({"id": promoter.pk, "name": promoter.name, "privacyUrls": promoter.privacy_urls})
+        upsert_promoter(
+            {"id": promoter.pk, "name": promoter.name, "privacyUrls": promoter.privacy_urls}, actor=admin_actor(request)
+        )
 
     def delete_service(self, request, promoter):
-        delete_promoter(promoter.pk)
+        delete_promoter(promoter.pk, actor=admin_actor(request))
 
 
 @admin.register(Contact)

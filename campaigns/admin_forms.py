@@ -34,6 +34,7 @@ from campaigns.services.campaign_rules import (
 from campaigns.services.images import upload_image
 from campaigns.services.markets import validate_market
 from campaigns.services.upsert_campaign import apply_status_change
+from monoql.audit import Actor
 from monoql.errors import DomainError
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -69,6 +70,9 @@ class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
     The registration form is edited with the form builder, options and gates with their controls; the JSON
     of both stays in closed advanced views. A new campaign starts from ``DEFAULT_PREFERENCES``.
     """
+
+    #: Who saves (``monoql.audit.Actor``: an uploaded image's audit-log row names them); bound by ``CampaignAdmin``.
+    actor: Actor
 
     main_image_file = forms.ImageField(required=False, label="Upload main image")
     mobile_image_file = forms.ImageField(required=False, label="Upload mobile image")
@@ -113,7 +117,7 @@ class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
                 upload = self.cleaned_data.get(field)
                 if upload:
                     data = base64.b64encode(upload.read()).decode()
-                    image = upload_image(data, upload.content_type, upload.name)
+                    image = upload_image(data, upload.content_type, upload.name, actor=self.actor)
                     campaign.image = {**campaign.image, key: {k: image[k] for k in ("url", "width", "height")}}
             validate_campaign_fields(campaign, previous=self.previous)
         except DomainError as error:

@@ -5,12 +5,13 @@ from celery import shared_task
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import notify_upcoming_presales
 from campaigns.services.outbox import drain_outbound_events
+from monoql.audit import Actor
 
 
 @shared_task(name="campaigns.refresh_campaign_statuses", ignore_result=True)
 def refresh_campaign_statuses_task():
     """Beat entry (every minute): apply due status transitions; returns the counts."""
-    return refresh_campaign_statuses(source="beat").counts()
+    return refresh_campaign_statuses(actor=Actor.beat("campaigns.refresh_campaign_statuses")).counts()
 
 
 @shared_task(name="campaigns.drain_outbound_events", ignore_result=True)
@@ -23,4 +24,4 @@ def drain_outbound_events_task():
 @shared_task(name="campaigns.notify_upcoming_presales", ignore_result=True)
 def notify_upcoming_presales_task():
     """Beat entry: presale reminders for markets starting in 2–27 h (each market once)."""
-    return {"notified": len(notify_upcoming_presales())}
+    return {"notified": len(notify_upcoming_presales(actor=Actor.beat("campaigns.notify_upcoming_presales")))}

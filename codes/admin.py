@@ -9,8 +9,9 @@ from django.utils.html import format_html, format_html_join
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign
 from codes.models import Code, CodeAudit, CodeType, CodeUpload, CodeUploadStatus
-from codes.services.inventory import Actor, count_codes
+from codes.services.inventory import count_codes
 from codes.services.upload_jobs import queue_code_upload
+from monoql.admin_base import admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.errors import DomainError
 
@@ -117,7 +118,7 @@ def upload_codes_view(model_admin, request, campaign_id):
         return redirect("admin:index")
     form = CodeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        actor = Actor(fan=getattr(request.user, "fan", None), label=request.user.get_username())
+        actor = admin_actor(request)
         upload = form.cleaned_data["file"]
         try:
             job = queue_code_upload(

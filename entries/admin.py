@@ -12,7 +12,7 @@ from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, DoNotSellChange, 
 from entries.selectors import any_rank
 from entries.services.markets import delete_market
 from entries.services.verdicts import set_verdicts
-from monoql.admin_base import ServiceAdmin
+from monoql.admin_base import ServiceAdmin, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
 
 
@@ -85,12 +85,12 @@ class EntryAdmin(CampaignScopedAdmin):
 
     @admin.action(description="Block selected entries (verdict false: kept, never selected)")
     def block(self, request, queryset):
-        changed = set_verdicts(list(queryset.values_list("pk", flat=True)), False)
+        changed = set_verdicts(list(queryset.values_list("pk", flat=True)), False, actor=admin_actor(request))
         self.message_user(request, f"{changed} entries blocked.", messages.SUCCESS)
 
     @admin.action(description="Allow selected entries (verdict true)")
     def allow(self, request, queryset):
-        changed = set_verdicts(list(queryset.values_list("pk", flat=True)), True)
+        changed = set_verdicts(list(queryset.values_list("pk", flat=True)), True, actor=admin_actor(request))
         self.message_user(request, f"{changed} entries allowed.", messages.SUCCESS)
 
 
@@ -154,7 +154,7 @@ class MarketAdmin(MarketAdminBase):
     fans chose is refused (``MARKET_HAS_ENTRIES``) unless moved with ``deleteMarket(transferMarketId)``."""
 
     def delete_service(self, request, market):
-        delete_market(market.campaign_id, market.pk)
+        delete_market(market.campaign_id, market.pk, actor=admin_actor(request))
 
 
 register_campaign_panel(CampaignPanel(name="registrations_by_market", title="Registrations", render=market_counts_html))

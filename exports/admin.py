@@ -9,6 +9,7 @@ from exports.exporters import EXPORTERS
 from exports.models import Export, ExportAccess
 from exports.services.exports import record_access, schedule_export
 from exports.services.files import signed_url
+from monoql.admin_base import admin_actor
 from monoql.errors import DomainError
 
 
@@ -68,8 +69,7 @@ class ExportAdmin(CampaignScopedAdmin):
             export_type=obj.export_type,
             date_key=obj.date_key,
             include_all_markets=obj.include_all_markets,
-            requester_user_id=f"staff:{request.user.username}",
-            channel="admin",
+            actor=admin_actor(request),
         )
         obj.pk = export.pk
         obj._state.adding = False

@@ -10,6 +10,7 @@ from accounts.admin import FanAdmin
 from accounts.models import Fan
 from campaigns.admin import CampaignPanel, register_campaign_panel
 from entries.services.privacy import set_do_not_sell
+from monoql.admin_base import admin_actor
 from monoql.console.views import dashboard_view, jobs_view
 from monoql.workflows.privacy import fan_data
 
@@ -38,7 +39,7 @@ register_campaign_panel(
 def mark_do_not_sell(modeladmin, request, queryset):
     """Staff set ``doNotSell`` for the selected fans (``entries.services.privacy.set_do_not_sell``)."""
     for fan_id in queryset.values_list("pk", flat=True):
-        set_do_not_sell(fan_id, True, actor_label=request.user.get_username(), channel="admin")
+        set_do_not_sell(fan_id, True, actor=admin_actor(request))
     modeladmin.message_user(request, f"doNotSell set for {queryset.count()} fan(s); their opt-ins are cleared.")
 
 
@@ -46,7 +47,7 @@ def mark_do_not_sell(modeladmin, request, queryset):
 def clear_do_not_sell(modeladmin, request, queryset):
     """Staff clear ``doNotSell`` for the selected fans."""
     for fan_id in queryset.values_list("pk", flat=True):
-        set_do_not_sell(fan_id, False, actor_label=request.user.get_username(), channel="admin")
+        set_do_not_sell(fan_id, False, actor=admin_actor(request))
     modeladmin.message_user(request, f"doNotSell cleared for {queryset.count()} fan(s).")
 
 

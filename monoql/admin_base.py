@@ -16,7 +16,13 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 
+from monoql.audit import Actor
 from monoql.errors import DomainError
+
+
+def admin_actor(request) -> Actor:
+    """The audit log's actor of an admin request: the Django user (and the fan linked to them, if any)."""
+    return Actor.admin(request.user, getattr(request.user, "fan", None))
 
 
 def refusal_text(error: DomainError) -> str:

@@ -1,6 +1,11 @@
-"""Models of the core's top layer: the staff console's dashboard snapshots (``monoql.console``)."""
+"""Models of the core: the staff console's dashboard snapshots (``monoql.console``) and the audit log (declared in
+``monoql.audit``, the bottom layer every app writes it from)."""
 
 from django.db import models
+
+from monoql.audit import AuditEntry
+
+__all__ = ["AuditEntry", "DashboardSnapshot"]
 
 
 class DashboardSnapshot(models.Model):

@@ -12,7 +12,7 @@ from django.conf import settings
 from campaigns.models import Campaign, DiscoveryEvent
 from campaigns.services.discovery_catalog import load_discovery_files, load_discovery_text
 from campaigns.services.discovery_import import import_discovery_events
-from conftest import session_token_for
+from conftest import TEST_ACTOR, session_token_for
 from tests.test_campaign_editor_browser import _sign_in
 from tests.test_graphiql_browser import browser_page  # noqa: F401 - the shared Playwright page fixture
 
@@ -82,7 +82,7 @@ def test_a_reshuffled_discovery_file_imports_one_market_per_event():
     text = json.dumps({"_embedded": {"events": events}})
     # When it is loaded into the catalog and imported
     assert load_discovery_text(text)["events"] == len(events)
-    result = import_discovery_events(text, attraction="Metallica", domain="reshuffled.localhost")
+    result = import_discovery_events(text, attraction="Metallica", domain="reshuffled.localhost", actor=TEST_ACTOR)
     # Then every event became one market, with its own event id
     assert result.markets_created == len(events) == result.campaign.markets.count()
     assert sorted(m.event_ids[0] for m in result.campaign.markets.all()) == sorted(e["id"] for e in events)

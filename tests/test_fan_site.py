@@ -11,6 +11,7 @@ from django.test import Client
 from graphql import build_schema, parse, validate
 
 from campaigns.services.upsert_campaign import upsert_campaign
+from conftest import TEST_ACTOR
 from monoql.site.views import CSP, DOCUMENTS
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_new_campaign_domain_works_without_a_deploy(demo_campaign, settings):
     # Given a host list without it, when a campaign takes a new domain, then its site answers at once
     settings.PROJECT_HOSTS = ["localhost", "testserver"]
     assert Client(HTTP_HOST="tour.example.com").get("/").status_code == 400
-    upsert_campaign({"id": demo_campaign.pk, "domain": {"site": "tour.example.com"}}, source="test")
+    upsert_campaign({"id": demo_campaign.pk, "domain": {"site": "tour.example.com"}}, actor=TEST_ACTOR)
     assert Client(HTTP_HOST="tour.example.com").get("/").status_code == 200
 
 
@@ -82,7 +83,7 @@ def test_the_anonymous_landing_page_is_cacheable_with_an_etag(demo_campaign, dja
     assert again.content == first.content and again["ETag"] == etag
     assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     # And a campaign change gives a new page
-    upsert_campaign({"id": demo_campaign.pk, "name": "Metallica - Renamed"}, source="test")
+    upsert_campaign({"id": demo_campaign.pk, "name": "Metallica - Renamed"}, actor=TEST_ACTOR)
     assert client.get("/")["ETag"] != etag
 
 

@@ -19,7 +19,7 @@ from accounts.identity import mint_development_identity_token
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.upsert_campaign import upsert_campaign
 from codes.models import Code
-from conftest import AUTHENTICATE
+from conftest import AUTHENTICATE, TEST_ACTOR
 from entries.selection.services.selection import apply_selection, trigger_selection
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes
@@ -71,7 +71,7 @@ def browser():
 def confirm_phone_campaign(demo_campaign):
     """The demo campaign, asking fans to confirm their phone (through the campaign service)."""
     options = {**(demo_campaign.options or {}), "promptConfirmPhone": True}
-    return upsert_campaign({"id": demo_campaign.pk, "options": options}, source="test")
+    return upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
 
 
 def _check_page(page, name, locale, width=375):
@@ -212,7 +212,7 @@ def test_on_a_1280_px_screen_the_pages_keep_a_readable_centred_column(live_serve
 def test_a_gated_campaign_refuses_a_fan_without_the_card_and_says_why(live_server, browser, demo_campaign):
     # Given a campaign for AMEX holders
     options = {**(demo_campaign.options or {}), "gate": {"card": "AMEX"}}
-    upsert_campaign({"id": demo_campaign.pk, "options": options}, source="test")
+    upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
     page = browser.new_page(viewport={"width": 375, "height": 812})
     watch = Watch(page)
     # When a fan without the card signs in
@@ -248,10 +248,10 @@ def test_the_status_page_shows_the_selected_market_and_the_code_in_the_presale_w
     demo_campaign.options = {**(demo_campaign.options or {}), "showAccessCode": True}
     demo_campaign.save()
     demo_campaign.markets.update(event_presale_date_time=now - timedelta(minutes=1))
-    refresh_campaign_statuses(now=now)
+    refresh_campaign_statuses(now=now, actor=TEST_ACTOR)
     add_codes(demo_campaign, 3)
-    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=demo_campaign.pk, date_key="wave-1").pk)
-    trigger_selection(campaign_id=demo_campaign.pk, market_ids=[market.pk])
+    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=demo_campaign.pk, date_key="wave-1", actor=TEST_ACTOR).pk)
+    trigger_selection(campaign_id=demo_campaign.pk, market_ids=[market.pk], actor=TEST_ACTOR)
     apply_selection(wave_prep.pk, [market.pk])
     # When the fan signs in on the site and opens their status
     page = browser.new_page(viewport={"width": 375, "height": 812})

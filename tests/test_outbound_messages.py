@@ -15,6 +15,7 @@ from campaigns.services.lifecycle import DEACTIVATE_AFTER, refresh_campaign_stat
 from campaigns.services.outbox import drain_outbound_events
 from campaigns.services.upsert_campaign import upsert_campaign
 from campaigns.sinks import configured_sinks
+from conftest import TEST_ACTOR
 from entries.models import Entry
 from entries.selection.tests.selection_factory import add_entries
 from entries.services.slack_stats import post_campaign_stats
@@ -77,7 +78,7 @@ def test_an_opening_alert_goes_to_the_campaign_channel_when_mapped_else_to_the_g
     demo_campaign.slack = {"channels": {"stats": ["#tour-stats"]}}
     demo_campaign.status = CampaignStatus.DRAFT
     demo_campaign.save()
-    upsert_campaign({"id": demo_campaign.pk, "status": "OPEN"}, source="test")
+    upsert_campaign({"id": demo_campaign.pk, "status": "OPEN"}, actor=TEST_ACTOR)
     assert OutboundEvent.objects.filter(event_type="campaign.statusChanged", payload__to="OPEN").count() == 1
     drain_outbound_events(sinks=configured_sinks())
     assert received["channel"] == [
@@ -105,7 +106,7 @@ def test_a_content_change_purges_the_campaigns_pages_by_the_keys_they_carry(
     assert keys == [f"campaign-{demo_campaign.pk}", f"domain-{demo_campaign.domain_site}"]
     # when staff change the page copy
     with django_capture_on_commit_callbacks(execute=True):
-        upsert_campaign({"id": demo_campaign.pk, "name": "Renamed Tour"}, source="test")
+        upsert_campaign({"id": demo_campaign.pk, "name": "Renamed Tour"}, actor=TEST_ACTOR)
     # then, after the commit, exactly those keys are purged
     assert recorder.calls and all(call == keys for call in recorder.calls)
 
@@ -123,9 +124,9 @@ def test_the_scheduled_refresh_purges_the_pages_of_the_campaigns_it_closes_and_d
     Campaign.objects.filter(pk=demo_campaign.pk).update(date_close=now)
     # when the refresh closes it, and later deactivates it (releasing its domain)
     with django_capture_on_commit_callbacks(execute=True):
-        closed = refresh_campaign_statuses(now=now, source="beat").closed
+        closed = refresh_campaign_statuses(now=now, actor=TEST_ACTOR).closed
     with django_capture_on_commit_callbacks(execute=True):
-        deactivated = refresh_campaign_statuses(now=now + DEACTIVATE_AFTER, source="beat").deactivated
+        deactivated = refresh_campaign_statuses(now=now + DEACTIVATE_AFTER, actor=TEST_ACTOR).deactivated
     # then each change purged the pages under the campaign's keys, the released domain's included
     assert (closed, deactivated) == ([demo_campaign.pk], [demo_campaign.pk])
     assert recorder.calls == [keys, keys]
@@ -139,6 +140,6 @@ def test_a_failing_purge_never_fails_the_write(demo_campaign, monkeypatch, djang
 
     monkeypatch.setattr(cdn, "purger", lambda: Broken())
     with django_capture_on_commit_callbacks(execute=True):
-        upsert_campaign({"id": demo_campaign.pk, "name": "Still Saved"}, source="test")
+        upsert_campaign({"id": demo_campaign.pk, "name": "Still Saved"}, actor=TEST_ACTOR)
     demo_campaign.refresh_from_db()
     assert demo_campaign.name == "Still Saved"

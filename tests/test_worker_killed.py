@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connections
 
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.models import Stat
 from entries.selection.models import Allocation, WavePrep
 from entries.selection.services.selection import trigger_selection
@@ -149,7 +150,7 @@ def test_a_worker_killed_mid_job_no_longer_blocks_wave_prep_selection_or_export(
 
     # when the worker is SIGKILLed in the middle of the wave prep (outcomes written, not committed)
     cluster.start_worker()
-    wave_prep = trigger_wave_prep(**params)
+    wave_prep = trigger_wave_prep(**params, actor=TEST_ACTOR)
     killed = cluster.kill_worker_in("wave_prep")
     cluster.start_worker()
     # then the sweeper hands it to the next worker, which finishes it on attempt 2
@@ -157,7 +158,7 @@ def test_a_worker_killed_mid_job_no_longer_blocks_wave_prep_selection_or_export(
     after_kill = _outcome(wave_prep.pk)
     assert WavePrep.objects.get(pk=wave_prep.pk).attempts == 2
     # with the result of an uninterrupted run (the same run triggered again, same seed)
-    trigger_wave_prep(**params)
+    trigger_wave_prep(**params, actor=TEST_ACTOR)
     _until(lambda: WavePrep.objects.get(pk=wave_prep.pk).status == "FINISHED", 60, "the clean re-run")
     assert _outcome(wave_prep.pk) == after_kill
     selected = [(code, entry) for entry, _, outcome, code in after_kill if outcome == "selected"]
@@ -166,7 +167,7 @@ def test_a_worker_killed_mid_job_no_longer_blocks_wave_prep_selection_or_export(
     assert reserved.count() == 120
 
     # when the worker is SIGKILLed in the middle of a market's selection (codes assigned, not committed)
-    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk, b.pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk, b.pk], actor=TEST_ACTOR)
     cluster.kill_worker_in("selection")
     cluster.start_worker()
     stats = Stat.objects.filter(campaign=campaign, type="selection")
@@ -179,7 +180,7 @@ def test_a_worker_killed_mid_job_no_longer_blocks_wave_prep_selection_or_export(
     assert max(stats.values_list("attempts", flat=True)) == 2
 
     # when the worker is SIGKILLed while an export of the entries is being written
-    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="test")
+    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     dead = cluster.kill_worker_in("export")
     left = sorted(path.name for path in cluster.temp.iterdir())
     assert left and all(f".{dead}." in name for name in left)  # the dead worker's partial file of fans' data

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rest_framework.permissions import BasePermission
 
 from accounts.permissions import require_campaign_action, require_supreme
+from monoql.audit import Actor, Channel
 from monoql.errors import Forbidden, Unauthenticated
 
 
@@ -60,3 +61,9 @@ class DeclaredAccess(BasePermission):
             raise Forbidden("This endpoint declares no access; it is refused.", reason="ACCESS_NOT_DECLARED")
         access.check(request.user, getattr(view, "kwargs", {}) or {})
         return True
+
+
+def rest_actor(request) -> Actor:
+    """The audit log's actor of a REST request: the signed-in staff member (the view's access was checked), through
+    REST."""
+    return Actor.staff(request.user, Channel.REST)

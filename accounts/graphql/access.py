@@ -21,6 +21,7 @@ import graphene
 from accounts.models import Fan
 from accounts.permissions import campaign_permissions, is_supreme, require_campaign_action, require_supreme
 from accounts.session import require_fan
+from monoql.audit import Actor, Channel
 from monoql.errors import Forbidden, ValidationFailed
 from monoql.reasons import operation_doc
 
@@ -56,6 +57,14 @@ def require_staff(info) -> Fan:
     if not (is_supreme(fan) or campaign_permissions(fan)):
         raise Forbidden("Campaign staff only.", reason="ADMIN_REQUIRED")
     return fan
+
+
+def staff_actor(info) -> Actor:
+    """The audit log's actor of a staff operation: the signed-in caller, through GraphQL.
+
+    Raises: Unauthenticated ``notLoggedIn``.
+    """
+    return Actor.staff(require_fan(info), Channel.GRAPHQL)
 
 
 ANYONE = Access("public", "anyone", (), lambda root, info, args: None)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.access import SUPREME
+from accounts.api.access import SUPREME, rest_actor
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import market_document, set_notification_date, upcoming_markets
 
@@ -29,7 +29,7 @@ class RefreshCampaignsView(APIView):
         ),
     )
     def post(self, request):
-        return Response(refresh_campaign_statuses(source=f"api:{request.user.pk}").counts())
+        return Response(refresh_campaign_statuses(actor=rest_actor(request)).counts())
 
 
 class UpcomingMarketsView(APIView):
@@ -63,4 +63,10 @@ class NotifyDateView(APIView):
     )
     def post(self, request):
         body = request.data if isinstance(request.data, dict) else {}
-        return Response({"count": set_notification_date(body.get("marketIds"), body.get("notificationDate"))})
+        return Response(
+            {
+                "count": set_notification_date(
+                    body.get("marketIds"), body.get("notificationDate"), actor=rest_actor(request)
+                )
+            }
+        )

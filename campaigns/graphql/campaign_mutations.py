@@ -11,13 +11,14 @@ from campaigns.graphql.inputs import CampaignInput, to_plain
 from campaigns.graphql.types import Campaign
 from campaigns.selectors import get_campaign_for_viewer, set_view
 from campaigns.services.upsert_campaign import upsert_campaign
+from monoql.audit import Actor, Channel
 
 
 def resolve_upsert_campaign(root, info, campaign):
     """Create or partially update a campaign; returns it with every locale shown."""
     fan = require_fan(info)
     data = to_plain(campaign)
-    saved = upsert_campaign(data, source=f"graphql:{fan.pk}")
+    saved = upsert_campaign(data, actor=Actor.staff(fan, Channel.GRAPHQL))
     return set_view(get_campaign_for_viewer(fan, campaign_id=saved.pk, use_cache=False), None, show_all_locales=True)
 
 

@@ -2,7 +2,7 @@
 
 import graphene
 
-from accounts.graphql.access import STAFF, Operation, campaign_action
+from accounts.graphql.access import STAFF, Operation, campaign_action, staff_actor
 from campaigns.graphql.content_types import Image
 from campaigns.services.contacts import save_campaign_contacts
 from campaigns.services.images import upload_image
@@ -11,7 +11,7 @@ from monoql.graphql.scalars import JSON
 
 def resolve_upload_image(root, info, base64, contentType, fileName=None, cacheControl=None):
     """Store a base64 image; returns ``Image {url name width height}`` with an absolute URL."""
-    image = upload_image(base64, contentType, fileName, cacheControl)
+    image = upload_image(base64, contentType, fileName, cacheControl, actor=staff_actor(info))
     if image["url"].startswith("/"):
         image["url"] = info.context.build_absolute_uri(image["url"])
     return image
@@ -19,7 +19,7 @@ def resolve_upload_image(root, info, base64, contentType, fileName=None, cacheCo
 
 def resolve_save_campaign_contacts(root, info, contacts, campaignId):
     """Replace the campaign's contacts; returns their ids."""
-    return save_campaign_contacts(campaignId, contacts)
+    return save_campaign_contacts(campaignId, contacts, actor=staff_actor(info))
 
 
 class ContentMutation(graphene.ObjectType):

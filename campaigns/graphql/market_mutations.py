@@ -2,7 +2,7 @@
 
 import graphene
 
-from accounts.graphql.access import Operation, all_of, campaign_action
+from accounts.graphql.access import Operation, all_of, campaign_action, staff_actor
 from campaigns.graphql.inputs import MarketInput, to_plain
 from campaigns.graphql.market_types import Market
 from campaigns.services.markets import clone_markets, upsert_market
@@ -11,12 +11,12 @@ from campaigns.services.markets import clone_markets, upsert_market
 def resolve_upsert_market(root, info, market):
     """Create or update one market of ``market.campaignId``."""
     data = to_plain(market)
-    return upsert_market(data)
+    return upsert_market(data, actor=staff_actor(info))
 
 
 def resolve_clone_markets(root, info, fromCampaignId, toCampaignId):
     """Copy the markets of ``fromCampaignId`` (``read``) into ``toCampaignId`` (``write``)."""
-    return clone_markets(fromCampaignId, toCampaignId)
+    return clone_markets(fromCampaignId, toCampaignId, actor=staff_actor(info))
 
 
 class MarketMutation(graphene.ObjectType):

@@ -2,7 +2,7 @@
 
 import graphene
 
-from accounts.graphql.access import SUPREME, Operation
+from accounts.graphql.access import SUPREME, Operation, staff_actor
 from campaigns.graphql.inputs import PromoterInput, to_plain
 from campaigns.graphql.search_types import Promoter
 from campaigns.services.promoters import delete_promoter, upsert_promoter
@@ -11,12 +11,12 @@ from monoql.graphql.scalars import JSON
 
 def resolve_upsert_promoter(root, info, promoter):
     """Create or update a promoter."""
-    return upsert_promoter(to_plain(promoter))
+    return upsert_promoter(to_plain(promoter), actor=staff_actor(info))
 
 
 def resolve_delete_promoter(root, info, promoterId):
     """Delete a promoter; returns ``{deleted, marketsUpdated}``."""
-    return delete_promoter(promoterId)
+    return delete_promoter(promoterId, actor=staff_actor(info))
 
 
 class PromoterMutation(graphene.ObjectType):

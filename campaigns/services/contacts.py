@@ -5,6 +5,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from campaigns.models import Campaign, Contact
+from monoql.audit import Actor, record
 from monoql.errors import NotFound, ValidationFailed
 
 
@@ -46,9 +47,10 @@ def _contact(item, index: int) -> Contact:
     return contact
 
 
-def save_campaign_contacts(campaign_id: str, contacts: list) -> list[str]:
+def save_campaign_contacts(campaign_id: str, contacts: list, *, actor: Actor) -> list[str]:
     """Replace the campaign's contacts with ``contacts`` (ids, or objects ``{_id?, name, email?, keyword[]?}``
-    that are created or updated). Returns the contact ids in order. All or nothing."""
+    that are created or updated). Returns the contact ids in order. All or nothing; one audit-log row
+    (``campaign.contacts``, the ids before and after)."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().filter(pk=str(campaign_id)).first()
         if campaign is None:
@@ -58,6 +60,8 @@ def save_campaign_contacts(campaign_id: str, contacts: list) -> list[str]:
             contact_id = _contact(item, index).pk
             if contact_id not in ids:
                 ids.append(contact_id)
+        before = list(campaign.contacts or [])
         campaign.contacts = ids
         campaign.save(update_fields=["contacts", "date_updated"])
+        record(actor, "campaign.contacts", campaign_id=campaign.pk, changes={"contacts": [before, ids]})
     return ids

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Fan, Supreme
 from campaigns.models import Campaign, CampaignLocale, CampaignStatus
 from campaigns.services.discovery_import import import_discovery_events
+from monoql.audit import Actor
 
 DEMO_DOMAIN = "metallica.localhost"
 DEMO_ATTRACTION = "Metallica"
@@ -96,14 +97,16 @@ class DemoResult:
     admin_password: str | None
 
 
-def load_demo(events_text: str, *, admin_username: str, admin_email: str, admin_password: str | None) -> DemoResult:
+def load_demo(
+    events_text: str, *, admin_username: str, admin_email: str, admin_password: str | None, actor: Actor
+) -> DemoResult:
     """Import the demo tour, open it with en_US/fr_CA content and the registration form, create a supreme staff user.
 
     Idempotent: a second run updates the campaign in place and reuses the staff user (its password is
-    kept and not returned).
+    kept and not returned). ``actor``: who loads it (the import's audit-log row names them).
     """
     with transaction.atomic():
-        result = import_discovery_events(events_text, attraction=DEMO_ATTRACTION, domain=DEMO_DOMAIN)
+        result = import_discovery_events(events_text, attraction=DEMO_ATTRACTION, domain=DEMO_DOMAIN, actor=actor)
         campaign = result.campaign
         now = timezone.now()
         if campaign.status != CampaignStatus.OPEN:

@@ -22,6 +22,7 @@ from datetime import datetime
 from django.db import transaction
 
 from campaigns.models import Artist, Campaign, CampaignLocale, CampaignStatus, Market, Venue
+from monoql.audit import Actor, record
 from monoql.dates import parse_iso
 from monoql.errors import NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE
@@ -210,6 +211,7 @@ def import_discovery_events(
     name: str | None = None,
     domain: str | None = None,
     campaign_id: str | None = None,
+    actor: Actor,
 ) -> ImportResult:
     """Import a Discovery events response as a registration campaign (see the module rules).
 
@@ -219,6 +221,7 @@ def import_discovery_events(
         name: campaign name; default: the most common event name of the attraction.
         domain: ``domain.site`` to set (lower-cased); must be free among non-INACTIVE campaigns.
         campaign_id: update this campaign instead of finding one.
+        actor: who imported (one audit-log row, ``campaign.import``: created or updated, markets counted).
     Returns: ImportResult(campaign, created, markets_created, markets_updated).
     Raises:
         DiscoveryImportError: bad input (nothing written).
@@ -310,4 +313,16 @@ def import_discovery_events(
             CampaignLocale.objects.create(
                 campaign=campaign, locale=DEFAULT_LOCALE, is_default=True, content={"meta": {"title": campaign.name}}
             )
+        record(
+            actor,
+            "campaign.import",
+            campaign_id=campaign.pk,
+            target=f"campaign:{campaign.pk}",
+            changes={
+                "created": created,
+                "attraction": chosen.get("id"),
+                "marketsCreated": markets_created,
+                "marketsUpdated": markets_updated,
+            },
+        )
         return ImportResult(campaign, created, markets_created, markets_updated)

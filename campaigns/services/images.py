@@ -14,9 +14,11 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
+from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 
 FORMATS = {"image/gif": ("GIF", "gif"), "image/png": ("PNG", "png"), "image/jpeg": ("JPEG", "jpg")}
@@ -27,8 +29,10 @@ def _fail(message: str, field: str, reason: str = "INVALID_IMAGE"):
     raise ValidationFailed(message, reason=reason, field=field)
 
 
-def upload_image(data: str, content_type: str, file_name: str | None = None, cache_control: str | None = None) -> dict:
-    """Decode, check and store an image.
+def upload_image(
+    data: str, content_type: str, file_name: str | None = None, cache_control: str | None = None, *, actor: Actor
+) -> dict:
+    """Decode, check and store an image; one audit-log row (``image.upload``: the stored name and size).
 
     Args:
         data: base64 text (a ``data:image/png;base64,`` prefix is accepted).
@@ -77,4 +81,6 @@ def upload_image(data: str, content_type: str, file_name: str | None = None, cac
         # S3Storage (checked above with hasattr) keeps its upload parameters in object_parameters.
         storage.object_parameters = {**storage.object_parameters, "CacheControl": cache_control}  # type: ignore[attr-defined]
     stored = storage.save(f"images/{name}", ContentFile(raw))
+    with transaction.atomic():
+        record(actor, "image.upload", target=f"image:{name}"[:128], changes={"bytes": len(raw), "type": kind})
     return {"url": storage.url(stored), "name": name, "width": width, "height": height}

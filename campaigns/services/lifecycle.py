@@ -26,6 +26,7 @@ from campaigns.cdn import purge_after_commit, surrogate_keys
 from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange, OutboundEvent
 from campaigns.services.campaign_rules import publish_problems
 from campaigns.services.outbox import record_event
+from monoql.audit import Actor, record
 from monoql.dates import iso
 
 logger = logging.getLogger("monoql.campaigns.lifecycle")
@@ -85,8 +86,15 @@ def _refuse_unpublishable(due: Q, now, result: RefreshResult) -> list[str]:
     return refused
 
 
-def _transition(due: Q, from_statuses, to_status, changes: dict, now, source, exclude=()) -> list[str]:
-    """Move due campaigns from ``from_statuses`` to ``to_status``; return the ids moved by this call."""
+def history_source(actor: Actor) -> str:
+    """The status history's ``source`` for an actor: ``channel:fan id`` or ``channel:label``."""
+    return f"{actor.channel}:{actor.fan_id or actor.label}"[:64]
+
+
+def _transition(due: Q, from_statuses, to_status, changes: dict, now, actor: Actor, exclude=()) -> list[str]:
+    """Move due campaigns from ``from_statuses`` to ``to_status``; return the ids moved by this call. Each campaign
+    moved gets one audit-log row (``campaign.status``)."""
+    source = history_source(actor)
     with transaction.atomic():
         rows = list(
             Campaign.objects.select_for_update(skip_locked=True)
@@ -120,15 +128,23 @@ def _transition(due: Q, from_statuses, to_status, changes: dict, now, source, ex
                 record_event(
                     "campaign.statusChanged", campaign_id=cid, payload=status_event_payload(campaigns[cid], old)
                 )
+                record(
+                    actor,
+                    "campaign.status",
+                    campaign_id=cid,
+                    target=f"campaign:{cid}",
+                    changes={"status": [old, to_status]},
+                )
     return [cid for cid, _ in moved]
 
 
-def refresh_campaign_statuses(*, now=None, source: str = "") -> RefreshResult:
+def refresh_campaign_statuses(*, actor: Actor, now=None) -> RefreshResult:
     """Apply every due status transition (see module doc).
 
     Args:
         now: the time to refresh at (UTC datetime), default now.
-        source: who ran it, recorded in the history (``command``, ``beat``, ``api:<fan id>``).
+        actor: who ran it (the beat, a command, a staff member over REST or in the admin): the status history's
+            source and the audit-log row of each campaign moved (a run that moves nothing writes none).
     Returns: RefreshResult with the ids opened, closed and deactivated by this run, and the campaigns due to
         open that the publish rule refused (``campaign_rules.publish_problems``: they stay DRAFT/PREVIEW).
     """
@@ -141,7 +157,7 @@ def refresh_campaign_statuses(*, now=None, source: str = "") -> RefreshResult:
         CampaignStatus.OPEN,
         {"date_opened": now, "date_open": None, "domain_preview": None},
         now,
-        source,
+        actor,
         exclude=_refuse_unpublishable(due_to_open, now, result),
     )
     result.closed = _transition(
@@ -150,7 +166,7 @@ def refresh_campaign_statuses(*, now=None, source: str = "") -> RefreshResult:
         CampaignStatus.CLOSED,
         {"date_closed": now, "date_close": None, "domain_preview": None},
         now,
-        source,
+        actor,
     )
     result.deactivated = _transition(
         Q(date_closed__isnull=False, date_closed__lte=now - DEACTIVATE_AFTER),
@@ -158,6 +174,6 @@ def refresh_campaign_statuses(*, now=None, source: str = "") -> RefreshResult:
         CampaignStatus.INACTIVE,
         {"date_inactivated": now, "domain_site": None},
         now,
-        source,
+        actor,
     )
     return result

@@ -15,6 +15,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Market, Promoter
 from campaigns.services.campaign_rules import valid_timezone
 from campaigns.services.outbox import record_event
+from monoql.audit import Actor, model_diff, record
 from monoql.dates import iso, parse_input_datetime
 from monoql.errors import NotFound, ValidationFailed
 
@@ -159,12 +160,34 @@ def validate_market(market: Market, prefix: str = "") -> None:
         fail_market(f"The campaign already has a market named '{market.name}'.", f"{prefix}name", "marketNameExists")
 
 
-def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
-    """Create (no ``id``) or update a market of ``data["campaignId"]``.
+def upsert_market(data: dict, *, actor: Actor) -> Market:
+    """Create (no ``id``) or update a market of ``data["campaignId"]`` (``upsertMarket``); one audit-log row
+    (``market.create``/``market.update`` with the fields' before and after).
 
     Args:
         data: plain ``MarketInput`` (absent keys untouched, null clears).
-        field_prefix: prepended to error fields (``markets[2].`` inside ``upsertCampaign``).
+        actor: who asked.
+    Returns: the saved Market.
+    Raises: as ``save_market_input``.
+    """
+    with transaction.atomic():
+        before = Market.objects.filter(pk=str(data["id"])).first() if data.get("id") else None
+        market = save_market_input(data)
+        record(
+            actor,
+            "market.update" if before is not None else "market.create",
+            campaign_id=market.campaign_id,
+            target=f"market:{market.pk}",
+            changes=model_diff(before, market),
+        )
+    return market
+
+
+def save_market_input(data: dict, *, field_prefix: str = "") -> Market:
+    """Create or update a market from a ``MarketInput``, with its outbound events, writing no audit row: the part
+    of ``upsert_market`` that ``upsert_campaign`` runs for each of its markets under its own row.
+
+    Args: ``data``: plain ``MarketInput``; ``field_prefix``: prepended to error fields (``markets[2].``).
     Returns: the saved Market.
     Raises:
         NotFound: unknown campaign (``CAMPAIGN_NOT_FOUND``) or market (``MARKET_NOT_FOUND``).
@@ -222,8 +245,9 @@ def upsert_market(data: dict, *, field_prefix: str = "") -> Market:
     return market
 
 
-def clone_markets(from_campaign_id: str, to_campaign_id: str) -> list[Market]:
-    """Copy every market of one campaign into another, with new ids (catalog §3.2 "Clone"); all or nothing.
+def clone_markets(from_campaign_id: str, to_campaign_id: str, *, actor: Actor) -> list[Market]:
+    """Copy every market of one campaign into another, with new ids (catalog §3.2 "Clone"); all or nothing; one
+    audit-log row on the target campaign (``market.clone``: the source campaign and the new markets).
 
     Raises: NotFound for either campaign; ValidationFailed ``marketNameExists`` when the target already
     has a market of the same name.
@@ -254,6 +278,13 @@ def clone_markets(from_campaign_id: str, to_campaign_id: str) -> list[Market]:
                 "market.created", campaign_id=clone.campaign_id, market_id=clone.pk, payload=market_document(clone)
             )
             clones.append(clone)
+        record(
+            actor,
+            "market.clone",
+            campaign_id=str(to_campaign_id),
+            target=f"campaign:{from_campaign_id}",
+            changes={"fromCampaignId": str(from_campaign_id), "markets": [clone.pk for clone in clones]},
+        )
     return clones
 
 
@@ -262,16 +293,24 @@ def record_market_event(market: Market, event_type: str) -> None:
     record_event(event_type, campaign_id=market.campaign_id, market_id=market.pk, payload=market_document(market))
 
 
-def save_market(market: Market, *, is_new: bool) -> Market:
+def save_market(market: Market, *, is_new: bool, actor: Actor) -> Market:
     """Save a market edited field by field (the admin), checked by ``validate_market``, with the same outbound
-    event as ``upsertMarket`` (``market.created`` or ``market.updated``).
+    event and audit-log row as ``upsertMarket`` (``market.created`` or ``market.updated``).
 
     Raises: ValidationFailed as ``validate_market`` (``INVALID_MARKET_SCHEMA``, ``marketNameExists``…).
     """
+    before = None if is_new else Market.objects.filter(pk=market.pk).first()
     with transaction.atomic():
         validate_market(market)
         market.save()
         record_market_event(market, "market.created" if is_new else "market.updated")
+        record(
+            actor,
+            "market.create" if is_new else "market.update",
+            campaign_id=market.campaign_id,
+            target=f"market:{market.pk}",
+            changes=model_diff(before, market),
+        )
     return market
 
 
@@ -307,11 +346,11 @@ def markets_due_for_reminder(now=None):
     )
 
 
-def set_notification_date(market_ids, notification_date, now=None) -> int:
+def set_notification_date(market_ids, notification_date, *, actor: Actor, now=None) -> int:
     """Set the reminder time of ``market_ids`` (``POST /markets/notifyDate``, catalog §2.1).
 
     Args: market_ids: list of market ids; notification_date: ISO-8601 with a time zone, between now and each
-        market's presale start (``isWithinDateRange``).
+        market's presale start (``isWithinDateRange``); actor: who asked (one audit-log row).
     Returns: the number of markets updated (markets without a presale date, already notified, or for which the
         date falls outside their range are left alone).
     Raises: ValidationFailed ``MISSING_MARKET_IDS`` (field ``marketIds``), ``INVALID_DATE`` (field
@@ -325,16 +364,27 @@ def set_notification_date(market_ids, notification_date, now=None) -> int:
         fail_market("notificationDate is required.", "notificationDate", "INVALID_DATE")
     if when < now:
         raise ValidationFailed("notificationDate is in the past.", reason="INVALID_DATE", field="notificationDate")
-    return Market.objects.filter(
-        pk__in=market_ids, notification_notified__isnull=True, event_presale_date_time__gte=when
-    ).update(notification_date=when)
+    with transaction.atomic():
+        markets = Market.objects.filter(
+            pk__in=market_ids, notification_notified__isnull=True, event_presale_date_time__gte=when
+        )
+        campaign_ids = sorted(set(markets.values_list("campaign_id", flat=True)))
+        updated = markets.update(notification_date=when)
+        record(
+            actor,
+            "market.notifyDate",
+            campaign_id=campaign_ids[0] if len(campaign_ids) == 1 else None,
+            changes={"notificationDate": iso(when), "markets": sorted(market_ids), "updated": updated},
+        )
+    return updated
 
 
-def notify_upcoming_presales(now=None) -> list[str]:
+def notify_upcoming_presales(*, actor: Actor, now=None) -> list[str]:
     """Send the presale reminder of every due market exactly once.
 
     Each due market is stamped ``notification_notified`` by a conditional update (two concurrent runs
     cannot both win) and a ``market.presaleReminder`` outbound event carries the reminder.
+    Args: ``actor``: the job sending them (each reminder sent writes one audit-log row, ``market.presaleReminder``).
     Returns: ids of the markets notified by this call.
     """
     now = now or timezone.now()
@@ -351,5 +401,6 @@ def notify_upcoming_presales(now=None) -> list[str]:
                     market_id=market.pk,
                     payload={**market_document(market), "campaignName": market.campaign.name},
                 )
+                record(actor, "market.presaleReminder", campaign_id=market.campaign_id, target=f"market:{market.pk}")
                 notified.append(market.pk)
     return notified

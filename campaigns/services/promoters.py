@@ -4,12 +4,15 @@ Rules: a name; each privacy URL has a known locale and an http(s) URL; exactly o
 when any are given (``INVALID_PROMOTER_SCHEMA``). Deleting a promoter removes it from markets' ``promoterIds``.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
 from campaigns.models import Market, Promoter
 from campaigns.services.campaign_rules import valid_campaign_locale
+from monoql.audit import Actor, model_diff, record
 from monoql.errors import NotFound, ValidationFailed
 
 _url = URLValidator(schemes=["http", "https"])
@@ -33,8 +36,9 @@ def _privacy_urls(items: list[dict]) -> list[dict]:
     return urls
 
 
-def upsert_promoter(data: dict) -> Promoter:
-    """Create (no ``id``) or update a promoter from ``PromoterInput`` ``{id, name, privacyUrls}``.
+def upsert_promoter(data: dict, *, actor: Actor) -> Promoter:
+    """Create (no ``id``) or update a promoter from ``PromoterInput`` ``{id, name, privacyUrls}``; one audit-log row
+    (``promoter.create``/``promoter.update``, the fields' before and after).
 
     Raises: NotFound ``PROMOTER_NOT_FOUND``; ValidationFailed ``INVALID_PROMOTER_SCHEMA``/``INVALID_LOCALE``.
     """
@@ -43,8 +47,9 @@ def upsert_promoter(data: dict) -> Promoter:
             promoter = Promoter.objects.select_for_update().filter(pk=str(data["id"])).first()
             if promoter is None:
                 raise NotFound(f"No promoter with id '{data['id']}'.", reason="PROMOTER_NOT_FOUND", field="id")
+            before = copy.copy(promoter)
         else:
-            promoter = Promoter()
+            promoter, before = Promoter(), None
         if "name" in data:
             promoter.name = (data["name"] or "").strip()
         if not promoter.name:
@@ -52,11 +57,18 @@ def upsert_promoter(data: dict) -> Promoter:
         if "privacyUrls" in data:
             promoter.privacy_urls = _privacy_urls(data["privacyUrls"] or [])
         promoter.save()
+        record(
+            actor,
+            "promoter.update" if before is not None else "promoter.create",
+            target=f"promoter:{promoter.pk}",
+            changes=model_diff(before, promoter),
+        )
     return promoter
 
 
-def delete_promoter(promoter_id: str) -> dict:
-    """Delete a promoter and drop it from every market's ``promoterIds``. Returns ``{deleted, marketsUpdated}``."""
+def delete_promoter(promoter_id: str, *, actor: Actor) -> dict:
+    """Delete a promoter and drop it from every market's ``promoterIds``; one audit-log row (``promoter.delete``).
+    Returns ``{deleted, marketsUpdated}``."""
     with transaction.atomic():
         promoter = Promoter.objects.select_for_update().filter(pk=str(promoter_id)).first()
         if promoter is None:
@@ -67,5 +79,11 @@ def delete_promoter(promoter_id: str) -> dict:
         for market in markets:
             market.promoter_ids = [pid for pid in market.promoter_ids if pid != promoter.pk]
             market.save(update_fields=["promoter_ids", "date_updated"])
+        record(
+            actor,
+            "promoter.delete",
+            target=f"promoter:{promoter.pk}",
+            changes={"name": promoter.name, "markets": [market.pk for market in markets]},
+        )
         promoter.delete()
     return {"deleted": 1, "marketsUpdated": len(markets)}

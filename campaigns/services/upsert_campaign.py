@@ -20,9 +20,10 @@ from campaigns.services.campaign_rules import (
     valid_campaign_locale,
     validate_campaign,
 )
-from campaigns.services.lifecycle import status_event_payload
-from campaigns.services.markets import upsert_market
+from campaigns.services.lifecycle import history_source, status_event_payload
+from campaigns.services.markets import save_market_input
 from campaigns.services.outbox import record_event
+from monoql.audit import Actor, model_diff, record
 from monoql.dates import parse_input_datetime
 from monoql.errors import NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE
@@ -289,12 +290,13 @@ def apply_status_change(campaign: Campaign, wanted: str, *, is_new: bool, now=No
     return _status_change(campaign, wanted, is_new=is_new, now=now or timezone.now())
 
 
-def upsert_campaign(data: dict, *, source: str) -> Campaign:
+def upsert_campaign(data: dict, *, actor: Actor) -> Campaign:
     """Create (no ``id``) or partially update (``id``) a campaign, with its locales, content and markets.
 
     Args:
         data: plain ``CampaignInput`` (absent keys untouched, nulls clear).
-        source: who asked, for the status history (``graphql:<fan id>``, ``admin:<user>``).
+        actor: who asked: one audit-log row (``campaign.create``/``campaign.update``, the fields' before and after,
+            the markets saved with it) and the status history's source.
     Returns: the saved Campaign.
     Raises:
         NotFound: ``id`` names no campaign (``CAMPAIGN_NOT_FOUND``, field ``id``).
@@ -325,13 +327,32 @@ def upsert_campaign(data: dict, *, source: str) -> Campaign:
             campaign.save()
             if is_new or data.get("locales") is not None or data.get("content") is not None:
                 _save_locales(campaign, locales)
-            for index, market in enumerate(data.get("markets") or []):
-                upsert_market({**market, "campaignId": campaign.pk}, field_prefix=f"markets[{index}].")
+            markets = [
+                save_market_input({**market, "campaignId": campaign.pk}, field_prefix=f"markets[{index}].").pk
+                for index, market in enumerate(data.get("markets") or [])
+            ]
             if _opens(campaign, is_new=is_new, previous_status=previous_status):
                 check_publishable(campaign)
             changed = sorted(key for key in data if key not in ("id", "currentLocale", "entry"))
             record_campaign_change(
-                campaign, is_new=is_new, previous_status=previous_status, fields=changed, source=source, now=now
+                campaign,
+                is_new=is_new,
+                previous_status=previous_status,
+                fields=changed,
+                source=history_source(actor),
+                now=now,
+            )
+            changes = model_diff(previous, campaign)
+            if data.get("locales") is not None or data.get("content") is not None:
+                changes["locales"] = sorted(row.locale for row in locales)
+            if markets:
+                changes["markets"] = markets
+            record(
+                actor,
+                "campaign.create" if is_new else "campaign.update",
+                campaign_id=campaign.pk,
+                target=f"campaign:{campaign.pk}",
+                changes=changes,
             )
     except IntegrityError as error:
         _raise_domain_conflict(error)
@@ -355,7 +376,7 @@ def _raise_domain_conflict(error: IntegrityError):
     raise error
 
 
-def save_campaign(campaign: Campaign, *, is_new: bool, previous_status, fields, source: str) -> Campaign:
+def save_campaign(campaign: Campaign, *, is_new: bool, previous_status, fields, actor: Actor) -> Campaign:
     """Save a campaign edited field by field (the admin's form), with the same history and events as
     ``upsert_campaign``: outbound ``campaign.created|updated``, and a status-history row plus
     ``campaign.statusChanged`` when the status changed.
@@ -363,36 +384,58 @@ def save_campaign(campaign: Campaign, *, is_new: bool, previous_status, fields, 
     The caller has already applied the rules to ``campaign`` (``validate_campaign_fields``,
     ``apply_status_change``), as the admin form does in its ``clean``.
     Args: ``previous_status``: the status before a manual change, or None; ``fields``: names changed;
-        ``source``: who asked (``admin:<user>``).
+        ``actor``: who asked (the admin user): one audit-log row with the fields' before and after.
     Raises: ValidationFailed ``DOMAIN_NAME_CONFLICT`` (field ``domain.site``), ``CAMPAIGN_NOT_PUBLISHABLE``
         when the save opens a campaign that misses what it needs (``check_publishable``); nothing is written.
     """
+    before = None if is_new else Campaign.objects.filter(pk=campaign.pk).first()
     try:
         with transaction.atomic():
             campaign.save()
             if _opens(campaign, is_new=is_new, previous_status=previous_status):
                 check_publishable(campaign)
             record_campaign_change(
-                campaign, is_new=is_new, previous_status=previous_status, fields=sorted(fields), source=source
+                campaign,
+                is_new=is_new,
+                previous_status=previous_status,
+                fields=sorted(fields),
+                source=history_source(actor),
+            )
+            record(
+                actor,
+                "campaign.create" if is_new else "campaign.update",
+                campaign_id=campaign.pk,
+                target=f"campaign:{campaign.pk}",
+                changes=model_diff(before, campaign),
             )
     except IntegrityError as error:
         _raise_domain_conflict(error)
     return campaign
 
 
-def save_campaign_locale(locale: CampaignLocale) -> CampaignLocale:
-    """Save one locale's page copy of a campaign (already checked with the others by ``validate_locales``)."""
+def save_campaign_locale(locale: CampaignLocale, *, actor: Actor) -> CampaignLocale:
+    """Save one locale's page copy of a campaign (already checked with the others by ``validate_locales``); one
+    audit-log row (``campaign.locale``, the texts changed)."""
+    before = CampaignLocale.objects.filter(pk=locale.pk).first() if locale.pk else None
     with transaction.atomic():
         if locale.is_default:
             CampaignLocale.objects.filter(campaign_id=locale.campaign_id, is_default=True).exclude(pk=locale.pk).update(
                 is_default=False
             )
         locale.save()
+        record(
+            actor,
+            "campaign.locale",
+            campaign_id=locale.campaign_id,
+            target=f"locale:{locale.locale}",
+            changes=model_diff(before, locale),
+        )
     return locale
 
 
-def delete_campaign_locale(locale: CampaignLocale) -> None:
-    """Remove one locale of a campaign (the admin checks that one default remains, ``validate_locales``).
+def delete_campaign_locale(locale: CampaignLocale, *, actor: Actor) -> None:
+    """Remove one locale of a campaign (the admin checks that one default remains, ``validate_locales``); one
+    audit-log row (``campaign.locale.delete``).
 
     Raises: ValidationFailed ``INVALID_LOCALE`` (field ``locales``) for the campaign's last locale.
     """
@@ -403,4 +446,5 @@ def delete_campaign_locale(locale: CampaignLocale) -> None:
                 reason="INVALID_LOCALE",
                 field="locales",
             )
+        record(actor, "campaign.locale.delete", campaign_id=locale.campaign_id, target=f"locale:{locale.locale}")
         locale.delete()

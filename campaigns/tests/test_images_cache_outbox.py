@@ -18,7 +18,7 @@ from campaigns.models import Campaign, CampaignLocale, OutboundEvent
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.outbox import drain_outbound_events, record_event
 from campaigns.sinks import SlackSink, WebhookSink
-from conftest import publishable, session_token_for
+from conftest import TEST_ACTOR, publishable, session_token_for
 from monoql.graphql import view
 
 UPLOAD = """
@@ -179,7 +179,7 @@ def test_lifecycle_transition_records_a_status_event(db):
             preferences=[{"id": "email", "type": "email", "is_optional": False, "label": {"en_US": "Email"}}],
         )
     )
-    refresh_campaign_statuses(now=now, source="test")
+    refresh_campaign_statuses(now=now, actor=TEST_ACTOR)
     event = OutboundEvent.objects.get(event_type="campaign.statusChanged")
     assert event.payload == {
         "from": "DRAFT",

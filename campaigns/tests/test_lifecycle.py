@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.tasks import refresh_campaign_statuses_task
-from conftest import publishable, run_concurrently, session_token_for
+from conftest import TEST_ACTOR, publishable, run_concurrently, session_token_for
+from monoql.audit import AuditEntry
 
 NOW = timezone.now().replace(microsecond=0)
 
@@ -47,7 +48,7 @@ def due(db):
 @pytest.mark.django_db
 def test_refresh_applies_every_due_transition(due):
     # when
-    result = refresh_campaign_statuses(now=NOW, source="test")
+    result = refresh_campaign_statuses(now=NOW, actor=TEST_ACTOR)
     # then
     assert result.counts() == {"opened": 2, "closed": 1, "deactivated": 1}
     status = dict(Campaign.objects.values_list("name", "status"))
@@ -73,23 +74,23 @@ def test_refresh_applies_every_due_transition(due):
     assert (gone.date_inactivated, gone.domain_site) == (NOW, None)
     history = sorted(CampaignStatusChange.objects.values_list("campaign__name", "from_status", "to_status", "source"))
     assert history == [
-        ("draft", "DRAFT", "OPEN", "test"),
-        ("old", "CLOSED", "INACTIVE", "test"),
-        ("open", "OPEN", "CLOSED", "test"),
-        ("preview", "PREVIEW", "OPEN", "test"),
+        ("draft", "DRAFT", "OPEN", "command:test"),
+        ("old", "CLOSED", "INACTIVE", "command:test"),
+        ("open", "OPEN", "CLOSED", "command:test"),
+        ("preview", "PREVIEW", "OPEN", "command:test"),
     ]
 
 
 @pytest.mark.django_db
 def test_second_refresh_changes_nothing(due):
-    refresh_campaign_statuses(now=NOW)
-    assert refresh_campaign_statuses(now=NOW).counts() == {"opened": 0, "closed": 0, "deactivated": 0}
+    refresh_campaign_statuses(now=NOW, actor=TEST_ACTOR)
+    assert refresh_campaign_statuses(now=NOW, actor=TEST_ACTOR).counts() == {"opened": 0, "closed": 0, "deactivated": 0}
     assert CampaignStatusChange.objects.count() == 4
 
 
 @pytest.mark.django_db
 def test_released_domain_can_be_reused(due):
-    refresh_campaign_statuses(now=NOW)
+    refresh_campaign_statuses(now=NOW, actor=TEST_ACTOR)
     assert Campaign.objects.create(name="reuse", domain_site="old.localhost").domain_site == "old.localhost"
 
 
@@ -101,7 +102,7 @@ def test_concurrent_refreshes_apply_each_transition_once(require_postgres):
         _campaign(f"c{n}", CampaignStatus.DRAFT, date_open=NOW - timedelta(minutes=1))
     # when: eight refreshes run at once
     results, errors = run_concurrently(
-        8, lambda n: refresh_campaign_statuses(now=NOW, source=f"r{n}").counts()["opened"]
+        8, lambda n: refresh_campaign_statuses(now=NOW, actor=TEST_ACTOR).counts()["opened"]
     )
     # then: every campaign opened exactly once
     assert errors == []
@@ -122,7 +123,17 @@ def test_command_prints_what_changed(due):
 @pytest.mark.django_db
 def test_beat_task_runs_the_same_service(due):
     assert refresh_campaign_statuses_task.delay().get() == {"opened": 2, "closed": 1, "deactivated": 1}
-    assert set(CampaignStatusChange.objects.values_list("source", flat=True)) == {"beat"}
+    assert set(CampaignStatusChange.objects.values_list("source", flat=True)) == {
+        "beat:campaigns.refresh_campaign_statuses"
+    }
+    # and each campaign moved has one audit-log row by the beat
+    rows = AuditEntry.objects.filter(action="campaign.status")
+    assert sorted(set(rows.values_list("actor_kind", "channel", "actor_label"))) == [
+        ("system", "beat", "campaigns.refresh_campaign_statuses")
+    ]
+    assert sorted(rows.values_list("campaign_id", flat=True)) == sorted(
+        CampaignStatusChange.objects.values_list("campaign_id", flat=True)
+    )
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from campaigns.models import Campaign, CampaignStatus, OutboundEvent
 from campaigns.services.campaign_rules import publish_problems
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.tests.test_upsert_campaign import FULL, UPSERT
-from conftest import publishable, session_token_for
+from conftest import TEST_ACTOR, publishable, session_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,8 @@ def test_the_refresh_leaves_an_incomplete_due_campaign_and_reports_it_once():
     )
     bare = Campaign.objects.create(name="Bare", domain_site="b.localhost", preferences=form, **dates)
     # When the refresh runs twice
-    first = refresh_campaign_statuses(now=now, source="test")
-    second = refresh_campaign_statuses(now=now, source="test")
+    first = refresh_campaign_statuses(now=now, actor=TEST_ACTOR)
+    second = refresh_campaign_statuses(now=now, actor=TEST_ACTOR)
     # Then only the complete one opened; the other stays DRAFT, reported with what it misses, once
     assert first.opened == [complete.pk]
     assert first.refused == [(bare.pk, ["markets", "content"])]

@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 
 from campaigns.models import Campaign, Contact, Market, Promoter
 from campaigns.services.discovery_import import import_discovery_events
-from conftest import session_token_for
+from conftest import TEST_ACTOR, session_token_for
 
 SEARCH = """
 query admin_searchArtists($q: String!) { searchArtists(query: $q, limit: 5) { id discovery_id name needs_id } }
@@ -85,7 +85,7 @@ def test_search_asks_discovery_when_configured_and_caches(gql, settings, discove
 def test_search_falls_back_to_the_imported_catalog_offline(gql, settings, events_page_text):
     # given: Discovery unreachable (nothing listens on port 9)
     settings.DISCOVERY_API_URL, settings.DISCOVERY_API_KEY = "http://127.0.0.1:9/discovery/v2", "k"
-    import_discovery_events(events_page_text, attraction="Metallica", domain="metallica.localhost")
+    import_discovery_events(events_page_text, attraction="Metallica", domain="metallica.localhost", actor=TEST_ACTOR)
     token = session_token_for("supreme")
     # when
     artists = gql.execute(SEARCH, {"q": "metal"}, token=token)

@@ -10,9 +10,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.access import campaign_action
-from codes.services.inventory import Actor, count_codes, release_codes, reserve_codes
+from accounts.api.access import campaign_action, rest_actor
+from codes.services.inventory import count_codes, release_codes, reserve_codes
 from codes.services.upload_jobs import queue_code_upload_from_storage, upload_result, wait_for_code_upload
+from monoql.audit import Actor
 
 COUNTS = inline_serializer(
     "CodeChangeCount",
@@ -32,8 +33,7 @@ CODES_ACCESS = campaign_action("select", spelling=("supremeUserRequired", "Supre
 def authorize(request, campaign_id) -> Actor:
     """Return the Actor of a request to a code endpoint (its access, ``CODES_ACCESS``, was checked by
     ``DeclaredAccess`` before the handler ran)."""
-    fan = request.user
-    return Actor(fan=fan, label=fan.email or fan.pk)
+    return rest_actor(request)
 
 
 def request_body(request) -> dict:

@@ -6,7 +6,6 @@ so no retry loop is needed (#23).
 """
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypedDict
 
@@ -15,35 +14,33 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Fan
 from codes.models import RESERVATION_SECONDS, Code, CodeAudit, CodeAuditAction
 from codes.services.idempotency import run_once
 from codes.services.validation import check_codes, check_reserve, check_status, check_type
+from monoql.audit import Actor, record
 from monoql.locks import CODE_HOLDERS, lock_many
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a fan (staff signing in through GraphQL/REST) and a label for the audit trail."""
-
-    fan: Fan | None = None
-    label: str = ""
-
-    @property
-    def key(self) -> str:
-        return str(getattr(self.fan, "pk", None) or self.label or "anonymous")
-
-    def audit(self, campaign_id: str, action: str, *, requested: int, changed: int, **fields) -> CodeAudit:
-        """Record one audit row of ``action`` by this actor (``fields``: type, reserve_id, detail)."""
-        return CodeAudit.objects.create(
-            campaign_id=campaign_id,
-            action=action,
-            actor=self.fan,
-            actor_label=self.label,
-            requested=requested,
-            changed=changed,
-            **fields,
-        )
+def audit_codes(
+    actor: Actor, campaign_id: str, action: str, *, requested: int, changed: int, log: bool = True, **fields
+):
+    """Record a code action: its row in the codes' own trail (``CodeAudit``: counts, type, reservation) and, unless
+    ``log`` is False (the action is part of a larger one that writes its own row, e.g. an erasure), the one row of
+    the audit log (``monoql.audit``: who, through which door). ``fields``: type, reserve_id, detail."""
+    CodeAudit.objects.create(
+        campaign_id=campaign_id,
+        action=action,
+        actor=actor.fan,
+        actor_label=actor.label[:255],
+        requested=requested,
+        changed=changed,
+        **fields,
+    )
+    if log:
+        summary = {"requested": requested, "changed": changed}
+        if fields.get("type"):
+            summary["type"] = fields["type"]
+        record(actor, f"codes.{action}", campaign_id=campaign_id, changes=summary)
 
 
 #: The holder-lock key every erasure takes, beside its campaigns: writers that name a fan found by identifier rather
@@ -161,7 +158,8 @@ def reserve_codes(
         codes = take(campaign_id, code_type, count, now, reserve_id, fresh=True)
         if len(codes) < count:
             codes += take(campaign_id, code_type, count - len(codes), now, reserve_id, fresh=False)
-        actor.audit(
+        audit_codes(
+            actor,
             campaign_id,
             CodeAuditAction.RESERVE,
             requested=count,
@@ -197,7 +195,7 @@ def assign_codes(
             **changes
         )
         detail = {"entryId": entry.pk} if entry is not None else {}
-        actor.audit(campaign_id, CodeAuditAction.ASSIGN, requested=len(codes), changed=updated, detail=detail)
+        audit_codes(actor, campaign_id, CodeAuditAction.ASSIGN, requested=len(codes), changed=updated, detail=detail)
         return {"count": {"in": len(codes), "updated": updated}}
 
     with transaction.atomic():
@@ -214,14 +212,15 @@ def release_codes(campaign_id: str, codes, *, actor: Actor) -> ChangeCount:
         updated = Code.objects.filter(
             campaign_id=campaign_id, code__in=codes, date_assigned__isnull=True, date_reserved__isnull=False
         ).update(date_reserved=None, reserve_id=None)
-        actor.audit(campaign_id, CodeAuditAction.RELEASE, requested=len(codes), changed=updated)
+        audit_codes(actor, campaign_id, CodeAuditAction.RELEASE, requested=len(codes), changed=updated)
     return {"count": {"in": len(codes), "updated": updated}}
 
 
 def release_planned_codes(campaign_id: str, reserve_id: uuid.UUID, codes: list[str], *, actor: Actor) -> int:
     """Release the ``codes`` a wave prep reserved (``reserve_id``) that are still unassigned, for outcome rows that
     went away (a fan erased between wave prep and selection): they are available again at once instead of after
-    the 24 h reservation. Codes assigned or reserved by someone else meanwhile are left alone. One audit row.
+    the 24 h reservation. Codes assigned or reserved by someone else meanwhile are left alone. One row in the codes'
+    trail; the erasure's own audit-log row counts them.
 
     Returns: the number of codes released (0 for an empty list, with no audit row).
     """
@@ -231,7 +230,15 @@ def release_planned_codes(campaign_id: str, reserve_id: uuid.UUID, codes: list[s
         updated = Code.objects.filter(
             campaign_id=campaign_id, code__in=codes, reserve_id=reserve_id, date_assigned__isnull=True
         ).update(date_reserved=None, reserve_id=None)
-        actor.audit(campaign_id, CodeAuditAction.RELEASE, requested=len(codes), changed=updated, reserve_id=reserve_id)
+        audit_codes(
+            actor,
+            campaign_id,
+            CodeAuditAction.RELEASE,
+            requested=len(codes),
+            changed=updated,
+            reserve_id=reserve_id,
+            log=False,  # part of the erasure, whose own row counts the codes released
+        )
     return updated
 
 

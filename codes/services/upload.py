@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from codes.models import Code, CodeAuditAction
-from codes.services.inventory import Actor
+from codes.services.inventory import audit_codes
 from codes.services.validation import check_type
 from monoql import pgcopy
+from monoql.audit import Actor
 from monoql.csv_safety import starts_a_formula
 from monoql.errors import NotFound, ValidationFailed
 
@@ -155,6 +156,7 @@ def upload_codes(
     declared_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     before_commit: Callable[[], None] | None = None,
+    log: bool = True,
 ) -> dict:
     """Store the codes of a CSV stream in the campaign's ``code_type`` pool.
 
@@ -164,6 +166,8 @@ def upload_codes(
         progress: called with the rows read so far after each stored batch (a job's progress).
         before_commit: called inside the transaction once everything is stored; raising there (a job's
             fence, ``monoql.jobs.Superseded``) rolls the whole upload back.
+        log: False when the upload is the job of an action that wrote its audit-log row (``queue_code_upload``);
+            the codes' own trail is written either way.
     Returns: ``{"in": rows read, "inserted": new codes, "updated": existing codes touched}``.
     Raises:
         NotFound: unknown campaign. ValidationFailed: ``missingType``/``InvalidType``, ``EMPTY_FILE``,
@@ -194,13 +198,15 @@ def upload_codes(
         if rows == 0:
             raise ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
         detail = {"in": rows, "inserted": inserted, "updated": updated}
-        actor.audit(
+        audit_codes(
+            actor,
             campaign_id,
             CodeAuditAction.UPLOAD,
             requested=rows,
             changed=inserted + updated,
             type=code_type,
             detail=detail,
+            log=log,
         )
         if before_commit is not None:
             before_commit()

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from codes.models import CodeUpload, CodeUploadStatus
-from codes.services.inventory import Actor
 from codes.services.upload import FILE_KEY_RE, max_upload_bytes, upload_codes
 from codes.services.validation import check_type
+from monoql.audit import Actor, record
 from monoql.errors import DomainError, NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, SideProgress, Superseded, stale_cutoff
 from monoql.queue import enqueue_on_commit
@@ -108,6 +108,13 @@ def _record(campaign_id, code_type, key, size, actor: Actor, *, file_name="", ow
             actor_label=actor.label[:255],
             heartbeat_at=timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
         )
+        record(
+            actor,
+            "codes.upload",
+            campaign_id=campaign_id,
+            target=f"codeUpload:{upload.pk}",
+            changes={"type": code_type, "bytes": size, "fileName": upload.file_name},
+        )
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             enqueue_on_commit(RUN_TASK, upload.pk)
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -140,7 +147,7 @@ def run_code_upload(upload_id: int) -> CodeUpload | None:
     upload = CodeUpload.objects.get(pk=upload_id)
     fence = upload.attempts
     current = CodeUpload.objects.filter(pk=upload.pk, status=CodeUploadStatus.TRIGGERED, attempts=fence)
-    actor = Actor(fan=upload.actor, label=upload.actor_label)
+    actor = Actor.job(upload.actor_label, fan=upload.actor)  # the staff member who queued it
 
     def still_mine():
         if not current.exists():
@@ -153,7 +160,13 @@ def run_code_upload(upload_id: int) -> CodeUpload | None:
         ):
             with default_storage.open(upload.file_key, "rb") as handle:
                 count = upload_codes(
-                    upload.campaign_id, upload.type, handle, actor=actor, progress=progress, before_commit=still_mine
+                    upload.campaign_id,
+                    upload.type,
+                    handle,
+                    actor=actor,
+                    progress=progress,
+                    before_commit=still_mine,
+                    log=False,  # queue_code_upload wrote the action's row
                 )
         current.update(
             status=CodeUploadStatus.FINISHED,

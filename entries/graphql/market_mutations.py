@@ -2,14 +2,14 @@
 
 import graphene
 
-from accounts.graphql.access import Operation, campaign_action
+from accounts.graphql.access import Operation, campaign_action, staff_actor
 from entries.services.markets import delete_market
 from monoql.graphql.scalars import JSON
 
 
 def resolve_delete_market(root, info, campaignId, marketId, transferMarketId=None):
     """Delete a market, moving entries to ``transferMarketId`` first; returns ``{deleted, marketId, modified, ...}``."""
-    return delete_market(campaignId, marketId, transferMarketId)
+    return delete_market(campaignId, marketId, transferMarketId, actor=staff_actor(info))
 
 
 class EntriesMarketMutation(graphene.ObjectType):

@@ -5,8 +5,7 @@ import graphene
 from django.core.files.storage import default_storage
 from graphene_file_upload.scalars import Upload
 
-from accounts.graphql.access import SUPREME, Operation, campaign_action
-from accounts.session import require_fan
+from accounts.graphql.access import SUPREME, Operation, campaign_action, staff_actor
 from campaigns.selectors import campaign_or_404
 from entries.graphql.metrics_types import File, FilterType, Stat, StatsType, UpdatedCount
 from entries.services.blacklist import upload_blacklist
@@ -39,7 +38,7 @@ def resolve_upload_scored(root, info, file, fileSize, campaignId, campaignName):
         campaign_name=campaignName,
         stream=_file(file),
         declared_size=fileSize,
-        actor=require_fan(info),
+        actor=staff_actor(info),
     )
     scored.refresh_from_db()
     report = {
@@ -55,7 +54,10 @@ def resolve_upload_scored(root, info, file, fileSize, campaignId, campaignName):
 def resolve_upload_blacklist(root, info, file, fileSize, fileName=None):
     """Add to the global blacklist (supreme only)."""
     result = upload_blacklist(
-        stream=_file(file), declared_size=fileSize, file_name=fileName or getattr(file, "name", None)
+        stream=_file(file),
+        declared_size=fileSize,
+        file_name=fileName or getattr(file, "name", None),
+        actor=staff_actor(info),
     )
     report = {key: result[key] for key in ("in", "added", "entriesBlocked")}
     return {"url": default_storage.url(result["path"]), "name": result["name"], "contentType": CSV, "report": report}
@@ -65,7 +67,11 @@ def resolve_upload_fanlist(root, info, file, fileSize, campaignId):
     """Store a fanlist file of a fanlist campaign (``write``)."""
     campaign = campaign_or_404(campaignId)
     upload = upload_fanlist(
-        campaign_id=campaign.pk, stream=_file(file), declared_size=fileSize, file_name=getattr(file, "name", None)
+        campaign_id=campaign.pk,
+        stream=_file(file),
+        declared_size=fileSize,
+        file_name=getattr(file, "name", None),
+        actor=staff_actor(info),
     )
     report = {"status": upload.status, "rowsIn": upload.rows_in, "rows": upload.rows}
     return {"url": default_storage.url(upload.path), "name": upload.name, "contentType": CSV, "report": report}
@@ -79,7 +85,7 @@ def resolve_upload_invites(root, info, file, fileSize, campaignId, fileName=None
         stream=_file(file),
         declared_size=fileSize,
         file_name=fileName or getattr(file, "name", None),
-        actor=require_fan(info),
+        actor=staff_actor(info),
     )
     report = {"identifierType": upload.identifier_type, "rowsIn": upload.rows_in, "added": upload.added}
     return {"url": default_storage.url(upload.path), "name": upload.name, "contentType": CSV, "report": report}
@@ -88,13 +94,22 @@ def resolve_upload_invites(root, info, file, fileSize, campaignId, fileName=None
 def resolve_add_tags(root, info, campaignId, fileRecords, targetField, tagName):
     campaign = campaign_or_404(campaignId)
     return {
-        "count": add_tags(campaign_id=campaign.pk, file_records=fileRecords, target_field=targetField, tag_name=tagName)
+        "count": add_tags(
+            campaign_id=campaign.pk,
+            file_records=fileRecords,
+            target_field=targetField,
+            tag_name=tagName,
+            actor=staff_actor(info),
+        )
     }
 
 
 def resolve_flip_verdicts(root, info, campaignId, tagName, filterType):
     campaign = campaign_or_404(campaignId)
-    return {"count": flip_verdicts(campaign_id=campaign.pk, tag_name=tagName, filter_type=_enum(filterType))}
+    count = flip_verdicts(
+        campaign_id=campaign.pk, tag_name=tagName, filter_type=_enum(filterType), actor=staff_actor(info)
+    )
+    return {"count": count}
 
 
 def resolve_upsert_stat(root, info, campaignId, dateId, type, marketId=None, status=None, meta=None, count=None):
@@ -107,6 +122,7 @@ def resolve_upsert_stat(root, info, campaignId, dateId, type, marketId=None, sta
         status=_enum(status),
         meta=meta,
         count=count,
+        actor=staff_actor(info),
     )
 
 

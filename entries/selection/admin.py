@@ -24,6 +24,8 @@ from entries.selection.services.selection import trigger_selection
 from entries.selection.services.wave_prep import MAX_SEED, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave
+from monoql.admin_base import admin_actor
+from monoql.audit import Actor
 from monoql.errors import DomainError
 from monoql.storage import signed_key_url
 
@@ -31,8 +33,8 @@ from monoql.storage import signed_key_url
 class TriggerWavePrepForm(forms.ModelForm):
     """Files and switches of a new run; the services validate everything before anything is queued."""
 
-    #: The staff member's Fan (recorded as who requested the run); bound per request by ``WavePrepAdmin``.
-    actor = None
+    #: Who requests the run (``monoql.audit.Actor``); bound per request by ``WavePrepAdmin``.
+    actor: Actor
 
     markets_file = forms.FileField(required=False, help_text="CSV: market_id,limit[,link,code_type]")
     tm_codes_file = forms.FileField(required=False, help_text="One code per line[, market_id]")
@@ -73,6 +75,7 @@ class TriggerWavePrepForm(forms.ModelForm):
                         stream=upload,
                         declared_size=upload.size,
                         file_name=upload.name,
+                        actor=self.actor,
                     )
             self.wave_prep = trigger_wave_prep(
                 campaign_id=cleaned["campaign"].pk,
@@ -104,8 +107,8 @@ class WavePrepAdmin(CampaignScopedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            fan = getattr(request.user, "fan", None)
-            kwargs["form"] = type("TriggerWavePrepFormFor", (TriggerWavePrepForm,), {"actor": fan})
+            bound = {"actor": admin_actor(request)}
+            kwargs["form"] = type("TriggerWavePrepFormFor", (TriggerWavePrepForm,), bound)
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -156,7 +159,7 @@ class WavePrepAdmin(CampaignScopedAdmin):
         for wave_prep in queryset:
             market_ids = [market["id"] for market in (wave_prep.count or {}).get("markets", [])]
             try:
-                trigger_selection(campaign_id=wave_prep.campaign_id, market_ids=market_ids)
+                trigger_selection(campaign_id=wave_prep.campaign_id, market_ids=market_ids, actor=admin_actor(request))
                 messages.info(request, f"Selection of {len(market_ids)} markets from '{wave_prep.date_key}' queued.")
             except DomainError as error:
                 messages.error(request, f"{wave_prep.date_key}: {error.message}")
@@ -174,6 +177,9 @@ class WavePrepFileAdmin(CampaignScopedAdmin):
 
 class ScheduleWaveForm(forms.ModelForm):
     """Recipient CSV and config of a new wave (validated and stored by ``upload_wave``)."""
+
+    #: Who schedules the wave (``monoql.audit.Actor``); bound per request by ``WaveAdmin``.
+    actor: Actor
 
     file = forms.FileField(help_text="Registrant CSV (the sms/ or email/ files of a prepped zip upload as they are)")
     notify_date = forms.DateTimeField(help_text="UTC; at least one day ahead")
@@ -198,7 +204,9 @@ class ScheduleWaveForm(forms.ModelForm):
             "singleUse": cleaned.get("single_use"),
         }
         try:
-            self.wave = upload_wave(stream=upload, declared_size=upload.size, file_name=upload.name, config=config)
+            self.wave = upload_wave(
+                stream=upload, declared_size=upload.size, file_name=upload.name, config=config, actor=self.actor
+            )
         except DomainError as error:
             raise forms.ValidationError(f"{error.field or 'input'}: {error.message}") from error
         return cleaned
@@ -216,7 +224,7 @@ class WaveAdmin(CampaignScopedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            kwargs["form"] = ScheduleWaveForm
+            kwargs["form"] = type("ScheduleWaveFormFor", (ScheduleWaveForm,), {"actor": admin_actor(request)})
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -239,7 +247,7 @@ class WaveAdmin(CampaignScopedAdmin):
     def cancel(self, request, queryset):
         for wave in queryset:
             try:
-                cancel_wave(campaign_id=wave.campaign_id, file_name=wave.name)
+                cancel_wave(campaign_id=wave.campaign_id, file_name=wave.name, actor=admin_actor(request))
                 messages.info(request, f"Wave {wave.name} cancelled.")
             except DomainError as error:
                 messages.error(request, f"{wave.name}: {error.message}")

@@ -22,6 +22,7 @@ from entries.selection.services.wave_prep import RUN_TASK as WAVE_PREP_TASK
 from entries.selection.services.waves import PROCESS_TASK as WAVE_PROCESS_TASK
 from entries.selection.services.waves import SWEEP_TASK as WAVE_SWEEP_TASK
 from entries.selection.services.waves import process_wave, send_due_waves, sweep_stale_waves
+from monoql.audit import Actor
 from monoql.jobs import sweep_temp_files
 
 
@@ -74,4 +75,4 @@ def sweep_stale_jobs_task():
 @shared_task(name=REMINDER_TASK, ignore_result=True)
 def send_presale_reminders_task():
     """Beat (every 15 minutes): email the presale reminder to the fans of every due market, once each."""
-    return send_presale_reminders()
+    return send_presale_reminders(actor=Actor.beat("selection.send_presale_reminders"))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from entries.models import BlacklistEntry, BlacklistKind, Entry
 from entries.services.csv_files import bad_line, read_upload, stamp, store_text
 from entries.validation import e164
+from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 
 HEADERS = {"email", "phone", "value", "emails", "phones"}
@@ -45,11 +46,12 @@ def parse_blacklist(text: str) -> list[tuple[BlacklistKind, str]]:
     return values
 
 
-def upload_blacklist(*, stream, declared_size: int | None, file_name: str | None) -> dict:
+def upload_blacklist(*, stream, declared_size: int | None, file_name: str | None, actor: Actor) -> dict:
     """Add a file's emails and phones to the blacklist and block matching entries.
 
     Returns: ``{"path": storage key, "name": file name, "in": values read, "added": new values,
         "entriesBlocked": entries whose verdict turned false}``.
+    Args: ``actor``: who uploads (one audit-log row, ``blacklist.upload``, with the counts).
     Raises: ValidationFailed (field ``file``/``fileSize``), nothing stored on failure.
     """
     text = read_upload(stream, declared_size)
@@ -68,4 +70,6 @@ def upload_blacklist(*, stream, declared_size: int | None, file_name: str | None
         for start in range(0, len(values), BATCH):
             chunk = [value for _, value in values[start : start + BATCH]]
             blocked += Entry.objects.filter(Q(email__in=chunk) | Q(phone__in=chunk), verdict=True).update(verdict=False)
+        changes = {"name": name, "in": len(values), "added": added, "entriesBlocked": blocked}
+        record(actor, "blacklist.upload", changes=changes)
     return {"path": path, "name": name, "in": len(values), "added": added, "entriesBlocked": blocked}

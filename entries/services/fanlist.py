@@ -21,6 +21,7 @@ from campaigns.selectors import campaign_or_404
 from entries.models import FanlistRecord, FanlistUpload, UploadStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, stamp, store_text
 from entries.services.scoring import normalize_identifier
+from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 
 SCORING = tuple(FanlistScoring.values)
@@ -72,10 +73,11 @@ def _parse(text: str, identifier: str, scoring: str) -> tuple[int, dict]:
 
 
 def upload_fanlist(
-    *, campaign_id: str, stream, declared_size: int | None, file_name: str = "fanlist.csv"
+    *, campaign_id: str, stream, declared_size: int | None, file_name: str = "fanlist.csv", actor: Actor
 ) -> FanlistUpload:
     """Store a fanlist file and its fans' scores (all or nothing).
 
+    Args: ``actor``: who uploads (one audit-log row, ``fanlist.upload``).
     Returns: the FanlistUpload (FINISHED, ``rows_in`` data lines, ``rows`` distinct fans).
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``NOT_FANLIST_CAMPAIGN`` (field
         ``campaignId``), ``MISSING_SCORING``, and the file errors (field ``file``).
@@ -117,4 +119,11 @@ def upload_fanlist(
         )
         upload.status = UploadStatus.FINISHED
         upload.save(update_fields=["status"])
+        record(
+            actor,
+            "fanlist.upload",
+            campaign_id=campaign.pk,
+            target=f"fanlistUpload:{upload.pk}",
+            changes={"name": name, "rowsIn": rows_in, "rows": len(best), "kept": len(keep)},
+        )
     return upload

@@ -15,6 +15,7 @@ from campaigns.selectors import campaign_or_404
 from entries.models import FanIdentifierType, Invite, InviteUpload
 from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, stamp, store_text
 from entries.services.scoring import normalize_identifier
+from monoql.audit import Actor, record
 from monoql.csv_safety import starts_a_formula
 from monoql.errors import ValidationFailed
 
@@ -26,12 +27,13 @@ def invite_folder(campaign_id: str) -> str:
     return f"invites/uploaded/{campaign_id}"
 
 
-def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) -> int:
+def add_invites(*, campaign_id: str, identifier_type: str, values: list[str], actor: Actor) -> int:
     """Add identifiers to the campaign's invite list (emails lower-cased; duplicates ignored).
 
     Args:
         identifier_type: ``memberId``, ``globalUserId`` or ``email`` (``FanIdentifier``).
         values: the identifiers.
+        actor: who adds them (one audit-log row, ``invites.add``).
     Returns: number of identifiers newly added.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``INVALID_IDENTIFIER_TYPE`` (field
         ``identifierType``), ``EMPTY_INVITE_LIST`` (field ``values``).
@@ -51,7 +53,10 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str]) ->
     if not cleaned:
         raise ValidationFailed("No identifiers to invite.", reason="EMPTY_INVITE_LIST", field="values")
     with transaction.atomic():
-        return _insert(campaign, identifier_type, cleaned)
+        added = _insert(campaign, identifier_type, cleaned)
+        changes = {"identifierType": identifier_type, "values": len(cleaned), "added": added}
+        record(actor, "invites.add", campaign_id=campaign.pk, changes=changes)
+        return added
 
 
 def _insert(campaign, identifier_type: str, values: set[str]) -> int:
@@ -93,12 +98,12 @@ def parse_invites(text: str, identifier_type: str) -> tuple[int, set[str]]:
 
 
 def upload_invites(
-    *, campaign_id: str, stream, declared_size: int | None, file_name: str | None, actor=None
+    *, campaign_id: str, stream, declared_size: int | None, file_name: str | None, actor: Actor
 ) -> InviteUpload:
     """Load a CSV into the campaign's invite list (``uploadInvites``), all or nothing.
 
     Args: ``stream`` (binary file-like), ``declared_size`` (the client's ``fileSize``, bytes), ``file_name``,
-        ``actor`` (the staff fan uploading; recorded as ``uploaded_by``).
+        ``actor`` (who uploads: the staff fan is recorded as ``uploaded_by``; one audit-log row, ``invites.upload``).
     Returns: the InviteUpload (``rows_in`` data lines, ``added`` identifiers new to the list).
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``NOT_INVITE_ONLY`` (field ``campaignId``: the
         campaign has no ``inviteOnly`` gate saying which identifier the list uses), the file errors of
@@ -118,12 +123,20 @@ def upload_invites(
     with transaction.atomic():
         path = store_text(f"{invite_folder(campaign.pk)}/{stamp(timezone.now())}.{name}", text)
         added = _insert(campaign, identifier_type, values)
-        return InviteUpload.objects.create(
+        upload = InviteUpload.objects.create(
             campaign=campaign,
             name=name,
             path=path,
             identifier_type=identifier_type,
             rows_in=rows_in,
             added=added,
-            uploaded_by=actor,
+            uploaded_by=actor.fan,
         )
+        record(
+            actor,
+            "invites.upload",
+            campaign_id=campaign.pk,
+            target=f"inviteUpload:{upload.pk}",
+            changes={"name": name, "rowsIn": rows_in, "added": added},
+        )
+        return upload

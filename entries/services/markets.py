@@ -13,6 +13,7 @@ from campaigns.services.markets import fail_market, market_document
 from campaigns.services.outbox import record_event
 from entries.selectors import market_is_chosen
 from entries.services.transfer import transfer_market_entries
+from monoql.audit import Actor, record
 from monoql.errors import NotFound
 
 
@@ -25,10 +26,13 @@ class MarketDeleted(TypedDict):
     modified: int
 
 
-def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | None = None) -> MarketDeleted:
+def delete_market(
+    campaign_id: str, market_id: str, transfer_market_id: str | None = None, *, actor: Actor
+) -> MarketDeleted:
     """Delete a market, first moving entries' choices to ``transfer_market_id`` (catalog §1.7, §3.6.8).
 
-    A market that entries chose cannot be deleted without a transfer target (their choices would be lost).
+    A market that entries chose cannot be deleted without a transfer target (their choices would be lost). One
+    audit-log row (``market.delete``: the market's name, the transfer target, the entries moved).
     Returns: ``{"deleted": 1, "marketId": id, "transferMarketId": id|None, "modified": n}``.
     Raises:
         NotFound: ``MARKET_NOT_FOUND`` (market or transfer target not in the campaign).
@@ -63,6 +67,13 @@ def delete_market(campaign_id: str, market_id: str, transfer_market_id: str | No
         document = market_document(market)
         market.delete()
         record_event("market.deleted", campaign_id=campaign.pk, market_id=document["id"], payload=document)
+        record(
+            actor,
+            "market.delete",
+            campaign_id=campaign.pk,
+            target=f"market:{document['id']}",
+            changes={"name": document.get("name"), "transferMarketId": transfer_market_id, "modified": modified},
+        )
     return {
         "deleted": 1,
         "marketId": document["id"],

@@ -31,6 +31,7 @@ from entries.models import (
 )
 from entries.services.invites import invite_folder
 from entries.validation import e164, opt_in_field_ids
+from monoql.audit import Actor, ActorKind, record
 from monoql.errors import NotFound
 
 
@@ -41,12 +42,12 @@ def _fan(fan_id: str) -> Fan:
     return fan
 
 
-def set_do_not_sell(
-    fan_id: str, do_not_sell: bool = True, *, actor_label: str = "command", channel: str = "command"
-) -> int:
-    """Set the fan's ``doNotSell`` flag; when set, clear the opt-ins of their entries; audit the change
-    (``DoNotSellChange``: who — ``"fan"`` for the fan themselves, else the staff user or command — and the door).
+def set_do_not_sell(fan_id: str, do_not_sell: bool = True, *, actor: Actor) -> int:
+    """Set the fan's ``doNotSell`` flag; when set, clear the opt-ins of their entries; audit the change: the flag's
+    own trail (``DoNotSellChange``: who — ``"fan"`` for the fan themselves, else the staff user or command — and
+    the door) and one audit-log row (``fan.doNotSell``, about the fan).
 
+    Args: ``actor``: the fan themselves (``Actor.fan_self``), a staff member or an operator's command.
     Returns: number of entries whose opt-ins were cleared. Raises: NotFound ``FAN_NOT_FOUND``.
     """
     with transaction.atomic():
@@ -57,9 +58,16 @@ def set_do_not_sell(
         DoNotSellChange.objects.create(
             fan_ref=fan.pk,
             do_not_sell=do_not_sell,
-            actor_label=actor_label[:255],
-            channel=channel,
+            actor_label="fan" if actor.kind == ActorKind.FAN else actor.label[:255],
+            channel=actor.channel,
             entries_cleared=cleared,
+        )
+        record(
+            actor,
+            "fan.doNotSell",
+            target=f"fan:{fan.pk}",
+            subject_fan_id=fan.pk,
+            changes={"doNotSell": do_not_sell, "entriesCleared": cleared},
         )
         return cleared
 

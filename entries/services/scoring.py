@@ -19,6 +19,7 @@ from campaigns.selectors import campaign_or_404
 from entries.models import BlacklistEntry, Entry, ScoredFile, UploadStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, store_text
 from entries.validation import e164
+from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 from monoql.queue import enqueue_on_commit
 
@@ -99,13 +100,15 @@ def scored_file_name(campaign_id: str, campaign_name: str, now) -> str:
     return f"{campaign_id}.{clean}.{local.strftime('%Y%m%d%H%M')}.uploaded.csv"
 
 
-def upload_scored(*, campaign_id: str, campaign_name: str, stream, declared_size: int | None, actor=None) -> ScoredFile:
+def upload_scored(
+    *, campaign_id: str, campaign_name: str, stream, declared_size: int | None, actor: Actor
+) -> ScoredFile:
     """Validate and store a scored file, then queue its matching (runs at once with eager Celery).
 
     Args:
         campaign_id: the campaign; campaign_name: used in the stored file name.
         stream: binary file-like object; declared_size: the client's ``fileSize`` (bytes).
-        actor: the uploading Fan (recorded) or None.
+        actor: who uploads (the staff fan is recorded as ``uploaded_by``; one audit-log row, ``scored.upload``).
     Returns: the ScoredFile row (PENDING; read it again for the counts once processed).
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed from ``read_upload``/``parse_scored_file``.
     """
@@ -117,7 +120,14 @@ def upload_scored(*, campaign_id: str, campaign_name: str, stream, declared_size
     with transaction.atomic():
         path = store_text(f"scored/{name}", text)
         scored = ScoredFile.objects.create(
-            campaign=campaign, name=name, path=path, rows=len(records), uploaded_by=actor
+            campaign=campaign, name=name, path=path, rows=len(records), uploaded_by=actor.fan
+        )
+        record(
+            actor,
+            "scored.upload",
+            campaign_id=campaign.pk,
+            target=f"scoredFile:{scored.pk}",
+            changes={"name": name, "rows": len(records)},
         )
         enqueue_on_commit(PROCESS_TASK, scored.pk)
     return scored

@@ -1,9 +1,12 @@
 """``upsertStat`` (catalog §3.10): create or update one stats document."""
 
+import copy
+
 from django.db import transaction
 
 from campaigns.selectors import campaign_or_404
 from entries.models import Stat, StatStatus
+from monoql.audit import Actor, model_diff, record
 from monoql.errors import NotFound, ValidationFailed
 
 STAT_TYPES = ("filterList", "selection")
@@ -18,6 +21,7 @@ def upsert_stat(
     status: str | None = None,
     meta=None,
     count=None,
+    actor: Actor,
 ) -> Stat:
     """Create or update the Stat keyed ``(campaign, market, dateId, type)``; absent arguments keep their value.
 
@@ -25,6 +29,7 @@ def upsert_stat(
         stat_type: ``filterList`` or ``selection`` (``StatsType``).
         status: ``PENDING|PROCESSING|FINISHED|FAILED`` or None.
         meta / count: free JSON, or None to keep.
+        actor: who writes it (one audit-log row, ``stat.upsert``, with the fields' before and after).
     Raises: NotFound ``CAMPAIGN_NOT_FOUND`` / ``MARKET_NOT_FOUND``; ValidationFailed ``INVALID_STATUS``
         (field ``status``), ``INVALID_DATE_ID`` (field ``dateId``), ``INVALID_TYPE`` (field ``type``).
     """
@@ -40,9 +45,10 @@ def upsert_stat(
     if market_id and not campaign.markets.filter(pk=str(market_id)).exists():
         raise NotFound("No such market in this campaign.", reason="MARKET_NOT_FOUND", field="marketId")
     with transaction.atomic():
-        stat, _ = Stat.objects.select_for_update().get_or_create(
+        stat, created = Stat.objects.select_for_update().get_or_create(
             campaign=campaign, market_id=str(market_id or ""), date_id=date_id.strip(), type=stat_type
         )
+        before = None if created else copy.copy(stat)
         if status is not None:
             stat.status = status
         if meta is not None:
@@ -50,4 +56,11 @@ def upsert_stat(
         if count is not None:
             stat.count = count
         stat.save()
+        record(
+            actor,
+            "stat.upsert",
+            campaign_id=campaign.pk,
+            target=f"stat:{stat.pk}",
+            changes=model_diff(before, stat),
+        )
     return stat

@@ -1,11 +1,13 @@
 """Tags and verdicts (``addTags``, ``flipVerdicts``, admin block/allow; catalog §3.6.4)."""
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from campaigns.selectors import campaign_or_404
 from entries.models import Entry, Stat, StatStatus
 from entries.services.scoring import normalize_identifier
+from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 
 TARGET_FIELDS = {
@@ -25,12 +27,13 @@ def _tag_name(tag_name) -> str:
     return tag_name.strip()
 
 
-def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_name: str) -> int:
+def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_name: str, actor: Actor) -> int:
     """Tag the campaign's entries whose ``target_field`` equals one of ``file_records``.
 
     Args:
         target_field: ``email``, ``phone``, ``memberId`` or ``globalUserId``.
         file_records: the values (emails lower-cased, phones normalised to E.164 before matching).
+        actor: who tags (one audit-log row, ``entries.tag``, with the counts).
     Returns: number of entries that carry the tag now and did not before.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``invalidTargetField``, ``INVALID_TAG_NAME``,
         ``TOO_MANY_RECORDS`` (over 100,000 values).
@@ -66,13 +69,16 @@ def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_nam
                 entry.tags = {**entry.tags, tag: True}
             Entry.objects.bulk_update(entries, ["tags"], batch_size=500)
             count += len(entries)
+        changes = {"tag": tag, "targetField": target_field, "records": len(values), "tagged": count}
+        record(actor, "entries.tag", campaign_id=campaign.pk, changes=changes)
     return count
 
 
-def flip_verdicts(*, campaign_id: str, tag_name: str, filter_type: str) -> int:
+def flip_verdicts(*, campaign_id: str, tag_name: str, filter_type: str, actor: Actor) -> int:
     """Set ``verdict`` on the campaign's entries tagged ``tag_name``: ``allow`` → true, ``block`` → false.
 
-    Records the run as a ``filterList`` Stat (dateId = the tag name, count ``{tagged, updated}``).
+    Records the run as a ``filterList`` Stat (dateId = the tag name, count ``{tagged, updated}``) and one
+    audit-log row by ``actor`` (``entries.verdicts``).
     Returns: number of entries whose verdict changed.
     Raises: NotFound; ValidationFailed ``INVALID_FILTER_TYPE`` (field ``filterType``), ``INVALID_TAG_NAME``.
     """
@@ -96,14 +102,26 @@ def flip_verdicts(*, campaign_id: str, tag_name: str, filter_type: str) -> int:
                 "meta": {"tagName": tag, "filterType": filter_type},
             },
         )
+        changes = {"tag": tag, "filterType": filter_type, "tagged": total, "updated": updated}
+        record(actor, "entries.verdicts", campaign_id=campaign.pk, changes=changes)
     return updated
 
 
-def set_verdicts(entry_ids: list[int], verdict: bool) -> int:
-    """Block (``False``) or allow (``True``) entries by id (admin bulk action). Returns rows changed."""
+def set_verdicts(entry_ids: list[int], verdict: bool, *, actor: Actor) -> int:
+    """Block (``False``) or allow (``True``) entries by id (admin bulk action); one audit-log row per campaign
+    concerned (``entries.verdicts``: how many entries were chosen and changed). Returns rows changed."""
     with transaction.atomic():
-        return (
-            Entry.objects.filter(pk__in=entry_ids)
-            .exclude(verdict=verdict)
-            .update(verdict=verdict, date_updated=timezone.now())
+        entries = Entry.objects.filter(pk__in=entry_ids)
+        chosen = dict(entries.values("campaign_id").annotate(n=Count("pk")).values_list("campaign_id", "n").order_by())
+        changed = dict(
+            entries.exclude(verdict=verdict)
+            .values("campaign_id")
+            .annotate(n=Count("pk"))
+            .values_list("campaign_id", "n")
+            .order_by()
         )
+        updated = entries.exclude(verdict=verdict).update(verdict=verdict, date_updated=timezone.now())
+        for campaign_id in sorted(chosen):
+            changes = {"verdict": verdict, "entries": chosen[campaign_id], "updated": changed.get(campaign_id, 0)}
+            record(actor, "entries.verdicts", campaign_id=campaign_id, changes=changes)
+        return updated

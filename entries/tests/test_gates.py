@@ -9,6 +9,7 @@ import pytest
 from accounts.models import Fan
 from campaigns.models import Campaign, CampaignStatus
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.models import Entry
 from entries.services.invites import add_invites
 
@@ -79,7 +80,7 @@ def _configure(campaign, gate):
 
 def _qualify(campaign, gate, past, fan):
     if gate == "inviteOnly":
-        add_invites(campaign_id=campaign.pk, identifier_type="email", values=["FAN@example.com"])
+        add_invites(campaign_id=campaign.pk, identifier_type="email", values=["FAN@example.com"], actor=TEST_ACTOR)
     elif gate == "linkedCampaign":
         Entry.objects.create(campaign=past, fan=fan)
     elif gate == "pastCampaignId":
@@ -133,7 +134,7 @@ def test_anonymous_viewers_of_an_ungated_campaign_are_eligible(gql, demo_campaig
 def test_invite_list_by_member_id_does_not_admit_by_email(gql, sign_in, demo_campaign):
     # given: an invite list keyed by memberId holding the fan's email
     _gate(demo_campaign, inviteOnly="memberId")
-    add_invites(campaign_id=demo_campaign.pk, identifier_type="memberId", values=["fan@example.com"])
+    add_invites(campaign_id=demo_campaign.pk, identifier_type="memberId", values=["fan@example.com"], actor=TEST_ACTOR)
     # when
     body = gql.execute(UPSERT, {"c": demo_campaign.pk, "e": _entry(demo_campaign)}, token=sign_in())
     # then

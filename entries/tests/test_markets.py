@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Fan
 from campaigns.models import Campaign, Market, OutboundEvent
 from campaigns.services.markets import notify_upcoming_presales
-from conftest import run_concurrently, session_token_for
+from conftest import TEST_ACTOR, run_concurrently, session_token_for
 from entries.models import Entry
 from entries.services.transfer import transferred_fields
 
@@ -235,9 +235,9 @@ def test_presale_reminders_are_sent_once_even_by_racing_runs(require_postgres):
         Market.objects.filter(pk=_market(reminded, name).pk).update(event_presale_date_time=now + delta)
     Market.objects.filter(pk=_market(silent, "off").pk).update(event_presale_date_time=now + timedelta(hours=3))
     # when
-    results, errors = run_concurrently(4, lambda n: notify_upcoming_presales(now))
+    results, errors = run_concurrently(4, lambda n: notify_upcoming_presales(now=now, actor=TEST_ACTOR))
     # then
     assert errors == []
     assert sorted(sum(results, [])) == [due.pk]
     assert OutboundEvent.objects.filter(event_type="market.presaleReminder").count() == 1
-    assert notify_upcoming_presales(now) == []
+    assert notify_upcoming_presales(now=now, actor=TEST_ACTOR) == []

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.access import campaign_action
+from accounts.api.access import campaign_action, rest_actor
 from exports.documents import export_document
 from exports.models import Export
 from exports.selectors import export_in_campaign, exports_of
@@ -71,7 +71,6 @@ class CampaignExportsView(APIView):
 
     @extend_schema(request=SCHEDULE_BODY, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
     def post(self, request, campaign_id):
-        fan = _reporter(request, campaign_id)
         body = request.data if isinstance(request.data, dict) else {}
         export_type = body.get("exportType")
         if not isinstance(export_type, str) or not export_type:
@@ -84,8 +83,7 @@ class CampaignExportsView(APIView):
             export_type=export_type,
             date_key=date_key,
             include_all_markets=body.get("includeAllMarkets") is True,
-            requester=fan,
-            channel="rest",
+            actor=rest_actor(request),
         )
         export.refresh_from_db()
         return Response(export_document(export, request), status=201 if created else 200)

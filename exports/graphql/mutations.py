@@ -7,12 +7,15 @@ from exports.documents import export_document
 from exports.graphql.access import reporter
 from exports.graphql.types import Export
 from exports.services.exports import schedule_export
+from monoql.audit import Actor, Channel
 
 
 def resolve_schedule_export(root, info, campaignId, type, dateKey=None):
     """Queue an export (or return the active one for the same campaign + type + dateKey)."""
     fan = reporter(info, campaignId)
-    export, _ = schedule_export(campaign_id=campaignId, export_type=type, date_key=dateKey, requester=fan)
+    export, _ = schedule_export(
+        campaign_id=campaignId, export_type=type, date_key=dateKey, actor=Actor.staff(fan, Channel.GRAPHQL)
+    )
     export.refresh_from_db()
     return export_document(export, info.context)
 

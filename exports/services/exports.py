@@ -27,6 +27,7 @@ from campaigns.selectors import campaign_or_404
 from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
 from exports.services.files import final_key, publish
+from monoql.audit import Actor, record
 from monoql.jobs import Heartbeat, SideProgress, Superseded, job_temp_file, remove_quietly, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
@@ -63,12 +64,13 @@ def schedule_export(
     export_type: str,
     date_key: str | None = None,
     include_all_markets: bool = False,
-    requester=None,
-    requester_user_id: str = "",
-    channel: str = "graphql",
+    actor: Actor,
 ) -> tuple[Export, bool]:
     """Queue an export; returns ``(export, created)`` — ``created`` False when the same campaign + type +
     dateKey is already PENDING or TRIGGERED (that one is returned).
+
+    Args: ``actor``: who asked (the staff fan is recorded as the export's requester): one audit-log row
+        (``export.schedule``) and the exports' own access trail.
 
     Raises: ValidationFailed ``InvalidExportType`` (field ``type``), ``InvalidDateKey``/``InvalidDateKeyType``
         (field ``dateKey``); NotFound ``CampaignNotFound`` (field ``campaignId``).
@@ -77,7 +79,8 @@ def schedule_export(
     date_key = check_date_key(date_key, required=False)
     campaign = campaign_or_404(campaign_id, reason="CampaignNotFound")
     exporter.validate(campaign, date_key)
-    requester_user_id = requester_user_id or (requester.pk if requester is not None else "")
+    requester_user_id = actor.fan_id or f"{actor.kind}:{actor.label}"[:64]
+    summary = {"type": export_type, "dateKey": date_key}
     active = Export.objects.filter(
         campaign=campaign, export_type=export_type, date_key=date_key, status__in=ACTIVE_STATUSES
     )
@@ -91,18 +94,27 @@ def schedule_export(
                     export_type=export_type,
                     date_key=date_key,
                     include_all_markets=bool(include_all_markets),
-                    requester=requester,
+                    requester=actor.fan,
                     requester_user_id=requester_user_id,
                     content_type=exporter.content_type,
                     heartbeat_at=timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
                 )
                 enqueue_on_commit(RUN_TASK, existing.pk)
+                record_access(campaign.pk, requester_user_id, "schedule", actor.channel, existing)
+                changes = {**summary, "created": True}
+                record(
+                    actor, "export.schedule", campaign_id=campaign.pk, target=f"export:{existing.pk}", changes=changes
+                )
                 created = True
         except IntegrityError:
             existing = active.first()
             if existing is None:
                 raise
-    record_access(campaign.pk, requester_user_id, "schedule", channel, existing)
+    if not created:
+        with transaction.atomic():
+            record_access(campaign.pk, requester_user_id, "schedule", actor.channel, existing)
+            changes = {**summary, "created": False}
+            record(actor, "export.schedule", campaign_id=campaign.pk, target=f"export:{existing.pk}", changes=changes)
     return existing, created
 
 

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from accounts.models import Fan
 from campaigns.models import Campaign, CampaignStatus, Market, Promoter
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.models import Entry, FanlistRecord, FanlistUpload
 from exports.exporters import EXPORTERS, Exporter
 from exports.exporters.entries import ENTRY_COLUMNS
@@ -107,9 +108,7 @@ def world():
 
 
 def _run(campaign, export_type, **kwargs):
-    export, created = schedule_export(
-        campaign_id=campaign.pk, export_type=export_type, requester_user_id="tester", **kwargs
-    )
+    export, created = schedule_export(campaign_id=campaign.pk, export_type=export_type, **kwargs, actor=TEST_ACTOR)
     assert created
     export = run_export(export.pk)
     assert export.status == ExportStatus.FINISHED, export.error_message

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from campaigns.models import Campaign
+from conftest import TEST_ACTOR
 from entries.models import FanlistRecord, FanlistUpload
 from exports.exporters import EXPORTERS
 from exports.models import ExportStatus
@@ -57,7 +58,7 @@ def _cells(data: bytes, extension: str) -> list[str]:
 
 def _runs(campaign, export_type):
     export, _ = schedule_export(
-        campaign_id=campaign.pk, export_type=export_type, requester_user_id="t", **KWARGS.get(export_type, {})
+        campaign_id=campaign.pk, export_type=export_type, **KWARGS.get(export_type, {}), actor=TEST_ACTOR
     )
     export = run_export(export.pk)
     assert export.status == ExportStatus.FINISHED, (export_type, export.error_message)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from conftest import TEST_ACTOR
 from exports.exporters.entries import EntriesExporter
 from exports.models import Export, ExportStatus
 from exports.services import exports as service
@@ -31,7 +32,7 @@ def test_a_failing_export_run_inline_ends_failed_and_scheduling_again_makes_a_ne
     with mock.patch.object(EntriesExporter, "write", side_effect=RuntimeError("disk full")):
         # when the export is scheduled (its task runs, is retried, runs out of attempts)
         try:
-            export, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+            export, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
         except RuntimeError:
             export = Export.objects.get(campaign=campaign)
     failed = Export.objects.get(pk=export.pk)
@@ -39,7 +40,7 @@ def test_a_failing_export_run_inline_ends_failed_and_scheduling_again_makes_a_ne
     assert (failed.status, failed.attempts, failed.error_message) == (ExportStatus.FAILED, 2, "disk full")
     assert list(temp_dir.iterdir()) == []
     # and scheduling it again makes a new export, which finishes
-    again, created = service.schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    again, created = service.schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     assert created and again.pk != export.pk
     assert (Export.objects.get(pk=again.pk).status, Export.objects.get(pk=again.pk).count) == (ExportStatus.FINISHED, 3)
 
@@ -47,7 +48,7 @@ def test_a_failing_export_run_inline_ends_failed_and_scheduling_again_makes_a_ne
 def test_a_pending_export_whose_task_never_ran_is_requeued(campaign):
     # given a PENDING export whose queued message was lost
     with mock.patch.object(service, "enqueue_on_commit"):
-        export, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+        export, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     _silent(export.pk)
 
     # when the sweeper runs (the re-queued task runs inline at commit)
@@ -62,8 +63,8 @@ def test_a_pending_export_whose_task_never_ran_is_requeued(campaign):
 def test_an_export_whose_worker_died_is_requeued_then_failed_when_out_of_attempts(campaign, settings):
     settings.EXPORT_MAX_ATTEMPTS = 2
     with mock.patch.object(service, "enqueue_on_commit"):
-        lost, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
-        spent, _ = service.schedule_export(campaign_id=campaign.pk, export_type="codes", requester_user_id="t")
+        lost, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
+        spent, _ = service.schedule_export(campaign_id=campaign.pk, export_type="codes", actor=TEST_ACTOR)
     # given: one export TRIGGERED by a worker that died on attempt 1, another on its last attempt
     _silent(lost.pk, status=ExportStatus.TRIGGERED, attempts=1)
     _silent(spent.pk, status=ExportStatus.TRIGGERED, attempts=2)
@@ -84,7 +85,7 @@ def test_an_export_whose_worker_died_is_requeued_then_failed_when_out_of_attempt
 def test_a_superseded_export_attempt_publishes_nothing_and_removes_its_file(campaign, temp_dir):
     # given an attempt whose export is claimed by a newer attempt while it writes
     with mock.patch.object(service, "enqueue_on_commit"):
-        export, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+        export, _ = service.schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     real_write = EntriesExporter.write
     seen = {}
 

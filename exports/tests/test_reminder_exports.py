@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.models import Entry
 from entries.selection.models import Wave, WaveStatus
 from entries.selection.tests.selection_factory import add_codes, add_entries, closed_campaign
@@ -46,7 +47,7 @@ def _file(export) -> bytes:
 
 
 def _export(campaign, export_type):
-    export, _ = schedule_export(campaign_id=campaign.pk, export_type=export_type, requester_user_id="t")
+    export, _ = schedule_export(campaign_id=campaign.pk, export_type=export_type, actor=TEST_ACTOR)
     return run_export(export.pk)
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
+from conftest import TEST_ACTOR
 from exports.exporters.entries import EntriesExporter
 from exports.models import Export, ExportAccess, ExportStatus
 from exports.services.exports import expire_stuck_exports, purge_old_exports, run_export, schedule_export
@@ -56,7 +57,7 @@ def s3(settings):
 
 def test_s3_export_lands_private_under_exports_and_the_signed_url_downloads_it(campaign, s3):
     # given
-    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     # when
     export = run_export(export.pk)
     url = signed_url(export)
@@ -79,7 +80,7 @@ def test_s3_export_lands_private_under_exports_and_the_signed_url_downloads_it(c
 def test_a_failed_attempt_is_retried_without_leaving_a_second_or_half_file(campaign, settings):
     # given: the exporter fails after writing part of the file, once
     settings.EXPORT_MAX_ATTEMPTS = 2
-    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     real_write = EntriesExporter.write
     calls = {"n": 0}
 
@@ -114,7 +115,7 @@ def _files(campaign):
 
 def test_the_last_attempt_fails_the_export(campaign, settings):
     settings.EXPORT_MAX_ATTEMPTS = 1
-    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     with mock.patch.object(EntriesExporter, "write", side_effect=RuntimeError("boom")):
         result = run_export(export.pk)
     assert (result.status, result.error_message, result.path) == (ExportStatus.FAILED, "boom", "")
@@ -122,26 +123,26 @@ def test_the_last_attempt_fails_the_export(campaign, settings):
 
 
 def test_same_key_while_active_returns_the_existing_export(campaign):
-    first, created = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
-    again, created_again = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    first, created = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
+    again, created_again = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     other_key, created_other = schedule_export(
-        campaign_id=campaign.pk, export_type="entries", date_key="d2", requester_user_id="t"
+        campaign_id=campaign.pk, export_type="entries", date_key="d2", actor=TEST_ACTOR
     )
     assert (created, created_again, created_other) == (True, False, True)
     assert again.pk == first.pk and other_key.pk != first.pk
     run_export(first.pk)
-    after, created_after = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    after, created_after = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     assert created_after and after.pk != first.pk
     assert ExportAccess.objects.filter(action="schedule").count() == 4
 
 
 def test_stuck_exports_expire_and_old_files_are_removed(campaign, settings):
     # given: one export stuck in TRIGGERED, one finished long ago
-    stuck, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    stuck, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     Export.objects.filter(pk=stuck.pk).update(
         status=ExportStatus.TRIGGERED, date_triggered=timezone.now() - timedelta(hours=2)
     )
-    old, _ = schedule_export(campaign_id=campaign.pk, export_type="codes", requester_user_id="t")
+    old, _ = schedule_export(campaign_id=campaign.pk, export_type="codes", actor=TEST_ACTOR)
     old = run_export(old.pk)
     Export.objects.filter(pk=old.pk).update(date_finished=timezone.now() - timedelta(days=31))
     # when
@@ -154,7 +155,7 @@ def test_stuck_exports_expire_and_old_files_are_removed(campaign, settings):
 
 
 def test_local_signed_link_downloads_then_expires(campaign, settings):
-    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", requester_user_id="t")
+    export, _ = schedule_export(campaign_id=campaign.pk, export_type="entries", actor=TEST_ACTOR)
     export = run_export(export.pk)
     url = signed_url(export)
     response = Client().get(url)

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from codes.models import Code
 from codes.services.inventory import lock_code_holders
+from conftest import TEST_ACTOR
 from entries.models import Stat
 from entries.selection.models import Allocation
 from entries.selection.services.selection import apply_selection, trigger_selection
@@ -24,7 +25,9 @@ def _selected_world():
     campaign, (market,) = closed_campaign(markets=1, populations=[2])
     add_codes(campaign, 2)
     entries = add_entries(campaign, [((market.pk,), 0.9, True), ((market.pk,), 0.8, True)])
-    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="holders", seed=1).pk)
+    wave_prep = run_wave_prep(
+        trigger_wave_prep(campaign_id=campaign.pk, date_key="holders", seed=1, actor=TEST_ACTOR).pk
+    )
     assert Allocation.objects.filter(wave_prep=wave_prep, outcome="selected").count() == 2
     return market, wave_prep, entries
 
@@ -39,7 +42,7 @@ def _advisory_waiters() -> int:
 def test_deleting_an_entry_or_a_fan_through_the_orm_still_detaches_their_codes():
     # given two selected fans holding their codes
     market, wave_prep, (first, second) = _selected_world()
-    trigger_selection(campaign_id=market.campaign_id, market_ids=[market.pk])
+    trigger_selection(campaign_id=market.campaign_id, market_ids=[market.pk], actor=TEST_ACTOR)
     apply_selection(wave_prep.pk, [market.pk])
     assert Code.objects.filter(entry__in=[first, second], fan__isnull=False).count() == 2
 
@@ -73,7 +76,7 @@ def test_an_erasure_waits_for_the_assignment_in_flight_and_selection_after_it_fi
 
     def erasure(report):
         try:
-            report.update(erase_fan(erased.fan_id))
+            report.update(erase_fan(erased.fan_id, actor=TEST_ACTOR))
         finally:
             connection.close()
 
@@ -98,7 +101,7 @@ def test_an_erasure_waits_for_the_assignment_in_flight_and_selection_after_it_fi
     assert report["fanId"] == erased.fan_id
 
     # and selection (applied when triggered, after it) assigns the kept fan's code and names no erased fan
-    trigger_selection(campaign_id=market.campaign_id, market_ids=[market.pk])
+    trigger_selection(campaign_id=market.campaign_id, market_ids=[market.pk], actor=TEST_ACTOR)
     stat = Stat.objects.get(campaign_id=market.campaign_id, type="selection", market_id=market.pk)
     assert stat.status == "FINISHED"
     # (the erased fan's outcome row went with their entry: one selected fan left)

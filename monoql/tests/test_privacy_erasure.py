@@ -17,7 +17,7 @@ from accounts.models import CampaignPermission, Fan
 from accounts.tokens import issue_session_token
 from campaigns.models import Campaign, CampaignStatus, Market
 from codes.models import Code
-from conftest import session_token_for
+from conftest import TEST_ACTOR, session_token_for
 from entries.models import (
     BlacklistEntry,
     DoNotSellChange,
@@ -163,7 +163,7 @@ def test_erasure_removes_the_fan_from_earlier_verified_entries_and_scoring_expor
     campaign, (fan0, fan1) = world
     Entry.objects.update(verdict=True)
     exports = [
-        run_export(schedule_export(campaign_id=campaign.pk, export_type=kind, requester_user_id="t")[0].pk)
+        run_export(schedule_export(campaign_id=campaign.pk, export_type=kind, actor=TEST_ACTOR)[0].pk)
         for kind in ("verifiedEntries", "scoring")
     ]
     assert [fan0.email in _read(Export.objects.get(pk=e.pk).path) for e in exports] == [True, True]
@@ -178,7 +178,7 @@ def test_erasure_removes_the_fan_from_earlier_verified_entries_and_scoring_expor
     default_storage.save(prepped_key(campaign.pk, prep.date_key), ContentFile(buffer.getvalue()))
 
     # when the fan is erased
-    report = erase_fan(fan0.pk)
+    report = erase_fan(fan0.pk, actor=TEST_ACTOR)
 
     # then no export file holds them any more (and their links no longer download), the wave file and the
     # prepped zip were rewritten without them, and the report says so
@@ -231,7 +231,7 @@ def test_a_fans_data_export_holds_every_table_that_holds_them(world):
     }
     assert data["tables"]["accounts.fan"][0]["email"] == fan0.email
     assert data["tables"]["entries.entry"][0]["fields"] == {"email": fan0.email, "allow_marketing": False}
-    assert data["tables"]["entries.donotsellchange"][0]["actor_label"] == "manage.py privacy"
+    assert data["tables"]["entries.donotsellchange"][0]["actor_label"] == "manage.py privacy do-not-sell"
     # and every table with a row pointing at the fan or their entry is in it (checked from the models' relations)
     for model, target in ((Fan, [fan0.pk]), (Entry, [entry.pk])):
         for related in model._meta.get_fields(include_hidden=True):

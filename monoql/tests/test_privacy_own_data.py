@@ -19,13 +19,14 @@ from django.test import Client
 from accounts.models import Fan
 from campaigns.models import Campaign, CampaignStatus, Market
 from codes.models import Code, CodeAudit
-from conftest import session_token_for
+from conftest import TEST_ACTOR, session_token_for
 from entries.models import BlacklistEntry, Entry, FanlistRecord, Invite, InviteUpload
 from entries.selection.models import Allocation, Wave, WavePrep
 from entries.services.csv_files import store_text
 from entries.services.invites import upload_invites
 from exports.models import Export
 from exports.services.exports import run_export, schedule_export
+from monoql.audit import AuditEntry
 from monoql.workflows.privacy import erase_fan, fan_data
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_erasing_a_fan_leaves_a_phone_another_fan_shares_in_files_and_the_blackl
     Wave.objects.create(campaign=campaign, name="w", csv_path=wave_path, date_notify=NOW, date_begin=NOW, date_end=NOW)
     BlacklistEntry.objects.create(kind="phone", value=SHARED_PHONE)
     # when A is erased
-    report = erase_fan(fan_a.pk)
+    report = erase_fan(fan_a.pk, actor=TEST_ACTOR)
     # then B's line and the blacklist row stay; A is gone
     assert _read(wave_path) == f"mobileNumber,code\n{SHARED_PHONE},C1\n"
     assert list(BlacklistEntry.objects.values_list("value", flat=True)) == [SHARED_PHONE]
@@ -87,7 +88,7 @@ def test_a_line_naming_the_erased_fan_by_id_goes_even_beside_a_shared_contact():
     wave_path = store_text("waves/p/w.csv", text)
     Wave.objects.create(campaign=campaign, name="w", csv_path=wave_path, date_notify=NOW, date_begin=NOW, date_end=NOW)
     # when A is erased
-    report = erase_fan(fan_a.pk)
+    report = erase_fan(fan_a.pk, actor=TEST_ACTOR)
     # then only the line naming B by the shared phone stays
     assert _read(wave_path) == f"memberId,email,mobileNumber\n,,{SHARED_PHONE}\n"
     assert report["fileLines"] == 2
@@ -112,7 +113,7 @@ def test_a_fan_who_typed_another_persons_contacts_neither_erases_nor_exports_tha
     FanlistRecord.objects.create(campaign=fanlist, upload=upload, identifier=person.email, rank=1, score=1)
     # when staff export X's data, then erase X
     data = fan_data(typist.pk)
-    report = erase_fan(typist.pk)
+    report = erase_fan(typist.pk, actor=TEST_ACTOR)
     # then P's rows were in neither the export nor the erasure
     assert set(data["tables"]) == {"accounts.fan", "entries.entry"}
     assert (report["fanlistRecords"], report["invites"], report["fileLines"]) == (0, 0, 0)
@@ -169,10 +170,10 @@ def test_erasure_removes_the_fanlist_export_of_a_fanlist_campaign_that_names_the
     upload = fanlist.fanlist_uploads.create(name="f", path=store_text("fanlist/f.csv", "memberId,rank\nma,1\nmz,2\n"))
     FanlistRecord.objects.create(campaign=fanlist, upload=upload, identifier="ma", rank=1, score=1)
     FanlistRecord.objects.create(campaign=fanlist, upload=upload, identifier="mz", rank=2, score=0.5)
-    export = run_export(schedule_export(campaign_id=fanlist.pk, export_type="fanlist", requester_user_id="t")[0].pk)
+    export = run_export(schedule_export(campaign_id=fanlist.pk, export_type="fanlist", actor=TEST_ACTOR)[0].pk)
     assert "ma" in _read(Export.objects.get(pk=export.pk).path)
     # when the fan is erased
-    report = erase_fan(fan.pk)
+    report = erase_fan(fan.pk, actor=TEST_ACTOR)
     # then the fanlist export file is gone, and so are their record and their line of the fanlist file
     assert Export.objects.get(pk=export.pk).date_file_removed is not None
     assert not default_storage.exists(export.path)
@@ -204,14 +205,14 @@ def test_erasing_a_fan_between_wave_prep_and_selection_releases_their_reserved_c
             code=code,
         )
     # when A is erased before selection
-    report = erase_fan(fan_a.pk)
+    report = erase_fan(fan_a.pk, actor=TEST_ACTOR)
     # then A's code is available again and B's stays reserved for the run
     codes = dict(Code.objects.values_list("code", "reserve_id"))
     assert codes == {"C-A": None, "C-B": reserve_id}
     assert Code.objects.get(code="C-A").date_reserved is None
     assert report["codesReleased"] == 1
     audit = CodeAudit.objects.get(action="release")
-    assert (audit.actor_label, audit.changed, audit.reserve_id) == ("privacy erasure", 1, reserve_id)
+    assert (audit.actor_label, audit.changed, audit.reserve_id) == ("test", 1, reserve_id)
 
 
 def test_the_erase_report_counts_what_went():
@@ -243,11 +244,13 @@ def test_erasure_and_the_data_export_cover_invites_and_the_stored_invite_file():
     campaign, market = _campaign(options={"gate": {"inviteOnly": "email"}})
     fan = _fan("a")
     content = b"email\nFANA@example.com\nfriend@example.com\n"
-    upload = upload_invites(campaign_id=campaign.pk, stream=io.BytesIO(content), declared_size=None, file_name="v.csv")
+    upload = upload_invites(
+        campaign_id=campaign.pk, stream=io.BytesIO(content), declared_size=None, file_name="v.csv", actor=TEST_ACTOR
+    )
     _entry(campaign, market, fan)
     # when their data is exported, then they are erased
     exported = fan_data(fan.pk)["tables"]["entries.invite"]
-    report = erase_fan(fan.pk)
+    report = erase_fan(fan.pk, actor=TEST_ACTOR)
     # then
     assert [row["value"] for row in exported] == ["fana@example.com"]
     assert (report["invites"], report["files"]) == (1, [upload.path])
@@ -275,10 +278,15 @@ def test_the_codes_released_by_an_erasure_name_who_erased_and_through_which_door
     response = Client().post(
         "/api/privacy/erase", {"fanId": fan.pk}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
-    # then the release's audit row names them and the door
+    # then the release's row in the codes' trail names them, and the erasure's one audit-log row the door
     assert response.status_code == 200
     audit = CodeAudit.objects.get(action="release")
-    assert (audit.actor.global_user_id, audit.actor_label) == (
-        "g-supreme",
-        "privacy erasure by supreme@example.com (rest)",
+    assert (audit.actor.global_user_id, audit.actor_label) == ("g-supreme", "supreme@example.com")
+    erasure = AuditEntry.objects.get()
+    assert (erasure.action, erasure.actor_kind, erasure.channel, erasure.actor_label) == (
+        "fan.erase",
+        "staff",
+        "rest",
+        "supreme@example.com",
     )
+    assert (erasure.target, erasure.subject_fan_id, erasure.changes["codesReleased"]) == ("fan", None, 1)

@@ -7,8 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.access import SUPREME
-from codes.services.inventory import Actor
+from accounts.api.access import SUPREME, rest_actor
 from monoql.errors import ValidationFailed
 from monoql.workflows.privacy import erase_fan, fan_data
 
@@ -26,9 +25,7 @@ class EraseFanView(APIView):
         fan_id = request.data.get("fanId") if isinstance(request.data, dict) else None
         if not isinstance(fan_id, str) or not fan_id:
             raise ValidationFailed("fanId is required.", reason="MISSING_FAN_ID", field="fanId")
-        staff = request.user
-        actor = Actor(fan=staff, label=f"privacy erasure by {staff.email or staff.pk} (rest)")
-        return Response(erase_fan(fan_id, actor=actor))
+        return Response(erase_fan(fan_id, actor=rest_actor(request)))
 
 
 class FanDataView(APIView):

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from accounts.graphql.access import SIGNED_IN, Operation
 from accounts.session import require_fan
 from entries.services.privacy import set_do_not_sell
+from monoql.audit import Actor, Channel
 from monoql.graphql.scalars import JSON
 from monoql.workflows.privacy import fan_data
 
@@ -32,7 +33,7 @@ class PrivacyQuery(graphene.ObjectType):
 def resolve_set_viewer_do_not_sell(root, info, doNotSell):
     """Set the signed-in fan's ``doNotSell``; returns ``{doNotSell, entriesCleared}``. Audited (channel graphql)."""
     fan = require_fan(info)
-    cleared = set_do_not_sell(fan.pk, bool(doNotSell), actor_label="fan", channel="graphql")
+    cleared = set_do_not_sell(fan.pk, bool(doNotSell), actor=Actor.fan_self(fan, Channel.GRAPHQL))
     return {"doNotSell": bool(doNotSell), "entriesCleared": cleared}
 
 

@@ -16,7 +16,7 @@ from django.db.models import ForeignObjectRel, QuerySet
 from django.utils import timezone
 
 from accounts.models import Fan
-from codes.services.inventory import Actor, detach_fan_codes, lock_code_holders
+from codes.services.inventory import detach_fan_codes, lock_code_holders
 from entries.models import BlacklistEntry, DoNotSellChange, Entry, FanlistRecord, Invite
 from entries.selection.services.prepped_zip import scrub_prepped_zips
 from entries.selection.services.selection import release_codes_planned_for
@@ -30,16 +30,14 @@ from entries.services.privacy import (
     scrub_stored_files,
 )
 from exports.services.exports import remove_export_files_of
+from monoql.audit import Actor, record, scrub_fan
 from monoql.dates import iso
-
-#: Who erased, when the caller does not say (the codes' audit trail of the codes released for the fan).
-ERASURE_ACTOR = Actor(label="privacy erasure")
 
 #: Fields never written into a fan's data export (credentials, not data about the fan).
 SECRET_FIELDS = {"password", "token", "secret", "key_hash"}
 
 
-def erase_fan(fan_id: str, *, actor: Actor = ERASURE_ACTOR) -> dict:
+def erase_fan(fan_id: str, *, actor: Actor) -> dict:
     """Erase one fan's data everywhere and report it.
 
     Beyond the catalog's erase, every stored file that holds the fan loses them (decisions.md "Erasure reaches
@@ -50,7 +48,9 @@ def erase_fan(fan_id: str, *, actor: Actor = ERASURE_ACTOR) -> dict:
     Returns: ``{"fanId", "entries", "phoneVerifications", "codesDetached", "codesReleased", "fanlistRecords",
         "invites", "fileLines", "files": [storage keys rewritten], "exportFiles"}`` (counts removed).
     Args: ``actor``: who erased and through which door (the staff fan and ``rest``, or ``manage.py privacy``): the
-        audit row of the codes released for the fan names them.
+        audit log's ``fan.erase`` row names them (and the codes' trail of the codes released for the fan). The
+        erasure keeps that fact, with its counts and campaigns, and no personal data: the fan's id is not in it,
+        and the rows the fan acted in or was the subject of lose their name and data (``monoql.audit.scrub_fan``).
     Raises: NotFound ``FAN_NOT_FOUND`` (field ``fanId``).
     """
     fan = find_fan(fan_id)
@@ -71,6 +71,10 @@ def erase_fan(fan_id: str, *, actor: Actor = ERASURE_ACTOR) -> dict:
             scrub_prepped_zips(campaign_ids, identifiers),
         ):
             files, lines = files + more_files, lines + more_lines
+        scrub_fan(fan.pk)
+        counts = {key: value for key, value in report.items() if key != "fanId"}
+        changes = {**counts, "fileLines": lines, "files": len(files), "campaigns": campaign_ids}
+        record(actor, "fan.erase", target="fan", changes=changes)
     return {**report, "fileLines": lines, "files": files, "exportFiles": remove_export_files_of(campaign_ids)}
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.services.discovery_import import import_discovery_events
+from monoql.audit import Actor
 from monoql.errors import DomainError
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 domain=options["domain"],
                 campaign_id=options["campaign"],
+                actor=Actor.command("manage.py import_discovery_events"),
             )
         except DomainError as error:
             raise CommandError(f"{path}: {error.message}") from error

@@ -6,8 +6,7 @@ Each resolver validates, authorizes, calls one service and shapes its answer; he
 import graphene
 from graphene_file_upload.scalars import Upload
 
-from accounts.graphql.access import Operation, campaign_action
-from accounts.session import require_fan
+from accounts.graphql.access import Operation, campaign_action, staff_actor
 from campaigns.selectors import campaign_or_404
 from entries.graphql.metrics_types import File
 from entries.graphql.scoring_mutations import _file
@@ -30,7 +29,7 @@ def resolve_upload_wave_prep_file(root, info, file, fileSize, campaignId, dateKe
         stream=_file(file),
         declared_size=fileSize,
         file_name=getattr(file, "name", None),
-        actor=require_fan(info),
+        actor=staff_actor(info),
     )
     return {
         "url": signed_key_url(record.path, info.context),
@@ -64,7 +63,7 @@ def resolve_trigger_wave_prep(
         min_score=minScore,
         max_score=maxScore,
         seed=seed,
-        actor=require_fan(info),
+        actor=staff_actor(info),
     )
     return {
         "campaignId": campaign.pk,
@@ -77,7 +76,7 @@ def resolve_trigger_wave_prep(
 
 def resolve_trigger_selection(root, info, campaignId, marketIds):
     campaign = campaign_or_404(campaignId)
-    return trigger_selection(campaign_id=campaign.pk, market_ids=marketIds, actor=require_fan(info))
+    return trigger_selection(campaign_id=campaign.pk, market_ids=marketIds, actor=staff_actor(info))
 
 
 def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
@@ -93,7 +92,7 @@ def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
         declared_size=fileSize,
         file_name=fileName,
         config=config,
-        actor=require_fan(info),
+        actor=staff_actor(info),
     )
     return wave_document(wave)
 
@@ -102,7 +101,7 @@ def resolve_cancel_wave(root, info, fileName, campaignId=None):
     if not campaignId:
         raise ValidationFailed("campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="campaignId")
     campaign = campaign_or_404(campaignId)
-    wave = cancel_wave(campaign_id=campaign.pk, file_name=fileName)
+    wave = cancel_wave(campaign_id=campaign.pk, file_name=fileName, actor=staff_actor(info))
     return {**wave_document(wave), "status": "cancelled"}
 
 

@@ -21,6 +21,7 @@ from campaigns.models import Market
 from campaigns.services.markets import markets_due_for_reminder, notify_upcoming_presales
 from codes.models import Code
 from entries.selection.models import ReminderDelivery
+from monoql.audit import Actor
 
 logger = logging.getLogger("monoql.reminders")
 
@@ -114,11 +115,11 @@ def remind_market(market: Market, now=None) -> int:
     return sent
 
 
-def send_presale_reminders(now=None) -> dict:
+def send_presale_reminders(*, actor: Actor, now=None) -> dict:
     """Beat: remind the fans of every due market, then stamp those markets notified (with their outbound
-    event). Returns ``{"markets": [ids], "sent": emails}``."""
+    event; ``actor``: the beat, written on each market's audit-log row). Returns ``{"markets": [ids], "sent": emails}``."""
     now = now or timezone.now()
     markets = list(markets_due_for_reminder(now))
     sent = sum(remind_market(market, now) for market in markets)
-    notify_upcoming_presales(now)
+    notify_upcoming_presales(actor=actor, now=now)
     return {"markets": [market.pk for market in markets], "sent": sent}

@@ -22,10 +22,11 @@ from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from campaigns.services.outbox import record_event
 from codes.models import Code
-from codes.services.inventory import Actor, lock_code_holders, release_planned_codes
+from codes.services.inventory import lock_code_holders, release_planned_codes
 from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
 from entries.selection.selectors import stale_wave_prep
+from monoql.audit import Actor, record
 from monoql.dates import iso
 from monoql.errors import DomainError, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
@@ -154,8 +155,9 @@ def _check_market_ids(campaign_id: str, market_ids) -> list[str]:
     return wanted
 
 
-def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
-    """Queue the selection of ``market_ids`` from the campaign's latest finished wave prep.
+def trigger_selection(*, campaign_id: str, market_ids, actor: Actor) -> dict:
+    """Queue the selection of ``market_ids`` from the campaign's latest finished wave prep; one audit-log row by
+    ``actor`` (``selection.trigger``: the wave prep's dateKey and the markets).
 
     Returns: ``{"campaignId", "dateKey", "marketIds", "status": "PENDING"}``.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``MISSING_MARKET_IDS``/``UNKNOWN_MARKET``
@@ -210,6 +212,13 @@ def trigger_selection(*, campaign_id: str, market_ids, actor=None) -> dict:
             )
         # One task per market: each touches only its own codes and outcome rows, so the workers apply markets
         # side by side (two at once on a 2-core worker halve an Eras-scale selection).
+        record(
+            actor,
+            "selection.trigger",
+            campaign_id=campaign.pk,
+            target=f"wavePrep:{wave_prep.pk}",
+            changes={"dateKey": wave_prep.date_key, "marketIds": market_ids},
+        )
         for market_id in market_ids:
             enqueue_on_commit(APPLY_TASK, wave_prep.pk, [market_id])
     return {"campaignId": campaign.pk, "dateKey": wave_prep.date_key, "marketIds": market_ids, "status": "PENDING"}

@@ -43,6 +43,7 @@ from entries.selection.selectors import selection_pending
 from entries.selection.services.prepped_zip import write_prepped_zip
 from entries.selection.services.wave_prep_codes import code_pools, pick_codes, reserve_picked
 from entries.selectors import any_rank
+from monoql.audit import Actor, record
 from monoql.dates import iso
 from monoql.errors import ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
@@ -113,14 +114,15 @@ def trigger_wave_prep(
     min_score: float | None = None,
     max_score: float | None = None,
     seed: int | None = None,
-    actor=None,
+    actor: Actor,
 ) -> WavePrep:
     """Record a wave prep run (TRIGGERED) and queue its worker.
 
     Args:
         campaign_id, date_key (``^[A-Za-z0-9._-]{1,64}$``); the switches of catalog §3.7.2; min_score /
         max_score: inclusive 0–1 bounds; seed: the lottery seed (a fresh random 63-bit one when None —
-        pass a recorded seed to reproduce a run); actor: the requesting Fan.
+        pass a recorded seed to reproduce a run); actor: who asked (the staff fan is recorded as
+        ``requested_by``; one audit-log row, ``wavePrep.trigger``, with the switches and the seed).
     Re-triggering a ``dateKey`` whose run has not been applied by selection replaces that run (its
     reservations are released, its outcomes dropped).
     Returns: the WavePrep row.
@@ -162,7 +164,7 @@ def trigger_wave_prep(
         "path": "",
         "attempts": 0,
         "heartbeat_at": timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
-        "requested_by": actor,
+        "requested_by": actor.fan,
         "date_started": None,
         "date_finished": None,
     }
@@ -189,6 +191,13 @@ def trigger_wave_prep(
                 wave_prep = previous
             else:
                 wave_prep = WavePrep.objects.create(campaign=campaign, date_key=date_key, **fields)
+            record(
+                actor,
+                "wavePrep.trigger",
+                campaign_id=campaign.pk,
+                target=f"wavePrep:{wave_prep.pk}",
+                changes={"dateKey": date_key, **params, "seed": str(fields["seed"]), "replaced": previous is not None},
+            )
             enqueue_on_commit(RUN_TASK, wave_prep.pk)
     except IntegrityError:
         raise _in_progress() from None

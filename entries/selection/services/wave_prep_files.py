@@ -23,6 +23,8 @@ from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
 from entries.selection.models import WavePrepFile, WavePrepFileType
 from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, store_text
+from monoql.audit import Actor
+from monoql.audit import record as audit_record
 from monoql.errors import ValidationFailed
 from monoql.keys import check_date_key
 
@@ -155,14 +157,15 @@ def _add_codes(campaign_id: str, code_type: str, codes: list) -> dict:
 
 
 def upload_wave_prep_file(
-    *, campaign_id: str, date_key, file_type, stream, declared_size: int | None, file_name=None, actor=None
+    *, campaign_id: str, date_key, file_type, stream, declared_size: int | None, file_name=None, actor: Actor
 ) -> tuple[WavePrepFile, dict]:
     """Validate and store a wave prep input file (one transaction; nothing stored on any error).
 
     Args:
         campaign_id: the campaign; date_key: the run's ``dateKey``; file_type: ``WavePrepFileType`` value.
         stream: binary file-like object; declared_size: the client's ``fileSize`` in bytes.
-        file_name: the uploaded file's name (recorded); actor: the uploading Fan or None.
+        file_name: the uploaded file's name (recorded); actor: who uploads (the staff fan is recorded as
+        ``uploaded_by``; one audit-log row, ``wavePrepFile.upload``, with the report).
     Returns: ``(WavePrepFile, report)`` — report ``{"rows", "markets"}`` for a markets file,
         ``{"in", "inserted", "updated"}`` for a codes file.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``INVALID_WAVE_PREP_FILE_TYPE``,
@@ -196,7 +199,14 @@ def upload_wave_prep_file(
                 "path": path,
                 "rows": rows,
                 "content": content,
-                "uploaded_by": actor,
+                "uploaded_by": actor.fan,
             },
+        )
+        audit_record(
+            actor,
+            "wavePrepFile.upload",
+            campaign_id=campaign.pk,
+            target=f"wavePrepFile:{record.pk}",
+            changes={"dateKey": date_key, "type": file_type, "name": record.name, **report},
         )
     return record, report

@@ -16,6 +16,7 @@ refused codes are counted and listed, with why, in ``count.codes.refusedCodes``)
 processed), with ``{total, ok, failed, detail: {sms: {sent, failed}, email: {sent, failed}}, codes: {…}}``.
 """
 
+import copy
 import logging
 import re
 from datetime import timedelta
@@ -32,11 +33,12 @@ from accounts.models import Fan
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
-from codes.services.inventory import Actor, lock_code_holders, reserve_codes
+from codes.services.inventory import lock_code_holders, reserve_codes
 from entries.models import Entry
 from entries.selection.models import Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
 from entries.services.privacy import scrub_files
+from monoql.audit import Actor, model_diff, record
 from monoql.dates import iso, parse_iso
 from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
@@ -175,12 +177,13 @@ def wave_document(wave: Wave) -> dict:
     }
 
 
-def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, actor=None, now=None) -> Wave:
+def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, actor: Actor, now=None) -> Wave:
     """Schedule a wave (or, without a file, change the config of a scheduled wave of that name).
 
     Args:
         stream: binary recipient CSV or None; declared_size: ``fileSize`` bytes; file_name: its name
-        (names the wave); config: ``WaveConfigInput`` as a dict (``singleUse`` accepted too); actor: Fan.
+        (names the wave); config: ``WaveConfigInput`` as a dict (``singleUse`` accepted too); actor: who
+        uploads (the staff fan is recorded as ``created_by``; one audit-log row, ``wave.upload``).
     Returns: the Wave (scheduled); ``date_begin`` = notify − 1 day, ``date_end`` = notify + 1 year
         (the offer-code window of catalog §3.7.3).
     Raises: ValidationFailed from ``parse_config``/``parse_recipients``/``read_upload``, ``INVALID_FILE_NAME``,
@@ -201,7 +204,7 @@ def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, a
         **parsed,
         "date_begin": notify - timedelta(days=1),
         "date_end": notify + timedelta(days=365),
-        "created_by": actor,
+        "created_by": actor.fan,
     }
     with transaction.atomic():
         wave = Wave.objects.select_for_update().filter(campaign=campaign, name=name).first()
@@ -219,17 +222,26 @@ def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, a
                 default_storage.delete(key)
             fields["csv_path"] = store_text(key, text)
             fields["rows"] = len(recipients)
+        before = copy.copy(wave)
         if wave is None:
             wave = Wave.objects.create(campaign=campaign, name=name, **fields)
         else:
             for field_name, value in fields.items():
                 setattr(wave, field_name, value)
             wave.save()
+        record(
+            actor,
+            "wave.upload",
+            campaign_id=campaign.pk,
+            target=f"wave:{wave.pk}",
+            changes=model_diff(before, wave, exclude=("csv_path",)),
+        )
     return wave
 
 
-def cancel_wave(*, campaign_id: str, file_name) -> Wave:
-    """Remove a scheduled wave and its CSV; returns the removed Wave (unsaved copy).
+def cancel_wave(*, campaign_id: str, file_name, actor: Actor) -> Wave:
+    """Remove a scheduled wave and its CSV; one audit-log row by ``actor`` (``wave.cancel``); returns the removed
+    Wave (unsaved copy).
 
     Raises: NotFound ``WAVE_NOT_FOUND``; ValidationFailed ``INVALID_FILE_NAME``, ``WAVE_NOT_CANCELLABLE``
         (already processing or sent).
@@ -246,6 +258,7 @@ def cancel_wave(*, campaign_id: str, file_name) -> Wave:
                 reason="WAVE_NOT_CANCELLABLE",
                 field="fileName",
             )
+        record(actor, "wave.cancel", campaign_id=campaign.pk, target=f"wave:{wave.pk}", changes={"name": name})
         wave.delete()
         transaction.on_commit(lambda: default_storage.delete(csv_key(name)))
     return wave
@@ -424,7 +437,7 @@ def _generate_codes(wave: Wave, recipients: list[dict]) -> list[str]:
     missing = sum(1 for row in recipients if not row.get("code")) if wave.generate_offer_code else 0
     if not missing:
         return []
-    actor = Actor(label=f"wave:{wave.name}")
+    actor = Actor.job(f"wave:{wave.name}", fan=wave.created_by)
     return reserve_codes(wave.campaign_id, missing, CodeType.TM, actor=actor)["codes"]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Fan
+from conftest import TEST_ACTOR
 from entries.models import Entry
 from entries.selection.models import Allocation
 from entries.selection.services.wave_prep import release_reservations, run_wave_prep, trigger_wave_prep
@@ -94,7 +95,9 @@ def test_wave_prep_reproduces_the_recorded_allocations_of_every_mode():
     campaign, markets = _generated_campaign()
     found = {}
     for name, (switches, seed) in MODES.items():
-        wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=name, seed=seed, **switches).pk)
+        wave_prep = run_wave_prep(
+            trigger_wave_prep(campaign_id=campaign.pk, date_key=name, seed=seed, **switches, actor=TEST_ACTOR).pk
+        )
         assert wave_prep.status == "FINISHED", (name, wave_prep.error)
         count = {
             **wave_prep.count,

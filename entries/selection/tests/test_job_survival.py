@@ -13,6 +13,7 @@ from django.db import connections
 from django.utils import timezone
 
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.models import Stat, StatStatus
 from entries.selection.models import Allocation, Wave, WavePrep, WaveStatus
 from entries.selection.services import selection as selection_service
@@ -36,10 +37,10 @@ def test_a_wave_prep_whose_worker_died_is_requeued_by_the_sweeper_and_finishes_l
     # given the result of an uninterrupted run, then the same run triggered again whose worker died mid-run
     campaign = _campaign()
     params = {"campaign_id": campaign.pk, "date_key": "lost", "seed": 7, "single_market": True}
-    expected = _outcome(service.run_wave_prep(service.trigger_wave_prep(**params).pk).pk)
+    expected = _outcome(service.run_wave_prep(service.trigger_wave_prep(**params, actor=TEST_ACTOR).pk).pk)
     queued = []
     monkeypatch.setattr(service, "enqueue_on_commit", lambda *args: queued.append(args))
-    wave_prep = service.trigger_wave_prep(**params)
+    wave_prep = service.trigger_wave_prep(**params, actor=TEST_ACTOR)
     service._claim(wave_prep.pk)  # attempt 1 claimed the row, then its worker was SIGKILLed
     _silent_since(WavePrep, wave_prep.pk)
 
@@ -62,7 +63,7 @@ def test_a_wave_prep_whose_attempts_are_spent_is_failed_by_the_sweeper_and_can_b
     # given a run whose two attempts' workers died
     campaign = _campaign()
     monkeypatch.setattr(service, "enqueue_on_commit", lambda *args: None)
-    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="spent", seed=3)
+    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="spent", seed=3, actor=TEST_ACTOR)
     service._claim(wave_prep.pk)
     service._claim(wave_prep.pk)
     _silent_since(WavePrep, wave_prep.pk)
@@ -75,7 +76,7 @@ def test_a_wave_prep_whose_attempts_are_spent_is_failed_by_the_sweeper_and_can_b
     assert swept == {"requeued": [], "failed": [wave_prep.pk]}
     assert failed.status == "FAILED" and failed.error.startswith("The worker was lost")
     assert Code.objects.filter(campaign=campaign, date_reserved__isnull=False).count() == 0
-    again = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="spent", seed=3)
+    again = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="spent", seed=3, actor=TEST_ACTOR)
     assert (again.pk, again.status, again.attempts) == (wave_prep.pk, "TRIGGERED", 0)
 
 
@@ -83,7 +84,7 @@ def test_a_wave_prep_whose_task_never_ran_is_requeued(require_postgres, monkeypa
     # given a TRIGGERED run whose queued message was lost (no worker ever claimed it)
     campaign = _campaign()
     monkeypatch.setattr(service, "enqueue_on_commit", lambda *args: None)
-    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="never", seed=3)
+    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="never", seed=3, actor=TEST_ACTOR)
     _silent_since(WavePrep, wave_prep.pk)
     monkeypatch.undo()
 
@@ -103,9 +104,9 @@ def test_two_attempts_of_a_wave_prep_never_both_commit(require_postgres, monkeyp
     settings.JOB_HEARTBEAT_SECONDS = 600  # one stamp at the start: the test decides when it looks dead
     campaign = _campaign()
     params = {"campaign_id": campaign.pk, "date_key": "fence", "seed": 11}
-    expected = _outcome(service.run_wave_prep(service.trigger_wave_prep(**params).pk).pk)
+    expected = _outcome(service.run_wave_prep(service.trigger_wave_prep(**params, actor=TEST_ACTOR).pk).pk)
     monkeypatch.setattr(service, "enqueue_on_commit", lambda *args: None)
-    wave_prep = service.trigger_wave_prep(**params)
+    wave_prep = service.trigger_wave_prep(**params, actor=TEST_ACTOR)
     fork = multiprocessing.get_context("fork")
     paused, go = fork.Event(), fork.Event()
 
@@ -152,11 +153,13 @@ def test_two_attempts_of_a_wave_prep_never_both_commit(require_postgres, monkeyp
 
 def _selection_ready(monkeypatch):
     campaign = _campaign()
-    wave_prep = service.run_wave_prep(service.trigger_wave_prep(campaign_id=campaign.pk, date_key="sel", seed=2).pk)
+    wave_prep = service.run_wave_prep(
+        service.trigger_wave_prep(campaign_id=campaign.pk, date_key="sel", seed=2, actor=TEST_ACTOR).pk
+    )
     markets = [market["id"] for market in wave_prep.count["markets"]]
     queued = []
     monkeypatch.setattr(selection_service, "enqueue_on_commit", lambda *args: queued.append(args))
-    selection_service.trigger_selection(campaign_id=campaign.pk, market_ids=markets)
+    selection_service.trigger_selection(campaign_id=campaign.pk, market_ids=markets, actor=TEST_ACTOR)
     return campaign, wave_prep, markets, queued
 
 
@@ -189,7 +192,10 @@ def test_a_selection_whose_worker_died_is_requeued_per_market_and_assigns_each_c
     selected = Allocation.objects.filter(wave_prep=wave_prep, outcome="selected")
     assert _assigned(campaign) == sorted(selected.values_list("code", "entry_id"))
     # and triggering the markets again is allowed (nothing is in progress)
-    assert selection_service.trigger_selection(campaign_id=campaign.pk, market_ids=[lost])["status"] == "PENDING"
+    assert (
+        selection_service.trigger_selection(campaign_id=campaign.pk, market_ids=[lost], actor=TEST_ACTOR)["status"]
+        == "PENDING"
+    )
 
 
 def test_a_superseded_selection_attempt_rolls_its_market_back(require_postgres, monkeypatch):

@@ -17,8 +17,11 @@ from entries.models import Entry
 from entries.selection.models import ReminderDelivery
 from entries.selection.services.reminders import send_presale_reminders
 from entries.selection.tests.selection_factory import add_codes, add_entries
+from monoql.audit import Actor
 
 NOW = timezone.now().replace(microsecond=0)
+
+BEAT = Actor.beat("test beat")
 
 
 def _world(selected=2):
@@ -49,8 +52,8 @@ def test_a_market_entering_the_reminder_window_reminds_its_selected_fans_once_in
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     campaign, market, entries = _world()
     # when the beat runs twice
-    first = send_presale_reminders(NOW)
-    second = send_presale_reminders(NOW + timedelta(minutes=15))
+    first = send_presale_reminders(now=NOW, actor=BEAT)
+    second = send_presale_reminders(now=NOW + timedelta(minutes=15), actor=BEAT)
     # then each selected fan got one reminder, the French-speaking one in French with their code
     printed = capsys.readouterr().out
     assert (first["sent"], second["sent"]) == (2, 0)
@@ -70,10 +73,10 @@ def test_a_market_entering_the_reminder_window_reminds_its_selected_fans_once_in
 def test_markets_outside_the_window_or_without_automated_reminders_are_not_reminded():
     campaign, market, _ = _world()
     Market.objects.filter(pk=market.pk).update(event_presale_date_time=NOW + timedelta(hours=28))
-    assert send_presale_reminders(NOW) == {"markets": [], "sent": 0}
+    assert send_presale_reminders(now=NOW, actor=BEAT) == {"markets": [], "sent": 0}
     Campaign.objects.filter(pk=campaign.pk).update(options={})
     Market.objects.filter(pk=market.pk).update(event_presale_date_time=NOW + timedelta(hours=3))
-    assert send_presale_reminders(NOW) == {"markets": [], "sent": 0}
+    assert send_presale_reminders(now=NOW, actor=BEAT) == {"markets": [], "sent": 0}
     assert mail.outbox == []
 
 
@@ -82,7 +85,7 @@ def test_two_concurrent_senders_remind_each_fan_once(require_postgres):
     # given 40 selected fans of a due market
     _, market, _ = _world(selected=40)
     # when two beat runs race
-    results, errors = run_concurrently(2, lambda n: send_presale_reminders(NOW)["sent"])
+    results, errors = run_concurrently(2, lambda n: send_presale_reminders(now=NOW, actor=BEAT)["sent"])
     # then 40 emails in all, one per fan
     assert errors == []
     assert sum(results) == 40
@@ -105,8 +108,8 @@ def test_notify_date_sets_when_the_reminder_goes_and_upcoming_lists_the_window()
     )
     assert answer.json() == {"count": 1}
     # the reminder now waits for its date
-    assert send_presale_reminders(NOW)["sent"] == 0
-    assert send_presale_reminders(NOW + timedelta(hours=1))["sent"] == 2
+    assert send_presale_reminders(now=NOW, actor=BEAT)["sent"] == 0
+    assert send_presale_reminders(now=NOW + timedelta(hours=1), actor=BEAT)["sent"] == 2
     refused = Client().post(
         "/api/campaigns/markets/notifyDate",
         {"marketIds": [market.pk], "notificationDate": "2026-01-01T10:00:00"},

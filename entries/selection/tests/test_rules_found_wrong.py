@@ -3,7 +3,7 @@
 import pytest
 
 from codes.models import Code
-from conftest import session_token_for
+from conftest import TEST_ACTOR, session_token_for
 from entries.selection.models import Allocation, WavePrep
 from entries.selection.services.selection import apply_selection, trigger_selection
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _run(campaign, date_key, **params):
-    return run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, **params).pk)
+    return run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, **params, actor=TEST_ACTOR).pk)
 
 
 def _outcomes(wave_prep):
@@ -47,7 +47,7 @@ def test_a_bad_seed_is_refused_naming_the_field(seed):
     """catalog §3.7.1: a seed is a whole number 0 … 2^63 − 1."""
     campaign, _ = closed_campaign(markets=1)
     with pytest.raises(ValidationFailed) as refused:
-        trigger_wave_prep(campaign_id=campaign.pk, date_key="d", seed=seed)
+        trigger_wave_prep(campaign_id=campaign.pk, date_key="d", seed=seed, actor=TEST_ACTOR)
     assert (refused.value.reason, refused.value.field) == ("INVALID_SEED", "seed")
 
 
@@ -59,7 +59,7 @@ def test_population_caps_a_market_over_every_run():
     add_entries(campaign, [((a.pk,), 0.9 - n / 10, True) for n in range(5)])
     first = _run(campaign, "wave-1")
     assert first.count["selected"] == 2
-    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk], actor=TEST_ACTOR)
     apply_selection(first.pk, [a.pk])
     assert Code.objects.filter(market=a, date_assigned__isnull=False).count() == 2
     # When a second run prepares the next wave

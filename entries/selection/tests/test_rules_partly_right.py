@@ -4,6 +4,7 @@ Django's debug cursor."""
 import pytest
 from django.db import connection
 
+from conftest import TEST_ACTOR
 from entries.models import Entry, Stat
 from entries.selection.models import Allocation
 from entries.selection.services.selection import apply_selection, notify_selection, trigger_selection
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _run(campaign, date_key, **params):
-    return run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, **params).pk)
+    return run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, **params, actor=TEST_ACTOR).pk)
 
 
 def test_a_fan_blocked_between_wave_prep_and_selection_is_not_emailed_and_the_stat_says_so(mailoutbox):
@@ -28,7 +29,7 @@ def test_a_fan_blocked_between_wave_prep_and_selection_is_not_emailed_and_the_st
     assert prep.count["selected"] == 3
     Entry.objects.filter(pk=entries[1].pk).update(verdict=False)
     # when selection is applied and its emails go
-    trigger_selection(campaign_id=campaign.pk, market_ids=[market.pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[market.pk], actor=TEST_ACTOR)
     apply_selection(prep.pk, [market.pk])
     sent = notify_selection(prep.pk, market.pk)
     # then only the two fans holding their code are emailed, and the Stat counts what happened

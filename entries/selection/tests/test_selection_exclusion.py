@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from codes.models import Code
-from conftest import run_concurrently
+from conftest import TEST_ACTOR, run_concurrently
 from entries.models import Stat, StatStatus
 from entries.selection.models import Wave, WavePrep
 from entries.selection.services import waves
@@ -20,7 +20,7 @@ from monoql.errors import ValidationFailed
 
 
 def _run(campaign, date_key, **params):
-    return run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, **params).pk)
+    return run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, **params, actor=TEST_ACTOR).pk)
 
 
 def _world(fans=6, codes=20, populations=None):
@@ -46,10 +46,10 @@ def test_a_wave_prep_cannot_be_triggered_while_a_selection_of_the_campaign_is_pe
     # given a finished run whose selection was triggered but not yet applied
     campaign, markets = _world()
     _run(campaign, "k1")
-    trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk], actor=TEST_ACTOR)
     # when staff trigger another wave prep
     with pytest.raises(ValidationFailed) as refused:
-        trigger_wave_prep(campaign_id=campaign.pk, date_key="k2")
+        trigger_wave_prep(campaign_id=campaign.pk, date_key="k2", actor=TEST_ACTOR)
     # then it is refused with a coded reason and nothing was created
     assert refused.value.reason == "SELECTION_IN_PROGRESS"
     assert list(WavePrep.objects.values_list("date_key", flat=True)) == ["k1"]
@@ -60,9 +60,9 @@ def test_selection_cannot_be_triggered_while_a_wave_prep_of_the_campaign_runs():
     """Catalog §3.7.1: the reverse — a selection while a run reads candidates."""
     campaign, markets = _world()
     _run(campaign, "k1")
-    trigger_wave_prep(campaign_id=campaign.pk, date_key="k2")  # TRIGGERED, its worker not run yet
+    trigger_wave_prep(campaign_id=campaign.pk, date_key="k2", actor=TEST_ACTOR)  # TRIGGERED, its worker not run yet
     with pytest.raises(ValidationFailed) as refused:
-        trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk])
+        trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk], actor=TEST_ACTOR)
     assert refused.value.reason == "WAVE_PREP_IN_PROGRESS"
     assert not Stat.objects.filter(type="selection").exists()
 
@@ -80,7 +80,7 @@ def test_a_run_that_read_its_candidates_before_another_runs_selection_was_applie
     apply_selection(first.pk, [markets[0].pk])
     # when staff trigger selection (the latest finished run, k2)
     with pytest.raises(ValidationFailed) as refused:
-        trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk])
+        trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk], actor=TEST_ACTOR)
     # then it is refused, and no fan holds two codes
     assert refused.value.reason == "WAVE_PREP_STALE"
     assert second.date_read is not None
@@ -121,7 +121,7 @@ def test_a_selected_fan_already_holding_a_code_in_the_market_gets_no_second_one(
         fan_id=planned[0].entry.fan_id, date_assigned=NOW, date_saved=NOW,
     )  # fmt: skip
     # when selection is applied
-    trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk], actor=TEST_ACTOR)
     count = apply_selection(run.pk, [markets[0].pk])[markets[0].pk]
     # then the fan keeps their one code, the planned one is available again, and the Stat says so
     assert (count["assigned"], count["alreadyHolding"], count["released"], count["conflicts"]) == (2, 1, 1, 0)
@@ -137,7 +137,7 @@ def test_codes_staff_released_from_a_plan_are_a_named_conflict():
     run = _run(campaign, "k1")
     planned = run.allocations.filter(market=markets[0], outcome="selected").order_by("position").first()
     Code.objects.filter(campaign=campaign, code=planned.code).update(reserve_id=None, date_reserved=None)
-    trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[markets[0].pk], actor=TEST_ACTOR)
     count = apply_selection(run.pk, [markets[0].pk])[markets[0].pk]
     assert (count["assigned"], count["releasedFromPlan"], count["conflicts"]) == (2, 1, 1)
 
@@ -152,7 +152,7 @@ def test_a_wave_prep_racing_the_selection_of_another_run_never_hands_out_second_
         # given run k1 finished with its selection queued, and run k2 queued (as the race left them)
         campaign, markets = _world(fans=40, codes=200)
         first = _run(campaign, "k1")
-        trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets])
+        trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets], actor=TEST_ACTOR)
         second = WavePrep.objects.create(
             campaign=campaign, date_key="k2", seed=1, reserve_id=first.reserve_id.__class__(int=round_ + 1),
             status="TRIGGERED", params={},
@@ -173,7 +173,7 @@ def test_a_wave_prep_racing_the_selection_of_another_run_never_hands_out_second_
         second.refresh_from_db()
         if second.status == "FINISHED":
             try:
-                trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets])
+                trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets], actor=TEST_ACTOR)
                 apply_selection(second.pk, [m.pk for m in markets])
             except ValidationFailed as refused:
                 assert refused.reason == "WAVE_PREP_STALE"

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from codes.models import Code
-from conftest import post_multipart, session_token_for
+from conftest import TEST_ACTOR, post_multipart, session_token_for
 from entries.models import Stat
 from entries.selection.models import Wave, WavePrep, WavePrepFile
 from entries.selection.services.selection import apply_selection, trigger_selection
@@ -42,7 +42,7 @@ def prepared():
     campaign, markets = closed_campaign(markets=2, populations=[1, 1])
     add_codes(campaign, 4)
     add_entries(campaign, [((markets[0].pk, markets[1].pk), 0.9 - n / 10, True) for n in range(3)])
-    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="d0", seed=3).pk)
+    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="d0", seed=3, actor=TEST_ACTOR).pk)
     Wave.objects.create(
         campaign=campaign,
         name=f"{campaign.pk}_existing",
@@ -244,7 +244,7 @@ def test_fans_read_their_result_in_a_fixed_number_of_queries(gql, prepared):
     from entries.models import Entry
 
     campaign, markets, wave_prep = prepared
-    trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[m.pk for m in markets], actor=TEST_ACTOR)
     apply_selection(wave_prep.pk, [m.pk for m in markets])
     entries = list(Entry.objects.filter(campaign=campaign).select_related("fan").order_by("-score"))
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.models import Stat
 from entries.selection.models import Allocation, WavePrep, WavePrepStatus
 from entries.selection.selectors import fan_selection
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _run(campaign, date_key="2026-11-20", **params):
-    wave_prep = trigger_wave_prep(campaign_id=campaign.pk, date_key=date_key, seed=params.pop("seed", 7), **params)
+    wave_prep = trigger_wave_prep(
+        campaign_id=campaign.pk, date_key=date_key, seed=params.pop("seed", 7), **params, actor=TEST_ACTOR
+    )
     return run_wave_prep(wave_prep.pk)
 
 
@@ -114,6 +117,7 @@ def test_markets_file_limits_pinned_codes_and_code_type():
         file_type="markets",
         stream=io.BytesIO(markets_csv.encode()),
         declared_size=None,
+        actor=TEST_ACTOR,
     )
     codes_csv = f"code\nEXT-A1,{a.pk}\nEXT-ANY\n"
     upload_wave_prep_file(
@@ -122,6 +126,7 @@ def test_markets_file_limits_pinned_codes_and_code_type():
         file_type="nonTmCodes",
         stream=io.BytesIO(codes_csv.encode()),
         declared_size=None,
+        actor=TEST_ACTOR,
     )
     add_codes(campaign, 3, "tm")
     e = add_entries(campaign, [((a.pk, b.pk), 0.9 - n / 10, True) for n in range(4)])
@@ -190,21 +195,21 @@ def test_trigger_refuses_bad_input_and_writes_nothing(change, reason):
     campaign, _ = closed_campaign(markets=1)
     args = {"campaign_id": campaign.pk, "date_key": "ok", **change}
     with pytest.raises(ValidationFailed) as raised:
-        trigger_wave_prep(**args)
+        trigger_wave_prep(**args, actor=TEST_ACTOR)
     assert raised.value.reason == reason
     assert WavePrep.objects.count() == 0
 
 
 def test_trigger_needs_a_closed_campaign_and_one_run_at_a_time():
     campaign, _ = closed_campaign(markets=1)
-    trigger_wave_prep(campaign_id=campaign.pk, date_key="one")
+    trigger_wave_prep(campaign_id=campaign.pk, date_key="one", actor=TEST_ACTOR)
     with pytest.raises(ValidationFailed) as raised:
-        trigger_wave_prep(campaign_id=campaign.pk, date_key="two")
+        trigger_wave_prep(campaign_id=campaign.pk, date_key="two", actor=TEST_ACTOR)
     assert raised.value.reason == "WAVE_PREP_IN_PROGRESS"
     campaign.status = "OPEN"
     campaign.save()
     with pytest.raises(ValidationFailed) as raised:
-        trigger_wave_prep(campaign_id=campaign.pk, date_key="three")
+        trigger_wave_prep(campaign_id=campaign.pk, date_key="three", actor=TEST_ACTOR)
     assert raised.value.reason == "invalidCampaignStatus"
     assert list(WavePrep.objects.values_list("date_key", flat=True)) == ["one"]
 
@@ -235,7 +240,7 @@ def test_selection_assigns_codes_idempotently_releases_blocked_fans_and_fans_see
     e[1].save()
 
     # when selection is triggered and applied
-    answer = trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk])
+    answer = trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk], actor=TEST_ACTOR)
     assert answer == {"campaignId": campaign.pk, "dateKey": "2026-11-20", "marketIds": [a.pk], "status": "PENDING"}
     assert Stat.objects.get(campaign=campaign, type="selection").status == "PENDING"
     result = apply_selection(wave_prep.pk, [a.pk])
@@ -258,7 +263,7 @@ def test_selection_assigns_codes_idempotently_releases_blocked_fans_and_fans_see
     stat = Stat.objects.get(campaign=campaign, type="selection", market_id=a.pk)
     assert (stat.status, stat.count) == ("FINISHED", expected)
     # and re-running gives the same code to the same fan
-    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk], actor=TEST_ACTOR)
     apply_selection(wave_prep.pk, [a.pk])
     assert Code.objects.get(code=planned[e[0].pk]).entry_id == e[0].pk
     assert Code.objects.filter(campaign=campaign, date_assigned__isnull=False).count() == 1
@@ -274,7 +279,7 @@ def test_code_is_hidden_until_show_access_code_and_inside_the_presale_window():
     add_codes(campaign, 1)
     (entry,) = add_entries(campaign, [((a.pk,), 0.9, True)])
     wave_prep = _run(campaign)
-    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk])
+    trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk], actor=TEST_ACTOR)
     apply_selection(wave_prep.pk, [a.pk])
 
     assert fan_selection(campaign, entry)["code"] is None  # showAccessCode off
@@ -288,13 +293,13 @@ def test_code_is_hidden_until_show_access_code_and_inside_the_presale_window():
 def test_selection_refuses_unknown_markets_and_missing_wave_prep():
     campaign, (a,) = closed_campaign(markets=1)
     with pytest.raises(ValidationFailed) as raised:
-        trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk])
+        trigger_selection(campaign_id=campaign.pk, market_ids=[a.pk], actor=TEST_ACTOR)
     assert raised.value.reason == "NO_FINISHED_WAVE_PREP"
     with pytest.raises(ValidationFailed) as raised:
-        trigger_selection(campaign_id=campaign.pk, market_ids=["nope"])
+        trigger_selection(campaign_id=campaign.pk, market_ids=["nope"], actor=TEST_ACTOR)
     assert (raised.value.reason, raised.value.field) == ("UNKNOWN_MARKET", "marketIds")
     with pytest.raises(ValidationFailed) as raised:
-        trigger_selection(campaign_id=campaign.pk, market_ids=[])
+        trigger_selection(campaign_id=campaign.pk, market_ids=[], actor=TEST_ACTOR)
     assert raised.value.reason == "MISSING_MARKET_IDS"
     assert Stat.objects.count() == 0
 
@@ -323,7 +328,7 @@ def test_the_zip_postgresql_writes_is_byte_for_byte_the_one_built_in_python(monk
     fan.save()
     e[4].email = e[1].email  # the same email twice among the email-file fans
     e[4].save()
-    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="bytes").pk)
+    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="bytes", actor=TEST_ACTOR).pk)
     assert wave_prep.status == "FINISHED", wave_prep.error
     with default_storage.open(wave_prep.path, "rb") as handle:
         by_copy = zipfile.ZipFile(io.BytesIO(handle.read()))

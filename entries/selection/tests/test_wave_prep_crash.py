@@ -8,6 +8,7 @@ import pytest
 from django.db import connections
 
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.selection.models import Allocation, WavePrep
 from entries.selection.services import wave_prep as service
 from entries.selection.tests.selection_factory import add_codes, add_entries, closed_campaign
@@ -63,13 +64,13 @@ def test_a_killed_wave_prep_retried_equals_an_uninterrupted_run(require_postgres
     # given the result of an uninterrupted run
     campaign = _campaign()
     params = {"campaign_id": campaign.pk, "date_key": "crash", "seed": 99, "single_market": True}
-    clean = service.run_wave_prep(service.trigger_wave_prep(**params).pk)
+    clean = service.run_wave_prep(service.trigger_wave_prep(**params, actor=TEST_ACTOR).pk)
     expected = _outcome(clean.pk)
     assert len([row for row in expected if row[2] == "selected"]) == 5
 
     # when the same run is triggered again and its worker is killed in the middle (mid-transaction, or
     # after the commit before the zip), then retried
-    wave_prep = service.trigger_wave_prep(**params)
+    wave_prep = service.trigger_wave_prep(**params, actor=TEST_ACTOR)
     assert _run_in_worker_killed_at(wave_prep.pk, stage) == 137
     assert WavePrep.objects.get(pk=wave_prep.pk).status == "TRIGGERED"
     retried = service.run_wave_prep(wave_prep.pk)
@@ -88,7 +89,7 @@ def test_a_killed_wave_prep_retried_equals_an_uninterrupted_run(require_postgres
 def test_a_wave_prep_killed_twice_fails_and_releases_its_codes(require_postgres):
     # given a run whose worker is killed on both attempts
     campaign = _campaign()
-    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="twice", seed=5)
+    wave_prep = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="twice", seed=5, actor=TEST_ACTOR)
     assert _run_in_worker_killed_at(wave_prep.pk, "committed") == 137
     assert _run_in_worker_killed_at(wave_prep.pk, "committed") == 137
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.selection.models import Allocation
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes, add_entries, closed_campaign
@@ -89,7 +90,7 @@ def test_wave_prep_properties_on_generated_campaigns(require_postgres, setup):
     campaign, markets, entries, holders = _build(populations, fans, pools)
 
     # when the wave prep runs
-    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="p", **params).pk)
+    wave_prep = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="p", **params, actor=TEST_ACTOR).pk)
     assert wave_prep.status == "FINISHED", wave_prep.error
     selected = list(Allocation.objects.filter(wave_prep=wave_prep, outcome="selected"))
 
@@ -120,7 +121,7 @@ def test_wave_prep_properties_on_generated_campaigns(require_postgres, setup):
 
     # when the same run is triggered again with the same seed
     first = _outcome(wave_prep)
-    again = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="p", **params).pk)
+    again = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="p", **params, actor=TEST_ACTOR).pk)
 
     # then the result is identical, codes included
     assert again.input_hash == wave_prep.input_hash

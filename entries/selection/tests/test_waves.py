@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Fan
 from codes.models import Code
+from conftest import TEST_ACTOR
 from entries.selection.models import Wave
 from entries.selection.services.waves import cancel_wave, send_due_waves, upload_wave
 from entries.selection.tests.selection_factory import add_codes, closed_campaign
@@ -47,7 +48,9 @@ def _schedule(campaign, rows, name="w1.csv", **config):
         **config,
     }
     text = HEADER + "".join(rows)
-    return upload_wave(stream=io.BytesIO(text.encode()), declared_size=None, file_name=name, config=config)
+    return upload_wave(
+        stream=io.BytesIO(text.encode()), declared_size=None, file_name=name, config=config, actor=TEST_ACTOR
+    )
 
 
 @pytest.fixture
@@ -173,14 +176,15 @@ def test_notify_date_must_be_a_day_ahead_and_waves_can_be_rescheduled_and_cancel
         declared_size=None,
         file_name="w1.csv",
         config={"campaignId": campaign.pk, "generateOfferCode": False, "notifyDate": later.isoformat()},
+        actor=TEST_ACTOR,
     )
     assert (moved.pk, moved.date_notify, moved.rows) == (wave.pk, later, 1)
     assert send_due_waves(now=later - timedelta(minutes=1)) == 0
 
-    cancel_wave(campaign_id=campaign.pk, file_name="w1.csv")
+    cancel_wave(campaign_id=campaign.pk, file_name="w1.csv", actor=TEST_ACTOR)
     assert Wave.objects.count() == 0
     with pytest.raises(NotFound):
-        cancel_wave(campaign_id=campaign.pk, file_name="w1.csv")
+        cancel_wave(campaign_id=campaign.pk, file_name="w1.csv", actor=TEST_ACTOR)
 
 
 def test_a_wave_stuck_past_the_timeout_is_failed_and_a_sent_wave_is_not_sent_again(settings, send):
@@ -201,7 +205,7 @@ def test_a_wave_being_sent_cannot_be_cancelled_or_changed_and_is_sent_once():
     wave = _schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"])
     Wave.objects.filter(pk=wave.pk).update(status="processing")
     with pytest.raises(ValidationFailed) as raised:
-        cancel_wave(campaign_id=campaign.pk, file_name="w1")
+        cancel_wave(campaign_id=campaign.pk, file_name="w1", actor=TEST_ACTOR)
     assert raised.value.reason == "WAVE_NOT_CANCELLABLE"
     with pytest.raises(ValidationFailed) as raised:
         _schedule(campaign, ["C1,false,a@example.com,,,,,,,,\n"])

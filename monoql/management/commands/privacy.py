@@ -6,8 +6,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from codes.services.inventory import Actor
 from entries.services.privacy import set_do_not_sell
+from monoql.audit import Actor
 from monoql.errors import DomainError
 from monoql.workflows.privacy import erase_fan, fan_data
 
@@ -28,12 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, action, fan_id, **options):
         try:
             if action == "erase":
-                report = erase_fan(fan_id, actor=Actor(label="privacy erasure (manage.py privacy)"))
+                report = erase_fan(fan_id, actor=Actor.command("manage.py privacy erase"))
             elif action == "export":
                 report = fan_data(fan_id)
             else:
                 undo = options.get("undo", False)
-                cleared = set_do_not_sell(fan_id, not undo, actor_label="manage.py privacy", channel="command")
+                cleared = set_do_not_sell(fan_id, not undo, actor=Actor.command("manage.py privacy do-not-sell"))
                 report = {"fanId": fan_id, "doNotSell": not undo, "entriesCleared": cleared}
         except DomainError as error:
             raise CommandError(error.message) from error
