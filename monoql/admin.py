@@ -1,16 +1,22 @@
-"""Root composition of the admin: the staff console (dashboard, live jobs, overview) joins the campaign pages."""
+"""Root composition of the admin: the staff console (dashboard, live jobs, overview) joins the campaign pages; the
+audit log's list."""
+
+import json
 
 from django.contrib import admin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from accounts.admin import FanAdmin
 from accounts.models import Fan
-from campaigns.admin import CampaignPanel, register_campaign_panel
+from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
+from campaigns.models import Campaign
 from entries.services.privacy import set_do_not_sell
 from monoql.admin_base import admin_actor
+from monoql.admin_paginator import EstimatedCountPaginator
+from monoql.audit import AuditEntry
 from monoql.console.views import dashboard_view, jobs_view
 from monoql.workflows.privacy import fan_data
 
@@ -68,3 +74,74 @@ class FanPrivacyAdmin(FanAdmin):
     """Root composition: the fan page with its privacy actions, which span accounts, entries and every file."""
 
     actions = [mark_do_not_sell, clear_do_not_sell, download_fan_data]
+
+
+class AuditCampaignFilter(admin.SimpleListFilter):
+    """The campaigns the rows shown name, by name (the log keeps only the id: a deleted campaign keeps its rows)."""
+
+    title = "campaign"
+    parameter_name = "campaign"
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).exclude(campaign_id=None).values_list("campaign_id", flat=True)
+        names = dict(Campaign.objects.filter(pk__in=ids.order_by().distinct()).values_list("pk", "name"))
+        return sorted(((pk, name) for pk, name in names.items()), key=lambda pair: pair[1].lower())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(campaign_id=self.value()) if self.value() else queryset
+
+
+class AuditActorFilter(admin.SimpleListFilter):
+    """Who acted: the staff members, jobs and commands of the rows shown."""
+
+    title = "actor"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        labels = model_admin.get_queryset(request).order_by().values_list("actor_label", flat=True).distinct()
+        return [(label, label) for label in sorted(labels, key=str.lower)[:200]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(actor_label=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(CampaignScopedAdmin):
+    """The audit log (``monoql.audit``): one row per staff or system action, read-only. Staff scoped to campaigns see
+    their campaigns' rows; superusers and supreme users see every row, the installation-wide ones too."""
+
+    list_display = ["date_created", "action", "campaign_name", "actor_label", "actor_kind", "channel", "target", "what"]
+    list_filter = [AuditCampaignFilter, AuditActorFilter, "channel", "actor_kind", "action"]
+    search_fields = ["=campaign_id", "action", "actor_label", "target"]
+    date_hierarchy = "date_created"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 100
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    @admin.display(description="campaign")
+    def campaign_name(self, entry):
+        if not entry.campaign_id:
+            return "—"
+        return self._campaign_names.get(entry.campaign_id, f"{entry.campaign_id} (deleted)")
+
+    @admin.display(description="what changed")
+    def what(self, entry):
+        return format_html_join(
+            ", ", "{}: {}", ((key, _short(value)) for key, value in sorted((entry.changes or {}).items()))
+        )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        ids = {row.campaign_id for row in changelist.result_list if row.campaign_id}
+        self._campaign_names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return changelist
+
+
+def _short(value, limit: int = 80) -> str:
+    """A change's value as one short line (lists of ids and long texts are cut)."""
+    if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, (list, dict)) for v in value):
+        text = f"{value[0]!r} → {value[1]!r}"
+    else:
+        text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -203,10 +203,13 @@ def model_diff(before, after, *, exclude: tuple[str, ...] = ()) -> dict:
 
 def scrub_fan(fan_id: str) -> int:
     """Drop one erased fan's personal data from the log: rows they acted in keep the action but lose the label and
-    the id (``ERASED``); rows about them lose the subject id and their ``changes``. Returns the rows touched.
+    the id (``ERASED``); rows about them lose the subject id, the target naming them and their ``changes``. Returns
+    the rows touched.
     Raises: RuntimeError outside ``transaction.atomic()`` (the erasure's transaction)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("scrub_fan runs inside the erasure's transaction")
     acted = AuditEntry.objects.filter(actor_fan_id=fan_id).update(actor_fan_id=None, actor_label=ERASED)
-    about = AuditEntry.objects.filter(subject_fan_id=fan_id).update(subject_fan_id=None, changes={"scrubbed": True})
+    about = AuditEntry.objects.filter(subject_fan_id=fan_id).update(
+        subject_fan_id=None, target="fan", changes={"scrubbed": True}
+    )
     return acted + about

@@ -18,8 +18,9 @@ from accounts.models import Fan, Supreme
 from campaigns.models import Campaign, CampaignStatusChange, Market, OutboundEvent
 from entries.models import Entry
 from monoql.admin_base import ServiceAdmin, ServiceInline
+from monoql.audit import AuditEntry
 
-OUR_APPS = {"accounts", "campaigns", "codes", "entries", "selection", "exports"}
+OUR_APPS = {"monoql", "accounts", "campaigns", "codes", "entries", "selection", "exports"}
 
 #: Model → the writes its admin page offers (each through a service); every other write is refused.
 EXPECTED_WRITES = {
@@ -46,6 +47,7 @@ EXPECTED_WRITES = {
     "selection.Wave": {"add"},
     "exports.Export": {"add"},
     "exports.ExportAccess": set(),
+    "monoql.AuditEntry": set(),
 }
 EXPECTED_INLINE_WRITES = {
     ("accounts.Fan", "CampaignPermission"): {"add", "delete"},
@@ -221,6 +223,15 @@ def test_admin_deletes_an_unchosen_market_with_the_services_event(staff_client, 
     event = OutboundEvent.objects.filter(event_type="market.deleted").get()
     assert event.market_id == other.pk
     assert event.payload["id"] == other.pk
+    # and one audit-log row names the admin user and the door
+    row = AuditEntry.objects.get(action="market.delete")
+    assert (row.actor_kind, row.channel, row.actor_label, row.campaign_id, row.target) == (
+        "staff",
+        "admin",
+        "root",
+        demo_campaign.pk,
+        f"market:{other.pk}",
+    )
 
 
 UPSERT_CAMPAIGN = """mutation($c: CampaignInput!) { upsertCampaign(campaign: $c) { id status } }"""
@@ -252,6 +263,12 @@ def test_admin_status_change_records_what_the_graphql_mutation_records(staff_cli
     assert changes[-2].source == "admin:root"
     assert changes[-1].source.startswith("graphql:")
     assert admin_events == graphql_events == ["campaign.updated", "campaign.statusChanged"]
+    # and one audit-log row each, through its door, with the status before and after
+    rows = AuditEntry.objects.filter(action="campaign.update").order_by("pk")
+    assert [(row.channel, row.changes["status"]) for row in rows] == [
+        ("admin", ["OPEN", "CLOSED"]),
+        ("graphql", ["CLOSED", "OPEN"]),
+    ]
 
 
 def test_the_admin_cannot_open_an_incomplete_campaign(staff_client):

@@ -1,19 +1,25 @@
 """Every query and mutation of the schema, discovered from the schema itself (a new operation fails here
 until it is given an access level), called as anonymous, a fan, staff without the needed action, staff
 with it, and supreme: allowed callers get past the permission check, refused ones get UNAUTHENTICATED /
-FORBIDDEN and the refused call wrote nothing (no INSERT/UPDATE/DELETE, no stored file)."""
+FORBIDDEN and the refused call wrote nothing (no INSERT/UPDATE/DELETE, no stored file). Every staff write that
+succeeds leaves exactly one audit-log row naming the caller and the door (GraphQL); one that fails leaves none."""
 
 import os
+from datetime import timedelta
 
+import jwt
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType
 
 from accounts.models import CampaignPermission, Fan
-from campaigns.models import Campaign, CampaignStatus, Market
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market, Promoter
 from conftest import post_multipart, session_token_for
+from entries.selection.models import Wave
+from monoql.audit import AuditEntry
 from monoql.schema import schema
 
 pytestmark = pytest.mark.django_db
@@ -164,15 +170,69 @@ def _document(kind, name, field, ids):
         call = f"{name.split('.')[0]} {{ {call}{selection} }}"
         selection = ""
     header = f"({', '.join(definitions)})" if definitions else ""
+    for arg_name, value in VALID.get(name, lambda ids: {})(ids).items():
+        if arg_name in variables:
+            variables[arg_name] = value
+    if upload and "fileSize" in variables:
+        variables["fileSize"] = len(upload_content(name, ids))
     return f"{kind} Op{header} {{ {call}{selection} }}", variables, upload
+
+
+#: A 1×1 PNG (base64), for ``uploadImage``.
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+#: Arguments that carry a staff write through to success on the world below (the rest stay merely plausible: a
+#: validation refusal writes nothing, which the matrix checks too).
+VALID = {
+    "uploadCodes": lambda ids: {"type": "tm"},
+    "scheduleExport": lambda ids: {"type": "entries"},
+    "uploadWavePrepFile": lambda ids: {"type": "markets"},
+    "addTags": lambda ids: {"targetField": "email", "fileRecords": ["x@example.com"]},
+    "deletePromoter": lambda ids: {"promoterId": ids["promoter"]},
+    "uploadImage": lambda ids: {"base64": PIXEL, "contentType": "image/png"},
+    "saveCampaignContacts": lambda ids: {"contacts": [{"name": "Box office", "email": "box@example.com"}]},
+    "upsertMarket": lambda ids: {
+        "market": {
+            "campaignId": ids["campaign"],
+            "name": "New",
+            "city": "C",
+            "state": "S",
+            "timezone": "UTC",
+            "event": {"id": "E1"},
+        }
+    },
+    "cancelWave": lambda ids: {"fileName": "scheduled.csv"},
+}
+
+
+def upload_content(name: str, ids) -> bytes:
+    """The file a multipart operation sends: one its service accepts where the world allows it."""
+    return {
+        "uploadWavePrepFile": f"market_id,limit\n{ids['market']},5\n".encode(),
+        "uploadScored": b"memberId,score\nm-1,0.5\n",
+        "uploadBlacklist": b"email\nblocked@example.com\n",
+        "uploadInvites": b"email\ninvited@example.com\n",
+    }.get(name, b"code\nA1\n")
 
 
 @pytest.fixture
 def world():
-    campaign = Campaign.objects.create(name="Matrix Tour", status=CampaignStatus.CLOSED)
+    campaign = Campaign.objects.create(
+        name="Matrix Tour", status=CampaignStatus.CLOSED, options={"gate": {"inviteOnly": "email"}}
+    )
+    CampaignLocale.objects.create(campaign=campaign, locale="en_US", is_default=True, content={})
     market = Market.objects.create(campaign=campaign, name="M", city="C", state="S", timezone="UTC")
     other = Campaign.objects.create(name="Other Tour")
-    return {"campaign": campaign.pk, "market": market.pk, "other": other}
+    promoter = Promoter.objects.create(name="Promoter")
+    notify = timezone.now() + timedelta(days=2)
+    Wave.objects.create(
+        campaign=campaign,
+        name=f"{campaign.pk}_scheduled",
+        date_notify=notify,
+        date_begin=notify - timedelta(days=1),
+        date_end=notify + timedelta(days=365),
+    )
+    return {"campaign": campaign.pk, "market": market.pk, "other": other, "promoter": promoter.pk}
 
 
 def _token(level, allowed, world):
@@ -241,12 +301,14 @@ def test_permission_matrix(gql, world, kind, name, role, allowed):
     # when it calls the operation
     with CaptureQueriesContext(connection) as queries:
         if upload:
-            body = post_multipart(document, variables, b"code\nA1\n", token=token, file_variable=upload).json()
+            content = upload_content(name, world)
+            body = post_multipart(document, variables, content, token=token, file_variable=upload).json()
         else:
             body = gql.execute(document, variables, token=token)
 
     # then allowed callers pass the permission check; refused ones are refused and wrote nothing
     errors = body.get("errors") or []
+    _check_audit(kind, level, token, errors)
     refusals = [e for e in errors if e["extensions"].get("reason") in PERMISSION_REASONS]
     assert all(e["extensions"]["code"] != "INTERNAL_ERROR" for e in errors), body
     if allowed:
@@ -257,3 +319,68 @@ def test_permission_matrix(gql, world, kind, name, role, allowed):
         writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
         assert writes == []
         assert _files() == files_before
+
+
+#: Access levels whose mutations are staff writes (each leaves one audit-log row).
+STAFF_LEVELS = {"staff", "supreme", "read", "write", "report", "select"}
+
+
+def _check_audit(kind, level, token, errors):
+    """A staff mutation: exactly one audit row by the caller through GraphQL when it succeeded, none when it
+    failed; anything else (queries, fans' own writes, refusals): no staff row."""
+    rows = list(AuditEntry.objects.all())
+    if kind != "mutation" or level not in STAFF_LEVELS or token is None:
+        assert [row for row in rows if row.actor_kind == "staff"] == []
+        return
+    if errors:
+        assert rows == [], [(row.action, row.changes) for row in rows]
+        return
+    fan_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+    assert [(row.actor_kind, row.channel, row.actor_fan_id) for row in rows] == [("staff", "graphql", fan_id)]
+    assert rows[0].actor_label == Fan.objects.get(pk=fan_id).email
+
+
+def test_the_matrix_reaches_staff_writes_that_succeed(gql, world):
+    """The audit check above is not vacuous: the plausible arguments carry most staff writes through to success."""
+    # given a supreme caller
+    token = session_token_for("supreme")
+    succeeded = []
+    for kind, name, field in OPERATIONS:
+        if kind != "mutation" or ACCESS[name] not in STAFF_LEVELS:
+            continue
+        document, variables, upload = _document(kind, name, field, world)
+        # when it calls every staff mutation
+        if upload:
+            content = upload_content(name, world)
+            body = post_multipart(document, variables, content, token=token, file_variable=upload).json()
+        else:
+            body = gql.execute(document, variables, token=token)
+        if not body.get("errors"):
+            succeeded.append(name)
+    # then these succeed (and so were checked for exactly one audit row each)
+    assert sorted(succeeded) == sorted(SUCCEEDING)
+
+
+#: The staff writes that succeed on the matrix's world. ``uploadWave`` (needs its recipients file),
+#: ``triggerSelection`` (needs a finished wave prep), ``uploadFanlist`` (a fanlist campaign) and ``cloneMarkets``
+#: (two campaigns) are carried to success in ``test_audit_log.py``.
+SUCCEEDING = [
+    "uploadCodes",
+    "scheduleExport",
+    "uploadWavePrepFile",
+    "cancelWave",
+    "triggerWavePrep",
+    "uploadScored",
+    "uploadBlacklist",
+    "uploadInvites",
+    "addTags",
+    "flipVerdicts",
+    "upsertStat",
+    "upsertPromoter",
+    "deletePromoter",
+    "uploadImage",
+    "saveCampaignContacts",
+    "deleteMarket",
+    "upsertMarket",
+    "upsertCampaign",
+]

@@ -64,6 +64,7 @@ def erase_fan(fan_id: str, *, actor: Actor) -> dict:
             "codesReleased": release_codes_planned_for(entry_ids, actor=actor),
             **erase_fan_registrations(fan, identifiers),
         }
+        fan_id = fan.pk
         fan.delete()
         files, lines = scrub_stored_files(identifiers, campaign_ids)
         for more_files, more_lines in (
@@ -71,7 +72,7 @@ def erase_fan(fan_id: str, *, actor: Actor) -> dict:
             scrub_prepped_zips(campaign_ids, identifiers),
         ):
             files, lines = files + more_files, lines + more_lines
-        scrub_fan(fan.pk)
+        scrub_fan(fan_id)
         counts = {key: value for key, value in report.items() if key != "fanId"}
         changes = {**counts, "fileLines": lines, "files": len(files), "campaigns": campaign_ids}
         record(actor, "fan.erase", target="fan", changes=changes)
