@@ -8,6 +8,7 @@ from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
 from entries.services.slack_stats import POST_TASK as STATS_TASK
 from entries.services.slack_stats import post_campaign_stats
+from monoql.audit import Actor
 
 
 @shared_task(name=SWEEP_TASK, ignore_result=True)
@@ -32,4 +33,4 @@ def post_campaign_stats_task():
 @shared_task(name=MINIMIZE_TASK, ignore_result=True)
 def minimize_entry_origins_task():
     """Beat (hourly): reduce the origin of entries past ``ENTRY_ORIGIN_RETENTION_DAYS`` to its derived form."""
-    return {"reduced": minimize_entry_origins()}
+    return {"reduced": minimize_entry_origins(actor=Actor.beat(MINIMIZE_TASK))}

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from exports.services.exports import RUN_TASK, expire_stuck_exports, purge_old_exports, run_export, sweep_stale_exports
+from monoql.audit import Actor
 from monoql.jobs import run_attempts, sweep_temp_files
 
 
@@ -31,4 +32,4 @@ def sweep_stale_exports_task():
 @shared_task(name="exports.purge_old_exports", ignore_result=True)
 def purge_old_exports_task():
     """Beat (hourly): delete export files past the retention."""
-    return {"removed": purge_old_exports()}
+    return {"removed": purge_old_exports(actor=Actor.beat("exports.purge_old_exports"))}

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from entries.models import Entry
+from monoql.audit import Actor, record
 
 logger = logging.getLogger("monoql.entries")
 
@@ -53,12 +54,13 @@ def minimized_origin(origin: dict) -> dict:
     return kept
 
 
-def minimize_entry_origins(now=None) -> int:
+def minimize_entry_origins(*, actor: Actor, now=None) -> int:
     """Reduce the origin of every entry last written ``ENTRY_ORIGIN_RETENTION_DAYS`` days before ``now`` (UTC)
     that still holds personal keys (beat: ``entries.minimize_entry_origins``, hourly), ``BATCH`` entries per
     transaction. A setting of 0 keeps origins forever.
 
-    Returns: the number of entries reduced (logged as the job's record).
+    Args: ``actor``: the beat (or a command): a run that reduced anything writes one audit-log row with the count.
+    Returns: the number of entries reduced (also logged).
     """
     days = settings.ENTRY_ORIGIN_RETENTION_DAYS
     if days <= 0:
@@ -80,4 +82,6 @@ def minimize_entry_origins(now=None) -> int:
             reduced += len(batch)
     if reduced:
         logger.info("entry origins reduced after %s days: %s entries", days, reduced)
+        with transaction.atomic():
+            record(actor, "entries.minimizeOrigins", changes={"entries": reduced, "retentionDays": days})
     return reduced

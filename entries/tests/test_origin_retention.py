@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Fan
 from campaigns.models import Campaign
+from conftest import TEST_ACTOR
 from entries.models import Entry
 from entries.services.origin_retention import minimize_entry_origins, user_agent_hash
 
@@ -41,7 +42,7 @@ def test_an_old_entry_keeps_only_the_address_block_and_user_agent_hash(settings)
     recent = _entry(2, NOW - timedelta(days=1), ORIGIN)
     ipv6 = _entry(3, NOW - timedelta(days=40), {"ip": "2001:db8:1:2::7"})
     # when the beat task runs (twice: the second finds nothing left to do)
-    first, second = minimize_entry_origins(now=NOW), minimize_entry_origins(now=NOW)
+    first, second = minimize_entry_origins(now=NOW, actor=TEST_ACTOR), minimize_entry_origins(now=NOW, actor=TEST_ACTOR)
     # then the old entries hold the derived form only, the recent one is untouched
     assert (first, second) == (2, 0)
     assert Entry.objects.get(pk=old.pk).origin == {
@@ -58,7 +59,7 @@ def test_an_old_entry_keeps_only_the_address_block_and_user_agent_hash(settings)
 def test_a_retention_of_zero_keeps_origins(settings):
     settings.ENTRY_ORIGIN_RETENTION_DAYS = 0
     entry = _entry(1, NOW - timedelta(days=400), ORIGIN)
-    assert minimize_entry_origins(now=NOW) == 0
+    assert minimize_entry_origins(now=NOW, actor=TEST_ACTOR) == 0
     assert Entry.objects.get(pk=entry.pk).origin == ORIGIN
 
 

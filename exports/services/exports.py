@@ -266,15 +266,18 @@ def sweep_stale_exports(now=None) -> dict:
     return done
 
 
-def purge_old_exports(now=None) -> int:
-    """Delete files of exports finished more than ``EXPORT_RETENTION_DAYS`` ago (rows stay); returns how many."""
+def purge_old_exports(*, actor: Actor, now=None) -> int:
+    """Delete files of exports finished more than ``EXPORT_RETENTION_DAYS`` ago (rows stay); returns how many. Each file
+    removed writes one audit-log row by ``actor`` (``export.purge``, naming the export)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
     removed = 0
     for export in Export.objects.filter(date_finished__lt=cutoff, date_file_removed__isnull=True).exclude(path=""):
         if default_storage.exists(export.path):
             default_storage.delete(export.path)
-        Export.objects.filter(pk=export.pk).update(date_file_removed=now)
+        with transaction.atomic():
+            Export.objects.filter(pk=export.pk).update(date_file_removed=now)
+            record(actor, "export.purge", campaign_id=export.campaign_id, target=f"export:{export.pk}")
         removed += 1
     return removed
 

@@ -146,7 +146,7 @@ def test_stuck_exports_expire_and_old_files_are_removed(campaign, settings):
     old = run_export(old.pk)
     Export.objects.filter(pk=old.pk).update(date_finished=timezone.now() - timedelta(days=31))
     # when
-    expired, removed = expire_stuck_exports(), purge_old_exports()
+    expired, removed = expire_stuck_exports(), purge_old_exports(actor=TEST_ACTOR)
     # then
     assert (expired, removed) == (1, 1)
     assert Export.objects.get(pk=stuck.pk).status == ExportStatus.EXPIRED
