@@ -188,7 +188,7 @@ VALID = {
     "scheduleExport": lambda ids: {"type": "entries"},
     "uploadWavePrepFile": lambda ids: {"type": "markets"},
     "addTags": lambda ids: {"targetField": "email", "fileRecords": ["x@example.com"]},
-    "deletePromoter": lambda ids: {"promoterId": ids["promoter"]},
+    "deletePromoter": lambda ids: {"promoterId": ids["promoter"]} if "promoter" in ids else {},
     "uploadImage": lambda ids: {"base64": PIXEL, "contentType": "image/png"},
     "saveCampaignContacts": lambda ids: {"contacts": [{"name": "Box office", "email": "box@example.com"}]},
     "upsertMarket": lambda ids: {
