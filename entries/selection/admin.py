@@ -122,6 +122,8 @@ class WavePrepAdmin(CampaignScopedAdmin):
         obj._state.adding = False
         run = form.wave_prep
         messages.info(request, f"Wave prep {run.date_key} for {run.campaign.name} queued (seed {run.seed}).")
+        if run.replay_of:
+            messages.warning(request, f"Replay of '{run.replay_of['dateKey']}': {run.replay_of['note']}")
 
     @admin.display(description="selected")
     def selected(self, wave_prep):

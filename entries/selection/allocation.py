@@ -14,7 +14,11 @@ Priority order:
 Allocation:
 - ``single_market``: serial dictatorship — fans in priority order each take their highest-ranked market
   with capacity left. With ``order_by_preference`` it runs in rounds by rank (every fan's first choice in
-  priority order, then second choices of those still unselected, …).
+  priority order, then second choices of those still unselected, …). When codes that several markets draw
+  from (shared: unpinned, or pinned to a concurrent split-allocation group) are too few for every market's
+  need (``SharedCodes``), they are drawn during the dictatorship: a market is open while it has places and a
+  code it can draw (its own pinned codes first, then its shared sources in order), so a shared code goes to
+  the fan placed first, in their highest-ranked open market (decisions.md "Shared codes follow preferences").
 - otherwise each market independently takes its candidates up to capacity, in priority order or, with
   ``order_by_preference``, by the rank the fan gave the market and then priority.
 - waitlisted: a candidate of a market who is not selected there (with ``single_market``: selected nowhere).
@@ -24,7 +28,12 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-ALGORITHM_VERSION = "monoql-selection-1"
+#: The version of these rules a wave prep records (``WavePrep.algorithm_version``); a replay with an earlier run's
+#: seed under another version is said to predate the change. 2: shared codes drawn during the serial dictatorship.
+ALGORITHM_VERSION = "monoql-selection-2"
+
+#: The key of a market's own (pinned) codes in ``SharedCodes`` draws.
+PRIVATE = "own"
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,19 @@ class Params:
     order_by_preference: bool = False
     random_selection: bool = False
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class SharedCodes:
+    """The codes of a ``single_market`` run whose shared codes are scarce, as the dictatorship draws them.
+
+    ``private[market]``: codes only that market draws (pinned to it), drawn first; ``sources[market]``: the
+    shared sources it draws from next, in order (keys of ``supply``); ``supply[source]``: codes in each.
+    """
+
+    private: dict
+    sources: dict
+    supply: dict
 
 
 # A candidate: (entry_id:int, markets:tuple[str|None, ...] ranked (rank 0 first), score:float|None, random_score:float)
@@ -48,6 +70,7 @@ class Result:
     ``selected[market_id]``: ``[(entry_id, preference_rank, position)]`` in selection order.
     ``counts[market_id]``: ``{"eligible", "selected", "waitlisted"}`` (fans); ``totals``: the same over
     the campaign (distinct fans; waitlisted = selected nowhere).
+    ``draws[market_id]``: ``{PRIVATE or source: codes drawn}`` when the run drew shared codes (else None).
     ``waitlisted()`` yields every waitlisted ``(entry_id, market_id, preference_rank, position)``;
     ``waitlisted_fans()`` the fans selected nowhere, once each.
     """
@@ -56,6 +79,7 @@ class Result:
     markets: list
     single_market: bool
     selected: dict = field(default_factory=dict)
+    draws: dict | None = None
     counts: dict = field(default_factory=dict)
     totals: dict = field(default_factory=dict)
 
@@ -101,7 +125,14 @@ def priority_order(candidates: Iterable[Candidate], params: Params) -> list:
     )
 
 
-def allocate(candidates: Iterable[Candidate], capacity: dict, params: Params, *, presorted: bool = False) -> Result:
+def allocate(
+    candidates: Iterable[Candidate],
+    capacity: dict,
+    params: Params,
+    *,
+    presorted: bool = False,
+    shared: SharedCodes | None = None,
+) -> Result:
     """Select fans per market within capacity.
 
     Args:
@@ -111,6 +142,8 @@ def allocate(candidates: Iterable[Candidate], capacity: dict, params: Params, *,
         params: ``Params``.
         presorted: the candidates already come in score order (the database sorted them); ignored for a
             lottery, which is always sorted here.
+        shared: with ``single_market``, the codes drawn during the dictatorship (``capacity`` then counts
+            places only); ignored in the other modes.
     Returns: ``Result``. Never selects more than ``capacity[m]`` fans in ``m``, never the same fan twice in
     a market, and with ``single_market`` never a fan in two markets.
     """
@@ -121,9 +154,15 @@ def allocate(candidates: Iterable[Candidate], capacity: dict, params: Params, *,
     markets = list(capacity)
     left = {market: max(0, int(capacity[market])) for market in markets}
     selected = {market: [] for market in markets}
-    taken = set()
-    _select(order, left, selected, taken, one_market_per_fan=params.single_market, by_rank=params.order_by_preference)
-    result = Result(order=order, markets=markets, single_market=params.single_market, selected=selected)
+    taken: set = set()
+    draws = None
+    if shared is not None and params.single_market:
+        draws = _select_drawing(order, left, selected, taken, shared, by_rank=params.order_by_preference)
+    else:
+        _select(
+            order, left, selected, taken, one_market_per_fan=params.single_market, by_rank=params.order_by_preference
+        )
+    result = Result(order=order, markets=markets, single_market=params.single_market, selected=selected, draws=draws)
     _count(result, taken)
     return result
 
@@ -152,6 +191,47 @@ def _select(order, left, selected, taken, *, one_market_per_fan: bool, by_rank: 
                     taken.add(entry_id)
                     if one_market_per_fan:
                         break
+
+
+def _select_drawing(order, left, selected, taken, shared: SharedCodes, *, by_rank: bool) -> dict:
+    """The serial dictatorship drawing codes as it goes: a market is open while it has places and a code it can
+    draw; each fan in priority order (in rounds by rank with ``by_rank``) takes their highest-ranked open market
+    and its next code — the market's own first, then its shared sources in order. Returns the draws."""
+    private = {market: int(shared.private.get(market, 0)) for market in left}
+    supply = dict(shared.supply)
+    sources = {market: list(shared.sources.get(market, ())) for market in left}
+    draws: dict = {market: {} for market in left}
+
+    def draw(market) -> str | None:
+        if left[market] <= 0:
+            return None
+        if private[market] > 0:
+            private[market] -= 1
+            return PRIVATE
+        for source in sources[market]:
+            if supply[source] > 0:
+                supply[source] -= 1
+                return source
+        return None
+
+    depth = max((len(c[1]) for c in order), default=0)
+    rounds = [range(rank, rank + 1) for rank in range(depth)] if by_rank else [range(depth)]
+    for ranks in rounds:
+        for position, (entry_id, markets, _, _) in enumerate(order):
+            if entry_id in taken:
+                continue
+            for rank in ranks:
+                if rank >= len(markets):
+                    break
+                market = markets[rank]
+                key = draw(market) if market in left else None
+                if key is not None:
+                    left[market] -= 1
+                    draws[market][key] = draws[market].get(key, 0) + 1
+                    selected[market].append((entry_id, rank, position))
+                    taken.add(entry_id)
+                    break
+    return draws
 
 
 def _count(result: Result, taken: set) -> None:

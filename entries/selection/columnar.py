@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from entries.selection.allocation import Params, lottery_key
+from entries.selection.allocation import PRIVATE, Params, SharedCodes, lottery_key
 
 #: Preference ranks a fan may give (``market_0`` … ``market_3``).
 RANKS = 4
@@ -46,6 +46,7 @@ class ColumnResult:
     ``waitlisted_position`` / ``waitlisted_market`` / ``waitlisted_rank``: the fans selected nowhere, once
     each in priority order, with their best-ranked market of the run.
     ``counts``: ``{"eligible", "selected", "waitlisted"}`` arrays per market; ``totals``: distinct fans.
+    ``draws``: ``{market index: {PRIVATE or source: codes drawn}}`` when the run drew shared codes, else None.
     """
 
     order: np.ndarray
@@ -58,6 +59,7 @@ class ColumnResult:
     waitlisted_rank: np.ndarray
     counts: dict
     totals: dict
+    draws: dict | None = None
 
     def selected_count(self, market: int) -> int:
         """How many fans market ``market`` selected."""
@@ -172,8 +174,62 @@ def _serial_dictatorship(ranked: np.ndarray, left: np.ndarray):
     return markets[order], positions[order], rank_of[positions][order]
 
 
+def _drawing_dictatorship(ranked: np.ndarray, left: np.ndarray, shared: SharedCodes, *, by_rank: bool):
+    """``allocation._select_drawing`` on the ranked columns (market indices): the serial dictatorship drawing scarce
+    shared codes as it goes. Fans are walked in windows of ``WINDOW`` rows as plain ints, and the walk stops as
+    soon as no market can take anyone: shared codes are scarce here, so that comes early in a big run."""
+    size = len(left)
+    left = [int(value) for value in left]
+    private = [int(shared.private.get(m, 0)) for m in range(size)]
+    supply = dict(shared.supply)
+    sources = [list(shared.sources.get(m, ())) for m in range(size)]
+    draws: dict = {m: {} for m in range(size)}
+    chosen: list[list[tuple[int, int]]] = [[] for _ in range(size)]  # per market: (position, rank)
+    taken = np.zeros(len(ranked), dtype=bool)
+
+    def is_open(m: int) -> bool:
+        return left[m] > 0 and (private[m] > 0 or any(supply[source] > 0 for source in sources[m]))
+
+    rounds = [range(rank, rank + 1) for rank in range(ranked.shape[1])] if by_rank else [range(ranked.shape[1])]
+    for ranks in rounds:
+        for start in range(0, len(ranked), WINDOW):
+            if not any(is_open(m) for m in range(size)):
+                break
+            window = ranked[start : start + WINDOW].tolist()
+            for offset, row in enumerate(window):
+                position = start + offset
+                if taken[position]:
+                    continue
+                for rank in ranks:
+                    market = row[rank]
+                    if market < 0 or left[market] <= 0:
+                        continue
+                    if private[market] > 0:
+                        private[market] -= 1
+                        key = PRIVATE
+                    else:
+                        key = next((source for source in sources[market] if supply[source] > 0), None)
+                        if key is None:
+                            continue
+                        supply[key] -= 1
+                    left[market] -= 1
+                    draws[market][key] = draws[market].get(key, 0) + 1
+                    chosen[market].append((position, rank))
+                    taken[position] = True
+                    break
+    markets = np.array([m for m in range(size) for _ in chosen[m]], dtype=np.int64)
+    positions = np.array([p for m in range(size) for p, _ in chosen[m]], dtype=np.int64)
+    ranks = np.array([r for m in range(size) for _, r in chosen[m]], dtype=np.int64)
+    return markets, positions, ranks, draws
+
+
 def allocate_columns(
-    columns: Columns, capacity: np.ndarray, params: Params, *, presorted: bool = False
+    columns: Columns,
+    capacity: np.ndarray,
+    params: Params,
+    *,
+    presorted: bool = False,
+    shared: SharedCodes | None = None,
 ) -> ColumnResult:
     """Select fans per market within capacity (``allocation.allocate``, on arrays).
 
@@ -182,13 +238,20 @@ def allocate_columns(
         capacity: int64 array, one place count per market of the run, in the run's market order.
         params: ``allocation.Params``.
         presorted: the candidates already come in score order (ignored for a lottery).
+        shared: with ``single_market``, scarce shared codes drawn during the dictatorship, keyed by market index
+            (``capacity`` then counts places only); ignored in the other modes.
     Returns: ``ColumnResult``. Never selects more than ``capacity[m]`` fans in ``m``, never the same fan twice
     in a market, and with ``single_market`` never a fan in two markets.
     """
     order = priority(columns, params, presorted=presorted)
     ranked = columns.ranked[order]
     left = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
-    if params.single_market and params.order_by_preference:
+    draws = None
+    if params.single_market and shared is not None:
+        markets, positions, ranks, draws = _drawing_dictatorship(
+            ranked, left, shared, by_rank=params.order_by_preference
+        )
+    elif params.single_market and params.order_by_preference:
         markets, positions, ranks = _one_market_by_rank(ranked, left)
     elif params.single_market:
         markets, positions, ranks = _serial_dictatorship(ranked, left)
@@ -225,4 +288,5 @@ def allocate_columns(
             "selected": int(selected_fan.sum()),
             "waitlisted": int((eligible_fan & ~selected_fan).sum()),
         },
+        draws=draws,
     )

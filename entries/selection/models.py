@@ -57,6 +57,9 @@ class WavePrepStatus(models.TextChoices):
 class WavePrep(models.Model):
     """One wave prep run of a campaign (catalog §3.7.2). At most one TRIGGERED per campaign."""
 
+    #: Set by ``trigger_wave_prep`` (not stored): the earlier run this one replays under other rules, or None.
+    replay_of: dict | None = None
+
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="wave_preps")
     date_key = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=WavePrepStatus.choices, default=WavePrepStatus.TRIGGERED)

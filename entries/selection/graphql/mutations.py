@@ -71,6 +71,7 @@ def resolve_trigger_wave_prep(
         "status": wave_prep.status,
         "seed": str(wave_prep.seed),
         "params": wave_prep.params,
+        **({"replayOf": wave_prep.replay_of} if wave_prep.replay_of else {}),
     }
 
 
@@ -176,7 +177,9 @@ class SelectionMutation(graphene.ObjectType):
         ),
         resolver=resolve_trigger_wave_prep,
         access=campaign_action("select"),
-        summary="Queue a wave prep: rank the eligible fans of every market (score, lottery with a seed, preference order) and reserve their codes for dateKey; answers the wave prep, PENDING until a worker finishes it.",
+        summary="Queue a wave prep: rank the eligible fans of every market (score, lottery with a seed, preference order) and reserve their codes for dateKey; answers the wave prep, PENDING until a worker finishes it "
+        "({campaignId, dateKey, status, seed, params}, and replayOf {dateKey, algorithmVersion, note} when the seed "
+        "replays an earlier run recorded under other selection rules).",
         errors=[
             "CAMPAIGN_NOT_FOUND",
             "invalidCampaignStatus",

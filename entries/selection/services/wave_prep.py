@@ -41,7 +41,7 @@ from entries.selection.models import (
 )
 from entries.selection.selectors import selection_pending
 from entries.selection.services.prepped_zip import write_prepped_zip
-from entries.selection.services.wave_prep_codes import code_pools, pick_codes, reserve_picked
+from entries.selection.services.wave_prep_codes import by_index, code_pools, pick_codes, pick_drawn, reserve_picked
 from entries.selectors import any_rank
 from monoql.audit import Actor, record
 from monoql.dates import iso
@@ -125,7 +125,9 @@ def trigger_wave_prep(
         ``requested_by``; one audit-log row, ``wavePrep.trigger``, with the switches and the seed).
     Re-triggering a ``dateKey`` whose run has not been applied by selection replaces that run (its
     reservations are released, its outcomes dropped).
-    Returns: the WavePrep row.
+    Returns: the WavePrep row; its ``replay_of`` (not stored) is ``{"dateKey", "algorithmVersion", "note"}`` when
+    ``seed`` is the seed of an earlier run of the campaign recorded under other selection rules
+    (``ALGORITHM_VERSION``): replaying it may not give its result, and the answer says so; else None.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; ValidationFailed ``InvalidDateKey``, ``INVALID_SCORE``
         (``minScore``/``maxScore``), ``INVALID_SCORE_RANGE``, ``invalidCampaignStatus`` (not CLOSED),
         ``WAVE_PREP_IN_PROGRESS`` (another run of the campaign is TRIGGERED), ``SELECTION_IN_PROGRESS`` (a
@@ -201,7 +203,26 @@ def trigger_wave_prep(
             enqueue_on_commit(RUN_TASK, wave_prep.pk)
     except IntegrityError:
         raise _in_progress() from None
+    wave_prep.replay_of = _earlier_rules(campaign.pk, wave_prep) if seed is not None else None
     return wave_prep
+
+
+def _earlier_rules(campaign_id: str, wave_prep: WavePrep) -> dict | None:
+    """The latest other run of the campaign with this run's seed, when it was recorded under other rules."""
+    earlier = (
+        WavePrep.objects.filter(campaign_id=campaign_id, seed=wave_prep.seed)
+        .exclude(pk=wave_prep.pk)
+        .exclude(algorithm_version__in=["", ALGORITHM_VERSION])
+        .order_by("-date_created")
+        .first()
+    )
+    if earlier is None:
+        return None
+    note = (
+        f"Recorded under {earlier.algorithm_version}; this run follows {ALGORITHM_VERSION}, so the result may differ "
+        "(docs/selection.md)."
+    )
+    return {"dateKey": earlier.date_key, "algorithmVersion": earlier.algorithm_version, "note": note}
 
 
 def _selection_in_progress():
@@ -272,16 +293,25 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
             columns, input_hash = _candidate_columns(wave_prep, plan)
             report_progress(wave_prep.pk, "allocating", 2)
             wanted = np.bincount(columns.ranked[columns.ranked >= 0].astype(np.int64), minlength=len(plan))
-            capacity, pools = code_pools(wave_prep, plan, dict(zip(plan, wanted.tolist(), strict=True)))
+            params = _params(wave_prep)
+            capacity, pools, shared = code_pools(
+                wave_prep, plan, dict(zip(plan, wanted.tolist(), strict=True)), single_market=params.single_market
+            )
+            index = {market_id: m for m, market_id in enumerate(plan)}
             result = allocate_columns(
                 columns,
                 np.array([capacity[market_id] for market_id in plan], dtype=np.int64),
-                _params(wave_prep),
+                params,
                 presorted=not wave_prep.params.get("randomSelection"),
+                shared=None if shared is None else by_index(shared, index),
             )
             report_progress(wave_prep.pk, "reserving codes", 3)
-            need = {market_id: result.selected_count(m) for m, market_id in enumerate(plan)}
-            picked = pick_codes(plan, pools, need)
+            if shared is None:
+                need = {market_id: result.selected_count(m) for m, market_id in enumerate(plan)}
+                picked = pick_codes(plan, pools, need)
+            else:
+                drawn = {market_id: (result.draws or {}).get(m, {}) for m, market_id in enumerate(plan)}
+                picked = pick_drawn(plan, pools, shared, drawn)
             if connection.vendor != "postgresql":
                 reserve_picked(wave_prep, picked, plan)  # on PostgreSQL the outcome rows' statement reserves
             report_progress(wave_prep.pk, "writing outcomes", 4)

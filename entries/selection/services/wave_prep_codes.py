@@ -2,7 +2,9 @@
 
 ``code_pools`` reads the available code ids once per type (arrays, oldest upload first) and works out each
 market's capacity without reserving anything; ``pick_codes`` then takes exactly the selected fans' codes,
-markets served in market order (pinned → concurrent split-allocation group → unpinned), and
+markets served in market order (pinned → concurrent split-allocation group → unpinned). In a ``singleMarket``
+run whose shared codes are too few for every market's need, ``code_pools`` hands the allocation the codes to
+draw during the serial dictatorship instead (``SharedCodes``), and ``pick_drawn`` takes what each market drew;
 on PostgreSQL one set-based statement reserves them and writes the outcome rows with the code texts it returns
 (``wave_prep._write_allocations``): code texts never travel through Python. ``reserve_picked`` is the
 portable reservation (SQLite).
@@ -17,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from codes.models import RESERVATION_SECONDS, Code
+from entries.selection.allocation import PRIVATE, SharedCodes
 from monoql.pgcopy import read_columns
 
 
@@ -62,12 +65,19 @@ class Picked:
         return len(self.ids[market_id])
 
 
-def code_pools(wave_prep, plan: dict, wanted: dict) -> tuple[dict, dict]:
-    """Each market's capacity and the available code pools: ``({market_id: int}, {code_type: Pool})``.
+def code_pools(
+    wave_prep, plan: dict, wanted: dict, *, single_market: bool = False
+) -> tuple[dict, dict, SharedCodes | None]:
+    """Each market's capacity, the available code pools and, when shared codes must be drawn during the
+    allocation, how: ``({market_id: int}, {code_type: Pool}, SharedCodes | None)``.
 
     ``wanted``: the candidates per market. A market can take ``min(limit, wanted)`` fans (no limit:
     ``wanted``), bounded by the codes it can draw — per code type in order, codes pinned to it, then to its
     concurrent split-allocation group, then unpinned codes, markets served in market order. Nothing is reserved.
+    With ``single_market``, when some shared source (unpinned codes of a type, a group's pinned codes) holds
+    fewer codes than the markets drawing from it could need, sharing them out in market order would give a
+    market's codes to fans who ranked another market higher: the capacity is then the places alone (bounded
+    by every code the market could draw) and ``SharedCodes`` says what the dictatorship draws from.
     """
     need = {
         market_id: wanted[market_id] if detail["limit"] is None else min(int(detail["limit"]), wanted[market_id])
@@ -77,8 +87,80 @@ def code_pools(wave_prep, plan: dict, wanted: dict) -> tuple[dict, dict]:
     types = list(dict.fromkeys(code_type for detail in plan.values() for code_type in detail["codeTypes"]))
     total = sum(need.values())
     pools = {code_type: _available(wave_prep, code_type, list(plan), total, expiry) for code_type in types}
+    shared = shared_codes(plan, pools, need) if single_market else None
+    if shared is not None:
+        capacity = {
+            market_id: min(need[market_id], shared.private[market_id] + sum(shared.supply[s] for s in sources))
+            for market_id, sources in shared.sources.items()
+        }
+        return capacity, pools, shared
     trial = pick_codes(plan, {code_type: pool.fresh() for code_type, pool in pools.items()}, need)
-    return {market_id: trial.count(market_id) for market_id in plan}, pools
+    return {market_id: trial.count(market_id) for market_id in plan}, pools, None
+
+
+def _group(market_id: str, detail: dict) -> tuple:
+    """The concurrent split-allocation group of a market (its members, sorted), or () when it has none."""
+    return tuple(sorted([market_id, *detail["pool"]])) if detail["pool"] else ()
+
+
+def shared_codes(plan: dict, pools: dict, need: dict) -> SharedCodes | None:
+    """The codes a ``singleMarket`` dictatorship draws, or None when no shared source is scarce.
+
+    A market outside a concurrent group draws its own pinned codes (every code type of its plan) first, then the
+    unpinned codes of each type; a market of a concurrent group draws from the group's pinned codes of each type
+    (shared by the group), then the unpinned ones. A source is scarce when it holds fewer codes than the markets
+    drawing from it need beyond their own codes; with none scarce, market order gives every market its need and
+    the allocation runs as before.
+    """
+    private: dict[str, int] = {}
+    sources: dict[str, list[str]] = {}
+    supply: dict[str, int] = {}
+    for market_id, detail in plan.items():
+        group = _group(market_id, detail)
+        types = detail["codeTypes"]
+        private[market_id] = 0 if group else sum(len(pools[t].source(market_id)) for t in types)
+        sources[market_id] = []
+        for code_type in types:
+            if group:
+                key = f"group:{code_type}:{','.join(group)}"
+                supply[key] = sum(len(pools[code_type].source(member)) for member in group)
+                sources[market_id].append(key)
+            key = f"unpinned:{code_type}"
+            supply[key] = len(pools[code_type].unpinned)
+            sources[market_id].append(key)
+    demand = dict.fromkeys(supply, 0)
+    for market_id, keys in sources.items():
+        for key in keys:
+            demand[key] += max(0, need[market_id] - private[market_id])
+    if all(supply[key] >= demand[key] for key in supply):
+        return None
+    return SharedCodes(private=private, sources=sources, supply=supply)
+
+
+def pick_drawn(plan: dict, pools: dict, shared: SharedCodes, draws: dict) -> Picked:
+    """Take the codes each market drew in the dictatorship (``draws[market_id]``: ``{PRIVATE or source: n}``),
+    in the order it drew them: its own pinned codes (code types in plan order), then each shared source."""
+    ids = {}
+    for market_id, detail in plan.items():
+        drawn = draws.get(market_id, {})
+        parts = []
+        remaining = drawn.get(PRIVATE, 0)
+        for code_type in detail["codeTypes"]:
+            picked = pools[code_type].take(market_id, remaining)
+            remaining -= len(picked)
+            parts.append(picked)
+        for key in shared.sources[market_id]:
+            remaining = drawn.get(key, 0)
+            kind, code_type, *group = key.split(":")
+            members = group[0].split(",") if kind == "group" else [None]
+            for member in members:
+                if remaining <= 0:
+                    break
+                picked = pools[code_type].take(member, remaining)
+                remaining -= len(picked)
+                parts.append(picked)
+        ids[market_id] = np.concatenate(parts) if parts else _NO_CODES
+    return Picked(ids)
 
 
 def pick_codes(plan: dict, pools: dict, need: dict) -> Picked:
@@ -162,3 +244,12 @@ def reserve_picked(wave_prep, picked: Picked, plan: dict) -> int:
     if taken < wanted:
         raise RuntimeError(f"{wanted - taken} codes were reserved by someone else during the wave prep.")
     return taken
+
+
+def by_index(shared: SharedCodes, index: dict) -> SharedCodes:
+    """``shared`` keyed by the markets' indices in the run's market order (the columnar allocation's keys)."""
+    return SharedCodes(
+        private={index[market_id]: count for market_id, count in shared.private.items()},
+        sources={index[market_id]: keys for market_id, keys in shared.sources.items()},
+        supply=shared.supply,
+    )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from matching.games import HospitalResident
 from scipy.stats import chisquare
 
-from entries.selection.allocation import Params, allocate, priority_order
+from entries.selection.allocation import PRIVATE, Params, SharedCodes, allocate, priority_order
 
 
 @st.composite
@@ -170,3 +170,80 @@ def test_lottery_gives_every_eligible_fan_equal_chances():
     # and score order, by contrast, always picks the three best scores
     scored = allocate(fans, {"m": places}, Params(seed=1))
     assert [entry_id for entry_id, _, _ in scored.selected["m"]] == [12, 11, 10]
+
+
+@st.composite
+def scarce_campaigns(draw):
+    """Single-market campaigns whose shared codes are too few: each market its own few codes, shared sources."""
+    fans, capacity, params = draw(campaigns())
+    markets = list(capacity)
+    supply = {"shared-a": draw(st.integers(0, 6)), "shared-b": draw(st.integers(0, 3))}
+    sources = {m: draw(st.lists(st.sampled_from(list(supply)), min_size=1, max_size=2, unique=True)) for m in markets}
+    private = {m: draw(st.integers(0, 2)) for m in markets}
+    params = Params(
+        order_by_preference=params.order_by_preference,
+        random_selection=params.random_selection,
+        seed=params.seed,
+        single_market=True,
+    )
+    return fans, capacity, params, SharedCodes(private=private, sources=sources, supply=supply)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scarce_campaigns())
+def test_scarce_shared_codes_follow_the_fans_preferences(campaign):
+    # given a single-market campaign whose shared codes are scarce
+    fans, capacity, params, shared = campaign
+    # when allocating, the codes drawn during the serial dictatorship
+    result = allocate(fans, capacity, params, shared=shared)
+    # then no market is over its places or its codes, no source gives more than it holds, a fan is placed once
+    drawn = dict.fromkeys(shared.supply, 0)
+    for market, rows in result.selected.items():
+        draws = result.draws[market]
+        assert len(rows) <= capacity[market]
+        assert sum(draws.values()) == len(rows)
+        assert draws.get(PRIVATE, 0) <= shared.private[market]
+        for key, count in draws.items():
+            if key != PRIVATE:
+                assert key in shared.sources[market]
+                drawn[key] += count
+    assert all(drawn[key] <= shared.supply[key] for key in drawn)
+    placed = [entry_id for entry_id, _ in _pairs(result)]
+    assert len(placed) == len(set(placed))
+
+    # and no fan is placed below (or left out of) a market they ranked higher that still had a place and a code
+    # when their turn came: a market only ever closes, so one still open at the end, or one a later fan got into
+    # in the same pass, was open then
+    def still_open(market):
+        left = capacity[market] - len(result.selected[market])
+        own = shared.private[market] - result.draws[market].get(PRIVATE, 0)
+        return left > 0 and (own > 0 or any(shared.supply[k] - drawn[k] > 0 for k in shared.sources[market]))
+
+    where = {
+        entry_id: (market, rank, position)
+        for market, rows in result.selected.items()
+        for entry_id, rank, position in rows
+    }
+    for position, (entry_id, ranked, _, _) in enumerate(result.order):
+        got = where.get(entry_id)
+        higher = ranked[: got[1]] if got else ranked
+        for market in higher:
+            if market not in capacity:
+                continue
+            assert not still_open(market), (entry_id, market)
+            if not params.order_by_preference:
+                later = [p for _, _, p in result.selected[market] if p > position]
+                assert later == [], (entry_id, market, later)
+
+
+def test_two_fans_ranking_the_second_market_first_both_get_it_when_shared_codes_are_scarce():
+    # given markets A then B, two shared codes, and two fans who rank B first and A second
+    fans = [(1, ("A", "B"), 0.9, 0.5), (2, ("B", "A"), 0.8, 0.5), (3, ("B", "A"), 0.7, 0.5)][1:]
+    shared = SharedCodes(
+        private={"A": 0, "B": 0}, sources={"A": ["unpinned"], "B": ["unpinned"]}, supply={"unpinned": 2}
+    )
+    # when a single-market allocation draws the codes during the serial dictatorship
+    result = allocate(fans, {"A": 2, "B": 2}, Params(single_market=True), shared=shared)
+    # then both are placed in B, their first choice
+    assert result.selected == {"A": [], "B": [(2, 0, 0), (3, 0, 1)]}
+    assert result.draws == {"A": {}, "B": {"unpinned": 2}}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from entries.selection import columnar
-from entries.selection.allocation import Params, allocate
+from entries.selection.allocation import Params, SharedCodes, allocate
 from entries.selection.columnar import RANKS, Columns, allocate_columns
 
 MODES = [
@@ -75,3 +75,55 @@ def test_columns_decide_exactly_what_the_readable_allocation_decides(trial, wind
         ]
         assert waitlisted == list(expected.waitlisted_fans()), params
         assert found.totals == expected.totals, params
+
+
+def _shared(rng: random.Random, markets: list) -> SharedCodes:
+    """Scarce shared codes: each market's own few, and one or two shared sources (some markets draw from both)."""
+    supply = {"unpinned:tm": rng.randint(0, 12), "unpinned:external": rng.randint(0, 4)}
+    if len(markets) > 2:
+        supply[f"group:tm:{markets[0]},{markets[1]}"] = rng.randint(0, 5)
+    sources = {}
+    for market in markets:
+        keys = [key for key in supply if rng.random() < 0.7]
+        sources[market] = keys or ["unpinned:tm"]
+    private = {market: rng.choice([0, 0, 1, 3]) for market in markets}
+    return SharedCodes(private=private, sources=sources, supply=supply)
+
+
+@pytest.mark.parametrize("window", [columnar.WINDOW, 5])
+@pytest.mark.parametrize("trial", range(40))
+def test_columns_draw_scarce_shared_codes_exactly_as_the_readable_allocation(trial, window, monkeypatch):
+    # given a random campaign whose shared codes are scarce, and a window as shipped or of 5 fans
+    monkeypatch.setattr(columnar, "WINDOW", window)
+    rng = random.Random(1000 + trial)
+    candidates, capacity, columns, markets = _campaign(rng)
+    shared = _shared(rng, markets)
+    index = {market: m for m, market in enumerate(markets)}
+    by_index = SharedCodes(
+        private={index[m]: n for m, n in shared.private.items()},
+        sources={index[m]: keys for m, keys in shared.sources.items()},
+        supply=shared.supply,
+    )
+    for params in [mode for mode in MODES if mode.single_market]:
+        # when both allocations run, drawing the shared codes during the serial dictatorship
+        expected = allocate(candidates, capacity, params, shared=shared)
+        found = allocate_columns(columns, np.array(list(capacity.values()), dtype=np.int64), params, shared=by_index)
+        # then the same fans are placed in the same markets, in the same order, drawing the same codes
+        entry_ids = columns.entry_id[found.order]
+        for m, market in enumerate(markets):
+            part = slice(found.selected_offsets[m], found.selected_offsets[m + 1])
+            rows = [
+                (int(entry_ids[p]), int(r), int(p))
+                for p, r in zip(found.selected_position[part], found.selected_rank[part], strict=True)
+            ]
+            assert rows == expected.selected[market], (params, market)
+            assert found.draws[m] == expected.draws[market], (params, market)
+            assert {k: int(v[m]) for k, v in found.counts.items()} == expected.counts[market], (params, market)
+        assert found.totals == expected.totals, params
+        # and no source gives more codes than it holds, no market more than its own
+        drawn: dict = {}
+        for market, draws in expected.draws.items():
+            assert draws.get("own", 0) <= shared.private[market]
+            for key, count in draws.items():
+                drawn[key] = drawn.get(key, 0) + count
+        assert all(drawn.get(key, 0) <= supply for key, supply in shared.supply.items())

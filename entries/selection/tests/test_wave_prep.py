@@ -75,7 +75,7 @@ def test_wave_prep_selects_by_score_within_population_and_writes_the_zip():
     by_market = {m["id"]: m for m in wave_prep.count["markets"]}
     assert (by_market[a.pk]["eligible"], by_market[a.pk]["selected"], by_market[a.pk]["waitlisted"]) == (3, 2, 1)
     assert (by_market[b.pk]["eligible"], by_market[b.pk]["selected"], by_market[b.pk]["waitlisted"]) == (3, 1, 2)
-    assert wave_prep.input_hash and wave_prep.algorithm_version == "monoql-selection-1"
+    assert wave_prep.input_hash and wave_prep.algorithm_version == "monoql-selection-2"
     # and the zip holds sms/email/masterCodes per market
     assert wave_prep.path == f"wavePrep/{campaign.pk}/prepped/prepped.2026-11-20.zip"
     master = _zip_csv(wave_prep, "masterCodes/Market_0.csv")

@@ -1,5 +1,6 @@
-"""Wave prep on generated campaigns in PostgreSQL (hypothesis draws campaigns and parameters): capacity
-never exceeded, no code twice, single-market fans selected once, fans holding codes skipped without
+"""Wave prep on generated campaigns in PostgreSQL (hypothesis draws campaigns and parameters, scarce shared codes
+among them): capacity never exceeded, no code twice, single-market fans selected once and never below a market
+they preferred that had a place and a code, fans holding codes skipped without
 ``reassign``, score bounds respected, and the same seed and inputs giving the same result."""
 
 from datetime import UTC, datetime
@@ -107,6 +108,18 @@ def test_wave_prep_properties_on_generated_campaigns(require_postgres, setup):
     if params["single_market"]:
         fans_selected = [row.entry_id for row in selected]
         assert len(fans_selected) == len(set(fans_selected))
+    # and (singleMarket, scarce shared codes drawn as fans are placed) no fan is placed below, or left out of, a
+    # market they ranked higher that a fan after them in the priority order got into: it had a place and a code
+    if params["single_market"] and not params["order_by_preference"]:
+        placed = {row.entry_id: row for row in selected}
+        for row in Allocation.objects.filter(wave_prep=wave_prep):
+            got = placed.get(row.entry_id)
+            ranked = [m for m in entries[row.entry_id].market_ids if m]
+            higher = ranked[: ranked.index(got.market_id)] if got else ranked
+            later = [
+                other.entry_id for other in selected if other.market_id in higher and other.position > row.position
+            ]
+            assert later == [], (row.entry_id, higher, later)
     # and without reassign fans holding a code are never selected; blocked fans never
     if not params["reassign"]:
         assert not holders & {row.entry_id for row in selected}
