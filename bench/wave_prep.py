@@ -5,7 +5,9 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench .venv/bin/py
     [ENTRIES] [MODE] [PLACES]
 ENTRIES: 1,000,000 by default; 3,500,000 is the Eras scale of issue 25 (PLACES then defaults to 30,000:
 1.5 million codes and places). MODE: ``single`` (singleMarket, score order; default), ``markets`` (each market
-independently) or ``lottery`` (singleMarket + randomSelection).
+independently), ``lottery`` (singleMarket + randomSelection) or ``scarce`` (singleMarket with every market's
+population doubled: the unpinned codes, one per place, are too few, so they are drawn during the serial
+dictatorship, issue 35).
 
 Up to 1M entries the campaign lives in DATABASE_URL's database and is reused between runs (each run first
 resets earlier runs). Above that it goes to a database of its own, ``<name>_eras`` (about 5 GB with indexes),
@@ -89,7 +91,10 @@ MODES = {
     "single": {"single_market": True},
     "markets": {},
     "lottery": {"single_market": True, "random_selection": True},
+    "scarce": {"single_market": True},
 }
+#: Modes whose markets take more fans than there are codes (population × this; 1 elsewhere).
+POPULATION_FACTOR = {"scarce": 2}
 
 
 def _generate(campaign, market_ids, n, places):
@@ -300,6 +305,7 @@ def main(n: int, mode: str, places: int) -> dict:
     call_command("migrate", verbosity=0)
     campaign, generated = _campaign(n, places)
     _reset(campaign)
+    Market.objects.filter(campaign=campaign).update(population=places * POPULATION_FACTOR.get(mode, 1))
     service.enqueue_on_commit = lambda *args: None  # this process plays the worker (below)
     selection.enqueue_on_commit = lambda *args: None  # selection is timed here; fan emails are a job apart
     wave_prep = service.trigger_wave_prep(
