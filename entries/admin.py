@@ -2,14 +2,29 @@
 campaign, market (any rank), phone confirmation, verdict and tag; bulk block/allow; invite lists."""
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, MarketAdminBase, register_campaign_panel
-from campaigns.models import Market
+from campaigns.models import Campaign, Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
-from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, DoNotSellChange, Entry, Invite, ScoredFile, Stat
+from entries.models import (
+    MARKET_RANK_FIELDS,
+    BlacklistEntry,
+    DoNotSellChange,
+    Entry,
+    Invite,
+    MailDomain,
+    ScoredFile,
+    Stat,
+)
+from entries.scoring_selectors import score_explanation
 from entries.selectors import any_rank
+from entries.services.bot_score import queue_campaign_score
+from entries.services.bot_signals import band
+from entries.services.mail_domains import add_mail_domain, remove_mail_domain
 from entries.services.markets import delete_market
 from entries.services.verdicts import set_verdicts
 from monoql.admin_base import ServiceAdmin, admin_actor
@@ -76,12 +91,38 @@ class EntryAdmin(CampaignScopedAdmin):
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), MarketFilter, ConfirmedFilter, "verdict", TagFilter]
     search_fields = ["=id", "=fan__id", "=email", "=phone", "=fan__global_user_id", "=fan__member_id"]
     raw_id_fields = ["campaign", "fan", *MARKET_RANK_FIELDS]
-    readonly_fields = ["date_created", "date_updated", "date_receipt", "random_score"]
+    readonly_fields = [
+        "date_created",
+        "date_updated",
+        "date_receipt",
+        "random_score",
+        "score_band",
+        "score_explanation",
+    ]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
     ordering = ["-id"]
     actions = ["block", "allow"]
+
+    @admin.display(description="score band")
+    def score_band(self, entry):
+        who = {"upload": "an uploaded scored file", "monoql": "the bot score"}.get(entry.scored_by, "nobody yet")
+        return f"{band(entry.score)} (scored by {who})"
+
+    @admin.display(description="why this score")
+    def score_explanation(self, entry):
+        """The bot score's contributions (signal → what it saw → points taken off 1.0), largest first."""
+        rows = score_explanation(entry.pk)
+        if not rows:
+            return "Nothing took points off." if entry.scored_by == "monoql" else "Not scored by the bot score yet."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>−{}</td></tr>",
+            ((row["signal"], row["value"], row["points"]) for row in rows),
+        )
+        header = mark_safe("<tr><th>signal</th><th>what it saw</th><th>points</th></tr>")
+        return format_html('<table class="score-explanation">{}{}</table>', header, body)
 
     @admin.action(description="Block selected entries (verdict false: kept, never selected)")
     def block(self, request, queryset):
@@ -167,3 +208,58 @@ class DoNotSellChangeAdmin(ServiceAdmin):
     list_display = ["fan_ref", "do_not_sell", "actor_label", "channel", "entries_cleared", "date_created"]
     list_filter = ["do_not_sell", "channel"]
     search_fields = ["=fan_ref"]
+
+
+@admin.register(MailDomain)
+class MailDomainAdmin(ServiceAdmin):
+    """Staff's mail domains for the bot score: disposable (beside the package's list) or blocked (verdict false)."""
+
+    list_display = ["domain", "rule", "note", "date_created"]
+    list_filter = ["rule"]
+    search_fields = ["domain"]
+
+    def add_service(self, request, listed, form):
+        listed.pk = add_mail_domain(listed.domain, listed.rule, note=listed.note, actor=admin_actor(request)).pk
+
+    def delete_service(self, request, listed):
+        remove_mail_domain(listed.pk, actor=admin_actor(request))
+
+
+def _bot_score_panel(campaign) -> str:
+    url = reverse("admin:campaigns_campaign_bot_score", args=[campaign.pk])
+    return format_html(
+        'Scored when the campaign closes; each entry\'s page says why. <a href="{}">Bot score: score again</a>', url
+    )
+
+
+def bot_score_view(model_admin, request, campaign_id):
+    """The bot score of a campaign: how many entries carry it; ``POST`` queues it again (a job: a campaign of
+    millions is not scored in a request)."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or not model_admin.has_change_permission(request, campaign):
+        return redirect("admin:campaigns_campaign_changelist")
+    if request.method == "POST":
+        queue_campaign_score(campaign.pk, actor=admin_actor(request))
+        messages.info(request, f"The bot score of {campaign.name} is queued; each entry's page says why once done.")
+        return redirect("admin:campaigns_campaign_change", campaign.pk)
+    entries = Entry.objects.filter(campaign=campaign)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Bot score: {campaign.name}",
+        "campaign": campaign,
+        "total": entries.count(),
+        "scored": entries.filter(scored_by="monoql").count(),
+        "uploaded": entries.filter(scored_by="upload").count(),
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/entries/bot_score.html", context)
+
+
+register_campaign_panel(
+    CampaignPanel(
+        name="bot_score",
+        title="Bot score",
+        render=_bot_score_panel,
+        views=(("bot-score/", bot_score_view, "campaigns_campaign_bot_score"),),
+    )
+)

@@ -48,7 +48,16 @@ class Entry(models.Model):
     email = models.CharField(max_length=254, blank=True, default="")
     phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164")
     confirmed_phone = models.CharField(max_length=20, null=True, blank=True, help_text="E.164, set on confirmation")
-    score = models.FloatField(null=True, blank=True, help_text="0–1 from scored uploads; null = not scored")
+    score = models.FloatField(
+        null=True, blank=True, help_text="0–1: from a scored upload, else the bot score; null = not scored"
+    )
+    scored_by = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Who set the score: upload (a scored file; it wins), monoql (the bot score), empty: nobody",
+    )
     random_score = models.FloatField(default=new_random_score)
     verdict = models.BooleanField(default=True, help_text="False = blocked or blacklisted: kept, never selected")
     tags = models.JSONField(default=dict, blank=True, help_text="{tagName: true}")
@@ -300,3 +309,52 @@ class DoNotSellChange(models.Model):
 
     def __str__(self):
         return f"{self.fan_ref}: doNotSell={self.do_not_sell} by {self.actor_label} ({self.channel})"
+
+
+class ScoreSignal(models.IntegerChoices):
+    """The signals of the bot score (``entries.services.bot_signals``), stored by number in the narrow table."""
+
+    PHONE_LINE = 1, "phone line type (outside North America): landline, VoIP or premium"
+    DISPOSABLE_EMAIL = 2, "disposable mailbox domain"
+    SHARED_PHONE = 3, "fans behind the same phone number"
+    PHONE_RANGE = 4, "fans with numbers in the same block of 1,000"
+    SHARED_MAILBOX = 5, "accounts behind one mailbox (dots and +tags the provider ignores)"
+    BLOCK_BURST = 6, "a burst from one address block, beyond its usual share of the traffic"
+    UNVERIFIED = 7, "phone not confirmed"
+    ACCOUNT_AGE = 8, "account created shortly before registering"
+    COMPLETION_TIME = 9, "form completed faster than a person types"
+    PAST_BLOCKED = 10, "blocked in an earlier campaign on this installation"
+    BLOCK_BROWSER = 11, "one browser from one address block, far beyond its share of the crowd"
+
+
+class ScoreContribution(models.Model):
+    """One signal's part in an entry's bot score: what it saw (``value``) and the points it took off.
+
+    Written by the batch score (COPY on PostgreSQL), replaced at each run; erased with the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="score_contributions")
+    signal = models.PositiveSmallIntegerField(choices=ScoreSignal.choices)
+    value = models.FloatField()
+    points = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["entry"], name="score_contribution_entry_idx")]
+
+
+class MailDomainRule(models.TextChoices):
+    """What a staff-listed mail domain means to the bot score."""
+
+    DISPOSABLE = "disposable", "disposable: counts as a disposable mailbox"
+    BLOCKED = "blocked", "blocked: its entries get verdict false"
+
+
+class MailDomain(models.Model):
+    """A mail domain staff list for the bot score, beside the ``disposable-email-domains`` package's list."""
+
+    domain = models.CharField(max_length=253, unique=True)
+    rule = models.CharField(max_length=12, choices=MailDomainRule.choices)
+    note = models.CharField(max_length=255, blank=True, default="")
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.domain} ({self.rule})"

@@ -2,7 +2,7 @@
 
 from django.core.files.storage import default_storage
 
-from entries.models import FanlistUpload, ScoredFile, Stat
+from entries.models import FanlistUpload, ScoreContribution, ScoredFile, ScoreSignal, Stat
 from monoql.dates import iso
 
 
@@ -41,3 +41,37 @@ def stats(campaign_id: str, stat_type: str, market_id: str | None = None, date_i
     if date_id is not None:
         rows = rows.filter(date_id=date_id)
     return list(rows.order_by("date_created", "pk"))
+
+
+def score_explanation(entry_id: int) -> list[dict]:
+    """Why an entry has its bot score: ``[{"signal": label, "value": what it saw, in words, "points": taken off}]``,
+    the largest first (``entries.services.bot_score``); empty when nothing took points off (or it was never scored)."""
+    rows = ScoreContribution.objects.filter(entry_id=entry_id).order_by("-points", "signal")
+    return [
+        {"signal": ScoreSignal(row.signal).label, "value": shown(row.signal, row.value), "points": round(row.points, 3)}
+        for row in rows
+    ]
+
+
+#: How each signal's value reads to staff.
+_UNITS = {
+    ScoreSignal.SHARED_PHONE: "{:g} fans",
+    ScoreSignal.PHONE_RANGE: "{:g} fans",
+    ScoreSignal.SHARED_MAILBOX: "{:g} accounts",
+    ScoreSignal.BLOCK_BURST: "{:g} more than its share",
+    ScoreSignal.BLOCK_BROWSER: "{:g} more than its share",
+    ScoreSignal.ACCOUNT_AGE: "{:.1f} days old",
+    ScoreSignal.COMPLETION_TIME: "{:g} ms",
+    ScoreSignal.PAST_BLOCKED: "{:g} campaigns",
+}
+
+
+def shown(signal: int, value: float) -> str:
+    """A contribution's value in words: "yes" for the signals that are there or not, a count or a duration with its
+    unit otherwise, "unknown" for a value that was not given."""
+    if value != value:
+        return "unknown"
+    unit = _UNITS.get(signal)
+    if unit is None:
+        return "yes" if value else "no"
+    return unit.format(round(value, 1))

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from entries.services.bot_score import SCORE_TASK, score_campaign
 from entries.services.origin_retention import MINIMIZE_TASK, minimize_entry_origins
 from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
@@ -34,3 +35,9 @@ def post_campaign_stats_task():
 def minimize_entry_origins_task():
     """Beat (hourly): reduce the origin of entries past ``ENTRY_ORIGIN_RETENTION_DAYS`` to its derived form."""
     return {"reduced": minimize_entry_origins(actor=Actor.beat(MINIMIZE_TASK))}
+
+
+@shared_task(name=SCORE_TASK, ignore_result=True, autoretry_for=(OperationalError,), max_retries=2)
+def score_campaign_task(campaign_id: str):
+    """Queued when a campaign closes (and by staff): the bot score of every entry of the campaign."""
+    return score_campaign(campaign_id, actor=Actor.job(SCORE_TASK))

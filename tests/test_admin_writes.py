@@ -42,6 +42,7 @@ EXPECTED_WRITES = {
     "entries.ScoredFile": set(),
     "entries.Stat": set(),
     "entries.DoNotSellChange": set(),
+    "entries.MailDomain": {"add", "delete"},
     "selection.WavePrep": {"add"},
     "selection.WavePrepFile": set(),
     "selection.Wave": {"add"},

@@ -28,6 +28,7 @@ from campaigns.services.campaign_rules import publish_problems
 from campaigns.services.outbox import record_event
 from monoql.audit import Actor, record
 from monoql.dates import iso
+from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.campaigns.lifecycle")
 
@@ -86,6 +87,10 @@ def _refuse_unpublishable(due: Q, now, result: RefreshResult) -> list[str]:
     return refused
 
 
+#: The task scoring a campaign's entries when it closes (``entries.score_campaign``; queued by name).
+SCORE_AT_CLOSE_TASK = "entries.score_campaign"
+
+
 def history_source(actor: Actor) -> str:
     """The status history's ``source`` for an actor: ``channel:fan id`` or ``channel:label``."""
     return f"{actor.channel}:{actor.fan_id or actor.label}"[:64]
@@ -128,6 +133,9 @@ def _transition(due: Q, from_statuses, to_status, changes: dict, now, actor: Act
                 record_event(
                     "campaign.statusChanged", campaign_id=cid, payload=status_event_payload(campaigns[cid], old)
                 )
+                if to_status == CampaignStatus.CLOSED:
+                    # the bot score sees the whole crowd once registration is over (entries.services.bot_score)
+                    enqueue_on_commit(SCORE_AT_CLOSE_TASK, cid)
                 record(
                     actor,
                     "campaign.status",

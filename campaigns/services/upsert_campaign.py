@@ -20,13 +20,14 @@ from campaigns.services.campaign_rules import (
     valid_campaign_locale,
     validate_campaign,
 )
-from campaigns.services.lifecycle import history_source, status_event_payload
+from campaigns.services.lifecycle import SCORE_AT_CLOSE_TASK, history_source, status_event_payload
 from campaigns.services.markets import save_market_input
 from campaigns.services.outbox import record_event
 from monoql.audit import Actor, model_diff, record
 from monoql.dates import parse_input_datetime
 from monoql.errors import NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE
+from monoql.queue import enqueue_on_commit
 
 _SCALARS = {
     "type": "type",
@@ -265,7 +266,8 @@ def _save_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
 
 def record_campaign_change(campaign: Campaign, *, is_new: bool, previous_status, fields, source: str, now=None):
     """Record what a saved change did: outbound ``campaign.created|updated`` and, when the status changed,
-    a status-history row and ``campaign.statusChanged``. Call inside the saving transaction (GraphQL, admin)."""
+    a status-history row and ``campaign.statusChanged`` (and, closing it, the bot score's job). Call inside the
+    saving transaction (GraphQL, admin)."""
     now = now or timezone.now()
     record_event(
         "campaign.created" if is_new else "campaign.updated",
@@ -279,6 +281,8 @@ def record_campaign_change(campaign: Campaign, *, is_new: bool, previous_status,
         record_event(
             "campaign.statusChanged", campaign_id=campaign.pk, payload=status_event_payload(campaign, previous_status)
         )
+        if campaign.status == CampaignStatus.CLOSED:
+            enqueue_on_commit(SCORE_AT_CLOSE_TASK, campaign.pk)
 
 
 def apply_status_change(campaign: Campaign, wanted: str, *, is_new: bool, now=None) -> str | None:

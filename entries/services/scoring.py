@@ -165,9 +165,10 @@ def process_scored_file(scored_file_id: int) -> ScoredFile:
                 changed = []
                 for pk, key, verdict in found:
                     score, new_verdict = records[key]
-                    changed.append(Entry(pk=pk, score=score, verdict=verdict if new_verdict is None else new_verdict))
+                    verdict = verdict if new_verdict is None else new_verdict
+                    changed.append(Entry(pk=pk, score=score, verdict=verdict, scored_by="upload"))
                     matched_ids.append(pk)
-                Entry.objects.bulk_update(changed, ["score", "verdict"], batch_size=500)
+                Entry.objects.bulk_update(changed, ["score", "verdict", "scored_by"], batch_size=500)
             matched = Entry.objects.filter(pk__in=matched_ids)
             matched.filter(_blacklisted()).update(verdict=False)
             verified = matched.filter(verdict=True).count()

@@ -1,4 +1,4 @@
-"""Other exporters: ``fanlist``, ``eligibilityBreakdown`` (market × preference rank), ``filterList``
+"""Other exporters: ``fanlist``, ``eligibilityBreakdown`` (market × preference rank), ``filterList``, ``scoreExplanations``
 (blocked or tagged fans) and ``promoterEmailOptIn`` (a zip with one CSV per promoter)."""
 
 import io
@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from campaigns.models import Market, Promoter
 from entries.metrics import entries_by_market_preference, total_selected_by_market, verified_count_by_market
-from entries.models import Entry, FanlistRecord
+from entries.models import Entry, FanlistRecord, ScoreContribution, ScoreSignal
+from entries.services.bot_signals import WEIGHT_OF, band
 from exports.exporters.base import Exporter, register
 from monoql.csv_safety import CsvWriter
 from monoql.errors import DomainError
@@ -126,3 +127,39 @@ class PromoterEmailOptInExporter(Exporter):
                 name = re.sub(r"[^A-Za-z0-9._ -]", "_", promoters[pid].name).strip() or pid
                 archive.writestr(f"{name}.csv", buffer.getvalue())
         return count
+
+
+@register
+class ScoreExplanationsExporter(Exporter):
+    """``scoreExplanations``: each entry's score, band, who scored it, and the points each bot-score signal took
+    off (``entries.services.bot_score``): why a fan scored low, for staff."""
+
+    export_type = "scoreExplanations"
+    signals = [(signal, WEIGHT_OF[signal]) for signal in ScoreSignal]
+    header = ["entry_id", "globalUserId", "email", "score", "band", "scored_by", *(name for _, name in signals)]
+
+    def rows(self, export):
+        entries = Entry.objects.filter(campaign_id=export.campaign_id).select_related("fan").order_by("pk")
+        chunk: list = []
+        for entry in entries.iterator(chunk_size=CHUNK):
+            chunk.append(entry)
+            if len(chunk) == CHUNK:
+                yield from self._explained(chunk)
+                chunk = []
+        yield from self._explained(chunk)
+
+    def _explained(self, chunk):
+        points: dict = {}
+        contributions = ScoreContribution.objects.filter(entry_id__in=[entry.pk for entry in chunk])
+        for entry_id, signal, taken in contributions.values_list("entry_id", "signal", "points"):
+            points[(entry_id, signal)] = round(taken, 3)
+        for entry in chunk:
+            yield [
+                entry.pk,
+                entry.fan.global_user_id or "",
+                entry.email,
+                "" if entry.score is None else entry.score,
+                band(entry.score),
+                entry.scored_by,
+                *(points.get((entry.pk, signal), 0) for signal, _ in self.signals),
+            ]

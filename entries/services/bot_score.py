@@ -1,0 +1,338 @@
+"""The batch bot score of a campaign (issue 37; decisions.md "Bot score"), in the wave prep's style.
+
+It sees the whole crowd at once: on PostgreSQL one query reads every entry as fixed-width columns (strings hashed
+in SQL with ``hashtextextended`` and read as 64-bit integers, no string crosses into Python but the few distinct
+mail domains and phone prefixes), numpy computes each signal (``entries.services.bot_signals``), the non-zero
+contributions are written by COPY into the narrow ``entries_scorecontribution`` table, and ``entries.score`` is
+updated once from a COPY-filled temporary table. SQLite (the embedded default) reads the same columns through the
+ORM and hashes in Python.
+
+An uploaded scored file wins: entries scored by one (``scored_by = 'upload'``) keep their score; their
+contributions are still written, so staff see what the product thought. Entries whose mail domain staff listed as
+blocked get ``verdict = false``.
+"""
+
+import hashlib
+import logging
+import re
+from datetime import UTC, datetime
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from campaigns.selectors import campaign_or_404
+from entries.models import Entry, MailDomain, MailDomainRule, ScoreContribution
+from entries.services.bot_signals import (
+    PLUS_IGNORED,
+    WEIGHT_OF,
+    block_browser_excess,
+    block_burst_excess,
+    disposable,
+    mail_domain,
+    mailbox,
+    phone_line_suspect,
+    phone_range,
+    score_from_points,
+    signal_strengths,
+    weights_for,
+)
+from entries.services.origin_retention import ip_block, user_agent_hash
+from monoql.audit import Actor, record
+from monoql.pgcopy import analyze, read_columns, write_text
+from monoql.queue import enqueue_on_commit
+
+logger = logging.getLogger("monoql.entries")
+
+SCORE_TASK = "entries.score_campaign"
+
+_BLOCK_SQL = r"""COALESCE(
+    substring(e.origin->>'ip_block' from '^(\d+\.\d+\.\d+)\.0/24$'),
+    substring(e.origin->>'ip_block' from '^([0-9a-f]*:[0-9a-f]*:[0-9a-f]*)'),
+    substring(e.origin->>'ip' from '^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$'),
+    substring(lower(e.origin->>'ip') from '^([0-9a-f]*:[0-9a-f]*:[0-9a-f]*)')
+)"""
+_UA_SQL = """COALESCE(
+    e.origin->>'user_agent_hash',
+    left(encode(sha256(convert_to(e.origin->>'user_agent', 'UTF8')), 'hex'), 16)
+)"""
+_MAILBOX_SQL = """CASE
+    WHEN e.email = '' OR position('@' in e.email) = 0 THEN NULL
+    WHEN lower(split_part(e.email, '@', 2)) IN ('gmail.com', 'googlemail.com')
+        THEN replace(split_part(lower(split_part(e.email, '@', 1)), '+', 1), '.', '') || '@gmail.com'
+    WHEN lower(split_part(e.email, '@', 2)) = ANY(%(plus)s)
+        THEN split_part(lower(split_part(e.email, '@', 1)), '+', 1) || '@' || lower(split_part(e.email, '@', 2))
+    ELSE lower(e.email)
+END"""
+_FORM_MS_SQL = r"""CASE WHEN e.origin->>'form_ms' ~ '^\d{1,9}$' THEN (e.origin->>'form_ms')::float8 ELSE 'NaN' END"""
+_AGE_SQL = r"""CASE WHEN f.profile_facts->>'accountCreated' ~ '^\d{4}-\d{2}-\d{2}'
+    THEN extract(epoch FROM e.date_created - (f.profile_facts->>'accountCreated')::timestamptz) / 86400.0
+    ELSE 'NaN' END"""
+_READ_SQL = f"""
+SELECT e.id::int8,
+    COALESCE(hashtextextended(NULLIF(e.phone, ''), 0), 0)::int8,
+    COALESCE(CASE WHEN length(e.phone) > 8 THEN hashtextextended(left(e.phone, -2), 0) END, 0)::int8,
+    COALESCE(hashtextextended(NULLIF(left(e.phone, 8), ''), 0), 0)::int8,
+    COALESCE(hashtextextended({_MAILBOX_SQL}, 0), 0)::int8,
+    COALESCE(hashtextextended(NULLIF(lower(split_part(e.email, '@', 2)), ''), 0), 0)::int8,
+    COALESCE(hashtextextended({_BLOCK_SQL}, 0), 0)::int8,
+    COALESCE(hashtextextended({_UA_SQL}, 0), 0)::int8,
+    extract(epoch FROM e.date_created)::float8,
+    (e.confirmed_phone IS NOT NULL)::int::int2,
+    ({_AGE_SQL})::float8,
+    ({_FORM_MS_SQL})::float8,
+    (SELECT count(*) FROM entries_entry o
+        WHERE o.fan_id = e.fan_id AND o.campaign_id <> e.campaign_id AND NOT o.verdict)::int8,
+    (e.scored_by = 'upload')::int::int2
+FROM entries_entry e JOIN accounts_fan f ON f.id = e.fan_id
+WHERE e.campaign_id = %(campaign)s
+"""
+_COLUMNS = [
+    ("id", "int8"),
+    ("phone", "int8"),
+    ("range", "int8"),
+    ("prefix", "int8"),
+    ("mailbox", "int8"),
+    ("domain", "int8"),
+    ("block", "int8"),
+    ("browser", "int8"),
+    ("seconds", "float8"),
+    ("confirmed", "int2"),
+    ("age_days", "float8"),
+    ("form_ms", "float8"),
+    ("past_blocked", "int8"),
+    ("uploaded", "int2"),
+]
+
+
+def _hash(text: str | None) -> int:
+    """A 64-bit hash of ``text`` (0 for none): the portable path's stand-in for ``hashtextextended``."""
+    if not text:
+        return 0
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True) or 1
+
+
+def _block(origin: dict) -> str:
+    """The address block of an origin as the SQL reads it (IPv4 first three octets, IPv6 first three groups)."""
+    kept = origin.get("ip_block") or (ip_block(str(origin["ip"])) if origin.get("ip") else "")
+    if not kept:
+        return ""
+    network = kept.split("/", 1)[0]
+    if "." in network:
+        return network.rsplit(".", 1)[0]
+    return ":".join(network.split(":")[:3])
+
+
+def _read_portable(campaign) -> tuple[dict, dict, dict]:
+    """The columns, the distinct domains and phone prefixes (hash → text), read through the ORM (SQLite)."""
+    rows = list(
+        Entry.objects.filter(campaign=campaign)
+        .select_related("fan")
+        .only("pk", "phone", "email", "origin", "date_created", "confirmed_phone", "scored_by", "fan__profile_facts")
+    )
+    blocked_elsewhere = dict(
+        Entry.objects.filter(fan_id__in=[row.fan_id for row in rows], verdict=False)
+        .exclude(campaign=campaign)
+        .values("fan_id")
+        .annotate(n=Count("pk"))
+        .values_list("fan_id", "n")
+    )
+    domains, prefixes = {}, {}
+    columns: dict[str, list] = {name: [] for name, _ in _COLUMNS}
+    for row in rows:
+        origin = row.origin or {}
+        domain, prefix = mail_domain(row.email), row.phone[:8] if row.phone else ""
+        domains[_hash(domain)] = domain
+        prefixes[_hash(prefix)] = row.phone
+        ua = origin.get("user_agent_hash") or (
+            user_agent_hash(str(origin["user_agent"])) if origin.get("user_agent") else ""
+        )
+        block = _block(origin)
+        created = (row.fan.profile_facts or {}).get("accountCreated")
+        age = float("nan")
+        if isinstance(created, str) and re.match(r"^\d{4}-\d{2}-\d{2}", created):
+            try:
+                from_date = datetime.fromisoformat(created.replace("Z", "+00:00"))
+                if from_date.tzinfo is None:
+                    from_date = from_date.replace(tzinfo=UTC)
+                age = (row.date_created - from_date).total_seconds() / 86400
+            except ValueError:
+                pass
+        form_ms = str(origin.get("form_ms", ""))
+        values = {
+            "id": row.pk,
+            "phone": _hash(row.phone),
+            "range": _hash(phone_range(row.phone)),
+            "prefix": _hash(prefix),
+            "mailbox": _hash(mailbox(row.email)),
+            "domain": _hash(domain),
+            "block": _hash(block),
+            "browser": _hash(ua),
+            "seconds": row.date_created.timestamp(),
+            "confirmed": int(row.confirmed_phone is not None),
+            "age_days": age,
+            "form_ms": float(form_ms) if form_ms.isdigit() and len(form_ms) <= 9 else float("nan"),
+            "past_blocked": blocked_elsewhere.get(row.fan_id, 0),
+            "uploaded": int(row.scored_by == "upload"),
+        }
+        for name, value in values.items():
+            columns[name].append(value)
+    arrays = {
+        name: np.array(columns[name], dtype={"int8": np.int64, "int2": np.int16, "float8": np.float64}[kind])
+        for name, kind in _COLUMNS
+    }
+    return arrays, domains, prefixes
+
+
+def _read_postgresql(campaign) -> tuple[dict, dict, dict]:
+    """The columns (one binary COPY), the distinct domains and phone prefixes outside +1 (hash → text)."""
+    params = {"campaign": campaign.pk, "plus": sorted(PLUS_IGNORED)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT hashtextextended(lower(split_part(email, '@', 2)), 0), lower(split_part(email, '@', 2))"
+            " FROM entries_entry WHERE campaign_id = %s AND email <> ''",
+            [campaign.pk],
+        )
+        domains = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT hashtextextended(left(phone, 8), 0), min(phone) FROM entries_entry"
+            " WHERE campaign_id = %s AND phone <> '' AND phone NOT LIKE '+1%%' GROUP BY left(phone, 8)",
+            [campaign.pk],
+        )
+        prefixes = dict(cursor.fetchall())
+    sql = _READ_SQL.replace("%(campaign)s", "%s").replace("%(plus)s", "%s")
+    arrays = read_columns(sql, [params["plus"], campaign.pk], _COLUMNS)
+    return arrays, domains, prefixes
+
+
+def _sharers(keys: np.ndarray) -> np.ndarray:
+    """For each entry, how many entries of the campaign share its key (0 for an unknown key)."""
+    counts = np.zeros(len(keys), dtype=np.int64)
+    known = keys != 0
+    if known.any():
+        _, inverse, per_key = np.unique(keys[known], return_inverse=True, return_counts=True)
+        counts[known] = per_key[inverse]
+    return counts
+
+
+def queue_campaign_score(campaign_id: str, *, actor: Actor) -> None:
+    """Queue the bot score of a campaign (staff asking for it again; closing a campaign queues it too); one
+    audit-log row (``entries.botScore.queue``). Raises: NotFound ``CAMPAIGN_NOT_FOUND``."""
+    campaign = campaign_or_404(campaign_id)
+    with transaction.atomic():
+        record(actor, "entries.botScore.queue", campaign_id=campaign.pk)
+        enqueue_on_commit(SCORE_TASK, campaign.pk)
+
+
+def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
+    """Score every entry of the campaign with the bot score, in one transaction; one audit-log row.
+
+    Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows,
+        "bands": {"high", "mid", "low"}, "blockedByDomain": n}``.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``.
+    """
+    campaign = campaign_or_404(campaign_id)
+    weights = weights_for(campaign.options)
+    rules = dict(MailDomain.objects.values_list("domain", "rule"))
+    staff_disposable = {domain for domain, rule in rules.items() if rule == MailDomainRule.DISPOSABLE}
+    blocked_domains = sorted(domain for domain, rule in rules.items() if rule == MailDomainRule.BLOCKED)
+    with transaction.atomic():
+        read = _read_postgresql if connection.vendor == "postgresql" else _read_portable
+        columns, domains, prefixes = read(campaign)
+        n = len(columns["id"])
+        disposable_hashes = [key for key, domain in domains.items() if disposable(domain, staff_disposable)]
+        suspect_prefixes = [key for key, phone in prefixes.items() if phone_line_suspect(phone)]
+        strengths = signal_strengths(
+            phone_line=np.isin(columns["prefix"], suspect_prefixes).astype(np.int64),
+            disposable_mail=np.isin(columns["domain"], disposable_hashes).astype(np.int64),
+            phone_sharers=_sharers(columns["phone"]),
+            range_sharers=_sharers(columns["range"]),
+            mailbox_sharers=_sharers(columns["mailbox"]),
+            burst=block_burst_excess(columns["block"], columns["seconds"]),
+            block_browser=block_browser_excess(columns["block"], columns["browser"]),
+            confirmed=columns["confirmed"].astype(np.int64),
+            account_age_days=columns["age_days"],
+            completion_ms=columns["form_ms"],
+            past_blocked=columns["past_blocked"],
+        )
+        points = np.zeros(n, dtype=np.float64)
+        parts = []
+        for signal, (value, strength) in strengths.items():
+            taken = strength * weights[WEIGHT_OF[signal]]
+            points += taken
+            rows = np.flatnonzero(taken > 0)
+            parts.append((signal, rows, np.asarray(value, dtype=np.float64)[rows], taken[rows]))
+        scores = np.round(score_from_points(points), 4)
+        ScoreContribution.objects.filter(entry__campaign=campaign).delete()
+        contributions = _write(columns["id"], parts)
+        keep = columns["uploaded"] == 1
+        _store_scores(columns["id"][~keep], scores[~keep])
+        blocked = 0
+        if blocked_domains:
+            blocked = (
+                Entry.objects.filter(campaign=campaign, verdict=True)
+                .filter(Q(*[Q(email__iendswith=f"@{domain}") for domain in blocked_domains], _connector=Q.OR))
+                .update(verdict=False)
+            )
+        kept = scores[~keep]
+        summary = {
+            "entries": int(n - keep.sum()),
+            "uploadKept": int(keep.sum()),
+            "contributions": contributions,
+            "bands": {
+                "high": int((kept >= 0.95).sum()),
+                "mid": int(((kept >= 0.80) & (kept < 0.95)).sum()),
+                "low": int((kept < 0.80).sum()),
+            },
+            "blockedByDomain": blocked,
+        }
+        record(actor, "entries.botScore", campaign_id=campaign.pk, changes=summary)
+    if connection.vendor == "postgresql":
+        analyze("entries_scorecontribution")
+    logger.info("bot score of campaign %s: %s", campaign.pk, summary)
+    return summary
+
+
+def _write(entry_ids: np.ndarray, parts: list) -> int:
+    """Write the non-zero contributions (``[(signal, rows, values, points)]``); returns how many."""
+    total = sum(len(rows) for _, rows, _, _ in parts)
+    if connection.vendor == "postgresql":
+
+        def lines():
+            for signal, rows, values, taken in parts:
+                ids = entry_ids[rows]
+                for entry_id, value, point in zip(ids.tolist(), values.tolist(), taken.tolist(), strict=True):
+                    yield f"{entry_id}\t{signal}\t{'NaN' if value != value else repr(value)}\t{point!r}\n"
+
+        write_text("entries_scorecontribution", ["entry_id", "signal", "value", "points"], lines())
+        return total
+    ScoreContribution.objects.bulk_create(
+        [
+            ScoreContribution(entry_id=int(entry_ids[row]), signal=int(signal), value=float(value), points=float(point))
+            for signal, rows, values, taken in parts
+            for row, value, point in zip(rows.tolist(), values.tolist(), taken.tolist(), strict=True)
+        ],
+        batch_size=2000,
+    )
+    return total
+
+
+def _store_scores(entry_ids: np.ndarray, scores: np.ndarray) -> None:
+    """Set ``score`` (and ``scored_by = 'monoql'``) of ``entry_ids``: on PostgreSQL from a COPY-filled temporary
+    table in one UPDATE (only the rows whose score changes), elsewhere in batches."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE bot_scores (id bigint, score float8) ON COMMIT DROP")
+        lines = (f"{i}\t{s!r}\n" for i, s in zip(entry_ids.tolist(), scores.tolist(), strict=True))
+        write_text("bot_scores", ["id", "score"], lines)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE entries_entry e SET score = b.score, scored_by = 'monoql' FROM bot_scores b"
+                " WHERE e.id = b.id AND (e.score IS DISTINCT FROM b.score OR e.scored_by <> 'monoql')"
+            )
+        return
+    changed = [
+        Entry(pk=int(entry_id), score=float(score), scored_by="monoql")
+        for entry_id, score in zip(entry_ids.tolist(), scores.tolist(), strict=True)
+    ]
+    Entry.objects.bulk_update(changed, ["score", "scored_by"], batch_size=1000)
