@@ -18,6 +18,7 @@ MAX_ADDITIONAL_MARKETS = 3
 # Request metadata a fan site may send inside ``entry`` (catalog §3.6.1 "metadata params").
 METADATA_KEYS = (
     "ref_code",
+    "form_ms",
     "ref_url",
     "ref_tag",
     "ip",

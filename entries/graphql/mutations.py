@@ -42,7 +42,9 @@ class EntriesMutation(graphene.ObjectType):
             required=True,
             description=(
                 "The registration form's values keyed by field id ({email, phone, market, optional_markets, "
-                "...}); on an update only the fields sent change."
+                "...}); on an update only the fields sent change. Beside them a fan site may send ref_code, ref_url, "
+                "ref_tag (referral) and form_ms (whole milliseconds from the form's first paint to its submit, as a "
+                "string: the bot score reads it; a site that sends none scores neutral)."
             ),
         ),
         campaignId=graphene.String(required=True, description="Id of the OPEN campaign to register in."),

@@ -91,19 +91,33 @@ def _take_in_groups(market: np.ndarray, left: np.ndarray) -> np.ndarray:
     if len(market) == 0:
         return np.zeros(0, dtype=bool)
     starts = np.flatnonzero(np.r_[True, market[1:] != market[:-1]])
-    group_start = np.repeat(starts, np.diff(np.r_[starts, len(market)]))
-    return (np.arange(len(market)) - group_start) < left[market]
+    index = np.int32 if len(market) < 2**31 else np.int64
+    group_start = np.repeat(starts.astype(index), np.diff(np.r_[starts, len(market)]))
+    return (np.arange(len(market), dtype=index) - group_start) < left[market]
 
 
 def _per_market_pairs(ranked: np.ndarray, left: np.ndarray, *, by_rank: bool):
-    """Every market takes its candidates independently (a fan may be selected in several markets)."""
-    positions, ranks = np.nonzero(ranked >= 0)
-    markets = ranked[positions, ranks].astype(np.int64)
+    """Every market takes its candidates independently (a fan may be selected in several markets).
+
+    The (fan, market) pairs are built rank by rank in narrow integers (positions int32, ranks int8, markets int16:
+    at Eras scale 10 million pairs, a few bytes each instead of three int64 arrays from ``np.nonzero``)."""
+    index = np.int32 if len(ranked) < 2**31 else np.int64
+    positions_by_rank, ranks_by_rank, markets_by_rank = [], [], []
+    for rank in range(ranked.shape[1]):
+        listed = np.flatnonzero(ranked[:, rank] >= 0).astype(index)
+        positions_by_rank.append(listed)
+        ranks_by_rank.append(np.full(len(listed), rank, dtype=np.int8))
+        markets_by_rank.append(ranked[listed, rank])
+    positions = np.concatenate(positions_by_rank)
+    ranks = np.concatenate(ranks_by_rank)
+    markets = np.concatenate(markets_by_rank)
+    del positions_by_rank, ranks_by_rank, markets_by_rank
     keys = (positions, ranks, markets) if by_rank else (positions, markets)
     order = np.lexsort(keys)
     markets, positions, ranks = markets[order], positions[order], ranks[order]
+    del order
     keep = _take_in_groups(markets, left)
-    return markets[keep], positions[keep], ranks[keep]
+    return markets[keep].astype(np.int64), positions[keep].astype(np.int64), ranks[keep].astype(np.int64)
 
 
 def _one_market_by_rank(ranked: np.ndarray, left: np.ndarray):

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from campaigns.selectors import campaign_or_404
-from entries.models import Entry, MailDomain, MailDomainRule, ScoreContribution
+from entries.models import Entry, MailDomain, MailDomainRule, ScoreContribution, ScoreSignal
 from entries.services.bot_signals import (
     PLUS_IGNORED,
     WEIGHT_OF,
@@ -258,7 +258,7 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
         points = np.zeros(n, dtype=np.float64)
         parts = []
         for signal, (value, strength) in strengths.items():
-            taken = strength * weights[WEIGHT_OF[signal]]
+            taken = strength * weights[WEIGHT_OF[ScoreSignal(signal)]]
             points += taken
             rows = np.flatnonzero(taken > 0)
             parts.append((signal, rows, np.asarray(value, dtype=np.float64)[rows], taken[rows]))

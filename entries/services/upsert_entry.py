@@ -23,7 +23,9 @@ from monoql import prepared
 from monoql.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from monoql.locales import resolve_locale
 
-USER_METADATA_KEYS = ("ref_code", "ref_url", "ref_tag")
+#: What a fan site may send beside the form, kept in ``origin``: referral keys, and ``form_ms`` (milliseconds from the
+#: form's first paint to its submit, which the bot score reads; sites that send none score neutral).
+USER_METADATA_KEYS = ("ref_code", "ref_url", "ref_tag", "form_ms")
 
 _TABLE = Entry._meta.db_table
 _COLUMNS = [field for field in Entry._meta.concrete_fields]
@@ -108,7 +110,8 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
     Args:
         campaign_id: the campaign id.
         fan: the signed-in Fan.
-        submitted: ``{fieldId: value}`` of the registration form, plus optional ``ref_code``/``ref_url``/``ref_tag``.
+        submitted: ``{fieldId: value}`` of the registration form, plus optional ``ref_code``/``ref_url``/``ref_tag``
+            and ``form_ms`` (whole milliseconds the form took to fill in).
         locale: the fan's locale in any accepted spelling; stored resolved against the campaign's locales.
         metadata: request metadata (ip, user agent, forwarded-for, ...), stored as ``origin``.
     Returns: the saved Entry (``is_new`` attribute True when created).

@@ -101,9 +101,11 @@ function onSignIn(form) {
 }
 
 function onRegister(form) {
+  // How long the form took to fill in (the bot score reads it; nothing else about the fan's typing is sent).
+  const shown = performance.now();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const entry = {};
+    const entry = { form_ms: String(Math.round(performance.now() - shown)) };
     for (const field of form.querySelectorAll(".field[data-field-id]")) {
       const value = fieldValue(form, field);
       if (value !== null) entry[field.dataset.fieldId] = value;
