@@ -115,3 +115,13 @@ def test_the_admin_view_site_link_opens_the_campaigns_fan_site(client, demo_camp
     client.force_login(get_user_model().objects.create_superuser("root", "r@example.com", "pw-Root-123!"))
     page = client.get(f"/admin/campaigns/campaign/{demo_campaign.pk}/change/").content.decode()
     assert f'href="/c/{SITE}/"' in page
+
+
+def test_a_mangled_locale_in_a_link_shows_the_default_locale_not_an_error(demo_campaign):
+    # given links to the landing page and a step with a locale that is no locale
+    client = Client(HTTP_HOST=SITE)
+    # when a fan follows them
+    answers = [client.get(path, {"locale": "%%'><"}) for path in ("/", "/register")]
+    # then the landing page answers in the campaign's default locale, the step sends them to sign in as usual
+    assert [answer.status_code for answer in answers] == [200, 302]
+    assert '<html lang="en">' in answers[0].content.decode()

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 from accounts.identity import mint_development_identity_token
 from campaigns.cdn import surrogate_keys
 from campaigns.selectors import open_campaigns_for_index
+from monoql.errors import ValidationFailed
 from monoql.generation import generation
+from monoql.locales import normalize_locale
 from monoql.schema import schema
 from monoql.site.hosts import campaign_domain_of
 from monoql.site.text import language, reason_text, when, words
@@ -181,8 +183,13 @@ def _base(request, domain: str) -> str:
 
 
 def _locale_param(request) -> str | None:
+    """The page's ``?locale=``, or None when absent or not a locale (a mangled link shows the campaign's default
+    locale instead of an error page)."""
     value = request.GET.get("locale", "").strip()
-    return value or None
+    try:
+        return normalize_locale(value) if value else None
+    except ValidationFailed:
+        return None
 
 
 def _config(page: dict, base: str) -> dict:
