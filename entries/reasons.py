@@ -2,13 +2,15 @@
 wave prep, selection and waves (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import FORBIDDEN, NOT_FOUND, RATE_LIMITED, VALIDATION_ERROR
-from monoql.reasons import CODE_REST, ELIGIBILITY, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import ADMIN, CODE_REST, ELIGIBILITY, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
 class EntriesReason(ReasonEnum):
     """Reasons declared by ``entries``."""
 
+    DOMAIN_ALREADY_LISTED = (VALIDATION_ERROR, "… is already listed (Admin → Mail domains).", (ADMIN,))
+    INVALID_RULE = (VALIDATION_ERROR, "rule must be disposable or blocked.", (ADMIN,))
     CAMPAIGN_CLOSED = (FORBIDDEN, "The campaign closed before the fan registered.", (ELIGIBILITY,))
     CAMPAIGN_NOT_OPEN = (FORBIDDEN, "The campaign does not accept entries yet.", (GRAPHQL, REST))
     CAMPAIGN_MISMATCH = (VALIDATION_ERROR, "PhoneJwt was issued for another campaign.", (GRAPHQL, REST))

@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from accounts.models import Fan
 from entries.selection.models import Allocation, AppliedMarket, Wave, WavePrep, WavePrepFile
-from entries.selection.tests.selection_factory import add_entries, closed_campaign
+from entries.selection.tests.selection_factory import closed_campaign
 
 BEFORE_THE_MOVE = [("entries", "0004_wave_prep_selection_waves"), ("selection", None)]
 WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -36,7 +37,18 @@ def test_a_database_from_before_the_move_keeps_its_runs_and_permissions():
     old = _migrate(BEFORE_THE_MOVE)
     try:
         campaign, markets = closed_campaign(markets=2)
-        entries = add_entries(campaign, [([markets[0].pk], 0.9, True), ([markets[1].pk], 0.5, True)])
+        # (entries written with the model as it was then: today's has columns that schema lacks)
+        old_entry = old.get_model("entries", "Entry")
+        entries = [
+            old_entry.objects.create(
+                campaign_id=campaign.pk,
+                fan_id=Fan.objects.create(global_user_id=f"moved-{n}", email=f"moved{n}@example.com").pk,
+                market_0_id=market.pk,
+                score=score,
+                verdict=True,
+            )
+            for n, (market, score) in enumerate(zip(markets, (0.9, 0.5), strict=True))
+        ]
         # ... holding a run's files, a run, its allocations, an applied market and a wave, written with the
         # models as they were then
         old_file = old.get_model("entries", "WavePrepFile").objects.create(
