@@ -10,8 +10,9 @@ prints one JSON line: per pattern, the share scored low or blocked (recall; targ
 pattern), the share of organic fans scored low (target ≤ 5 %), the ``careful-bot`` pattern reported apart (a
 documented limitation), bands, and the seconds the score took. The campaign is deleted afterwards.
 
-``time`` generates ENTRIES entries (1,000,000 by default; 3,500,000) server-side with origins, phones and
-mailboxes like the crowd's, runs the batch score in a fresh process (wall seconds, peak RSS) and prints one JSON
+``time`` generates ENTRIES entries (1,000,000 by default; 3,500,000) server-side with random addresses, browsers
+(a few far more common than the rest), North American and UK numbers, completion times for 60 % and throwaway
+mailboxes for 2 %, runs the batch score in a fresh process (wall seconds, peak RSS) and prints one JSON
 line (targets: < 45 s at 1M, < 180 s at 3.5M, peak RSS < 1 GB). The generated campaign is reused by later runs.
 """
 
@@ -88,29 +89,30 @@ SELECT 'sc' || lpad(g::text, 22, '0'), 'score-' || g, NULL, 'f' || g || '@exampl
     CASE WHEN g %% 10 = 0 THEN '{}'::jsonb
         ELSE jsonb_build_object('accountCreated', (timestamptz '2020-01-01' + (g %% 1500) * interval '1 day')::text)
     END, now(), now()
-FROM generate_series(1, %(n)s) g ON CONFLICT DO NOTHING;
+FROM generate_series(1::bigint, %(n)s) g ON CONFLICT DO NOTHING;
 INSERT INTO entries_entry (campaign_id, fan_id, fields, locale, attributes, origin, email, phone, confirmed_phone,
     random_score, verdict, tags, date_created, date_updated)
 SELECT %(campaign)s, 'sc' || lpad(g::text, 22, '0'), '{}'::jsonb, 'en_US', '{}'::jsonb,
     jsonb_build_object(
-        'ip', ((g * 7919) %% 200 + 11) || '.' || ((g * 31) %% 256) || '.' || ((g * 17) %% 256) || '.' || (g %% 250 + 1),
-        'user_agent', 'Mozilla/5.0 (device ' || (g * 13) %% 200 || ')',
-        'form_ms', CASE WHEN g %% 5 < 3 THEN ((g * 37) %% 60000 + 2000)::text END
+        'ip', (11 + floor(random() * 200)::int) || '.' || floor(random() * 256)::int || '.'
+            || floor(random() * 256)::int || '.' || (1 + floor(random() * 250)::int),
+        'user_agent', 'Mozilla/5.0 (device ' || floor(200 * random() ^ 3)::int || ')',
+        'form_ms', CASE WHEN g %% 5 < 3 THEN (2000 + floor(random() * 60000)::int)::text END
     ),
-    CASE WHEN g %% 7 = 0 THEN replace(('f' || g), '1', '.1') ELSE 'f' || g END || '@' ||
-        (ARRAY['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'mailinator.com'])[1 + g %% 5],
-    CASE WHEN g %% 3 = 0 THEN '+44770090' || lpad((g %% 10000)::text, 4, '0')
-        ELSE '+1' || (201 + (g * 7) %% 700) || lpad(((g * 104729) %% 10000000)::text, 7, '0') END,
+    'f' || g || '@' || (ARRAY['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'mailinator.com'])[
+        1 + (CASE WHEN g %% 50 = 0 THEN 4 ELSE g %% 4 END)],
+    CASE WHEN g %% 3 = 0 THEN '+447' || lpad(floor(random() * 1e9)::bigint::text, 9, '0')
+        ELSE '+1' || (201 + floor(random() * 700)::int) || lpad(floor(random() * 1e7)::bigint::text, 7, '0') END,
     CASE WHEN g %% 10 < 7 THEN 'c' || g END,
     random(), true, '{}'::jsonb, timestamptz '2026-11-01' + (g %% 604800) * interval '1 second', now()
-FROM generate_series(1, %(n)s) g;
+FROM generate_series(1::bigint, %(n)s) g;
 ANALYZE entries_entry; ANALYZE accounts_fan;
 """
 
 
 def _timing_campaign(n: int) -> Campaign:
     call_command("migrate", verbosity=0)
-    name = f"Bot score bench {n}"
+    name = f"Bot score bench v4 {n}"
     campaign = Campaign.objects.filter(name=name).first()
     if campaign is not None and Entry.objects.filter(campaign=campaign).count() == n:
         return campaign
@@ -128,7 +130,9 @@ def worker(campaign_id: str) -> None:
     started = time.perf_counter()
     summary = score_campaign(campaign_id, actor=ACTOR)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": round(peak_mb), **summary}))
+    print(
+        json.dumps({**summary, "wall_seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": round(peak_mb)})
+    )
 
 
 def timing(n: int) -> dict:
@@ -148,10 +152,11 @@ def timing(n: int) -> dict:
         "bench": "scoring-time",
         "entries": n,
         "generate_seconds": round(generated, 1),
-        "score_seconds": result["seconds"],
+        "score_seconds": result["wall_seconds"],
+        "stage_seconds": result["seconds"],
         "peak_rss_mb": result["peak_rss_mb"],
         "target_seconds": target,
-        "target_met": result["seconds"] < target and result["peak_rss_mb"] < 1024,
+        "target_met": result["wall_seconds"] < target and result["peak_rss_mb"] < 1024,
         "contributions": result["contributions"],
         "bands": result["bands"],
         "load_average": os.getloadavg()[0],

@@ -15,6 +15,7 @@ blocked get ``verdict = false``.
 import hashlib
 import logging
 import re
+import time
 from datetime import UTC, datetime
 
 import numpy as np
@@ -81,10 +82,12 @@ SELECT e.id::int8,
     (e.confirmed_phone IS NOT NULL)::int::int2,
     ({_AGE_SQL})::float8,
     ({_FORM_MS_SQL})::float8,
-    (SELECT count(*) FROM entries_entry o
-        WHERE o.fan_id = e.fan_id AND o.campaign_id <> e.campaign_id AND NOT o.verdict)::int8,
+    COALESCE(blocked.n, 0)::int8,
     (e.scored_by = 'upload')::int::int2
 FROM entries_entry e JOIN accounts_fan f ON f.id = e.fan_id
+LEFT JOIN (
+    SELECT fan_id, count(*) AS n FROM entries_entry WHERE NOT verdict AND campaign_id <> %(campaign)s GROUP BY fan_id
+) blocked ON blocked.fan_id = e.fan_id
 WHERE e.campaign_id = %(campaign)s
 """
 _COLUMNS = [
@@ -201,7 +204,7 @@ def _read_postgresql(campaign) -> tuple[dict, dict, dict]:
         )
         prefixes = dict(cursor.fetchall())
     sql = _READ_SQL.replace("%(campaign)s", "%s").replace("%(plus)s", "%s")
-    arrays = read_columns(sql, [params["plus"], campaign.pk], _COLUMNS)
+    arrays = read_columns(sql, [params["plus"], campaign.pk, campaign.pk], _COLUMNS)
     return arrays, domains, prefixes
 
 
@@ -238,7 +241,9 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
     blocked_domains = sorted(domain for domain, rule in rules.items() if rule == MailDomainRule.BLOCKED)
     with transaction.atomic():
         read = _read_postgresql if connection.vendor == "postgresql" else _read_portable
+        clock = [time.perf_counter()]
         columns, domains, prefixes = read(campaign)
+        clock.append(time.perf_counter())
         n = len(columns["id"])
         disposable_hashes = [key for key, domain in domains.items() if disposable(domain, staff_disposable)]
         suspect_prefixes = [key for key, phone in prefixes.items() if phone_line_suspect(phone)]
@@ -264,9 +269,12 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
             parts.append((signal, rows, np.asarray(value, dtype=np.float64)[rows], taken[rows]))
         scores = np.round(score_from_points(points), 4)
         ScoreContribution.objects.filter(entry__campaign=campaign).delete()
+        clock.append(time.perf_counter())
         contributions = _write(columns["id"], parts)
+        clock.append(time.perf_counter())
         keep = columns["uploaded"] == 1
         _store_scores(columns["id"][~keep], scores[~keep])
+        clock.append(time.perf_counter())
         blocked = 0
         if blocked_domains:
             blocked = (
@@ -285,6 +293,9 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
                 "low": int((kept < 0.80).sum()),
             },
             "blockedByDomain": blocked,
+            "seconds": dict(
+                zip(["read", "signals", "contributions", "scores"], np.round(np.diff(clock), 2).tolist(), strict=True)
+            ),
         }
         record(actor, "entries.botScore", campaign_id=campaign.pk, changes=summary)
     if connection.vendor == "postgresql":
@@ -326,6 +337,7 @@ def _store_scores(entry_ids: np.ndarray, scores: np.ndarray) -> None:
         lines = (f"{i}\t{s!r}\n" for i, s in zip(entry_ids.tolist(), scores.tolist(), strict=True))
         write_text("bot_scores", ["id", "score"], lines)
         with connection.cursor() as cursor:
+            cursor.execute("ANALYZE bot_scores")
             cursor.execute(
                 "UPDATE entries_entry e SET score = b.score, scored_by = 'monoql' FROM bot_scores b"
                 " WHERE e.id = b.id AND (e.score IS DISTINCT FROM b.score OR e.scored_by <> 'monoql')"

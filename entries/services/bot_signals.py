@@ -200,17 +200,20 @@ def block_browser_excess(blocks: np.ndarray, browsers: np.ndarray) -> np.ndarray
     result = np.zeros(len(blocks), dtype=np.float64)
     if not known.any():
         return result
-    pairs = _counts(np.stack([blocks[known], browsers[known]], axis=1))
-    per_block = _counts(blocks[known][:, None])
-    per_browser = _counts(browsers[known][:, None])
+    # one 64-bit key per (block, browser): both are 64-bit hashes already, mixed with wrap-around arithmetic
+    with np.errstate(over="ignore"):
+        pair_keys = blocks[known] * np.int64(0x9E3779B97F4A7C15 - (1 << 64)) + browsers[known]
+    pairs = _counts(pair_keys)
+    per_block = _counts(blocks[known])
+    per_browser = _counts(browsers[known])
     result[known] = excess(pairs, per_block * per_browser / known.sum())
     return result
 
 
 def _counts(keys: np.ndarray) -> np.ndarray:
-    """For each row of ``keys``, how many rows share it."""
-    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    return counts[inverse.reshape(-1)].astype(np.float64)
+    """For each of ``keys``, how many share it."""
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return counts[inverse].astype(np.float64)
 
 
 # --- the points of each signal ----------------------------------------------------------------------------------

@@ -46,6 +46,18 @@ def _campaign(rng: random.Random):
     return candidates, capacity, columns, markets
 
 
+def _assert_same_markets(found, expected, entry_ids, markets, params):
+    """Each market's selected fans (entry id, rank, position, in selection order) and counts are the reference's."""
+    for m, market in enumerate(markets):
+        part = slice(found.selected_offsets[m], found.selected_offsets[m + 1])
+        rows = [
+            (int(entry_ids[p]), int(r), int(p))
+            for p, r in zip(found.selected_position[part], found.selected_rank[part], strict=True)
+        ]
+        assert rows == expected.selected[market], (params, market)
+        assert {k: int(v[m]) for k, v in found.counts.items()} == expected.counts[market], (params, market)
+
+
 @pytest.mark.parametrize("window", [columnar.WINDOW, 5])
 @pytest.mark.parametrize("trial", range(40))
 def test_columns_decide_exactly_what_the_readable_allocation_decides(trial, window, monkeypatch):
@@ -60,14 +72,7 @@ def test_columns_decide_exactly_what_the_readable_allocation_decides(trial, wind
         found = allocate_columns(columns, np.array(list(capacity.values()), dtype=np.int64), params)
         # then the same fans are selected in each market, in the same order, with the same ranks and positions
         entry_ids = columns.entry_id[found.order]
-        for m, market in enumerate(markets):
-            part = slice(found.selected_offsets[m], found.selected_offsets[m + 1])
-            rows = [
-                (int(entry_ids[p]), int(r), int(p))
-                for p, r in zip(found.selected_position[part], found.selected_rank[part], strict=True)
-            ]
-            assert rows == expected.selected[market], (params, market)
-            assert {k: int(v[m]) for k, v in found.counts.items()} == expected.counts[market], (params, market)
+        _assert_same_markets(found, expected, entry_ids, markets, params)
         # and the same fans are waitlisted, with their best-ranked market of the run
         waitlisted = [
             (int(entry_ids[p]), markets[m], int(r), int(p))
@@ -110,15 +115,8 @@ def test_columns_draw_scarce_shared_codes_exactly_as_the_readable_allocation(tri
         found = allocate_columns(columns, np.array(list(capacity.values()), dtype=np.int64), params, shared=by_index)
         # then the same fans are placed in the same markets, in the same order, drawing the same codes
         entry_ids = columns.entry_id[found.order]
-        for m, market in enumerate(markets):
-            part = slice(found.selected_offsets[m], found.selected_offsets[m + 1])
-            rows = [
-                (int(entry_ids[p]), int(r), int(p))
-                for p, r in zip(found.selected_position[part], found.selected_rank[part], strict=True)
-            ]
-            assert rows == expected.selected[market], (params, market)
-            assert found.draws[m] == expected.draws[market], (params, market)
-            assert {k: int(v[m]) for k, v in found.counts.items()} == expected.counts[market], (params, market)
+        _assert_same_markets(found, expected, entry_ids, markets, params)
+        assert [found.draws[m] for m in range(len(markets))] == [expected.draws[market] for market in markets], params
         assert found.totals == expected.totals, params
         # and no source gives more codes than it holds, no market more than its own
         drawn: dict = {}
