@@ -26,6 +26,7 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 CODE_HOLDERS = 0x636F6465  # "code": a campaign's code holders (Code.entry / Code.fan) against fan erasure
 SELECTION_DATA = 0x73656C31  # "sel1": a campaign's candidates and codes: wave prep (exclusive) vs selection (shared)
 SELECTION_TRIGGERS = 0x73656C32  # "sel2": a campaign's wave prep and selection triggers, one at a time
+BOT_SCORE = 0x626F7473  # "bots": a campaign's bot score run, one at a time
 
 
 def _require_transaction(what: str) -> None:

@@ -169,3 +169,10 @@ def test_staff_read_why_an_entry_scored_low_on_its_admin_page(live_server, brows
     ]
     page.locator(".field-score_explanation").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "entry-explanation-1280.png"), full_page=True)
+    # and the campaign's bot score page counts the entries it scored; the audit log shows the run, by campaign
+    page.goto(f"{live_server.url}/admin/campaigns/campaign/{demo_campaign.pk}/bot-score/")
+    assert "1 of 1 entries carry the bot score" in " ".join(page.inner_text("#content").split())
+    page.screenshot(path=str(SHOTS / "campaign-bot-score-1280.png"), full_page=True)
+    page.goto(f"{live_server.url}/admin/monoql/auditentry/?campaign={demo_campaign.pk}")
+    assert page.locator("#result_list tbody tr").filter(has_text="entries.botScore").count() == 1
+    page.screenshot(path=str(SHOTS / "audit-log-1280.png"), full_page=True)

@@ -16,7 +16,6 @@ import hashlib
 import logging
 import re
 import time
-from datetime import UTC, datetime
 
 import numpy as np
 from django.db import connection, transaction
@@ -40,6 +39,8 @@ from entries.services.bot_signals import (
 )
 from entries.services.origin_retention import ip_block, user_agent_hash
 from monoql.audit import Actor, record
+from monoql.dates import parse_iso
+from monoql.locks import BOT_SCORE, lock
 from monoql.pgcopy import analyze, read_columns, write_text
 from monoql.queue import enqueue_on_commit
 
@@ -155,12 +156,11 @@ def _read_portable(campaign) -> tuple[dict, dict, dict]:
         age = float("nan")
         if isinstance(created, str) and re.match(r"^\d{4}-\d{2}-\d{2}", created):
             try:
-                from_date = datetime.fromisoformat(created.replace("Z", "+00:00"))
-                if from_date.tzinfo is None:
-                    from_date = from_date.replace(tzinfo=UTC)
-                age = (row.date_created - from_date).total_seconds() / 86400
+                made = parse_iso(created)
             except ValueError:
-                pass
+                made = None
+            if made is not None:
+                age = (row.date_created - made).total_seconds() / 86400
         form_ms = str(origin.get("form_ms", ""))
         values = {
             "id": row.pk,
@@ -232,7 +232,7 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
 
     Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows,
         "bands": {"high", "mid", "low"}, "blockedByDomain": n}``.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``.
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Unavailable ``LOCK_TIMEOUT`` (another run of the campaign holds it).
     """
     campaign = campaign_or_404(campaign_id)
     weights = weights_for(campaign.options)
@@ -240,6 +240,8 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
     staff_disposable = {domain for domain, rule in rules.items() if rule == MailDomainRule.DISPOSABLE}
     blocked_domains = sorted(domain for domain, rule in rules.items() if rule == MailDomainRule.BLOCKED)
     with transaction.atomic():
+        # one run per campaign at a time: two would each delete and write the same contributions
+        lock(BOT_SCORE, campaign.pk, what="the campaign's bot score")
         read = _read_postgresql if connection.vendor == "postgresql" else _read_portable
         clock = [time.perf_counter()]
         columns, domains, prefixes = read(campaign)
