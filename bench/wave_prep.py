@@ -1,5 +1,5 @@
 """Wave prep, selection, the codeAssignments export and the metrics on one campaign: ENTRIES entries, 50 markets, 3
-ranked markets each (90 % scored, 95 % verdict true), PLACES places and PLACES codes per market.
+ranked markets each (90 % carry a bot score, in its own table; 95 % verdict true), PLACES places and PLACES codes per market.
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench .venv/bin/python bench/wave_prep.py \
     [ENTRIES] [MODE] [PLACES]
@@ -117,17 +117,23 @@ def _generate(campaign, market_ids, n, places):
             f" SELECT %s, 'w' || lpad(g::text, 23, '0'), '{{}}'::jsonb, 'en_US', '{{}}'::jsonb, '{{}}'::jsonb, {columns},"
             " 'w' || g || '@example.com', CASE WHEN g %% 3 = 0 THEN '+44770090' || lpad((g %% 10000)::text, 4, '0')"
             " ELSE '+1415' || lpad((g %% 10000000)::text, 7, '0') END,"
-            " CASE WHEN random() < 0.9 THEN round(random()::numeric, 3) END,"
+            " NULL,"
             " random(), random() < 0.95, '{}'::jsonb, now(), now()"
             " FROM generate_series(1, %s) g",
             [campaign.pk, n],
+        )
+        # the scores are the bot score's (its own table, as after a campaign closes): every wave prep joins them
+        cursor.execute(
+            "INSERT INTO entries_botscore (entry_id, score) SELECT id, round(random()::numeric, 3) FROM entries_entry"
+            " WHERE campaign_id = %s AND random() < 0.9 ORDER BY id",
+            [campaign.pk],
         )
         cursor.execute(
             "INSERT INTO codes_code (campaign_id, code, type, date_saved)"
             " SELECT %s, 'WP' || lpad(g::text, 8, '0'), 'tm', now() FROM generate_series(1, %s) g",
             [campaign.pk, MARKETS * places],
         )
-        cursor.execute("ANALYZE entries_entry; ANALYZE codes_code; ANALYZE accounts_fan;")
+        cursor.execute("ANALYZE entries_entry; ANALYZE entries_botscore; ANALYZE codes_code; ANALYZE accounts_fan;")
 
 
 def _reset(campaign):

@@ -29,6 +29,7 @@ from campaigns.models import (
     CampaignStatusChange,
     Contact,
     Market,
+    OutboundDelivery,
     OutboundEvent,
     Promoter,
     Venue,
@@ -578,6 +579,18 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OutboundDeliveryInline(admin.TabularInline):
+    """Where the event went: one row per sink, with its attempts and last error (read-only)."""
+
+    model = OutboundDelivery
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["sink", "date_delivered", "attempts", "next_attempt_at", "last_error"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OutboundEvent)
 class OutboundEventAdmin(ServiceAdmin):
     list_display = [
@@ -594,6 +607,7 @@ class OutboundEventAdmin(ServiceAdmin):
     list_filter = [DeliveryFilter, "event_type"]
     search_fields = ["=campaign_id", "=market_id"]
     readonly_fields = [f.name for f in OutboundEvent._meta.fields]
+    inlines = [OutboundDeliveryInline]
 
     def has_add_permission(self, request):
         return False

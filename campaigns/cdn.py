@@ -1,18 +1,18 @@
 """CDN purge by surrogate key (issue 24; the original purged Fastly on domain and content changes).
 
 The fan site's cacheable answers carry ``Surrogate-Key: campaign-{id} domain-{domain}``
-(``surrogate_keys``). After a write to a campaign, its locales (content) or markets commits, the campaign's
-keys are purged through the configured purger (``CDN_PURGE``): ``none`` (default: nothing in front, cached
-pages expire by ``max-age``) or ``fastly`` (``POST https://api.fastly.com/service/{CDN_FASTLY_SERVICE_ID}/purge``
-with the keys in ``Surrogate-Key`` and ``Fastly-Key: CDN_FASTLY_API_TOKEN``). A failed purge is logged and
-never fails the write.
+(``surrogate_keys``). A write to a campaign, its locales (content) or markets records a ``cdn.purge`` outbound
+event in its transaction (``campaigns.services.outbox.record_purge``); the outbox's CDN sink purges the keys
+through the configured purger (``CDN_PURGE``): ``none`` (default: nothing in front, cached pages expire by
+``max-age``, and nothing is recorded) or ``fastly`` (``POST https://api.fastly.com/service/{CDN_FASTLY_SERVICE_ID}/purge``
+with the keys in ``Surrogate-Key`` and ``Fastly-Key: CDN_FASTLY_API_TOKEN``). A failed or hanging purge is
+retried by the outbox and never slows or fails the write (issue 36).
 """
 
 import logging
 
 import requests
 from django.conf import settings
-from django.db import transaction
 
 logger = logging.getLogger("monoql.cdn")
 
@@ -52,15 +52,3 @@ def purger():
     if settings.CDN_PURGE == "fastly":
         return FastlyPurger(settings.CDN_FASTLY_SERVICE_ID, settings.CDN_FASTLY_API_TOKEN)
     return NoopPurger()
-
-
-def _purge(keys: list[str]) -> None:
-    try:
-        purger().purge(keys)
-    except Exception:
-        logger.warning("cdn purge of %s failed; cached pages expire by max-age", keys, exc_info=True)
-
-
-def purge_after_commit(keys: list[str]) -> None:
-    """Purge ``keys`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: _purge(list(keys)))

@@ -309,7 +309,6 @@ class OutboundEvent(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Not retried before (backoff)")
-    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A drain is sending it until then")
 
     class Meta:
         ordering = ["id"]
@@ -320,6 +319,33 @@ class OutboundEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.campaign_id}"
+
+
+class OutboundDelivery(models.Model):
+    """One outbound event's delivery to one sink (``campaigns.sinks``: log, webhook, sqs, slack, cdn).
+
+    A drain claims one row at a time with ``SELECT … FOR UPDATE SKIP LOCKED`` and holds it while the sink sends, so
+    two drains never send the same event to the same sink, and a sink that is down or slow is retried on its own
+    (with its backoff) without the others sending again. A drain that dies mid-send releases the row with its
+    connection; the retry carries the same idempotency key (the event id) for the receiver to drop the repeat.
+    """
+
+    event = models.ForeignKey(OutboundEvent, on_delete=models.CASCADE, related_name="deliveries")
+    sink = models.CharField(max_length=32, help_text="The sink's name: log, webhook, sqs, slack, cdn")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Not retried before (backoff)")
+    date_delivered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "sink"], name="outbound_delivery_once")]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(date_delivered__isnull=True), name="outbound_delivery_pending_idx")
+        ]
+
+    def __str__(self):
+        return f"event {self.event_id} → {self.sink}"
 
 
 class Promoter(models.Model):

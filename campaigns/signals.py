@@ -1,19 +1,20 @@
 """Invalidate cached campaign reads on every write to a campaign, a locale or a market (see campaigns.cache),
-and purge the CDN's copies of its fan-site pages after commit (campaigns.cdn)."""
+and record a purge of the CDN's copies of its fan-site pages (campaigns.cdn, through the outbox)."""
 
 from django.db.models.signals import post_delete, post_save
 
 from campaigns.cache import bump_generation
-from campaigns.cdn import purge_after_commit, surrogate_keys
+from campaigns.cdn import surrogate_keys
 from campaigns.models import Campaign, CampaignLocale, Market
+from campaigns.services.outbox import record_purge
 
 
 def _invalidate(sender, instance=None, **kwargs):
     bump_generation()
     if isinstance(instance, Campaign):
-        purge_after_commit(surrogate_keys(instance.pk, instance.domain_site or ""))
+        record_purge(instance.pk, surrogate_keys(instance.pk, instance.domain_site or ""))
     elif instance is not None and getattr(instance, "campaign_id", None):
-        purge_after_commit(surrogate_keys(instance.campaign_id))
+        record_purge(instance.campaign_id, surrogate_keys(instance.campaign_id))
 
 
 def connect() -> None:

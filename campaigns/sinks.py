@@ -4,10 +4,13 @@
 - ``webhook``: ``POST OUTBOUND_WEBHOOK_URL`` with the event as JSON, signed with
   ``X-Monoql-Signature: sha256=<hmac>`` when ``OUTBOUND_WEBHOOK_SECRET`` is set.
 - ``sqs``: ``SendMessage`` to ``OUTBOUND_SQS_QUEUE_URL`` through boto3.
+- ``cdn`` (``CdnSink``, when ``CDN_PURGE`` names a CDN): the ``cdn.purge`` events, purged by surrogate key
+  (``campaigns.cdn``); the only sink taking them, and taking nothing else.
 - Slack (``SlackSink``): when a campaign opens (or was due to and was refused) and the periodic stats posts
   (``campaign.stats``), to the campaign's ``slack.channels.stats`` channels mapped by ``SLACK_CHANNEL_WEBHOOKS``,
   else ``SLACK_WEBHOOK_URL``; never when the campaign's ``slack.noAlert`` is true.
-A sink raises on failure; the drain keeps the event for a retry.
+A sink raises on failure; the drain keeps that sink's delivery for a retry (``campaigns.services.outbox``). Each
+sink has a ``name`` (its delivery rows carry it) and may say which event types it ``accepts``.
 """
 
 import hashlib
@@ -17,8 +20,13 @@ import logging
 
 import requests
 from django.conf import settings
+from django.utils import timezone
 
+from campaigns import cdn
 from campaigns.models import Campaign
+
+#: The event type of a CDN purge (payload ``{"keys": [surrogate keys]}``), recorded in the write's transaction.
+CDN_PURGE_EVENT = "cdn.purge"
 
 logger = logging.getLogger("monoql.outbound")
 
@@ -38,19 +46,25 @@ def event_document(event) -> dict:
 class LogSink:
     """Log each event as one structured line."""
 
+    name = "log"
+
     def send(self, event) -> None:
         logger.info("outbound event", extra={"outbound": event_document(event)})
 
 
 class WebhookSink:
-    """POST each event to a URL; non-2xx answers raise."""
+    """POST each event to a URL; non-2xx answers raise. ``Idempotency-Key: monoql-event-<id>`` lets the receiver
+    drop a repeat (a drain that died after the receiver took the event sends it again with the same key)."""
 
-    def __init__(self, url: str, secret: str = "", timeout: float = 5.0):
-        self.url, self.secret, self.timeout = url, secret, timeout
+    name = "webhook"
+
+    def __init__(self, url: str, secret: str = "", timeout: float | None = None):
+        self.url, self.secret = url, secret
+        self.timeout = settings.OUTBOUND_TIMEOUT_SECONDS if timeout is None else timeout
 
     def send(self, event) -> None:
         body = json.dumps(event_document(event), sort_keys=True).encode()
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", "Idempotency-Key": f"monoql-event-{event.pk}"}
         if self.secret:
             digest = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
             headers["X-Monoql-Signature"] = f"sha256={digest}"
@@ -60,6 +74,8 @@ class WebhookSink:
 
 class SqsSink:
     """Send each event to an SQS queue (boto3, credentials from the environment)."""
+
+    name = "sqs"
 
     def __init__(self, queue_url: str, region: str | None = None, endpoint_url: str | None = None):
         import boto3
@@ -112,8 +128,10 @@ class SlackSink:
     ``SLACK_CHANNEL_WEBHOOKS``), the global ``SLACK_WEBHOOK_URL`` as fallback; ``slack.noAlert`` silences
     all (decisions.md "Outbound messages and privacy": incoming webhooks, not a bot token)."""
 
-    def __init__(self, timeout: float = 5.0):
-        self.timeout = timeout
+    name = "slack"
+
+    def __init__(self, timeout: float | None = None):
+        self.timeout = settings.OUTBOUND_TIMEOUT_SECONDS if timeout is None else timeout
 
     def send(self, event) -> None:
         text = slack_text(event)
@@ -127,8 +145,30 @@ class SlackSink:
             response.raise_for_status()
 
 
+class CdnSink:
+    """Purge the fan site's cached pages by surrogate key (``cdn.purge`` events only). Within one drain, keys purged
+    after an event was recorded are not purged again for it: fifty market saves in one request purge once."""
+
+    name = "cdn"
+
+    def __init__(self):
+        self.purged: dict[tuple, object] = {}
+
+    def accepts(self, event_type: str) -> bool:
+        return event_type == CDN_PURGE_EVENT
+
+    def send(self, event) -> None:
+        keys = tuple((event.payload or {}).get("keys") or ())
+        if not keys or (keys in self.purged and self.purged[keys] >= event.date_created):
+            return
+        started = timezone.now()
+        cdn.purger().purge(list(keys))
+        self.purged[keys] = started
+
+
 def configured_sinks() -> list:
-    """Build the sinks named in settings (``OUTBOUND_SINKS``, default ``["log"]``) plus Slack when configured."""
+    """Build the sinks named in settings (``OUTBOUND_SINKS``, default ``["log"]``), plus Slack and the CDN when
+    configured."""
     sinks = []
     for name in settings.OUTBOUND_SINKS:
         if name == "log":
@@ -141,4 +181,6 @@ def configured_sinks() -> list:
             )
     if settings.SLACK_WEBHOOK_URL or settings.SLACK_CHANNEL_WEBHOOKS:
         sinks.append(SlackSink())
+    if settings.CDN_PURGE != "none":
+        sinks.append(CdnSink())
     return sinks

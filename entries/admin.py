@@ -2,6 +2,7 @@
 campaign, market (any rank), phone confirmation, verdict and tag; bulk block/allow; invite lists."""
 
 from django.contrib import admin, messages
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -11,8 +12,10 @@ from campaigns.admin import CampaignPanel, CampaignScopedAdmin, MarketAdminBase,
 from campaigns.models import Campaign, Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
 from entries.models import (
+    ENTRY_SCORE,
     MARKET_RANK_FIELDS,
     BlacklistEntry,
+    BotScore,
     DoNotSellChange,
     Entry,
     Invite,
@@ -86,7 +89,17 @@ class TagFilter(admin.SimpleListFilter):
 class EntryAdmin(CampaignScopedAdmin):
     """Entries are written by fans (``upsertViewerEntry``) and scoring: read-only here, verdicts by action."""
 
-    list_display = ["id", "campaign", "fan", "email", "phone", "market_0", "score", "verdict", "date_phone_confirmed"]
+    list_display = [
+        "id",
+        "campaign",
+        "fan",
+        "email",
+        "phone",
+        "market_0",
+        "ranked_score",
+        "verdict",
+        "date_phone_confirmed",
+    ]
     list_select_related = ["campaign", "fan", "market_0"]
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), MarketFilter, ConfirmedFilter, "verdict", TagFilter]
     search_fields = ["=id", "=fan__id", "=email", "=phone", "=fan__global_user_id", "=fan__member_id"]
@@ -105,17 +118,29 @@ class EntryAdmin(CampaignScopedAdmin):
     ordering = ["-id"]
     actions = ["block", "allow"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ranked_score=ENTRY_SCORE, bot=F("bot_score__score"))
+
+    @admin.display(description="score", ordering="ranked_score")
+    def ranked_score(self, entry):
+        """The score the entry is ranked by: an uploaded file's where one scored it, else the bot score."""
+        return "—" if entry.ranked_score is None else entry.ranked_score
+
     @admin.display(description="score band")
     def score_band(self, entry):
-        who = {"upload": "an uploaded scored file", "monoql": "the bot score"}.get(entry.scored_by, "nobody yet")
-        return f"{band(entry.score)} (scored by {who})"
+        if entry.scored_by == "upload":
+            bot = "" if entry.bot is None else f"; the bot score says {entry.bot} ({band(entry.bot)})"
+            return f"{band(entry.score)}: {entry.score} (scored by an uploaded scored file{bot})"
+        if entry.bot is None:
+            return f"{band(None)} (scored by nobody yet)"
+        return f"{band(entry.bot)}: {entry.bot} (scored by the bot score)"
 
     @admin.display(description="why this score")
     def score_explanation(self, entry):
         """The bot score's contributions (signal → what it saw → points taken off 1.0), largest first."""
         rows = score_explanation(entry.pk)
         if not rows:
-            return "Nothing took points off." if entry.scored_by == "monoql" else "Not scored by the bot score yet."
+            return "Nothing took points off." if entry.bot is not None else "Not scored by the bot score yet."
         body = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>−{}</td></tr>",
@@ -248,7 +273,7 @@ def bot_score_view(model_admin, request, campaign_id):
         "title": f"Bot score: {campaign.name}",
         "campaign": campaign,
         "total": entries.count(),
-        "scored": entries.filter(scored_by="monoql").count(),
+        "scored": BotScore.objects.filter(entry__campaign=campaign).count(),
         "uploaded": entries.filter(scored_by="upload").count(),
         "opts": model_admin.model._meta,
     }

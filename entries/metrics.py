@@ -8,8 +8,8 @@ Definitions:
 - *counted entry* (``entriesByMarketPreference``): phone-confirmed when the campaign asks for phone
   confirmation (``options.promptConfirmPhone``) — and, once the campaign closed, confirmed before it
   closed (seeds REQ-003: unconfirmed entries are ineligible at close) —, every entry otherwise (decisions.md #49);
-- *verified*: a counted entry with ``verdict = true`` and ``minScore <= score <= maxScore`` (inclusive;
-  an unscored entry fails any given bound);
+- *verified*: a counted entry with ``verdict = true`` and ``minScore <= score <= maxScore`` (inclusive; the score
+  is an uploaded file's, else the bot score: ``entries.models.ENTRY_SCORE``; an unscored entry fails any given bound);
 - *eligible*: verified, and not previously selected (holding an assigned code) unless
   ``includePrevSelected``;
 - *selected*: holds an assigned code for the market.
@@ -23,7 +23,7 @@ from django.db.models.functions import TruncDay, TruncHour
 
 from campaigns.models import Market
 from codes.models import Code
-from entries.models import MARKET_RANK_FIELDS, Entry
+from entries.models import ENTRY_SCORE, MARKET_RANK_FIELDS, Entry
 from entries.selectors import any_rank
 
 RANKS = len(MARKET_RANK_FIELDS)
@@ -44,10 +44,13 @@ def counted_entries(campaign):
 def verified_entries(campaign, *, min_score=None, max_score=None):
     """Counted entries with ``verdict = true`` within the inclusive score bounds."""
     rows = counted_entries(campaign).filter(verdict=True)
+    if min_score is None and max_score is None:
+        return rows
+    rows = rows.alias(ranked_score=ENTRY_SCORE)
     if min_score is not None:
-        rows = rows.filter(score__gte=min_score)
+        rows = rows.filter(ranked_score__gte=min_score)
     if max_score is not None:
-        rows = rows.filter(score__lte=max_score)
+        rows = rows.filter(ranked_score__lte=max_score)
     return rows
 
 

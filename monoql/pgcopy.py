@@ -82,8 +82,10 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
             del buffer[: whole * wire.itemsize]
     if header_done and bytes(buffer) != b"\xff\xff":
         raise ValueError("the binary COPY stream ended with a partial row (a NULL or a wrong type?)")
+    # one column at a time, its blocks let go as it is joined: the peak is the columns plus one, not twice them
     return {
-        name: np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=_NATIVE[kind]) for name, kind in columns
+        name: np.concatenate(parts.pop(name)) if parts[name] else np.zeros(0, dtype=_NATIVE[kind])
+        for name, kind in columns
     }
 
 

@@ -182,6 +182,8 @@ OUTBOUND_WEBHOOK_URL = env.str("OUTBOUND_WEBHOOK_URL", default="")
 OUTBOUND_WEBHOOK_SECRET = env.str("OUTBOUND_WEBHOOK_SECRET", default="")
 OUTBOUND_SQS_QUEUE_URL = env.str("OUTBOUND_SQS_QUEUE_URL", default="")
 OUTBOUND_SQS_ENDPOINT_URL = env.str("OUTBOUND_SQS_ENDPOINT_URL", default=None)
+# Seconds a webhook, Slack or CDN call may take before its delivery counts as failed (and is retried later).
+OUTBOUND_TIMEOUT_SECONDS = env.float("OUTBOUND_TIMEOUT_SECONDS", default=5.0)
 AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 # Slack channels by name → incoming-webhook URL (JSON), for campaigns' slack.channels.stats; the global

@@ -16,7 +16,7 @@ from accounts.models import Fan
 from bench.crowd import LIMITATION, PATTERNS, generate, load
 from campaigns.models import Campaign, CampaignStatus, Market
 from conftest import TEST_ACTOR
-from entries.models import Entry, MailDomain, ScoreContribution, ScoreSignal
+from entries.models import ENTRY_SCORE, BotScore, Entry, MailDomain, ScoreContribution, ScoreSignal
 from entries.selection.models import Allocation
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes
@@ -44,7 +44,7 @@ def crowd_campaign(require_postgres):
 
 
 def _flagged_share(crowd, ids, pattern):
-    rows = dict(Entry.objects.filter(pk__in=ids).values_list("pk", "score"))
+    rows = dict(BotScore.objects.filter(entry_id__in=ids).values_list("entry_id", "score"))
     chosen = [entry_id for entry_id, row in zip(ids, crowd, strict=True) if row["pattern"] == pattern]
     return sum(1 for entry_id in chosen if rows[entry_id] < 0.80) / len(chosen)
 
@@ -56,7 +56,8 @@ def test_the_injected_patterns_fall_low_and_organic_fans_stay_high(crowd_campaig
     summary = score_campaign(campaign.pk, actor=TEST_ACTOR)
     # then every entry carries it, each injected pattern is low for at least 9 in 10, organic fans for at most 5 %
     assert summary["entries"] == len(crowd) and summary["uploadKept"] == 0
-    assert Entry.objects.filter(campaign=campaign, scored_by="monoql").count() == len(crowd)
+    assert BotScore.objects.filter(entry__campaign=campaign).count() == len(crowd)
+    assert not Entry.objects.filter(campaign=campaign, score__isnull=False).exists()  # no entry row rewritten
     shares = {pattern: _flagged_share(crowd, ids, pattern) for pattern in [*PATTERNS, "organic", LIMITATION]}
     assert {pattern: shares[pattern] >= 0.9 for pattern in PATTERNS} == dict.fromkeys(PATTERNS, True), shares
     assert shares["organic"] <= 0.05, shares
@@ -79,9 +80,14 @@ def test_an_uploaded_score_wins_and_a_blocked_domain_blocks(crowd_campaign):
     assert yopmail > 0
     # when the bot score runs
     summary = score_campaign(campaign.pk, actor=TEST_ACTOR)
-    # then the uploaded score stays (its contributions are still written, for staff), the domain's entries are blocked
+    # then the uploaded score stays and ranks the entry (its bot score and contributions are still written, for
+    # staff), the domain's entries are blocked
     uploaded.refresh_from_db()
     assert (uploaded.score, uploaded.scored_by, summary["uploadKept"]) == (0.42, "upload", 1)
+    ranked = Entry.objects.annotate(ranked=ENTRY_SCORE).get(pk=uploaded.pk).ranked
+    assert (ranked, BotScore.objects.filter(entry=uploaded).exists()) == (0.42, True)
+    other = Entry.objects.annotate(ranked=ENTRY_SCORE).get(pk=ids[1]).ranked
+    assert other == BotScore.objects.get(entry_id=ids[1]).score
     assert summary["blockedByDomain"] == yopmail
     assert not Entry.objects.filter(campaign=campaign, email__endswith="@yopmail.com", verdict=True).exists()
 
@@ -134,9 +140,11 @@ def test_erasure_and_the_data_export_cover_the_stored_signals(crowd_campaign):
     # when the fan asks for their data, then it lists their contributions
     data = fan_data(entry.fan_id)
     assert {row["signal"] for row in data["tables"]["entries.scorecontribution"]} >= {ScoreSignal.DISPOSABLE_EMAIL}
-    # when they are erased, then their contributions are gone
+    assert [row["score"] for row in data["tables"]["entries.botscore"]] == [BotScore.objects.get(entry=entry).score]
+    # when they are erased, then their contributions and bot score are gone
     erase_fan(entry.fan_id, actor=TEST_ACTOR)
     assert not ScoreContribution.objects.filter(entry_id=entry.pk).exists()
+    assert not BotScore.objects.filter(entry_id=entry.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -157,7 +165,7 @@ def test_staff_read_why_an_entry_scored_low_on_its_admin_page(live_server, brows
     # when staff open the entry in the admin
     page.goto(f"{live_server.url}/admin/entries/entry/{entry.pk}/change/")
     # then they read its band and, signal by signal, what took points off
-    assert page.inner_text(".field-score_band .readonly") == "low (scored by the bot score)"
+    assert page.inner_text(".field-score_band .readonly") == "low: 0.32 (scored by the bot score)"
     rows = page.eval_on_selector_all(
         ".score-explanation tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
     )

@@ -96,9 +96,10 @@ class RecordingPurger:
 
 
 def test_a_content_change_purges_the_campaigns_pages_by_the_keys_they_carry(
-    demo_campaign, monkeypatch, django_capture_on_commit_callbacks
+    demo_campaign, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     # given a purger in front of the fan site, and the landing page's surrogate keys
+    settings.CDN_PURGE = "fastly"
     recorder = RecordingPurger()
     monkeypatch.setattr(cdn, "purger", lambda: recorder)
     page = Client(HTTP_HOST=demo_campaign.domain_site).get("/")
@@ -107,16 +108,18 @@ def test_a_content_change_purges_the_campaigns_pages_by_the_keys_they_carry(
     # when staff change the page copy
     with django_capture_on_commit_callbacks(execute=True):
         upsert_campaign({"id": demo_campaign.pk, "name": "Renamed Tour"}, actor=TEST_ACTOR)
-    # then, after the commit, exactly those keys are purged
-    assert recorder.calls and all(call == keys for call in recorder.calls)
+    # then, after the commit, exactly those keys are purged, once (the outbox's CDN sink, never the request)
+    assert recorder.calls == [keys]
+    assert OutboundEvent.objects.filter(event_type="cdn.purge", date_dispatched__isnull=True).count() == 0
 
 
 def test_the_scheduled_refresh_purges_the_pages_of_the_campaigns_it_closes_and_deactivates(
-    demo_campaign, monkeypatch, django_capture_on_commit_callbacks
+    demo_campaign, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     """Catalog §3.7.4 ``refreshCampaignStatuses`` (decisions.md "Outbound messages and privacy"): every status or
     domain change purges the campaign's pages, the scheduled refresh's included (its updates send no signals)."""
     # given an open campaign with a site domain, due to close, and a purger in front of the site
+    settings.CDN_PURGE = "fastly"
     recorder = RecordingPurger()
     monkeypatch.setattr(cdn, "purger", lambda: recorder)
     keys = [f"campaign-{demo_campaign.pk}", f"domain-{demo_campaign.domain_site}"]
@@ -133,7 +136,11 @@ def test_the_scheduled_refresh_purges_the_pages_of_the_campaigns_it_closes_and_d
     assert Campaign.objects.get(pk=demo_campaign.pk).domain_site is None
 
 
-def test_a_failing_purge_never_fails_the_write(demo_campaign, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failing_purge_never_fails_the_write(
+    demo_campaign, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.CDN_PURGE = "fastly"
+
     class Broken:
         def purge(self, keys):
             raise ConnectionError("cdn down")
@@ -143,3 +150,7 @@ def test_a_failing_purge_never_fails_the_write(demo_campaign, monkeypatch, djang
         upsert_campaign({"id": demo_campaign.pk, "name": "Still Saved"}, actor=TEST_ACTOR)
     demo_campaign.refresh_from_db()
     assert demo_campaign.name == "Still Saved"
+    # and the purge waits in the outbox for a retry, while the campaign's other events went out
+    purge = OutboundEvent.objects.get(event_type="cdn.purge")
+    assert (purge.date_dispatched, purge.attempts, purge.last_error) == (None, 1, "cdn: ConnectionError: cdn down")
+    assert not OutboundEvent.objects.exclude(event_type="cdn.purge").filter(date_dispatched__isnull=True).exists()

@@ -22,10 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.cache import bump_generation
-from campaigns.cdn import purge_after_commit, surrogate_keys
+from campaigns.cdn import surrogate_keys
 from campaigns.models import Campaign, CampaignStatus, CampaignStatusChange, OutboundEvent
 from campaigns.services.campaign_rules import publish_problems
-from campaigns.services.outbox import record_event
+from campaigns.services.outbox import record_event, record_purge
 from monoql.audit import Actor, record
 from monoql.dates import iso
 from monoql.queue import enqueue_on_commit
@@ -118,7 +118,7 @@ def _transition(due: Q, from_statuses, to_status, changes: dict, now, actor: Act
                 # (a deactivation releases its site domain, a close or an open its preview domain).
                 keys = surrogate_keys(campaign_id, domain_site or "")
                 keys += surrogate_keys(campaign_id, domain_preview)[1:] if domain_preview else []
-                purge_after_commit(keys)
+                record_purge(campaign_id, keys)
         CampaignStatusChange.objects.bulk_create(
             CampaignStatusChange(campaign_id=cid, from_status=old, to_status=to_status, date=now, source=source)
             for cid, old in moved

@@ -40,14 +40,16 @@ def test_failures_back_off_exponentially_then_become_dead_letters(admin_client):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_sink_is_called_outside_any_lock_on_the_event():
-    # Given a pending event, and a sink that, while sending, checks from another connection that the row
-    # can be locked (so the drain holds no lock on it)
+def test_the_sink_sends_holding_its_delivery_not_the_event():
+    # Given a pending event, and a sink that, while sending, looks from another connection at the event's row and
+    # at its delivery row
     assert connection.vendor == "postgresql"
     event = OutboundEvent.objects.create(event_type="campaign.updated", campaign_id="c" * 24, payload={})
     seen = {}
 
     class Probe:
+        name = "probe"
+
         def send(self, sent):
             def probe():
                 other = connections.create_connection("default")
@@ -55,10 +57,15 @@ def test_the_sink_is_called_outside_any_lock_on_the_event():
                     with other.cursor() as cursor:
                         cursor.execute("BEGIN")
                         cursor.execute(
-                            "SELECT claimed_until FROM campaigns_outboundevent WHERE id = %s FOR UPDATE NOWAIT",
+                            "SELECT id FROM campaigns_outboundevent WHERE id = %s FOR UPDATE NOWAIT", [sent.pk]
+                        )
+                        seen["event free"] = cursor.fetchone()[0] == sent.pk
+                        cursor.execute(
+                            "SELECT count(*) FROM (SELECT id FROM campaigns_outbounddelivery WHERE event_id = %s"
+                            " FOR UPDATE SKIP LOCKED) q",
                             [sent.pk],
                         )
-                        seen["claimed"] = cursor.fetchone()[0] is not None
+                        seen["delivery claimable"] = cursor.fetchone()[0] == 1
                         cursor.execute("ROLLBACK")
                 finally:
                     other.close()
@@ -69,7 +76,38 @@ def test_the_sink_is_called_outside_any_lock_on_the_event():
 
     # When the drain sends it
     assert drain_outbound_events(sinks=[Probe()]).sent == 1
-    # Then the row was claimed (committed) and not locked while the sink ran; it ends dispatched
-    assert seen == {"claimed": True}
+    # Then the event row stayed free (campaign writes never wait on a sink) while its delivery was held (another
+    # drain skips it); it ends delivered and dispatched
+    assert seen == {"event free": True, "delivery claimable": False}
     event.refresh_from_db()
-    assert event.date_dispatched is not None and event.claimed_until is None
+    assert event.date_dispatched is not None
+    assert list(event.deliveries.values_list("sink", "attempts")) == [("probe", 1)]
+
+
+class Recording:
+    def __init__(self, name):
+        self.name, self.sent, self.down = name, [], False
+
+    def send(self, event):
+        if self.down:
+            raise ConnectionError(f"{self.name} down")
+        self.sent.append(event.pk)
+
+
+@pytest.mark.django_db
+def test_a_sink_down_is_retried_alone_and_the_others_never_send_again():
+    # given two events, a webhook that works and a Slack that is down
+    first = record_event("campaign.updated", campaign_id="d" * 24, payload={})
+    second = record_event("campaign.updated", campaign_id="e" * 24, payload={})
+    webhook, slack = Recording("webhook"), Recording("slack")
+    slack.down = True
+    now = timezone.now()
+    # when a drain runs, Slack comes back, and drains run after the backoff
+    down = drain_outbound_events(sinks=[webhook, slack], now=now)
+    slack.down = False
+    later = drain_outbound_events(sinks=[webhook, slack], now=now + timedelta(minutes=5))
+    again = drain_outbound_events(sinks=[webhook, slack], now=now + timedelta(hours=2))
+    # then the webhook got each event once, Slack each once after its retry; Slack was tried once while down
+    assert (webhook.sent, slack.sent) == ([first.pk, second.pk], [first.pk, second.pk])
+    assert (down.sent, down.failed, later.sent, later.failed, again.sent) == (2, 1, 2, 0, 0)
+    assert OutboundEvent.objects.filter(pk__in=[first.pk, second.pk], date_dispatched__isnull=False).count() == 2

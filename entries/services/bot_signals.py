@@ -13,6 +13,7 @@ The weights were set on a tuning crowd (``bench/crowd.py``, seed 11) and committ
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -237,8 +238,9 @@ def signal_strengths(
     account_age_days: np.ndarray,
     completion_ms: np.ndarray,
     past_blocked: np.ndarray,
-) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Each signal's ``(value, strength 0–1)`` per entry, from the columns the batch computed.
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Each signal's ``(signal, value, strength 0–1 per entry)``, from the columns the batch computed, one signal at
+    a time (the batch keeps only the points each takes, so eleven strength arrays never live at once).
 
     - phone line (outside +1): suspect line 1 → full;
     - disposable mailbox: 1 → full;
@@ -252,18 +254,19 @@ def signal_strengths(
     - completion time (the fan site's ``form_ms``, NaN when not reported: neutral): under 2 s full, 8 s nothing;
     - blocked in earlier campaigns: full.
     """
+    yield ScoreSignal.PHONE_LINE, phone_line, phone_line.astype(np.float64)
+    yield ScoreSignal.DISPOSABLE_EMAIL, disposable_mail, disposable_mail.astype(np.float64)
+    yield ScoreSignal.SHARED_PHONE, phone_sharers, ramp(phone_sharers, 2, 5)
+    yield ScoreSignal.PHONE_RANGE, range_sharers, ramp(range_sharers, 4, 8)
+    yield ScoreSignal.SHARED_MAILBOX, mailbox_sharers, ramp(mailbox_sharers, 1, 2)
+    yield ScoreSignal.BLOCK_BURST, burst, ramp(burst, 0, 20)
+    yield ScoreSignal.BLOCK_BROWSER, block_browser, ramp(block_browser, 0, 20)
+    unconfirmed = 1 - confirmed
+    yield ScoreSignal.UNVERIFIED, unconfirmed, unconfirmed.astype(np.float64)
     age = np.where(np.isnan(account_age_days), np.inf, account_age_days)
+    yield ScoreSignal.ACCOUNT_AGE, account_age_days, 1.0 - ramp(age, 1, 30)
+    del age
     took = np.where(np.isnan(completion_ms), np.inf, completion_ms)
-    return {
-        ScoreSignal.PHONE_LINE: (phone_line, phone_line.astype(np.float64)),
-        ScoreSignal.DISPOSABLE_EMAIL: (disposable_mail, disposable_mail.astype(np.float64)),
-        ScoreSignal.SHARED_PHONE: (phone_sharers, ramp(phone_sharers, 2, 5)),
-        ScoreSignal.PHONE_RANGE: (range_sharers, ramp(range_sharers, 4, 8)),
-        ScoreSignal.SHARED_MAILBOX: (mailbox_sharers, ramp(mailbox_sharers, 1, 2)),
-        ScoreSignal.BLOCK_BURST: (burst, ramp(burst, 0, 20)),
-        ScoreSignal.BLOCK_BROWSER: (block_browser, ramp(block_browser, 0, 20)),
-        ScoreSignal.UNVERIFIED: (1 - confirmed, (1 - confirmed).astype(np.float64)),
-        ScoreSignal.ACCOUNT_AGE: (account_age_days, 1.0 - ramp(age, 1, 30)),
-        ScoreSignal.COMPLETION_TIME: (completion_ms, 1.0 - ramp(took, 2000, 8000)),
-        ScoreSignal.PAST_BLOCKED: (past_blocked, (past_blocked > 0).astype(np.float64)),
-    }
+    yield ScoreSignal.COMPLETION_TIME, completion_ms, 1.0 - ramp(took, 2000, 8000)
+    del took
+    yield ScoreSignal.PAST_BLOCKED, past_blocked, (past_blocked > 0).astype(np.float64)

@@ -121,7 +121,7 @@ def test_strengths_ramp_from_nothing_to_full():
         completion_ms=np.array([nan, 1500.0]),
         past_blocked=np.array([0, 2]),
     )
-    assert {ScoreSignal(signal).name: strength.tolist() for signal, (_, strength) in strengths.items()} == {
+    assert {ScoreSignal(signal).name: strength.tolist() for signal, _, strength in strengths} == {
         "PHONE_LINE": [1.0, 0.0],
         "DISPOSABLE_EMAIL": [0.0, 1.0],
         "SHARED_PHONE": [0.0, 1.0],

@@ -4,10 +4,11 @@
 import io
 
 from django.db import connection
+from django.db.models import F
 
 from campaigns.models import Market
 from entries.metrics import eligible_entries, verified_entries
-from entries.models import Entry
+from entries.models import ENTRY_SCORE, Entry
 from entries.selection.services.waves import scheduled_wave_recipients
 from exports.exporters.base import Exporter, register
 from exports.exporters.entries_copy import copy_rows, copy_sql
@@ -181,7 +182,12 @@ class WaitlistExporter(Exporter):
     header = ["entry_id", "globalUserId", "tm_id", "email", "Mobile Phone", "locale", "market_ids", "score"]
 
     def rows(self, export):
-        rows = eligible_entries(export.campaign).select_related("fan").order_by("-score", "random_score", "pk")
+        rows = (
+            eligible_entries(export.campaign)
+            .select_related("fan")
+            .annotate(ranked_score=ENTRY_SCORE)
+            .order_by(F("ranked_score").desc(nulls_last=True), "random_score", "pk")
+        )
         in_waves = scheduled_wave_recipients(export.campaign_id)
         for entry in rows.iterator(chunk_size=CHUNK):
             if in_waves and (
@@ -198,7 +204,7 @@ class WaitlistExporter(Exporter):
                 entry.phone,
                 entry.locale,
                 "|".join(entry.market_ids),
-                "" if entry.score is None else entry.score,
+                "" if entry.ranked_score is None else entry.ranked_score,
             ]
 
 
@@ -223,7 +229,12 @@ class ScoringExporter(Exporter):
     ]
 
     def rows(self, export):
-        rows = Entry.objects.filter(campaign_id=export.campaign_id).select_related("fan").order_by("pk")
+        rows = (
+            Entry.objects.filter(campaign_id=export.campaign_id)
+            .select_related("fan")
+            .annotate(ranked_score=ENTRY_SCORE)
+            .order_by("pk")
+        )
         for entry in rows.iterator(chunk_size=CHUNK):
             fan = entry.fan
             yield [
@@ -235,7 +246,7 @@ class ScoringExporter(Exporter):
                 (fan.last_name),
                 entry.locale,
                 "|".join(entry.market_ids),
-                "" if entry.score is None else entry.score,
+                "" if entry.ranked_score is None else entry.ranked_score,
                 entry.random_score,
                 "true" if entry.verdict else "false",
                 "|".join(sorted(entry.tags or {})),

@@ -5,7 +5,7 @@ import io
 import re
 import zipfile
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from campaigns.models import Market, Promoter
 from entries.metrics import entries_by_market_preference, total_selected_by_market, verified_count_by_market
@@ -131,15 +131,30 @@ class PromoterEmailOptInExporter(Exporter):
 
 @register
 class ScoreExplanationsExporter(Exporter):
-    """``scoreExplanations``: each entry's score, band, who scored it, and the points each bot-score signal took
-    off (``entries.services.bot_score``): why a fan scored low, for staff."""
+    """``scoreExplanations``: each entry's score (the uploaded one where a file scored it, else the bot score), band,
+    who scored it, the bot score beside it, and the points each bot-score signal took off
+    (``entries.services.bot_score``): why a fan scored low, for staff."""
 
     export_type = "scoreExplanations"
     signals = [(signal, WEIGHT_OF[signal]) for signal in ScoreSignal]
-    header = ["entry_id", "globalUserId", "email", "score", "band", "scored_by", *(name for _, name in signals)]
+    header = [
+        "entry_id",
+        "globalUserId",
+        "email",
+        "score",
+        "band",
+        "scored_by",
+        "bot_score",
+        *(name for _, name in signals),
+    ]
 
     def rows(self, export):
-        entries = Entry.objects.filter(campaign_id=export.campaign_id).select_related("fan").order_by("pk")
+        entries = (
+            Entry.objects.filter(campaign_id=export.campaign_id)
+            .select_related("fan")
+            .annotate(bot=F("bot_score__score"))
+            .order_by("pk")
+        )
         chunk: list = []
         for entry in entries.iterator(chunk_size=CHUNK):
             chunk.append(entry)
@@ -154,12 +169,14 @@ class ScoreExplanationsExporter(Exporter):
         for entry_id, signal, taken in contributions.values_list("entry_id", "signal", "points"):
             points[(entry_id, signal)] = round(taken, 3)
         for entry in chunk:
+            score = entry.score if entry.scored_by == "upload" else entry.bot
             yield [
                 entry.pk,
                 entry.fan.global_user_id or "",
                 entry.email,
-                "" if entry.score is None else entry.score,
-                band(entry.score),
-                entry.scored_by,
+                "" if score is None else score,
+                band(score),
+                "upload" if entry.scored_by == "upload" else "" if entry.bot is None else "monoql",
+                "" if entry.bot is None else entry.bot,
                 *(points.get((entry.pk, signal), 0) for signal, _ in self.signals),
             ]

@@ -11,6 +11,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models.functions import Coalesce
 
 from entries.selection.models import Allocation, AllocationOutcome, WavePrep
 from entries.services.privacy import scrub_csv_text
@@ -138,10 +139,11 @@ def use_copy() -> bool:
 _PREPARE_SQL = """
     CREATE TEMPORARY TABLE prepped_selected ON COMMIT DROP AS
     SELECT a.market_id, a.position, a.preference_rank, a.entry_id, a.code, a.code_type, e.fan_id, e.email, e.phone,
-        e.locale, e.score, f.global_user_id, f.member_id, f.first_name, f.last_name
+        e.locale, COALESCE(e.score, b.score) AS score, f.global_user_id, f.member_id, f.first_name, f.last_name
     FROM entries_allocation a
     JOIN entries_entry e ON e.id = a.entry_id
     JOIN accounts_fan f ON f.id = e.fan_id
+    LEFT JOIN entries_botscore b ON b.entry_id = e.id
     WHERE a.wave_prep_id = %s AND a.outcome = 'selected'
 """
 _SELECTED_FROM = "FROM prepped_selected s WHERE s.market_id = %(market)s"
@@ -220,7 +222,7 @@ def _market_files(wave_prep, market_id: str, detail: dict, campaign_name: str) -
             "entry__locale",
             "preference_rank",
             "position",
-            "entry__score",
+            Coalesce("entry__score", "entry__bot_score__score"),
             "code",
             "code_type",
         )

@@ -29,6 +29,7 @@ from campaigns.models import CampaignStatus, Market, SplitAllocationType
 from campaigns.selectors import campaign_or_404
 from codes.models import RESERVATION_SECONDS, Code, CodeType
 from entries.metrics import eligible_entries
+from entries.models import ENTRY_SCORE
 from entries.selection.allocation import ALGORITHM_VERSION, Params
 from entries.selection.columnar import RANKS, ColumnResult, Columns, allocate_columns
 from entries.selection.models import (
@@ -452,7 +453,8 @@ _CANDIDATE_COLUMNS = [
 def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
     """Eligible entries choosing a market of the run, as ``columnar.Columns``, and the input hash.
 
-    Score order comes sorted from the database (``score DESC NULLS LAST, random_score DESC, id``); a lottery
+    Score order (the uploaded score, else the bot score: ``ENTRY_SCORE``) comes sorted from the database
+    (``score DESC NULLS LAST, random_score DESC, id``); a lottery
     is ordered by ``columnar.priority``. On PostgreSQL the rows arrive by binary COPY straight into arrays (a few
     dozen bytes per entry, no Python object per row). The hash covers the algorithm, parameters, seed, plan and
     every candidate row.
@@ -464,7 +466,9 @@ def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
         min_score=params.get("minScore"),
         max_score=params.get("maxScore"),
     ).filter(any_rank(list(plan)))
-    rows = rows.values_list("id", *(f"market_{rank}_id" for rank in range(RANKS)), "score", "random_score")
+    rows = rows.annotate(ranked_score=ENTRY_SCORE).values_list(
+        "id", *(f"market_{rank}_id" for rank in range(RANKS)), "ranked_score", "random_score"
+    )
     market_ids = list(plan)
     if connection.vendor == "postgresql":
         sql, sql_params = rows.query.sql_with_params()
@@ -472,9 +476,9 @@ def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
             f"COALESCE(array_position(%s::varchar[], q.market_{rank}_id::varchar), 0)::int2 - 1::int2"
             for rank in range(RANKS)
         )
-        order = "q.id" if params.get("randomSelection") else "q.score DESC NULLS LAST, q.random_score DESC, q.id"
+        order = "q.id" if params.get("randomSelection") else "q.ranked_score DESC NULLS LAST, q.random_score DESC, q.id"
         read = read_columns(
-            f"SELECT q.id::int8, {ranked}, COALESCE(q.score, 'NaN')::float8, q.random_score::float8"
+            f"SELECT q.id::int8, {ranked}, COALESCE(q.ranked_score, 'NaN')::float8, q.random_score::float8"
             f" FROM ({sql}) q ORDER BY {order}",
             [*([market_ids] * RANKS), *sql_params],
             _CANDIDATE_COLUMNS,
@@ -499,7 +503,7 @@ def _read_candidates_portably(rows, market_ids: list, *, random: bool) -> dict:
     if random:
         rows = rows.order_by("id")
     else:
-        rows = rows.order_by(F("score").desc(nulls_last=True), "-random_score", "id")
+        rows = rows.order_by(F("ranked_score").desc(nulls_last=True), "-random_score", "id")
     index = {market_id: i for i, market_id in enumerate(market_ids)}
     fetched = list(rows)
     read = {
