@@ -579,16 +579,13 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OutboundDeliveryInline(admin.TabularInline):
-    """Where the event went: one row per sink, with its attempts and last error (read-only)."""
+class OutboundDeliveryInline(ServiceTabularInline):
+    """Where the event went: one row per sink, with its attempts and last error (read-only: no service writes it
+    but the drain)."""
 
     model = OutboundDelivery
     extra = 0
-    can_delete = False
     fields = readonly_fields = ["sink", "date_delivered", "attempts", "next_attempt_at", "last_error"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboundEvent)

@@ -2,14 +2,19 @@
 
 Services use this instead of importing task modules (adapters): the task is looked up in the Celery
 app's registry when the transaction commits. A broker outage never fails the write that queued the task;
-it is logged and the beat schedule (or an operator) picks the work up later.
+it is logged and the beat schedule (or an operator) picks the work up later. A broker that fails or hangs opens
+the broker's breaker (``monoql.breakers``): for a few seconds tasks are not even tried, so a hung broker costs one
+short timeout, not one per request.
 """
 
 import logging
 
+import pybreaker
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+
+from monoql.breakers import BROKER
 
 logger = logging.getLogger("monoql.queue")
 
@@ -24,7 +29,12 @@ def _send(task_name: str, args: tuple) -> None:
         logger.error("task %s is not registered; not queued", task_name)
         return
     try:
-        task.delay(*args)
+        if current_app.conf.task_always_eager:
+            task.delay(*args)  # runs here: its own errors are not the broker's
+        else:
+            BROKER.call(task.delay, *args)
+    except pybreaker.CircuitBreakerError:
+        logger.warning("broker breaker open: %s not queued; the beat's sweeps pick the work up", task_name)
     except Exception:
         logger.warning("could not queue %s", task_name, exc_info=True)
 

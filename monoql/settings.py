@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,6 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A hung Redis degrades like a stopped one (monoql.breakers): each call waits at most REDIS_TIMEOUT_SECONDS, and a
+# failure opens the process's breaker for REDIS_BREAKER_SECONDS (calls then fail at once; one probe after it).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.25)
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -143,9 +149,12 @@ if REDIS_URL:
             # so campaign reads and answers come from the database; rate limiting fails open (accounts.ratelimits).
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "REDIS_CLIENT_CLASS": "monoql.breakers.BreakerRedis",
                 "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=1.0),
-                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT_SECONDS", default=1.0),
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                # one try: the breaker, not a retry loop, decides when to call a failing Redis again
+                "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 0)},
             },
         }
     }
@@ -157,6 +166,13 @@ else:
 # Celery: eager when no broker is configured (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Queuing waits at most REDIS_TIMEOUT_SECONDS per try and is not retried (monoql.queue's breaker and the beat's
+# sweeps take over): a hung broker never holds a request. kombu itself advises a socket timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": env.float("BROKER_TIMEOUT_SECONDS", default=REDIS_TIMEOUT_SECONDS),
+    "socket_connect_timeout": env.float("BROKER_TIMEOUT_SECONDS", default=REDIS_TIMEOUT_SECONDS),
+}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -425,7 +441,7 @@ JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=30.0)
 JOB_TEMP_DIR = env.str("JOB_TEMP_DIR", default="")
 # uploadCodes and POST /:campaignId/codes wait this long for their upload job (under gunicorn's 30 s timeout).
-CODES_UPLOAD_WAIT_SECONDS = env.float("CODES_UPLOAD_WAIT_SECONDS", default=20.0)
+CODES_UPLOAD_WAIT_SECONDS = env.float("CODES_UPLOAD_WAIT_SECONDS", default=2.0)
 # Exports (exports.services): signed links, stuck-job timeout, file retention.
 EXPORT_URL_SECONDS = env.int("EXPORT_URL_SECONDS", default=3600)
 EXPORT_TIMEOUT_SECONDS = env.int("EXPORT_TIMEOUT_SECONDS", default=3600)

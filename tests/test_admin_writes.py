@@ -55,6 +55,7 @@ EXPECTED_INLINE_WRITES = {
     ("campaigns.Campaign", "CampaignLocale"): {"add", "change", "delete"},
     ("campaigns.Campaign", "Market"): {"add", "change"},
     ("campaigns.Campaign", "CampaignStatusChange"): set(),
+    ("campaigns.OutboundEvent", "OutboundDelivery"): set(),
 }
 
 

@@ -5,11 +5,13 @@ and records a ``CodeUpload`` (PENDING); ``run_code_upload`` (the Celery task ``c
 it, stores the codes in one transaction (``codes.services.upload.upload_codes``) with a heartbeat and
 progress, and commits only while it still owns the job (the fence). A bad file ends FAILED with the line
 and reason; another failure is retried once; ``sweep_stale_code_uploads`` re-queues a job whose worker was
-lost or whose task never ran. GraphQL and REST wait up to ``CODES_UPLOAD_WAIT_SECONDS`` for the result, so
-the contract's counts come back for ordinary files and a very large one answers with its job to follow.
+lost or whose task never ran. GraphQL and REST wait up to ``CODES_UPLOAD_WAIT_SECONDS`` (2 s) for the result,
+one request per web process at a time, so the contract's counts come back for ordinary files and a very large
+one (or one arriving while another waits) answers with its job to follow: staff work never holds the web tier.
 """
 
 import logging
+import threading
 import time
 import uuid
 from functools import partial
@@ -197,16 +199,27 @@ def _error_document(error: DomainError) -> dict:
     return {"message": error.message, "reason": error.reason, "field": error.field, "extra": error.extra or {}}
 
 
+#: At most one request of this web process waits for its upload's job (issue 36: three large uploads held every
+#: web worker for 20 s); the others answer PENDING at once.
+_WAITING = threading.BoundedSemaphore(1)
+
+
 def wait_for_code_upload(upload: CodeUpload, seconds: float | None = None) -> CodeUpload:
-    """Poll the job until FINISHED/FAILED or ``seconds`` (default ``CODES_UPLOAD_WAIT_SECONDS``, 20 s) pass.
+    """Poll the job until FINISHED/FAILED or ``seconds`` (default ``CODES_UPLOAD_WAIT_SECONDS``, 2 s) pass, when no
+    other request of this process is waiting already (then at once: the caller answers PENDING with the job).
 
     Returns: the CodeUpload as last read.
     """
     seconds = settings.CODES_UPLOAD_WAIT_SECONDS if seconds is None else seconds
-    deadline = time.monotonic() + seconds
-    while upload.status not in FINAL and time.monotonic() < deadline:
-        time.sleep(0.25)
-        upload = CodeUpload.objects.get(pk=upload.pk)
+    if upload.status in FINAL or seconds <= 0 or not _WAITING.acquire(blocking=False):
+        return upload
+    try:
+        deadline = time.monotonic() + seconds
+        while upload.status not in FINAL and time.monotonic() < deadline:
+            time.sleep(0.1)
+            upload = CodeUpload.objects.get(pk=upload.pk)
+    finally:
+        _WAITING.release()
     return upload
 
 

@@ -3,6 +3,7 @@ row with progress, survives a lost worker (sweeper), commits only while it owns 
 contract's answer still carries the counts when the job finishes within the wait."""
 
 import io
+import time
 from datetime import timedelta
 
 import pytest
@@ -144,3 +145,24 @@ def test_a_superseded_code_upload_attempt_stores_nothing(require_postgres, demo_
     result = upload_jobs.run_code_upload(job.pk)
     # then it rolled back: no code stored, the job left to the newer attempt
     assert (result.status, result.attempts, Code.objects.count()) == (CodeUploadStatus.TRIGGERED, 2, 0)
+
+
+@pytest.mark.django_db
+def test_one_request_per_process_waits_for_its_upload_the_others_answer_at_once(demo_campaign, queued, settings):
+    """Issue 36: three large uploads held every web worker for 20 s, each request waiting for its job. The wait is
+    now short (2 s by default) and taken by one request per process at a time."""
+    assert settings.CODES_UPLOAD_WAIT_SECONDS == 2
+    # given a job no worker has run, and another request of this process already waiting for its own
+    job = upload_jobs.queue_code_upload(demo_campaign.pk, "tm", io.BytesIO(b"code\nC1\n"), actor=STAFF)
+    assert upload_jobs._WAITING.acquire(blocking=False)
+    try:
+        # when this request would wait, then it answers at once with the job (PENDING)
+        started = time.monotonic()
+        answered = upload_jobs.wait_for_code_upload(job)
+        assert (answered.status, time.monotonic() - started < 0.1) == (CodeUploadStatus.PENDING, True)
+    finally:
+        upload_jobs._WAITING.release()
+    # when no other request waits, then it waits its 2 s for the job, and no longer
+    started = time.monotonic()
+    answered = upload_jobs.wait_for_code_upload(job, seconds=0.5)
+    assert answered.status == CodeUploadStatus.PENDING and 0.5 <= time.monotonic() - started < 1.0

@@ -32,6 +32,13 @@ _COLUMNS = [field for field in Entry._meta.concrete_fields]
 _INSERT_FIELDS = [field for field in _COLUMNS if not field.primary_key]
 _BLACKLISTED = f"EXISTS (SELECT 1 FROM {BlacklistEntry._meta.db_table} WHERE value = ANY(%s::text[]))"
 _NOT_BLACKLISTED = f"NOT {_BLACKLISTED}"
+#: The entry's answers as the statement stores them: cleared of opt-ins when the fan's ``doNotSell`` is set, read
+#: ``FOR SHARE`` so that a concurrent ``set_do_not_sell`` (which updates the fan row, then clears the opt-ins of the
+#: entries it sees) either commits first — the statement waits and reads the flag set — or waits for this statement
+#: and then sees its entry (issue 36: 3 of 160 racing fans kept an opt-in). Params: fan id, cleared, as submitted.
+_FIELDS_SQL = (
+    "CASE WHEN (SELECT do_not_sell FROM accounts_fan WHERE id = %s FOR SHARE) THEN %s::jsonb ELSE %s::jsonb END"
+)
 #: One statement registers a new entry, its verdict (not blacklisted) decided inside it. When the fan already
 #: has an entry in the campaign (the unique (campaign, fan) constraint), the no-op DO UPDATE inserts nothing
 #: and returns the stored row instead, so the update path needs no read of its own. The first column says
@@ -40,9 +47,15 @@ _NOT_BLACKLISTED = f"NOT {_BLACKLISTED}"
 #: registration for the whole row as columns). Prepared, in autocommit: no BEGIN/COMMIT around it.
 _INSERT_SQL = (
     f"INSERT INTO {_TABLE} ({', '.join(connection.ops.quote_name(str(field.column)) for field in _INSERT_FIELDS)}) "
-    f"VALUES ({', '.join(_NOT_BLACKLISTED if field.name == 'verdict' else '%s' for field in _INSERT_FIELDS)}) "
-    f"ON CONFLICT (campaign_id, fan_id) DO UPDATE SET date_updated = {_TABLE}.date_updated "
-    f"RETURNING (xmax = 0), id, verdict, CASE WHEN xmax = 0 THEN NULL ELSE to_jsonb({_TABLE}.*) END"
+    "VALUES ("
+    + ", ".join(
+        _NOT_BLACKLISTED if field.name == "verdict" else _FIELDS_SQL if field.name == "fields" else "%s"
+        for field in _INSERT_FIELDS
+    )
+    + f") ON CONFLICT (campaign_id, fan_id) DO UPDATE SET date_updated = {_TABLE}.date_updated "
+    # an inserted row: NULL, or its answers when the doNotSell flag cleared opt-ins the fan ticked (last param)
+    f"RETURNING (xmax = 0), id, verdict, CASE WHEN xmax = 0 THEN CASE WHEN {_TABLE}.fields <> %s::jsonb"
+    f" THEN jsonb_build_object('fields', {_TABLE}.fields) END ELSE to_jsonb({_TABLE}.*) END"
 )
 #: What an update writes; one statement, conditioned on the row being the one read (``date_updated``), so a
 #: concurrent update of the same entry is never lost: the loser reads again and re-applies.
@@ -63,8 +76,12 @@ _UPDATED_FIELDS = [
 _UPDATE_COLUMNS = [next(field for field in _COLUMNS if field.name == name) for name in _UPDATED_FIELDS]
 _UPDATE_SQL = (
     f"UPDATE {_TABLE} SET "
-    + ", ".join(f"{connection.ops.quote_name(str(field.column))} = %s" for field in _UPDATE_COLUMNS)
-    + f", verdict = verdict AND NOT (%s AND {_BLACKLISTED}) WHERE id = %s AND date_updated = %s RETURNING verdict"
+    + ", ".join(
+        f"{connection.ops.quote_name(str(field.column))} = {_FIELDS_SQL if field.name == 'fields' else '%s'}"
+        for field in _UPDATE_COLUMNS
+    )
+    + f", verdict = verdict AND NOT (%s AND {_BLACKLISTED}) WHERE id = %s AND date_updated = %s"
+    + f" RETURNING verdict, {_TABLE}.fields"
 )
 
 
@@ -95,13 +112,28 @@ def _is_blacklisted(email: str, phone: str) -> bool:
 
 
 def _apply_derived(campaign, entry, fan) -> None:
-    """Copy contact values and ranked markets into their columns; clear opt-ins of ``doNotSell`` fans."""
+    """Copy contact values and ranked markets into their columns; clear opt-ins of ``doNotSell`` fans (as this
+    ``fan`` says; on PostgreSQL the statement decides again from the fan row, ``_FIELDS_SQL``)."""
     if fan.do_not_sell:
-        for field_id in opt_in_field_ids(campaign.preferences):
-            if field_id in entry.fields:
-                entry.fields[field_id] = False
+        entry.fields = _without_opt_ins(campaign, entry.fields)
     entry.email, entry.phone = contact_values(campaign.preferences, entry.fields)
     entry.set_market_ids(market_ranks(campaign.preferences, entry.fields))
+
+
+def _without_opt_ins(campaign, fields: dict) -> dict:
+    """``fields`` with every opt-in answer the fan gave set to False (a new dict)."""
+    cleared = dict(fields)
+    for field_id in opt_in_field_ids(campaign.preferences):
+        if field_id in cleared:
+            cleared[field_id] = False
+    return cleared
+
+
+def _fields_params(campaign, entry: Entry) -> list:
+    """The params of ``_FIELDS_SQL``: the fan's id, the answers cleared of opt-ins, the answers."""
+    field = Entry._meta.get_field("fields")
+    cleared = _without_opt_ins(campaign, entry.fields)
+    return [entry.fan_id, field.get_db_prep_save(cleared, connection), field.get_db_prep_save(entry.fields, connection)]
 
 
 def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadata: RequestMetadata) -> Entry:
@@ -185,14 +217,21 @@ def _insert(entry: Entry) -> Entry | None:
             return Entry.objects.filter(campaign_id=entry.campaign_id, fan_id=entry.fan_id).first()
         entry.__dict__.pop("verdict", None)  # computed in SQL; read again on access
         return None
-    params = [
-        contacts if field.name == "verdict" else field.get_db_prep_save(field.pre_save(entry, True), connection)
-        for field in _INSERT_FIELDS
-    ]
+    params: list = []
+    for field in _INSERT_FIELDS:
+        if field.name == "verdict":
+            params.append(contacts)
+        elif field.name == "fields":
+            params += _fields_params(entry.campaign, entry)
+        else:
+            params.append(field.get_db_prep_save(field.pre_save(entry, True), connection))
+    params.append(Entry._meta.get_field("fields").get_db_prep_save(entry.fields, connection))
     inserted, pk, verdict, stored = prepared.execute_prepared(_INSERT_SQL, params)[0]
     if inserted:
         entry.pk, entry.verdict = pk, verdict
         entry._state.adding, entry._state.db = False, "default"
+        if stored is not None:  # the fan's doNotSell, set meanwhile, cleared their opt-ins
+            entry.fields = (json.loads(stored) if isinstance(stored, (str, bytes)) else stored)["fields"]
         return None
     if isinstance(stored, (str, bytes)):
         stored = json.loads(stored)
@@ -241,10 +280,10 @@ def _apply_update(campaign, fan, submitted, locale, origin, entry: Entry) -> boo
     contacts_changed = (entry.email, entry.phone) != previous_contacts
     entry.date_updated = timezone.now()
     entry.is_new = False
-    return _write_update(entry, read_at, contacts_changed)
+    return _write_update(campaign, entry, read_at, contacts_changed)
 
 
-def _write_update(entry: Entry, read_at, contacts_changed: bool) -> bool:
+def _write_update(campaign, entry: Entry, read_at, contacts_changed: bool) -> bool:
     """Write ``entry``'s updated columns if it is still as read at ``read_at``; False when it changed since.
     A verdict only ever turns False here: when the contacts changed to a blacklisted value."""
     contacts = [value for value in (entry.email, entry.phone) if value]
@@ -253,9 +292,15 @@ def _write_update(entry: Entry, read_at, contacts_changed: bool) -> bool:
             entry.verdict = False
         changes = {field.attname: getattr(entry, field.attname) for field in _UPDATE_COLUMNS}
         return bool(Entry.objects.filter(pk=entry.pk, date_updated=read_at).update(verdict=entry.verdict, **changes))
-    params = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in _UPDATE_COLUMNS]
+    params: list = []
+    for field in _UPDATE_COLUMNS:
+        if field.name == "fields":
+            params += _fields_params(campaign, entry)
+        else:
+            params.append(field.get_db_prep_save(getattr(entry, field.attname), connection))
     rows = prepared.execute_prepared(_UPDATE_SQL, [*params, contacts_changed, contacts, entry.pk, read_at])
     if not rows:
         return False
-    entry.verdict = rows[0][0]
+    entry.verdict, stored = rows[0]
+    entry.fields = json.loads(stored) if isinstance(stored, (str, bytes)) else stored
     return True

@@ -1,13 +1,18 @@
 """One entry per fan under concurrent submissions, on PostgreSQL with real threads."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from accounts.identity import IdentityClaims
 from accounts.models import Fan
 from accounts.services import upsert_fan
 from conftest import run_concurrently
 from entries.models import Entry
+from entries.services import privacy
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
+from monoql.audit import Actor, Channel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -50,3 +55,55 @@ def test_concurrent_sign_ins_of_one_fan_make_one_fan(require_postgres):
     # then
     assert errors == []
     assert Fan.objects.filter(global_user_id="g-same").count() == 1
+
+
+def test_a_registration_racing_do_not_sell_never_keeps_an_opt_in(require_postgres, demo_campaign, monkeypatch):
+    """Issue 36: 3 of 160 fans who set doNotSell while registering kept their marketing opt-in. Played
+    deterministically: the registration arrives after ``set_do_not_sell`` cleared the opt-ins it could see and
+    before it committed, carrying the fan as read before the flag was set."""
+    # given a fan as the registration read them (doNotSell not set), and doNotSell paused just before its commit
+    fan = Fan.objects.create(global_user_id="g-dns", email="dns@example.com")
+    markets = list(demo_campaign.markets.order_by("event_date").values_list("id", flat=True))
+    cleared, go = threading.Event(), threading.Event()
+    real_clear = privacy._clear_opt_ins
+
+    def clear_then_pause(target):
+        count = real_clear(target)
+        cleared.set()
+        go.wait(10)
+        return count
+
+    monkeypatch.setattr(privacy, "_clear_opt_ins", clear_then_pause)
+    done = {}
+
+    def opt_out():
+        try:
+            privacy.set_do_not_sell(fan.pk, True, actor=Actor.fan_self(fan, Channel.GRAPHQL))
+        finally:
+            connection.close()
+
+    def register():
+        try:
+            entry = {"email": "dns@example.com", "phone": "+12125550188", "market": markets[0], "allow_marketing": True}
+            upsert_entry(
+                campaign_id=demo_campaign.pk, fan=fan, submitted=entry, locale="en_US", metadata=RequestMetadata()
+            )
+            done["registered"] = True
+        finally:
+            connection.close()
+
+    # when the registration comes in while doNotSell is between its clearing and its commit
+    opting_out = threading.Thread(target=opt_out)
+    opting_out.start()
+    assert cleared.wait(10)
+    registering = threading.Thread(target=register)
+    registering.start()
+    registering.join(1.0)
+    waited = registering.is_alive()  # it waits for the fan row: doNotSell holds it
+    go.set()
+    opting_out.join(10)
+    registering.join(10)
+    # then the registration waited for doNotSell, is saved, and its opt-in is cleared
+    assert (waited, done) == (True, {"registered": True})
+    assert Fan.objects.get(pk=fan.pk).do_not_sell is True
+    assert Entry.objects.get(campaign=demo_campaign, fan=fan).fields["allow_marketing"] is False

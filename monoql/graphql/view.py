@@ -109,10 +109,13 @@ def _only_sign_in_fields(operation_ast) -> bool:
 
 def _deadline(until: float):
     """A resolver middleware refusing to start any more resolvers once the execution's wall-clock budget
-    (``GRAPHQL_MAX_SECONDS``) is spent: the answer holds what resolved so far and ``QUERY_TIMEOUT`` errors."""
+    (``GRAPHQL_MAX_SECONDS``) is spent: the answer holds what resolved so far and ``QUERY_TIMEOUT`` errors.
+    A mutation that ran is answered in full: the fields under it describe a write that happened, and refusing
+    them would tell the client a saved write failed (issue 36); only mutations not yet started are refused."""
 
     def middleware(next_, root, info, **args):
-        if time.monotonic() > until:
+        started_write = info.operation.operation == OperationType.MUTATION and info.path.prev is not None
+        if time.monotonic() > until and not started_write:
             raise ValidationFailed(
                 f"The query ran longer than {settings.GRAPHQL_MAX_SECONDS:g} s and was stopped.",
                 reason="QUERY_TIMEOUT",

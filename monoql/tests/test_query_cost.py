@@ -2,9 +2,13 @@
 fragments are measured in linear time and refused before execution; the project's own operations pass."""
 
 import time
+from types import SimpleNamespace
 
 import pytest
+from graphql import OperationType
 
+from monoql.errors import ValidationFailed
+from monoql.graphql.view import _deadline
 from monoql.site.views import DOCUMENTS
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +75,24 @@ def test_an_execution_stops_when_its_wall_clock_budget_is_spent(gql, settings):
     error = body["errors"][0]
     assert (error["extensions"]["code"], error["extensions"]["reason"]) == ("VALIDATION_ERROR", "QUERY_TIMEOUT")
     assert error["message"] == "The query ran longer than 0 s and was stopped."
+
+
+def test_a_mutation_that_ran_is_answered_in_full_past_the_budget():
+    """Issue 36: a registration saved after the budget was spent was answered QUERY_TIMEOUT (its sub-fields were
+    refused), telling the fan a saved write failed. Past the budget a mutation not yet started is refused, but
+    the fields of one that ran are answered."""
+    # given a budget already spent
+    middleware = _deadline(time.monotonic() - 1)
+    mutation = SimpleNamespace(operation=OperationType.MUTATION)
+    root_field = SimpleNamespace(operation=mutation, path=SimpleNamespace(prev=None))
+    under_it = SimpleNamespace(operation=mutation, path=SimpleNamespace(prev=root_field.path))
+    query_field = SimpleNamespace(
+        operation=SimpleNamespace(operation=OperationType.QUERY), path=SimpleNamespace(prev=root_field.path)
+    )
+    # when a field under a mutation that ran resolves, then it is answered
+    assert middleware(lambda root, info: "saved", None, under_it) == "saved"
+    # when a mutation would start, or a query's field, then they are refused
+    for info in (root_field, query_field):
+        with pytest.raises(ValidationFailed) as refused:
+            middleware(lambda root, info: "never", None, info)
+        assert refused.value.reason == "QUERY_TIMEOUT"
