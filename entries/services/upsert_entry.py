@@ -136,6 +136,12 @@ def _fields_params(campaign, entry: Entry) -> list:
     return [entry.fan_id, field.get_db_prep_save(cleared, connection), field.get_db_prep_save(entry.fields, connection)]
 
 
+def _market_gone(error: IntegrityError) -> bool:
+    """Whether ``error`` is a ranked market's foreign key: the market was deleted while the entry was written."""
+    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or ""
+    return name.startswith("entries_entry_market_") and "_fk_" in name
+
+
 def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadata: RequestMetadata) -> Entry:
     """Register ``fan`` in the campaign, or update their entry in place (one entry per fan per campaign).
 
@@ -151,9 +157,25 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
         NotFound: no such campaign (``CAMPAIGN_NOT_FOUND``).
         Forbidden: campaign not OPEN (``invalidCampaignStatus``) or a gate refuses (its reason).
         ValidationFailed: bad ``entry`` values (field and reason per ``entries.validation``) or ``locale``.
+        ValidationFailed ``UNKNOWN_MARKET`` (field ``market``): a chosen market was deleted while the entry was
+            written (``deleteMarket`` racing the registration; issue 36), never an internal error.
     Safe under concurrent submissions of the same fan: the unique (campaign, fan) constraint decides,
     and the loser updates the winner's row.
     """
+    try:
+        return _upsert_entry(campaign_id=campaign_id, fan=fan, submitted=submitted, locale=locale, metadata=metadata)
+    except IntegrityError as error:
+        if not _market_gone(error):
+            raise
+        raise ValidationFailed(
+            "A market you chose was just removed from this campaign; choose again.",
+            reason="UNKNOWN_MARKET",
+            field="market",
+        ) from error
+
+
+def _upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadata: RequestMetadata) -> Entry:
+    """The registration itself (``upsert_entry`` says what it does and raises)."""
     if not isinstance(submitted, dict):
         raise ValidationFailed("entry must be an object of field values.", reason="INVALID_ENTRY", field="entry")
     campaign = campaign_with_children(campaign_id)

@@ -10,9 +10,11 @@ from accounts.models import Fan
 from accounts.services import upsert_fan
 from conftest import run_concurrently
 from entries.models import Entry
+from entries.services import markets as markets_service
 from entries.services import privacy
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
 from monoql.audit import Actor, Channel
+from monoql.errors import ValidationFailed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -107,3 +109,57 @@ def test_a_registration_racing_do_not_sell_never_keeps_an_opt_in(require_postgre
     assert (waited, done) == (True, {"registered": True})
     assert Fan.objects.get(pk=fan.pk).do_not_sell is True
     assert Entry.objects.get(campaign=demo_campaign, fan=fan).fields["allow_marketing"] is False
+
+
+def test_a_registration_racing_delete_market_is_answered_with_a_coded_error(
+    require_postgres, demo_campaign, monkeypatch
+):
+    """Issue 36: deleteMarket racing registrations answered uncoded INTERNAL_ERROR. Played deterministically: the
+    registration validates its market while the deletion is written but not committed, then inserts."""
+    # given a fan choosing a market that staff delete, the deletion paused just before its commit
+    fan = Fan.objects.create(global_user_id="g-gone", email="gone@example.com")
+    market, transfer = demo_campaign.markets.order_by("event_date")[:2]
+    deleted, go = threading.Event(), threading.Event()
+    real_record = markets_service.record_event
+
+    def record_then_pause(*args, **kwargs):
+        event = real_record(*args, **kwargs)
+        if args[0] == "market.deleted":
+            deleted.set()
+            go.wait(10)
+        return event
+
+    monkeypatch.setattr(markets_service, "record_event", record_then_pause)
+    outcome = {}
+
+    def delete():
+        try:
+            markets_service.delete_market(demo_campaign.pk, market.pk, transfer.pk, actor=Actor.command("test"))
+        finally:
+            connection.close()
+
+    def register():
+        try:
+            entry = {"email": "gone@example.com", "phone": "+12125550177", "market": market.pk}
+            upsert_entry(
+                campaign_id=demo_campaign.pk, fan=fan, submitted=entry, locale="en_US", metadata=RequestMetadata()
+            )
+            outcome["saved"] = True
+        except ValidationFailed as error:
+            outcome["refused"] = (error.code, error.reason, error.field)
+        finally:
+            connection.close()
+
+    # when the registration writes its entry while the deletion is about to commit
+    deleting = threading.Thread(target=delete)
+    deleting.start()
+    assert deleted.wait(10)
+    registering = threading.Thread(target=register)
+    registering.start()
+    registering.join(1.0)
+    go.set()
+    deleting.join(10)
+    registering.join(10)
+    # then the fan is told, in the API's terms, that the market is gone; nothing half-written
+    assert outcome == {"refused": ("VALIDATION_ERROR", "UNKNOWN_MARKET", "market")}
+    assert not Entry.objects.filter(campaign=demo_campaign, fan=fan).exists()
