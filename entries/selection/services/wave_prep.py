@@ -472,10 +472,10 @@ def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
     market_ids = list(plan)
     if connection.vendor == "postgresql":
         sql, sql_params = rows.query.sql_with_params()
-        ranked = ", ".join(
-            f"COALESCE(array_position(%s::varchar[], q.market_{rank}_id::varchar), 0)::int2 - 1::int2"
-            for rank in range(RANKS)
-        )
+        # each ranked market as its index in the run (−1: none or outside it), by hash joins on the run's few markets
+        # (array_position compared strings one by one: 2.6 s more at 3.5 million entries)
+        ranked = ", ".join(f"COALESCE(m{rank}.i, -1)::int2" for rank in range(RANKS))
+        joins = " ".join(f"LEFT JOIN run_markets m{rank} ON m{rank}.id = q.market_{rank}_id" for rank in range(RANKS))
         order = "q.id" if params.get("randomSelection") else "q.ranked_score DESC NULLS LAST, q.random_score DESC, q.id"
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -483,9 +483,10 @@ def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
                 # disk (3.5M: 125 s → see bench/results); for this run's transaction only
                 cursor.execute("SET LOCAL work_mem = '256MB'")
             read = read_columns(
-                f"SELECT q.id::int8, {ranked}, COALESCE(q.ranked_score, 'NaN')::float8, q.random_score::float8"
-                f" FROM ({sql}) q ORDER BY {order}",
-                [*([market_ids] * RANKS), *sql_params],
+                "WITH run_markets (id, i) AS MATERIALIZED (SELECT * FROM unnest(%s::varchar[], %s::int2[]))"
+                f" SELECT q.id::int8, {ranked}, COALESCE(q.ranked_score, 'NaN')::float8, q.random_score::float8"
+                f" FROM ({sql}) q {joins} ORDER BY {order}",
+                [market_ids, list(range(len(market_ids))), *sql_params],
                 _CANDIDATE_COLUMNS,
             )
     else:
