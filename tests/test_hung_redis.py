@@ -7,7 +7,6 @@ one probe closes the breaker and the rate limits are back."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,27 +21,11 @@ from accounts.tokens import issue_session_token
 from bench.registration import UPSERT, _entry
 from campaigns.models import CampaignStatus
 from entries.models import Entry
+from tests.processes import free_port, private_redis, wait_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(settings.BASE_DIR)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def _post(port: int, body: dict, token: str) -> tuple[float, dict, dict]:
@@ -65,11 +48,8 @@ def test_a_hung_redis_degrades_like_a_stopped_one(demo_campaign, tmp_path):
     markets = list(demo_campaign.markets.values_list("pk", flat=True))
     fans = [Fan.objects.create(global_user_id=f"hung-{n}", email=f"fan{n}@example.com") for n in range(3)]
     tokens = [issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token for fan in fans]
-    redis_port, port = _free_port(), _free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    redis_port, port = free_port(), free_port()
+    redis = private_redis(redis_port)
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -99,8 +79,8 @@ def test_a_hung_redis_degrades_like_a_stopped_one(demo_campaign, tmp_path):
         return _post(port, {"query": "query { viewer { isLoggedIn } }"}, tokens[0])
 
     try:
-        _wait_port(redis_port)
-        _wait_port(port)
+        wait_port(redis_port)
+        wait_port(port)
         seconds, headers, body = register(0)
         assert "errors" not in body and "X-RateLimit-Limit" in headers, body
         # when Redis hangs (SIGSTOP: connections are accepted, nothing is answered)

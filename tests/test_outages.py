@@ -6,11 +6,9 @@ import glob
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,27 +17,11 @@ import pytest
 from django.conf import settings
 
 from accounts.tokens import issue_session_token
+from tests.processes import free_port, private_redis, wait_port
 
 ROOT = Path(settings.BASE_DIR)
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1] if glob.glob("/usr/lib/postgresql/*/bin") else ""
 QUERY = json.dumps({"query": '{ viewer { campaign(domain: "nowhere.localhost") { name } } }'}).encode()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -51,11 +33,8 @@ def private_services():
     """A private Redis and a private PostgreSQL on free ports, stopped and removed afterwards."""
     assert PG_BIN, "PostgreSQL's binaries are needed (apt-get install postgresql)"
     work = Path(tempfile.mkdtemp(prefix="monoql-outage-"))
-    redis_port, pg_port = _free_port(), _free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    redis_port, pg_port = free_port(), free_port()
+    redis = private_redis(redis_port)
     data = work / "pg"
     data.mkdir()
     if os.geteuid() == 0:
@@ -73,7 +52,7 @@ def private_services():
     )
     services = {"redis": redis, "redis_port": redis_port, "pg_port": pg_port, "pg_ctl": pg_ctl, "work": work}
     try:
-        _wait_port(redis_port)
+        wait_port(redis_port)
         yield services
     finally:
         redis.kill()
@@ -111,7 +90,7 @@ def test_a_redis_outage_degrades_and_a_database_outage_answers_503(private_servi
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -129,7 +108,7 @@ def test_a_redis_outage_degrades_and_a_database_outage_answers_503(private_servi
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_port(port)
+        wait_port(port)
         # Given everything up: the API answers (no such campaign), with rate-limit headers
         status, headers, body = _call(port, "/graphql", QUERY)
         assert status == 200 and json.loads(body)["errors"][0]["extensions"]["code"] == "NOT_FOUND", (status, body)

@@ -8,7 +8,6 @@ The broker is a private Redis the test starts itself; the workers use the test d
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,17 +20,12 @@ import pytest
 from django.conf import settings
 
 from campaigns.models import OutboundDelivery, OutboundEvent
+from tests.processes import free_port, private_redis
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(settings.BASE_DIR)
 EVENTS = 6
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -71,7 +65,7 @@ def test_two_workers_at_once_deliver_each_event_once_per_sink_with_slack_hanging
         )
         for n in range(EVENTS)
     ]
-    port = _free_port()
+    port = free_port()
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -85,10 +79,7 @@ def test_two_workers_at_once_deliver_each_event_once_per_sink_with_slack_hanging
         "OUTBOUND_TIMEOUT_SECONDS": "1",
         "PYTHONPATH": str(ROOT),
     }
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    redis = private_redis(port)
     workers = []
     try:
         for n in range(2):

@@ -8,7 +8,6 @@ The broker is a private Redis the test starts itself; the workers use the test d
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,17 +27,12 @@ from entries.selection.tests.selection_factory import add_codes, add_entries, cl
 from exports.models import Export
 from exports.services.exports import schedule_export
 from monoql.celery import app
+from tests.processes import free_port, private_redis
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = ROOT / "tests" / "fixtures" / "killable_worker.py"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _until(check, seconds: float, what: str):
@@ -58,7 +52,7 @@ class Cluster:
         self.work = work
         self.temp = work / "jobs"
         self.temp.mkdir()
-        self.port = _free_port()
+        self.port = free_port()
         database = settings.DATABASES["default"]
         self.env = {
             **os.environ,
@@ -77,10 +71,7 @@ class Cluster:
             "PAUSE_DIR": str(work),
             "PYTHONPATH": str(ROOT),
         }
-        self.redis = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
+        self.redis = private_redis(self.port)
         self.processes: list[subprocess.Popen] = []
         self.beat = self._start("beat")
         self.worker: subprocess.Popen | None = None
