@@ -4,7 +4,8 @@
 dateKey) and queues ``run_export`` after commit. ``run_export`` claims the row (PENDING → TRIGGERED by a
 conditional update, so one worker runs it), streams the exporter's rows from a server-side cursor into a
 local temporary file (constant memory), hashing as it goes, then publishes the complete file under its
-final key and marks it FINISHED with ``count``, ``size`` and ``checksum``. A failure goes back to PENDING
+final key and marks it FINISHED with ``count``, ``size`` and ``checksum``; when a fan of the campaign was erased
+while it was written, it is written again (``erasures_of``). A failure goes back to PENDING
 for the Celery retry while attempts remain (``EXPORT_MAX_ATTEMPTS``), else FAILED with the message; a row
 stuck in TRIGGERED past ``EXPORT_TIMEOUT_SECONDS`` becomes EXPIRED; finished files older than
 ``EXPORT_RETENTION_DAYS`` are deleted.
@@ -27,7 +28,7 @@ from campaigns.selectors import campaign_or_404
 from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
 from exports.services.files import final_key, publish
-from monoql.audit import Actor, record
+from monoql.audit import Actor, AuditEntry, record
 from monoql.jobs import Heartbeat, SideProgress, Superseded, job_temp_file, remove_quietly, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
@@ -184,29 +185,45 @@ def run_export(export_id: str) -> Export | None:
     fence = export.attempts
     current = Export.objects.filter(pk=export.pk, status=ExportStatus.TRIGGERED, attempts=fence)
     exporter = exporter_for(export.export_type)
-    fd, local_path = job_temp_file(f"export-{export.pk}", f".{exporter.extension}")
+    local_path = ""
     try:
-        with (
-            Heartbeat(Export._meta.db_table, export.pk, fence),
-            os.fdopen(fd, "wb") as handle,
-            SideProgress(Export._meta.db_table, export.pk, "rows_written") as progress,
-        ):
-            out = _HashingFile(handle, settings.EXPORT_MAX_BYTES_PER_SECOND)
-            count = exporter.write(export, out, progress)
-        if not current.exists():  # the fence: a newer attempt owns the export (this one was given up for dead)
-            raise Superseded(f"export {export.pk}: attempt {fence} was superseded")
-        key = publish(local_path, final_key(export, exporter.extension), exporter.content_type)
-        current.update(
-            status=ExportStatus.FINISHED,
-            count=count,
-            rows_written=count,
-            path=key,
-            size=out.size,
-            checksum=out.sha256.hexdigest(),
-            content_type=exporter.content_type,
-            error_message="",
-            date_finished=timezone.now(),
-        )
+        seen = erasures_of(export.campaign_id)
+        for _ in range(ERASURE_REWRITES + 1):
+            fd, local_path = job_temp_file(f"export-{export.pk}", f".{exporter.extension}")
+            with (
+                Heartbeat(Export._meta.db_table, export.pk, fence),
+                os.fdopen(fd, "wb") as handle,
+                SideProgress(Export._meta.db_table, export.pk, "rows_written") as progress,
+            ):
+                out = _HashingFile(handle, settings.EXPORT_MAX_BYTES_PER_SECOND)
+                count = exporter.write(export, out, progress)
+            if not current.exists():  # the fence: a newer attempt owns the export (this one was given up for dead)
+                raise Superseded(f"export {export.pk}: attempt {fence} was superseded")
+            key = publish(local_path, final_key(export, exporter.extension), exporter.content_type)
+            remove_quietly(local_path)
+            current.update(
+                status=ExportStatus.FINISHED,
+                count=count,
+                rows_written=count,
+                path=key,
+                size=out.size,
+                checksum=out.sha256.hexdigest(),
+                content_type=exporter.content_type,
+                error_message="",
+                date_finished=timezone.now(),
+            )
+            # An erasure of a fan of this campaign that committed while the rows were read may be in the file: take
+            # it down and write it again. One committing after this check finds the file published and removes it
+            # itself (``remove_export_files_of`` runs after the erasure commits): no file ever keeps an erased fan.
+            fresh = erasures_of(export.campaign_id) - seen
+            if not fresh:
+                break
+            seen |= fresh
+            Export.objects.filter(pk=export.pk, attempts=fence).update(status=ExportStatus.TRIGGERED, path="")
+            default_storage.delete(key)
+            logger.info("export %s: an erasure reached its campaign while it was written; writing it again", export.pk)
+        else:
+            raise RuntimeError("fans of the campaign kept being erased while the export was written")
     except Superseded:
         logger.warning("export %s attempt %s was superseded by a newer attempt; nothing published", export.pk, fence)
     except Exception as error:
@@ -223,6 +240,22 @@ def run_export(export_id: str) -> Export | None:
     finally:
         remove_quietly(local_path)
     return Export.objects.get(pk=export.pk)
+
+
+#: How often an export is written again because erasures of its campaign's fans committed while it was written.
+ERASURE_REWRITES = 3
+#: An erasure's audit row is written inside its transaction, before it commits: rows this recent are compared.
+ERASURE_HORIZON = timedelta(days=1)
+
+
+def erasures_of(campaign_id: str) -> set[int]:
+    """Ids of the committed erasures (audit rows ``fan.erase``, ``monoql.workflows.privacy``) of the last
+    ``ERASURE_HORIZON`` that reached ``campaign_id``: compared before and after an export is written, a new id is an
+    erasure that committed in between (issue 36). Returns: a set of audit-row ids."""
+    rows = AuditEntry.objects.filter(
+        action="fan.erase", date_created__gte=timezone.now() - ERASURE_HORIZON
+    ).values_list("pk", "changes")
+    return {pk for pk, changes in rows if campaign_id in ((changes or {}).get("campaigns") or [])}
 
 
 def expire_stuck_exports(now=None) -> int:
