@@ -584,6 +584,8 @@ class OutboundDeliveryInline(ServiceTabularInline):
     but the drain)."""
 
     model = OutboundDelivery
+    verbose_name = "delivery"
+    verbose_name_plural = "deliveries, one per sink"
     extra = 0
     fields = readonly_fields = ["sink", "date_delivered", "attempts", "next_attempt_at", "last_error"]
 

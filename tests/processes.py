@@ -4,6 +4,8 @@ import socket
 import subprocess
 import time
 
+from django.conf import settings
+
 
 def free_port() -> int:
     """A TCP port nothing listens on right now (127.0.0.1)."""
@@ -29,4 +31,13 @@ def private_redis(port: int) -> subprocess.Popen:
     return subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
+    )
+
+
+def shared_database_url() -> str:
+    """The URL of the database this test runs on, for the processes it starts (they share its rows)."""
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
     )

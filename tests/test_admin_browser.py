@@ -1,13 +1,16 @@
 """A campaign manager builds a campaign in the Django admin in a real browser, and fans can load it."""
 
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from campaigns.models import Campaign, OutboundEvent
 from conftest import session_token_for
 from tests.test_graphiql_browser import browser_page  # noqa: F401 - the shared Playwright page fixture
 
+SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots" / "admin"
 EN = {"body": {"started": {"welcome": {"header": "Register for the presale"}}}}
 FR = {"body": {"started": {"welcome": {"header": "Inscrivez-vous à la prévente"}}}}
 PAGE = """
@@ -80,6 +83,18 @@ def test_staff_creates_a_campaign_with_markets_and_two_locales(live_server, brow
         "campaign.created",
         "market.created",
     }
+    # and an operator reads, on an event's page, where it went: one delivery per sink (here the log), delivered
+    event = OutboundEvent.objects.filter(campaign_id=campaign.pk, event_type="campaign.created").get()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/campaigns/outboundevent/{event.pk}/change/")
+    cells = page.eval_on_selector_all(
+        "#deliveries-group tbody tr.has_original td.field-sink, #deliveries-group tbody tr td.field-sink",
+        "cells => cells.map(c => c.textContent.trim())",
+    )
+    assert cells == ["log"]
+    assert page.inner_text("#deliveries-group td.field-attempts").strip() == "1"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "outbound-event-deliveries-1280.png"), full_page=True)
 
 
 @pytest.mark.django_db(transaction=True)

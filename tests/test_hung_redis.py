@@ -21,7 +21,7 @@ from accounts.tokens import issue_session_token
 from bench.registration import UPSERT, _entry
 from campaigns.models import CampaignStatus
 from entries.models import Entry
-from tests.processes import free_port, private_redis, wait_port
+from tests.processes import free_port, private_redis, shared_database_url, wait_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -50,11 +50,9 @@ def test_a_hung_redis_degrades_like_a_stopped_one(demo_campaign, tmp_path):
     tokens = [issue_session_token(fan.pk, is_supreme=False, permissions={}, tm_sig="").token for fan in fans]
     redis_port, port = free_port(), free_port()
     redis = private_redis(redis_port)
-    database = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        f"/{database['NAME']}",
+        "DATABASE_URL": shared_database_url(),
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/1",
         "REDIS_BREAKER_SECONDS": "2",

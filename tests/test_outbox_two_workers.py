@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 
 from campaigns.models import OutboundDelivery, OutboundEvent
-from tests.processes import free_port, private_redis
+from tests.processes import free_port, private_redis, shared_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -66,11 +66,9 @@ def test_two_workers_at_once_deliver_each_event_once_per_sink_with_slack_hanging
         for n in range(EVENTS)
     ]
     port = free_port()
-    database = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        f"/{database['NAME']}",
+        "DATABASE_URL": shared_database_url(),
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
         "REDIS_URL": "",
         "OUTBOUND_SINKS": "webhook",

@@ -27,7 +27,7 @@ from entries.selection.tests.selection_factory import add_codes, add_entries, cl
 from exports.models import Export
 from exports.services.exports import schedule_export
 from monoql.celery import app
-from tests.processes import free_port, private_redis
+from tests.processes import free_port, private_redis, shared_database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -53,13 +53,9 @@ class Cluster:
         self.temp = work / "jobs"
         self.temp.mkdir()
         self.port = free_port()
-        database = settings.DATABASES["default"]
         self.env = {
             **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST'] or '127.0.0.1'}:"
-                f"{database['PORT'] or 5432}/{database['NAME']}"
-            ),
+            "DATABASE_URL": shared_database_url(),
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.port}/0",
             "REDIS_URL": "",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),

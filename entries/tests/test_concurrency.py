@@ -59,6 +59,34 @@ def test_concurrent_sign_ins_of_one_fan_make_one_fan(require_postgres):
     assert Fan.objects.filter(global_user_id="g-same").count() == 1
 
 
+def _in_its_own_connection(work):
+    """``work`` as a thread's body, closing the thread's database connection after it."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    return run
+
+
+def _race_into_the_pause(first, paused: threading.Event, go: threading.Event, second) -> bool:
+    """Run ``first`` until it signals ``paused`` (it then waits for ``go``), start ``second``, give it a second,
+    release ``first`` and let both end. Returns: whether ``second`` was still waiting when ``first`` was released."""
+    first_thread = threading.Thread(target=_in_its_own_connection(first))
+    first_thread.start()
+    assert paused.wait(10)
+    second_thread = threading.Thread(target=_in_its_own_connection(second))
+    second_thread.start()
+    second_thread.join(1.0)
+    waited = second_thread.is_alive()
+    go.set()
+    first_thread.join(10)
+    second_thread.join(10)
+    return waited
+
+
 def test_a_registration_racing_do_not_sell_never_keeps_an_opt_in(require_postgres, demo_campaign, monkeypatch):
     """Issue 36: 3 of 160 fans who set doNotSell while registering kept their marketing opt-in. Played
     deterministically: the registration arrives after ``set_do_not_sell`` cleared the opt-ins it could see and
@@ -79,32 +107,15 @@ def test_a_registration_racing_do_not_sell_never_keeps_an_opt_in(require_postgre
     done = {}
 
     def opt_out():
-        try:
-            privacy.set_do_not_sell(fan.pk, True, actor=Actor.fan_self(fan, Channel.GRAPHQL))
-        finally:
-            connection.close()
+        privacy.set_do_not_sell(fan.pk, True, actor=Actor.fan_self(fan, Channel.GRAPHQL))
 
     def register():
-        try:
-            entry = {"email": "dns@example.com", "phone": "+12125550188", "market": markets[0], "allow_marketing": True}
-            upsert_entry(
-                campaign_id=demo_campaign.pk, fan=fan, submitted=entry, locale="en_US", metadata=RequestMetadata()
-            )
-            done["registered"] = True
-        finally:
-            connection.close()
+        entry = {"email": "dns@example.com", "phone": "+12125550188", "market": markets[0], "allow_marketing": True}
+        upsert_entry(campaign_id=demo_campaign.pk, fan=fan, submitted=entry, locale="en_US", metadata=RequestMetadata())
+        done["registered"] = True
 
     # when the registration comes in while doNotSell is between its clearing and its commit
-    opting_out = threading.Thread(target=opt_out)
-    opting_out.start()
-    assert cleared.wait(10)
-    registering = threading.Thread(target=register)
-    registering.start()
-    registering.join(1.0)
-    waited = registering.is_alive()  # it waits for the fan row: doNotSell holds it
-    go.set()
-    opting_out.join(10)
-    registering.join(10)
+    waited = _race_into_the_pause(opt_out, cleared, go, register)  # it waits for the fan row: doNotSell holds it
     # then the registration waited for doNotSell, is saved, and its opt-in is cleared
     assert (waited, done) == (True, {"registered": True})
     assert Fan.objects.get(pk=fan.pk).do_not_sell is True
@@ -133,33 +144,20 @@ def test_a_registration_racing_delete_market_is_answered_with_a_coded_error(
     outcome = {}
 
     def delete():
-        try:
-            markets_service.delete_market(demo_campaign.pk, market.pk, transfer.pk, actor=Actor.command("test"))
-        finally:
-            connection.close()
+        markets_service.delete_market(demo_campaign.pk, market.pk, transfer.pk, actor=Actor.command("test"))
 
     def register():
+        entry = {"email": "gone@example.com", "phone": "+12125550177", "market": market.pk}
         try:
-            entry = {"email": "gone@example.com", "phone": "+12125550177", "market": market.pk}
             upsert_entry(
                 campaign_id=demo_campaign.pk, fan=fan, submitted=entry, locale="en_US", metadata=RequestMetadata()
             )
             outcome["saved"] = True
         except ValidationFailed as error:
             outcome["refused"] = (error.code, error.reason, error.field)
-        finally:
-            connection.close()
 
     # when the registration writes its entry while the deletion is about to commit
-    deleting = threading.Thread(target=delete)
-    deleting.start()
-    assert deleted.wait(10)
-    registering = threading.Thread(target=register)
-    registering.start()
-    registering.join(1.0)
-    go.set()
-    deleting.join(10)
-    registering.join(10)
+    _race_into_the_pause(delete, deleted, go, register)
     # then the fan is told, in the API's terms, that the market is gone; nothing half-written
     assert outcome == {"refused": ("VALIDATION_ERROR", "UNKNOWN_MARKET", "market")}
     assert not Entry.objects.filter(campaign=demo_campaign, fan=fan).exists()
