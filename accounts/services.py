@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -159,3 +159,23 @@ def set_supreme(fan_id: str, active: bool, *, actor: Actor) -> Supreme:
             changes={"active": active},
         )
     return supreme
+
+
+def hold_fan(fan_id: str | None) -> bool:
+    """Keep the fan ``fan_id`` from being erased until the caller's transaction ends (PostgreSQL ``FOR KEY SHARE`` on
+    its row: an erasure deletes the row, so it waits; writers holding the same fan never wait for each other).
+
+    A writer naming a fan found by identifier (a wave's ``globalUserId``) calls this before writing the fan's id
+    anywhere without a foreign key (``codes_code.fan_id``): an erasure that began first is waited for and the fan is
+    then gone; one that begins later finds what this transaction wrote (``monoql.workflows.privacy``).
+    Returns: True when the fan exists (and is held). Raises: RuntimeError outside ``transaction.atomic()``.
+    """
+    if not fan_id:
+        return False
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("hold_fan holds nothing outside a transaction")
+    if connection.vendor != "postgresql":
+        return Fan.objects.filter(pk=fan_id).exists()  # SQLite: one writer at a time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM accounts_fan WHERE id = %s FOR KEY SHARE", [fan_id])
+        return cursor.fetchone() is not None

@@ -3,22 +3,25 @@ audit log's list."""
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin import FanAdmin
 from accounts.models import Fan
+from accounts.permissions import is_supreme
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign
 from entries.services.privacy import set_do_not_sell
-from monoql.admin_base import admin_actor
+from monoql.admin_base import ServiceAdmin, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.audit import AuditEntry
 from monoql.console.views import dashboard_view, jobs_view
-from monoql.workflows.privacy import fan_data
+from monoql.models import Erasure
+from monoql.workflows.privacy import fan_data, queue_erasure
 
 
 def _dashboard_link(campaign) -> str:
@@ -66,6 +69,34 @@ def download_fan_data(modeladmin, request, queryset):
     return response
 
 
+@admin.action(description="Erase their data everywhere (cannot be undone; supreme only)")
+def erase_fans(modeladmin, request, queryset):
+    """Queue an erasure job per selected fan (``monoql.workflows.privacy.queue_erasure``) after a confirmation page
+    naming them and what goes; supreme users and superusers only, as ``POST /api/privacy/erase``."""
+    if not (request.user.is_superuser or is_supreme(getattr(request.user, "fan", None))):
+        modeladmin.message_user(request, "Only supreme users may erase fans.", level=messages.ERROR)
+        return None
+    fans = list(queryset[:50])
+    if request.POST.get("confirmed") != "yes":
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Erase these fans' data everywhere?",
+            "fans": fans,
+            "more": queryset.count() - len(fans),
+            "action": "erase_fans",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "admin/accounts/fan/erase_confirmation.html", context)
+    erasures = [queue_erasure(fan.pk, actor=admin_actor(request)) for fan in fans]
+    url = reverse("admin:monoql_erasure_changelist")
+    modeladmin.message_user(
+        request,
+        format_html('{} erasure(s) queued; <a href="{}">follow them in the erasures list</a>.', len(erasures), url),
+    )
+    return None
+
+
 admin.site.unregister(Fan)
 
 
@@ -73,7 +104,40 @@ admin.site.unregister(Fan)
 class FanPrivacyAdmin(FanAdmin):
     """Root composition: the fan page with its privacy actions, which span accounts, entries and every file."""
 
-    actions = [mark_do_not_sell, clear_do_not_sell, download_fan_data]
+    actions = [mark_do_not_sell, clear_do_not_sell, download_fan_data, erase_fans]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ServiceAdmin):
+    """Erasure jobs (``monoql.workflows.privacy``), read-only: status, stage, attempts and what was removed; queued
+    from the fans list (action "Erase their data everywhere") or ``POST /api/privacy/erase``. Supreme users and
+    superusers only."""
+
+    list_display = ["id", "status", "stage", "attempts", "actor_label", "channel", "removed", "date_created"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in Erasure._meta.fields if field.name != "digests"]
+    exclude = ["digests"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_module_permission(self, request):
+        return bool(request.user.is_superuser) or is_supreme(getattr(request.user, "fan", None))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    @admin.display(description="removed")
+    def removed(self, erasure):
+        report = erasure.report or {}
+        if not report:
+            return "—"
+        files = report.get("files")
+        return (
+            f"{report.get('entries', 0)} entries, {report.get('codesDetached', 0)} codes detached, "
+            f"{len(files) if isinstance(files, list) else files or 0} files rewritten, "
+            f"{report.get('exportFiles', 0)} export files removed"
+        )
 
 
 class AuditCampaignFilter(admin.SimpleListFilter):

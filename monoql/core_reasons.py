@@ -1,7 +1,7 @@
 """Error reasons of the GraphQL endpoint, the request gate and the HTTP
 plumbing (``monoql.reasons``; docs/errors.md is generated from them)."""
 
-from monoql.errors import FORBIDDEN, SERVICE_UNAVAILABLE, VALIDATION_ERROR
+from monoql.errors import FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, VALIDATION_ERROR
 from monoql.reasons import ADMIN, FAN_SITE, GRAPHQL, REST, ReasonEnum, register
 
 
@@ -15,6 +15,12 @@ class CoreReason(ReasonEnum):
         "The GraphQL document is larger than … bytes or has more than … tokens.",
         (GRAPHQL,),
     )
+    ERASURE_FAILED = (
+        SERVICE_UNAVAILABLE,
+        "The erasure job failed after its attempts; its error says why (run it again).",
+        (REST,),
+    )
+    ERASURE_NOT_FOUND = (NOT_FOUND, "No such erasure.", (REST,))
     INVALID_CHARACTER = (VALIDATION_ERROR, "Text may not contain the NUL character (\\u0000).", (GRAPHQL,))
     INVALID_HOST = (VALIDATION_ERROR, "The request's Host is not a domain this deployment serves.", (FAN_SITE,))
     JSON_TOO_DEEP = (VALIDATION_ERROR, "A variable is nested more than … levels deep.", (GRAPHQL,))

@@ -12,7 +12,7 @@ from monoql.console.views import overview as console_overview
 from monoql.graphql.view import MonoqlGraphQLView
 from monoql.site import urls as site_urls
 from monoql.views import campaign_image, download_file, heartbeat, metrics
-from monoql.workflows.api import EraseFanView, FanDataView
+from monoql.workflows.api import EraseFanView, ErasureView, FanDataView
 
 urlpatterns = [
     # Wave prep, selection and waves moved to their own app (label ``selection``): old admin links still work.
@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/codes/", include("codes.api.urls")),
     path("api/campaigns/", include("campaigns.api.urls")),
     path("api/privacy/erase", EraseFanView.as_view(), name="privacy-erase"),
+    path("api/privacy/erasures/<str:erasure_id>", ErasureView.as_view(), name="privacy-erasure"),
     path("api/privacy/fans/<str:fan_id>/data", FanDataView.as_view(), name="privacy-fan-data"),
     path("api/files/download/<str:token>", download_file, name="file-download"),
     path("api/", include("exports.api.urls")),

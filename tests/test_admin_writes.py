@@ -49,6 +49,7 @@ EXPECTED_WRITES = {
     "exports.Export": {"add"},
     "exports.ExportAccess": set(),
     "monoql.AuditEntry": set(),
+    "monoql.Erasure": set(),
 }
 EXPECTED_INLINE_WRITES = {
     ("accounts.Fan", "CampaignPermission"): {"add", "delete"},

@@ -45,10 +45,7 @@ def audit_codes(
 
 #: The holder-lock key every erasure takes, beside its campaigns: writers that name a fan found by identifier rather
 #: than through an entry of the campaign (waves, by globalUserId) take it too, shared.
-ANY_FAN = "*"
-
-
-def lock_code_holders(campaign_ids, *, exclusive: bool = False, any_fan: bool = False) -> None:
+def lock_code_holders(campaign_ids, *, exclusive: bool = False) -> None:
     """Order the writers of a code's holder (``Code.entry``/``Code.fan``) against fan erasure, per campaign, until the
     caller's transaction ends.
 
@@ -57,15 +54,14 @@ def lock_code_holders(campaign_ids, *, exclusive: bool = False, any_fan: bool = 
     shared (assigners never wait for each other), then reads the entry or fan it writes; an erasure takes the keys of
     the fan's campaigns exclusive before it detaches the fan's codes and deletes the fan, so it waits for the
     assignments in flight there and the next ones see the fan gone, while assignment in other campaigns goes on.
-    Writers that find fans by identifier (``any_fan``: waves) also take ``ANY_FAN``, which every erasure holds.
+    Writers that find a fan by identifier in a campaign the fan may not be linked to (a wave's ``globalUserId``) also
+    hold the fan's row (``accounts.services.hold_fan``), which the erasure deletes: no lock spans every campaign.
     Keys are taken in sorted order (``monoql.locks``: no deadlock between callers needing several), the wait is
     bounded (``LOCK_TIMEOUT``), and outside a transaction the call raises: it would protect nothing.
-    Args: ``campaign_ids``: one id or several; ``exclusive``: True for erasure; ``any_fan``: see above.
+    Args: ``campaign_ids``: one id or several; ``exclusive``: True for erasure.
     Raises: RuntimeError outside ``transaction.atomic()``; Unavailable ``LOCK_TIMEOUT``.
     """
     keys = [campaign_ids] if isinstance(campaign_ids, str) else list(campaign_ids)
-    if any_fan:
-        keys.append(ANY_FAN)
     lock_many(
         CODE_HOLDERS,
         keys,
@@ -271,5 +267,5 @@ def detach_fan_codes(fan_id: str) -> int:
     Returns: the number of codes detached. Raises as ``lock_code_holders`` (RuntimeError outside a transaction).
     """
     held = Code.objects.filter(fan_id=fan_id)
-    lock_code_holders(sorted(set(held.values_list("campaign_id", flat=True))), exclusive=True, any_fan=True)
+    lock_code_holders(sorted(set(held.values_list("campaign_id", flat=True))), exclusive=True)
     return held.update(fan=None, entry=None)

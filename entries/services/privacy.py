@@ -12,8 +12,12 @@
 """
 
 import csv
+import hashlib
+import hmac
 import io
+from collections.abc import Collection, Iterable, Iterator
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -33,6 +37,49 @@ from entries.services.invites import invite_folder
 from entries.validation import e164, opt_in_field_ids
 from monoql.audit import Actor, ActorKind, record
 from monoql.errors import NotFound
+
+#: What names a fan, as ``fan_identifiers`` gives it (``(texts, phones)``, plain sets) or as an erasure job keeps it
+#: after the fan row is gone (``DigestSet`` pairs): only ``value in …`` is asked of either.
+Identifiers = tuple[Collection[str], Collection[str]]
+
+
+class DigestSet(Collection[str]):
+    """Identifiers kept as keyed digests (HMAC-SHA256 under ``SECRET_KEY``): ``value in digests`` digests ``value``
+    and looks it up, so an erasure job can scrub files after the fan's row is gone without keeping their email or
+    phone in clear (``identifier_digests``). Iterating gives the digests, never the identifiers."""
+
+    def __init__(self, digests: Iterable[str] = ()):
+        self.digests = frozenset(digests)
+
+    @staticmethod
+    def digest(value: str) -> str:
+        """The keyed digest of ``value`` (hex)."""
+        return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> "DigestSet":
+        """The digests of ``values``."""
+        return cls(cls.digest(value) for value in values)
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and self.digest(value) in self.digests
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.digests))
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+
+def identifier_digests(identifiers: tuple[set[str], set[str]]) -> dict:
+    """``{"texts": [digest…], "phones": [digest…]}`` of ``fan_identifiers(fan)``: JSON an erasure job stores."""
+    texts, phones = identifiers
+    return {"texts": list(DigestSet.of(texts)), "phones": list(DigestSet.of(phones))}
+
+
+def identifiers_from_digests(document: dict) -> Identifiers:
+    """The ``Identifiers`` of an ``identifier_digests`` document, for ``scrub_files``/``scrub_csv_text``."""
+    return DigestSet(document.get("texts") or ()), DigestSet(document.get("phones") or ())
 
 
 def _fan(fan_id: str) -> Fan:
@@ -143,7 +190,7 @@ def own_verified_contacts(fan: Fan) -> set[str]:
     return values | {phone for phone in confirmed if phone}
 
 
-def _names_fan(cells: list[str], texts: set[str], phones: set[str]) -> bool:
+def _names_fan(cells: list[str], texts: Collection[str], phones: Collection[str]) -> bool:
     for cell in cells:
         value = cell.strip()
         if not value:
@@ -155,7 +202,7 @@ def _names_fan(cells: list[str], texts: set[str], phones: set[str]) -> bool:
     return False
 
 
-def _scrub_file(key: str, texts: set[str], phones: set[str]) -> int:
+def _scrub_file(key: str, texts: Collection[str], phones: Collection[str]) -> int:
     """Rewrite one stored CSV without the lines naming the fan; returns lines removed."""
     try:
         with default_storage.open(key, "rb") as handle:
@@ -226,7 +273,7 @@ def erase_fan_registrations(fan: Fan, identifiers: tuple[set[str], set[str]]) ->
     }
 
 
-def scrub_stored_files(identifiers: tuple[set[str], set[str]], campaign_ids: list[str]) -> tuple[list[str], int]:
+def scrub_stored_files(identifiers: Identifiers, campaign_ids: list[str]) -> tuple[list[str], int]:
     """Rewrite the stored uploads (scored files, fanlists, the invite lists of ``campaign_ids``) without the
     lines naming the fan; blacklist files are left alone.
 
@@ -237,7 +284,7 @@ def scrub_stored_files(identifiers: tuple[set[str], set[str]], campaign_ids: lis
     return scrub_files(_stored_files(campaign_ids), identifiers)
 
 
-def scrub_files(keys: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+def scrub_files(keys: list[str], identifiers: Identifiers) -> tuple[list[str], int]:
     """Rewrite the stored CSVs ``keys`` without the lines naming the fan (``fan_identifiers``).
 
     Returns: ``(keys rewritten, lines removed)``.
@@ -252,7 +299,7 @@ def scrub_files(keys: list[str], identifiers: tuple[set[str], set[str]]) -> tupl
     return files, lines
 
 
-def scrub_csv_text(text: str, identifiers: tuple[set[str], set[str]]) -> tuple[str, int]:
+def scrub_csv_text(text: str, identifiers: Identifiers) -> tuple[str, int]:
     """``text`` (CSV) without the lines naming the fan, and how many lines went."""
     texts, phones = identifiers
     kept, removed = [], 0

@@ -9,9 +9,11 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from accounts.models import Fan
+from accounts.services import hold_fan
 from codes.models import Code
 from codes.services.inventory import lock_code_holders
-from conftest import TEST_ACTOR
+from conftest import TEST_ACTOR, held_in_another_session
 from entries.models import Stat
 from entries.selection.models import Allocation
 from entries.selection.services.selection import apply_selection, trigger_selection
@@ -119,3 +121,34 @@ def test_an_erasure_waits_for_the_assignment_in_flight_and_selection_after_it_fi
     holders = set(Code.objects.filter(date_assigned__isnull=False).values_list("entry_id", "fan_id"))
     assert holders == {(kept.pk, kept.fan_id)}
     assert Code.objects.filter(fan_id=erased.fan_id).count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_erasure_waits_for_a_wave_giving_the_fan_a_code_in_a_campaign_they_never_entered(require_postgres):
+    """Issue 36: waves no longer take a key every erasure holds; they hold the fan's row (``hold_fan``) instead."""
+    # given a fan entered in campaign Y only, and a wave of campaign X giving them a code (by globalUserId), in flight
+    campaign_y, (market_y,) = closed_campaign(name="Y", markets=1)
+    (entry,) = add_entries(campaign_y, [((market_y.pk,), 0.9, True)])
+    campaign_x, _ = closed_campaign(name="X", markets=1)
+    code = Code.objects.get(campaign=campaign_x, code=add_codes(campaign_x, 1)[0])
+    erased = threading.Event()
+
+    def wave_row():
+        lock_code_holders(campaign_x.pk)
+        assert hold_fan(entry.fan_id)
+        Code.objects.filter(pk=code.pk).update(fan_id=entry.fan_id)
+
+    with held_in_another_session(wave_row):
+        # when the fan is erased meanwhile
+        eraser = threading.Thread(
+            target=lambda: (erase_fan(entry.fan_id, actor=TEST_ACTOR), connection.close(), erased.set())
+        )
+        eraser.start()
+        # then the erasure waits for the wave's row (it does not know campaign X yet)
+        assert not erased.wait(1.0)
+    eraser.join(20)
+    # and once the wave committed, the erasure found X, took its lock and detached the code the wave gave
+    assert erased.is_set()
+    code.refresh_from_db()
+    assert code.fan_id is None and not Fan.objects.filter(pk=entry.fan_id).exists()

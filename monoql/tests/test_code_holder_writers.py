@@ -105,7 +105,7 @@ def test_the_holder_lock_refuses_misuse_and_is_kept_per_campaign(require_postgre
     with pytest.raises(RuntimeError):
         lock_code_holders("c1")
     # an erasure holding campaign c1 does not hold up an assignment in c2; one in c1 waits, then answers LOCK_TIMEOUT
-    with held_in_another_session(lambda: lock_code_holders(["c1"], exclusive=True, any_fan=True)):
+    with held_in_another_session(lambda: lock_code_holders(["c1"], exclusive=True)):
         with transaction.atomic():
             lock_code_holders("c2")  # another campaign: at once
         settings.HOLDER_LOCK_TIMEOUT_SECONDS = 0.2

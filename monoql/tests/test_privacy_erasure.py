@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -30,10 +31,13 @@ from entries.models import (
 from entries.selection.models import Allocation, Wave, WavePrep
 from entries.selection.services.prepped_zip import prepped_key
 from entries.services.csv_files import store_text
+from entries.services.privacy import fan_identifiers, identifier_digests
 from exports.models import Export
 from exports.services.exports import run_export, schedule_export
 from exports.services.files import signed_url
-from monoql.workflows.privacy import erase_fan
+from monoql.audit import AuditEntry
+from monoql.models import Erasure, ErasureStatus
+from monoql.workflows.privacy import erase_fan, sweep_stale_erasures
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -120,7 +124,7 @@ def test_erase_command_removes_the_fan_everywhere_and_reports_it(world):
     assert FanlistRecord.objects.count() == 0 and Invite.objects.count() == 0
 
 
-@pytest.mark.parametrize("role, status", [("anonymous", 401), ("fan", 403), ("writer", 403), ("supreme", 200)])
+@pytest.mark.parametrize("role, status", [("anonymous", 401), ("fan", 403), ("writer", 403), ("supreme", 202)])
 def test_erase_endpoint_is_supreme_only(world, role, status):
     # given
     campaign, (fan0, _) = world
@@ -130,8 +134,31 @@ def test_erase_endpoint_is_supreme_only(world, role, status):
     response = Client().post("/api/privacy/erase", {"fanId": fan0.pk}, content_type="application/json", **headers)
     # then
     assert response.status_code == status
-    assert Fan.objects.filter(pk=fan0.pk).exists() == (status != 200)
-    assert Entry.objects.count() == (1 if status == 200 else 2)
+    assert Fan.objects.filter(pk=fan0.pk).exists() == (status != 202)
+    assert Entry.objects.count() == (1 if status == 202 else 2)
+
+
+def test_erase_endpoint_answers_202_with_the_job_to_follow_and_its_report(world):
+    # given a supreme user and a fan with one entry (tasks run inline in tests: the job is done when it answers)
+    campaign, (fan0, fan1) = world
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {session_token_for('supreme', campaign)}"}
+    # when they erase the fan
+    response = Client().post("/api/privacy/erase", {"fanId": fan0.pk}, content_type="application/json", **headers)
+    # then the answer says where to follow the job, and that place shows it finished with its counts
+    body = response.json()
+    assert response.status_code == 202
+    assert response["Location"] == f"/api/privacy/erasures/{body['erasureId']}" == body["location"]
+    job = Client().get(response["Location"], **headers).json()
+    assert job["status"] == "FINISHED" and job["error"] is None and job["stage"] == ""
+    assert job["report"]["entries"] == 1 and job["report"]["codesDetached"] == 0
+    assert job["dateErased"] is not None and job["dateFinished"] is not None
+    # and the job keeps nothing naming the fan once finished
+    erasure = Erasure.objects.get(pk=int(body["erasureId"]))
+    assert (erasure.fan_ref, erasure.digests) == ("", None)
+    assert fan0.pk not in json.dumps(job)
+    # and an unknown job is a coded 404
+    missing = Client().get("/api/privacy/erasures/999999", **headers)
+    assert missing.status_code == 404 and missing.json()["reason"] == "ERASURE_NOT_FOUND"
 
 
 def test_erase_unknown_fan_is_404(world):
@@ -298,3 +325,61 @@ def test_staff_set_do_not_sell_from_the_admin_and_it_is_audited(world, admin_cli
     assert Fan.objects.get(pk=fan0.pk).do_not_sell is True
     change = DoNotSellChange.objects.get(fan_ref=fan0.pk)
     assert (change.actor_label, change.channel, change.entries_cleared) == ("admin", "admin", 1)
+
+
+def test_a_superuser_erases_a_fan_from_the_admin_after_a_confirmation_page(world, admin_client, django_user_model):
+    _, (fan0, fan1) = world
+    picked = {"action": "erase_fans", "_selected_action": [fan0.pk]}
+    # when a superuser picks the action, then a page says what goes and that it cannot be undone; nothing is erased
+    page = admin_client.post("/admin/accounts/fan/", picked)
+    text = page.content.decode()
+    assert page.status_code == 200 and "This cannot be undone." in text and fan0.email in text
+    assert Fan.objects.filter(pk=fan0.pk).exists() and not Erasure.objects.exists()
+    # when they confirm, then the job ran (inline tasks in tests) and the erasures list shows it finished
+    done = admin_client.post("/admin/accounts/fan/", {**picked, "confirmed": "yes"}, follow=True)
+    assert "1 erasure(s) queued" in done.content.decode()
+    assert not Fan.objects.filter(pk=fan0.pk).exists() and Fan.objects.filter(pk=fan1.pk).exists()
+    listing = admin_client.get("/admin/monoql/erasure/").content.decode()
+    assert "Finished" in listing and "1 entries, 0 codes detached, 1 files rewritten, 0 export files removed" in listing
+    assert AuditEntry.objects.get(action="fan.erase").channel == "admin"
+    # and a staff member who is not supreme is refused, with nothing erased
+    staff = django_user_model.objects.create_user("staff", password="pw-Staff-123!", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_fan", "change_fan"]))
+    other = Client()
+    other.force_login(staff)
+    refused = other.post(
+        "/admin/accounts/fan/", {**picked, "_selected_action": [fan1.pk], "confirmed": "yes"}, follow=True
+    )
+    assert "Only supreme users may erase fans." in refused.content.decode()
+    assert Fan.objects.filter(pk=fan1.pk).exists() and Erasure.objects.count() == 1
+    assert other.get("/admin/monoql/erasure/").status_code == 403
+
+
+def test_an_erasure_lost_after_its_database_part_is_picked_up_by_the_sweeper_and_only_scrubs_files(
+    world, django_capture_on_commit_callbacks
+):
+    # given an erasure whose worker died after the database part committed (the fan gone, the scored file untouched)
+    campaign, (fan0, _) = world
+    identifiers, fan_id = fan_identifiers(fan0), fan0.pk
+    fan0.delete()
+    erasure = Erasure.objects.create(
+        status=ErasureStatus.SCRUBBING,
+        fan_ref=fan_id,
+        digests=identifier_digests(identifiers),
+        campaigns=[campaign.pk],
+        report={"entries": 1},
+        attempts=1,
+        date_erased=NOW,
+        heartbeat_at=NOW,
+    )
+    assert "fan0@example.com" not in json.dumps(erasure.digests)  # digests only, never the email in clear
+    # when the sweeper finds it stale, then it is queued again (tasks run inline in tests) and finishes
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_stale_erasures() == {"requeued": [erasure.pk], "failed": []}
+    erasure.refresh_from_db()
+    # then it scrubbed the file without running the database part again, and forgot the fan
+    assert (erasure.status, erasure.attempts, erasure.fan_ref, erasure.digests) == ("FINISHED", 2, "", None)
+    assert erasure.report == {"entries": 1, "fileLines": 1, "files": ["scored/p.csv"], "exportFiles": 0}
+    assert _read("scored/p.csv") == "email,score\nFAN1@example.com,0.7\n"
+    assert not AuditEntry.objects.filter(action="fan.erase").exists()
+    assert AuditEntry.objects.get(action="fan.eraseFiles").changes["fileLines"] == 1

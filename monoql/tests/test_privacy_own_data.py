@@ -279,10 +279,13 @@ def test_the_codes_released_by_an_erasure_name_who_erased_and_through_which_door
         "/api/privacy/erase", {"fanId": fan.pk}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     # then the release's row in the codes' trail names them, and the erasure's one audit-log row the door
-    assert response.status_code == 200
+    assert response.status_code == 202
     audit = CodeAudit.objects.get(action="release")
     assert (audit.actor.global_user_id, audit.actor_label) == ("g-supreme", "supreme@example.com")
-    erasure = AuditEntry.objects.get()
+    assert sorted(AuditEntry.objects.values_list("action", flat=True)) == ["fan.erase", "fan.eraseFiles"]
+    files = AuditEntry.objects.get(action="fan.eraseFiles")
+    assert (files.actor_label, files.channel, files.changes["exportFiles"]) == ("supreme@example.com", "rest", 0)
+    erasure = AuditEntry.objects.get(action="fan.erase")
     assert (erasure.action, erasure.actor_kind, erasure.channel, erasure.actor_label) == (
         "fan.erase",
         "staff",

@@ -31,6 +31,7 @@ ACCESS = {
     "markets-upcoming": "supreme",
     "markets-notify-date": "supreme",
     "privacy-erase": "supreme",
+    "privacy-erasure": "supreme",
     "privacy-fan-data": "supreme",
     "campaign-exports": "report",
     "campaign-export": "report",

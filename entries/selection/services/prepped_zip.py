@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 
 from entries.selection.models import Allocation, AllocationOutcome, WavePrep
-from entries.services.privacy import scrub_csv_text
+from entries.services.privacy import Identifiers, scrub_csv_text
 from monoql import pgcopy
 from monoql.jobs import job_temp_file, remove_quietly
 
@@ -265,7 +265,7 @@ def _csv_text(columns, lines) -> str:
     return out.getvalue()
 
 
-def scrub_prepped_zips(campaign_ids: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+def scrub_prepped_zips(campaign_ids: list[str], identifiers: Identifiers) -> tuple[list[str], int]:
     """Rewrite the prepped zips of ``campaign_ids`` without the lines naming an erased fan (every CSV inside).
 
     Returns: ``(storage keys rewritten, lines removed)``.

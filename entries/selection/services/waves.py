@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Fan
+from accounts.services import hold_fan
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
@@ -37,7 +38,7 @@ from codes.services.inventory import lock_code_holders, reserve_codes
 from entries.models import Entry
 from entries.selection.models import Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
-from entries.services.privacy import scrub_files
+from entries.services.privacy import Identifiers, scrub_files
 from monoql.audit import Actor, model_diff, record
 from monoql.dates import iso, parse_iso
 from monoql.errors import NotFound, ValidationFailed
@@ -396,7 +397,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
             # the campaign's selection lock shared) and selection then sees the wave's code (``alreadyHolding``); a
             # wave prep in progress (exclusive, minutes at Eras scale) is waited for, not failed on.
             lock(SELECTION_DATA, wave.campaign_id, timeout_seconds=WAVE_LOCK_SECONDS, what="the campaign's selection")
-            lock_code_holders(wave.campaign_id, any_fan=True)  # fans found by globalUserId: see ANY_FAN
+            lock_code_holders(wave.campaign_id)
             if not row.get("code") and wave.generate_offer_code:
                 row["code"] = next(generated, "")
                 counts["generated"] += bool(row["code"])
@@ -420,7 +421,7 @@ def _assign_codes(wave: Wave, recipients: list[dict]) -> dict:
                 refuse(row, code_value, "code is tied to another account" if fan_id else "no account for globalUserId")
                 continue
             code.date_assigned = code.date_assigned or now
-            if fan_id and not code.fan_id and Fan.objects.filter(pk=fan_id).exists():  # not erased since read
+            if fan_id and not code.fan_id and hold_fan(fan_id):  # not erased since read, and not until we commit
                 code.fan_id = fan_id
                 code.entry_id = code.entry_id or entries.get(fan_id)
             if row.get("marketid") and not code.market_id:
@@ -518,7 +519,7 @@ def scheduled_wave_recipients(campaign_id: str) -> set[str]:
     return found
 
 
-def scrub_wave_files(campaign_ids: list[str], identifiers: tuple[set[str], set[str]]) -> tuple[list[str], int]:
+def scrub_wave_files(campaign_ids: list[str], identifiers: Identifiers) -> tuple[list[str], int]:
     """Rewrite the recipient files of the waves of ``campaign_ids`` without the lines naming an erased fan.
 
     Returns: ``(storage keys rewritten, lines removed)``.
