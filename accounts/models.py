@@ -102,3 +102,36 @@ class CampaignPermission(models.Model):
 
     def __str__(self):
         return f"{self.fan} {self.action} {self.campaign_id}"
+
+
+#: Named presets of the five campaign actions (catalog §3.3), as the team page offers them: key → (label, actions).
+ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "viewer": ("Viewer", ("read",)),
+    "reporter": ("Reporter", ("read", "report")),
+    "manager": ("Campaign manager", ("read", "write", "report", "select")),
+    "owner": ("Team owner", ("read", "write", "report", "select", "invite")),
+}
+
+
+class TeamInvitation(models.Model):
+    """An invitation to join one campaign's team with some actions, sent to an email address as an expiring,
+    single-use signed link (``accounts.services.invite_colleague``). Accepting it never looks a fan up by email:
+    the permissions go to the fan of the Django user who accepts (signed in, or a staff account created then)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="team_invitations")
+    email = models.EmailField(max_length=254, help_text="Where the link was sent; not an identity")
+    actions = models.JSONField(default=list, help_text="Campaign actions granted on acceptance")
+    nonce_hash = models.CharField(max_length=64, help_text="SHA-256 of the link's secret part")
+    invited_by = models.ForeignKey(Fan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by_label = models.CharField(max_length=255, blank=True, default="")
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_expires = models.DateTimeField()
+    date_accepted = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(Fan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    date_revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+
+    def __str__(self):
+        return f"invitation of {self.email} to {self.campaign_id}"

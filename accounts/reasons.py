@@ -1,7 +1,7 @@
 """Error reasons of sign-in, sessions, permissions and rate limits (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import FORBIDDEN, RATE_LIMITED, UNAUTHENTICATED, VALIDATION_ERROR
-from monoql.reasons import CODE_REST, EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import ADMIN, CODE_REST, EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
@@ -14,6 +14,16 @@ class AccountsReason(ReasonEnum):
     INVALID_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token names no user.", (GRAPHQL, REST))
     INVALID_TOKEN = (UNAUTHENTICATED, "The session token is not valid.", (GRAPHQL, REST))
     INVALID_ACTION = (VALIDATION_ERROR, "Unknown campaign action '…'.", (GRAPHQL, REST))
+    ACTION_NOT_GRANTABLE = (FORBIDDEN, "You can give only the actions you hold on this campaign (…).", (ADMIN,))
+    INVITATION_INVALID = (VALIDATION_ERROR, "This invitation link is not valid.", (ADMIN,))
+    INVITATION_EXPIRED = (VALIDATION_ERROR, "This invitation expired on …; ask for a new one.", (ADMIN,))
+    INVITATION_USED = (VALIDATION_ERROR, "This invitation was already accepted.", (ADMIN,))
+    INVITATION_REVOKED = (VALIDATION_ERROR, "This invitation was withdrawn.", (ADMIN,))
+    INVALID_EMAIL = (VALIDATION_ERROR, "Enter a valid email address.", (ADMIN,))
+    NO_ACTIONS = (VALIDATION_ERROR, "Choose a role or at least one action.", (ADMIN,))
+    NOT_TEAM_MANAGER = (FORBIDDEN, "Only supreme users and holders of 'invite' manage this campaign's team.", (ADMIN,))
+    USERNAME_TAKEN = (VALIDATION_ERROR, "That username is taken.", (ADMIN,))
+    WEAK_PASSWORD = (VALIDATION_ERROR, "The password is too weak: ….", (ADMIN,))
     invalidSession = (UNAUTHENTICATED, "The signed-in account changed; sign in again.", (GRAPHQL,))
     notLoggedIn = (UNAUTHENTICATED, "Authentication required.", (GRAPHQL, REST, CODE_REST, EXPORT_REST))
     REVOKED_TOKEN = (UNAUTHENTICATED, "You signed out with this session; sign in again.", (GRAPHQL, REST))

@@ -339,6 +339,12 @@ class CampaignAdmin(CampaignScopedAdmin):
             actor=admin_actor(request),
         )
 
+    def has_add_permission(self, request):
+        """Creating a campaign (the add form and a Discovery import into a new campaign) is for supreme users and
+        superusers only, as ``upsertCampaign`` without an id is (decisions.md #4); Django's ``add_campaign``
+        permission alone is not enough."""
+        return self._sees_all(request) and super().has_add_permission(request)
+
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *CAMPAIGN_PANELS]
 

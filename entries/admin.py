@@ -1,6 +1,7 @@
 """Entry admin, usable on large tables: no full count, joined list rows, raw-id widgets; filters by
 campaign, market (any rank), phone confirmation, verdict and tag; bulk block/allow; invite lists."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.shortcuts import redirect, render
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from accounts.permissions import is_supreme
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, MarketAdminBase, register_campaign_panel
 from campaigns.models import Campaign, Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
@@ -18,20 +20,28 @@ from entries.models import (
     BotScore,
     DoNotSellChange,
     Entry,
+    FanlistUpload,
     Invite,
+    InviteUpload,
     MailDomain,
     ScoredFile,
     Stat,
+    UploadStatus,
 )
 from entries.scoring_selectors import score_explanation
 from entries.selectors import any_rank
+from entries.services.blacklist import upload_blacklist
 from entries.services.bot_score import queue_campaign_score
 from entries.services.bot_signals import band
+from entries.services.fanlist import upload_fanlist
+from entries.services.invites import upload_invites
 from entries.services.mail_domains import add_mail_domain, remove_mail_domain
 from entries.services.markets import delete_market
+from entries.services.scoring import upload_scored
 from entries.services.verdicts import set_verdicts
 from monoql.admin_base import ServiceAdmin, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
+from monoql.errors import DomainError
 
 
 class MarketFilter(admin.SimpleListFilter):
@@ -286,5 +296,164 @@ register_campaign_panel(
         title="Bot score",
         render=_bot_score_panel,
         views=(("bot-score/", bot_score_view, "campaigns_campaign_bot_score"),),
+    )
+)
+
+
+#: The campaign page's fan-list uploads: kind → (title, help text, who may upload: "write" on the campaign or
+#: "supreme" for the blacklist, which blocks fans in every campaign, as ``uploadBlacklist``).
+UPLOAD_KINDS = {
+    "scored": (
+        "a scored file",
+        "CSV with a header: the campaign's identifier column (globalUserId, memberId or email), 'score' (0–1) and an "
+        "optional 'verdict' (true/false). Matched to the entries in a job; the counts show below once done.",
+        "write",
+    ),
+    "invites": (
+        "an invite list",
+        "CSV with the column of the identifier the campaign's inviteOnly gate uses (memberId, globalUserId or email). "
+        "Lists only grow.",
+        "write",
+    ),
+    "fanlist": (
+        "a fanlist",
+        "CSV of identifiers and ranks for a fanlist campaign (the campaign's scoring says raw 0–1 or xnum ≥ 1).",
+        "write",
+    ),
+    "blacklist": (
+        "the blacklist (every campaign)",
+        "One email address or phone number per line. Entries with them are never selected, in any campaign. "
+        "Supreme users only.",
+        "supreme",
+    ),
+}
+
+
+class FanFileForm(forms.Form):
+    """One CSV file to upload (the campaign page's fan-list uploads)."""
+
+    file = forms.FileField(label="CSV file")
+
+
+def _may_upload(model_admin, request, campaign, kind: str) -> bool:
+    if UPLOAD_KINDS[kind][2] == "supreme":
+        return bool(request.user.is_superuser) or is_supreme(getattr(request.user, "fan", None))
+    return model_admin.has_change_permission(request, campaign)
+
+
+def _upload(kind: str, campaign, upload, actor) -> str:
+    """Run the upload service of ``kind``; returns what happened, in words. Raises DomainError (the file's error)."""
+    if kind == "scored":
+        scored = upload_scored(
+            campaign_id=campaign.pk, campaign_name=campaign.name, stream=upload, declared_size=upload.size, actor=actor
+        )
+        scored.refresh_from_db()
+        return _scored_summary(scored)
+    if kind == "invites":
+        invites = upload_invites(
+            campaign_id=campaign.pk, stream=upload, declared_size=upload.size, file_name=upload.name, actor=actor
+        )
+        return f"{invites.rows_in} rows read, {invites.added} new to the invite list ({invites.identifier_type})."
+    if kind == "fanlist":
+        fanlist = upload_fanlist(
+            campaign_id=campaign.pk, stream=upload, declared_size=upload.size, file_name=upload.name, actor=actor
+        )
+        return f"{fanlist.rows_in} rows read, {fanlist.rows} fans kept."
+    result = upload_blacklist(stream=upload, declared_size=upload.size, file_name=upload.name, actor=actor)
+    return (
+        f"{result['in']} values read, {result['added']} new to the blacklist, "
+        f"{result['entriesBlocked']} entries blocked."
+    )
+
+
+def _scored_summary(scored: ScoredFile) -> str:
+    if scored.status == UploadStatus.FINISHED:
+        return (
+            f"{scored.rows} rows read: {scored.matched} matched entries ({scored.verified} verified), "
+            f"{scored.unmatched} matched nobody."
+        )
+    if scored.status == UploadStatus.FAILED:
+        return f"Failed: {scored.error}"
+    return f"{scored.rows} rows read; matching them to the entries ({scored.get_status_display().lower()})."
+
+
+def fan_files_html(campaign) -> str:
+    """The campaign page's "Fan lists and scores" section: upload links and the latest uploads with their counts."""
+    links = format_html_join(
+        " · ",
+        '<a href="{}">Upload {}</a>',
+        (
+            (reverse("admin:campaigns_campaign_upload_fan_file", args=[campaign.pk, kind]), title)
+            for kind, (title, _, _) in UPLOAD_KINDS.items()
+        ),
+    )
+    rows = [
+        (scored.date_created, "scored file", scored.name, _scored_summary(scored))
+        for scored in ScoredFile.objects.filter(campaign=campaign).order_by("-date_created")[:5]
+    ]
+    rows += [
+        (upload.date_created, "invite list", upload.name, f"{upload.rows_in} rows, {upload.added} new")
+        for upload in InviteUpload.objects.filter(campaign=campaign).order_by("-date_created")[:5]
+    ]
+    rows += [
+        (upload.date_created, "fanlist", upload.name, f"{upload.rows_in} rows, {upload.rows} fans kept")
+        for upload in FanlistUpload.objects.filter(campaign=campaign).order_by("-date_created")[:5]
+    ]
+    rows.sort(key=lambda row: row[0], reverse=True)
+    table = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        ((f"{when:%Y-%m-%d %H:%M}", what, name, summary) for when, what, name, summary in rows[:8]),
+    )
+    return format_html(
+        "<p>{}</p>{}",
+        links,
+        format_html(
+            '<table class="fan-file-uploads"><caption>Latest uploads</caption><tr><th>when (UTC)</th><th>what</th>'
+            "<th>file</th><th>result</th></tr>{}</table>",
+            table,
+        )
+        if rows
+        else "",
+    )
+
+
+def upload_fan_file_view(model_admin, request, campaign_id, kind):
+    """Admin view: upload a scored file, an invite list, a fanlist or the blacklist from the campaign page, through
+    the same services as GraphQL; a bad file is refused with its line and reason in words, nothing stored."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or kind not in UPLOAD_KINDS:
+        return redirect("admin:campaigns_campaign_changelist")
+    title, help_text, _ = UPLOAD_KINDS[kind]
+    if not _may_upload(model_admin, request, campaign, kind):
+        messages.error(request, f"You may not upload {title}: " + help_text.rsplit(". ", 1)[-1])
+        return redirect("admin:campaigns_campaign_change", campaign.pk)
+    form = FanFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = _upload(kind, campaign, upload, admin_actor(request))
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, f"{upload.name}: {summary}")
+            return redirect("admin:campaigns_campaign_change", campaign.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Upload {title}: {campaign.name}",
+        "form": form,
+        "help_text": help_text,
+        "campaign": campaign,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/entries/upload_fan_file.html", context)
+
+
+register_campaign_panel(
+    CampaignPanel(
+        name="fan_files",
+        title="Fan lists and scores",
+        render=fan_files_html,
+        views=(("uploads/<str:kind>/", upload_fan_file_view, "campaigns_campaign_upload_fan_file"),),
     )
 )

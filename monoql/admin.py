@@ -19,6 +19,7 @@ from entries.services.privacy import set_do_not_sell
 from monoql.admin_base import ServiceAdmin, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.audit import AuditEntry
+from monoql.console.team import team_panel_html, team_view
 from monoql.console.views import dashboard_view, jobs_view
 from monoql.models import Erasure
 from monoql.workflows.privacy import fan_data, queue_erasure
@@ -31,6 +32,14 @@ def _dashboard_link(campaign) -> str:
     )
 
 
+register_campaign_panel(
+    CampaignPanel(
+        name="team",
+        title="Team",
+        render=team_panel_html,
+        views=(("team/", team_view, "campaigns_campaign_team"),),
+    )
+)
 register_campaign_panel(
     CampaignPanel(
         name="dashboard",

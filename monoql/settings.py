@@ -428,6 +428,10 @@ PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
 PHONE_CODE_MAX_SENDS_PER_HOUR = env.int("PHONE_CODE_MAX_SENDS_PER_HOUR", default=5)
 PHONE_JWT_SECRET = env.str("PHONE_JWT_SECRET", default=SECRET_KEY + ":phone")
 PHONE_JWT_TTL_SECONDS = env.int("PHONE_JWT_TTL_SECONDS", default=900)
+# A team invitation link (accounts.services.invite_colleague) works this long, once.
+TEAM_INVITATION_SECONDS = env.int("TEAM_INVITATION_SECONDS", default=7 * 24 * 3600)
+# The staff console's public address, for links in staff emails (team invitations).
+STAFF_BASE_URL = env.str("STAFF_BASE_URL", default="http://127.0.0.1:8000")
 
 # Scoring and fanlist uploads (entries.services.scoring): private storage, size cap.
 # Days an entry keeps its full request origin (address, user agent, forwarded-for, session id) after it was last

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from accounts.session import viewer_session
 from entries.api.code_views import AssignCodesView
+from monoql.console.team import invitation_view
 from monoql.console.views import overview as console_overview
 from monoql.graphql.view import MonoqlGraphQLView
 from monoql.site import urls as site_urls
@@ -21,6 +22,7 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/selection/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/console/", admin.site.admin_view(console_overview), name="console-overview"),
+    path("staff/invitations/<str:token>/", invitation_view, name="staff-invitation"),
     path("admin/", admin.site.urls),
     path("graphql", MonoqlGraphQLView.as_view(session_for=viewer_session), name="graphql"),
     path("graphiql", MonoqlGraphQLView.as_view(session_for=viewer_session), name="graphiql"),
