@@ -3,7 +3,7 @@ campaign, market (any rank), phone confirmation, verdict and tag; bulk block/all
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -20,9 +20,9 @@ from entries.models import (
     BotScore,
     DoNotSellChange,
     Entry,
-    FanlistUpload,
+    FanFileKind,
+    FanFileUpload,
     Invite,
-    InviteUpload,
     MailDomain,
     ScoredFile,
     Stat,
@@ -30,14 +30,11 @@ from entries.models import (
 )
 from entries.scoring_selectors import score_explanation
 from entries.selectors import any_rank
-from entries.services.blacklist import upload_blacklist
 from entries.services.bot_score import queue_campaign_score
 from entries.services.bot_signals import band
-from entries.services.fanlist import upload_fanlist
-from entries.services.invites import upload_invites
+from entries.services.fan_files import queue_fan_file
 from entries.services.mail_domains import add_mail_domain, remove_mail_domain
 from entries.services.markets import delete_market
-from entries.services.scoring import upload_scored
 from entries.services.verdicts import set_verdicts
 from monoql.admin_base import ServiceAdmin, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
@@ -341,29 +338,15 @@ def _may_upload(model_admin, request, campaign, kind: str) -> bool:
     return model_admin.has_change_permission(request, campaign)
 
 
-def _upload(kind: str, campaign, upload, actor) -> str:
-    """Run the upload service of ``kind``; returns what happened, in words. Raises DomainError (the file's error)."""
-    if kind == "scored":
-        scored = upload_scored(
-            campaign_id=campaign.pk, campaign_name=campaign.name, stream=upload, declared_size=upload.size, actor=actor
-        )
-        scored.refresh_from_db()
-        return _scored_summary(scored)
-    if kind == "invites":
-        invites = upload_invites(
-            campaign_id=campaign.pk, stream=upload, declared_size=upload.size, file_name=upload.name, actor=actor
-        )
-        return f"{invites.rows_in} rows read, {invites.added} new to the invite list ({invites.identifier_type})."
-    if kind == "fanlist":
-        fanlist = upload_fanlist(
-            campaign_id=campaign.pk, stream=upload, declared_size=upload.size, file_name=upload.name, actor=actor
-        )
-        return f"{fanlist.rows_in} rows read, {fanlist.rows} fans kept."
-    result = upload_blacklist(stream=upload, declared_size=upload.size, file_name=upload.name, actor=actor)
-    return (
-        f"{result['in']} values read, {result['added']} new to the blacklist, "
-        f"{result['entriesBlocked']} entries blocked."
-    )
+def _job_summary(job: FanFileUpload) -> str:
+    """One line about a fan-file job: queued, reading, its counts in words, or its error."""
+    if job.status == UploadStatus.FINISHED:
+        return job.summary
+    if job.status == UploadStatus.FAILED:
+        return f"Failed: {job.summary}"
+    if job.status == UploadStatus.PROCESSING:
+        return f"Reading the file ({job.size} bytes)…"
+    return f"Queued ({job.size} bytes); this page shows the counts when it is read."
 
 
 def _scored_summary(scored: ScoredFile) -> str:
@@ -388,16 +371,12 @@ def fan_files_html(campaign) -> str:
         ),
     )
     rows = [
-        (scored.date_created, "scored file", scored.name, _scored_summary(scored))
+        (scored.date_created, "scored file (matching)", scored.name, _scored_summary(scored))
         for scored in ScoredFile.objects.filter(campaign=campaign).order_by("-date_created")[:5]
     ]
     rows += [
-        (upload.date_created, "invite list", upload.name, f"{upload.rows_in} rows, {upload.added} new")
-        for upload in InviteUpload.objects.filter(campaign=campaign).order_by("-date_created")[:5]
-    ]
-    rows += [
-        (upload.date_created, "fanlist", upload.name, f"{upload.rows_in} rows, {upload.rows} fans kept")
-        for upload in FanlistUpload.objects.filter(campaign=campaign).order_by("-date_created")[:5]
+        (job.date_created, job.get_kind_display(), job.file_name, _job_summary(job))
+        for job in FanFileUpload.objects.filter(Q(campaign=campaign) | Q(campaign__isnull=True))[:8]
     ]
     rows.sort(key=lambda row: row[0], reverse=True)
     table = format_html_join(
@@ -432,12 +411,21 @@ def upload_fan_file_view(model_admin, request, campaign_id, kind):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = _upload(kind, campaign, upload, admin_actor(request))
+            job = queue_fan_file(
+                kind,
+                upload,
+                campaign=None if kind == FanFileKind.BLACKLIST else campaign,
+                file_name=upload.name,
+                actor=admin_actor(request),
+            )
         except DomainError as error:
             form.add_error("file", error.message)
         else:
-            messages.success(request, f"{upload.name}: {summary}")
-            return redirect("admin:campaigns_campaign_change", campaign.pk)
+            if job.status == UploadStatus.FAILED:
+                form.add_error("file", job.summary or "The upload failed.")
+            else:
+                messages.success(request, f"{upload.name}: {_job_summary(job)}")
+                return redirect("admin:campaigns_campaign_change", campaign.pk)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Upload {title}: {campaign.name}",

@@ -378,3 +378,44 @@ class MailDomain(models.Model):
 
     def __str__(self):
         return f"{self.domain} ({self.rule})"
+
+
+class FanFileKind(models.TextChoices):
+    """What a fan-file upload holds (``entries.services.fan_files``)."""
+
+    SCORED = "scored", "scored file"
+    INVITES = "invites", "invite list"
+    FANLIST = "fanlist", "fanlist"
+    BLACKLIST = "blacklist", "blacklist"
+
+
+class FanFileUpload(models.Model):
+    """A fan file uploaded from the staff console (scored file, invite list, fanlist or blacklist), read by a queued
+    job (``monoql.jobs``: attempts as the fence, a heartbeat, a beat sweeper) so that a large file never runs inside a
+    web request; the job calls the same service as the GraphQL upload and keeps its counts or its error."""
+
+    kind = models.CharField(max_length=10, choices=FanFileKind.choices)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="fan_file_uploads"
+    )
+    file_key = models.CharField(max_length=512, help_text="Storage key of the file as uploaded (removed after)")
+    file_name = models.CharField(max_length=255, blank=True, default="")
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes")
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Attempts claimed so far; the current one's fence")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life (monoql.jobs)")
+    result = models.JSONField(null=True, blank=True, help_text="The service's counts once FINISHED")
+    summary = models.CharField(max_length=500, blank=True, default="", help_text="The result or error in words")
+    error = models.JSONField(null=True, blank=True, help_text="{message, reason, field, line} once FAILED")
+    actor = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=255, blank=True, default="")
+    channel = models.CharField(max_length=8, default="admin")
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+        indexes = [models.Index(fields=["campaign", "-date_created"], name="fan_file_campaign_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.status})"

@@ -46,6 +46,7 @@ class EntriesReason(ReasonEnum):
     INVALID_ENTRY = (VALIDATION_ERROR, "Entry must be an object of field values.", (GRAPHQL, REST))
     INVALID_MARKET_TRANSFER = (VALIDATION_ERROR, "A market cannot be transferred to itself.", (GRAPHQL, REST))
     INVALID_BLACKLIST_VALUE = (VALIDATION_ERROR, "'…' is not an email address.", (GRAPHQL, REST))
+    INVALID_FILE_KIND = (VALIDATION_ERROR, "Unknown kind of fan file '…'.", (ADMIN,))
     invalidCampaignStatus = (
         FORBIDDEN,
         "This campaign is not open: phone numbers can be confirmed only while it accepts entries.",

@@ -461,6 +461,7 @@ CELERY_BEAT_SCHEDULE.update(
         "sweep-stale-jobs": {"task": "entries.sweep_stale_jobs", "schedule": JOB_SWEEP_SECONDS},
         "sweep-stale-code-uploads": {"task": "codes.sweep_stale_code_uploads", "schedule": JOB_SWEEP_SECONDS},
         "sweep-stale-erasures": {"task": "privacy.sweep_stale_erasures", "schedule": JOB_SWEEP_SECONDS},
+        "sweep-stale-fan-files": {"task": "entries.sweep_stale_fan_files", "schedule": JOB_SWEEP_SECONDS},
         "purge-old-exports": {"task": "exports.purge_old_exports", "schedule": 3600.0},
         "minimize-entry-origins": {"task": "entries.minimize_entry_origins", "schedule": 3600.0},
     }

@@ -2,15 +2,19 @@
 the same services as GraphQL; counts in words when done, a bad file refused with its line and reason, nothing
 stored; the blacklist for supreme users only."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import CampaignPermission, Fan
 from accounts.services import staff_group
 from campaigns.models import Campaign, Market
-from entries.models import BlacklistEntry, Entry, FanlistRecord, Invite, ScoredFile
+from entries.models import BlacklistEntry, Entry, FanFileUpload, FanlistRecord, Invite, ScoredFile
+from entries.services.fan_files import run_fan_file, sweep_stale_fan_files
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +50,14 @@ def test_a_scored_file_and_an_invite_list_give_their_counts_on_the_campaign_page
     campaign, client = writer
     with django_capture_on_commit_callbacks(execute=True):  # the matching job runs once the upload commits
         page = _post(client, campaign, "scored", "email,score\nfan0@example.com,0.9\nnobody@example.com,0.1\n").content
-    assert "List.csv: 2 rows read; matching them to the entries (pending)." in page.decode()
+    assert "List.csv: 2 rows read; matching them to the entries." in page.decode()
     assert Entry.objects.get(email="fan0@example.com").score == 0.9
     page = _post(client, campaign, "invites", "email\nfan0@example.com\nfan1@example.com\n", name="inv.csv").content
     assert "Inv.csv: 2 rows read, 2 new to the invite list (email)." in page.decode()
     assert Invite.objects.filter(campaign=campaign).count() == 2
     listing = client.get(f"/admin/campaigns/campaign/{campaign.pk}/change/").content.decode()
-    assert "2 rows read: 1 matched entries (1 verified), 1 matched nobody." in listing and "2 rows, 2 new" in listing
+    assert "2 rows read: 1 matched entries (1 verified), 1 matched nobody." in listing
+    assert "2 rows read, 2 new to the invite list (email)." in listing
 
 
 @pytest.mark.parametrize(
@@ -93,3 +98,27 @@ def test_the_blacklist_is_for_supreme_users_only(writer, admin_client):
     assert not BlacklistEntry.objects.exists()
     done = _post(admin_client, campaign, "blacklist", "fan1@example.com\n+1 212 555 0100\n").content.decode()
     assert "List.csv: 2 values read, 2 new to the blacklist, 1 entries blocked." in done
+
+
+def test_a_fan_file_is_read_by_a_queued_job_and_a_lost_one_is_picked_up_again(writer, settings):
+    # given a worker setup (tasks not inline): the upload answers at once with the job queued
+    campaign, client = writer
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    page = _post(client, campaign, "invites", "email\nfan0@example.com\n", name="big.csv").content.decode()
+    assert "Big.csv: Queued (" in page and "this page shows the counts when it is read." in page
+    job = FanFileUpload.objects.get()
+    assert (job.status, job.kind, Invite.objects.count()) == ("PENDING", "invites", 0)
+    # when its worker is lost and the sweeper finds it stale, then it is queued again and read
+    FanFileUpload.objects.filter(pk=job.pk).update(heartbeat_at=job.heartbeat_at - timedelta(hours=1))
+    assert sweep_stale_fan_files() == {"requeued": [job.pk], "failed": []}
+    done = run_fan_file(job.pk)
+    assert (done.status, done.attempts, done.result) == (
+        "FINISHED",
+        1,
+        {"rowsIn": 1, "added": 1, "identifierType": "email"},
+    )
+    assert Invite.objects.count() == 1 and not default_storage.exists(job.file_key)
+    assert (
+        "1 rows read, 1 new to the invite list (email)."
+        in client.get(f"/admin/campaigns/campaign/{campaign.pk}/change/").content.decode()
+    )

@@ -28,10 +28,12 @@ from accounts.models import Fan
 from entries.models import (
     DoNotSellChange,
     Entry,
+    FanFileUpload,
     FanlistRecord,
     FanlistUpload,
     Invite,
     ScoredFile,
+    UploadStatus,
 )
 from entries.services.invites import invite_folder
 from entries.validation import e164, opt_in_field_ids
@@ -222,6 +224,8 @@ def _stored_files(campaign_ids: list[str]) -> list[str]:
     keys = list(ScoredFile.objects.values_list("path", flat=True)) + list(
         FanlistUpload.objects.values_list("path", flat=True)
     )
+    waiting = FanFileUpload.objects.filter(status__in=[UploadStatus.PENDING, UploadStatus.PROCESSING])
+    keys += list(waiting.values_list("file_key", flat=True))  # files uploaded in the console, not yet read
     for campaign_id in campaign_ids:
         folder = invite_folder(campaign_id)
         try:
