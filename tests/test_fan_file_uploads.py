@@ -96,6 +96,9 @@ def test_the_blacklist_is_for_supreme_users_only(writer, admin_client):
     refused = _post(client, campaign, "blacklist", "spam@example.com\n").content.decode()
     assert "You may not upload the blacklist (every campaign): Supreme users only." in refused
     assert not BlacklistEntry.objects.exists()
+    bad = _post(admin_client, campaign, "blacklist", "spam@example.com\nnot a value\n", follow=False).content.decode()
+    assert "Line 2: &#x27;not a value&#x27; is not an email address or a phone number." in bad
+    assert not BlacklistEntry.objects.exists()
     done = _post(admin_client, campaign, "blacklist", "fan1@example.com\n+1 212 555 0100\n").content.decode()
     assert "List.csv: 2 values read, 2 new to the blacklist, 1 entries blocked." in done
 
