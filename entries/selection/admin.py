@@ -13,6 +13,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -20,7 +21,8 @@ from django.utils.safestring import mark_safe
 from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign, Market
 from entries.selection.models import Wave, WavePrep, WavePrepFile
-from entries.selection.services.selection import trigger_selection
+from entries.selection.selectors import selection_preview
+from entries.selection.services.selection import selection_email, trigger_selection
 from entries.selection.services.wave_prep import MAX_SEED, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave
@@ -156,15 +158,46 @@ class WavePrepAdmin(CampaignScopedAdmin):
         )
         return format_html("<table>{}{}</table>", header, rows)
 
-    @admin.action(description="Apply selection to every market of the selected (finished) wave preps")
+    @admin.action(description="Apply selection to every market of the selected (finished) wave preps…")
     def apply_selection(self, request, queryset):
-        for wave_prep in queryset:
+        """A preview first (fans per market and channel, the message they get, what cannot be undone); selection
+        runs only after an explicit confirm. ``triggerSelection`` (GraphQL) keeps answering at once: contract."""
+        runs = list(queryset.select_related("campaign")[:10])
+        if request.POST.get("confirmed") != "yes":
+            previews = []
+            for run in runs:
+                markets = selection_preview(run)
+                first = next((market for market in markets if market["email"]), None)
+                message = selection_email(run.campaign.name, first["name"], "fan@example.com") if first else None
+                previews.append(
+                    {
+                        "run": run,
+                        "markets": markets,
+                        "selected": sum(market["selected"] for market in markets),
+                        "emails": sum(market["email"] for market in markets),
+                        "message": message,
+                    }
+                )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Apply selection: check what fans will get",
+                "opts": self.model._meta,
+                "previews": previews,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/selection/confirm_selection.html", context)
+        for wave_prep in runs:
             market_ids = [market["id"] for market in (wave_prep.count or {}).get("markets", [])]
             try:
                 trigger_selection(campaign_id=wave_prep.campaign_id, market_ids=market_ids, actor=admin_actor(request))
-                messages.info(request, f"Selection of {len(market_ids)} markets from '{wave_prep.date_key}' queued.")
+                messages.info(
+                    request,
+                    f"Selection of {len(market_ids)} market(s) of {wave_prep.campaign.name} from wave prep "
+                    f"'{wave_prep.date_key}' queued: codes are assigned, then the selected fans are emailed.",
+                )
             except DomainError as error:
                 messages.error(request, f"{wave_prep.date_key}: {error.message}")
+        return None
 
 
 @admin.register(WavePrepFile)

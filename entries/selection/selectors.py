@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from codes.models import Code
@@ -111,3 +111,28 @@ def selection_funnel(campaign) -> dict:
         .count(),
         "notified": selected.filter(date_notified__isnull=False).values("entry_id").distinct().count(),
     }
+
+
+def selection_preview(wave_prep: WavePrep) -> list[dict]:
+    """What applying the run's selection would send, per market, before staff confirm it in the admin:
+    ``[{"id", "name", "selected", "email", "noEmail"}]`` — selected fans, those an email reaches (the selection's
+    only channel) and those without an email (told on the campaign page only), in the run's market order."""
+    counts = {
+        row["market_id"]: row
+        for row in Allocation.objects.filter(wave_prep=wave_prep, outcome=AllocationOutcome.SELECTED)
+        .values("market_id")
+        .annotate(selected=Count("pk"), email=Count("pk", filter=~Q(entry__email="")))
+    }
+    markets = []
+    for market in (wave_prep.count or {}).get("markets") or []:
+        row = counts.get(market["id"], {"selected": 0, "email": 0})
+        markets.append(
+            {
+                "id": market["id"],
+                "name": market.get("name") or market["id"],
+                "selected": row["selected"],
+                "email": row["email"],
+                "noEmail": row["selected"] - row["email"],
+            }
+        )
+    return markets

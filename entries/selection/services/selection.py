@@ -407,6 +407,18 @@ def release_codes_planned_for(entry_ids: list[int], *, actor: Actor) -> int:
     )
 
 
+def selection_email(campaign_name: str, market_name: str, email: str) -> EmailMessage:
+    """The email a selected fan gets once their code is assigned (``notify_selection``; the admin's preview shows
+    one). Returns: the unsent EmailMessage."""
+    return EmailMessage(
+        f"{campaign_name}: you're selected for {market_name}",
+        f"Good news: you have been selected for the {campaign_name} presale in {market_name}. "
+        "Your access code will be shown on the campaign page when the presale opens.",
+        settings.DEFAULT_FROM_EMAIL,
+        [email],
+    )
+
+
 def notify_selection(wave_prep_id: int, market_id: str) -> int:
     """Email each selected fan of the market whose code was assigned to them (once each); returns how many were sent.
 
@@ -445,17 +457,7 @@ def notify_selection(wave_prep_id: int, market_id: str) -> int:
                 _count_notified(wave_prep, market_id, sent)
                 return sent
             Allocation.objects.filter(pk__in=[pk for pk, _ in batch]).update(date_notified=timezone.now())
-        messages = [
-            EmailMessage(
-                f"{wave_prep.campaign.name}: you're selected for {market.name}",
-                f"Good news: you have been selected for the {wave_prep.campaign.name} presale in {market.name}. "
-                "Your access code will be shown on the campaign page when the presale opens.",
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
-            for _, email in batch
-            if email
-        ]
+        messages = [selection_email(wave_prep.campaign.name, market.name, email) for _, email in batch if email]
         # One connection to the email backend per batch (one SMTP session, not one per fan); a message that
         # fails is logged and the others still go.
         backend = get_connection()
