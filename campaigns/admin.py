@@ -244,6 +244,7 @@ class CampaignAdmin(CampaignScopedAdmin):
             {
                 "fields": [
                     ("date_open", "date_close", "date_finish"),
+                    "open_now_confirmed",
                     ("date_presale_window_start", "date_presale_window_end", "date_general_onsale"),
                     ("date_opened", "date_closed", "date_inactivated"),
                     ("date_created", "date_updated"),

@@ -11,6 +11,7 @@ import re
 from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from campaigns.admin_editor import (
     CONTROL_FOR_PATH,
@@ -28,6 +29,7 @@ from campaigns.services.campaign_rules import (
     LocaleRow,
     check_publishable,
     normalize_domain,
+    publish_problems,
     validate_campaign_fields,
     validate_locales,
 )
@@ -76,6 +78,12 @@ class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
 
     main_image_file = forms.ImageField(required=False, label="Upload main image")
     mobile_image_file = forms.ImageField(required=False, label="Upload mobile image")
+    open_now_confirmed = forms.BooleanField(
+        required=False,
+        label="Yes, open it to fans now",
+        help_text="Asked only when this save would open the campaign within a minute: its open date has passed and "
+        "nothing else keeps it from opening.",
+    )
 
     class Meta:
         model = Campaign
@@ -100,6 +108,22 @@ class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
         apply_option_controls(cleaned)
         return cleaned
 
+    def _ask_before_opening(self, campaign) -> None:
+        """A save that makes the campaign due to open now (its open date passed, DRAFT or PREVIEW, nothing in the
+        publish rule against it: the status refresh opens it within a minute) asks first (issue 40)."""
+        if self.cleaned_data.get("open_now_confirmed") or campaign._state.adding:
+            return
+        if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PREVIEW) or campaign.date_open is None:
+            return
+        if campaign.date_open > timezone.now() or publish_problems(campaign):
+            return
+        self.add_error(
+            "open_now_confirmed",
+            f"This save opens “{campaign.name}” to fans within a minute: its open date "
+            f"({campaign.date_open:%Y-%m-%d %H:%M} UTC) has passed and nothing else keeps it from opening. Tick "
+            "“Yes, open it to fans now” to save, or set a later open date.",
+        )
+
     def _post_clean(self):
         super()._post_clean()
         campaign = self.instance
@@ -113,6 +137,7 @@ class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
                     check_publishable(campaign)
             elif self.previous is None and campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PREVIEW):
                 apply_status_change(Campaign(), campaign.status, is_new=True)
+            self._ask_before_opening(campaign)
             for field, key in (("main_image_file", "main"), ("mobile_image_file", "mobile")):
                 upload = self.cleaned_data.get(field)
                 if upload:

@@ -286,3 +286,22 @@ def test_the_admin_cannot_open_an_incomplete_campaign(staff_client):
     assert response.status_code == 200
     assert "CAMPAIGN_NOT_PUBLISHABLE" in response.content.decode()
     assert Campaign.objects.get(pk=campaign.pk).status == "DRAFT"
+
+
+def test_a_save_that_makes_a_ready_campaign_due_to_open_now_asks_first(staff_client, demo_campaign):
+    """Issue 40: a campaign whose open date had passed opened by itself within a minute of the save that made it ready."""
+    # Given the demo campaign in PREVIEW, ready to open, with an open date in the future
+    Campaign.objects.filter(pk=demo_campaign.pk).update(status="PREVIEW")
+    url = f"/admin/campaigns/campaign/{demo_campaign.pk}/change/"
+    data = _form_data(staff_client, url)
+    # When staff move its open date to an hour ago and save
+    past = {**data, "date_open_0": "2026-01-01", "date_open_1": "10:00:00", "_continue": "1"}
+    response = staff_client.post(url, past)
+    # Then the form asks first, naming why, and nothing is saved
+    assert response.status_code == 200
+    assert "opens “Metallica - WorldWired Tour 2017” to fans within a minute" in response.content.decode()
+    assert Campaign.objects.get(pk=demo_campaign.pk).date_open is None
+    # When they tick the confirmation, then it is saved (and the status refresh will open it)
+    confirmed = staff_client.post(url, {**past, "open_now_confirmed": "on"})
+    assert confirmed.status_code == 302
+    assert Campaign.objects.get(pk=demo_campaign.pk).date_open.isoformat() == "2026-01-01T10:00:00+00:00"
