@@ -155,6 +155,12 @@ def entries_by_market_preference(campaign) -> list[dict]:
     return _by_market(_rank_rows(counted_entries(campaign)))
 
 
+def registered_by_market(campaign) -> list[dict]:
+    """Every registered entry by market and rank, confirmed or not (``entries_by_market_preference`` counts only the
+    ones the metrics count): ``[{id: marketId, counts: [n_rank0..n_rank3]}]``."""
+    return _by_market(_rank_rows(Entry.objects.filter(campaign_id=campaign.pk)))
+
+
 def eligible_by_market_preference(campaign, *, include_prev_selected=False, min_score=None, max_score=None):
     """``metrics.eligibleByMarketPreference``: the same shape over eligible entries."""
     rows = eligible_entries(

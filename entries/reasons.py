@@ -47,6 +47,8 @@ class EntriesReason(ReasonEnum):
     INVALID_MARKET_TRANSFER = (VALIDATION_ERROR, "A market cannot be transferred to itself.", (GRAPHQL, REST))
     INVALID_BLACKLIST_VALUE = (VALIDATION_ERROR, "'…' is not an email address.", (GRAPHQL, REST))
     INVALID_FILE_KIND = (VALIDATION_ERROR, "Unknown kind of fan file '…'.", (ADMIN,))
+    NOT_RETRYABLE = (VALIDATION_ERROR, "Only a failed job can be retried; this one is ….", (ADMIN,))
+    WAVE_PREP_NOT_FOUND = (NOT_FOUND, "No such wave prep.", (ADMIN,))
     invalidCampaignStatus = (
         FORBIDDEN,
         "This campaign is not open: phone numbers can be confirmed only while it accepts entries.",

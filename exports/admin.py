@@ -6,8 +6,8 @@ from django.utils.html import format_html
 
 from campaigns.admin import CampaignScopedAdmin
 from exports.exporters import EXPORTERS
-from exports.models import Export, ExportAccess
-from exports.services.exports import record_access, schedule_export
+from exports.models import Export, ExportAccess, ExportStatus
+from exports.services.exports import record_access, retry_export, schedule_export
 from exports.services.files import signed_url
 from monoql.admin_base import admin_actor
 from monoql.errors import DomainError
@@ -35,17 +35,8 @@ class ScheduleExportForm(forms.ModelForm):
 
 @admin.register(Export)
 class ExportAdmin(CampaignScopedAdmin):
-    list_display = [
-        "id",
-        "campaign",
-        "export_type",
-        "date_key",
-        "status",
-        "count",
-        "requester_user_id",
-        "date_created",
-        "download",
-    ]
+    list_display = ["id", "export_type", "campaign", "date_key", "status", "result", "download", "date_created"]
+    actions = ["retry_failed"]
     list_filter = ["status", "export_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "=campaign__id", "campaign__name"]
     list_select_related = ["campaign"]
@@ -75,6 +66,29 @@ class ExportAdmin(CampaignScopedAdmin):
         obj._state.adding = False
         if not created:
             messages.info(request, "The same export is already queued; showing it.")
+
+    @admin.display(description="result")
+    def result(self, export):
+        """Rows written, or the error in words."""
+        if export.status in (ExportStatus.FAILED, ExportStatus.EXPIRED):
+            return f"Failed: {export.error_message or 'it ran too long and expired'}"[:200]
+        if export.status == ExportStatus.FINISHED:
+            return f"{export.count if export.count is not None else 0} rows"
+        return "queued" if export.status == ExportStatus.PENDING else "being written"
+
+    @admin.action(description="Retry the failed exports (a new attempt each)")
+    def retry_failed(self, request, queryset):
+        """``retry_export`` for each selected export; others are named and left alone."""
+        for export in queryset.select_related("campaign"):
+            try:
+                retried = retry_export(export.pk, campaign_id=export.campaign_id, actor=admin_actor(request))
+            except DomainError as error:
+                messages.error(request, f"Export {export.pk} ({export.export_type}): {error.message}")
+            else:
+                messages.info(
+                    request,
+                    f"Export {export.pk} ({export.export_type} of {export.campaign.name}) retried: {retried.status}.",
+                )
 
     @admin.display(description="download")
     def download(self, export):

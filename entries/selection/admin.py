@@ -23,7 +23,7 @@ from campaigns.models import Campaign, Market
 from entries.selection.models import Wave, WavePrep, WavePrepFile
 from entries.selection.selectors import selection_preview
 from entries.selection.services.selection import selection_email, trigger_selection
-from entries.selection.services.wave_prep import MAX_SEED, trigger_wave_prep
+from entries.selection.services.wave_prep import MAX_SEED, retry_wave_prep, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, upload_wave
 from monoql.admin_base import admin_actor
@@ -105,7 +105,20 @@ class WavePrepAdmin(CampaignScopedAdmin):
     list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign"]
     autocomplete_fields = ["campaign"]
-    actions = ["apply_selection"]
+    actions = ["apply_selection", "retry_failed"]
+
+    @admin.action(description="Retry the failed wave preps (same files, switches and seed)")
+    def retry_failed(self, request, queryset):
+        """``retry_wave_prep`` for each selected run; others are named and left alone."""
+        for run in queryset.select_related("campaign"):
+            try:
+                retry_wave_prep(run.pk, actor=admin_actor(request))
+            except DomainError as error:
+                messages.error(request, f"Wave prep '{run.date_key}' of {run.campaign.name}: {error.message}")
+            else:
+                messages.info(
+                    request, f"Wave prep '{run.date_key}' of {run.campaign.name} queued again (seed {run.seed})."
+                )
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

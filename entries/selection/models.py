@@ -74,6 +74,9 @@ class WavePrep(models.Model):
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Attempts claimed so far; the fence of the current one"
     )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        default=2, help_text="The attempt number after which the run fails: raised by a retry, never reset (the fence)"
+    )
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the running attempt (monoql.jobs); queued time before"
     )

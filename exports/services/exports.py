@@ -29,6 +29,7 @@ from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
 from exports.services.files import final_key, publish
 from monoql.audit import Actor, AuditEntry, record
+from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, SideProgress, Superseded, job_temp_file, remove_quietly, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
@@ -256,6 +257,44 @@ def erasures_of(campaign_id: str) -> set[int]:
         action="fan.erase", date_created__gte=timezone.now() - ERASURE_HORIZON
     ).values_list("pk", "changes")
     return {pk for pk, changes in rows if campaign_id in ((changes or {}).get("campaigns") or [])}
+
+
+def retry_export(export_id: int, *, campaign_id: str, actor: Actor) -> Export:
+    """Run a FAILED or EXPIRED export again, on the same row: back to PENDING and queued; its attempt number keeps
+    growing (the fence), and this retry gets one more attempt. One audit-log row, ``export.retry``.
+
+    Returns: the Export (PENDING, or its outcome when tasks run inline).
+    Raises: NotFound ``ExportNotFound`` (field ``exportId``); ValidationFailed ``NOT_RETRYABLE`` when it did not fail.
+    """
+    export = Export.objects.filter(pk=export_id, campaign_id=campaign_id).first()
+    if export is None:
+        raise NotFound("Export not found.", reason="ExportNotFound", field="exportId")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                retried = Export.objects.filter(
+                    pk=export.pk, status__in=[ExportStatus.FAILED, ExportStatus.EXPIRED]
+                ).update(status=ExportStatus.PENDING, error_message="", heartbeat_at=timezone.now(), date_failed=None)
+        except IntegrityError:
+            raise ValidationFailed(
+                "Another export of this type and dateKey is running already.", reason="NOT_RETRYABLE", field="exportId"
+            ) from None
+        if not retried:
+            raise ValidationFailed(
+                f"Only a failed export can be retried; this one is {export.status}.",
+                reason="NOT_RETRYABLE",
+                field="exportId",
+            )
+        record(
+            actor,
+            "export.retry",
+            campaign_id=campaign_id,
+            target=f"export:{export.pk}",
+            changes={"attempts": export.attempts},
+        )
+        enqueue_on_commit(RUN_TASK, export.pk)
+    export.refresh_from_db()
+    return export
 
 
 def expire_stuck_exports(now=None) -> int:

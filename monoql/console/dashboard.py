@@ -9,11 +9,17 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from codes.models import Code, CodeAudit, CodeAuditAction, CodeType
+from codes.models import Code, CodeType, CodeUpload
 from codes.services.inventory import count_codes
-from entries.metrics import entries_by_market_preference, registration_funnel, registrations_over_time
+from entries.metrics import (
+    entries_by_market_preference,
+    registered_by_market,
+    registration_funnel,
+    registrations_over_time,
+)
 from entries.scoring_selectors import stats
 from entries.selection.selectors import selection_funnel, wave_preps_of, waves_of
+from entries.selection.services.selection import latest_finished_wave_prep
 from exports.selectors import exports_of
 from monoql.dates import iso
 from monoql.models import DashboardSnapshot
@@ -38,8 +44,13 @@ def funnel(campaign) -> list[tuple[str, int]]:
 
 
 def demand(campaign) -> list[dict]:
-    """Per market: fans by choice rank (1st..4th), capacity (population) and codes (pinned to it / assigned)."""
+    """Per market: counted fans by choice rank (1st..4th: phone-confirmed when the campaign asks for it, as the
+    metrics count), every registered fan who chose it, capacity (the market's population, else the latest
+    finished wave prep's capacity) and codes (pinned to it / assigned)."""
     counts = {row["id"]: row["counts"] for row in entries_by_market_preference(campaign)}
+    registered = {row["id"]: sum(row["counts"]) for row in registered_by_market(campaign)}
+    latest = latest_finished_wave_prep(campaign.pk)
+    planned = {row["id"]: row.get("capacity") for row in ((latest.count or {}).get("markets") or [])} if latest else {}
     codes: dict[str, dict] = {
         row["market_id"]: dict(row)
         for row in Code.objects.filter(campaign_id=campaign.pk, market__isnull=False)
@@ -55,7 +66,8 @@ def demand(campaign) -> list[dict]:
                 "name": market.name,
                 "ranks": ranks,
                 "total": sum(ranks),
-                "capacity": market.population,
+                "registered": registered.get(market.pk, 0),
+                "capacity": market.population if market.population is not None else planned.get(market.pk),
                 "codes": codes.get(market.pk, {}).get("total", 0),
                 "assigned": codes.get(market.pk, {}).get("assigned", 0),
             }
@@ -80,6 +92,28 @@ def _selection_counts(count: dict | None) -> dict | None:
         return None
     shown = {key: count.get(key, 0) for key in _SELECTION_COUNTS}
     return {**shown, **{key: count[key] for key in _SELECTION_CONFLICTS if count.get(key)}}
+
+
+def job_summary(counts, error=None) -> str:
+    """A job's result in words: its error, or its counts as "name: n" pairs (a wave's per-channel detail as
+    "sms: n sent, n failed"); nested values are never shown as raw data."""
+    if error:
+        return str(error)
+    if not counts:
+        return ""
+    parts = []
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            parts += [
+                f"{channel}: {detail.get('sent', 0)} sent, {detail.get('failed', 0)} failed"
+                for channel, detail in value.items()
+                if isinstance(detail, dict)
+            ]
+        elif isinstance(value, list):
+            parts.append(f"{key}: {len(value)}")
+        elif value is not None:
+            parts.append(f"{key}: {value}")
+    return ", ".join(parts)
 
 
 def jobs(campaign) -> dict:
@@ -138,18 +172,25 @@ def jobs(campaign) -> dict:
     ]
     uploads = [
         {
+            "id": job.pk,
             "kind": "code upload",
-            "name": audit.type,
-            "status": "FINISHED",
-            "requestedBy": audit.actor_label,
-            "created": iso(audit.date_created),
-            "counts": {"codes": audit.requested, "new": audit.changed},
+            "name": f"{job.file_name or job.type} ({job.type})",
+            "status": job.status,
+            "progress": {"rows": job.rows_read, "total": None},
+            "requestedBy": job.actor_label,
+            "created": iso(job.date_created),
+            "counts": {"codes": (job.count or {}).get("in"), "new": (job.count or {}).get("inserted")}
+            if job.count
+            else None,
+            "error": (job.error or {}).get("message") if job.error else None,
         }
-        for audit in CodeAudit.objects.filter(campaign_id=campaign.pk, action=CodeAuditAction.UPLOAD).order_by(
-            "-date_created"
-        )[:5]
+        for job in CodeUpload.objects.filter(campaign_id=campaign.pk).order_by("-date_created")[:5]
     ]
-    return {"wavePreps": wave_preps, "selections": selections, "exports": exports, "waves": waves, "uploads": uploads}
+    groups = {"wavePreps": wave_preps, "selections": selections, "exports": exports, "waves": waves, "uploads": uploads}
+    for group in groups.values():
+        for job in group:
+            job["summary"] = job_summary(job.get("counts"), job.get("error"))
+    return groups
 
 
 def registrations_chart_points(campaign, unit: str) -> list[tuple[str, int]]:

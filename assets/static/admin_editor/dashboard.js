@@ -40,8 +40,8 @@
       span.className = "job-error";
       span.textContent = job.error;
       td.append(span);
-    } else if (job.counts) {
-      td.textContent = Object.entries(job.counts).map(([k, v]) => `${k}: ${v}`).join(", ");
+    } else if (job.summary) {
+      td.textContent = job.summary; // the server says it in words (a wave's per-channel counts included)
     }
     return td;
   }

@@ -46,7 +46,7 @@ from entries.selection.services.wave_prep_codes import by_index, code_pools, pic
 from entries.selectors import any_rank
 from monoql.audit import Actor, record
 from monoql.dates import iso
-from monoql.errors import ValidationFailed
+from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.locks import SELECTION_DATA, SELECTION_TRIGGERS, lock
@@ -165,7 +165,6 @@ def trigger_wave_prep(
         "count": None,
         "error": "",
         "path": "",
-        "attempts": 0,
         "heartbeat_at": timezone.now(),  # queued: the sweeper re-queues it if no worker takes it
         "requested_by": actor.fan,
         "date_started": None,
@@ -190,10 +189,14 @@ def trigger_wave_prep(
                 previous.allocations.all().delete()
                 for name, value in fields.items():
                     setattr(previous, name, value)
+                # the attempt number only grows (an old attempt still running never passes for a new one)
+                previous.attempts_allowed = previous.attempts + MAX_ATTEMPTS
                 previous.save()
                 wave_prep = previous
             else:
-                wave_prep = WavePrep.objects.create(campaign=campaign, date_key=date_key, **fields)
+                wave_prep = WavePrep.objects.create(
+                    campaign=campaign, date_key=date_key, attempts=0, attempts_allowed=MAX_ATTEMPTS, **fields
+                )
             record(
                 actor,
                 "wavePrep.trigger",
@@ -206,6 +209,38 @@ def trigger_wave_prep(
         raise _in_progress() from None
     wave_prep.replay_of = _earlier_rules(campaign.pk, wave_prep) if seed is not None else None
     return wave_prep
+
+
+def retry_wave_prep(wave_prep_id: int, *, actor: Actor) -> WavePrep:
+    """Run a FAILED wave prep again, with its dateKey, switches and seed (the same lottery), through
+    ``trigger_wave_prep`` (its checks and its audit row); its attempt number keeps growing, so an attempt of the
+    failed run still alive somewhere can never commit.
+
+    Returns: the WavePrep (TRIGGERED, queued). Raises: NotFound ``WAVE_PREP_NOT_FOUND`` (field ``wavePrepId``);
+        ValidationFailed ``NOT_RETRYABLE`` when it did not fail; ``trigger_wave_prep``'s errors.
+    """
+    run = WavePrep.objects.filter(pk=wave_prep_id).first()
+    if run is None:
+        raise NotFound("No such wave prep.", reason="WAVE_PREP_NOT_FOUND", field="wavePrepId")
+    if run.status != WavePrepStatus.FAILED:
+        raise ValidationFailed(
+            f"Only a failed wave prep can be retried; this one is {run.status}.",
+            reason="NOT_RETRYABLE",
+            field="wavePrepId",
+        )
+    params = run.params or {}
+    return trigger_wave_prep(
+        campaign_id=run.campaign_id,
+        date_key=run.date_key,
+        reassign=bool(params.get("reassign")),
+        order_by_preference=bool(params.get("orderByPreference")),
+        single_market=bool(params.get("singleMarket")),
+        random_selection=bool(params.get("randomSelection")),
+        min_score=params.get("minScore"),
+        max_score=params.get("maxScore"),
+        seed=run.seed,
+        actor=actor,
+    )
 
 
 def _earlier_rules(campaign_id: str, wave_prep: WavePrep) -> dict | None:
@@ -250,8 +285,8 @@ def _claim(wave_prep_id: int) -> WavePrep | None:
         wave_prep.attempts += 1
         wave_prep.date_started = wave_prep.date_started or timezone.now()
         wave_prep.heartbeat_at = timezone.now()
-        if wave_prep.attempts > MAX_ATTEMPTS:
-            _fail(wave_prep, wave_prep.error or f"Gave up after {MAX_ATTEMPTS} attempts.")
+        if wave_prep.attempts > wave_prep.attempts_allowed:
+            _fail(wave_prep, wave_prep.error or f"Gave up after {wave_prep.attempts - 1} attempts.")
             return None
         wave_prep.save(update_fields=["attempts", "date_started", "heartbeat_at"])
         return wave_prep
@@ -348,7 +383,7 @@ def run_wave_prep(wave_prep_id: int) -> WavePrep | None:
         message = f"{type(error).__name__}: {error}"
         if not current.exists():
             logger.warning("wave prep %s attempt %s failed after it was superseded", wave_prep.pk, fence)
-        elif wave_prep.attempts >= MAX_ATTEMPTS:
+        elif wave_prep.attempts >= wave_prep.attempts_allowed:
             with transaction.atomic():
                 _fail(wave_prep, message)
         else:
@@ -665,7 +700,7 @@ def sweep_stale_wave_preps(now=None) -> dict:
             )
             if wave_prep is None:
                 continue
-            if wave_prep.attempts >= MAX_ATTEMPTS:
+            if wave_prep.attempts >= wave_prep.attempts_allowed:
                 _fail(
                     wave_prep,
                     f"The worker was lost (no heartbeat since {iso(wave_prep.heartbeat_at)}) after {wave_prep.attempts} attempts.",

@@ -51,7 +51,8 @@ def test_a_wave_prep_whose_worker_died_is_requeued_by_the_sweeper_and_finishes_l
     finished = service.run_wave_prep(wave_prep.pk)
 
     # then the run finished on its second attempt with the uninterrupted result
-    assert (finished.status, finished.attempts) == ("FINISHED", 2)
+    # (the attempt number only grows: 1 was the first run's, 3 is the second attempt of this one)
+    assert (finished.status, finished.attempts) == ("FINISHED", 3)
     assert _outcome(finished.pk) == expected
     # and a fresh run (heartbeat just written) is left alone
     assert service.sweep_stale_wave_preps() == {"requeued": [], "failed": []}
@@ -77,7 +78,8 @@ def test_a_wave_prep_whose_attempts_are_spent_is_failed_by_the_sweeper_and_can_b
     assert failed.status == "FAILED" and failed.error.startswith("The worker was lost")
     assert Code.objects.filter(campaign=campaign, date_reserved__isnull=False).count() == 0
     again = service.trigger_wave_prep(campaign_id=campaign.pk, date_key="spent", seed=3, actor=TEST_ACTOR)
-    assert (again.pk, again.status, again.attempts) == (wave_prep.pk, "TRIGGERED", 0)
+    # (its attempt number is kept: a lost attempt still running can never pass for a new one)
+    assert (again.pk, again.status, again.attempts, again.attempts_allowed) == (wave_prep.pk, "TRIGGERED", 2, 4)
 
 
 def test_a_wave_prep_whose_task_never_ran_is_requeued(require_postgres, monkeypatch):
@@ -144,7 +146,7 @@ def test_two_attempts_of_a_wave_prep_never_both_commit(require_postgres, monkeyp
     # then only the second attempt committed: its result is the uninterrupted one, every code reserved once
     finished = WavePrep.objects.get(pk=wave_prep.pk)
     assert (first.exitcode, second.exitcode) == (0, 0)
-    assert (finished.status, finished.attempts) == ("FINISHED", 2)
+    assert (finished.status, finished.attempts) == ("FINISHED", 3)  # 1 was the uninterrupted run's
     assert _outcome(finished.pk) == expected
     codes = [code for _, _, outcome, code in expected if outcome == "selected"]
     reserved = list(Code.objects.filter(campaign=campaign, date_reserved__isnull=False).values_list("code", flat=True))

@@ -41,11 +41,13 @@ def test_staff_run_a_wave_prep_apply_selection_and_schedule_a_wave(admin_client,
     assert "<td>Market 0</td><td>1</td><td>1</td><td>3</td><td>1</td><td>1</td>" in page
     assert "prepped.admin-1.zip" in page
 
-    # when staff apply selection from the list
+    # when staff apply selection from the list, then they are shown what fans will get first, and nothing runs
+    picked = {"action": "apply_selection", "_selected_action": [str(wave_prep.pk)]}
+    preview = admin_client.post("/admin/selection/waveprep/", picked).content.decode()
+    assert "This cannot be undone" in preview and not Stat.objects.filter(campaign=campaign).exists()
+    # when they confirm
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            "/admin/selection/waveprep/", {"action": "apply_selection", "_selected_action": [str(wave_prep.pk)]}
-        )
+        admin_client.post("/admin/selection/waveprep/", {**picked, "confirmed": "yes"})
 
     # then both markets are selected and two codes assigned
     assert set(Stat.objects.filter(campaign=campaign, type="selection").values_list("status", flat=True)) == {
