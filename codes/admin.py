@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
+from campaigns.admin import CampaignFilter, CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign
 from codes.models import Code, CodeAudit, CodeType, CodeUpload, CodeUploadStatus
 from codes.services.inventory import count_codes
@@ -21,7 +21,7 @@ class CodeAdmin(CampaignScopedAdmin):
     """Codes are written by uploads, reserve, assign and release (``codes.services``): read-only here."""
 
     list_display = ["code", "campaign", "type", "date_saved", "date_reserved", "date_assigned", "reserve_id"]
-    list_filter = ["type"]
+    list_filter = ["type", CampaignFilter]
     search_fields = ["=code", "=reserve_id", "=campaign__id"]
     raw_id_fields = ["campaign", "market", "entry", "fan"]
     list_select_related = ["campaign"]
@@ -43,7 +43,7 @@ class CodeAuditAdmin(CampaignScopedAdmin):
         "changed",
         "reserve_id",
     ]
-    list_filter = ["action", "type"]
+    list_filter = ["action", "type", CampaignFilter]
     search_fields = ["=campaign__id", "actor_label", "=reserve_id"]
     raw_id_fields = ["campaign", "actor"]
     list_select_related = ["campaign", "actor"]

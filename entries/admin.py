@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.permissions import is_supreme
-from campaigns.admin import CampaignPanel, CampaignScopedAdmin, MarketAdminBase, register_campaign_panel
+from campaigns.admin import CampaignFilter, CampaignPanel, CampaignScopedAdmin, MarketAdminBase, register_campaign_panel
 from campaigns.models import Campaign, Market
 from entries.metrics import entries_by_market_preference, verified_count_by_market
 from entries.models import (
@@ -29,7 +29,7 @@ from entries.models import (
     UploadStatus,
 )
 from entries.scoring_selectors import score_explanation
-from entries.selectors import any_rank
+from entries.selectors import any_rank, entry_search
 from entries.services.bot_score import queue_campaign_score
 from entries.services.bot_signals import band
 from entries.services.fan_files import queue_fan_file
@@ -96,20 +96,14 @@ class TagFilter(admin.SimpleListFilter):
 class EntryAdmin(CampaignScopedAdmin):
     """Entries are written by fans (``upsertViewerEntry``) and scoring: read-only here, verdicts by action."""
 
-    list_display = [
-        "id",
-        "campaign",
-        "fan",
-        "email",
-        "phone",
-        "market_0",
-        "ranked_score",
-        "verdict",
-        "date_phone_confirmed",
-    ]
-    list_select_related = ["campaign", "fan", "market_0"]
-    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), MarketFilter, ConfirmedFilter, "verdict", TagFilter]
-    search_fields = ["=id", "=fan__id", "=email", "=phone", "=fan__global_user_id", "=fan__member_id"]
+    list_display = ["id", "email", "phone", "market_0", "ranked_score", "verdict", "confirmed", "campaign"]
+    list_select_related = ["campaign", "market_0"]
+    list_filter = [CampaignFilter, MarketFilter, ConfirmedFilter, "verdict", TagFilter]
+    search_fields = ["email"]  # the search box; what a term matches is ``entry_search`` (get_search_results)
+    search_help_text = (
+        "An email or its beginning (fan.a), a phone as typed ((212) 555-0101), an entry id, a fan id, globalUserId or "
+        "memberId; with a campaign chosen in the filter, a first or last name too."
+    )
     raw_id_fields = ["campaign", "fan", *MARKET_RANK_FIELDS]
     readonly_fields = [
         "date_created",
@@ -127,6 +121,19 @@ class EntryAdmin(CampaignScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(ranked_score=ENTRY_SCORE, bot=F("bot_score__score"))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search through ``entries.selectors.entry_search`` (indexed: email prefix, E.164 phone, ids), names only
+        inside a chosen campaign; never a scan of every entry of every campaign."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        campaign_id = request.GET.get("campaign__id__exact") or None
+        return queryset.filter(entry_search(term, campaign_id=campaign_id)), False
+
+    @admin.display(description="phone confirmed", boolean=True, ordering="date_phone_confirmed")
+    def confirmed(self, entry):
+        return entry.date_phone_confirmed is not None
 
     @admin.display(description="score", ordering="ranked_score")
     def ranked_score(self, entry):
@@ -172,7 +179,7 @@ class InviteAdmin(CampaignScopedAdmin):
     """Invite lists are uploaded (``uploadInvites``, ``entries.services.invites``): read-only here."""
 
     list_display = ["campaign", "identifier_type", "value", "date_created"]
-    list_filter = ["identifier_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["identifier_type", CampaignFilter]
     search_fields = ["=value"]
     raw_id_fields = ["campaign"]
 
@@ -192,7 +199,7 @@ class BlacklistEntryAdmin(ServiceAdmin):
 @admin.register(ScoredFile)
 class ScoredFileAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "status", "rows", "matched", "unmatched", "verified", "date_created"]
-    list_filter = ["status"]
+    list_filter = ["status", CampaignFilter]
     readonly_fields = [f.name for f in ScoredFile._meta.fields]
 
     def has_add_permission(self, request):
@@ -202,7 +209,7 @@ class ScoredFileAdmin(CampaignScopedAdmin):
 @admin.register(Stat)
 class StatAdmin(CampaignScopedAdmin):
     list_display = ["campaign", "type", "date_id", "market_id", "status", "date_updated"]
-    list_filter = ["type", "status"]
+    list_filter = ["type", "status", CampaignFilter]
     raw_id_fields = ["campaign"]
 
 

@@ -85,7 +85,8 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["campaign", "date_created"], name="entry_campaign_created_idx"),
             models.Index(fields=["fan"], name="entry_fan_idx"),
-            models.Index(fields=["email"], name="entry_email_idx"),
+            # equality and prefix (LIKE 'ana%': the admin's search) in one index, whatever the collation
+            models.Index(fields=["email"], name="entry_email_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone"], name="entry_phone_idx"),
             models.Index(
                 fields=["date_receipt_due"],

@@ -1,9 +1,12 @@
 """Entry reads: the viewer's own entry, registration eligibility (gates), entries by chosen market."""
 
+import re
 from dataclasses import dataclass
 
+import phonenumbers
 from django.db.models import Q, QuerySet
 
+from accounts.models import Fan
 from codes.models import Code
 from entries.models import MARKET_RANK_FIELDS, Entry, FanIdentifierType, Invite
 from monoql.errors import NotFound, ValidationFailed
@@ -151,3 +154,54 @@ def entry_in_campaign(campaign_id: str, entry_id) -> Entry:
     if entry is None:
         raise NotFound("Entry not found for specified user.", reason="ENTRY_NOT_FOUND", field="entryId")
     return entry
+
+
+_PHONE_LIKE = re.compile(r"^[+()\d][\d\s().+-]{5,}$")
+_FAN_ID = re.compile(r"^[0-9a-f]{24}$")
+
+
+def entry_search(term: str, *, campaign_id: str | None = None) -> Q:
+    """What the staff console's entry search matches, as a filter each part of which an index serves:
+    a phone as typed (``(212) 555-0101`` → E.164, exact: ``entry_phone_idx``), an entry id, a fan id, a fan's
+    globalUserId or memberId (exact), an email or its beginning (``entry_email_prefix_idx``, lower-cased as stored);
+    with ``campaign_id`` (a campaign chosen in the list's filter), a first or last name beginning with the term.
+
+    Returns: a ``Q`` over ``Entry``; one that matches nothing for an empty term.
+    """
+    term = term.strip()
+    if not term:
+        return Q(pk__in=[])
+    found = Q(email__startswith=term.lower())
+    if _PHONE_LIKE.match(term) and sum(ch.isdigit() for ch in term) >= 7:
+        phone = _e164(term)
+        if phone:
+            found |= Q(phone=phone)
+    if term.isdigit() and len(term) < 19:
+        found |= Q(pk=int(term))
+    if _FAN_ID.match(term):
+        found |= Q(fan_id=term)
+    fans = list(
+        Fan.objects.filter(Q(global_user_id=term) | Q(member_id=term)).values_list("pk", flat=True)[:MAX_FAN_MATCHES]
+    )
+    if fans:
+        found |= Q(fan_id__in=fans)
+    if campaign_id and len(term) >= 2 and not term.isdigit():
+        found |= Q(campaign_id=campaign_id) & (
+            Q(fan__first_name__istartswith=term) | Q(fan__last_name__istartswith=term)
+        )
+    return found
+
+
+def _e164(term: str) -> str | None:
+    """A phone as staff type it, in E.164 as entries store it (US numbers without a country code), or None."""
+    try:
+        number = phonenumbers.parse(term, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+#: At most this many fans found by globalUserId/memberId feed one search (both are unique: one each).
+MAX_FAN_MATCHES = 10

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from campaigns.admin import CampaignScopedAdmin
+from campaigns.admin import CampaignFilter, CampaignScopedAdmin
 from exports.exporters import EXPORTERS
 from exports.models import Export, ExportAccess, ExportStatus
 from exports.services.exports import record_access, retry_export, schedule_export
@@ -37,7 +37,7 @@ class ScheduleExportForm(forms.ModelForm):
 class ExportAdmin(CampaignScopedAdmin):
     list_display = ["id", "export_type", "campaign", "date_key", "status", "result", "download", "date_created"]
     actions = ["retry_failed"]
-    list_filter = ["status", "export_type", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "export_type", CampaignFilter]
     search_fields = ["=id", "=campaign__id", "campaign__name"]
     list_select_related = ["campaign"]
     autocomplete_fields = ["campaign"]
@@ -81,13 +81,14 @@ class ExportAdmin(CampaignScopedAdmin):
         """``retry_export`` for each selected export; others are named and left alone."""
         for export in queryset.select_related("campaign"):
             try:
-                retried = retry_export(export.pk, campaign_id=export.campaign_id, actor=admin_actor(request))
+                retry_export(export.pk, campaign_id=export.campaign_id, actor=admin_actor(request))
             except DomainError as error:
                 messages.error(request, f"Export {export.pk} ({export.export_type}): {error.message}")
             else:
                 messages.info(
                     request,
-                    f"Export {export.pk} ({export.export_type} of {export.campaign.name}) retried: {retried.status}.",
+                    f"Export {export.pk} ({export.export_type} of {export.campaign.name}) queued again; the list "
+                    "shows how it goes.",
                 )
 
     @admin.display(description="download")
@@ -105,7 +106,7 @@ class ExportAdmin(CampaignScopedAdmin):
 @admin.register(ExportAccess)
 class ExportAccessAdmin(CampaignScopedAdmin):
     list_display = ["date_created", "campaign", "export", "action", "requester_user_id", "channel"]
-    list_filter = ["action", "channel"]
+    list_filter = ["action", "channel", CampaignFilter]
     readonly_fields = [field.name for field in ExportAccess._meta.fields]
 
     def has_add_permission(self, request):

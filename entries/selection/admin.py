@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from campaigns.admin import CampaignPanel, CampaignScopedAdmin, register_campaign_panel
+from campaigns.admin import CampaignFilter, CampaignPanel, CampaignScopedAdmin, register_campaign_panel
 from campaigns.models import Campaign, Market
 from entries.selection.models import Wave, WavePrep, WavePrepFile
 from entries.selection.selectors import selection_preview
@@ -102,7 +102,7 @@ class TriggerWavePrepForm(forms.ModelForm):
 @admin.register(WavePrep)
 class WavePrepAdmin(CampaignScopedAdmin):
     list_display = ["campaign", "date_key", "status", "attempts", "selected", "waitlisted", "date_finished", "download"]
-    list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", CampaignFilter]
     list_select_related = ["campaign"]
     autocomplete_fields = ["campaign"]
     actions = ["apply_selection", "retry_failed"]
@@ -216,7 +216,7 @@ class WavePrepAdmin(CampaignScopedAdmin):
 @admin.register(WavePrepFile)
 class WavePrepFileAdmin(CampaignScopedAdmin):
     list_display = ["campaign", "date_key", "type", "name", "rows", "date_updated"]
-    list_filter = ["type"]
+    list_filter = ["type", CampaignFilter]
     readonly_fields = [field.name for field in WavePrepFile._meta.fields]
 
     def has_add_permission(self, request):
@@ -266,7 +266,7 @@ class ScheduleWaveForm(forms.ModelForm):
 @admin.register(Wave)
 class WaveAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "status", "date_notify", "rows", "sent", "failed"]
-    list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", CampaignFilter]
     list_select_related = ["campaign"]
     actions = ["cancel"]
 

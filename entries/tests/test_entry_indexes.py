@@ -15,7 +15,8 @@ JUSTIFIED = {
     "entry_fan_idx": "a fan's entries (viewer.campaign.entry, privacy export/erase, doNotSell)",
     "entry_campaign_created_idx": "entries of a campaign by date (exports, dashboard registrations per hour)",
     "entry_confirmed_phone_unique": "one confirmed phone per campaign (submitConfirm)",
-    "entry_email_idx": "scored-file and blacklist matching by email (entries.services.scoring, blacklist)",
+    "entry_email_prefix_idx": "scored-file and blacklist matching by email (entries.services.scoring, blacklist) and the"
+    " admin's email prefix search (varchar_pattern_ops)",
     "entry_phone_idx": "scored-file and blacklist matching by phone",
     "entry_receipt_due_idx": "the receipt sweep: due receipts not yet sent (entries.send_due_receipts)",
 }
