@@ -20,15 +20,19 @@ from monoql.admin_base import ServiceAdmin, admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.audit import AuditEntry
 from monoql.console.team import team_panel_html, team_view
-from monoql.console.views import dashboard_view, jobs_view
+from monoql.console.views import dashboard_view, history_view, jobs_view
 from monoql.models import Erasure
 from monoql.workflows.privacy import fan_data, queue_erasure
 
 
 def _dashboard_link(campaign) -> str:
     url = reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk])
+    history = reverse("admin:campaigns_campaign_history_log", args=[campaign.pk])
     return format_html(
-        '<a href="{}" class="dashboard-link">Open the dashboard</a> (registrations, funnel, demand, jobs)', url
+        '<a href="{}" class="dashboard-link">Open the dashboard</a> (registrations, funnel, demand, jobs) · '
+        '<a href="{}" class="history-link">History</a> (who did what on this campaign)',
+        url,
+        history,
     )
 
 
@@ -48,6 +52,7 @@ register_campaign_panel(
         views=(
             ("dashboard/", dashboard_view, "campaigns_campaign_dashboard"),
             ("dashboard/jobs.json", jobs_view, "campaigns_campaign_dashboard_jobs"),
+            ("history-log/", history_view, "campaigns_campaign_history_log"),
         ),
     )
 )

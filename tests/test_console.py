@@ -169,3 +169,34 @@ def test_a_large_campaigns_dashboard_reads_the_beats_snapshot_and_says_how_old_i
     # Then the page shows the snapshot's numbers and their age
     assert re.search(r'data-step="Registered">1<', html)
     assert "Numbers as of" in html
+
+
+def test_a_campaigns_history_lists_its_audit_rows_in_words_for_its_team_only(demo_campaign, admin_client):
+    # given two audited actions on the campaign (a change and a job) and one on another campaign
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from accounts.models import CampaignPermission, Fan
+    from accounts.services import staff_group
+    from campaigns.models import Campaign
+    from monoql.audit import Actor, record
+
+    other = Campaign.objects.create(name="Other")
+    record(Actor.command("manage.py x"), "market.upsert", campaign_id=demo_campaign.pk, target="market:1",
+           changes={"name": ["Old", "New"]})  # fmt: skip
+    record(Actor.job("wave:w1"), "wave.send", campaign_id=demo_campaign.pk, changes={"sent": 3})
+    record(Actor.command("manage.py x"), "market.upsert", campaign_id=other.pk, changes={"name": ["A", "B"]})
+    # when a superuser opens the demo campaign's history
+    page = admin_client.get(f"/admin/campaigns/campaign/{demo_campaign.pk}/history-log/").content.decode()
+    # then its rows are there in words, newest first, and the other campaign's are not
+    assert page.index("wave.send") < page.index("market.upsert")
+    assert "name: &#x27;Old&#x27; → &#x27;New&#x27;" in page and "sent: 3" in page and "A&#x27; → " not in page
+    # and a staff member of another campaign's team gets 404
+    user = get_user_model().objects.create_user("outsider", password="pw-Out-123!", is_staff=True)
+    user.groups.add(staff_group())
+    CampaignPermission.objects.create(
+        fan=Fan.objects.create(user=user, global_user_id="g-out"), campaign=other, action="read"
+    )
+    outsider = Client()
+    outsider.force_login(user)
+    assert outsider.get(f"/admin/campaigns/campaign/{demo_campaign.pk}/history-log/").status_code == 404

@@ -94,6 +94,11 @@ def test_staff_find_an_entry_retry_an_export_and_every_page_is_axe_clean(live_se
         ("dashboard", f"/admin/campaigns/campaign/{demo_campaign.pk}/dashboard/"),
         ("wave preps", "/admin/selection/waveprep/"),
         ("campaigns", "/admin/campaigns/campaign/"),
+        ("history", f"/admin/campaigns/campaign/{demo_campaign.pk}/history-log/"),
     ):
         page.goto(live_server.url + path)
         assert _axe(page) == [], name
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
+    # the history shows the retry, by whom and through which door
+    assert "export.retry" in page.inner_text("#history") and "admin" in page.inner_text("#history tbody tr")
+    page.screenshot(path=str(SHOTS / "history.png"))

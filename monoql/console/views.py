@@ -4,6 +4,7 @@ the overview of every campaign the staff member may see. Staff see only their ca
 from datetime import timedelta
 
 from django.contrib import admin
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_default_locale
+from monoql.audit import AuditEntry
 from monoql.console import dashboard
 from monoql.console.access import may, visible_campaign_ids
 from monoql.console.charts import bars
@@ -84,3 +86,50 @@ def overview(request):
         rows.append({"campaign": campaign, "next": min(upcoming, key=lambda item: item[1]) if upcoming else None})
     context = {**admin.site.each_context(request), "title": "Campaigns overview", "rows": rows}
     return TemplateResponse(request, "admin/console/overview.html", context)
+
+
+#: Rows per page of a campaign's history.
+HISTORY_PAGE = 100
+
+
+def history_view(model_admin, request, campaign_id):
+    """A campaign's history from the audit log (``monoql.audit``): who did what, when, through which door, and what
+    changed in words, newest first, ``HISTORY_PAGE`` rows a page (``?page=``); jobs and the beat included."""
+    campaign = _campaign(request, campaign_id)
+    rows = AuditEntry.objects.filter(campaign_id=campaign.pk).order_by("-date_created", "-pk")
+    page = Paginator(rows, HISTORY_PAGE).get_page(request.GET.get("page"))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"History: {campaign.name}",
+        "opts": model_admin.model._meta,
+        "original": campaign,
+        "campaign": campaign,
+        "page": page,
+        "rows": [
+            {
+                "when": row.date_created,
+                "who": row.actor_label or row.get_actor_kind_display(),
+                "kind": row.get_actor_kind_display(),
+                "door": row.get_channel_display(),
+                "action": row.action,
+                "target": row.target,
+                "changes": change_words(row.changes),
+            }
+            for row in page.object_list
+        ],
+    }
+    return TemplateResponse(request, "admin/console/history.html", context)
+
+
+def change_words(changes) -> str:
+    """An audit row's ``changes`` as one line of words: ``field: before → after`` or ``name: value`` pairs."""
+    parts = []
+    for key, value in sorted((changes or {}).items()):
+        if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, (list, dict)) for v in value):
+            parts.append(f"{key}: {value[0]!r} → {value[1]!r}")
+        elif isinstance(value, (list, dict)):
+            text = ", ".join(str(item) for item in value) if isinstance(value, list) else f"{len(value)} values"
+            parts.append(f"{key}: {text[:80]}")
+        else:
+            parts.append(f"{key}: {value}")
+    return "; ".join(parts)
