@@ -188,3 +188,25 @@ def run_attempts(task, attempt, retry_on: tuple = (Exception,), countdown=lambda
         except retry_on as error:
             if not task.request.is_eager:
                 raise task.retry(exc=error, countdown=countdown(task.request.retries)) from error
+
+
+def counts_in_words(counts, error=None) -> str:
+    """A job's result in words: its error, or its counts as "name: n" pairs (a wave's per-channel detail as
+    "sms: n sent, n failed"); nested values are never shown as raw data."""
+    if error:
+        return str(error)
+    if not counts:
+        return ""
+    parts = []
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            parts += [
+                f"{channel}: {detail.get('sent', 0)} sent, {detail.get('failed', 0)} failed"
+                for channel, detail in value.items()
+                if isinstance(detail, dict)
+            ]
+        elif isinstance(value, list):
+            parts.append(f"{key}: {len(value)}")
+        elif value is not None:
+            parts.append(f"{key}: {value}")
+    return ", ".join(parts)

@@ -9,10 +9,15 @@ Heavy work is always queued; the request only validates and records.
 """
 
 import csv
+import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -25,10 +30,11 @@ from entries.selection.selectors import selection_preview
 from entries.selection.services.selection import selection_email, trigger_selection
 from entries.selection.services.wave_prep import MAX_SEED, retry_wave_prep, trigger_wave_prep
 from entries.selection.services.wave_prep_files import upload_wave_prep_file
-from entries.selection.services.waves import cancel_wave, upload_wave
+from entries.selection.services.waves import cancel_wave, preview_wave, upload_wave
 from monoql.admin_base import admin_actor
 from monoql.audit import Actor
 from monoql.errors import DomainError
+from monoql.jobs import counts_in_words
 from monoql.storage import signed_key_url
 
 
@@ -129,7 +135,29 @@ class WavePrepAdmin(CampaignScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [field.name for field in WavePrep._meta.fields] + ["markets_table", "download"]
+        raw = {"count", "params", "progress"}  # shown in words below, never as JSON
+        shown = [field.name for field in WavePrep._meta.fields if field.name not in raw]
+        return [*shown, "switches", "stage", "markets_table", "download"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_fields(request, obj)
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description="switches")
+    def switches(self, wave_prep):
+        """The run's switches in words."""
+        params = wave_prep.params or {}
+        on = [name for name in ("reassign", "orderByPreference", "singleMarket", "randomSelection") if params.get(name)]
+        bounds = [f"{name} {params[name]}" for name in ("minScore", "maxScore") if params.get(name) is not None]
+        return ", ".join(on + bounds) or "none"
+
+    @admin.display(description="stage")
+    def stage(self, wave_prep):
+        progress = wave_prep.progress or {}
+        if not progress:
+            return "-"
+        return f"{progress.get('stage', '')} (step {progress.get('step', '?')} of {progress.get('steps', '?')})"
 
     def add_service(self, request, obj, form):
         """The form's validation already ran ``upload_wave_prep_file`` and ``trigger_wave_prep``: show the run."""
@@ -223,26 +251,23 @@ class WavePrepFileAdmin(CampaignScopedAdmin):
         return False
 
 
-class ScheduleWaveForm(forms.ModelForm):
-    """Recipient CSV and config of a new wave (validated and stored by ``upload_wave``)."""
+class ScheduleWaveForm(forms.Form):
+    """Recipient CSV and config of a new wave; checked and previewed (``preview_wave``) before it is scheduled
+    (``upload_wave``) on an explicit confirm."""
 
-    #: Who schedules the wave (``monoql.audit.Actor``); bound per request by ``WaveAdmin``.
-    actor: Actor
-
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all())
     file = forms.FileField(help_text="Registrant CSV (the sms/ or email/ files of a prepped zip upload as they are)")
     notify_date = forms.DateTimeField(help_text="UTC; at least one day ahead")
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all())
+    total_limit = forms.IntegerField(required=False, min_value=0)
+    category_id = forms.IntegerField(required=False)
+    generate_offer_code = forms.BooleanField(required=False)
+    tied_to_account = forms.BooleanField(required=False)
+    single_use = forms.BooleanField(required=False)
 
-    class Meta:
-        model = Wave
-        fields = ["campaign", "total_limit", "category_id", "generate_offer_code", "tied_to_account", "single_use"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        upload = cleaned["file"]
-        config = {
+    def config(self) -> dict:
+        """``WaveConfigInput`` of the cleaned form."""
+        cleaned = self.cleaned_data
+        return {
             "campaignId": cleaned["campaign"].pk,
             "notifyDate": cleaned["notify_date"].isoformat(),
             "totalLimit": cleaned.get("total_limit"),
@@ -251,16 +276,11 @@ class ScheduleWaveForm(forms.ModelForm):
             "tiedToAccount": cleaned.get("tied_to_account"),
             "singleUse": cleaned.get("single_use"),
         }
-        try:
-            self.wave = upload_wave(
-                stream=upload, declared_size=upload.size, file_name=upload.name, config=config, actor=self.actor
-            )
-        except DomainError as error:
-            raise forms.ValidationError(f"{error.field or 'input'}: {error.message}") from error
-        return cleaned
 
-    def _post_clean(self):
-        """``upload_wave`` validated and recorded the wave; the model form has nothing left to check."""
+
+#: The signed hidden value carrying a previewed wave's stored file and config to the confirm (``WaveAdmin``).
+_PENDING_SALT = "monoql.wave-preview"
+PENDING_SECONDS = 3600
 
 
 @admin.register(Wave)
@@ -270,18 +290,79 @@ class WaveAdmin(CampaignScopedAdmin):
     list_select_related = ["campaign"]
     actions = ["cancel"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = type("ScheduleWaveFormFor", (ScheduleWaveForm,), {"actor": admin_actor(request)})
-        return super().get_form(request, obj, **kwargs)
-
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else [field.name for field in Wave._meta.fields]
+        return [*(field.name for field in Wave._meta.fields if field.name != "count"), "result"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description="result")
+    def result(self, wave):
+        """What the send did, in words (per channel), or its error."""
+        return counts_in_words(wave.count, wave.error) or "-"
 
     def add_service(self, request, obj, form):
-        """The form's validation already ran ``upload_wave`` (the wave is scheduled): show it."""
-        obj.pk = form.wave.pk
-        obj._state.adding = False
+        """Never reached: ``add_view`` schedules through ``upload_wave`` after the preview's confirm."""
+        raise DomainError("Schedule a wave from its preview.", code="FORBIDDEN", reason="READ_ONLY")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Schedule a wave in two steps: the form is checked and previewed (recipients per channel and market, the
+        message itself, when it goes) with nothing scheduled; ``upload_wave`` runs only on the confirm, which
+        carries the stored file and config as a signed value (``PENDING_SECONDS``)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ScheduleWaveForm(request.POST or None, request.FILES or None)
+        preview = pending = None
+        if request.method == "POST" and request.POST.get("confirmed") == "yes":
+            return self._schedule_previewed(request)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            key = default_storage.save(f"waves/pending/{uuid.uuid4().hex}.csv", upload)
+            try:
+                with default_storage.open(key, "rb") as handle:
+                    preview = preview_wave(
+                        stream=handle, declared_size=None, file_name=upload.name, config=form.config()
+                    )
+            except DomainError as error:
+                default_storage.delete(key)
+                form.add_error(None, f"{error.field or 'input'}: {error.message}")
+            else:
+                value = {"key": key, "fileName": upload.name, "config": form.config()}
+                pending = signing.dumps(value, salt=_PENDING_SALT, compress=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule a wave" if preview is None else "Schedule a wave: check what fans will get",
+            "opts": self.model._meta,
+            "form": form,
+            "preview": preview,
+            "pending": pending,
+        }
+        return TemplateResponse(request, "admin/selection/wave/schedule.html", context)
+
+    def _schedule_previewed(self, request):
+        try:
+            value = signing.loads(request.POST.get("pending", ""), salt=_PENDING_SALT, max_age=PENDING_SECONDS)
+        except signing.BadSignature:
+            messages.error(request, "This preview is too old or damaged; upload the file again.")
+            return redirect("admin:selection_wave_add")
+        try:
+            with default_storage.open(value["key"], "rb") as handle:
+                wave = upload_wave(
+                    stream=handle,
+                    declared_size=None,
+                    file_name=value["fileName"],
+                    config=value["config"],
+                    actor=admin_actor(request),
+                )
+        except (DomainError, FileNotFoundError) as error:
+            messages.error(request, f"Not scheduled: {getattr(error, 'message', 'the previewed file is gone')}")
+            return redirect("admin:selection_wave_add")
+        default_storage.delete(value["key"])
+        messages.success(
+            request,
+            f"Wave “{wave.name}” scheduled for {wave.date_notify:%Y-%m-%d %H:%M} UTC: {wave.rows} recipient(s).",
+        )
+        return redirect("admin:selection_wave_change", wave.pk)
 
     @admin.display(description="sent")
     def sent(self, wave):

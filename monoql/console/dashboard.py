@@ -22,6 +22,7 @@ from entries.selection.selectors import selection_funnel, wave_preps_of, waves_o
 from entries.selection.services.selection import latest_finished_wave_prep
 from exports.selectors import exports_of
 from monoql.dates import iso
+from monoql.jobs import counts_in_words
 from monoql.models import DashboardSnapshot
 
 #: Celery task name of the beat's snapshot refresh (``monoql.tasks``).
@@ -92,28 +93,6 @@ def _selection_counts(count: dict | None) -> dict | None:
         return None
     shown = {key: count.get(key, 0) for key in _SELECTION_COUNTS}
     return {**shown, **{key: count[key] for key in _SELECTION_CONFLICTS if count.get(key)}}
-
-
-def job_summary(counts, error=None) -> str:
-    """A job's result in words: its error, or its counts as "name: n" pairs (a wave's per-channel detail as
-    "sms: n sent, n failed"); nested values are never shown as raw data."""
-    if error:
-        return str(error)
-    if not counts:
-        return ""
-    parts = []
-    for key, value in counts.items():
-        if isinstance(value, dict):
-            parts += [
-                f"{channel}: {detail.get('sent', 0)} sent, {detail.get('failed', 0)} failed"
-                for channel, detail in value.items()
-                if isinstance(detail, dict)
-            ]
-        elif isinstance(value, list):
-            parts.append(f"{key}: {len(value)}")
-        elif value is not None:
-            parts.append(f"{key}: {value}")
-    return ", ".join(parts)
 
 
 def jobs(campaign) -> dict:
@@ -189,7 +168,7 @@ def jobs(campaign) -> dict:
     groups = {"wavePreps": wave_preps, "selections": selections, "exports": exports, "waves": waves, "uploads": uploads}
     for group in groups.values():
         for job in group:
-            job["summary"] = job_summary(job.get("counts"), job.get("error"))
+            job["summary"] = counts_in_words(job.get("counts"), job.get("error"))
     return groups
 
 

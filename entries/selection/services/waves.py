@@ -465,6 +465,48 @@ def _send(wave: Wave, recipients: list[dict]) -> dict:
     return {"total": len(recipients), "ok": ok, "failed": failed, "detail": detail}
 
 
+def wave_channel(row: dict) -> str:
+    """The channel ``_deliver`` tries first for a recipient row: ``"sms"`` (a North-American mobile not opted out of
+    texts), ``"email"``, or ``"none"`` (neither: the row cannot be reached)."""
+    phone = row.get("mobilenumber", "")
+    phone = phone if not phone or phone.startswith("+") else f"+{phone}"
+    if phone and NORTH_AMERICA.match(phone) and row.get("donottext", "").lower() != "true":
+        return "sms"
+    return "email" if row.get("email") else "none"
+
+
+def preview_wave(*, stream, declared_size: int | None, file_name, config: dict, now=None) -> dict:
+    """What scheduling this wave would send, checked like ``upload_wave`` and stored nowhere: the admin shows it
+    before staff confirm (issue 40).
+
+    Returns: ``{"name", "campaign", "notify" (UTC datetime), "rows", "channels": {"sms", "email", "none"},
+        "markets": [(marketId, rows)], "message": the first row's text (``message_text``)}``.
+    Raises: as ``upload_wave`` (config, file and recipients errors).
+    """
+    now = now or timezone.now()
+    parsed = parse_config(config, now)
+    campaign = campaign_or_404(parsed.pop("campaign_id"))
+    name = wave_name_for(campaign.pk, file_name)
+    text = read_upload(stream, declared_size)
+    market_ids = set(Market.objects.filter(campaign_id=campaign.pk).values_list("pk", flat=True))
+    recipients = parse_recipients(text, market_ids)
+    channels = {"sms": 0, "email": 0, "none": 0}
+    markets: dict[str, int] = {}
+    for row in recipients:
+        channels[wave_channel(row)] += 1
+        markets[row.get("marketid") or ""] = markets.get(row.get("marketid") or "", 0) + 1
+    sample = Wave(campaign=campaign, name=name, **parsed)
+    return {
+        "name": name,
+        "campaign": campaign,
+        "notify": parsed["date_notify"],
+        "rows": len(recipients),
+        "channels": channels,
+        "markets": sorted(markets.items()),
+        "message": message_text(sample, recipients[0]) if recipients else "",
+    }
+
+
 def _deliver(wave: Wave, row: dict, detail: dict) -> bool:
     text = message_text(wave, row)
     phone = row.get("mobilenumber", "")

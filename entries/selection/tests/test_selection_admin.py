@@ -55,9 +55,9 @@ def test_staff_run_a_wave_prep_apply_selection_and_schedule_a_wave(admin_client,
     }
     assert Code.objects.filter(campaign=campaign, date_assigned__isnull=False).count() == 2
 
-    # when staff schedule a wave and then cancel it
+    # when staff fill in a wave, then they see what it would send first, and nothing is scheduled
     notify = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
-    response = admin_client.post(
+    preview = admin_client.post(
         "/admin/selection/wave/add/",
         {
             "campaign": campaign.pk,
@@ -65,9 +65,20 @@ def test_staff_run_a_wave_prep_apply_selection_and_schedule_a_wave(admin_client,
             "file": SimpleUploadedFile("first.csv", b"email,code\nx@example.com,K1\n"),
         },
     )
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "to 1 recipient(s)" in page and not Wave.objects.exists()
+    assert f"{campaign.name}: your presale code is K1" in page
+    # when they confirm, then it is scheduled, named in the message
+    pending = preview.context["pending"]
+    response = admin_client.post("/admin/selection/wave/add/", {"pending": pending, "confirmed": "yes"}, follow=True)
     wave = Wave.objects.get(campaign=campaign)
     assert (wave.name, wave.status, wave.rows) == (f"{campaign.pk}_first", "scheduled", 1)
+    assert f"Wave “{wave.name}” scheduled for" in response.content.decode()
+    # and a forged preview schedules nothing
+    forged = admin_client.post(
+        "/admin/selection/wave/add/", {"pending": pending + "x", "confirmed": "yes"}, follow=True
+    )
+    assert "too old or damaged" in forged.content.decode() and Wave.objects.count() == 1
     admin_client.post("/admin/selection/wave/", {"action": "cancel", "_selected_action": [str(wave.pk)]})
     assert Wave.objects.count() == 0
 
