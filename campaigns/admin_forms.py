@@ -6,6 +6,7 @@ or at the top of the form when it names no field of the form.
 
 import base64
 import copy
+import json
 import re
 
 from django import forms
@@ -199,8 +200,41 @@ class CampaignLocaleFormSet(BaseInlineFormSet):
             raise forms.ValidationError(f"{error.message} ({error.reason})") from None
 
 
+class IdListField(forms.CharField):
+    """A list of ids typed as text: commas, spaces or new lines between them (``["a", "b"]`` shown as ``a, b``);
+    a JSON list pasted in is read too. Never "Enter a valid JSON." for a plain list (issue 40)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value.startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        return ", ".join(str(item) for item in value) if isinstance(value, (list, tuple)) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        if text.strip().startswith("["):
+            try:
+                items = json.loads(text)
+            except ValueError:
+                items = None
+            if isinstance(items, list):
+                return [str(item).strip() for item in items if str(item).strip()]
+        return [item.strip().strip("\"'") for item in re.split(r"[,\s]+", text) if item.strip().strip("\"'")]
+
+
 class MarketAdminForm(forms.ModelForm):
     """A market, checked by ``validate_market`` (required fields, IANA time zone, event ids, unique name)."""
+
+    event_ids = IdListField(
+        required=False,
+        label="Event ids",
+        help_text="Discovery event ids, earliest first: commas or spaces between them (e.g. vvG1zZ4Bn4n3Ah, vvG1zZ4Bn4n3Ai).",
+    )
+    promoter_ids = IdListField(
+        required=False, label="Promoter ids", help_text="Promoter ids: commas or spaces between them."
+    )
 
     class Meta:
         model = Market
