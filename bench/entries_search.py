@@ -36,7 +36,7 @@ def _people(campaign) -> None:
     """Give 1 % of the campaign's fans a phone and a first name (idempotent)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE entries_entry SET phone = '+1212' || lpad((id % 10000000)::text, 7, '0')"
+            "UPDATE entries_entry SET phone = '+1212' || lpad((id %% 10000000)::text, 7, '0')"
             " WHERE campaign_id = %s AND id %% 100 = 0 AND phone = ''",
             [campaign.pk],
         )

@@ -33,6 +33,22 @@ DEFAULT_PREFERENCES = [
 ]
 
 
+#: The form builder's field types in words (issue 40: staff read ``market_select`` otherwise).
+FIELD_TYPE_LABELS = {
+    "email": "Email address",
+    "phone": "Phone number",
+    "name": "Name",
+    "zip": "ZIP or postal code",
+    "opt_in": "Opt-in checkbox",
+    "market_select": "Market choice (ranked)",
+    "additional_markets_select": "More market choices",
+    "ticket_count": "Number of tickets",
+    "boolean_select": "Yes / no question",
+    "freeform_text": "Free text",
+    "checklist": "Checklist",
+}
+
+
 class PreferencesBuilderWidget(forms.Textarea):
     """The registration form builder; the JSON textarea it keeps up to date sits in a closed details."""
 
@@ -56,10 +72,12 @@ class PreferencesBuilderWidget(forms.Textarea):
         context = super().get_context(name, value, attrs)
         context["builder"] = {
             "types": list(PREFERENCE_TYPES),
+            "typeLabels": FIELD_TYPE_LABELS,
             "locales": self.locales,
             "markets": self.markets,
         }
         context["builder_json"] = json.dumps(context["builder"], ensure_ascii=False)
+        context["type_labels"] = [(kind, FIELD_TYPE_LABELS.get(kind, kind)) for kind in PREFERENCE_TYPES]
         return context
 
 

@@ -161,35 +161,50 @@ _FAN_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
 def entry_search(term: str, *, campaign_id: str | None = None) -> Q:
-    """What the staff console's entry search matches, as a filter each part of which an index serves:
-    a phone as typed (``(212) 555-0101`` → E.164, exact: ``entry_phone_idx``), an entry id, a fan id, a fan's
-    globalUserId or memberId (exact), an email or its beginning (``entry_email_prefix_idx``, lower-cased as stored);
-    with ``campaign_id`` (a campaign chosen in the list's filter), a first or last name beginning with the term.
+    """What the staff console's entry search matches, as ``Q(pk__in=[ids])`` (issue 40): each interpretation of the
+    term is its own small query on an index, so the list's ``ORDER BY id DESC LIMIT 50`` never turns into a walk of
+    every entry (one query OR-ing them all took 1.2 s on a 1M-entry campaign):
+
+    - an email or its beginning, lower-cased as stored (``entry_email_prefix_idx``);
+    - a phone as typed (``(212) 555-0101`` → E.164, exact: ``entry_phone_idx``);
+    - an entry id; a fan id; a fan's globalUserId or memberId (exact, through the fan: ``entry_fan_idx``);
+    - with ``campaign_id`` (a campaign chosen in the list's filter), a first or last name beginning with the term.
+    At most ``MAX_SEARCH_ROWS`` entries per interpretation.
 
     Returns: a ``Q`` over ``Entry``; one that matches nothing for an empty term.
     """
     term = term.strip()
     if not term:
         return Q(pk__in=[])
-    found = Q(email__startswith=term.lower())
+    rows = Entry.objects.all() if campaign_id is None else Entry.objects.filter(campaign_id=campaign_id)
+    found: set[int] = set()
+
+    def take(queryset) -> None:
+        found.update(queryset.values_list("pk", flat=True)[:MAX_SEARCH_ROWS])
+
+    take(rows.filter(email__startswith=term.lower()))
     if _PHONE_LIKE.match(term) and sum(ch.isdigit() for ch in term) >= 7:
         phone = _e164(term)
         if phone:
-            found |= Q(phone=phone)
+            take(rows.filter(phone=phone))
     if term.isdigit() and len(term) < 19:
-        found |= Q(pk=int(term))
-    if _FAN_ID.match(term):
-        found |= Q(fan_id=term)
+        take(rows.filter(pk=int(term)))
     fans = list(
         Fan.objects.filter(Q(global_user_id=term) | Q(member_id=term)).values_list("pk", flat=True)[:MAX_FAN_MATCHES]
     )
+    if _FAN_ID.match(term):
+        fans.append(term)
     if fans:
-        found |= Q(fan_id__in=fans)
+        take(rows.filter(fan_id__in=fans))
     if campaign_id and len(term) >= 2 and not term.isdigit():
-        found |= Q(campaign_id=campaign_id) & (
-            Q(fan__first_name__istartswith=term) | Q(fan__last_name__istartswith=term)
-        )
-    return found
+        named = Fan.objects.filter(Q(first_name__istartswith=term) | Q(last_name__istartswith=term))
+        take(rows.filter(fan_id__in=list(named.values_list("pk", flat=True)[:MAX_NAMED_FANS])))
+    return Q(pk__in=sorted(found))
+
+
+#: At most this many entries per interpretation of a search term, and fans per name searched.
+MAX_SEARCH_ROWS = 500
+MAX_NAMED_FANS = 5000
 
 
 def _e164(term: str) -> str | None:

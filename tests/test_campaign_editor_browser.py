@@ -171,6 +171,14 @@ def test_staff_build_a_campaign_without_json_and_open_it(live_server, browser_pa
         page.fill(f"#id_preferences-f{index}-label-en_US", en)
         page.fill(f"#id_preferences-f{index}-label-fr_CA", fr)
     page.check("#id_preferences-f7-required")
+    # (field types read in words, in the rows and the add menu; a new contact field starts required)
+    assert page.locator(".builder-type").first.inner_text() == "Email address"
+    assert "Number of tickets" in page.inner_text(".builder-add-type")
+    _add_field(page, "phone")
+    assert page.is_checked(f"#id_preferences-f{5 + len(NEW_FIELDS)}-required")
+    page.click(
+        f"button[aria-label='Remove phone_2'], #id_preferences-f{5 + len(NEW_FIELDS)}-required >> xpath=../..//button[@class='builder-remove']"
+    )
     page.fill("#id_preferences-f7-min", "1")
     page.fill("#id_preferences-f7-max", "4")
     page.fill("#id_preferences-f10-items", "shirt\nposter")

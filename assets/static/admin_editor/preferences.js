@@ -135,7 +135,7 @@
       const head = el(
         "div",
         { class: "builder-head" },
-        el("strong", { class: "builder-type", text: field.type }),
+        el("strong", { class: "builder-type", text: (config.typeLabels || {})[field.type] || field.type }),
         el("label", { for: idInput.id, text: "Id" }),
         idInput,
         el("span", { class: "builder-required" }, required, el("label", { for: required.id, text: "Required" })),
@@ -212,7 +212,8 @@
 
     root.querySelector(".builder-add-button").addEventListener("click", () => {
       const type = root.querySelector(".builder-add-type").value;
-      const field = { id: uniqueId(fields, type), type, is_optional: !RANKED.includes(type) || type !== "market_select", label: {} };
+      // contact fields (a fan must be reachable) and the first market choice start required (issue 40)
+      const field = { id: uniqueId(fields, type), type, is_optional: !["email", "phone", "market_select"].includes(type), label: {} };
       if (type === "additional_markets_select") field.additional = { max: 3 };
       if (type === "checklist") field.additional = { items: [] };
       fields.push(field);
