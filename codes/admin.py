@@ -10,7 +10,7 @@ from campaigns.admin import CampaignFilter, CampaignPanel, CampaignScopedAdmin, 
 from campaigns.models import Campaign
 from codes.models import Code, CodeAudit, CodeType, CodeUpload, CodeUploadStatus
 from codes.services.inventory import count_codes
-from codes.services.upload_jobs import queue_code_upload
+from codes.services.upload_jobs import queue_code_upload, retry_code_upload, retryable
 from monoql.admin_base import admin_actor
 from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.errors import DomainError
@@ -76,7 +76,18 @@ def code_inventory_html(campaign) -> str:
         "",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
-            (job.file_name or job.file_key.rsplit("/", 1)[-1], job.type, job.status, _job_summary(job))
+            (
+                job.file_name or job.file_key.rsplit("/", 1)[-1],
+                job.type,
+                job.status,
+                format_html(
+                    '{} <a href="{}" class="retry-link">Retry</a>',
+                    _job_summary(job),
+                    reverse("admin:campaigns_campaign_retry_code_upload", args=[campaign.pk, job.pk]),
+                )
+                if retryable(job)
+                else _job_summary(job),
+            )
             for job in CodeUpload.objects.filter(campaign=campaign)[:5]
         ),
     )
@@ -147,11 +158,39 @@ def upload_codes_view(model_admin, request, campaign_id):
     return render(request, "admin/codes/upload_codes.html", context)
 
 
+def retry_code_upload_view(model_admin, request, campaign_id, upload_id):
+    """Admin view: a failed code upload run again on its kept file, after a confirmation (``retry_code_upload``)."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    if not model_admin.has_change_permission(request, campaign):
+        return redirect("admin:index")
+    back = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    if request.method == "POST":
+        try:
+            job = retry_code_upload(campaign.pk, upload_id, actor=admin_actor(request))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(request, f"{job.file_name or 'The upload'}: retried — {_job_summary(job)}")
+        return redirect(back)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Retry a code upload: {campaign.name}",
+        "question": "Read this failed code file again? Codes already stored are not stored twice.",
+        "confirm_label": "Yes, retry the upload",
+        "back_url": back,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/console/confirm.html", context)
+
+
 register_campaign_panel(
     CampaignPanel(
         name="code_inventory",
         title="Code inventory",
         render=code_inventory_html,
-        views=(("codes/upload/", upload_codes_view, "campaigns_campaign_upload_codes"),),
+        views=(
+            ("codes/upload/", upload_codes_view, "campaigns_campaign_upload_codes"),
+            ("codes/uploads/<int:upload_id>/retry/", retry_code_upload_view, "campaigns_campaign_retry_code_upload"),
+        ),
     )
 )

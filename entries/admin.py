@@ -32,7 +32,8 @@ from entries.scoring_selectors import score_explanation
 from entries.selectors import any_rank, entry_search
 from entries.services.bot_score import queue_campaign_score
 from entries.services.bot_signals import band
-from entries.services.fan_files import queue_fan_file
+from entries.services.fan_files import queue_fan_file, retry_fan_file
+from entries.services.fan_files import retryable as fan_file_retryable
 from entries.services.mail_domains import add_mail_domain, remove_mail_domain
 from entries.services.markets import delete_market
 from entries.services.verdicts import set_verdicts
@@ -382,7 +383,18 @@ def fan_files_html(campaign) -> str:
         for scored in ScoredFile.objects.filter(campaign=campaign).order_by("-date_created")[:5]
     ]
     rows += [
-        (job.date_created, job.get_kind_display(), job.file_name, _job_summary(job))
+        (
+            job.date_created,
+            job.get_kind_display(),
+            job.file_name,
+            format_html(
+                '{} <a href="{}" class="retry-link">Retry</a>',
+                _job_summary(job),
+                reverse("admin:campaigns_campaign_retry_fan_file", args=[campaign.pk, job.pk]),
+            )
+            if fan_file_retryable(job)
+            else _job_summary(job),
+        )
         for job in FanFileUpload.objects.filter(Q(campaign=campaign) | Q(campaign__isnull=True))[:8]
     ]
     rows.sort(key=lambda row: row[0], reverse=True)
@@ -444,11 +456,40 @@ def upload_fan_file_view(model_admin, request, campaign_id, kind):
     return render(request, "admin/entries/upload_fan_file.html", context)
 
 
+def retry_fan_file_view(model_admin, request, campaign_id, upload_id):
+    """Admin view: a fan file whose job failed (not on its content) read again, after a confirmation."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    job = FanFileUpload.objects.filter(pk=upload_id).first()
+    if campaign is None or job is None or not _may_upload(model_admin, request, campaign, job.kind):
+        return redirect("admin:campaigns_campaign_changelist")
+    back = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    if request.method == "POST":
+        try:
+            job = retry_fan_file(job.pk, actor=admin_actor(request))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(request, f"{job.file_name}: retried — {_job_summary(job)}")
+        return redirect(back)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Retry {job.get_kind_display()} {job.file_name}",
+        "question": f"Read the {job.get_kind_display()} {job.file_name} again? It failed: {job.summary}",
+        "confirm_label": "Yes, retry it",
+        "back_url": back,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/console/confirm.html", context)
+
+
 register_campaign_panel(
     CampaignPanel(
         name="fan_files",
         title="Fan lists and scores",
         render=fan_files_html,
-        views=(("uploads/<str:kind>/", upload_fan_file_view, "campaigns_campaign_upload_fan_file"),),
+        views=(
+            ("uploads/<str:kind>/", upload_fan_file_view, "campaigns_campaign_upload_fan_file"),
+            ("uploads/jobs/<int:upload_id>/retry/", retry_fan_file_view, "campaigns_campaign_retry_fan_file"),
+        ),
     )
 )

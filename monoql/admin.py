@@ -21,8 +21,9 @@ from monoql.admin_paginator import EstimatedCountPaginator
 from monoql.audit import AuditEntry
 from monoql.console.team import team_panel_html, team_view
 from monoql.console.views import dashboard_view, history_view, jobs_view
+from monoql.errors import DomainError
 from monoql.models import Erasure
-from monoql.workflows.privacy import fan_data, queue_erasure
+from monoql.workflows.privacy import fan_data, queue_erasure, retry_erasure
 
 
 def _dashboard_link(campaign) -> str:
@@ -129,6 +130,18 @@ class ErasureAdmin(ServiceAdmin):
 
     list_display = ["id", "status", "stage", "attempts", "actor_label", "channel", "removed", "date_created"]
     list_filter = ["status"]
+    actions = ["retry_failed"]
+
+    @admin.action(description="Retry the failed erasures (they go on from where they stopped)")
+    def retry_failed(self, request, queryset):
+        for erasure in queryset:
+            try:
+                retried = retry_erasure(erasure.pk, actor=admin_actor(request))
+            except DomainError as error:
+                messages.error(request, f"Erasure {erasure.pk}: {error.message}")
+            else:
+                messages.info(request, f"Erasure {erasure.pk} queued again ({retried.get_status_display().lower()}).")
+
     readonly_fields = [field.name for field in Erasure._meta.fields if field.name != "digests"]
     exclude = ["digests"]
 

@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 import uuid
-from functools import partial
 
 from django.conf import settings
 from django.core.files import File
@@ -190,9 +189,46 @@ def run_code_upload(upload_id: int) -> CodeUpload | None:
             raise CodeUploadAttemptFailed(document["message"]) from error
         current.update(status=CodeUploadStatus.FAILED, error=document, date_finished=timezone.now())
     upload = CodeUpload.objects.get(pk=upload.pk)
-    if upload.status in FINAL and upload.owns_file:
-        default_storage.delete(upload.file_key)
+    if upload.owns_file and (upload.status == CodeUploadStatus.FINISHED or not retryable(upload)):
+        default_storage.delete(upload.file_key)  # a job that may be retried keeps its file
     return upload
+
+
+def retryable(upload: CodeUpload) -> bool:
+    """True when a FAILED upload failed for something else than its file's content (a lost worker, storage or the
+    database down): ``retry_code_upload`` may run it again on the file it kept."""
+    return upload.status == CodeUploadStatus.FAILED and (upload.error or {}).get("reason") == "UPLOAD_FAILED"
+
+
+def retry_code_upload(campaign_id: str, upload_id, *, actor: Actor) -> CodeUpload:
+    """Run a FAILED code upload again on its kept file: back to PENDING and queued, a new attempt under the same
+    fence (its attempt number keeps growing; the retry gets one attempt). One audit-log row, ``codes.uploadRetry``.
+
+    Returns: the CodeUpload (PENDING, or its outcome when tasks run inline).
+    Raises: NotFound ``UPLOAD_NOT_FOUND``; ValidationFailed ``NOT_RETRYABLE`` (field ``uploadId``) when it did not
+        fail, failed on its content (fix the file and upload it again) or its file is gone.
+    """
+    upload = code_upload(campaign_id, upload_id)
+    if not retryable(upload) or not default_storage.exists(upload.file_key):
+        raise ValidationFailed(
+            "Only an upload that failed for another reason than its file can be retried; upload the file again.",
+            reason="NOT_RETRYABLE",
+            field="uploadId",
+        )
+    with transaction.atomic():
+        if not CodeUpload.objects.filter(pk=upload.pk, status=CodeUploadStatus.FAILED).update(
+            status=CodeUploadStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        ):
+            raise ValidationFailed("The upload is no longer failed.", reason="NOT_RETRYABLE", field="uploadId")
+        record(actor, "codes.uploadRetry", campaign_id=campaign_id, target=f"codeUpload:{upload.pk}")
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(RUN_TASK, upload.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            run_code_upload(upload.pk)
+        except CodeUploadAttemptFailed:
+            pass
+    return CodeUpload.objects.get(pk=upload.pk)
 
 
 def _error_document(error: DomainError) -> dict:
@@ -255,17 +291,13 @@ def sweep_stale_code_uploads(now=None) -> dict:
     stale = Q(heartbeat_at__lt=stale_cutoff(now))
     done: dict[str, list] = {"requeued": [], "failed": []}
     active = CodeUpload.objects.filter(stale, status__in=[CodeUploadStatus.PENDING, CodeUploadStatus.TRIGGERED])
-    for upload_id, status, attempts, key, owns in active.values_list(
-        "pk", "status", "attempts", "file_key", "owns_file"
-    ):
+    for upload_id, status, attempts in active.values_list("pk", "status", "attempts"):
         same = CodeUpload.objects.filter(stale, pk=upload_id, status=status, attempts=attempts)
         with transaction.atomic():
             if status == CodeUploadStatus.TRIGGERED and attempts >= MAX_ATTEMPTS:
                 lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "UPLOAD_FAILED"}
                 if same.update(status=CodeUploadStatus.FAILED, error=lost, date_finished=now):
-                    done["failed"].append(upload_id)
-                    if owns:
-                        transaction.on_commit(partial(default_storage.delete, key))
+                    done["failed"].append(upload_id)  # its file is kept: retry_code_upload may run it again
             elif same.update(status=CodeUploadStatus.PENDING, heartbeat_at=now):
                 enqueue_on_commit(RUN_TASK, upload_id)
                 done["requeued"].append(upload_id)

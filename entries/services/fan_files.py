@@ -23,7 +23,7 @@ from entries.services.blacklist import upload_blacklist
 from entries.services.fanlist import upload_fanlist
 from entries.services.invites import upload_invites
 from entries.services.scoring import upload_scored
-from monoql.audit import Actor
+from monoql.audit import Actor, record
 from monoql.errors import DomainError, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.queue import enqueue_on_commit
@@ -121,9 +121,46 @@ def run_fan_file(upload_id: int) -> FanFileUpload | None:
             status=UploadStatus.FAILED, error=document, summary="The upload failed.", date_finished=timezone.now()
         )
     upload = FanFileUpload.objects.get(pk=upload.pk)
-    if upload.status in (UploadStatus.FINISHED, UploadStatus.FAILED):
-        default_storage.delete(upload.file_key)
+    if upload.status == UploadStatus.FINISHED or (upload.status == UploadStatus.FAILED and not retryable(upload)):
+        default_storage.delete(upload.file_key)  # a job that may be retried keeps its file
     return upload
+
+
+def retryable(upload: FanFileUpload) -> bool:
+    """True when a FAILED fan-file job failed for something else than its file (a lost worker, a database or storage
+    error): ``retry_fan_file`` may run it again on the file it kept."""
+    return upload.status == UploadStatus.FAILED and (upload.error or {}).get("reason") == "UPLOAD_FAILED"
+
+
+def retry_fan_file(upload_id: int, *, actor: Actor) -> FanFileUpload:
+    """Run a FAILED fan-file job again on its kept file: back to PENDING and queued, a new attempt under the same fence
+    (the retry gets one attempt). One audit-log row, ``fanFile.retry``.
+
+    Returns: the FanFileUpload (PENDING, or its outcome when tasks run inline).
+    Raises: ValidationFailed ``NOT_RETRYABLE`` (field ``uploadId``) when it did not fail, failed on its content (fix
+        the file and upload it again) or its file is gone.
+    """
+    upload = FanFileUpload.objects.filter(pk=upload_id).first()
+    if upload is None or not retryable(upload) or not default_storage.exists(upload.file_key):
+        raise ValidationFailed(
+            "Only an upload that failed for another reason than its file can be retried; upload the file again.",
+            reason="NOT_RETRYABLE",
+            field="uploadId",
+        )
+    with transaction.atomic():
+        if not FanFileUpload.objects.filter(pk=upload.pk, status=UploadStatus.FAILED).update(
+            status=UploadStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        ):
+            raise ValidationFailed("The upload is no longer failed.", reason="NOT_RETRYABLE", field="uploadId")
+        record(actor, "fanFile.retry", campaign_id=upload.campaign_id, target=f"fanFile:{upload.pk}")
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(RUN_TASK, upload.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            run_fan_file(upload.pk)
+        except FanFileAttemptFailed:
+            pass
+    return FanFileUpload.objects.get(pk=upload.pk)
 
 
 def _read(upload: FanFileUpload, handle, actor: Actor) -> tuple[dict, str]:

@@ -224,8 +224,8 @@ def _stored_files(campaign_ids: list[str]) -> list[str]:
     keys = list(ScoredFile.objects.values_list("path", flat=True)) + list(
         FanlistUpload.objects.values_list("path", flat=True)
     )
-    waiting = FanFileUpload.objects.filter(status__in=[UploadStatus.PENDING, UploadStatus.PROCESSING])
-    keys += list(waiting.values_list("file_key", flat=True))  # files uploaded in the console, not yet read
+    waiting = FanFileUpload.objects.exclude(status=UploadStatus.FINISHED)
+    keys += list(waiting.values_list("file_key", flat=True))  # console uploads not yet read, or kept for a retry
     for campaign_id in campaign_ids:
         folder = invite_folder(campaign_id)
         try:

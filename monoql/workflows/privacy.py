@@ -275,6 +275,31 @@ def find_erasure(erasure_id) -> Erasure:
     return erasure
 
 
+def retry_erasure(erasure_id, *, actor: Actor) -> Erasure:
+    """Run a FAILED erasure again: back to PENDING and queued (run here when tasks run inline), a new attempt under
+    the same fence (the retry gets one attempt); it goes on from where it stopped (files only, when the database
+    part had committed). One audit-log row, ``fan.eraseRetry`` (no personal data).
+
+    Returns: the Erasure. Raises: NotFound ``ERASURE_NOT_FOUND``; Unavailable ``ERASURE_FAILED`` when it had not
+        failed (nothing to retry).
+    """
+    erasure = find_erasure(erasure_id)
+    with transaction.atomic():
+        if not Erasure.objects.filter(pk=erasure.pk, status=ErasureStatus.FAILED).update(
+            status=ErasureStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        ):
+            raise Unavailable(f"This erasure is {erasure.status}: nothing to retry.", reason="ERASURE_FAILED")
+        record(actor, "fan.eraseRetry", target=f"erasure:{erasure.pk}")
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(RUN_TASK, erasure.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            run_erasure(erasure.pk)
+        except ErasureAttemptFailed:
+            pass
+    return Erasure.objects.get(pk=erasure.pk)
+
+
 def sweep_stale_erasures(now=None) -> dict:
     """Re-queue erasure jobs whose heartbeat is older than ``JOB_STALE_SECONDS`` (worker lost, task never ran);
     FAILED once ``MAX_ATTEMPTS`` are spent. Returns ``{"requeued": [ids], "failed": [ids]}``.
