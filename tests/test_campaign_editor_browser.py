@@ -134,7 +134,7 @@ def _sign_in(page, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_staff_build_a_campaign_without_json_and_open_it(live_server, browser_page, demo_campaign, gql):  # noqa: F811
     page = browser_page
-    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.set_viewport_size({"width": 1280, "height": 1000})
     _sign_in(page, live_server)
     # Given a new campaign: it starts from the default form (email, phone, ranked shows, opt-in)
     page.goto(f"{live_server.url}/admin/campaigns/campaign/add/")
