@@ -161,6 +161,7 @@ class MarketInline(ServiceStackedInline):
                 "fields": [
                     "venue",
                     "event_ids",
+                    "pick_events",
                     ("event_name", "event_date", "event_presale_date_time"),
                     ("event_ticketer", "event_venue_name"),
                     "event_link",

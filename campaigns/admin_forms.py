@@ -25,7 +25,8 @@ from campaigns.admin_editor import (
     init_content_fields,
     initial_option_controls,
 )
-from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market
+from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Market, Promoter
+from campaigns.selectors import catalog_events_of_artist
 from campaigns.services.campaign_rules import (
     LocaleRow,
     check_publishable,
@@ -232,13 +233,53 @@ class MarketAdminForm(forms.ModelForm):
         label="Event ids",
         help_text="Discovery event ids, earliest first: commas or spaces between them (e.g. vvG1zZ4Bn4n3Ah, vvG1zZ4Bn4n3Ai).",
     )
-    promoter_ids = IdListField(
-        required=False, label="Promoter ids", help_text="Promoter ids: commas or spaces between them."
+    promoter_ids = forms.MultipleChoiceField(
+        required=False,
+        label="Promoters",
+        help_text="The promoters of this event (add one under Campaigns › Promoters).",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    pick_events = forms.MultipleChoiceField(
+        required=False,
+        label="Add events from Discovery",
+        help_text="The events of the campaign's artist in the Discovery catalog (Import events from Discovery adds "
+        "more); picked ones join the event ids above.",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
     class Meta:
         model = Market
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        held = [str(value) for value in (self.instance.promoter_ids or [])]
+        known = list(Promoter.objects.order_by("name").values_list("pk", "name")[:500])
+        names = {pk for pk, _ in known}
+        self.fields["promoter_ids"].choices = known + [
+            (pk, f"{pk} (no such promoter)") for pk in held if pk not in names
+        ]
+        self.initial.setdefault("promoter_ids", held)
+        campaign = getattr(self.instance, "campaign", None) if self.instance.campaign_id else None
+        artist = getattr(campaign, "artist", None) if campaign else None
+        chosen = set(self.instance.event_ids or [])
+        events = catalog_events_of_artist(artist.discovery_id) if artist and artist.discovery_id else []
+        self.fields["pick_events"].choices = [
+            (
+                row["id"],
+                f"{row['name']} — {row['city']}, {row['start']:%Y-%m-%d} ({row['id']})" if row["start"] else row["id"],
+            )
+            for row in events
+            if row["id"] not in chosen
+        ][:200]
+
+    def clean(self):
+        cleaned = super().clean()
+        picked = [event for event in cleaned.get("pick_events") or [] if event not in (cleaned.get("event_ids") or [])]
+        if picked:
+            cleaned["event_ids"] = [*(cleaned.get("event_ids") or []), *picked]
+            self.instance.event_ids = cleaned["event_ids"]
+        return cleaned
 
     def _post_clean(self):
         super()._post_clean()

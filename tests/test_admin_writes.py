@@ -107,7 +107,7 @@ class _FormReader(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.data, self._select, self._textarea = {}, None, None
+        self.data, self._select, self._textarea, self._multiple = {}, None, None, False
         self._in_form = False
 
     def handle_starttag(self, tag, attrs):
@@ -125,9 +125,14 @@ class _FormReader(HTMLParser):
                 self.data[name] = a.get("value", "")
         elif tag == "select" and name:
             self._select = name
-            self.data.setdefault(name, "")
+            self._multiple = "multiple" in a  # a browser sends each selected option, and nothing when none is
+            if not self._multiple:
+                self.data.setdefault(name, "")
         elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value", "")
+            if self._multiple:
+                self.data.setdefault(self._select, []).append(a.get("value", ""))
+            else:
+                self.data[self._select] = a.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name
             self.data[name] = ""
@@ -305,3 +310,34 @@ def test_a_save_that_makes_a_ready_campaign_due_to_open_now_asks_first(staff_cli
     confirmed = staff_client.post(url, {**past, "open_now_confirmed": "on"})
     assert confirmed.status_code == 302
     assert Campaign.objects.get(pk=demo_campaign.pk).date_open.isoformat() == "2026-01-01T10:00:00+00:00"
+
+
+def test_a_market_takes_promoters_from_a_list_and_events_from_the_campaigns_discovery_catalog(
+    staff_client, demo_campaign
+):
+    """Issue 40: market event ids and promoter ids were JSON textareas."""
+    from datetime import UTC, datetime
+
+    from campaigns.models import DiscoveryEvent, Market, Promoter
+
+    # Given a promoter, a market of the demo campaign, and an added show of its artist in the Discovery catalog
+    promoter = Promoter.objects.create(name="Live Nation")
+    DiscoveryEvent.objects.create(
+        discovery_id="vvADDED1", name="Added show", attraction_ids=[demo_campaign.artist.discovery_id],
+        start=datetime(2027, 5, 1, 1, 0, tzinfo=UTC), document={},
+    )  # fmt: skip
+    market = Market.objects.filter(campaign=demo_campaign).order_by("name").first()
+    url = f"/admin/campaigns/market/{market.pk}/change/"
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    other_events = [value for value, _ in form.fields["pick_events"].choices]
+    assert "vvADDED1" in other_events and not set(other_events) & set(market.event_ids)
+    assert (promoter.pk, "Live Nation") in form.fields["promoter_ids"].choices
+    # When staff pick the promoter and one more event, and save
+    data = {**_form_data(staff_client, url), "promoter_ids": [promoter.pk], "pick_events": ["vvADDED1"]}
+    response = staff_client.post(url, data)
+    # Then both are stored as lists
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    market.refresh_from_db()
+    assert market.promoter_ids == [promoter.pk]
+    assert market.event_ids[-1] == "vvADDED1" and len(market.event_ids) >= 2
