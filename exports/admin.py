@@ -21,6 +21,12 @@ class ScheduleExportForm(forms.ModelForm):
     class Meta:
         model = Export
         fields = ["campaign", "export_type", "date_key", "include_all_markets"]
+        labels = {"date_key": "Date key"}
+        help_texts = {
+            "date_key": "Means one of two things (issue 40): for the wave-prep exports (waitlist, masterCodes, "
+            "scoring…) the wave prep's dateKey, as on its page; for codeWaves the UTC day the codes were assigned, "
+            "YYYYMMDD. Leave empty for the others.",
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -341,3 +341,13 @@ def test_a_market_takes_promoters_from_a_list_and_events_from_the_campaigns_disc
     market.refresh_from_db()
     assert market.promoter_ids == [promoter.pk]
     assert market.event_ids[-1] == "vvADDED1" and len(market.event_ids) >= 2
+
+
+def test_closing_a_campaign_by_hand_keeps_its_scheduled_close_date(staff_client, demo_campaign):
+    """Issue 40: "Close now" emptied the close date, losing when the campaign was meant to close."""
+    planned = demo_campaign.date_close
+    assert demo_campaign.status == "OPEN" and planned is not None
+    staff_client.post(f"/admin/campaigns/campaign/{demo_campaign.pk}/status/CLOSED/")
+    demo_campaign.refresh_from_db()
+    assert (demo_campaign.status, demo_campaign.date_close) == ("CLOSED", planned)
+    assert demo_campaign.date_closed is not None

@@ -49,9 +49,11 @@ _DATES = {
     "sendEmailReminders": "date_send_email_reminders",
     "triggeredEmailReminders": "date_triggered_email_reminders",
 }
+#: What a status change by hand stamps. Closing by hand keeps the scheduled close date (issue 40: it was emptied,
+#: losing when the campaign was meant to close); the status refresh's own close nulls it as the catalog says.
 _STATUS_DATES: dict[str, dict[str, object]] = {
     CampaignStatus.OPEN: {"date_opened": "now", "date_open": None, "domain_preview": None},
-    CampaignStatus.CLOSED: {"date_closed": "now", "date_close": None, "domain_preview": None},
+    CampaignStatus.CLOSED: {"date_closed": "now", "domain_preview": None},
     CampaignStatus.INACTIVE: {"date_inactivated": "now", "domain_site": None},
 }
 
