@@ -12,6 +12,7 @@ from conftest import TEST_ACTOR
 from entries.models import Stat
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes, add_entries, closed_campaign
+from monoql import sms
 from tests.test_campaign_editor_browser import _sign_in
 from tests.test_graphiql_browser import browser_page  # noqa: F401 - the shared Playwright page fixture
 
@@ -28,6 +29,7 @@ def test_selection_is_previewed_then_confirmed_and_going_back_sends_nothing(live
     entries[1].save(update_fields=["email"])
     run = run_wave_prep(trigger_wave_prep(campaign_id=campaign.pk, date_key="confirm", seed=3, actor=TEST_ACTOR).pk)
     mail.outbox.clear()
+    sms.outbox.clear()
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,7 @@ def test_selection_is_previewed_then_confirmed_and_going_back_sends_nothing(live
     # when they go back, then nothing was sent or queued
     page.click("text=No, take me back")
     page.wait_for_selector("#result_list")
-    assert mail.outbox == [] and not Stat.objects.filter(campaign=campaign).exists()
+    assert mail.outbox == [] and sms.outbox == [] and not Stat.objects.filter(campaign=campaign).exists()
     # when they pick it again and confirm
     choose_apply()
     page.click("input[value='Yes, apply the selection and email the fans']")
