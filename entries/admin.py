@@ -25,15 +25,17 @@ from entries.models import (
     Invite,
     MailDomain,
     ScoredFile,
+    ScoreRun,
+    ScoreRunKind,
     Stat,
     UploadStatus,
 )
 from entries.scoring_selectors import score_explanation
 from entries.selectors import any_rank, entry_search
-from entries.services.bot_score import queue_campaign_score
 from entries.services.bot_signals import band
 from entries.services.fan_files import queue_fan_file, retry_fan_file
 from entries.services.fan_files import retryable as fan_file_retryable
+from entries.services.live_score import queue_score_run, retry_score_run
 from entries.services.mail_domains import add_mail_domain, remove_mail_domain
 from entries.services.markets import delete_market
 from entries.services.verdicts import set_verdicts
@@ -279,9 +281,21 @@ def bot_score_view(model_admin, request, campaign_id):
     if campaign is None or not model_admin.has_change_permission(request, campaign):
         return redirect("admin:campaigns_campaign_changelist")
     if request.method == "POST":
-        queue_campaign_score(campaign.pk, actor=admin_actor(request))
-        messages.info(request, f"The bot score of {campaign.name} is queued; each entry's page says why once done.")
-        return redirect("admin:campaigns_campaign_change", campaign.pk)
+        retry = request.POST.get("retry")
+        try:
+            if retry:
+                run = retry_score_run(int(retry) if retry.isdigit() else 0, actor=admin_actor(request))
+            else:
+                run = queue_score_run(campaign.pk, kind=ScoreRunKind.RESCORE, actor=admin_actor(request))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(
+                request,
+                f"The bot score of {campaign.name} is {run.get_status_display().lower()}; the runs below and the "
+                "dashboard show how it goes.",
+            )
+        return redirect("admin:campaigns_campaign_bot_score", campaign.pk)
     entries = Entry.objects.filter(campaign=campaign)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -290,6 +304,7 @@ def bot_score_view(model_admin, request, campaign_id):
         "total": entries.count(),
         "scored": BotScore.objects.filter(entry__campaign=campaign).count(),
         "uploaded": entries.filter(scored_by="upload").count(),
+        "runs": ScoreRun.objects.filter(campaign=campaign).order_by("-date_created")[:10],
         "opts": model_admin.model._meta,
     }
     return render(request, "admin/entries/bot_score.html", context)

@@ -352,6 +352,9 @@ class BotScore(models.Model):
 
     entry = models.OneToOneField(Entry, primary_key=True, on_delete=models.CASCADE, related_name="bot_score")
     score = models.FloatField(help_text='0.22–1.0 (decisions.md "Bot score"): 1.0 minus the signals\' points')
+    date_band_changed = models.DateTimeField(
+        null=True, blank=True, help_text="When a run last moved the entry to another band (first scored: null)"
+    )
 
     def __str__(self):
         return f"bot score {self.score} of entry {self.entry_id}"
@@ -420,3 +423,38 @@ class FanFileUpload(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.status})"
+
+
+class ScoreRunKind(models.TextChoices):
+    """Why a bot score run ran: the live sweep while the campaign is open, staff asking again, or the close."""
+
+    LIVE = "live", "live (while open)"
+    RESCORE = "rescore", "asked by staff"
+    CLOSE = "close", "at close (the last word)"
+
+
+class ScoreRun(models.Model):
+    """One run of a campaign's bot score (``entries.services.bot_score``) as a job (``monoql.jobs``: attempts as the
+    fence, a heartbeat, a sweeper, retry): its stage while it runs, its summary (bands, seconds) or its error."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="score_runs")
+    kind = models.CharField(max_length=8, choices=ScoreRunKind.choices)
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Attempts claimed so far; the current one's fence")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life (monoql.jobs)")
+    stage = models.CharField(max_length=64, blank=True, default="")
+    summary = models.JSONField(null=True, blank=True, help_text="score_campaign's summary once FINISHED")
+    error = models.TextField(blank=True, default="")
+    actor = models.ForeignKey("accounts.Fan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=255, blank=True, default="")
+    channel = models.CharField(max_length=8, default="worker")
+    date_created = models.DateTimeField(auto_now_add=True)
+    date_started = models.DateTimeField(null=True, blank=True)
+    date_finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date_created"]
+        indexes = [models.Index(fields=["campaign", "-date_created"], name="score_run_campaign_idx")]
+
+    def __str__(self):
+        return f"bot score run {self.pk} ({self.kind}, {self.status})"

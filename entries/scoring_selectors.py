@@ -1,8 +1,12 @@
 """Reads over scoring records: scored files, fanlist uploads, stats."""
 
-from django.core.files.storage import default_storage
+from datetime import timedelta
 
-from entries.models import FanlistUpload, ScoreContribution, ScoredFile, ScoreSignal, Stat
+from django.core.files.storage import default_storage
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from entries.models import BotScore, Entry, FanlistUpload, ScoreContribution, ScoredFile, ScoreSignal, Stat
 from monoql.dates import iso
 
 
@@ -75,3 +79,53 @@ def shown(signal: int, value: float) -> str:
     if unit is None:
         return "yes" if value else "no"
     return unit.format(round(value, 1))
+
+
+#: The window of "moved band lately" on the dashboard.
+MOVED_WINDOW = timedelta(hours=1)
+
+
+def bot_score_distribution(campaign, now=None) -> dict:
+    """The campaign's bot score as the dashboard shows it (issue 41), JSON-ready:
+    ``{"bands": {"high", "mid", "low", "unscored"}`` (entries by their bot score's band: ≥ 0.95, ≥ 0.80, below, none
+    yet), ``"signals": [{"signal", "label", "entries", "points"}]`` (entries each signal took points from, and its
+    average points), ``"moved": n`` entries whose band changed in the last hour, ``"movedEntries": [{"id", "score",
+    "band", "at"}]`` (the 10 latest)}``."""
+    now = now or timezone.now()
+    rows = Entry.objects.filter(campaign=campaign)
+    bands = rows.aggregate(
+        high=Count("pk", filter=Q(bot_score__score__gte=0.95)),
+        mid=Count("pk", filter=Q(bot_score__score__gte=0.80, bot_score__score__lt=0.95)),
+        low=Count("pk", filter=Q(bot_score__score__lt=0.80)),
+        unscored=Count("pk", filter=Q(bot_score__isnull=True)),
+    )
+    signals = [
+        {
+            "signal": row["signal"],
+            "label": ScoreSignal(row["signal"]).label,
+            "entries": row["entries"],
+            "points": round(row["points"] or 0.0, 3),
+        }
+        for row in ScoreContribution.objects.filter(entry__campaign=campaign)
+        .values("signal")
+        .annotate(entries=Count("entry_id"), points=Avg("points"))
+        .order_by("-entries", "signal")
+    ]
+    recent = BotScore.objects.filter(entry__campaign=campaign, date_band_changed__gte=now - MOVED_WINDOW)
+    latest = recent.order_by("-date_band_changed", "-entry_id")[:10]
+    return {
+        "bands": bands,
+        "signals": signals,
+        "moved": recent.count(),
+        "movedEntries": [
+            {"id": row.entry_id, "score": row.score, "band": band_of(row.score), "at": iso(row.date_band_changed)}
+            for row in latest
+        ],
+    }
+
+
+def band_of(score: float | None) -> str:
+    """``high`` (≥ 0.95), ``mid`` (≥ 0.80), ``low``, or ``unscored``."""
+    if score is None:
+        return "unscored"
+    return "high" if score >= 0.95 else "mid" if score >= 0.80 else "low"

@@ -3,9 +3,18 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from entries.services.bot_score import SCORE_TASK, score_campaign
+from entries.models import ScoreRunKind
+from entries.services.bot_score import SCORE_TASK
 from entries.services.fan_files import RUN_TASK as FAN_FILE_TASK
 from entries.services.fan_files import FanFileAttemptFailed, run_fan_file, sweep_stale_fan_files
+from entries.services.live_score import RUN_TASK as SCORE_RUN_TASK
+from entries.services.live_score import (
+    ScoreRunAttemptFailed,
+    queue_score_run,
+    run_score_run,
+    score_live_campaigns,
+    sweep_stale_score_runs,
+)
 from entries.services.origin_retention import MINIMIZE_TASK, minimize_entry_origins
 from entries.services.receipts import SWEEP_TASK, send_due_receipts
 from entries.services.scoring import PROCESS_TASK, process_scored_file
@@ -40,10 +49,30 @@ def minimize_entry_origins_task():
     return {"reduced": minimize_entry_origins(actor=Actor.beat(MINIMIZE_TASK))}
 
 
-@shared_task(name=SCORE_TASK, ignore_result=True, autoretry_for=(OperationalError,), max_retries=2)
+@shared_task(name=SCORE_TASK, ignore_result=True)
 def score_campaign_task(campaign_id: str):
-    """Queued when a campaign closes (and by staff): the bot score of every entry of the campaign."""
-    return score_campaign(campaign_id, actor=Actor.job(SCORE_TASK))
+    """Queued when a campaign closes: its last bot score run (a job: ``entries.run_score``)."""
+    run = queue_score_run(campaign_id, kind=ScoreRunKind.CLOSE, actor=Actor.job(SCORE_TASK))
+    return {"run": run.pk}
+
+
+@shared_task(name=SCORE_RUN_TASK, bind=True, ignore_result=True, max_retries=3)
+def run_score_task(self, run_id: int):
+    """A bot score run (live, asked by staff, at close): retried after 10 s while attempts remain."""
+    run = run_attempts(self, lambda: run_score_run(run_id), retry_on=(ScoreRunAttemptFailed,))
+    return {"status": run.status if run else "not claimed"}
+
+
+@shared_task(name="entries.score_live_campaigns", ignore_result=True)
+def score_live_campaigns_task():
+    """Beat (every ``LIVE_SCORE_SWEEP_SECONDS``): queue the live bot score of open campaigns with new entries."""
+    return {"queued": score_live_campaigns()}
+
+
+@shared_task(name="entries.sweep_stale_score_runs", ignore_result=True)
+def sweep_stale_score_runs_task():
+    """Beat (every ``JOB_SWEEP_SECONDS``): re-queue bot score runs whose worker was lost, fail spent ones."""
+    return sweep_stale_score_runs()
 
 
 @shared_task(name=FAN_FILE_TASK, bind=True, ignore_result=True, max_retries=3)

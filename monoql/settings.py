@@ -455,6 +455,10 @@ EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
 EXPORT_REMINDER_MAX_ROWS = env.int("EXPORT_REMINDER_MAX_ROWS", default=200_000)
 # Cap on an export's write rate (bytes/s; 0 = none): keeps a large export from starving registrations.
 EXPORT_MAX_BYTES_PER_SECOND = env.int("EXPORT_MAX_BYTES_PER_SECOND", default=1_500_000)
+# Live bot score (entries.services.live_score): the beat looks every LIVE_SCORE_SWEEP_SECONDS; an open campaign
+# with new entries is scored again at most every LIVE_SCORE_SECONDS (and never sooner than twice its last run).
+LIVE_SCORE_SWEEP_SECONDS = env.float("LIVE_SCORE_SWEEP_SECONDS", default=20.0)
+LIVE_SCORE_SECONDS = env.float("LIVE_SCORE_SECONDS", default=40.0)
 CELERY_BEAT_SCHEDULE.update(
     {
         "sweep-stale-exports": {"task": "exports.sweep_stale_exports", "schedule": JOB_SWEEP_SECONDS},
@@ -462,6 +466,8 @@ CELERY_BEAT_SCHEDULE.update(
         "sweep-stale-code-uploads": {"task": "codes.sweep_stale_code_uploads", "schedule": JOB_SWEEP_SECONDS},
         "sweep-stale-erasures": {"task": "privacy.sweep_stale_erasures", "schedule": JOB_SWEEP_SECONDS},
         "sweep-stale-fan-files": {"task": "entries.sweep_stale_fan_files", "schedule": JOB_SWEEP_SECONDS},
+        "sweep-stale-score-runs": {"task": "entries.sweep_stale_score_runs", "schedule": JOB_SWEEP_SECONDS},
+        "score-live-campaigns": {"task": "entries.score_live_campaigns", "schedule": LIVE_SCORE_SWEEP_SECONDS},
         "purge-old-exports": {"task": "exports.purge_old_exports", "schedule": 3600.0},
         "minimize-entry-origins": {"task": "entries.minimize_entry_origins", "schedule": 3600.0},
     }

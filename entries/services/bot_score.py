@@ -16,6 +16,7 @@ import hashlib
 import logging
 import re
 import time
+from datetime import UTC, datetime
 
 import numpy as np
 from django.db import connection, transaction
@@ -42,7 +43,6 @@ from monoql.audit import Actor, record
 from monoql.dates import parse_iso
 from monoql.locks import BOT_SCORE, lock
 from monoql.pgcopy import analyze, read_columns, write_text
-from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.entries")
 
@@ -218,22 +218,19 @@ def _sharers(keys: np.ndarray) -> np.ndarray:
     return counts
 
 
-def queue_campaign_score(campaign_id: str, *, actor: Actor) -> None:
-    """Queue the bot score of a campaign (staff asking for it again; closing a campaign queues it too); one
-    audit-log row (``entries.botScore.queue``). Raises: NotFound ``CAMPAIGN_NOT_FOUND``."""
-    campaign = campaign_or_404(campaign_id)
-    with transaction.atomic():
-        record(actor, "entries.botScore.queue", campaign_id=campaign.pk)
-        enqueue_on_commit(SCORE_TASK, campaign.pk)
+def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
+    """Score every entry of the campaign with the bot score, against every entry known so far, in one transaction;
+    one audit-log row. Run live while the campaign is open (``entries.services.live_score``), at close (the last
+    word) and when staff ask.
 
-
-def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
-    """Score every entry of the campaign with the bot score, in one transaction; one audit-log row.
-
+    An entry whose band (high ≥ 0.95, mid ≥ 0.80, low) differs from its previous run's gets
+    ``date_band_changed`` = now (the dashboard's "moved band in the last hour"); the others keep theirs.
+    Args: ``report``: called with each stage's name in words (a job's progress), or None.
     Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows,
-        "bands": {"high", "mid", "low"}, "blockedByDomain": n}``.
+        "bands": {"high", "mid", "low"}, "movedBand": n, "blockedByDomain": n, "seconds": {stage: s}}``.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Unavailable ``LOCK_TIMEOUT`` (another run of the campaign holds it).
     """
+    report = report or (lambda stage: None)
     campaign = campaign_or_404(campaign_id)
     weights = weights_for(campaign.options)
     rules = dict(MailDomain.objects.values_list("domain", "rule"))
@@ -244,7 +241,9 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
         lock(BOT_SCORE, campaign.pk, what="the campaign's bot score")
         read = _read_postgresql if connection.vendor == "postgresql" else _read_portable
         clock = [time.perf_counter()]
+        report("reading the entries")
         columns, domains, prefixes = read(campaign)
+        previous = _previous_bands(campaign)
         clock.append(time.perf_counter())
         entry_ids, keep = columns.pop("id"), columns.pop("uploaded") == 1
         n = len(entry_ids)
@@ -274,13 +273,17 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
             rows = np.flatnonzero(taken > 0)
             parts.append((signal, rows, np.asarray(value, dtype=np.float64)[rows], taken[rows]))
         del inputs
+        report("computing the signals")
         scores = np.round(score_from_points(points), 4)
+        changed_at, moved = _band_changes(entry_ids, scores, previous, time.time())
         ScoreContribution.objects.filter(entry__campaign=campaign).delete()
         BotScore.objects.filter(entry__campaign=campaign).delete()
         clock.append(time.perf_counter())
+        report("writing the contributions")
         contributions = _write(entry_ids, parts)
         clock.append(time.perf_counter())
-        _store_scores(entry_ids, scores)
+        report("writing the scores")
+        _store_scores(entry_ids, scores, changed_at)
         clock.append(time.perf_counter())
         blocked = 0
         if blocked_domains:
@@ -299,6 +302,7 @@ def score_campaign(campaign_id: str, *, actor: Actor) -> dict:
                 "mid": int(((kept >= 0.80) & (kept < 0.95)).sum()),
                 "low": int((kept < 0.80).sum()),
             },
+            "movedBand": moved,
             "blockedByDomain": blocked,
             "seconds": dict(
                 zip(["read", "signals", "contributions", "scores"], np.round(np.diff(clock), 2).tolist(), strict=True)
@@ -341,17 +345,80 @@ def _lines(*arrays: np.ndarray, block: int = 100_000):
             yield "\t".join("NaN" if value != value else repr(value) for value in row) + "\n"
 
 
-def _store_scores(entry_ids: np.ndarray, scores: np.ndarray) -> None:
-    """Write the bot score of ``entry_ids`` (whose earlier rows the caller deleted): by COPY in id order on
-    PostgreSQL (the primary key's order: its index grows at its right edge), elsewhere in batches."""
+def _band_codes(scores: np.ndarray) -> np.ndarray:
+    """2 high (≥ 0.95), 1 mid (≥ 0.80), 0 low; -1 where there is no score (NaN)."""
+    codes = np.where(scores >= 0.95, 2, np.where(scores >= 0.80, 1, 0))
+    return np.where(np.isnan(scores), -1, codes)
+
+
+def _previous_bands(campaign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The campaign's current bot scores before a run replaces them: ``(entry ids sorted, scores, band-change
+    times as epoch seconds or NaN)``."""
+    if connection.vendor == "postgresql":
+        columns = read_columns(
+            "SELECT b.entry_id::int8, b.score::float8,"
+            " COALESCE(extract(epoch FROM b.date_band_changed), 'NaN')::float8"
+            " FROM entries_botscore b JOIN entries_entry e ON e.id = b.entry_id WHERE e.campaign_id = %s"
+            " ORDER BY b.entry_id",
+            [campaign.pk],
+            [("id", "int8"), ("score", "float8"), ("changed", "float8")],
+        )
+        return columns["id"], columns["score"], columns["changed"]
+    rows = list(
+        BotScore.objects.filter(entry__campaign=campaign)
+        .order_by("entry_id")
+        .values_list("entry_id", "score", "date_band_changed")
+    )
+    return (
+        np.array([row[0] for row in rows], dtype=np.int64),
+        np.array([row[1] for row in rows], dtype=np.float64),
+        np.array([row[2].timestamp() if row[2] else np.nan for row in rows], dtype=np.float64),
+    )
+
+
+def _band_changes(entry_ids: np.ndarray, scores: np.ndarray, previous, now: float) -> tuple[np.ndarray, int]:
+    """Each entry's ``date_band_changed`` after this run (epoch seconds, NaN = never): ``now`` where its band moved
+    since its previous score, its previous time otherwise. Returns ``(times, how many moved)``."""
+    old_ids, old_scores, old_changed = previous
+    times = np.full(len(entry_ids), np.nan)
+    if not len(old_ids):
+        return times, 0
+    at = np.clip(np.searchsorted(old_ids, entry_ids), 0, len(old_ids) - 1)
+    known = old_ids[at] == entry_ids
+    old_band = np.where(known, _band_codes(old_scores[at]), -1)
+    moved = known & (old_band >= 0) & (old_band != _band_codes(scores))
+    times = np.where(known, old_changed[at], np.nan)
+    times[moved] = now
+    return times, int(moved.sum())
+
+
+def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndarray) -> None:
+    """Write the bot score of ``entry_ids`` (whose earlier rows the caller deleted) and when each last moved band
+    (epoch seconds, NaN = never): by COPY in id order on PostgreSQL (the primary key's order: its index grows at its
+    right edge), elsewhere in batches."""
     if connection.vendor == "postgresql":
         order = np.argsort(entry_ids, kind="stable")
-        write_text("entries_botscore", ["entry_id", "score"], _lines(entry_ids[order], scores[order]))
+
+        def lines():
+            block = 100_000
+            for start in range(0, len(order), block):
+                rows = order[start : start + block]
+                for entry_id, score, changed in zip(
+                    entry_ids[rows].tolist(), scores[rows].tolist(), changed_at[rows].tolist(), strict=True
+                ):
+                    when = "\\N" if changed != changed else datetime.fromtimestamp(changed, UTC).isoformat()
+                    yield f"{entry_id}\t{score!r}\t{when}\n"
+
+        write_text("entries_botscore", ["entry_id", "score", "date_band_changed"], lines())
         return
     BotScore.objects.bulk_create(
         [
-            BotScore(entry_id=int(entry_id), score=float(score))
-            for entry_id, score in zip(entry_ids.tolist(), scores.tolist(), strict=True)
+            BotScore(
+                entry_id=int(entry_id),
+                score=float(score),
+                date_band_changed=None if changed != changed else datetime.fromtimestamp(changed, UTC),
+            )
+            for entry_id, score, changed in zip(entry_ids.tolist(), scores.tolist(), changed_at.tolist(), strict=True)
         ],
         batch_size=2000,
     )

@@ -17,7 +17,8 @@ from entries.metrics import (
     registration_funnel,
     registrations_over_time,
 )
-from entries.scoring_selectors import stats
+from entries.models import ScoreRun
+from entries.scoring_selectors import bot_score_distribution, stats
 from entries.selection.selectors import selection_funnel, wave_preps_of, waves_of
 from entries.selection.services.selection import latest_finished_wave_prep
 from exports.selectors import exports_of
@@ -95,6 +96,15 @@ def _selection_counts(count: dict | None) -> dict | None:
     return {**shown, **{key: count[key] for key in _SELECTION_CONFLICTS if count.get(key)}}
 
 
+#: A bot score run's stages (``score_campaign``'s ``report``), numbered for its progress bar.
+SCORE_STAGES = {
+    "reading the entries": 1,
+    "computing the signals": 2,
+    "writing the contributions": 3,
+    "writing the scores": 4,
+}
+
+
 def jobs(campaign) -> dict:
     """The latest long jobs of the campaign, as JSON-ready rows: status, progress, who asked, counts, errors."""
     wave_preps = [
@@ -165,7 +175,28 @@ def jobs(campaign) -> dict:
         }
         for job in CodeUpload.objects.filter(campaign_id=campaign.pk).order_by("-date_created")[:5]
     ]
-    groups = {"wavePreps": wave_preps, "selections": selections, "exports": exports, "waves": waves, "uploads": uploads}
+    scoring = [
+        {
+            "id": run.pk,
+            "kind": "bot score",
+            "name": run.get_kind_display(),
+            "status": run.status,
+            "progress": {"stage": run.stage, "steps": 4, "step": SCORE_STAGES.get(run.stage, 0)} if run.stage else {},
+            "requestedBy": run.actor_label,
+            "created": iso(run.date_created),
+            "counts": (run.summary or {}).get("bands"),
+            "error": run.error if run.status == "FAILED" else None,
+        }
+        for run in ScoreRun.objects.filter(campaign_id=campaign.pk).order_by("-date_created")[:5]
+    ]
+    groups = {
+        "wavePreps": wave_preps,
+        "selections": selections,
+        "exports": exports,
+        "waves": waves,
+        "uploads": uploads,
+        "scoring": scoring,
+    }
     for group in groups.values():
         for job in group:
             job["summary"] = counts_in_words(job.get("counts"), job.get("error"))
@@ -190,6 +221,7 @@ def numbers(campaign) -> dict:
         "funnel": funnel(campaign),
         "demand": demand(campaign),
         "inventory": inventory(campaign),
+        "botScore": bot_score_distribution(campaign),
     }
 
 

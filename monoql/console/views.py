@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_default_locale
+from entries.scoring_selectors import bot_score_distribution
 from monoql.audit import AuditEntry
 from monoql.console import dashboard
 from monoql.console.access import may, visible_campaign_ids
@@ -45,6 +46,7 @@ def dashboard_view(model_admin, request, campaign_id):
         "funnel_top": max((value for _, value in funnel), default=0) or 1,
         "demand": figures["demand"],
         "inventory": figures["inventory"],
+        "bot_score": figures.get("botScore") or bot_score_distribution(campaign),
         "computed_at": computed_at,
         "jobs": dashboard.jobs(campaign),
         "poll_seconds": POLL_SECONDS,

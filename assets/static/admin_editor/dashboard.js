@@ -48,7 +48,7 @@
 
   function render(data) {
     const rows = [];
-    for (const group of ["wavePreps", "selections", "exports", "waves", "uploads"]) {
+    for (const group of ["wavePreps", "selections", "exports", "waves", "uploads", "scoring"]) {
       for (const job of data[group] || []) {
         const tr = document.createElement("tr");
         tr.dataset.kind = job.kind;

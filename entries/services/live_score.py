@@ -1,0 +1,175 @@
+"""The bot score as jobs, live while a campaign is open (issue 41; decisions.md "Live scoring").
+
+- ``score_live_campaigns`` (beat, every ``LIVE_SCORE_SWEEP_SECONDS``) queues a run of each OPEN campaign that has
+  entries newer than its last run's start, at most once every ``LIVE_SCORE_SECONDS`` and never sooner than twice
+  its last run's duration after it (a campaign of millions is scored every few minutes, a small one within a
+  minute); nothing runs on the registration's path. Each run scores every entry against what is known so far
+  (``score_campaign``: duplicates, velocity and bursts see the whole crowd), records which entries moved band, and
+  the run at close has the last word.
+- ``queue_score_run`` records a ``ScoreRun`` (PENDING) and queues ``entries.run_score``; ``run_score_run`` claims it
+  (attempts as the fence), reports its stage, keeps the summary or the error, and is retried once; staff retry a
+  FAILED run (``retry_score_run``); ``sweep_stale_score_runs`` re-queues one whose worker was lost.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from campaigns.models import Campaign, CampaignStatus
+from campaigns.selectors import campaign_or_404
+from entries.models import Entry, ScoreRun, ScoreRunKind, UploadStatus
+from entries.services.bot_score import score_campaign
+from monoql.audit import Actor, record
+from monoql.errors import ValidationFailed
+from monoql.jobs import Heartbeat, SideProgress, Superseded, stale_cutoff
+from monoql.queue import enqueue_on_commit
+
+logger = logging.getLogger("monoql.entries")
+
+RUN_TASK = "entries.run_score"
+MAX_ATTEMPTS = 2
+ACTIVE = (UploadStatus.PENDING, UploadStatus.PROCESSING)
+
+
+class ScoreRunAttemptFailed(Exception):
+    """A run's attempt failed and another is allowed (the task retries)."""
+
+
+def queue_score_run(campaign_id: str, *, kind: str, actor: Actor) -> ScoreRun:
+    """Record a bot score run of the campaign and queue it (run here when tasks run inline). One audit-log row
+    (``entries.botScore.queue``) when staff ask; the live sweep and the close are logged by the run itself.
+
+    Returns: the ScoreRun (PENDING, or its outcome inline). Raises: NotFound ``CAMPAIGN_NOT_FOUND``.
+    """
+    campaign = campaign_or_404(campaign_id)
+    with transaction.atomic():
+        run = ScoreRun.objects.create(
+            campaign=campaign,
+            kind=kind,
+            actor=actor.fan,
+            actor_label=actor.label[:255],
+            channel=actor.channel,
+            heartbeat_at=timezone.now(),
+        )
+        if kind == ScoreRunKind.RESCORE:
+            record(actor, "entries.botScore.queue", campaign_id=campaign.pk, target=f"scoreRun:{run.pk}")
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(RUN_TASK, run.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_score_to_the_end(run.pk)
+    return ScoreRun.objects.get(pk=run.pk)
+
+
+def run_score_to_the_end(run_id: int) -> ScoreRun:
+    """Run ``run_score_run`` attempts here until the run is FINISHED or FAILED (inline tasks)."""
+    while True:
+        try:
+            run = run_score_run(run_id)
+        except ScoreRunAttemptFailed:
+            continue
+        return run or ScoreRun.objects.get(pk=run_id)
+
+
+def run_score_run(run_id: int) -> ScoreRun | None:
+    """Run one attempt of a PENDING score run (the Celery task ``entries.run_score`` calls this).
+
+    Returns: the ScoreRun (FINISHED or FAILED), or None when it was not PENDING.
+    Raises: ScoreRunAttemptFailed when this attempt failed and another is allowed.
+    """
+    now = timezone.now()
+    claimed = ScoreRun.objects.filter(pk=run_id, status=UploadStatus.PENDING).update(
+        status=UploadStatus.PROCESSING, attempts=F("attempts") + 1, heartbeat_at=now, date_started=now
+    )
+    if not claimed:
+        return None
+    run = ScoreRun.objects.select_related("actor").get(pk=run_id)
+    fence = run.attempts
+    mine = ScoreRun.objects.filter(pk=run.pk, status=UploadStatus.PROCESSING, attempts=fence)
+    actor = Actor("job", run.channel, run.actor_label or f"bot score ({run.get_kind_display()})", run.actor)
+    try:
+        with (
+            Heartbeat(ScoreRun._meta.db_table, run.pk, fence),
+            SideProgress(ScoreRun._meta.db_table, run.pk, "stage") as progress,
+        ):
+            summary = score_campaign(run.campaign_id, actor=actor, report=progress)
+        if not mine.update(status=UploadStatus.FINISHED, stage="", summary=summary, date_finished=timezone.now()):
+            raise Superseded(f"score run {run.pk}: attempt {fence} was superseded")
+    except Superseded:
+        logger.warning("score run %s attempt %s was superseded", run.pk, fence)
+    except Exception as error:
+        logger.warning("score run %s attempt %s failed", run.pk, fence, exc_info=True)
+        message = f"{type(error).__name__}: {error}"[:2000]
+        if fence < MAX_ATTEMPTS:
+            mine.update(status=UploadStatus.PENDING, error=message, stage="waiting for the next attempt")
+            raise ScoreRunAttemptFailed(message) from error
+        mine.update(status=UploadStatus.FAILED, error=message, stage="", date_finished=timezone.now())
+    return ScoreRun.objects.get(pk=run.pk)
+
+
+def retry_score_run(run_id: int, *, actor: Actor) -> ScoreRun:
+    """Run a FAILED score run again: PENDING and queued, one more attempt under the same fence; audited
+    (``entries.botScore.retry``). Returns: the ScoreRun. Raises: ValidationFailed ``NOT_RETRYABLE`` (``runId``)."""
+    run = ScoreRun.objects.filter(pk=run_id).first()
+    with transaction.atomic():
+        if run is None or not ScoreRun.objects.filter(pk=run.pk, status=UploadStatus.FAILED).update(
+            status=UploadStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        ):
+            raise ValidationFailed("Only a failed bot score run can be retried.", reason="NOT_RETRYABLE", field="runId")
+        record(actor, "entries.botScore.retry", campaign_id=run.campaign_id, target=f"scoreRun:{run.pk}")
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            enqueue_on_commit(RUN_TASK, run.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_score_to_the_end(run.pk)
+    return ScoreRun.objects.get(pk=run.pk)
+
+
+def score_live_campaigns(now=None) -> list[str]:
+    """Queue a live run of every OPEN campaign with entries newer than its last run's start, unless a run is queued
+    or running, or its last run started less than ``max(LIVE_SCORE_SECONDS, 2 × its duration)`` ago.
+
+    Returns: the campaign ids queued. Beat: ``entries.score_live_campaigns``.
+    """
+    now = now or timezone.now()
+    queued = []
+    for campaign_id in Campaign.objects.filter(status=CampaignStatus.OPEN).values_list("pk", flat=True):
+        runs = ScoreRun.objects.filter(campaign_id=campaign_id)
+        if runs.filter(status__in=ACTIVE).exists():
+            continue
+        last = runs.filter(date_started__isnull=False).order_by("-date_started").first()
+        newest = Entry.objects.filter(campaign_id=campaign_id).aggregate(at=Max("date_created"))["at"]
+        started = last.date_started if last is not None else None
+        if newest is None or (started is not None and newest <= started):
+            continue
+        if last is not None and started is not None:
+            took = (last.date_finished or now) - started
+            wait = max(timedelta(seconds=settings.LIVE_SCORE_SECONDS), 2 * took)
+            if now - started < wait:
+                continue
+        queue_score_run(campaign_id, kind=ScoreRunKind.LIVE, actor=Actor.beat("live bot score"))
+        queued.append(campaign_id)
+    return queued
+
+
+def sweep_stale_score_runs(now=None) -> dict:
+    """Re-queue score runs whose heartbeat is older than ``JOB_STALE_SECONDS``; FAILED once ``MAX_ATTEMPTS`` are
+    spent. Returns ``{"requeued": [ids], "failed": [ids]}``. Beat: ``entries.sweep_stale_score_runs``."""
+    now = now or timezone.now()
+    stale = Q(heartbeat_at__lt=stale_cutoff(now))
+    done: dict[str, list] = {"requeued": [], "failed": []}
+    for run_id, status, attempts in ScoreRun.objects.filter(stale, status__in=ACTIVE).values_list(
+        "pk", "status", "attempts"
+    ):
+        same = ScoreRun.objects.filter(stale, pk=run_id, status=status, attempts=attempts)
+        with transaction.atomic():
+            if status == UploadStatus.PROCESSING and attempts >= MAX_ATTEMPTS:
+                lost = f"The worker was lost after {attempts} attempts."
+                if same.update(status=UploadStatus.FAILED, error=lost, date_finished=now):
+                    done["failed"].append(run_id)
+            elif same.update(status=UploadStatus.PENDING, heartbeat_at=now):
+                enqueue_on_commit(RUN_TASK, run_id)
+                done["requeued"].append(run_id)
+    return done
