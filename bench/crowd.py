@@ -152,14 +152,14 @@ def generate(seed: int, organic: int = 30_000, bots: int = 300, duration: int = 
     return crowd
 
 
-def load(campaign, crowd: list[dict], opened) -> list[int]:
+def load(campaign, crowd: list[dict], opened, prefix: str = "crowd") -> list[int]:
     """Store the crowd as fans and entries of ``campaign`` (opened at ``opened``, a UTC datetime); returns the entry
     ids in crowd order. The entries' ``date_created`` and ``origin`` are the crowd's."""
     tag = campaign.pk[-6:]
     fans = Fan.objects.bulk_create(
         [
             Fan(
-                global_user_id=f"crowd-{tag}-{n}",
+                global_user_id=f"{prefix}-{tag}-{n}",
                 email=row["email"],
                 profile_facts=(
                     {

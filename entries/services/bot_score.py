@@ -227,7 +227,8 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
     ``date_band_changed`` = now (the dashboard's "moved band in the last hour"); the others keep theirs.
     Args: ``report``: called with each stage's name in words (a job's progress), or None.
     Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows,
-        "bands": {"high", "mid", "low"}, "movedBand": n, "blockedByDomain": n, "seconds": {stage: s}}``.
+        "bands": {"high", "mid", "low"}, "movedBand": n, "lastEntryId": the newest entry scored, "blockedByDomain": n,
+        "seconds": {stage: s}}``.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Unavailable ``LOCK_TIMEOUT`` (another run of the campaign holds it).
     """
     report = report or (lambda stage: None)
@@ -303,6 +304,7 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
                 "low": int((kept < 0.80).sum()),
             },
             "movedBand": moved,
+            "lastEntryId": int(entry_ids.max()) if n else 0,
             "blockedByDomain": blocked,
             "seconds": dict(
                 zip(["read", "signals", "contributions", "scores"], np.round(np.diff(clock), 2).tolist(), strict=True)

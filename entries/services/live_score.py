@@ -1,7 +1,7 @@
 """The bot score as jobs, live while a campaign is open (issue 41; decisions.md "Live scoring").
 
 - ``score_live_campaigns`` (beat, every ``LIVE_SCORE_SWEEP_SECONDS``) queues a run of each OPEN campaign that has
-  entries newer than its last run's start, at most once every ``LIVE_SCORE_SECONDS`` and never sooner than twice
+  entries its last run did not score (entry ids beyond its ``lastEntryId``), at most once every ``LIVE_SCORE_SECONDS`` and never sooner than twice
   its last run's duration after it (a campaign of millions is scored every few minutes, a small one within a
   minute); nothing runs on the registration's path. Each run scores every entry against what is known so far
   (``score_campaign``: duplicates, velocity and bursts see the whole crowd), records which entries moved band, and
@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
@@ -128,8 +128,9 @@ def retry_score_run(run_id: int, *, actor: Actor) -> ScoreRun:
 
 
 def score_live_campaigns(now=None) -> list[str]:
-    """Queue a live run of every OPEN campaign with entries newer than its last run's start, unless a run is queued
-    or running, or its last run started less than ``max(LIVE_SCORE_SECONDS, 2 × its duration)`` ago.
+    """Queue a live run of every OPEN campaign with entries its last run did not score (a newer entry id than its
+    ``lastEntryId``), unless a run is queued or running, or its last run started less than
+    ``max(LIVE_SCORE_SECONDS, 2 × its duration)`` ago.
 
     Returns: the campaign ids queued. Beat: ``entries.score_live_campaigns``.
     """
@@ -140,9 +141,10 @@ def score_live_campaigns(now=None) -> list[str]:
         if runs.filter(status__in=ACTIVE).exists():
             continue
         last = runs.filter(date_started__isnull=False).order_by("-date_started").first()
-        newest = Entry.objects.filter(campaign_id=campaign_id).aggregate(at=Max("date_created"))["at"]
+        newest = Entry.objects.filter(campaign_id=campaign_id).order_by("-pk").values_list("pk", flat=True).first()
         started = last.date_started if last is not None else None
-        if newest is None or (started is not None and newest <= started):
+        scored_through = ((last.summary or {}).get("lastEntryId") or 0) if last is not None else 0
+        if newest is None or newest <= scored_through:
             continue
         if last is not None and started is not None:
             took = (last.date_finished or now) - started
