@@ -119,7 +119,12 @@ OPTION_CONTROLS = {
     "allow_intl_phones": (
         "options",
         ("allowIntlPhones",),
-        forms.BooleanField(required=False, label="International phones"),
+        forms.BooleanField(
+            required=False,
+            label="International phones",
+            help_text="Accept phones from outside the markets' countries. US and Canadian numbers count as domestic "
+            "to each other when a market is in either; every other country needs this (other +1 countries too).",
+        ),
     ),
     "show_access_code": (
         "options",

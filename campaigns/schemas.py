@@ -162,6 +162,17 @@ COLUMNS = {
                 {"type": ["boolean", "null"]},
             ),
             "passwordValue": _SHORT,
+            "botScore": {
+                "type": ["object", "null"],
+                "additionalProperties": False,
+                "properties": {
+                    # points a signal takes off the score, by name (entries.services.bot_signals.DEFAULT_WEIGHTS)
+                    "weights": {
+                        "type": ["object", "null"],
+                        "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                    }
+                },
+            },
             "queueId": _ID,
             "waitingRoomDuration": {"type": ["integer", "null"], "minimum": 0},
             "requirePrecheck": {

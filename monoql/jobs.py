@@ -19,6 +19,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -210,3 +211,22 @@ def counts_in_words(counts, error=None) -> str:
         elif value is not None:
             parts.append(f"{key}: {value}")
     return ", ".join(parts)
+
+
+class Pacer:
+    """Keeps a background job at ``rows_per_second`` at most: called with the rows it just handled, it sleeps when the
+    job is ahead of that rate (the live bot score: registrations keep the CPU, issue 41). ``rows_per_second`` of 0 or
+    None: never sleeps."""
+
+    def __init__(self, rows_per_second: float | None):
+        self.rate = float(rows_per_second or 0)
+        self.started = time.monotonic()
+        self.rows = 0
+
+    def __call__(self, rows: int) -> None:
+        if self.rate <= 0:
+            return
+        self.rows += rows
+        ahead = self.rows / self.rate - (time.monotonic() - self.started)
+        if ahead > 0:
+            time.sleep(ahead)

@@ -6,7 +6,7 @@ numpy arrays, chunk by chunk as the server sends them: no Python object per row.
 transaction. ``analyze`` refreshes the planner's statistics after such bulk writes.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from django.db import connection
@@ -38,7 +38,9 @@ def _parse(data: bytes, wire: np.dtype, columns, parts: dict) -> None:
         parts[name].append(rows[name].astype(_NATIVE[kind]))
 
 
-def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
+def read_columns(
+    query: str, params: Sequence, columns: Sequence[tuple[str, str]], *, pace: Callable[[int], None] | None = None
+) -> dict[str, np.ndarray]:
     """Read ``query``'s rows as one numpy array per column, through a binary COPY.
 
     Args:
@@ -46,6 +48,8 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
             (COALESCE them: a NULL would change the row's width).
         params: the query's parameters (``%s`` placeholders, bound client-side as COPY requires).
         columns: ``[(name, type)]`` with type in int8, int4, int2, float8.
+        pace: called with the rows of each block parsed (``monoql.jobs.Pacer`` sleeps there to keep a background
+            read from taking the CPU the web needs; the server waits with it), or None.
     Returns: ``{name: array}`` in native byte order, rows in the query's order.
     Raises: ValueError when the stream is not the binary COPY format expected (a NULL, a wrong type).
     """
@@ -76,6 +80,8 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
                 if whole:
                     _parse(bytes(buffer[: whole * wire.itemsize]), wire, columns, parts)
                     del buffer[: whole * wire.itemsize]
+                    if pace is not None:
+                        pace(whole)
         whole = (len(buffer) - 2) // wire.itemsize if header_done else 0
         if whole > 0:
             _parse(bytes(buffer[: whole * wire.itemsize]), wire, columns, parts)
@@ -89,8 +95,16 @@ def read_columns(query: str, params: Sequence, columns: Sequence[tuple[str, str]
     }
 
 
-def write_text(table: str, columns: Sequence[str], lines: Iterable[str], *, block: int = 50_000) -> None:
-    """Stream ``lines`` (each a COPY text line ending in ``\\n``) into ``table (columns)``, ``block`` at a time."""
+def write_text(
+    table: str,
+    columns: Sequence[str],
+    lines: Iterable[str],
+    *,
+    block: int = 50_000,
+    pace: Callable[[int], None] | None = None,
+) -> None:
+    """Stream ``lines`` (each a COPY text line ending in ``\\n``) into ``table (columns)``, ``block`` at a time;
+    ``pace`` (or None) is called with each block's rows (see ``read_columns``)."""
     with connection.cursor() as cursor:
         with copy(cursor, f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
             pending: list[str] = []
@@ -98,6 +112,8 @@ def write_text(table: str, columns: Sequence[str], lines: Iterable[str], *, bloc
                 pending.append(line)
                 if len(pending) >= block:
                     stream.write("".join(pending))
+                    if pace is not None:
+                        pace(len(pending))
                     pending = []
             if pending:
                 stream.write("".join(pending))

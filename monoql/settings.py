@@ -459,6 +459,8 @@ EXPORT_MAX_BYTES_PER_SECOND = env.int("EXPORT_MAX_BYTES_PER_SECOND", default=1_5
 # with new entries is scored again at most every LIVE_SCORE_SECONDS (and never sooner than twice its last run).
 LIVE_SCORE_SWEEP_SECONDS = env.float("LIVE_SCORE_SWEEP_SECONDS", default=20.0)
 LIVE_SCORE_SECONDS = env.float("LIVE_SCORE_SECONDS", default=40.0)
+# A live run reads and writes at most this many rows a second (registrations keep the CPU; 0 = unpaced).
+LIVE_SCORE_ROWS_PER_SECOND = env.int("LIVE_SCORE_ROWS_PER_SECOND", default=40_000)
 CELERY_BEAT_SCHEDULE.update(
     {
         "sweep-stale-exports": {"task": "exports.sweep_stale_exports", "schedule": JOB_SWEEP_SECONDS},

@@ -109,8 +109,24 @@ def _tab_reaches_every_control(page):
 @pytest.mark.parametrize(
     "locale, texts",
     [
-        ("en_US", {"cta": "Sign in", "registered": "You're registered", "eligible": "You are eligible."}),
-        ("fr_CA", {"cta": "Se connecter", "registered": "Vous êtes inscrit", "eligible": "Vous êtes admissible."}),
+        (
+            "en_US",
+            {
+                "cta": "Sign in",
+                "registered": "You're registered",
+                "eligible": "You are eligible.",
+                "confirm": "Confirm your phone to take part",
+            },
+        ),
+        (
+            "fr_CA",
+            {
+                "cta": "Se connecter",
+                "registered": "Vous êtes inscrit",
+                "eligible": "Vous êtes admissible.",
+                "confirm": "Confirmez votre téléphone pour participer",
+            },
+        ),
     ],
 )
 def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
@@ -145,6 +161,13 @@ def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
     page.check("#f-allow_marketing")
     page.click("#register button[type=submit]")
 
+    # (before confirming, the status page says to confirm the phone to take part, not "eligible": issue 39)
+    page.wait_for_selector("#phone")
+    phone_url = page.url
+    page.goto(phone_url.replace("/phone", "/status"))
+    pending = page.inner_text(".result")
+    assert texts["confirm"] in pending and texts["eligible"] not in pending
+    page.goto(phone_url)
     # And confirms the phone with the code the console SMS backend printed
     page.wait_for_selector("#phone")
     capsys.readouterr()

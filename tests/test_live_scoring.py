@@ -131,3 +131,15 @@ def test_registration_costs_the_same_single_statement_with_live_scoring_running(
         answer = _post(UPSERT, {"c": demo_campaign.pk, "e": entry}, token).json()
     assert "errors" not in answer, answer
     assert not any("botscore" in q["sql"] or "scorerun" in q["sql"] for q in new.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_weight_change_is_its_own_row_in_the_campaigns_history(demo_campaign):
+    from campaigns.services.upsert_campaign import upsert_campaign
+    from conftest import TEST_ACTOR
+    from monoql.audit import AuditEntry
+
+    options = {**(demo_campaign.options or {}), "botScore": {"weights": {"blockBurst": 0.5}}}
+    upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
+    row = AuditEntry.objects.get(action="campaign.botScoreWeights")
+    assert (row.campaign_id, row.changes) == (demo_campaign.pk, {"blockBurst": [None, 0.5]})

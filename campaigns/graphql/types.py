@@ -215,7 +215,11 @@ class CampaignGate(graphene.ObjectType):
 class CampaignOptions(graphene.ObjectType):
     """The rules and switches of a campaign (catalog §1.4 ``CampaignOptions``)."""
 
-    allowIntlPhones = graphene.Boolean(description="True to accept phone numbers outside the markets' countries.")
+    allowIntlPhones = graphene.Boolean(
+        description="True to accept phone numbers outside the markets' countries. US and Canadian numbers count as "
+        "domestic to each other when a market is in either; every other country, other +1 countries included, "
+        "needs this."
+    )
     promptConfirmPhone = graphene.Boolean(
         description="True to ask fans to confirm their phone by a texted code; unconfirmed entries are not selected."
     )

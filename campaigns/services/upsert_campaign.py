@@ -360,6 +360,7 @@ def upsert_campaign(data: dict, *, actor: Actor) -> Campaign:
                 target=f"campaign:{campaign.pk}",
                 changes=changes,
             )
+            record_weight_changes(actor, previous, campaign)
     except IntegrityError as error:
         _raise_domain_conflict(error)
     return campaign
@@ -414,9 +415,30 @@ def save_campaign(campaign: Campaign, *, is_new: bool, previous_status, fields, 
                 target=f"campaign:{campaign.pk}",
                 changes=model_diff(before, campaign),
             )
+            record_weight_changes(actor, before, campaign)
     except IntegrityError as error:
         _raise_domain_conflict(error)
     return campaign
+
+
+def record_weight_changes(actor: Actor, before: Campaign | None, after: Campaign) -> None:
+    """One audit-log row ``campaign.botScoreWeights`` with the bot score weights a save changed
+    (``options.botScore.weights``: ``{name: [before, after]}``, None = the default), so that a weight raised during
+    a launch reads as such in the campaign's history (issue 41); none when no weight changed."""
+    weights = _weight_changes(before, after)
+    if weights:
+        record(actor, "campaign.botScoreWeights", campaign_id=after.pk, target=f"campaign:{after.pk}", changes=weights)
+
+
+def _weight_changes(before: Campaign | None, after: Campaign) -> dict:
+
+    def weights(campaign) -> dict:
+        return dict(((getattr(campaign, "options", None) or {}).get("botScore") or {}).get("weights") or {})
+
+    old, new = weights(before), weights(after)
+    return {
+        name: [old.get(name), new.get(name)] for name in sorted(set(old) | set(new)) if old.get(name) != new.get(name)
+    }
 
 
 def save_campaign_locale(locale: CampaignLocale, *, actor: Actor) -> CampaignLocale:

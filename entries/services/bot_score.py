@@ -41,6 +41,7 @@ from entries.services.bot_signals import (
 from entries.services.origin_retention import ip_block, user_agent_hash
 from monoql.audit import Actor, record
 from monoql.dates import parse_iso
+from monoql.jobs import Pacer
 from monoql.locks import BOT_SCORE, lock
 from monoql.pgcopy import analyze, read_columns, write_text
 
@@ -187,7 +188,7 @@ def _read_portable(campaign) -> tuple[dict, dict, dict]:
     return arrays, domains, prefixes
 
 
-def _read_postgresql(campaign) -> tuple[dict, dict, dict]:
+def _read_postgresql(campaign, pace=None) -> tuple[dict, dict, dict]:
     """The columns (one binary COPY), the distinct domains and phone prefixes outside +1 (hash → text)."""
     params = {"campaign": campaign.pk, "plus": sorted(PLUS_IGNORED)}
     with connection.cursor() as cursor:
@@ -204,7 +205,7 @@ def _read_postgresql(campaign) -> tuple[dict, dict, dict]:
         )
         prefixes = dict(cursor.fetchall())
     sql = _READ_SQL.replace("%(campaign)s", "%s").replace("%(plus)s", "%s")
-    arrays = read_columns(sql, [params["plus"], campaign.pk, campaign.pk], _COLUMNS)
+    arrays = read_columns(sql, [params["plus"], campaign.pk, campaign.pk], _COLUMNS, pace=pace)
     return arrays, domains, prefixes
 
 
@@ -218,20 +219,23 @@ def _sharers(keys: np.ndarray) -> np.ndarray:
     return counts
 
 
-def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
+def score_campaign(campaign_id: str, *, actor: Actor, report=None, rows_per_second: float | None = None) -> dict:
     """Score every entry of the campaign with the bot score, against every entry known so far, in one transaction;
     one audit-log row. Run live while the campaign is open (``entries.services.live_score``), at close (the last
     word) and when staff ask.
 
     An entry whose band (high ≥ 0.95, mid ≥ 0.80, low) differs from its previous run's gets
     ``date_band_changed`` = now (the dashboard's "moved band in the last hour"); the others keep theirs.
-    Args: ``report``: called with each stage's name in words (a job's progress), or None.
+    Args: ``report``: called with each stage's name in words (a job's progress), or None; ``rows_per_second``: the
+        most rows a second the run reads and writes on PostgreSQL (live runs: ``LIVE_SCORE_ROWS_PER_SECOND``, so that
+        registrations keep the CPU; ``monoql.jobs.Pacer``), None for as fast as it can.
     Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows,
         "bands": {"high", "mid", "low"}, "movedBand": n, "lastEntryId": the newest entry scored, "blockedByDomain": n,
         "seconds": {stage: s}}``.
     Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Unavailable ``LOCK_TIMEOUT`` (another run of the campaign holds it).
     """
     report = report or (lambda stage: None)
+    pace = Pacer(rows_per_second)
     campaign = campaign_or_404(campaign_id)
     weights = weights_for(campaign.options)
     rules = dict(MailDomain.objects.values_list("domain", "rule"))
@@ -240,11 +244,13 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
     with transaction.atomic():
         # one run per campaign at a time: two would each delete and write the same contributions
         lock(BOT_SCORE, campaign.pk, what="the campaign's bot score")
-        read = _read_postgresql if connection.vendor == "postgresql" else _read_portable
         clock = [time.perf_counter()]
         report("reading the entries")
-        columns, domains, prefixes = read(campaign)
-        previous = _previous_bands(campaign)
+        if connection.vendor == "postgresql":
+            columns, domains, prefixes = _read_postgresql(campaign, pace)
+        else:
+            columns, domains, prefixes = _read_portable(campaign)
+        previous = _previous_bands(campaign, pace)
         clock.append(time.perf_counter())
         entry_ids, keep = columns.pop("id"), columns.pop("uploaded") == 1
         n = len(entry_ids)
@@ -277,14 +283,13 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
         report("computing the signals")
         scores = np.round(score_from_points(points), 4)
         changed_at, moved = _band_changes(entry_ids, scores, previous, time.time())
-        ScoreContribution.objects.filter(entry__campaign=campaign).delete()
-        BotScore.objects.filter(entry__campaign=campaign).delete()
+        _delete_previous(campaign, entry_ids, previous[0], pace)
         clock.append(time.perf_counter())
         report("writing the contributions")
-        contributions = _write(entry_ids, parts)
+        contributions = _write(entry_ids, parts, pace)
         clock.append(time.perf_counter())
         report("writing the scores")
-        _store_scores(entry_ids, scores, changed_at)
+        _store_scores(entry_ids, scores, changed_at, pace)
         clock.append(time.perf_counter())
         blocked = 0
         if blocked_domains:
@@ -317,7 +322,7 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None) -> dict:
     return summary
 
 
-def _write(entry_ids: np.ndarray, parts: list) -> int:
+def _write(entry_ids: np.ndarray, parts: list, pace=None) -> int:
     """Write the non-zero contributions (``[(signal, rows, values, points)]``); returns how many."""
     total = sum(len(rows) for _, rows, _, _ in parts)
     if connection.vendor == "postgresql":
@@ -326,7 +331,7 @@ def _write(entry_ids: np.ndarray, parts: list) -> int:
             for signal, rows, values, taken in parts:
                 yield from _lines(entry_ids[rows], np.full(len(rows), signal), values, taken)
 
-        write_text("entries_scorecontribution", ["entry_id", "signal", "value", "points"], lines())
+        write_text("entries_scorecontribution", ["entry_id", "signal", "value", "points"], lines(), pace=pace)
         return total
     ScoreContribution.objects.bulk_create(
         [
@@ -347,13 +352,34 @@ def _lines(*arrays: np.ndarray, block: int = 100_000):
             yield "\t".join("NaN" if value != value else repr(value) for value in row) + "\n"
 
 
+def _delete_previous(campaign, entry_ids: np.ndarray, scored_ids: np.ndarray, pace=None) -> None:
+    """Remove the campaign's contributions and bot scores before a run writes its own: on PostgreSQL by entry id,
+    ``DELETE_BLOCK`` ids a statement, each block paced like the rest of the run (a live run never deletes a
+    campaign's rows in one burst); elsewhere in one ORM delete each."""
+    if connection.vendor != "postgresql":
+        ScoreContribution.objects.filter(entry__campaign=campaign).delete()
+        BotScore.objects.filter(entry__campaign=campaign).delete()
+        return
+    with connection.cursor() as cursor:
+        for table, ids in (("entries_scorecontribution", entry_ids), ("entries_botscore", scored_ids)):
+            for start in range(0, len(ids), DELETE_BLOCK):
+                block = ids[start : start + DELETE_BLOCK].tolist()
+                cursor.execute(f"DELETE FROM {table} WHERE entry_id = ANY(%s)", [block])  # noqa: S608 - constant names
+                if pace is not None:
+                    pace(len(block))
+
+
+#: Entry ids per DELETE statement of ``_delete_previous``.
+DELETE_BLOCK = 20_000
+
+
 def _band_codes(scores: np.ndarray) -> np.ndarray:
     """2 high (≥ 0.95), 1 mid (≥ 0.80), 0 low; -1 where there is no score (NaN)."""
     codes = np.where(scores >= 0.95, 2, np.where(scores >= 0.80, 1, 0))
     return np.where(np.isnan(scores), -1, codes)
 
 
-def _previous_bands(campaign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _previous_bands(campaign, pace=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The campaign's current bot scores before a run replaces them: ``(entry ids sorted, scores, band-change
     times as epoch seconds or NaN)``."""
     if connection.vendor == "postgresql":
@@ -364,6 +390,7 @@ def _previous_bands(campaign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             " ORDER BY b.entry_id",
             [campaign.pk],
             [("id", "int8"), ("score", "float8"), ("changed", "float8")],
+            pace=pace,
         )
         return columns["id"], columns["score"], columns["changed"]
     rows = list(
@@ -394,7 +421,7 @@ def _band_changes(entry_ids: np.ndarray, scores: np.ndarray, previous, now: floa
     return times, int(moved.sum())
 
 
-def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndarray) -> None:
+def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndarray, pace=None) -> None:
     """Write the bot score of ``entry_ids`` (whose earlier rows the caller deleted) and when each last moved band
     (epoch seconds, NaN = never): by COPY in id order on PostgreSQL (the primary key's order: its index grows at its
     right edge), elsewhere in batches."""
@@ -411,7 +438,7 @@ def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndar
                     when = "\\N" if changed != changed else datetime.fromtimestamp(changed, UTC).isoformat()
                     yield f"{entry_id}\t{score!r}\t{when}\n"
 
-        write_text("entries_botscore", ["entry_id", "score", "date_band_changed"], lines())
+        write_text("entries_botscore", ["entry_id", "score", "date_band_changed"], lines(), pace=pace)
         return
     BotScore.objects.bulk_create(
         [

@@ -95,7 +95,8 @@ def run_score_run(run_id: int) -> ScoreRun | None:
             Heartbeat(ScoreRun._meta.db_table, run.pk, fence),
             SideProgress(ScoreRun._meta.db_table, run.pk, "stage") as progress,
         ):
-            summary = score_campaign(run.campaign_id, actor=actor, report=progress)
+            pace = settings.LIVE_SCORE_ROWS_PER_SECOND if run.kind == ScoreRunKind.LIVE else None
+            summary = score_campaign(run.campaign_id, actor=actor, report=progress, rows_per_second=pace)
         if not mine.update(status=UploadStatus.FINISHED, stage="", summary=summary, date_finished=timezone.now()):
             raise Superseded(f"score run {run.pk}: attempt {fence} was superseded")
     except Superseded:

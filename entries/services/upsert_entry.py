@@ -96,9 +96,16 @@ class RequestMetadata:
     session_id: str | None = None
 
 
+#: Countries whose phone numbers count as domestic to each other: a campaign with a market in either accepts both
+#: without ``allowIntlPhones`` (decisions.md "Phones"); every other country, other +1 countries included, needs it.
+NORTH_AMERICA = {"US", "CA"}
+
+
 def _form_context(campaign) -> FormContext:
     markets = list(campaign.markets.all())
     regions = {market.country for market in markets if market.country} or {"US"}
+    if regions & NORTH_AMERICA:
+        regions |= NORTH_AMERICA  # US and CA numbers are domestic to each other (issue 39: +1 514 on a US campaign)
     return FormContext(
         market_ids={market.pk for market in markets},
         phone_regions=regions,

@@ -137,6 +137,24 @@ def test_intl_phones_are_accepted_when_the_campaign_allows_them(gql, sign_in, ca
     assert Entry.objects.get().phone == "+442079460958"
 
 
+def test_a_canadian_number_is_domestic_on_a_us_campaign_and_other_plus_one_countries_are_not(gql, sign_in, campaign):
+    """Issue 39: a Montreal +1 514 number was refused as international on a US campaign with a fr_CA page."""
+    # given a campaign whose markets are all in the US, without "International phones"
+    # when a fan registers with a Montreal number, then it is accepted as domestic
+    body = gql.execute(
+        UPSERT, {"c": campaign.pk, "e": {**_valid(campaign), "phone": "(514) 555-0142"}}, token=sign_in()
+    )
+    assert "errors" not in body, body
+    assert Entry.objects.get().phone == "+15145550142"
+    # and a Jamaican +1 876 number still needs the campaign to accept international phones
+    other = gql.execute(
+        UPSERT,
+        {"c": campaign.pk, "e": {**_valid(campaign), "phone": "+1 876 555 0142"}},
+        token=sign_in("jm@example.com"),
+    )
+    assert other["errors"][0]["extensions"]["reason"] == "ENTRY_INVALID_INTL_PHONE"
+
+
 def test_do_not_sell_fans_have_opt_ins_cleared(gql, sign_in, campaign):
     # given: a fan who asked not to have their data sold
     token = sign_in()

@@ -126,7 +126,10 @@ function onPhone(form) {
     busy(form, true);
     const answer = await graphql("SendPhoneConfirmationCode", { campaignId: config.campaignId, phone });
     busy(form, false);
-    if (answer.errors) return showErrors(form, answer.errors);
+    if (answer.errors) {
+      sent.textContent = ""; // a refused send (the resend limit) leaves no "Code sent" beside the refusal
+      return showErrors(form, answer.errors);
+    }
     showErrors(form, []);
     sent.textContent = `${config.words.code_sent} ${answer.data.sendPhoneConfirmationCode.phone}`;
     sendButton.textContent = config.words.resend_code;
