@@ -20,13 +20,17 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
 from django.utils import timezone
+
+from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.jobs")
 
@@ -230,3 +234,42 @@ class Pacer:
         ahead = self.rows / self.rate - (time.monotonic() - self.started)
         if ahead > 0:
             time.sleep(ahead)
+
+
+def sweep_stale(
+    model,
+    *,
+    pending: str,
+    running: tuple[str, ...],
+    failed: str,
+    max_attempts: int,
+    task: str,
+    lost: Callable[[int], dict],
+    now: datetime | None = None,
+) -> dict:
+    """Re-queue the jobs of ``model`` whose heartbeat is older than ``JOB_STALE_SECONDS`` (a killed worker, a task
+    that never ran): back to ``pending`` and ``task`` queued with the row's id; a job in one of the ``running``
+    statuses whose ``max_attempts`` are spent is ``failed`` instead, with the fields ``lost(attempts)`` gives (its
+    error in words) and ``date_finished``. Each row is changed only if it is still as read (status and attempts: the
+    fence), so two sweepers never both act on it.
+
+    Args: ``model``: a job model with ``status``, ``attempts``, ``heartbeat_at`` and ``date_finished``.
+    Returns: ``{"requeued": [ids], "failed": [ids]}``.
+    """
+    now = now or timezone.now()
+    stale = Q(heartbeat_at__lt=stale_cutoff(now))
+    done: dict[str, list] = {"requeued": [], "failed": []}
+    for pk, status, attempts in model.objects.filter(stale, status__in=[pending, *running]).values_list(
+        "pk", "status", "attempts"
+    ):
+        same = model.objects.filter(stale, pk=pk, status=status, attempts=attempts)
+        with transaction.atomic():
+            if status in running and attempts >= max_attempts:
+                if same.update(status=failed, date_finished=now, **lost(attempts)):
+                    done["failed"].append(pk)
+            elif same.update(status=pending, heartbeat_at=now):
+                enqueue_on_commit(task, pk)
+                done["requeued"].append(pk)
+    if done["requeued"] or done["failed"]:
+        logger.warning("stale %s jobs: %s", model._meta.label, done)
+    return done

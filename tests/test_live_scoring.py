@@ -155,3 +155,25 @@ def test_a_weight_change_is_its_own_row_in_the_campaigns_history(demo_campaign):
     upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
     row = AuditEntry.objects.get(action="campaign.botScoreWeights")
     assert (row.campaign_id, row.changes) == (demo_campaign.pk, {"blockBurst": [None, 0.5]})
+
+
+@pytest.mark.django_db
+def test_a_score_run_lost_with_its_worker_is_queued_again_then_failed_when_spent(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from entries.services.live_score import sweep_stale_score_runs
+
+    campaign = Campaign.objects.create(name="Lost", status=CampaignStatus.CLOSED)
+    old = timezone.now() - timedelta(hours=1)
+    waiting = ScoreRun.objects.create(
+        campaign=campaign, kind="close", status="PROCESSING", attempts=1, heartbeat_at=old
+    )
+    spent = ScoreRun.objects.create(campaign=campaign, kind="live", status="PROCESSING", attempts=2, heartbeat_at=old)
+    with django_capture_on_commit_callbacks(execute=True):  # the re-queued run runs inline
+        assert sweep_stale_score_runs() == {"requeued": [waiting.pk], "failed": [spent.pk]}
+    waiting.refresh_from_db()
+    spent.refresh_from_db()
+    assert (waiting.status, waiting.attempts) == ("FINISHED", 2)
+    assert (spent.status, spent.error) == ("FAILED", "The worker was lost after 2 attempts.")

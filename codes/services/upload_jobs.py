@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -28,7 +28,7 @@ from codes.services.upload import FILE_KEY_RE, max_upload_bytes, upload_codes
 from codes.services.validation import check_type
 from monoql.audit import Actor, record
 from monoql.errors import DomainError, NotFound, ValidationFailed
-from monoql.jobs import Heartbeat, SideProgress, Superseded, stale_cutoff
+from monoql.jobs import Heartbeat, SideProgress, Superseded, sweep_stale
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.codes")
@@ -285,25 +285,21 @@ def upload_result(upload: CodeUpload) -> dict:
 
 def sweep_stale_code_uploads(now=None) -> dict:
     """Re-queue code uploads whose heartbeat is older than ``JOB_STALE_SECONDS`` (worker lost, task never ran);
-    FAILED once ``MAX_ATTEMPTS`` are spent. Returns ``{"requeued": [ids], "failed": [ids]}``.
+    FAILED once ``MAX_ATTEMPTS`` are spent, keeping the file for ``retry_code_upload``
+    (``monoql.jobs.sweep_stale``). Returns ``{"requeued": [ids], "failed": [ids]}``.
     Beat: ``codes.sweep_stale_code_uploads``."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=stale_cutoff(now))
-    done: dict[str, list] = {"requeued": [], "failed": []}
-    active = CodeUpload.objects.filter(stale, status__in=[CodeUploadStatus.PENDING, CodeUploadStatus.TRIGGERED])
-    for upload_id, status, attempts in active.values_list("pk", "status", "attempts"):
-        same = CodeUpload.objects.filter(stale, pk=upload_id, status=status, attempts=attempts)
-        with transaction.atomic():
-            if status == CodeUploadStatus.TRIGGERED and attempts >= MAX_ATTEMPTS:
-                lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "UPLOAD_FAILED"}
-                if same.update(status=CodeUploadStatus.FAILED, error=lost, date_finished=now):
-                    done["failed"].append(upload_id)  # its file is kept: retry_code_upload may run it again
-            elif same.update(status=CodeUploadStatus.PENDING, heartbeat_at=now):
-                enqueue_on_commit(RUN_TASK, upload_id)
-                done["requeued"].append(upload_id)
-    if done["requeued"] or done["failed"]:
-        logger.warning("stale code uploads: %s", done)
-    return done
+    return sweep_stale(
+        CodeUpload,
+        pending=CodeUploadStatus.PENDING,
+        running=(CodeUploadStatus.TRIGGERED,),
+        failed=CodeUploadStatus.FAILED,
+        max_attempts=MAX_ATTEMPTS,
+        task=RUN_TASK,
+        lost=lambda attempts: {
+            "error": {"message": f"The worker was lost after {attempts} attempts.", "reason": "UPLOAD_FAILED"}
+        },
+        now=now,
+    )
 
 
 def code_upload(campaign_id: str, upload_id) -> CodeUpload:

@@ -16,6 +16,7 @@ from codes.models import Code, CodeUpload, CodeUploadStatus
 from codes.services import upload_jobs
 from codes.services.inventory import Actor
 from conftest import post_multipart, session_token_for
+from monoql import jobs
 
 STAFF = Actor(label="staff@example.com")
 COUNT = (
@@ -33,6 +34,7 @@ def queued(settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     sent = []
     monkeypatch.setattr(upload_jobs, "enqueue_on_commit", lambda *args: sent.append(args))
+    monkeypatch.setattr(jobs, "enqueue_on_commit", lambda *args: sent.append(args))  # the shared sweeper's
     return sent
 
 

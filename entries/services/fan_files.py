@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from entries.models import FanFileKind, FanFileUpload, UploadStatus
@@ -25,7 +25,7 @@ from entries.services.invites import upload_invites
 from entries.services.scoring import upload_scored
 from monoql.audit import Actor, record
 from monoql.errors import DomainError, ValidationFailed
-from monoql.jobs import Heartbeat, Superseded, stale_cutoff
+from monoql.jobs import Heartbeat, Superseded, sweep_stale
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.entries")
@@ -200,22 +200,20 @@ def _read(upload: FanFileUpload, handle, actor: Actor) -> tuple[dict, str]:
 
 def sweep_stale_fan_files(now=None) -> dict:
     """Re-queue fan-file jobs whose heartbeat is older than ``JOB_STALE_SECONDS``; FAILED once ``MAX_ATTEMPTS`` are
-    spent. Returns ``{"requeued": [ids], "failed": [ids]}``. Beat: ``entries.sweep_stale_fan_files``."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=stale_cutoff(now))
-    done: dict[str, list] = {"requeued": [], "failed": []}
-    for upload_id, status, attempts in FanFileUpload.objects.filter(stale, status__in=ACTIVE).values_list(
-        "pk", "status", "attempts"
-    ):
-        same = FanFileUpload.objects.filter(stale, pk=upload_id, status=status, attempts=attempts)
-        with transaction.atomic():
-            if status == UploadStatus.PROCESSING and attempts >= MAX_ATTEMPTS:
-                lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "UPLOAD_FAILED"}
-                if same.update(status=UploadStatus.FAILED, error=lost, summary=lost["message"], date_finished=now):
-                    done["failed"].append(upload_id)
-            elif same.update(status=UploadStatus.PENDING, heartbeat_at=now):
-                enqueue_on_commit(RUN_TASK, upload_id)
-                done["requeued"].append(upload_id)
-    if done["requeued"] or done["failed"]:
-        logger.warning("stale fan files: %s", done)
-    return done
+    spent (``monoql.jobs.sweep_stale``). Returns ``{"requeued": [ids], "failed": [ids]}``.
+    Beat: ``entries.sweep_stale_fan_files``."""
+
+    def lost(attempts: int) -> dict:
+        message = f"The worker was lost after {attempts} attempts."
+        return {"error": {"message": message, "reason": "UPLOAD_FAILED"}, "summary": message}
+
+    return sweep_stale(
+        FanFileUpload,
+        pending=UploadStatus.PENDING,
+        running=(UploadStatus.PROCESSING,),
+        failed=UploadStatus.FAILED,
+        max_attempts=MAX_ATTEMPTS,
+        task=RUN_TASK,
+        lost=lost,
+        now=now,
+    )

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
@@ -25,7 +25,7 @@ from entries.models import Entry, ScoreRun, ScoreRunKind, UploadStatus
 from entries.services.bot_score import score_campaign
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
-from monoql.jobs import Heartbeat, SideProgress, Superseded, stale_cutoff
+from monoql.jobs import Heartbeat, SideProgress, Superseded, sweep_stale
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.entries")
@@ -159,20 +159,15 @@ def score_live_campaigns(now=None) -> list[str]:
 
 def sweep_stale_score_runs(now=None) -> dict:
     """Re-queue score runs whose heartbeat is older than ``JOB_STALE_SECONDS``; FAILED once ``MAX_ATTEMPTS`` are
-    spent. Returns ``{"requeued": [ids], "failed": [ids]}``. Beat: ``entries.sweep_stale_score_runs``."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=stale_cutoff(now))
-    done: dict[str, list] = {"requeued": [], "failed": []}
-    for run_id, status, attempts in ScoreRun.objects.filter(stale, status__in=ACTIVE).values_list(
-        "pk", "status", "attempts"
-    ):
-        same = ScoreRun.objects.filter(stale, pk=run_id, status=status, attempts=attempts)
-        with transaction.atomic():
-            if status == UploadStatus.PROCESSING and attempts >= MAX_ATTEMPTS:
-                lost = f"The worker was lost after {attempts} attempts."
-                if same.update(status=UploadStatus.FAILED, error=lost, date_finished=now):
-                    done["failed"].append(run_id)
-            elif same.update(status=UploadStatus.PENDING, heartbeat_at=now):
-                enqueue_on_commit(RUN_TASK, run_id)
-                done["requeued"].append(run_id)
-    return done
+    spent (``monoql.jobs.sweep_stale``). Returns ``{"requeued": [ids], "failed": [ids]}``.
+    Beat: ``entries.sweep_stale_score_runs``."""
+    return sweep_stale(
+        ScoreRun,
+        pending=UploadStatus.PENDING,
+        running=(UploadStatus.PROCESSING,),
+        failed=UploadStatus.FAILED,
+        max_attempts=MAX_ATTEMPTS,
+        task=RUN_TASK,
+        lost=lambda attempts: {"error": f"The worker was lost after {attempts} attempts."},
+        now=now,
+    )

@@ -16,7 +16,7 @@ import logging
 from django.conf import settings
 from django.core import serializers
 from django.db import transaction
-from django.db.models import F, ForeignObjectRel, Q, QuerySet
+from django.db.models import F, ForeignObjectRel, QuerySet
 from django.utils import timezone
 
 from accounts.models import Fan
@@ -39,7 +39,7 @@ from exports.services.exports import remove_export_files_of
 from monoql.audit import Actor, record, scrub_fan
 from monoql.dates import iso
 from monoql.errors import DomainError, NotFound, Unavailable
-from monoql.jobs import Heartbeat, Superseded, stale_cutoff
+from monoql.jobs import Heartbeat, Superseded, sweep_stale
 from monoql.models import Erasure, ErasureStatus
 from monoql.queue import enqueue_on_commit
 
@@ -302,26 +302,20 @@ def retry_erasure(erasure_id, *, actor: Actor) -> Erasure:
 
 def sweep_stale_erasures(now=None) -> dict:
     """Re-queue erasure jobs whose heartbeat is older than ``JOB_STALE_SECONDS`` (worker lost, task never ran);
-    FAILED once ``MAX_ATTEMPTS`` are spent. Returns ``{"requeued": [ids], "failed": [ids]}``.
-    Beat: ``privacy.sweep_stale_erasures``."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=stale_cutoff(now))
-    done: dict[str, list] = {"requeued": [], "failed": []}
-    for erasure_id, status, attempts in Erasure.objects.filter(stale, status__in=ACTIVE).values_list(
-        "pk", "status", "attempts"
-    ):
-        same = Erasure.objects.filter(stale, pk=erasure_id, status=status, attempts=attempts)
-        with transaction.atomic():
-            if status != ErasureStatus.PENDING and attempts >= MAX_ATTEMPTS:
-                lost = {"message": f"The worker was lost after {attempts} attempts.", "reason": "ERASURE_FAILED"}
-                if same.update(status=ErasureStatus.FAILED, error=lost, date_finished=now):
-                    done["failed"].append(erasure_id)
-            elif same.update(status=ErasureStatus.PENDING, heartbeat_at=now):
-                enqueue_on_commit(RUN_TASK, erasure_id)
-                done["requeued"].append(erasure_id)
-    if done["requeued"] or done["failed"]:
-        logger.warning("stale erasures: %s", done)
-    return done
+    FAILED once ``MAX_ATTEMPTS`` are spent (``monoql.jobs.sweep_stale``). Returns ``{"requeued": [ids],
+    "failed": [ids]}``. Beat: ``privacy.sweep_stale_erasures``."""
+    return sweep_stale(
+        Erasure,
+        pending=ErasureStatus.PENDING,
+        running=(ErasureStatus.ERASING, ErasureStatus.SCRUBBING),
+        failed=ErasureStatus.FAILED,
+        max_attempts=MAX_ATTEMPTS,
+        task=RUN_TASK,
+        lost=lambda attempts: {
+            "error": {"message": f"The worker was lost after {attempts} attempts.", "reason": "ERASURE_FAILED"}
+        },
+        now=now,
+    )
 
 
 def _lock_linked_campaigns(fan, identifiers) -> list[str]:
