@@ -2,12 +2,13 @@
 
 import os
 
-from celery import Celery
-from celery.signals import worker_ready
-
-from monoql.jobs import sweep_temp_files
-
+# before anything of ours is imported: some of it reads settings as it loads (monoql.breakers)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monoql.settings")
+
+from celery import Celery  # noqa: E402
+from celery.signals import worker_ready  # noqa: E402
+
+from monoql.jobs import sweep_temp_files  # noqa: E402
 
 app = Celery("monoql")
 app.config_from_object("django.conf:settings", namespace="CELERY")
