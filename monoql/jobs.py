@@ -273,3 +273,20 @@ def sweep_stale(
     if done["requeued"] or done["failed"]:
         logger.warning("stale %s jobs: %s", model._meta.label, done)
     return done
+
+
+def requeue_failed(model, pk, *, failed: str, pending: str, task: str) -> bool:
+    """A retry's common part: move job ``pk`` of ``model`` from ``failed`` back to ``pending`` (heartbeat now, not
+    finished) and, when a broker is configured, queue ``task`` with its id once the caller's transaction commits; with
+    tasks inline the caller runs it after the commit. The attempt number is left alone: the next claim raises it (the
+    fence). Returns: True when the job moved (False: it was no longer ``failed``).
+    Raises: RuntimeError outside ``transaction.atomic()`` (the caller's audit row and this move commit together).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("requeue_failed runs inside the retry's transaction")
+    moved = model.objects.filter(pk=pk, status=failed).update(
+        status=pending, heartbeat_at=timezone.now(), date_finished=None
+    )
+    if moved and not settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue_on_commit(task, pk)
+    return bool(moved)

@@ -28,7 +28,7 @@ from codes.services.upload import FILE_KEY_RE, max_upload_bytes, upload_codes
 from codes.services.validation import check_type
 from monoql.audit import Actor, record
 from monoql.errors import DomainError, NotFound, ValidationFailed
-from monoql.jobs import Heartbeat, SideProgress, Superseded, sweep_stale
+from monoql.jobs import Heartbeat, SideProgress, Superseded, requeue_failed, sweep_stale
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.codes")
@@ -216,13 +216,11 @@ def retry_code_upload(campaign_id: str, upload_id, *, actor: Actor) -> CodeUploa
             field="uploadId",
         )
     with transaction.atomic():
-        if not CodeUpload.objects.filter(pk=upload.pk, status=CodeUploadStatus.FAILED).update(
-            status=CodeUploadStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        if not requeue_failed(
+            CodeUpload, upload.pk, failed=CodeUploadStatus.FAILED, pending=CodeUploadStatus.PENDING, task=RUN_TASK
         ):
             raise ValidationFailed("The upload is no longer failed.", reason="NOT_RETRYABLE", field="uploadId")
         record(actor, "codes.uploadRetry", campaign_id=campaign_id, target=f"codeUpload:{upload.pk}")
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            enqueue_on_commit(RUN_TASK, upload.pk)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
             run_code_upload(upload.pk)

@@ -25,7 +25,7 @@ from entries.services.invites import upload_invites
 from entries.services.scoring import upload_scored
 from monoql.audit import Actor, record
 from monoql.errors import DomainError, ValidationFailed
-from monoql.jobs import Heartbeat, Superseded, sweep_stale
+from monoql.jobs import Heartbeat, Superseded, requeue_failed, sweep_stale
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.entries")
@@ -148,13 +148,11 @@ def retry_fan_file(upload_id: int, *, actor: Actor) -> FanFileUpload:
             field="uploadId",
         )
     with transaction.atomic():
-        if not FanFileUpload.objects.filter(pk=upload.pk, status=UploadStatus.FAILED).update(
-            status=UploadStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        if not requeue_failed(
+            FanFileUpload, upload.pk, failed=UploadStatus.FAILED, pending=UploadStatus.PENDING, task=RUN_TASK
         ):
             raise ValidationFailed("The upload is no longer failed.", reason="NOT_RETRYABLE", field="uploadId")
         record(actor, "fanFile.retry", campaign_id=upload.campaign_id, target=f"fanFile:{upload.pk}")
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            enqueue_on_commit(RUN_TASK, upload.pk)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
             run_fan_file(upload.pk)

@@ -25,7 +25,7 @@ from entries.models import Entry, ScoreRun, ScoreRunKind, UploadStatus
 from entries.services.bot_score import score_campaign
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
-from monoql.jobs import Heartbeat, SideProgress, Superseded, sweep_stale
+from monoql.jobs import Heartbeat, SideProgress, Superseded, requeue_failed, sweep_stale
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.entries")
@@ -116,13 +116,11 @@ def retry_score_run(run_id: int, *, actor: Actor) -> ScoreRun:
     (``entries.botScore.retry``). Returns: the ScoreRun. Raises: ValidationFailed ``NOT_RETRYABLE`` (``runId``)."""
     run = ScoreRun.objects.filter(pk=run_id).first()
     with transaction.atomic():
-        if run is None or not ScoreRun.objects.filter(pk=run.pk, status=UploadStatus.FAILED).update(
-            status=UploadStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        if run is None or not requeue_failed(
+            ScoreRun, run.pk, failed=UploadStatus.FAILED, pending=UploadStatus.PENDING, task=RUN_TASK
         ):
             raise ValidationFailed("Only a failed bot score run can be retried.", reason="NOT_RETRYABLE", field="runId")
         record(actor, "entries.botScore.retry", campaign_id=run.campaign_id, target=f"scoreRun:{run.pk}")
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            enqueue_on_commit(RUN_TASK, run.pk)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         run_score_to_the_end(run.pk)
     return ScoreRun.objects.get(pk=run.pk)

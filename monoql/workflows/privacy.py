@@ -39,7 +39,7 @@ from exports.services.exports import remove_export_files_of
 from monoql.audit import Actor, record, scrub_fan
 from monoql.dates import iso
 from monoql.errors import DomainError, NotFound, Unavailable
-from monoql.jobs import Heartbeat, Superseded, sweep_stale
+from monoql.jobs import Heartbeat, Superseded, requeue_failed, sweep_stale
 from monoql.models import Erasure, ErasureStatus
 from monoql.queue import enqueue_on_commit
 
@@ -285,13 +285,11 @@ def retry_erasure(erasure_id, *, actor: Actor) -> Erasure:
     """
     erasure = find_erasure(erasure_id)
     with transaction.atomic():
-        if not Erasure.objects.filter(pk=erasure.pk, status=ErasureStatus.FAILED).update(
-            status=ErasureStatus.PENDING, heartbeat_at=timezone.now(), date_finished=None
+        if not requeue_failed(
+            Erasure, erasure.pk, failed=ErasureStatus.FAILED, pending=ErasureStatus.PENDING, task=RUN_TASK
         ):
             raise Unavailable(f"This erasure is {erasure.status}: nothing to retry.", reason="ERASURE_FAILED")
         record(actor, "fan.eraseRetry", target=f"erasure:{erasure.pk}")
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            enqueue_on_commit(RUN_TASK, erasure.pk)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
             run_erasure(erasure.pk)
