@@ -355,9 +355,41 @@ class BotScore(models.Model):
     date_band_changed = models.DateTimeField(
         null=True, blank=True, help_text="When a run last moved the entry to another band (first scored: null)"
     )
+    digest = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="A 64-bit digest of the entry's contributions (signal, value, points), kept by live runs: a live "
+        "run writes again only the entries whose digest changed (null: written by a run that keeps none)",
+    )
 
     def __str__(self):
         return f"bot score {self.score} of entry {self.entry_id}"
+
+
+class ScoreInput(models.Model):
+    """What the bot score read of an entry (``entries.services.bot_score``), kept while its campaign is open so that
+    a live run reads only the entries registered since the last one (issue 41) and scores them against the whole
+    crowd known so far from this narrow table: keys as 64-bit hashes (no phone or address in clear), times and
+    flags. Written by live runs and by staff's re-score of an open campaign; erased with the entry."""
+
+    entry = models.OneToOneField(Entry, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    phone = models.BigIntegerField(help_text="Hash of the number (0: none)")
+    phone_range = models.BigIntegerField(help_text="Hash of its block of 100 numbers (0: none)")
+    mailbox = models.BigIntegerField(help_text="Hash of the mailbox the address delivers to (0: none)")
+    block = models.BigIntegerField(help_text="Hash of the address block (0: unknown)")
+    browser = models.BigIntegerField(help_text="Hash of the browser (0: unknown)")
+    seconds = models.FloatField(help_text="When the entry registered (epoch seconds)")
+    phone_line = models.SmallIntegerField(help_text="1: a suspect line type")
+    disposable = models.SmallIntegerField(help_text="1: a disposable mailbox domain")
+    confirmed = models.SmallIntegerField(help_text="1: phone confirmed when read")
+    age_days = models.FloatField(null=True, help_text="Account age at registration (days; null: not given)")
+    form_ms = models.FloatField(null=True, help_text="Form completion time (ms; null: not reported)")
+    past_blocked = models.IntegerField(help_text="The fan's entries blocked in other campaigns when read")
+    uploaded = models.SmallIntegerField(help_text="1: an uploaded scored file ranks the entry")
+
+    def __str__(self):
+        return f"bot score inputs of entry {self.entry_id}"
 
 
 #: The score an entry is ranked and counted by (annotate or alias it; a LEFT JOIN on the bot score's key): an

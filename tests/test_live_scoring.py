@@ -13,8 +13,10 @@ from django.db.models import Q
 
 from bench.crowd import generate, load
 from campaigns.models import Campaign, CampaignStatus, Market
-from entries.models import BotScore, Entry, ScoreRun
-from entries.services.live_score import score_live_campaigns
+from conftest import TEST_ACTOR
+from entries.models import BotScore, Entry, ScoreContribution, ScoreInput, ScoreRun, ScoreSignal
+from entries.services.bot_score import INPUTS_CONTINUED, INPUTS_IGNORED, INPUTS_REPLACED, score_campaign
+from entries.services.live_score import inputs_mode, score_live_campaigns
 from tests.test_campaign_editor_browser import _sign_in
 from tests.test_graphiql_browser import browser_page  # noqa: F401 - the shared Playwright page fixture
 
@@ -177,3 +179,90 @@ def test_a_score_run_lost_with_its_worker_is_queued_again_then_failed_when_spent
     spent.refresh_from_db()
     assert (waiting.status, waiting.attempts) == ("FINISHED", 2)
     assert (spent.status, spent.error) == ("FAILED", "The worker was lost after 2 attempts.")
+
+
+def _explanations(campaign) -> tuple[dict, list]:
+    """Each entry's (score, band-change time) and every contribution (entry, signal, value, points), sorted."""
+    scores = {
+        entry_id: (score, changed)
+        for entry_id, score, changed in BotScore.objects.filter(entry__campaign=campaign).values_list(
+            "entry_id", "score", "date_band_changed"
+        )
+    }
+    contributions = sorted(
+        ScoreContribution.objects.filter(entry__campaign=campaign).values_list("entry_id", "signal", "value", "points")
+    )
+    return scores, contributions
+
+
+@pytest.mark.django_db
+def test_a_continued_live_run_reads_only_the_new_entries_and_leaves_what_a_full_run_would(settings):
+    # given an open campaign whose organic fans were scored live once (the run keeps their signal inputs)
+    settings.LIVE_SCORE_SECONDS = 0
+    settings.LIVE_SCORE_ROWS_PER_SECOND = 0
+    campaign = Campaign.objects.create(name="Continued", status=CampaignStatus.OPEN)
+    organic_ids, farm = _launch(campaign)
+    _sweep_until_it_runs(campaign)
+    # when the farm bursts in, three accounts of it behind the phone of a fan scored already, and the sweep runs
+    shared = Entry.objects.get(pk=organic_ids[0]).phone
+    farm = [dict(row, phone=shared, confirmed=False) if n < 3 else row for n, row in enumerate(farm)]
+    farm_ids = load(campaign, farm, OPENED, prefix="farm")
+    _sweep_until_it_runs(campaign)
+    # then the second run read only the farm's entries, scored them against the whole crowd (most low), kept their
+    # inputs, and wrote again only the entries whose explanation changed
+    first, second = (run.summary for run in ScoreRun.objects.filter(campaign=campaign).order_by("pk"))
+    assert (first["inputs"], first["read"], first["rewritten"]) == ("replaced", len(organic_ids), len(organic_ids))
+    assert (second["inputs"], second["read"]) == ("continued", len(farm_ids))
+    assert len(farm_ids) < second["rewritten"] < len(organic_ids) + len(farm_ids)
+    sharing = ScoreContribution.objects.get(entry_id=organic_ids[0], signal=ScoreSignal.SHARED_PHONE)
+    assert (sharing.value, sharing.points) == (4, pytest.approx(0.25 * 2 / 3))
+    assert second["entries"] == len(organic_ids) + len(farm_ids) == ScoreInput.objects.filter(campaign=campaign).count()
+    assert _low_share(farm_ids) >= 0.9
+    live = _explanations(campaign)
+    # and a full run over every entry (the close's way) finds exactly the same scores, band moves and contributions
+    full = score_campaign(campaign.pk, actor=TEST_ACTOR, inputs=INPUTS_IGNORED)
+    assert (full["read"], full["movedBand"]) == (len(organic_ids) + len(farm_ids), 0)
+    assert _explanations(campaign) == live
+
+
+@pytest.mark.django_db
+def test_a_continued_run_picks_up_an_entry_committed_late_and_rewrites_all_when_the_weights_change():
+    # given a campaign scored with its inputs kept
+    campaign = Campaign.objects.create(name="Late", status=CampaignStatus.OPEN)
+    ids = load(campaign, generate(3, organic=40, bots=10), OPENED)
+    score_campaign(campaign.pk, actor=TEST_ACTOR, inputs=INPUTS_REPLACED)
+    # when an entry below the newest has no inputs (its INSERT committed after a later one was read)
+    ScoreInput.objects.filter(entry_id=ids[5]).delete()
+    summary = score_campaign(campaign.pk, actor=TEST_ACTOR, inputs=INPUTS_CONTINUED)
+    # then a continued run reads it, and only it, and keeps its inputs
+    assert (summary["read"], summary["entries"]) == (1, len(ids))
+    assert ScoreInput.objects.filter(campaign=campaign).count() == len(ids)
+    # and nothing changed: only what no digest vouched for is written again
+    assert score_campaign(campaign.pk, actor=TEST_ACTOR, inputs=INPUTS_CONTINUED)["rewritten"] == 0
+    # when staff change a weight, then every entry with that signal is written again with the new points
+    Campaign.objects.filter(pk=campaign.pk).update(options={"botScore": {"weights": {"unverified": 0.05}}})
+    unverified = ScoreContribution.objects.filter(entry__campaign=campaign, signal=ScoreSignal.UNVERIFIED)
+    summary = score_campaign(campaign.pk, actor=TEST_ACTOR, inputs=INPUTS_CONTINUED)
+    assert (summary["read"], summary["rewritten"]) == (0, unverified.count())
+    assert set(unverified.values_list("points", flat=True)) == {0.05}
+
+
+@pytest.mark.django_db
+def test_each_kind_of_run_does_what_it_should_with_the_kept_inputs():
+    campaign = Campaign.objects.create(name="Kinds", status=CampaignStatus.OPEN)
+    load(campaign, generate(4, organic=10, bots=0)[:10], OPENED)
+
+    def run(kind):
+        return ScoreRun.objects.create(campaign=campaign, kind=kind)
+
+    # a first live run starts afresh; one after a run that kept inputs continues
+    assert inputs_mode(run("live")) == INPUTS_REPLACED
+    ScoreRun.objects.create(campaign=campaign, kind="rescore", status="FINISHED", summary={"inputs": "replaced"})
+    assert inputs_mode(run("live")) == INPUTS_CONTINUED
+    # staff's re-score of an open campaign replaces them; the close ignores them
+    assert (inputs_mode(run("rescore")), inputs_mode(run("close"))) == (INPUTS_REPLACED, INPUTS_IGNORED)
+    # and a live run after a run that kept none (the close, then the campaign opened again) starts afresh
+    ScoreRun.objects.create(campaign=campaign, kind="close", status="FINISHED", summary={"inputs": "ignored"})
+    assert inputs_mode(run("live")) == INPUTS_REPLACED
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    assert inputs_mode(run("rescore")) == INPUTS_IGNORED

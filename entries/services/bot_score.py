@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from campaigns.selectors import campaign_or_404
-from entries.models import BotScore, Entry, MailDomain, MailDomainRule, ScoreContribution, ScoreSignal
+from entries.models import BotScore, Entry, MailDomain, MailDomainRule, ScoreContribution, ScoreInput, ScoreSignal
 from entries.services.bot_signals import (
     PLUS_IGNORED,
     WEIGHT_OF,
@@ -98,6 +98,8 @@ _BLOCKED_ALL = """LEFT JOIN (
 _BLOCKED_PER_FAN = """LEFT JOIN LATERAL (
     SELECT count(*) AS n FROM entries_entry o WHERE o.fan_id = e.fan_id AND NOT o.verdict AND o.campaign_id <> e.campaign_id
 ) blocked ON true"""
+#: A continued live run reads the entries beyond an id that have no kept inputs yet.
+_NEW_ONLY = " AND e.id > %s AND NOT EXISTS (SELECT 1 FROM entries_scoreinput i WHERE i.entry_id = e.id)"
 _COLUMNS = [
     ("id", "int8"),
     ("phone", "int8"),
@@ -134,12 +136,16 @@ def _block(origin: dict) -> str:
     return ":".join(network.split(":")[:3])
 
 
-def _read_portable(campaign) -> tuple[dict, dict, dict]:
-    """The columns, the distinct domains and phone prefixes (hash → text), read through the ORM (SQLite)."""
+def _read_portable(campaign, after: int | None = None) -> tuple[dict, dict, dict]:
+    """The columns, the distinct domains and phone prefixes (hash → text), read through the ORM (SQLite); with
+    ``after``, only the entries beyond that id without kept inputs."""
+    entries = Entry.objects.filter(campaign=campaign)
+    if after is not None:
+        entries = entries.filter(pk__gt=after).exclude(pk__in=ScoreInput.objects.filter(campaign=campaign).values("pk"))
     rows = list(
-        Entry.objects.filter(campaign=campaign)
-        .select_related("fan")
-        .only("pk", "phone", "email", "origin", "date_created", "confirmed_phone", "scored_by", "fan__profile_facts")
+        entries.select_related("fan").only(
+            "pk", "phone", "email", "origin", "date_created", "confirmed_phone", "scored_by", "fan__profile_facts"
+        )
     )
     blocked_elsewhere = dict(
         Entry.objects.filter(fan_id__in=[row.fan_id for row in rows], verdict=False)
@@ -194,30 +200,42 @@ def _read_portable(campaign) -> tuple[dict, dict, dict]:
     return arrays, domains, prefixes
 
 
-def _read_postgresql(campaign, pace=None) -> tuple[dict, dict, dict]:
-    """The columns (one binary COPY), the distinct domains and phone prefixes outside +1 (hash → text)."""
+def _read_postgresql(campaign, pace=None, after: int | None = None) -> tuple[dict, dict, dict]:
+    """The columns (one binary COPY), the distinct domains and phone prefixes outside +1 (hash → text); with
+    ``after``, only the entries beyond that id without kept inputs (a continued live run)."""
     params = {"campaign": campaign.pk, "plus": sorted(PLUS_IGNORED)}
+    since = -1 if after is None else after
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT hashtextextended(lower(split_part(email, '@', 2)), 0), lower(split_part(email, '@', 2))"
-            " FROM entries_entry WHERE campaign_id = %s AND email <> ''",
-            [campaign.pk],
+            " FROM entries_entry WHERE campaign_id = %s AND id > %s AND email <> ''",
+            [campaign.pk, since],
         )
         domains = dict(cursor.fetchall())
         cursor.execute(
             "SELECT hashtextextended(left(phone, 8), 0), min(phone) FROM entries_entry"
-            " WHERE campaign_id = %s AND phone <> '' AND phone NOT LIKE '+1%%' GROUP BY left(phone, 8)",
-            [campaign.pk],
+            " WHERE campaign_id = %s AND id > %s AND phone <> '' AND phone NOT LIKE '+1%%' GROUP BY left(phone, 8)",
+            [campaign.pk, since],
         )
         prefixes = dict(cursor.fetchall())
     if pace is not None and pace.rate > 0:
-        # a paced (live) run stays on one core: no parallel workers, no JIT compilation, each fan looked up
+        # a paced (live) run stays on one core: no parallel workers, no JIT compilation
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
-        sql = _READ_SQL.replace("{blocked}", _BLOCKED_PER_FAN).replace("%(campaign)s", "%s").replace("%(plus)s", "%s")
+
+    def sql_with(blocked: str) -> str:
+        return _READ_SQL.replace("{blocked}", blocked).replace("%(campaign)s", "%s").replace("%(plus)s", "%s")
+
+    if after is not None:
+        # the new entries only: each fan's blocked entries looked up by fan
+        sql = sql_with(_BLOCKED_PER_FAN) + _NEW_ONLY
+        arrays = read_columns(sql, [params["plus"], campaign.pk, after], _COLUMNS, pace=pace)
+    elif pace is not None and pace.rate > 0:
+        # a paced full run: by fan too, its cost following the campaign rather than the whole table
+        sql = sql_with(_BLOCKED_PER_FAN)
         arrays = read_columns(sql, [params["plus"], campaign.pk], _COLUMNS, pace=pace)
     else:
-        sql = _READ_SQL.replace("{blocked}", _BLOCKED_ALL).replace("%(campaign)s", "%s").replace("%(plus)s", "%s")
+        sql = sql_with(_BLOCKED_ALL)
         arrays = read_columns(sql, [params["plus"], campaign.pk, campaign.pk], _COLUMNS, pace=pace)
     return arrays, domains, prefixes
 
@@ -232,23 +250,83 @@ def _sharers(keys: np.ndarray) -> np.ndarray:
     return counts
 
 
-def score_campaign(campaign_id: str, *, actor: Actor, report=None, rows_per_second: float | None = None) -> dict:
-    """Score every entry of the campaign with the bot score, against every entry known so far, in one transaction;
+#: What a run does with the signal inputs (``ScoreInput``): a full run leaves them alone (the close, the command),
+#: or replaces them (a live run starting afresh, staff's re-score of an open campaign); a live run that continues
+#: from them reads only the entries without inputs.
+INPUTS_IGNORED, INPUTS_REPLACED, INPUTS_CONTINUED = "ignored", "replaced", "continued"
+#: A row of the narrow inputs table costs the server a small part of an entry's read (no JSON, no hashing, no join
+#: to the fan): a live run reads this many of them in the time it may read one entry.
+NARROW_ROWS_PER_ENTRY_ROW = 10
+#: Entry ids below the newest input's that a continued run still looks at (an entry whose INSERT committed after
+#: a later one's: ids are handed out before commit); those with inputs already are skipped.
+LATE_COMMIT_IDS = 10_000
+_INPUTS = [
+    ("id", "int8"),
+    ("phone", "int8"),
+    ("range", "int8"),
+    ("mailbox", "int8"),
+    ("block", "int8"),
+    ("browser", "int8"),
+    ("seconds", "float8"),
+    ("phone_line", "int2"),
+    ("disposable", "int2"),
+    ("confirmed", "int2"),
+    ("age_days", "float8"),
+    ("form_ms", "float8"),
+    ("past_blocked", "int8"),
+    ("uploaded", "int2"),
+]
+_INPUT_COLUMNS = [
+    "entry_id",
+    "phone",
+    "phone_range",
+    "mailbox",
+    "block",
+    "browser",
+    "seconds",
+    "phone_line",
+    "disposable",
+    "confirmed",
+    "age_days",
+    "form_ms",
+    "past_blocked",
+    "uploaded",
+]
+
+
+def score_campaign(
+    campaign_id: str,
+    *,
+    actor: Actor,
+    report=None,
+    rows_per_second: float | None = None,
+    inputs: str = INPUTS_IGNORED,
+) -> dict:
+    """Score the entries of the campaign with the bot score, against every entry known so far, in one transaction;
     one audit-log row. Run live while the campaign is open (``entries.services.live_score``), at close (the last
     word) and when staff ask.
 
     An entry whose band (high ≥ 0.95, mid ≥ 0.80, low) differs from its previous run's gets
     ``date_band_changed`` = now (the dashboard's "moved band in the last hour"); the others keep theirs.
     Args: ``report``: called with each stage's name in words (a job's progress), or None; ``rows_per_second``: the
-        most rows a second the run reads and writes on PostgreSQL (live runs: ``LIVE_SCORE_ROWS_PER_SECOND``, so that
-        registrations keep the CPU; ``monoql.jobs.Pacer``), None for as fast as it can.
-    Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows,
+        most entry rows a second the run reads and writes on PostgreSQL (live runs: ``LIVE_SCORE_ROWS_PER_SECOND``, so
+        that registrations keep the CPU; ``monoql.jobs.Pacer``), None for as fast as it can; ``inputs``:
+        ``INPUTS_IGNORED`` (read every entry; the inputs table untouched), ``INPUTS_REPLACED`` (read every entry and
+        keep what was read as the campaign's ``ScoreInput`` rows) or ``INPUTS_CONTINUED`` (read only the entries
+        without inputs, score them with the kept inputs of the others — the whole crowd —, keep theirs, and rewrite
+        the score of only the entries whose score changed: a live run whose last run kept the inputs).
+    Returns: ``{"entries": n scored, "uploadKept": n whose uploaded score stays, "contributions": n rows written,
         "bands": {"high", "mid", "low"}, "movedBand": n, "lastEntryId": the newest entry scored, "blockedByDomain": n,
+        "inputs": the mode, "read": entries read in full, "rewritten": entries whose score was written,
         "seconds": {stage: s}}``.
-    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Unavailable ``LOCK_TIMEOUT`` (another run of the campaign holds it).
+    Raises: NotFound ``CAMPAIGN_NOT_FOUND``; Unavailable ``LOCK_TIMEOUT`` (another run of the campaign holds it);
+        ValueError for an unknown ``inputs``.
     """
+    if inputs not in (INPUTS_IGNORED, INPUTS_REPLACED, INPUTS_CONTINUED):
+        raise ValueError(f"unknown inputs mode {inputs!r}")
     report = report or (lambda stage: None)
     pace = Pacer(rows_per_second)
+    narrow_pace = Pacer((rows_per_second or 0) * NARROW_ROWS_PER_ENTRY_ROW)
     campaign = campaign_or_404(campaign_id)
     weights = weights_for(campaign.options)
     rules = dict(MailDomain.objects.values_list("domain", "rule"))
@@ -257,53 +335,79 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None, rows_per_seco
     with transaction.atomic():
         # one run per campaign at a time: two would each delete and write the same contributions
         lock(BOT_SCORE, campaign.pk, what="the campaign's bot score")
-        clock = [time.perf_counter()]
+        seconds: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            seconds[stage] = round(now - clock, 2)
+            clock = now
+
         report("reading the entries")
+        after = _newest_input(campaign) - LATE_COMMIT_IDS if inputs == INPUTS_CONTINUED else None
         if connection.vendor == "postgresql":
-            columns, domains, prefixes = _read_postgresql(campaign, pace)
+            columns, domains, prefixes = _read_postgresql(campaign, pace, after=after)
         else:
-            columns, domains, prefixes = _read_portable(campaign)
-        previous = _previous_bands(campaign, pace)
-        clock.append(time.perf_counter())
-        entry_ids, keep = columns.pop("id"), columns.pop("uploaded") == 1
+            columns, domains, prefixes = _read_portable(campaign, after=after)
+        fresh = _entry_inputs(columns, domains, prefixes, staff_disposable)
+        read = len(fresh["id"])
+        if inputs == INPUTS_CONTINUED:
+            known, known_previous = _read_inputs(campaign, narrow_pace)
+            earlier = _previous_of(fresh["id"])
+            lap("read")
+            if read:
+                report("keeping the signal inputs")
+                _write_inputs(campaign, fresh, pace)
+            # the scores the run replaces, ids ascending: the known entries' and those a run without inputs gave
+            order = np.argsort(np.concatenate([known["id"], earlier[0]]), kind="stable")
+            previous = tuple(
+                np.concatenate([column, earlier[at]])[order] for at, column in enumerate((known["id"], *known_previous))
+            )
+            crowd = {name: np.concatenate([known.pop(name), fresh.pop(name)]) for name, _ in _INPUTS}
+        else:
+            previous = _previous_bands(campaign, narrow_pace)
+            lap("read")
+            if inputs == INPUTS_REPLACED:
+                report("keeping the signal inputs")
+                _delete_inputs(campaign, fresh["id"], pace)
+                _write_inputs(campaign, fresh, pace)
+            crowd = fresh
+        lap("inputs")
+        entry_ids, keep = crowd.pop("id"), crowd.pop("uploaded") == 1
         n = len(entry_ids)
-        disposable_hashes = [key for key, domain in domains.items() if disposable(domain, staff_disposable)]
-        suspect_prefixes = [key for key, phone in prefixes.items() if phone_line_suspect(phone)]
-        # each raw column is let go once its signal input is made (3.5 million entries: the peak stays under 1 GB)
-        inputs = {
-            "phone_line": np.isin(columns.pop("prefix"), suspect_prefixes).astype(np.int8),
-            "disposable_mail": np.isin(columns.pop("domain"), disposable_hashes).astype(np.int8),
-            "phone_sharers": _sharers(columns.pop("phone")),
-            "range_sharers": _sharers(columns.pop("range")),
-            "mailbox_sharers": _sharers(columns.pop("mailbox")),
-            "burst": block_burst_excess(columns["block"], columns.pop("seconds")),
-        }
-        inputs["block_browser"] = block_browser_excess(columns.pop("block"), columns.pop("browser"))
-        inputs["confirmed"] = columns.pop("confirmed").astype(np.int8)
-        points = np.zeros(n, dtype=np.float64)
-        parts = []
-        for signal, value, strength in signal_strengths(
-            **inputs,
-            account_age_days=columns.pop("age_days"),
-            completion_ms=columns.pop("form_ms"),
-            past_blocked=columns.pop("past_blocked"),
-        ):
-            taken = strength * weights[WEIGHT_OF[ScoreSignal(signal)]]
-            points += taken
-            rows = np.flatnonzero(taken > 0)
-            parts.append((signal, rows, np.asarray(value, dtype=np.float64)[rows], taken[rows]))
-        del inputs
         report("computing the signals")
+        points, parts = _points(crowd, weights)
+        del crowd
         scores = np.round(score_from_points(points), 4)
         changed_at, moved = _band_changes(entry_ids, scores, previous, time.time())
-        _delete_previous(campaign, entry_ids, previous[0], pace)
-        clock.append(time.perf_counter())
+        keeps_digests = inputs != INPUTS_IGNORED
+        digests = _digests(n, parts) if keeps_digests else None
+        if inputs == INPUTS_CONTINUED and len(previous[0]):
+            # only the entries whose explanation changed are written again (the new ones have none yet)
+            at = np.clip(np.searchsorted(previous[0], entry_ids), 0, len(previous[0]) - 1)
+            rewrite = (previous[0][at] != entry_ids) | (previous[3][at] != digests)
+        else:
+            rewrite = np.ones(n, dtype=bool)
+        rewritten = np.flatnonzero(rewrite)
+        parts = [
+            (signal, rows[rewrite[rows]], values[rewrite[rows]], taken[rewrite[rows]])
+            for signal, rows, values, taken in parts
+        ]
+        lap("signals")
         report("writing the contributions")
+        _delete_previous(campaign, entry_ids[rewritten], whole_campaign=inputs != INPUTS_CONTINUED, pace=pace)
         contributions = _write(entry_ids, parts, pace)
-        clock.append(time.perf_counter())
+        lap("contributions")
         report("writing the scores")
-        _store_scores(entry_ids, scores, changed_at, pace)
-        clock.append(time.perf_counter())
+        _store_scores(
+            entry_ids[rewritten],
+            scores[rewritten],
+            changed_at[rewritten],
+            digests[rewritten] if digests is not None else None,
+            pace,
+        )
+        lap("scores")
         blocked = 0
         if blocked_domains:
             blocked = (
@@ -324,15 +428,164 @@ def score_campaign(campaign_id: str, *, actor: Actor, report=None, rows_per_seco
             "movedBand": moved,
             "lastEntryId": int(entry_ids.max()) if n else 0,
             "blockedByDomain": blocked,
-            "seconds": dict(
-                zip(["read", "signals", "contributions", "scores"], np.round(np.diff(clock), 2).tolist(), strict=True)
-            ),
+            "inputs": inputs,
+            "read": read,
+            "rewritten": len(rewritten),
+            "seconds": seconds,
         }
         record(actor, "entries.botScore", campaign_id=campaign.pk, changes=summary)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and inputs != INPUTS_CONTINUED:
         analyze("entries_scorecontribution", "entries_botscore")
     logger.info("bot score of campaign %s: %s", campaign.pk, summary)
     return summary
+
+
+def _entry_inputs(columns: dict, domains: dict, prefixes: dict, staff_disposable: set[str]) -> dict:
+    """The signal inputs (``_INPUTS``) from the columns read: the phone prefix and the mail domain become the two
+    flags they decide (suspect line, disposable mailbox); the other columns are passed on as they are."""
+    disposable_hashes = [key for key, domain in domains.items() if disposable(domain, staff_disposable)]
+    suspect_prefixes = [key for key, phone in prefixes.items() if phone_line_suspect(phone)]
+    columns["phone_line"] = np.isin(columns.pop("prefix"), suspect_prefixes).astype(np.int16)
+    columns["disposable"] = np.isin(columns.pop("domain"), disposable_hashes).astype(np.int16)
+    return {name: columns.pop(name) for name, _ in _INPUTS}
+
+
+def _points(crowd: dict, weights: dict) -> tuple[np.ndarray, list]:
+    """Each entry's points and the non-zero contributions ``[(signal, rows, values, points)]`` from the inputs of the
+    whole crowd (each raw column is let go once its signal input is made: 3.5 million entries stay under 1 GB)."""
+    n = len(crowd["phone"])
+    signals = {
+        "phone_line": crowd.pop("phone_line").astype(np.int8),
+        "disposable_mail": crowd.pop("disposable").astype(np.int8),
+        "phone_sharers": _sharers(crowd.pop("phone")),
+        "range_sharers": _sharers(crowd.pop("range")),
+        "mailbox_sharers": _sharers(crowd.pop("mailbox")),
+        "burst": block_burst_excess(crowd["block"], crowd.pop("seconds")),
+    }
+    signals["block_browser"] = block_browser_excess(crowd.pop("block"), crowd.pop("browser"))
+    signals["confirmed"] = crowd.pop("confirmed").astype(np.int8)
+    points = np.zeros(n, dtype=np.float64)
+    parts = []
+    for signal, value, strength in signal_strengths(
+        **signals,
+        account_age_days=crowd.pop("age_days"),
+        completion_ms=crowd.pop("form_ms"),
+        past_blocked=crowd.pop("past_blocked"),
+    ):
+        taken = strength * weights[WEIGHT_OF[ScoreSignal(signal)]]
+        points += taken
+        rows = np.flatnonzero(taken > 0)
+        parts.append((signal, rows, np.asarray(value, dtype=np.float64)[rows], taken[rows]))
+    return points, parts
+
+
+def _newest_input(campaign) -> int:
+    """The newest entry id with kept inputs in the campaign (0: none)."""
+    return (
+        ScoreInput.objects.filter(campaign=campaign).order_by("-entry_id").values_list("entry_id", flat=True).first()
+        or 0
+    )
+
+
+def _read_inputs(campaign, pace=None) -> tuple[dict, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The kept inputs of the campaign's entries (``_INPUTS`` columns, ids ascending) and each one's current
+    ``(score, band-change time, digest)`` (NaN, NaN, 0: none)."""
+    names = [*_INPUTS, ("score", "float8"), ("changed", "float8"), ("digest", "int8")]
+    if connection.vendor == "postgresql":
+        columns = read_columns(
+            "SELECT i.entry_id::int8, i.phone, i.phone_range, i.mailbox, i.block, i.browser, i.seconds::float8,"
+            " i.phone_line, i.disposable, i.confirmed, COALESCE(i.age_days, 'NaN')::float8,"
+            " COALESCE(i.form_ms, 'NaN')::float8, i.past_blocked::int8, i.uploaded,"
+            " COALESCE(b.score, 'NaN')::float8, COALESCE(extract(epoch FROM b.date_band_changed), 'NaN')::float8,"
+            " COALESCE(b.digest, 0)::int8"
+            " FROM entries_scoreinput i LEFT JOIN entries_botscore b ON b.entry_id = i.entry_id"
+            " WHERE i.campaign_id = %s ORDER BY i.entry_id",
+            [campaign.pk],
+            names,
+            pace=pace,
+        )
+    else:
+        rows = list(
+            ScoreInput.objects.filter(campaign=campaign)
+            .order_by("entry_id")
+            .values_list(
+                *_INPUT_COLUMNS,
+                "entry__bot_score__score",
+                "entry__bot_score__date_band_changed",
+                "entry__bot_score__digest",
+            )
+        )
+        nan = float("nan")
+        columns = {}
+        for at, (name, kind) in enumerate(names):
+            if name == "changed":
+                values = [row[at].timestamp() if row[at] else nan for row in rows]
+            elif name == "digest":
+                values = [row[at] or 0 for row in rows]
+            else:
+                values = [nan if row[at] is None else row[at] for row in rows]
+            columns[name] = np.array(values, dtype={"int8": np.int64, "int2": np.int16, "float8": np.float64}[kind])
+    return columns, (columns.pop("score"), columns.pop("changed"), columns.pop("digest"))
+
+
+def _previous_of(entry_ids: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The current bot scores of the few ``entry_ids`` that have one (an entry scored by a run that kept no inputs):
+    ``(ids, scores, band-change times as epoch seconds or NaN, digests or 0)``."""
+    rows = []
+    for start in range(0, len(entry_ids), 500):
+        rows += list(
+            BotScore.objects.filter(entry_id__in=entry_ids[start : start + 500].tolist()).values_list(
+                "entry_id", "score", "date_band_changed", "digest"
+            )
+        )
+    return (
+        np.array([row[0] for row in rows], dtype=np.int64),
+        np.array([row[1] for row in rows], dtype=np.float64),
+        np.array([row[2].timestamp() if row[2] else np.nan for row in rows], dtype=np.float64),
+        np.array([row[3] or 0 for row in rows], dtype=np.int64),
+    )
+
+
+def _delete_inputs(campaign, entry_ids: np.ndarray, pace=None) -> None:
+    """Remove the campaign's kept inputs before a run replaces them (every one belongs to an entry read: an erased
+    entry's went with it), ``DELETE_BLOCK`` ids a statement on PostgreSQL, paced."""
+    if connection.vendor != "postgresql":
+        ScoreInput.objects.filter(campaign=campaign).delete()
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(entry_ids), DELETE_BLOCK):
+            block = entry_ids[start : start + DELETE_BLOCK].tolist()
+            cursor.execute("DELETE FROM entries_scoreinput WHERE entry_id = ANY(%s)", [block])
+            if pace is not None:
+                pace(len(block))
+
+
+def _write_inputs(campaign, inputs: dict, pace=None) -> None:
+    """Keep ``inputs`` (``_INPUTS`` columns) as the campaign's ``ScoreInput`` rows: COPY on PostgreSQL, batches
+    elsewhere (NaN kept as null)."""
+    arrays = [inputs[name] for name, _ in _INPUTS]
+    if connection.vendor == "postgresql":
+        tail = f"\t{campaign.pk}\n"
+        write_text(
+            "entries_scoreinput",
+            [*_INPUT_COLUMNS, "campaign_id"],
+            (line[:-1] + tail for line in _lines(*arrays)),
+            pace=pace,
+        )
+        return
+    ScoreInput.objects.bulk_create(
+        [
+            ScoreInput(
+                campaign=campaign,
+                **{
+                    column: (None if value != value else value)
+                    for column, value in zip(_INPUT_COLUMNS, row, strict=True)
+                },
+            )
+            for row in zip(*(array.tolist() for array in arrays), strict=True)
+        ],
+        batch_size=1000,
+    )
 
 
 def _write(entry_ids: np.ndarray, parts: list, pace=None) -> int:
@@ -365,21 +618,31 @@ def _lines(*arrays: np.ndarray, block: int = 100_000):
             yield "\t".join("NaN" if value != value else repr(value) for value in row) + "\n"
 
 
-def _delete_previous(campaign, entry_ids: np.ndarray, scored_ids: np.ndarray, pace=None) -> None:
-    """Remove the campaign's contributions and bot scores before a run writes its own: on PostgreSQL by entry id,
+def _delete_previous(campaign, entry_ids: np.ndarray, *, whole_campaign: bool, pace=None) -> None:
+    """Remove the contributions and bot scores of ``entry_ids`` before a run writes theirs again (with
+    ``whole_campaign``, those of every entry of the campaign: a full run). On PostgreSQL by entry id,
     ``DELETE_BLOCK`` ids a statement, each block paced like the rest of the run (a live run never deletes a
-    campaign's rows in one burst); elsewhere in one ORM delete each."""
+    campaign's rows in one burst); elsewhere through the ORM."""
     if connection.vendor != "postgresql":
-        ScoreContribution.objects.filter(entry__campaign=campaign).delete()
-        BotScore.objects.filter(entry__campaign=campaign).delete()
+        if whole_campaign:
+            ScoreContribution.objects.filter(entry__campaign=campaign).delete()
+            BotScore.objects.filter(entry__campaign=campaign).delete()
+            return
+        for start in range(0, len(entry_ids), 500):
+            block = entry_ids[start : start + 500].tolist()
+            ScoreContribution.objects.filter(entry_id__in=block).delete()
+            BotScore.objects.filter(entry_id__in=block).delete()
         return
     with connection.cursor() as cursor:
-        for table, ids in (("entries_scorecontribution", entry_ids), ("entries_botscore", scored_ids)):
-            for start in range(0, len(ids), DELETE_BLOCK):
-                block = ids[start : start + DELETE_BLOCK].tolist()
-                cursor.execute(f"DELETE FROM {table} WHERE entry_id = ANY(%s)", [block])  # noqa: S608 - constant names
-                if pace is not None:
-                    pace(len(block))
+        for start in range(0, len(entry_ids), DELETE_BLOCK):
+            block = entry_ids[start : start + DELETE_BLOCK].tolist()
+            cursor.execute(
+                "DELETE FROM entries_scorecontribution WHERE entry_id = ANY(%s);"
+                " DELETE FROM entries_botscore WHERE entry_id = ANY(%s)",
+                [block, block],
+            )
+            if pace is not None:
+                pace(2 * len(block))
 
 
 #: Entry ids per DELETE statement of ``_delete_previous``.
@@ -421,7 +684,7 @@ def _previous_bands(campaign, pace=None) -> tuple[np.ndarray, np.ndarray, np.nda
 def _band_changes(entry_ids: np.ndarray, scores: np.ndarray, previous, now: float) -> tuple[np.ndarray, int]:
     """Each entry's ``date_band_changed`` after this run (epoch seconds, NaN = never): ``now`` where its band moved
     since its previous score, its previous time otherwise. Returns ``(times, how many moved)``."""
-    old_ids, old_scores, old_changed = previous
+    old_ids, old_scores, old_changed = previous[:3]
     times = np.full(len(entry_ids), np.nan)
     if not len(old_ids):
         return times, 0
@@ -434,10 +697,13 @@ def _band_changes(entry_ids: np.ndarray, scores: np.ndarray, previous, now: floa
     return times, int(moved.sum())
 
 
-def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndarray, pace=None) -> None:
-    """Write the bot score of ``entry_ids`` (whose earlier rows the caller deleted) and when each last moved band
-    (epoch seconds, NaN = never): by COPY in id order on PostgreSQL (the primary key's order: its index grows at its
-    right edge), elsewhere in batches."""
+def _store_scores(
+    entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndarray, digests: np.ndarray | None, pace=None
+) -> None:
+    """Write the bot score of ``entry_ids`` (whose earlier rows the caller deleted), when each last moved band
+    (epoch seconds, NaN = never) and its contributions' digest (None: none kept): by COPY in id order on PostgreSQL
+    (the primary key's order: its index grows at its right edge), elsewhere in batches."""
+    digests = digests if digests is not None else np.zeros(len(entry_ids), dtype=np.int64)
     if connection.vendor == "postgresql":
         order = np.argsort(entry_ids, kind="stable")
 
@@ -445,13 +711,18 @@ def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndar
             block = 100_000
             for start in range(0, len(order), block):
                 rows = order[start : start + block]
-                for entry_id, score, changed in zip(
-                    entry_ids[rows].tolist(), scores[rows].tolist(), changed_at[rows].tolist(), strict=True
+                for entry_id, score, changed, digest in zip(
+                    entry_ids[rows].tolist(),
+                    scores[rows].tolist(),
+                    changed_at[rows].tolist(),
+                    digests[rows].tolist(),
+                    strict=True,
                 ):
                     when = "\\N" if changed != changed else datetime.fromtimestamp(changed, UTC).isoformat()
-                    yield f"{entry_id}\t{score!r}\t{when}\n"
+                    kept = digest or "\\N"
+                    yield f"{entry_id}\t{score!r}\t{when}\t{kept}\n"
 
-        write_text("entries_botscore", ["entry_id", "score", "date_band_changed"], lines(), pace=pace)
+        write_text("entries_botscore", ["entry_id", "score", "date_band_changed", "digest"], lines(), pace=pace)
         return
     BotScore.objects.bulk_create(
         [
@@ -459,8 +730,26 @@ def _store_scores(entry_ids: np.ndarray, scores: np.ndarray, changed_at: np.ndar
                 entry_id=int(entry_id),
                 score=float(score),
                 date_band_changed=None if changed != changed else datetime.fromtimestamp(changed, UTC),
+                digest=digest or None,
             )
-            for entry_id, score, changed in zip(entry_ids.tolist(), scores.tolist(), changed_at.tolist(), strict=True)
+            for entry_id, score, changed, digest in zip(
+                entry_ids.tolist(), scores.tolist(), changed_at.tolist(), digests.tolist(), strict=True
+            )
         ],
         batch_size=2000,
     )
+
+
+def _digests(n: int, parts: list) -> np.ndarray:
+    """Each entry's 64-bit digest of its contributions ``[(signal, rows, values, points)]`` (order-free: the XOR of
+    one mixed hash per signal, over a non-zero seed, so that an entry with none is never 0 — 0 is "no digest").
+    Equal inputs give equal digests bit for bit: the crowd's signals do not depend on the rows' order."""
+    digest = np.full(n, np.uint64(0x243F6A8885A308D3), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for signal, rows, values, taken in parts:
+            mixed = (np.ascontiguousarray(values, dtype=np.float64).view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (
+                np.ascontiguousarray(taken, dtype=np.float64).view(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+            )
+            digest[rows] ^= mixed * np.uint64(2 * int(signal) + 1)
+    digest[digest == 0] = 1
+    return digest.view(np.int64)

@@ -1,11 +1,13 @@
 """The bot score as jobs, live while a campaign is open (issue 41; decisions.md "Live scoring").
 
 - ``score_live_campaigns`` (beat, every ``LIVE_SCORE_SWEEP_SECONDS``) queues a run of each OPEN campaign that has
-  entries its last run did not score (entry ids beyond its ``lastEntryId``), at most once every ``LIVE_SCORE_SECONDS`` and never sooner than twice
-  its last run's duration after it (a campaign of millions is scored every few minutes, a small one within a
-  minute); nothing runs on the registration's path. Each run scores every entry against what is known so far
-  (``score_campaign``: duplicates, velocity and bursts see the whole crowd), records which entries moved band, and
-  the run at close has the last word.
+  entries its last run did not score (entry ids beyond its ``lastEntryId``), at most once every
+  ``LIVE_SCORE_SECONDS`` and never sooner than twice its last run's duration after it; nothing runs on the
+  registration's path. The first live run reads every entry and keeps what it read of each (``ScoreInput``: hashed
+  keys, times, flags); the next ones read only the entries without kept inputs and score them against the whole
+  crowd from that narrow table (duplicates, ranges, bursts and browsers see everyone known so far), writing again
+  only the entries whose contributions changed (``inputs_mode``). The run at close re-reads every entry: the last
+  word.
 - ``queue_score_run`` records a ``ScoreRun`` (PENDING) and queues ``entries.run_score``; ``run_score_run`` claims it
   (attempts as the fence), reports its stage, keeps the summary or the error, and is retried once; staff retry a
   FAILED run (``retry_score_run``); ``sweep_stale_score_runs`` re-queues one whose worker was lost.
@@ -22,7 +24,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.selectors import campaign_or_404
 from entries.models import Entry, ScoreRun, ScoreRunKind, UploadStatus
-from entries.services.bot_score import score_campaign
+from entries.services.bot_score import INPUTS_CONTINUED, INPUTS_IGNORED, INPUTS_REPLACED, score_campaign
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 from monoql.jobs import Heartbeat, SideProgress, Superseded, requeue_failed, sweep_stale
@@ -96,7 +98,9 @@ def run_score_run(run_id: int) -> ScoreRun | None:
             SideProgress(ScoreRun._meta.db_table, run.pk, "stage") as progress,
         ):
             pace = settings.LIVE_SCORE_ROWS_PER_SECOND if run.kind == ScoreRunKind.LIVE else None
-            summary = score_campaign(run.campaign_id, actor=actor, report=progress, rows_per_second=pace)
+            summary = score_campaign(
+                run.campaign_id, actor=actor, report=progress, rows_per_second=pace, inputs=inputs_mode(run)
+            )
         if not mine.update(status=UploadStatus.FINISHED, stage="", summary=summary, date_finished=timezone.now()):
             raise Superseded(f"score run {run.pk}: attempt {fence} was superseded")
     except Superseded:
@@ -109,6 +113,27 @@ def run_score_run(run_id: int) -> ScoreRun | None:
             raise ScoreRunAttemptFailed(message) from error
         mine.update(status=UploadStatus.FAILED, error=message, stage="", date_finished=timezone.now())
     return ScoreRun.objects.get(pk=run.pk)
+
+
+def inputs_mode(run: ScoreRun) -> str:
+    """What ``run`` does with the campaign's kept signal inputs (``score_campaign``'s ``inputs``): a live run
+    continues from them when the campaign's last finished run kept them (``INPUTS_CONTINUED``: it reads only the new
+    entries) and replaces them otherwise; staff's re-score of an open campaign replaces them (the next live run
+    continues from it); the run at close, after which nothing is live, ignores them."""
+    if run.kind == ScoreRunKind.CLOSE:
+        return INPUTS_IGNORED
+    if run.kind == ScoreRunKind.LIVE:
+        last = (
+            ScoreRun.objects.filter(campaign_id=run.campaign_id, status=UploadStatus.FINISHED)
+            .exclude(pk=run.pk)
+            .order_by("-date_finished")
+            .values_list("summary", flat=True)
+            .first()
+        )
+        kept = (last or {}).get("inputs") in (INPUTS_REPLACED, INPUTS_CONTINUED)
+        return INPUTS_CONTINUED if kept else INPUTS_REPLACED
+    is_open = Campaign.objects.filter(pk=run.campaign_id, status=CampaignStatus.OPEN).exists()
+    return INPUTS_REPLACED if is_open else INPUTS_IGNORED
 
 
 def retry_score_run(run_id: int, *, actor: Actor) -> ScoreRun:
