@@ -38,8 +38,18 @@ demo: migrate
 run: venv assets demo
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
 
+# The whole suite on PostgreSQL + Redis under coverage; then, without PYTEST_ARGS (the whole suite), the apps' tests
+# that need no PostgreSQL once more on SQLite (the portable twins of wave prep, selection, the bot score and the
+# exports: the embedded default's code) and each file against the coverage floor (.ci/coverage_floor.py).
+PORTABLE_TESTS := entries codes exports tests/test_bot_score.py tests/test_live_scoring.py
 test: venv assets
-	DB_CONN_MAX_AGE=0 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) -m pytest -q $(PYTEST_ARGS)
+	rm -f .coverage
+	DB_CONN_MAX_AGE=0 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) -m coverage run -m pytest -q $(PYTEST_ARGS)
+	@if [ -z "$(PYTEST_ARGS)" ]; then \
+	  portable=$$(mktemp -d) && \
+	  env -u REDIS_URL DATABASE_URL=sqlite:///$$portable/portable.sqlite3 $(PY) -m coverage run -a -m pytest -q -m "not postgres" $(PORTABLE_TESTS) && \
+	  $(PY) .ci/coverage_floor.py; \
+	fi
 
 lint: venv
 	.venv/bin/ruff check .

@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from accounts.fan_versions import ROW_KEY, ROW_SECONDS, VERSION_KEY
 from accounts.models import Fan
+from accounts.reasons import AccountsReason
 from accounts.tokens import REVOKED_KEY, claims_for_request, token_signature
 from monoql.errors import Unauthenticated
 
@@ -104,9 +105,9 @@ def fan_for_token(request, token: str) -> Fan:
         prefetched = read_prefetch(token, fan_id)
     revoked = prefetched.revoked
     if revoked:
-        raise Unauthenticated("You signed out with this session; sign in again.", reason="REVOKED_TOKEN")
+        raise Unauthenticated("You signed out with this session; sign in again.", reason=AccountsReason.REVOKED_TOKEN)
     fan = cached_fan(fan_id, prefetched)
     if fan is None:
-        raise Unauthenticated("The session names an unknown user.", reason="INVALID_TOKEN")
+        raise Unauthenticated("The session names an unknown user.", reason=AccountsReason.INVALID_TOKEN)
     fan._session_claims = claims
     return fan

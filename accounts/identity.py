@@ -16,11 +16,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
+from accounts.reasons import AccountsReason
 from monoql.errors import Unauthenticated
 
 
@@ -35,11 +37,11 @@ class IdentityClaims:
     last_name: str = ""
     phone: str = ""
     zip: str = ""
-    facts: dict = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
     signature: str = ""
 
 
-def _first(claims, *names):
+def _first(claims: dict[str, Any], *names: str) -> str:
     for name in names:
         value = claims.get(name)
         if value not in (None, ""):
@@ -47,7 +49,7 @@ def _first(claims, *names):
     return ""
 
 
-def claims_from_payload(payload: dict, signature: str) -> IdentityClaims:
+def claims_from_payload(payload: dict[str, Any], signature: str) -> IdentityClaims:
     """Map a verified token payload onto ``IdentityClaims``.
 
     Raises:
@@ -56,8 +58,9 @@ def claims_from_payload(payload: dict, signature: str) -> IdentityClaims:
     global_user_id = _first(payload, "globalUserId", "sub") or None
     member_id = _first(payload, "memberId", "member_id") or None
     if not global_user_id and not member_id:
-        raise Unauthenticated("The identity token names no user.", reason="INVALID_IDENTITY_TOKEN")
-    facts = payload.get("facts") if isinstance(payload.get("facts"), dict) else {}
+        raise Unauthenticated("The identity token names no user.", reason=AccountsReason.INVALID_IDENTITY_TOKEN)
+    given = payload.get("facts")
+    facts: dict[str, Any] = given if isinstance(given, dict) else {}
     return IdentityClaims(
         global_user_id=global_user_id,
         member_id=member_id,
@@ -71,14 +74,15 @@ def claims_from_payload(payload: dict, signature: str) -> IdentityClaims:
     )
 
 
-def _decode_options():
-    kwargs = {"options": {"require": ["exp"]}, "leeway": 30}
+def _decode_options() -> dict[str, Any]:
+    options: dict[str, Any] = {"require": ["exp"]}
+    kwargs: dict[str, Any] = {"options": options, "leeway": 30}
     if settings.IDENTITY_ISSUER:
         kwargs["issuer"] = settings.IDENTITY_ISSUER
     if settings.IDENTITY_AUDIENCE:
         kwargs["audience"] = settings.IDENTITY_AUDIENCE
     else:
-        kwargs["options"]["verify_aud"] = False
+        options["verify_aud"] = False
     return kwargs
 
 
@@ -90,11 +94,12 @@ class DevelopmentIdentityProvider:
     def __init__(self, secret: str):
         self.secret = secret
 
-    def verify(self, token: str) -> dict:
+    def verify(self, token: str) -> dict[str, Any]:
         """Return the payload of a valid token; raise ``jwt.PyJWTError`` otherwise."""
-        return jwt.decode(token, self.secret, algorithms=[self.algorithm], **_decode_options())
+        payload: dict[str, Any] = jwt.decode(token, self.secret, algorithms=[self.algorithm], **_decode_options())
+        return payload
 
-    def mint(self, claims: dict, lifetime_seconds: int = 3600) -> str:
+    def mint(self, claims: dict[str, Any], lifetime_seconds: int = 3600) -> str:
         """Sign ``claims`` (plus ``iat``/``exp``) as a development identity token."""
         now = int(time.time())
         payload = {"iat": now, "exp": now + lifetime_seconds, **claims}
@@ -109,7 +114,7 @@ class ConfiguredIdentityProvider:
     """RS256 identity tokens verified against configured public keys or a JWKS file."""
 
     def __init__(self, public_keys_pem: str = "", jwks_file: str = ""):
-        self.keys = {}
+        self.keys: dict[str, Any] = {}
         if jwks_file:
             jwks = json.loads(Path(jwks_file).read_text())
             for jwk in jwks.get("keys", []):
@@ -122,20 +127,21 @@ class ConfiguredIdentityProvider:
         if not self.keys:
             raise RuntimeError("IDENTITY_PROVIDER=configured needs IDENTITY_PUBLIC_KEYS or IDENTITY_JWKS_FILE")
 
-    def verify(self, token: str) -> dict:
+    def verify(self, token: str) -> dict[str, Any]:
         """Return the payload of a token signed by one of the keys; raise ``jwt.PyJWTError`` otherwise."""
         kid = jwt.get_unverified_header(token).get("kid")
         candidates = [self.keys[kid]] if kid in self.keys else list(self.keys.values())
         last_error = jwt.InvalidSignatureError("no key")
         for key in candidates:
             try:
-                return jwt.decode(token, key, algorithms=["RS256"], **_decode_options())
+                payload: dict[str, Any] = jwt.decode(token, key, algorithms=["RS256"], **_decode_options())
+                return payload
             except jwt.InvalidSignatureError as error:
                 last_error = error
         raise last_error
 
 
-def get_identity_provider():
+def get_identity_provider() -> "DevelopmentIdentityProvider | ConfiguredIdentityProvider":
     """Return the provider selected by ``IDENTITY_PROVIDER`` (``development`` or ``configured``), built once per
     process and settings (its keys parsed once: re-parsing them cost every sign-in ~30 ms of CPU)."""
     return _provider(
@@ -147,7 +153,9 @@ def get_identity_provider():
 
 
 @functools.lru_cache(maxsize=4)
-def _provider(kind: str, public_keys: str, jwks_file: str, dev_secret: str):
+def _provider(
+    kind: str, public_keys: str, jwks_file: str, dev_secret: str
+) -> DevelopmentIdentityProvider | ConfiguredIdentityProvider:
     if kind == "configured":
         return ConfiguredIdentityProvider(public_keys, jwks_file)
     return DevelopmentIdentityProvider(dev_secret)
@@ -163,18 +171,28 @@ def verify_identity_token(token: str) -> IdentityClaims:
         ``INVALID_IDENTITY_TOKEN`` or ``EXPIRED_IDENTITY_TOKEN``).
     """
     if not token or not isinstance(token, str):
-        raise Unauthenticated("An identity token is required.", reason="INVALID_IDENTITY_TOKEN", field="token")
+        raise Unauthenticated(
+            "An identity token is required.", reason=AccountsReason.INVALID_IDENTITY_TOKEN, field="token"
+        )
     try:
         payload = get_identity_provider().verify(token)
     except jwt.ExpiredSignatureError as error:
-        raise Unauthenticated("The identity token has expired.", reason="EXPIRED_IDENTITY_TOKEN") from error
+        raise Unauthenticated(
+            "The identity token has expired.", reason=AccountsReason.EXPIRED_IDENTITY_TOKEN
+        ) from error
     except (jwt.PyJWTError, ValueError) as error:
-        raise Unauthenticated("The identity token is not valid.", reason="INVALID_IDENTITY_TOKEN") from error
+        raise Unauthenticated(
+            "The identity token is not valid.", reason=AccountsReason.INVALID_IDENTITY_TOKEN
+        ) from error
     return claims_from_payload(payload, token.rsplit(".", 1)[-1])
 
 
 def mint_development_identity_token(
-    email: str, *, global_user_id: str | None = None, extra_claims: dict | None = None, lifetime_seconds: int = 3600
+    email: str,
+    *,
+    global_user_id: str | None = None,
+    extra_claims: dict[str, Any] | None = None,
+    lifetime_seconds: int = 3600,
 ) -> str:
     """A development identity token for ``email`` (``IDENTITY_PROVIDER=development`` only): what the fan
     site's development sign-in form and ``manage.py mint_identity_token`` hand to ``authenticate``.

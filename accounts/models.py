@@ -47,6 +47,11 @@ class Fan(models.Model):
     date_last_login = models.DateTimeField(null=True, blank=True)
 
     objects = FanQuerySet.as_manager()
+    # set on the instance a request signed in with (not columns): the session's claims and its expiry
+    _session_claims: dict
+    _session_expires_at: object
+    _is_supreme: bool
+    _campaign_permissions: dict[str, list[str]]
 
     class Meta:
         indexes = [models.Index(fields=["email"], name="fan_email_idx")]

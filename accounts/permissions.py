@@ -4,6 +4,7 @@ Supreme fans may do everything; others need the action on the campaign.
 """
 
 from accounts.models import CampaignPermission, Fan, Supreme
+from accounts.reasons import AccountsReason
 from monoql.errors import Forbidden, Unauthenticated
 
 
@@ -53,16 +54,17 @@ def require_campaign_action(fan: Fan | None, campaign_id: str, action: str) -> N
         Forbidden: signed in without the action (reason ``INVALID_CAMPAIGN_PERMISSIONS``).
     """
     if fan is None:
-        raise Unauthenticated("You must be signed in.", reason="notLoggedIn")
+        raise Unauthenticated("You must be signed in.", reason=AccountsReason.notLoggedIn)
     if not has_campaign_action(fan, campaign_id, action):
         raise Forbidden(
-            f"Missing {action} permission on campaign {campaign_id}.", reason="INVALID_CAMPAIGN_PERMISSIONS"
+            f"Missing {action} permission on campaign {campaign_id}.",
+            reason=AccountsReason.INVALID_CAMPAIGN_PERMISSIONS,
         )
 
 
 def require_supreme(fan: Fan | None) -> None:
     """Raise unless ``fan`` is supreme (Unauthenticated / Forbidden ``SUPREME_USER_REQUIRED``)."""
     if fan is None:
-        raise Unauthenticated("You must be signed in.", reason="notLoggedIn")
+        raise Unauthenticated("You must be signed in.", reason=AccountsReason.notLoggedIn)
     if not is_supreme(fan):
-        raise Forbidden("Only supreme users may do this.", reason="SUPREME_USER_REQUIRED")
+        raise Forbidden("Only supreme users may do this.", reason=AccountsReason.SUPREME_USER_REQUIRED)

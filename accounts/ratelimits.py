@@ -24,27 +24,36 @@ import json
 import logging
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.templatetags.static import static
 from django_redis.cache import RedisCache
 
 from accounts.fan_cache import Prefetched, prefetch_keys, prefetched_from
+from accounts.reasons import AccountsReason
 from accounts.tokens import claims_for_request
 from monoql.errors import RATE_LIMITED, DomainError, Unauthenticated
 from monoql.generation import GENERATION_KEY, end_prefetched, use_prefetched
 from monoql.graphql import response_cache
 from monoql.observability import count_error
+from monoql.reasons import API_SURFACES, Reason, declare_answers
+
+# The request gate answers every API request over its budget (docs/errors.md)
+for _surface in API_SURFACES:
+    declare_answers(_surface, [AccountsReason.TOO_MANY_REQUESTS], everywhere=True)
 
 LIMITED_PATHS = ("/graphql", "/api/")
 #: Static files (served by WhiteNoise before the gate on the project host; on a campaign's domain they pass here).
 UNLIMITED_PATHS = ("/static/", "/media/", "/favicon.ico", "/heartbeat", "/metrics")
 
 
-def _limited(request) -> bool:
+def _limited(request: HttpRequest) -> bool:
     """The request gate's requests: the API, and every fan-site page (``/c/<domain>/…`` or any path on a campaign's
     own domain), which are limited like the API (issue 33)."""
     if request.path.startswith(LIMITED_PATHS):
@@ -59,11 +68,11 @@ logger = logging.getLogger("monoql.ratelimits")
 
 
 @functools.lru_cache(maxsize=8)
-def _networks(addresses: tuple[str, ...]) -> tuple:
+def _networks(addresses: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(address.strip(), strict=False) for address in addresses if address.strip())
 
 
-def _trusted(address: str, networks: tuple) -> bool:
+def _trusted(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -71,7 +80,7 @@ def _trusted(address: str, networks: tuple) -> bool:
     return any(ip in network for network in networks)
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The caller's IP (rate limits, the admin login lockout, sign-in limits).
 
     With ``RATE_LIMIT_TRUSTED_PROXY_ADDRESSES`` (addresses or networks of the proxies in front of the app): the
@@ -81,7 +90,7 @@ def client_ip(request) -> str:
     Otherwise ``RATE_LIMIT_TRUSTED_PROXIES`` (a count): the entry that many hops from the right; 0 (the default)
     ignores the header. Returns: the address as text ("" when unknown).
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = str(request.META.get("REMOTE_ADDR", ""))
     forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
     allowlist = settings.RATE_LIMIT_TRUSTED_PROXY_ADDRESSES
     if allowlist:
@@ -92,16 +101,16 @@ def client_ip(request) -> str:
         return address
     proxies = settings.RATE_LIMIT_TRUSTED_PROXIES
     if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
+        return str(forwarded[-proxies])
     return remote
 
 
-def _bearer(request) -> str | None:
+def _bearer(request: HttpRequest) -> str | None:
     header = request.headers.get("Authorization", "")
     return header[7:].strip() if header.lower().startswith("bearer ") else None
 
 
-def caller_key(request) -> tuple[str, str]:
+def caller_key(request: HttpRequest) -> tuple[str, str]:
     """``("user:<id>", user rate)`` for a valid bearer token, else ``("ip:<ip>", anonymous rate)``."""
     token = _bearer(request)
     if token:
@@ -157,7 +166,7 @@ class RateLimited(DomainError):
 
     code = RATE_LIMITED
 
-    def __init__(self, message, *, reason, retry_after: int, limit: str):
+    def __init__(self, message: str, *, reason: Reason, retry_after: int, limit: str):
         super().__init__(message, reason=reason, extra={"limit": limit, "retryAfter": retry_after})
         self.retry_after = retry_after
 
@@ -171,7 +180,7 @@ def _spend(group: str, caller: str, rate: str) -> Usage:
     return Usage(count, counter.limit, counter.window_end - now)
 
 
-def check_sign_in(request, account: str | None = None) -> None:
+def check_sign_in(request: HttpRequest, account: str | None = None) -> None:
     """Spend one sign-in of the caller's address (``RATE_LIMIT_SIGN_IN``) or, with ``account`` (the identity's
     subject, known once its token is verified), of that account (``RATE_LIMIT_SIGN_IN_ACCOUNT``).
 
@@ -193,7 +202,7 @@ def check_sign_in(request, account: str | None = None) -> None:
     if usage.should_limit:
         raise RateLimited(
             f"Too many sign-ins; try again in {max(1, usage.time_left)} s.",
-            reason="TOO_MANY_SIGN_INS",
+            reason=AccountsReason.TOO_MANY_SIGN_INS,
             retry_after=max(1, usage.time_left),
             limit=name,
         )
@@ -221,7 +230,7 @@ return out
 _scripts: dict[int, object] = {}
 
 
-def _gate_script(redis_client):
+def _gate_script(redis_client: Any) -> Any:
     """The registered ``GATE_SCRIPT`` for a Redis client (EVALSHA, loading the script when Redis lacks it)."""
     script = _scripts.get(id(redis_client))
     if script is None:
@@ -232,7 +241,7 @@ def _gate_script(redis_client):
 class RequestGate:
     """The request's one cache round trip: rate counters, generation, token/fan prefetch, cached answer."""
 
-    def __init__(self, request):
+    def __init__(self, request: HttpRequest):
         self.request = request
         now = int(time.time())
         self.counters: list[tuple[str, _Counter]] = []
@@ -252,7 +261,7 @@ class RequestGate:
         self.answer_key = response_cache.probe_key(request)
         self.usages: list[tuple[str, Usage]] = []
         self.generation = None
-        self.answer = None
+        self.answer: str | None = None
 
     def _reads(self) -> list[str]:
         reads = [GENERATION_KEY]
@@ -292,7 +301,7 @@ class RequestGate:
         offset = 1
         if self.token and self.fan_id:
             prefetched: Prefetched = prefetched_from(self.token, self.fan_id, values[1:4])
-            self.request.gate_prefetch = prefetched
+            setattr(self.request, "gate_prefetch", prefetched)  # noqa: B010 - read by accounts.fan_cache
             offset = 4
         if self.answer_key:
             self.answer = response_cache.current_answer(values[offset], self.generation)
@@ -305,10 +314,10 @@ class RequestGate:
         return None
 
 
-def _refusal(request, usage: Usage, limit_name: str) -> HttpResponse:
+def _refusal(request: HttpRequest, usage: Usage, limit_name: str) -> HttpResponse:
     count_error(RATE_LIMITED)
     message = f"Too many requests ({limit_name}); retry in {usage.time_left} s."
-    extensions = {"code": RATE_LIMITED, "reason": "TOO_MANY_REQUESTS", "limit": limit_name}
+    extensions = {"code": RATE_LIMITED, "reason": AccountsReason.TOO_MANY_REQUESTS.name, "limit": limit_name}
     if not request.path.startswith(LIMITED_PATHS):
         # A fan-site page: a person in a browser reads a sentence, not JSON.
         page = (
@@ -322,13 +331,13 @@ def _refusal(request, usage: Usage, limit_name: str) -> HttpResponse:
         response["Retry-After"] = str(max(1, usage.time_left))
         return response
     if request.path.startswith("/graphql"):
-        body = {"errors": [{"message": message, "extensions": extensions}], "data": None}
+        body: dict[str, object] = {"errors": [{"message": message, "extensions": extensions}], "data": None}
     else:
         body = {
             "status": 429,
             "message": message,
             "code": RATE_LIMITED,
-            "reason": "TOO_MANY_REQUESTS",
+            "reason": AccountsReason.TOO_MANY_REQUESTS.name,
             "limit": limit_name,
         }
     response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
@@ -340,10 +349,10 @@ class RateLimitMiddleware:
     """The request gate on ``/graphql`` and ``/api/``: the limits above (``RATE_LIMIT_ENABLED`` switches them
     off), the prefetched reads, and cached anonymous answers served before GraphQL runs."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not _limited(request):
             return self.get_response(request)
         gate = RequestGate(request)
@@ -352,18 +361,19 @@ class RateLimitMiddleware:
         except Exception:  # noqa: BLE001 - any cache failure: the limiter fails open, the request is served
             logger.warning("rate limiter unavailable (cache down?): request served unlimited", exc_info=True)
             count_error("RATE_LIMIT_UNAVAILABLE")
-            request.gate_prefetch = None
+            setattr(request, "gate_prefetch", None)  # noqa: B010 - read by accounts.fan_cache
             return self.get_response(request)
         prefetch = use_prefetched(gate.generation)
+        response: HttpResponseBase
         try:
             refused = gate.refusal_usage()
             if refused is not None:
                 response = _refusal(request, refused[1], refused[0])
-            elif gate.answer is not None:
+            elif gate.answer is not None and gate.answer_key is not None:
                 response = response_cache.answer_response(request, gate.answer_key, gate.answer, gate.generation)
             else:
                 if gate.answer_key:
-                    request.answer_cache_probe = (gate.answer_key, gate.generation)
+                    setattr(request, "answer_cache_probe", (gate.answer_key, gate.generation))  # noqa: B010
                 response = self.get_response(request)
         finally:
             end_prefetched(prefetch)

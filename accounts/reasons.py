@@ -13,7 +13,7 @@ class AccountsReason(ReasonEnum):
     INVALID_CAMPAIGN_PERMISSIONS = (FORBIDDEN, "Missing … permission on campaign ….", (GRAPHQL, REST))
     INVALID_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token names no user.", (GRAPHQL, REST))
     INVALID_TOKEN = (UNAUTHENTICATED, "The session token is not valid.", (GRAPHQL, REST))
-    INVALID_ACTION = (VALIDATION_ERROR, "Unknown campaign action '…'.", (GRAPHQL, REST))
+    INVALID_ACTION = (VALIDATION_ERROR, "Unknown campaign action '…'.", (ADMIN,))
     ACTION_NOT_GRANTABLE = (FORBIDDEN, "You can give only the actions you hold on this campaign (…).", (ADMIN,))
     INVITATION_INVALID = (VALIDATION_ERROR, "This invitation link is not valid.", (ADMIN,))
     INVITATION_EXPIRED = (VALIDATION_ERROR, "This invitation expired on …; ask for a new one.", (ADMIN,))
@@ -44,3 +44,5 @@ class AccountsReason(ReasonEnum):
         "The caller spent its request budget for the window (anonymous per IP, signed in per user, uploads); retry after Retry-After seconds.",
         (GRAPHQL, REST),
     )
+    ADMIN_REQUIRED = (FORBIDDEN, "Campaign staff only.", (ADMIN,))
+    MISSING_CAMPAIGN_ID = (VALIDATION_ERROR, "Config.campaignId is required.", (GRAPHQL, REST))

@@ -23,9 +23,11 @@ from accounts.fan_cache import cached_fan
 from accounts.identity import IdentityClaims, verify_identity_token
 from accounts.models import ROLES, CampaignAction, CampaignPermission, Fan, Supreme, TeamInvitation
 from accounts.permissions import campaign_permissions, is_supreme
+from accounts.reasons import AccountsReason
 from accounts.tokens import SessionToken, issue_session_token
 from monoql.audit import Actor, record
 from monoql.errors import FORBIDDEN, DomainError, ValidationFailed
+from monoql.transactions import require_transaction
 
 logger = logging.getLogger("monoql.accounts")
 
@@ -119,7 +121,9 @@ def grant_campaign_permission(*, fan_id: str, campaign_id: str, action: str, act
     Returns: the CampaignPermission. Raises: ValidationFailed ``INVALID_ACTION`` (field ``action``).
     """
     if action not in CampaignAction.values:
-        raise ValidationFailed(f"Unknown campaign action '{action}'.", reason="INVALID_ACTION", field="action")
+        raise ValidationFailed(
+            f"Unknown campaign action '{action}'.", reason=AccountsReason.INVALID_ACTION, field="action"
+        )
     with transaction.atomic():
         permission, created = CampaignPermission.objects.get_or_create(
             fan_id=fan_id, campaign_id=campaign_id, action=action, defaults={"granted_by_id": actor.fan_id}
@@ -183,12 +187,11 @@ def hold_fan(fan_id: str | None) -> bool:
     A writer naming a fan found by identifier (a wave's ``globalUserId``) calls this before writing the fan's id
     anywhere without a foreign key (``codes_code.fan_id``): an erasure that began first is waited for and the fan is
     then gone; one that begins later finds what this transaction wrote (``monoql.workflows.privacy``).
-    Returns: True when the fan exists (and is held). Raises: RuntimeError outside ``transaction.atomic()``.
+    Returns: True when the fan exists (and is held). Raises: TransactionRequired outside ``transaction.atomic()``.
     """
     if not fan_id:
         return False
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("hold_fan holds nothing outside a transaction")
+    require_transaction("hold_fan (it holds nothing outside one)")
     if connection.vendor != "postgresql":
         return Fan.objects.filter(pk=fan_id).exists()  # SQLite: one writer at a time
     with connection.cursor() as cursor:
@@ -243,22 +246,26 @@ def grantable_actions(fan: Fan | None, campaign_id: str, *, superuser: bool = Fa
 def _checked_actions(actions, grantable: set[str], campaign_id: str) -> list[str]:
     chosen = sorted(set(actions or []))
     if not chosen:
-        raise ValidationFailed("Choose a role or at least one action.", reason="NO_ACTIONS", field="actions")
+        raise ValidationFailed(
+            "Choose a role or at least one action.", reason=AccountsReason.NO_ACTIONS, field="actions"
+        )
     unknown = [action for action in chosen if action not in CampaignAction.values]
     if unknown:
-        raise ValidationFailed(f"Unknown campaign action '{unknown[0]}'.", reason="INVALID_ACTION", field="actions")
+        raise ValidationFailed(
+            f"Unknown campaign action '{unknown[0]}'.", reason=AccountsReason.INVALID_ACTION, field="actions"
+        )
     if not grantable:
         raise DomainError(
             "Only supreme users and holders of 'invite' manage this campaign's team.",
             code=FORBIDDEN,
-            reason="NOT_TEAM_MANAGER",
+            reason=AccountsReason.NOT_TEAM_MANAGER,
         )
     beyond = [action for action in chosen if action not in grantable]
     if beyond:
         raise DomainError(
             f"You can give only the actions you hold on this campaign ({', '.join(sorted(grantable))}).",
             code=FORBIDDEN,
-            reason="ACTION_NOT_GRANTABLE",
+            reason=AccountsReason.ACTION_NOT_GRANTABLE,
             field="actions",
         )
     return chosen
@@ -290,7 +297,7 @@ def set_member_actions(*, fan_id: str, campaign_id: str, actions, grantable: set
                 f"You can take away only the actions you hold on this campaign ({', '.join(sorted(grantable))}); "
                 f"not {', '.join(beyond)}.",
                 code=FORBIDDEN,
-                reason="ACTION_NOT_GRANTABLE",
+                reason=AccountsReason.ACTION_NOT_GRANTABLE,
                 field="actions",
             )
         granted = sorted(wanted - set(held))
@@ -314,7 +321,9 @@ def invite_colleague(*, campaign_id: str, email: str, actions, grantable: set[st
     try:
         validate_email(email)
     except DjangoValidationError:
-        raise ValidationFailed("Enter a valid email address.", reason="INVALID_EMAIL", field="email") from None
+        raise ValidationFailed(
+            "Enter a valid email address.", reason=AccountsReason.INVALID_EMAIL, field="email"
+        ) from None
     chosen = _checked_actions(actions, grantable, campaign_id)
     nonce = secrets.token_urlsafe(24)
     with transaction.atomic():
@@ -365,15 +374,21 @@ def team_invitation(token: str) -> TeamInvitation:
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         invitation, nonce = None, ""
     if invitation is None or not hmac.compare_digest(invitation.nonce_hash, hashlib.sha256(nonce.encode()).hexdigest()):
-        raise ValidationFailed("This invitation link is not valid.", reason="INVITATION_INVALID", field="token")
+        raise ValidationFailed(
+            "This invitation link is not valid.", reason=AccountsReason.INVITATION_INVALID, field="token"
+        )
     if invitation.date_revoked:
-        raise ValidationFailed("This invitation was withdrawn.", reason="INVITATION_REVOKED", field="token")
+        raise ValidationFailed(
+            "This invitation was withdrawn.", reason=AccountsReason.INVITATION_REVOKED, field="token"
+        )
     if invitation.date_accepted:
-        raise ValidationFailed("This invitation was already accepted.", reason="INVITATION_USED", field="token")
+        raise ValidationFailed(
+            "This invitation was already accepted.", reason=AccountsReason.INVITATION_USED, field="token"
+        )
     if invitation.date_expires <= timezone.now():
         raise ValidationFailed(
             f"This invitation expired on {invitation.date_expires:%Y-%m-%d %H:%M} UTC; ask for a new one.",
-            reason="INVITATION_EXPIRED",
+            reason=AccountsReason.INVITATION_EXPIRED,
             field="token",
         )
     return invitation
@@ -440,13 +455,15 @@ def create_staff_account(*, username: str, password: str, email: str = ""):
     users = get_user_model()
     username = (username or "").strip()
     if not username or users.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed("That username is taken.", reason="USERNAME_TAKEN", field="username")
+        raise ValidationFailed("That username is taken.", reason=AccountsReason.USERNAME_TAKEN, field="username")
     candidate = users(username=username, email=email)
     try:
         validate_password(password, candidate)
     except DjangoValidationError as error:
         raise ValidationFailed(
-            f"The password is too weak: {' '.join(error.messages)}", reason="WEAK_PASSWORD", field="password"
+            f"The password is too weak: {' '.join(error.messages)}",
+            reason=AccountsReason.WEAK_PASSWORD,
+            field="password",
         ) from None
     return users.objects.create_user(username=username, password=password, email=email)
 

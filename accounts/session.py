@@ -6,11 +6,14 @@ and the cookie is cleared), so that a stale cookie never breaks a fan page.
 """
 
 import json
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from accounts.fan_cache import fan_for_token
 from accounts.models import Fan
+from accounts.reasons import AccountsReason
 from accounts.tokens import revoke_session_token
 from monoql.errors import Unauthenticated
 
@@ -27,14 +30,16 @@ class ViewerSession:
         clear_cookie: True when the response must delete the session cookie.
     """
 
-    def __init__(self, request):
+    def __init__(self, request: HttpRequest):
         self.request = request
-        self._campaign_passwords = None
+        self._campaign_passwords: dict[str, str] | None = None
         self.campaign_passwords_changed = False
-        self.set_cookie = None
+        self.set_cookie: tuple[str, int] | None = None
         self.clear_cookie = False
-        self._fan = _UNSET
-        self._error = None
+        self._fan: Fan | None | object = _UNSET
+        self._error: Unauthenticated | None = None
+        self.source: str | None
+        self.token: str | None
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
             self.source, self.token = "header", header[7:].strip()
@@ -53,9 +58,9 @@ class ViewerSession:
             raise self._error
         if self._fan is _UNSET:
             self._fan = self._load()
-        return self._fan
+        return self._fan if isinstance(self._fan, Fan) else None
 
-    def _load(self):
+    def _load(self) -> Fan | None:
         if not self.token:
             return None
         try:
@@ -79,19 +84,21 @@ class ViewerSession:
         self.clear_cookie = False
 
     @property
-    def campaign_passwords(self) -> dict:
+    def campaign_passwords(self) -> dict[str, str]:
         """``{campaignId: password digest}`` remembered in the signed ``CAMPAIGN_PASSWORD_COOKIE`` (catalog §1.7).
 
         An unreadable or tampered cookie counts as empty.
         """
-        if self._campaign_passwords is None:
+        passwords = self._campaign_passwords
+        if passwords is None:
             try:
                 raw = self.request.get_signed_cookie(settings.CAMPAIGN_PASSWORD_COOKIE, default="{}")
-                value = json.loads(raw)
-                self._campaign_passwords = value if isinstance(value, dict) else {}
+                value = json.loads(raw or "{}")
+                passwords = value if isinstance(value, dict) else {}
             except (ValueError, TypeError):
-                self._campaign_passwords = {}
-        return self._campaign_passwords
+                passwords = {}
+            self._campaign_passwords = passwords
+        return passwords
 
     def remember_campaign_password(self, campaign_id: str, digest: str) -> None:
         """Remember that this browser gave the right password for ``campaign_id`` (set on the response)."""
@@ -108,24 +115,24 @@ class ViewerSession:
         self.clear_cookie = True
 
 
-def viewer_session(info_or_request) -> ViewerSession:
+def viewer_session(info_or_request: Any) -> ViewerSession:
     """Return the ViewerSession of a resolver ``info`` or a request, creating it on first use."""
     request = getattr(info_or_request, "context", info_or_request)
     session = getattr(request, "viewer_session", None)
-    if session is None:
+    if not isinstance(session, ViewerSession):
         session = ViewerSession(request)
         request.viewer_session = session
     return session
 
 
-def current_fan(info) -> Fan | None:
+def current_fan(info: Any) -> Fan | None:
     """Return the signed-in Fan of the request behind ``info``, or None. Raises Unauthenticated on a bad header token."""
     return viewer_session(info).fan()
 
 
-def require_fan(info) -> Fan:
+def require_fan(info: Any) -> Fan:
     """Return the signed-in Fan or raise Unauthenticated (reason ``notLoggedIn``)."""
     fan = current_fan(info)
     if fan is None:
-        raise Unauthenticated("You must be signed in.", reason="notLoggedIn")
+        raise Unauthenticated("You must be signed in.", reason=AccountsReason.notLoggedIn)
     return fan

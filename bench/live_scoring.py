@@ -1,5 +1,6 @@
 """Registration with live scoring on and off (issue 41), measured from outside the server: wrk against gunicorn
-(2 sync workers) registering fans in the demo campaign through GraphQL ``upsertViewerEntry``, in alternating rounds
+(2 sync workers) registering fans in the demo campaign through GraphQL ``upsertViewerEntry`` (a crowd of people:
+each fan with a mailbox and a number of their own, ``_entry(spread=True)``), in alternating rounds
 OFF ON OFF ON … (PAIRS pairs, ROUND_SECONDS each). During an ON round a separate process plays the worker and the
 beat with the product's settings: it sweeps every ``LIVE_SCORE_SWEEP_SECONDS`` (20 s) and the campaign, which
 fans keep registering in, is scored again as soon as ``LIVE_SCORE_SECONDS`` (40 s) and twice the last run's
@@ -66,12 +67,12 @@ def main(seconds: int, pairs: int, connections: int) -> dict:
     results: dict[str, list] = {"off": [], "on": []}
     stop_file = str(ROOT / ".live-scoring-stop")
     try:
-        warm = _requests(fans[-200:], campaign.pk, market_ids, True)
+        warm = _requests(fans[-200:], campaign.pk, market_ids, True, first=len(rounds) * per_round, spread=True)
         run_wrk(port, "/graphql", warm, seconds=2, connections=4)
         os.unlink(warm)
         for number, mode in enumerate(rounds):
             share = fans[number * per_round : (number + 1) * per_round]
-            file = _requests(share, campaign.pk, market_ids, True)
+            file = _requests(share, campaign.pk, market_ids, True, first=number * per_round, spread=True)
             scorer = None
             if mode == "on":
                 Path(stop_file).unlink(missing_ok=True)

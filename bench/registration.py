@@ -42,11 +42,22 @@ SECRETS_NOTE = (
 )
 
 
-def _entry(n: int, market_ids: list[str]) -> dict:
+#: New York area codes a spread crowd's numbers are drawn in (each fan its own number, far from the others').
+AREA_CODES = ("212", "646", "917", "347", "718", "929", "332", "516", "914", "201")
+
+
+def _entry(n: int, market_ids: list[str], spread: bool = False) -> dict:
+    """Fan ``n``'s registration. By default numbers repeat every 10,000 fans (the registration bench's load); with
+    ``spread`` each fan has an address and a number of their own, scattered over 80 million numbers (a crowd of
+    people, as the live scoring bench needs: its bot score sees no shared phones or mailboxes)."""
     ranked = [market_ids[(n + k) % len(market_ids)] for k in range(3)]
+    if spread:
+        phone = f"+1{AREA_CODES[n % 10]}{2000000 + (n // 10 * 7919) % 8000000:07d}"
+    else:
+        phone = f"+1212{5550000 + n % 10000:07d}"
     return {
         "email": f"fan{n}@example.com",
-        "phone": f"+1212{5550000 + n % 10000:07d}",
+        "phone": phone,
         "market": ranked[0],
         "optional_markets": ranked[1:],
         "allow_marketing": True,
@@ -86,7 +97,8 @@ def demo_campaign_with_fans(count: int):
     return campaign, list(campaign.markets.values_list("pk", flat=True)), fans
 
 
-def _requests(fan_ids, campaign_id, market_ids, graphql: bool) -> str:
+def _requests(fan_ids, campaign_id, market_ids, graphql: bool, first: int = 0, spread: bool = False) -> str:
+    """A wrk request file: each fan of ``fan_ids`` registering (fan ``first + n``'s entry, ``_entry``)."""
     from accounts.fan_cache import warm_fans
     from accounts.tokens import issue_session_token
 
@@ -97,7 +109,7 @@ def _requests(fan_ids, campaign_id, market_ids, graphql: bool) -> str:
     lines = []
     for n, fan_id in enumerate(fan_ids):
         token = issue_session_token(fan_id, is_supreme=False, permissions={}, tm_sig="").token
-        entry = _entry(n, market_ids)
+        entry = _entry(first + n, market_ids, spread)
         if graphql:
             body = {"query": UPSERT, "variables": {"c": campaign_id, "e": entry}}
         else:

@@ -3,6 +3,7 @@
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/monoql_bench .venv/bin/python bench/scoring.py eval [SEED] [ORGANIC]
   DATABASE_URL=… .venv/bin/python bench/scoring.py time [ENTRIES]
+  DATABASE_URL=… .venv/bin/python bench/scoring.py live [ENTRIES] [NEW]
 
 ``eval`` generates a crowd (``bench/crowd.py``; seed 2027 and 30,000 organic fans by default — the weights were
 tuned on seed 11 and committed before this seed was first run), stores it as a closed campaign, scores it, and
@@ -14,6 +15,9 @@ documented limitation), bands, and the seconds the score took. The campaign is d
 (a few far more common than the rest), North American and UK numbers, completion times for 60 % and throwaway
 mailboxes for 2 %, runs the batch score in a fresh process (wall seconds, peak RSS) and prints one JSON
 line (targets: < 45 s at 1M, < 180 s at 3.5M, peak RSS < 1 GB). The generated campaign is reused by later runs.
+
+``live [ENTRIES] [NEW]`` (1,000,000 and 10,000 by default) scores that campaign once keeping its inputs, adds NEW
+entries, and times the continued live run that scores them at the product's pace (issue 41).
 """
 
 import json
@@ -32,13 +36,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.crowd import LIMITATION, PATTERNS, generate, load  # noqa: E402
 from campaigns.models import Campaign, CampaignStatus  # noqa: E402
 from entries.models import BotScore, Entry  # noqa: E402
-from entries.services.bot_score import score_campaign  # noqa: E402
+from entries.services.bot_score import INPUTS_CONTINUED, INPUTS_REPLACED, score_campaign  # noqa: E402
 from monoql.audit import Actor  # noqa: E402
 
 ACTOR = Actor.command("bench")
@@ -89,7 +94,7 @@ SELECT 'sc' || lpad(g::text, 22, '0'), 'score-' || g, NULL, 'f' || g || '@exampl
     CASE WHEN g %% 10 = 0 THEN '{}'::jsonb
         ELSE jsonb_build_object('accountCreated', (timestamptz '2020-01-01' + (g %% 1500) * interval '1 day')::text)
     END, now(), now()
-FROM generate_series(1::bigint, %(n)s) g ON CONFLICT DO NOTHING;
+FROM generate_series(%(start)s::bigint, %(n)s) g ON CONFLICT DO NOTHING;
 INSERT INTO entries_entry (campaign_id, fan_id, fields, locale, attributes, origin, email, phone, confirmed_phone,
     random_score, verdict, tags, date_created, date_updated)
 SELECT %(campaign)s, 'sc' || lpad(g::text, 22, '0'), '{}'::jsonb, 'en_US', '{}'::jsonb,
@@ -105,7 +110,7 @@ SELECT %(campaign)s, 'sc' || lpad(g::text, 22, '0'), '{}'::jsonb, 'en_US', '{}':
         ELSE '+1' || (201 + floor(random() * 700)::int) || lpad(floor(random() * 1e7)::bigint::text, 7, '0') END,
     CASE WHEN g %% 10 < 7 THEN 'c' || g END,
     random(), true, '{}'::jsonb, timestamptz '2026-11-01' + (g %% 604800) * interval '1 second', now()
-FROM generate_series(1::bigint, %(n)s) g;
+FROM generate_series(%(start)s::bigint, %(n)s) g;
 ANALYZE entries_entry; ANALYZE accounts_fan;
 """
 
@@ -114,6 +119,9 @@ def _timing_campaign(n: int) -> Campaign:
     call_command("migrate", verbosity=0)
     name = f"Bot score bench v4 {n}"
     campaign = Campaign.objects.filter(name=name).first()
+    if campaign is not None:
+        # entries a ``live`` run added beyond the first n go first
+        Entry.objects.filter(campaign=campaign, fan_id__gt=f"sc{n:022d}").delete()
     if campaign is not None and Entry.objects.filter(campaign=campaign).count() == n:
         # timed as at close, the first run: no earlier bot score to replace
         with connection.cursor() as cursor:
@@ -124,8 +132,66 @@ def _timing_campaign(n: int) -> Campaign:
         campaign.delete()
     campaign = Campaign.objects.create(name=name, status=CampaignStatus.CLOSED)
     with connection.cursor() as cursor:
-        cursor.execute(_GENERATE, {"n": n, "campaign": campaign.pk})
+        cursor.execute(_GENERATE, {"start": 1, "n": n, "campaign": campaign.pk})
     return campaign
+
+
+def live_worker(campaign_id: str, n: int, new: int) -> None:
+    """A live run's timing in a process of its own: the campaign's ``n`` entries scored once with their inputs kept
+    (unpaced: the set-up), ``new`` entries registered after it, then the continued live run that scores them, paced at
+    the product's ``LIVE_SCORE_ROWS_PER_SECOND`` (wall seconds, stages, peak RSS)."""
+    started = time.perf_counter()
+    first = score_campaign(campaign_id, actor=ACTOR, inputs=INPUTS_REPLACED)
+    first_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(_GENERATE, {"start": n + 1, "n": n + new, "campaign": campaign_id})
+    started = time.perf_counter()
+    summary = score_campaign(
+        campaign_id, actor=ACTOR, inputs=INPUTS_CONTINUED, rows_per_second=settings.LIVE_SCORE_ROWS_PER_SECOND
+    )
+    print(
+        json.dumps(
+            {
+                "first_seconds": round(first_seconds, 2),
+                "first_stage_seconds": first["seconds"],
+                "continued": summary,
+                "wall_seconds": round(time.perf_counter() - started, 2),
+                "rows_per_second": settings.LIVE_SCORE_ROWS_PER_SECOND,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
+
+
+def live_timing(n: int, new: int) -> dict:
+    """A continued live run over ``n`` entries known and ``new`` ones (issue 41): its paced wall seconds."""
+    campaign = _timing_campaign(n)  # CLOSED: no live sweep of another bench picks it up
+    connection.close()
+    out = (
+        subprocess.run(
+            [sys.executable, __file__, "--live-worker", campaign.pk, str(n), str(new)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    result = json.loads(out)
+    continued = result["continued"]
+    return {
+        "bench": "scoring-live",
+        "entries_known": n,
+        "entries_new": new,
+        "rows_per_second": result["rows_per_second"],
+        "first_run_seconds_unpaced": result["first_seconds"],
+        "continued_seconds_paced": result["wall_seconds"],
+        "continued_stage_seconds": continued["seconds"],
+        "continued_read": continued["read"],
+        "continued_rewritten": continued["rewritten"],
+        "peak_rss_mb": result["peak_rss_mb"],
+        "load_average": os.getloadavg()[0],
+    }
 
 
 def worker(campaign_id: str) -> None:
@@ -169,6 +235,11 @@ def timing(n: int) -> dict:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--worker":
         worker(sys.argv[2])
+    elif len(sys.argv) > 4 and sys.argv[1] == "--live-worker":
+        live_worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "live":
+        known = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+        print(json.dumps(live_timing(known, int(sys.argv[3]) if len(sys.argv) > 3 else 10_000)))
     elif len(sys.argv) > 1 and sys.argv[1] == "time":
         print(json.dumps(timing(int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000)))
     else:

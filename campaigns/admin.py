@@ -614,7 +614,7 @@ class OutboundDeliveryInline(ServiceTabularInline):
     verbose_name = "delivery"
     verbose_name_plural = "deliveries, one per sink"
     extra = 0
-    fields = readonly_fields = ["sink", "date_delivered", "attempts", "next_attempt_at", "last_error"]
+    fields = readonly_fields = ("sink", "date_delivered", "attempts", "next_attempt_at", "last_error")
 
 
 @admin.register(OutboundEvent)

@@ -85,7 +85,7 @@ def _choices(values):
     return [("", "—"), *((value, value) for value in values)]
 
 
-def _list(text: str) -> list[str]:
+def _list(text: str | None) -> list[str]:
     return [item.strip() for item in (text or "").replace("\n", ",").split(",") if item.strip()]
 
 
@@ -165,11 +165,12 @@ CONTROL_FOR_PATH = {
 
 
 def _get(document: dict, path: tuple):
+    found: object = document
     for key in path:
-        if not isinstance(document, dict):
+        if not isinstance(found, dict):
             return None
-        document = document.get(key)
-    return document
+        found = found.get(key)
+    return found
 
 
 def _set(document: dict, path: tuple, value) -> None:
@@ -256,7 +257,7 @@ def faqs_to_text(faqs) -> str:
 
 def text_to_faqs(text: str) -> list[dict]:
     """Parse ``faqs_to_text``'s format back; ids are ``q1``, ``q2``… in order."""
-    faqs = []
+    faqs: list[dict] = []
     for block in [block.strip() for block in (text or "").replace("\r", "").split("\n\n") if block.strip()]:
         question, answer = "", []
         for line in block.split("\n"):
@@ -342,8 +343,8 @@ def apply_content_fields(cleaned: dict) -> None:
     content = json.loads(json.dumps(cleaned.get("content") or {}))
     for name, (path, _label) in CONTENT_TEXTS.items():
         _set(content, path, (cleaned.get(name) or "").strip())
-    faqs = text_to_faqs(cleaned.get("faqs_text"))
-    errors = text_to_errors(cleaned.get("errors_text"))
+    faqs = text_to_faqs(cleaned.get("faqs_text") or "")
+    errors = text_to_errors(cleaned.get("errors_text") or "")
     _set(content, ("faqs",), faqs)
     _set(content, ("errors",), errors)
     for key in [key for key, value in content.items() if value in ({}, None)]:

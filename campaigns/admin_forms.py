@@ -54,7 +54,7 @@ def form_field_for(error_field: str | None, form) -> str | None:
         ):
             return control
     head = re.split(r"[.\[]", error_field, maxsplit=1)[0]
-    candidates = []
+    candidates: list[str | None] = []
     if head in ("date", "domain") and "." in error_field:
         leaf = error_field.split(".")[1].split("[")[0]
         candidates.append(f"{head}_{_CAMEL.sub('_', leaf).lower()}")
@@ -89,7 +89,7 @@ class CampaignAdminForm(OptionControlsForm, forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin passes its fieldsets to the form factory, which win
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +156,7 @@ class CampaignLocaleForm(ContentTextsForm, forms.ModelForm):
 
     class Meta:
         model = CampaignLocale
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin passes its fieldsets to the form factory, which win
 
     def __init__(self, *args, default_content=None, default_locale=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,7 +249,7 @@ class MarketAdminForm(forms.ModelForm):
 
     class Meta:
         model = Market
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin passes its fieldsets to the form factory, which win
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -145,12 +145,12 @@ class Campaign(models.Model):
 
     id = models.CharField(primary_key=True, max_length=24, default=new_object_id, editable=False)
     type = models.CharField(max_length=16, choices=CampaignType.choices, default=CampaignType.REGISTRATION)
-    sub_type = models.CharField(max_length=16, blank=True, null=True, choices=CampaignSubtype.choices)
+    sub_type = models.CharField(max_length=16, blank=True, null=True, choices=CampaignSubtype.choices)  # noqa: DJ001 - the contract answers null for no sub-type
     name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     tour_name = models.CharField(max_length=255, blank=True, default="")
     artist = models.ForeignKey(Artist, null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns")
-    category_id = models.CharField(max_length=64, blank=True, null=True)
+    category_id = models.CharField(max_length=64, blank=True, null=True)  # noqa: DJ001 - the contract answers null for no category
     reference_timezone = models.CharField(max_length=64, blank=True, default="")
     identifier = models.CharField(max_length=16, choices=FanIdentifier.choices, default=FanIdentifier.MEMBER_ID)
     schema_version = models.CharField(max_length=8, default="1")
@@ -172,9 +172,9 @@ class Campaign(models.Model):
     date_updated = models.DateTimeField(auto_now=True)
 
     # domain.*: site is unique among non-INACTIVE campaigns (decisions.md "Campaigns").
-    domain_site = models.CharField(max_length=255, null=True, blank=True)
-    domain_share = models.CharField(max_length=255, null=True, blank=True)
-    domain_preview = models.CharField(max_length=255, null=True, blank=True)
+    domain_site = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - unique among active campaigns where set
+    domain_share = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - the contract answers null for no domain
+    domain_preview = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - the contract answers null for no domain
 
     options = models.JSONField(default=dict, blank=True)
     preferences = models.JSONField(default=list, blank=True, help_text="Registration form fields (Field list).")
@@ -261,7 +261,7 @@ class Market(models.Model):
     event_venue_name = models.CharField(max_length=255, blank=True, default="")
     event_link = models.URLField(max_length=1000, blank=True, default="")
     event_shared_code = models.CharField(max_length=64, blank=True, default="")
-    split_allocation_type = models.CharField(max_length=16, choices=SplitAllocationType.choices, blank=True, null=True)
+    split_allocation_type = models.CharField(max_length=16, choices=SplitAllocationType.choices, blank=True, null=True)  # noqa: DJ001 - the contract answers null for no split
     split_allocation_link = models.URLField(max_length=1000, blank=True, default="")
     split_allocation_is_active = models.BooleanField(default=False)
 
@@ -290,6 +290,9 @@ class CampaignStatusChange(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["campaign", "-date"], name="campaign_status_change_idx")]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.from_status} → {self.to_status} at {self.date:%Y-%m-%dT%H:%M:%SZ}"
 
 
 class OutboundEvent(models.Model):

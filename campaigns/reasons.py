@@ -2,14 +2,13 @@
 Discovery imports (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import FORBIDDEN, NOT_FOUND, VALIDATION_ERROR
-from monoql.reasons import ADMIN, CODE_REST, EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import ADMIN, CODE_REST, COMMAND, EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
 class CampaignsReason(ReasonEnum):
     """Reasons declared by ``campaigns``."""
 
-    ADMIN_REQUIRED = (FORBIDDEN, "Campaign staff only.", (ADMIN,))
     CAMPAIGN_NOT_FOUND = (
         NOT_FOUND,
         "No campaign with id '…'.",
@@ -50,7 +49,6 @@ class CampaignsReason(ReasonEnum):
         "The image's content type is not one of the accepted image types.",
         (GRAPHQL, REST),
     )
-    INVALID_LOCALE = (VALIDATION_ERROR, "'…' is not a locale such as en_US.", (GRAPHQL, REST))
     INVALID_MARKET_CLONE = (VALIDATION_ERROR, "A campaign cannot clone its own markets.", (GRAPHQL, REST))
     INVALID_MARKET_SCHEMA = (
         VALIDATION_ERROR,
@@ -77,10 +75,11 @@ class CampaignsReason(ReasonEnum):
         (GRAPHQL, REST),
     )
     MISSING_MARKET_IDS = (VALIDATION_ERROR, "MarketIds must list at least one market.", (GRAPHQL, REST))
-    NO_ATTRACTION = (VALIDATION_ERROR, "No attraction matches '…' in this file.", (GRAPHQL, REST))
-    NO_EVENTS = (VALIDATION_ERROR, "The events response holds no events.", (GRAPHQL, REST))
-    NO_VENUES = (VALIDATION_ERROR, "The attraction's events name no venue.", (GRAPHQL, REST))
-    NOT_DISCOVERY = (VALIDATION_ERROR, "Not a Discovery v2 events, attractions or venues response.", (GRAPHQL, REST))
-    NOT_EVENTS = (VALIDATION_ERROR, "Not a Discovery events response: top level is not an object.", (GRAPHQL, REST))
-    NOT_JSON = (VALIDATION_ERROR, "Not JSON: … at line ….", (GRAPHQL, REST))
+    NO_ATTRACTION = (VALIDATION_ERROR, "No attraction matches '…' in this file.", (ADMIN, COMMAND))
+    NO_EVENTS = (VALIDATION_ERROR, "The events response holds no events.", (ADMIN, COMMAND))
+    NO_VENUES = (VALIDATION_ERROR, "The attraction's events name no venue.", (ADMIN, COMMAND))
+    NOT_DISCOVERY = (VALIDATION_ERROR, "Not a Discovery v2 events, attractions or venues response.", (ADMIN, COMMAND))
+    NOT_EVENTS = (VALIDATION_ERROR, "Not a Discovery events response: top level is not an object.", (ADMIN, COMMAND))
+    NOT_JSON = (VALIDATION_ERROR, "Not JSON: … at line ….", (ADMIN, COMMAND))
     PROMOTER_NOT_FOUND = (NOT_FOUND, "Unknown promoter id(s): ….", (GRAPHQL, REST))
+    MARKET_NOT_FOUND = (NOT_FOUND, "No such market in this campaign.", (GRAPHQL, REST))

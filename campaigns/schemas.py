@@ -8,7 +8,9 @@ forms both go through ``validate_document``, so a bad document is refused the sa
 from jsonschema import Draft202012Validator
 
 from campaigns.models import CardGate, FanIdentifier, IDVTier, LinkableAttribute, LinkedAccountGate
+from campaigns.reasons import CampaignsReason
 from monoql.errors import ValidationFailed
+from monoql.reasons import Reason
 
 # decisions.md #11: the registration form's field types.
 PREFERENCE_TYPES = (
@@ -267,7 +269,9 @@ def _path(prefix: str, error) -> str:
     return "".join(parts)
 
 
-def validate_document(kind: str, value, *, field: str, reason: str = "INVALID_CAMPAIGN_SCHEMA") -> None:
+def validate_document(
+    kind: str, value, *, field: str, reason: Reason = CampaignsReason.INVALID_CAMPAIGN_SCHEMA
+) -> None:
     """Validate ``value`` against the schema ``kind`` (a key of ``COLUMNS`` or ``"content"``).
 
     Args:

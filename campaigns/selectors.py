@@ -9,9 +9,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from accounts.permissions import has_campaign_action, is_supreme
 from campaigns.cache import campaign_key, get_cached, store
 from campaigns.models import Campaign, CampaignLocale, CampaignStatus, Contact, DiscoveryEvent, Market, Promoter, Venue
+from campaigns.reasons import CampaignsReason
 from monoql.dates import parse_iso
 from monoql.errors import Forbidden, NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE, resolve_locale
+from monoql.reasons import Reason
 
 HIDDEN_FROM_FANS = (CampaignStatus.DRAFT, CampaignStatus.PREVIEW)
 
@@ -109,7 +111,9 @@ def open_campaigns_for_index(limit: int = 50) -> list[Campaign]:
     )
 
 
-def campaign_or_404(campaign_id, *, reason: str = "CAMPAIGN_NOT_FOUND", field: str = "campaignId") -> Campaign:
+def campaign_or_404(
+    campaign_id, *, reason: Reason = CampaignsReason.CAMPAIGN_NOT_FOUND, field: str = "campaignId"
+) -> Campaign:
     """Return the campaign with ``campaign_id``. Raises NotFound (``reason``, ``field``) when there is none."""
     campaign = Campaign.objects.filter(pk=str(campaign_id)).first()
     if campaign is None:
@@ -169,17 +173,21 @@ def get_campaign_for_viewer(fan, *, campaign_id=None, domain=None, password=None
             campaign = _load("preview", domain, use_cache)
             via_preview = campaign is not None
     if campaign is None or not _visible(campaign, fan, via_preview):
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND")
+        raise NotFound("Campaign not found.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND)
     options = campaign.options or {}
     if options.get("requirePassword") and not has_campaign_action(fan, campaign.pk, "read"):
         given = password is not None and password != ""
         if given and not constant_time_compare(password, options.get("passwordValue") or ""):
             raise Forbidden(
-                "The campaign password is not correct.", reason="INVALID_CAMPAIGN_PASSWORD", field="password"
+                "The campaign password is not correct.",
+                reason=CampaignsReason.INVALID_CAMPAIGN_PASSWORD,
+                field="password",
             )
         if not given and (remembered or {}).get(campaign.pk) != password_digest(campaign):
             raise Forbidden(
-                "This campaign is protected by a password.", reason="INVALID_CAMPAIGN_PASSWORD", field="password"
+                "This campaign is protected by a password.",
+                reason=CampaignsReason.INVALID_CAMPAIGN_PASSWORD,
+                field="password",
             )
     return campaign
 
@@ -230,7 +238,7 @@ def category_ids_in_presale_window(start: str, end: str) -> list[str]:
         except (TypeError, ValueError):
             bounds[name] = None
         if bounds[name] is None:
-            raise ValidationFailed(f"{name} must be an ISO-8601 date.", reason="INVALID_DATE", field=name)
+            raise ValidationFailed(f"{name} must be an ISO-8601 date.", reason=CampaignsReason.INVALID_DATE, field=name)
     return [
         category_id
         for category_id in Campaign.objects.filter(

@@ -169,7 +169,7 @@ class CdnSink:
 def configured_sinks() -> list:
     """Build the sinks named in settings (``OUTBOUND_SINKS``, default ``["log"]``), plus Slack and the CDN when
     configured."""
-    sinks = []
+    sinks: list[LogSink | WebhookSink | SqsSink | SlackSink | CdnSink] = []
     for name in settings.OUTBOUND_SINKS:
         if name == "log":
             sinks.append(LogSink())

@@ -121,6 +121,9 @@ class CodeAudit(models.Model):
         ordering = ["-date_created"]
         indexes = [models.Index(fields=["campaign", "-date_created"], name="code_audit_campaign_idx")]
 
+    def __str__(self):
+        return f"code {self.action} in campaign {self.campaign_id}: {self.changed} of {self.requested}"
+
 
 class IdempotentResponse(models.Model):
     """First answer to a request sent with an ``Idempotency-Key`` header; a retry gets the same answer."""
@@ -133,6 +136,9 @@ class IdempotentResponse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "scope", "key"], name="idempotent_response_unique")]
+
+    def __str__(self):
+        return f"idempotent response {self.scope} ({self.actor})"
 
 
 class CodeUploadStatus(models.TextChoices):

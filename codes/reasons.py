@@ -1,7 +1,7 @@
 """Error reasons of the code inventory and its REST service (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import NOT_FOUND, VALIDATION_ERROR
-from monoql.reasons import CODE_REST, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import ADMIN, CODE_REST, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
@@ -41,3 +41,6 @@ class CodesReason(ReasonEnum):
         (GRAPHQL, CODE_REST),
     )
     UPLOAD_NOT_FOUND = (NOT_FOUND, "No such code upload in this campaign.", (GRAPHQL, CODE_REST))
+    INVALID_CODE = (VALIDATION_ERROR, "The code is not valid.", (GRAPHQL, REST, CODE_REST))
+    EMPTY_FILE = (VALIDATION_ERROR, "The uploaded file holds no lines.", (GRAPHQL, REST, CODE_REST))
+    NOT_RETRYABLE = (VALIDATION_ERROR, "Only a failed job can be retried; this one is ….", (ADMIN,))

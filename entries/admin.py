@@ -226,9 +226,12 @@ def market_counts_html(campaign) -> str:
     ]
     if not rows:
         return "No entries yet."
-    header = "<tr><th>Market</th><th>1st</th><th>2nd</th><th>3rd</th><th>4th</th><th>Total</th><th>Verified</th></tr>"
     body = format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", sorted(rows))
-    return format_html('<table class="market-counts">{}{}</table>', mark_safe(header), body)
+    return format_html(
+        '<table class="market-counts"><tr><th>Market</th><th>1st</th><th>2nd</th><th>3rd</th><th>4th</th>'
+        "<th>Total</th><th>Verified</th></tr>{}</table>",
+        body,
+    )
 
 
 @admin.register(Market)

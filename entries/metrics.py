@@ -23,10 +23,10 @@ from django.db.models.functions import TruncDay, TruncHour
 
 from campaigns.models import Market
 from codes.models import Code
-from entries.models import ENTRY_SCORE, MARKET_RANK_FIELDS, Entry
+from entries.models import ENTRY_SCORE, MARKET_RANK_FIELDS, PREFERENCE_RANKS, Entry
 from entries.selectors import any_rank
 
-RANKS = len(MARKET_RANK_FIELDS)
+RANKS = PREFERENCE_RANKS
 _TOTAL = -1
 
 
@@ -107,19 +107,25 @@ def _rank_rows_union(rows, market_ids, with_total):
 _AGGREGATE_SETTINGS = {"enable_sort": "off", "work_mem": "64MB", "parallel_tuple_cost": "0.01"}
 
 
-def _rank_rows_grouping_sets(rows, market_ids, with_total):
-    """Count the entries by their ranked-market combination first (one hash lookup per entry, in parallel
-    workers), then each rank's markets and the total over those combinations with ``GROUPING SETS``."""
+def grouping_sets_query(rows, market_ids, with_total) -> tuple[str, tuple]:
+    """The aggregate of ``_rank_rows_grouping_sets`` over ``rows`` (entries), as ``(sql, params)``."""
     if market_ids is not None:
         rows = rows.filter(any_rank(market_ids))
     columns = [f"{name}_id" for name in MARKET_RANK_FIELDS]
     sql, params = rows.values_list(*columns).order_by().query.sql_with_params()
     sets = "(m0), (m1), (m2), (m3)" + (", ()" if with_total else "")
     query = (
-        "SELECT m0, m1, m2, m3, GROUPING(m0, m1, m2, m3), COALESCE(SUM(n), 0)::bigint FROM ("
+        "SELECT m0, m1, m2, m3, GROUPING(m0, m1, m2, m3), COALESCE(SUM(n), 0)::bigint FROM ("  # noqa: S608 - the inner query is Django's own SQL; the grouping sets are constants
         f"SELECT m0, m1, m2, m3, COUNT(*) FROM ({sql}) AS ranked (m0, m1, m2, m3) GROUP BY m0, m1, m2, m3"
         f") AS combinations (m0, m1, m2, m3, n) GROUP BY GROUPING SETS ({sets})"
     )
+    return query, params
+
+
+def _rank_rows_grouping_sets(rows, market_ids, with_total):
+    """Count the entries by their ranked-market combination first (one hash lookup per entry, in parallel
+    workers), then each rank's markets and the total over those combinations with ``GROUPING SETS``."""
+    query, params = grouping_sets_query(rows, market_ids, with_total)
     wanted = set(market_ids) if market_ids is not None else None
     result = []
     # One round trip: the settings, the query and their reset in one string (the query's own implicit transaction

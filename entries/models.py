@@ -8,10 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
+#: The lottery's generator (``os.urandom`` underneath).
+_LOTTERY = random.SystemRandom()
+
 
 def new_random_score() -> float:
-    """A uniform number in [0, 1) drawn once per entry: the lottery order when ``randomSelection``."""
-    return random.random()
+    """A uniform number in [0, 1) drawn once per entry: the lottery order when ``randomSelection``, from the
+    operating system's generator (a lottery whose draws could be predicted from earlier ones would not be one)."""
+    return _LOTTERY.random()
 
 
 class Entry(models.Model):
@@ -48,7 +52,7 @@ class Entry(models.Model):
     )
     email = models.CharField(max_length=254, blank=True, default="")
     phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164")
-    confirmed_phone = models.CharField(max_length=20, null=True, blank=True, help_text="E.164, set on confirmation")
+    confirmed_phone = models.CharField(max_length=20, null=True, blank=True, help_text="E.164, set on confirmation")  # noqa: DJ001 - unique per campaign where confirmed: the unconfirmed are many
     score = models.FloatField(
         null=True,
         blank=True,
@@ -101,15 +105,19 @@ class Entry(models.Model):
     @property
     def market_ids(self) -> list[str]:
         """Ranked market ids ``[rank0, rank1, ...]`` without gaps."""
-        return [m for m in (self.market_0_id, self.market_1_id, self.market_2_id, self.market_3_id) if m]
+        return [m for m in (getattr(self, f"{name}_id") for name in MARKET_RANK_FIELDS) if m]
 
     def set_market_ids(self, ranked: list[str]) -> None:
-        """Store up to four ranked market ids in ``market_0``..``market_3``."""
-        padded = list(ranked[:4]) + [None] * (4 - len(ranked[:4]))
-        self.market_0_id, self.market_1_id, self.market_2_id, self.market_3_id = padded
+        """Store up to ``PREFERENCE_RANKS`` ranked market ids in ``market_0``..``market_3``."""
+        kept = list(ranked[:PREFERENCE_RANKS])
+        for name, market_id in zip(MARKET_RANK_FIELDS, kept + [None] * (PREFERENCE_RANKS - len(kept)), strict=True):
+            setattr(self, f"{name}_id", market_id)
 
 
-MARKET_RANK_FIELDS = ("market_0", "market_1", "market_2", "market_3")
+#: Preference ranks a fan may give, and the entry's column of each (rank 0: the primary market; catalog §3.6.2):
+#: the one place they are declared.
+PREFERENCE_RANKS = 4
+MARKET_RANK_FIELDS = tuple(f"market_{rank}" for rank in range(PREFERENCE_RANKS))
 
 
 class FanIdentifierType(models.TextChoices):
@@ -171,6 +179,9 @@ class PhoneVerification(models.Model):
     class Meta:
         indexes = [models.Index(fields=["fan", "campaign", "phone"], name="phone_verification_idx")]
 
+    def __str__(self):
+        return f"phone verification {self.pk} of fan {self.fan_id}"
+
 
 class UploadStatus(models.TextChoices):
     PENDING = "PENDING"
@@ -197,6 +208,9 @@ class ScoredFile(models.Model):
 
     class Meta:
         ordering = ["-date_created"]
+
+    def __str__(self):
+        return f"scored file {self.name} ({self.status})"
 
 
 class BlacklistKind(models.TextChoices):
@@ -235,6 +249,9 @@ class FanlistUpload(models.Model):
     class Meta:
         ordering = ["-date_created"]
 
+    def __str__(self):
+        return f"fanlist {self.name} ({self.status})"
+
 
 class FanlistRecord(models.Model):
     """One fan of a fanlist campaign with the score translated from its rank."""
@@ -247,6 +264,9 @@ class FanlistRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "identifier"], name="fanlist_record_unique")]
+
+    def __str__(self):
+        return f"fanlist record {self.pk} (rank {self.rank})"
 
 
 class StatStatus(models.TextChoices):
@@ -294,6 +314,9 @@ class Stat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "market_id", "date_id", "type"], name="stat_key_unique")
         ]
+
+    def __str__(self):
+        return f"{self.type} stat of campaign {self.campaign_id} ({self.status})"
 
 
 class DoNotSellChange(models.Model):
@@ -343,6 +366,9 @@ class ScoreContribution(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["entry"], name="score_contribution_entry_idx")]
+
+    def __str__(self):
+        return f"{self.get_signal_display()}: {self.points} points off entry {self.entry_id}"
 
 
 class BotScore(models.Model):

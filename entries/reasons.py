@@ -2,7 +2,7 @@
 wave prep, selection and waves (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import FORBIDDEN, NOT_FOUND, RATE_LIMITED, VALIDATION_ERROR
-from monoql.reasons import ADMIN, CODE_REST, ELIGIBILITY, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import ADMIN, ELIGIBILITY, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
@@ -17,7 +17,6 @@ class EntriesReason(ReasonEnum):
     CampaignMissingChecklistItems = (VALIDATION_ERROR, "This checklist has no items.", (GRAPHQL, REST))
     DUPLICATE_CODE = (VALIDATION_ERROR, "Code '…' is listed twice (first on line …).", (GRAPHQL, REST))
     DUPLICATE_MARKET = (VALIDATION_ERROR, "Market_id '…' is listed twice.", (GRAPHQL, REST))
-    EMPTY_FILE = (VALIDATION_ERROR, "The uploaded file holds no lines.", (GRAPHQL, REST, CODE_REST))
     EMPTY_INVITE_LIST = (VALIDATION_ERROR, "No identifiers to invite.", (GRAPHQL, REST))
     ENTRY_BLOCKED = (
         FORBIDDEN,
@@ -47,7 +46,6 @@ class EntriesReason(ReasonEnum):
     INVALID_MARKET_TRANSFER = (VALIDATION_ERROR, "A market cannot be transferred to itself.", (GRAPHQL, REST))
     INVALID_BLACKLIST_VALUE = (VALIDATION_ERROR, "'…' is not an email address.", (GRAPHQL, REST))
     INVALID_FILE_KIND = (VALIDATION_ERROR, "Unknown kind of fan file '…'.", (ADMIN,))
-    NOT_RETRYABLE = (VALIDATION_ERROR, "Only a failed job can be retried; this one is ….", (ADMIN,))
     WAVE_PREP_NOT_FOUND = (NOT_FOUND, "No such wave prep.", (ADMIN,))
     invalidCampaignStatus = (
         FORBIDDEN,
@@ -55,7 +53,6 @@ class EntriesReason(ReasonEnum):
         (GRAPHQL, REST),
     )
     INVALID_CATEGORY_ID = (VALIDATION_ERROR, "Config.categoryId must be a whole number >= 0.", (GRAPHQL, REST))
-    INVALID_CODE = (VALIDATION_ERROR, "The code is not valid.", (GRAPHQL, REST, CODE_REST))
     INVALID_CODE_TYPE = (VALIDATION_ERROR, "Code_type '…' is not tm or external.", (GRAPHQL, REST))
     INVALID_DATE_ID = (VALIDATION_ERROR, "DateId must be 1–64 characters.", (GRAPHQL, REST))
     INVALID_DO_NOT_TEXT = (VALIDATION_ERROR, "DoNotText '…' is not true or false.", (GRAPHQL, REST))
@@ -90,10 +87,8 @@ class EntriesReason(ReasonEnum):
         "Entries chose this market: give transferMarketId to move them before deleting it.",
         (GRAPHQL, REST),
     )
-    MARKET_NOT_FOUND = (NOT_FOUND, "No such market in this campaign.", (GRAPHQL, REST))
     MARKET_NOT_IN_WAVE_PREP = (VALIDATION_ERROR, "Wave prep '…' did not cover: ….", (GRAPHQL, REST))
     MISSING_REQUIRED_FIELDS = (VALIDATION_ERROR, "The following required fields are missing: ….", (GRAPHQL, REST))
-    MISSING_CAMPAIGN_ID = (VALIDATION_ERROR, "Config.campaignId is required.", (GRAPHQL, REST))
     MISSING_COLUMN = (VALIDATION_ERROR, "The file's header has no '…' column.", (GRAPHQL, REST))
     MISSING_CONTACT = (VALIDATION_ERROR, "The row has neither an email nor a mobileNumber.", (GRAPHQL, REST))
     MISSING_FILE = (VALIDATION_ERROR, "File is required for a new wave.", (GRAPHQL, REST))

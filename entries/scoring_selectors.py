@@ -58,7 +58,7 @@ def score_explanation(entry_id: int) -> list[dict]:
 
 
 #: How each signal's value reads to staff.
-_UNITS = {
+_UNITS: dict[int, str] = {
     ScoreSignal.SHARED_PHONE: "{:g} fans",
     ScoreSignal.PHONE_RANGE: "{:g} fans",
     ScoreSignal.SHARED_MAILBOX: "{:g} accounts",

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import Fan
 from codes.models import Code
 from entries.models import MARKET_RANK_FIELDS, Entry, FanIdentifierType, Invite
+from entries.reasons import EntriesReason
 from monoql.errors import NotFound, ValidationFailed
 
 INELIGIBLE_MESSAGE = "Unfortunately, you are not eligible for participation in this campaign."
@@ -149,10 +150,12 @@ def entry_in_campaign(campaign_id: str, entry_id) -> Entry:
     try:
         entry_pk = int(entry_id)
     except (TypeError, ValueError) as error:
-        raise ValidationFailed("entryId must be an entry id.", reason="ENTRY_NOT_FOUND", field="entryId") from error
+        raise ValidationFailed(
+            "entryId must be an entry id.", reason=EntriesReason.ENTRY_NOT_FOUND, field="entryId"
+        ) from error
     entry = Entry.objects.filter(pk=entry_pk, campaign_id=campaign_id).first()
     if entry is None:
-        raise NotFound("Entry not found for specified user.", reason="ENTRY_NOT_FOUND", field="entryId")
+        raise NotFound("Entry not found for specified user.", reason=EntriesReason.ENTRY_NOT_FOUND, field="entryId")
     return entry
 
 

@@ -11,6 +11,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from campaigns.reasons import CampaignsReason
+from entries.reasons import EntriesReason
 from monoql.errors import ValidationFailed
 
 CONTACT_TYPES = ("email", "phone")
@@ -55,7 +57,27 @@ def is_present(value) -> bool:
     return True
 
 
-def _fail(field_id, message, reason="EntryInvalidField"):
+#: Every reason a registration's answers can be refused with (``validate_entry_fields``): the operations that
+#: validate answers declare them all (``errors=[*FIELD_REASONS]``).
+FIELD_REASONS = (
+    EntriesReason.EntryInvalidField,
+    EntriesReason.EntryEmptyField,
+    EntriesReason.EntryInvalidBoolean,
+    EntriesReason.EntryInvalidChecklistVals,
+    EntriesReason.EntryInvalidDestinationCity,
+    EntriesReason.EntryInvalidFreeFormTextInRange,
+    EntriesReason.EntryInvalidTicketCount,
+    EntriesReason.EntryInvalidTicketCountInRange,
+    EntriesReason.ENTRY_INVALID_INTL_PHONE,
+    EntriesReason.ENTRY_MISSING_CONTACT,
+    EntriesReason.ENTRY_UNKNOWN_FIELD,
+    EntriesReason.MISSING_REQUIRED_FIELDS,
+    EntriesReason.CampaignMissingChecklistItems,
+    CampaignsReason.InvalidPreferenceCampaignSchemaType,
+)
+
+
+def _fail(field_id, message, reason=EntriesReason.EntryInvalidField):
     raise ValidationFailed(message, reason=reason, field=field_id)
 
 
@@ -103,7 +125,11 @@ def _phone(field_id, value, spec, ctx):
         _fail(field_id, "Enter a valid phone number.")
     region = phonenumbers.region_code_for_number(number)
     if not ctx.allow_intl_phones and region not in ctx.phone_regions:
-        _fail(field_id, "International phone numbers are not accepted for this campaign.", "ENTRY_INVALID_INTL_PHONE")
+        _fail(
+            field_id,
+            "International phone numbers are not accepted for this campaign.",
+            EntriesReason.ENTRY_INVALID_INTL_PHONE,
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -123,12 +149,12 @@ def _boolean(field_id, value, spec, ctx):
         return True
     if value in _FALSE:
         return False
-    return _fail(field_id, "Expected true or false.", "EntryInvalidBoolean")
+    return _fail(field_id, "Expected true or false.", EntriesReason.EntryInvalidBoolean)
 
 
 def _market_select(field_id, value, spec, ctx):
     if not isinstance(value, str) or value not in ctx.market_ids:
-        _fail(field_id, "Choose one of the campaign's markets.", "EntryInvalidDestinationCity")
+        _fail(field_id, "Choose one of the campaign's markets.", EntriesReason.EntryInvalidDestinationCity)
     return value
 
 
@@ -136,16 +162,16 @@ def _additional_markets(field_id, value, spec, ctx):
     if not value:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        _fail(field_id, "Additional markets must be a list of market ids.", "EntryInvalidDestinationCity")
+        _fail(field_id, "Additional markets must be a list of market ids.", EntriesReason.EntryInvalidDestinationCity)
     limit = int((spec.get("additional") or {}).get("max", MAX_ADDITIONAL_MARKETS))
     limit = min(limit, MAX_ADDITIONAL_MARKETS)
     if len(value) > limit:
-        _fail(field_id, f"Choose at most {limit} additional markets.", "EntryInvalidDestinationCity")
+        _fail(field_id, f"Choose at most {limit} additional markets.", EntriesReason.EntryInvalidDestinationCity)
     if len(set(value)) != len(value):
-        _fail(field_id, "An additional market is listed twice.", "EntryInvalidDestinationCity")
+        _fail(field_id, "An additional market is listed twice.", EntriesReason.EntryInvalidDestinationCity)
     unknown = [item for item in value if item not in ctx.market_ids]
     if unknown:
-        _fail(field_id, f"Unknown market: {unknown[0]}.", "EntryInvalidDestinationCity")
+        _fail(field_id, f"Unknown market: {unknown[0]}.", EntriesReason.EntryInvalidDestinationCity)
     primary = None
     if ctx.primary_market_field:
         primary = ctx.validated.get(ctx.primary_market_field, ctx.existing.get(ctx.primary_market_field))
@@ -153,33 +179,33 @@ def _additional_markets(field_id, value, spec, ctx):
         _fail(
             field_id,
             "The primary city may not be the same as one of the additional cities.",
-            "EntryInvalidDestinationCity",
+            EntriesReason.EntryInvalidDestinationCity,
         )
     return value
 
 
 def _ticket_count(field_id, value, spec, ctx):
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        _fail(field_id, "Enter a whole number of tickets.", "EntryInvalidTicketCount")
+        _fail(field_id, "Enter a whole number of tickets.", EntriesReason.EntryInvalidTicketCount)
     try:
         count = int(value)
     except ValueError:
-        _fail(field_id, "Enter a whole number of tickets.", "EntryInvalidTicketCount")
+        _fail(field_id, "Enter a whole number of tickets.", EntriesReason.EntryInvalidTicketCount)
     additional = spec.get("additional") or {}
     low, high = additional.get("min"), additional.get("max")
     if (low is not None and count < int(low)) or (high is not None and count > int(high)):
-        _fail(field_id, f"Choose between {low} and {high} tickets.", "EntryInvalidTicketCountInRange")
+        _fail(field_id, f"Choose between {low} and {high} tickets.", EntriesReason.EntryInvalidTicketCountInRange)
     return count
 
 
 def _freeform_text(field_id, value, spec, ctx):
     if not isinstance(value, str) or not value.strip():
-        _fail(field_id, "This field may not be empty.", "EntryEmptyField")
+        _fail(field_id, "This field may not be empty.", EntriesReason.EntryEmptyField)
     additional = spec.get("additional") or {}
     low, high = additional.get("minLength"), additional.get("maxLength")
     length = len(value.strip())
     if (low is not None and length < int(low)) or (high is not None and length > int(high)):
-        _fail(field_id, f"Enter between {low} and {high} characters.", "EntryInvalidFreeFormTextInRange")
+        _fail(field_id, f"Enter between {low} and {high} characters.", EntriesReason.EntryInvalidFreeFormTextInRange)
     return value.strip()
 
 
@@ -188,20 +214,20 @@ def _checklist(field_id, value, spec, ctx):
         item.get("id") if isinstance(item, dict) else item for item in (spec.get("additional") or {}).get("items", [])
     ]
     if not items:
-        _fail(field_id, "This checklist has no items.", "CampaignMissingChecklistItems")
+        _fail(field_id, "This checklist has no items.", EntriesReason.CampaignMissingChecklistItems)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        _fail(field_id, "Choose items from the list.", "EntryInvalidChecklistVals")
+        _fail(field_id, "Choose items from the list.", EntriesReason.EntryInvalidChecklistVals)
     chosen = [item.strip() for item in value if item.strip()]
     if any(item not in items for item in chosen):
-        _fail(field_id, "Choose items from the list.", "EntryInvalidChecklistVals")
+        _fail(field_id, "Choose items from the list.", EntriesReason.EntryInvalidChecklistVals)
     return chosen
 
 
 VALIDATORS = {
     "email": _email,
     "phone": _phone,
-    "name": _non_empty_text("EntryEmptyField"),
-    "zip": _non_empty_text("EntryInvalidField"),
+    "name": _non_empty_text(EntriesReason.EntryEmptyField),
+    "zip": _non_empty_text(EntriesReason.EntryInvalidField),
     "opt_in": _boolean,
     "boolean_select": _boolean,
     "market_select": _market_select,
@@ -230,7 +256,7 @@ def validate_entry_fields(preferences: list[dict], submitted: dict, ctx: FormCon
     for key in submitted:
         if key not in specs and key not in METADATA_KEYS:
             raise ValidationFailed(
-                f"'{key}' is not a field of this campaign's form.", reason="ENTRY_UNKNOWN_FIELD", field=key
+                f"'{key}' is not a field of this campaign's form.", reason=EntriesReason.ENTRY_UNKNOWN_FIELD, field=key
             )
     if is_new:
         missing = [
@@ -240,14 +266,16 @@ def validate_entry_fields(preferences: list[dict], submitted: dict, ctx: FormCon
             names = ", ".join(f"'{fid}'" for fid in missing)
             raise ValidationFailed(
                 f"The following required fields are missing: {names}.",
-                reason="MISSING_REQUIRED_FIELDS",
+                reason=EntriesReason.MISSING_REQUIRED_FIELDS,
                 field=missing[0],
                 extra={"fields": missing},
             )
         contacts = [fid for fid, spec in specs.items() if spec.get("type") in CONTACT_TYPES]
         if contacts and not any(is_present(submitted.get(fid)) for fid in contacts):
             raise ValidationFailed(
-                "Enter an email address or a phone number.", reason="ENTRY_MISSING_CONTACT", field=contacts[0]
+                "Enter an email address or a phone number.",
+                reason=EntriesReason.ENTRY_MISSING_CONTACT,
+                field=contacts[0],
             )
     ctx.primary_market_field = next((fid for fid, spec in specs.items() if spec.get("type") == "market_select"), None)
     ordered = sorted(specs.values(), key=lambda spec: spec.get("type") == "additional_markets_select")
@@ -259,15 +287,18 @@ def validate_entry_fields(preferences: list[dict], submitted: dict, ctx: FormCon
         if not is_present(value) and not isinstance(value, bool):
             if not spec.get("is_optional"):
                 raise ValidationFailed(
-                    f"'{fid}' is required.", reason="MISSING_REQUIRED_FIELDS", field=fid, extra={"fields": [fid]}
+                    f"'{fid}' is required.",
+                    reason=EntriesReason.MISSING_REQUIRED_FIELDS,
+                    field=fid,
+                    extra={"fields": [fid]},
                 )
             ctx.validated[fid] = [] if spec.get("type") in ("additional_markets_select", "checklist") else None
             continue
-        validator = VALIDATORS.get(spec.get("type"))
+        validator = VALIDATORS.get(str(spec.get("type")))
         if validator is None:
             raise ValidationFailed(
                 f"Field '{fid}' has an unknown type '{spec.get('type')}'.",
-                reason="InvalidPreferenceCampaignSchemaType",
+                reason=CampaignsReason.InvalidPreferenceCampaignSchemaType,
                 field=fid,
             )
         ctx.validated[fid] = validator(fid, value, spec, ctx)

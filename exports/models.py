@@ -85,3 +85,6 @@ class ExportAccess(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "-date_created"], name="export_access_idx")]
+
+    def __str__(self):
+        return f"{self.action} of export {self.export_id} by {self.requester_user_id} ({self.channel})"

@@ -1,7 +1,7 @@
 """Error reasons of exports and their REST service (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import NOT_FOUND, VALIDATION_ERROR
-from monoql.reasons import EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import EXPORT_REST, GRAPHQL, ReasonEnum, register
 
 
 @register
@@ -9,7 +9,6 @@ class ExportsReason(ReasonEnum):
     """Reasons declared by ``exports``."""
 
     ExportNotFound = (NOT_FOUND, "No export with the given id exists in the campaign.", (GRAPHQL, EXPORT_REST))
-    InvalidDateKey = (VALIDATION_ERROR, "CodeWaves needs a dateKey (YYYYMMDD).", (GRAPHQL, REST, EXPORT_REST))
     InvalidDateKeyType = (VALIDATION_ERROR, "DateKey must be a string.", (GRAPHQL, EXPORT_REST))
     InvalidExportType = (VALIDATION_ERROR, "ExportType is required.", (GRAPHQL, EXPORT_REST))
     INVALID_PAGING = (VALIDATION_ERROR, "… must be a whole number.", (EXPORT_REST,))

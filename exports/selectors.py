@@ -1,6 +1,7 @@
 """Export reads."""
 
 from exports.models import Export
+from exports.reasons import ExportsReason
 from monoql.errors import NotFound
 
 MAX_LIMIT = 200
@@ -10,7 +11,7 @@ def export_in_campaign(campaign_id: str, export_id: str) -> Export:
     """Return the export. Raises NotFound ``ExportNotFound`` (field ``exportId``)."""
     export = Export.objects.filter(campaign_id=str(campaign_id), pk=str(export_id)).first()
     if export is None:
-        raise NotFound("Export not found.", reason="ExportNotFound", field="exportId")
+        raise NotFound("Export not found.", reason=ExportsReason.ExportNotFound, field="exportId")
     return export
 
 

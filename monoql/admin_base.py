@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 
 from monoql.audit import Actor
+from monoql.core_reasons import CoreReason
 from monoql.errors import DomainError
 
 
@@ -49,12 +50,14 @@ class ServiceWrites:
     def _save_through_service(self, request, obj, form, change):
         service = self.change_service if change else self.add_service
         if service is None:
-            raise DomainError("This admin page cannot save this record.", code="FORBIDDEN", reason="READ_ONLY")
+            raise DomainError("This admin page cannot save this record.", code="FORBIDDEN", reason=CoreReason.READ_ONLY)
         service(request, obj, form)
 
     def _delete_through_service(self, request, obj):
         if self.delete_service is None:
-            raise DomainError("This admin page cannot delete this record.", code="FORBIDDEN", reason="READ_ONLY")
+            raise DomainError(
+                "This admin page cannot delete this record.", code="FORBIDDEN", reason=CoreReason.READ_ONLY
+            )
         self.delete_service(request, obj)
 
 
@@ -99,7 +102,7 @@ class ServiceAdmin(ServiceWrites, admin.ModelAdmin):
         """Inline rows through their inline's services (new, changed and deleted rows)."""
         inline = next((i for i in self.get_inline_instances(request, form.instance) if i.model is formset.model), None)
         if inline is None or not isinstance(inline, ServiceInline):
-            raise DomainError("This inline cannot be saved.", code="FORBIDDEN", reason="READ_ONLY")
+            raise DomainError("This inline cannot be saved.", code="FORBIDDEN", reason=CoreReason.READ_ONLY)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             inline._delete_through_service(request, obj)

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
+
+from monoql.transactions import require_transaction
 
 
 class Channel(models.TextChoices):
@@ -116,12 +118,12 @@ class AuditEntry(models.Model):
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     actor_label = models.CharField(max_length=255, blank=True, default="", help_text="Email, username or job name.")
-    actor_fan_id = models.CharField(max_length=24, null=True, blank=True, db_index=True)
+    actor_fan_id = models.CharField(max_length=24, null=True, blank=True, db_index=True)  # noqa: DJ001 - a reference: null when a job or command acted
     actor_user_id = models.BigIntegerField(null=True, blank=True, help_text="The Django user (admin).")
-    campaign_id = models.CharField(max_length=24, null=True, blank=True)
+    campaign_id = models.CharField(max_length=24, null=True, blank=True)  # noqa: DJ001 - a reference: null for an installation-wide action
     action = models.CharField(max_length=64, help_text="What was done, e.g. market.upsert, selection.trigger.")
     target = models.CharField(max_length=128, blank=True, default="", help_text="What it was done to: kind:id.")
-    subject_fan_id = models.CharField(
+    subject_fan_id = models.CharField(  # noqa: DJ001 - a reference: null when no fan is the subject
         max_length=24, null=True, blank=True, db_index=True, help_text="The one fan the action is about, if any."
     )
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]} or counts.")
@@ -152,13 +154,12 @@ def record(
         ``target``: ``kind:id`` of what was acted on; ``changes``: JSON-ready ``{field: [before, after]}`` or
         counts; ``subject_fan_id``: the one fan the action is about (erasure scrubs the row).
     Returns: the saved ``AuditEntry``.
-    Raises: RuntimeError outside ``transaction.atomic()`` (a row written apart from its write could survive the
+    Raises: TransactionRequired outside ``transaction.atomic()`` (a row written apart from its write could survive the
         write's rollback, or be lost while the write stays) or when ``actor`` is not an ``Actor``.
     """
     if not isinstance(actor, Actor):
         raise RuntimeError(f"record() needs an Actor, not {type(actor).__name__}: services take the actor")
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("an audit row must be written inside the transaction of the write it records")
+    require_transaction("an audit row (with the write it records)")
     return AuditEntry.objects.create(
         actor_kind=actor.kind,
         channel=actor.channel,
@@ -205,9 +206,8 @@ def scrub_fan(fan_id: str) -> int:
     """Drop one erased fan's personal data from the log: rows they acted in keep the action but lose the label and
     the id (``ERASED``); rows about them lose the subject id, the target naming them and their ``changes``. Returns
     the rows touched.
-    Raises: RuntimeError outside ``transaction.atomic()`` (the erasure's transaction)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("scrub_fan runs inside the erasure's transaction")
+    Raises: TransactionRequired outside ``transaction.atomic()`` (the erasure's transaction)."""
+    require_transaction("scrub_fan (the erasure's)")
     acted = AuditEntry.objects.filter(actor_fan_id=fan_id).update(actor_fan_id=None, actor_label=ERASED)
     about = AuditEntry.objects.filter(subject_fan_id=fan_id).update(
         subject_fan_id=None, target="fan", changes={"scrubbed": True}

@@ -2,7 +2,7 @@
 plumbing (``monoql.reasons``; docs/errors.md is generated from them)."""
 
 from monoql.errors import FORBIDDEN, NOT_FOUND, SERVICE_UNAVAILABLE, VALIDATION_ERROR
-from monoql.reasons import ADMIN, FAN_SITE, GRAPHQL, REST, ReasonEnum, register
+from monoql.reasons import ADMIN, CODE_REST, COMMAND, EXPORT_REST, FAN_SITE, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
@@ -18,7 +18,7 @@ class CoreReason(ReasonEnum):
     ERASURE_FAILED = (
         SERVICE_UNAVAILABLE,
         "The erasure job failed after its attempts; its error says why (run it again).",
-        (REST,),
+        (ADMIN, COMMAND),
     )
     ERASURE_NOT_FOUND = (NOT_FOUND, "No such erasure.", (REST,))
     INVALID_CHARACTER = (VALIDATION_ERROR, "Text may not contain the NUL character (\\u0000).", (GRAPHQL,))
@@ -39,3 +39,13 @@ class CoreReason(ReasonEnum):
         (GRAPHQL,),
     )
     TOO_MANY_LIST_ITEMS = (VALIDATION_ERROR, "A list variable has … items; at most … are allowed.", (GRAPHQL,))
+    QUERY_TOO_DEEP = (VALIDATION_ERROR, "The query is … levels deep; at most … are allowed.", (GRAPHQL,))
+    TOO_MANY_ALIASES = (VALIDATION_ERROR, "The query uses … aliases; at most … are allowed.", (GRAPHQL,))
+    QUERY_TOO_COSTLY = (
+        VALIDATION_ERROR,
+        "The query would cost … (fields × list sizes); at most … is allowed.",
+        (GRAPHQL,),
+    )
+    INVALID_JSON = (VALIDATION_ERROR, "The request body is not valid JSON.", (REST, CODE_REST, EXPORT_REST))
+    InvalidDateKey = (VALIDATION_ERROR, "CodeWaves needs a dateKey (YYYYMMDD).", (GRAPHQL, REST, EXPORT_REST))
+    INVALID_LOCALE = (VALIDATION_ERROR, "'…' is not a locale such as en_US.", (GRAPHQL, REST))

@@ -27,7 +27,7 @@ def parse_iso(value: str | None) -> datetime | None:
         day = parse_date(value)
         if day is None:
             raise ValueError(f"not an ISO-8601 date: {value!r}")
-        parsed = datetime(day.year, day.month, day.day)
+        parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed

@@ -4,8 +4,9 @@ Every error carries one of the API codes of decisions.md ("GraphQL error codes",
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, RATE_LIMITED, SERVICE_UNAVAILABLE (a database or other
 backing service is down: retry later), INTERNAL_ERROR; a domain rule adds a
 ``reason`` (catalog identifier such as ``DOMAIN_NAME_CONFLICT``) and, when one input field is at fault,
-the ``field`` it names. Every reason is declared in its app's registry (``monoql.reasons``); an undeclared
-one is logged and reported to ``monoql.reasons.undeclared`` (the test suite fails on it).
+the ``field`` it names. Every reason is a member of its app's registry (``monoql.reasons``), passed as the
+member at the raise site: a string is refused (TypeError), a misspelt member fails at import of the test suite
+and in mypy.
 """
 
 import logging
@@ -41,22 +42,36 @@ class DomainError(Exception):
     Args:
         message: user-facing sentence.
         code: one of the API codes above.
-        reason: catalog identifier of the rule that failed, or None.
+        reason: the registry member of the rule that failed (``monoql.reasons``: ``CampaignsReason.X``, or
+            ``….spelled(surface)``), or None; ``self.reason`` is its spelling, ``self.reason_member`` the member.
         field: the input field at fault (dotted path), or None.
         extra: further JSON-serialisable details (e.g. ``{"fields": [...]}``).
     """
 
     code = INTERNAL_ERROR
 
-    def __init__(self, message, *, code=None, reason=None, field=None, extra=None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        reason: reasons.Reason | None = None,
+        field: str | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
-        self.reason = reason
-        if reason and not reasons.declared(reason):
-            reasons.undeclared.append(reason)
-            logger.warning("undeclared error reason %s (declare it in its app's reasons.py)", reason)
+        self.reason_member: reasons.ReasonEnum | None
+        if reason is None:
+            self.reason_member, self.reason = None, None
+        elif isinstance(reason, reasons.ReasonEnum):
+            self.reason_member, self.reason = reason, reason.name
+        elif isinstance(reason, reasons.Spelled):
+            self.reason_member, self.reason = reason.member, reason.text
+        else:
+            raise TypeError(f"reason must be a member of an app's reason registry, not {reason!r}")
         self.field = field
         self.extra = extra or {}
 

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monoql.queue import enqueue_on_commit
+from monoql.transactions import require_transaction
 
 logger = logging.getLogger("monoql.jobs")
 
@@ -85,7 +86,7 @@ class Heartbeat:
                 try:
                     with side.cursor() as cursor:
                         cursor.execute(
-                            f"UPDATE {self.table} SET heartbeat_at = now() WHERE id = %s AND attempts = %s",
+                            f"UPDATE {self.table} SET heartbeat_at = now() WHERE id = %s AND attempts = %s",  # noqa: S608 - the table name is a job model's
                             [self.pk, self.fence],
                         )
                 except DatabaseError:
@@ -171,7 +172,7 @@ class SideProgress:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         try:
             with self.connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {self.table} SET {self.column} = %s WHERE id = %s", [value, self.pk])
+                cursor.execute(f"UPDATE {self.table} SET {self.column} = %s WHERE id = %s", [value, self.pk])  # noqa: S608 - the table name is a job model's
         except DatabaseError:
             logger.info("progress of %s %s not written", self.table, self.pk, exc_info=True)
 
@@ -280,10 +281,9 @@ def requeue_failed(model, pk, *, failed: str, pending: str, task: str) -> bool:
     finished) and, when a broker is configured, queue ``task`` with its id once the caller's transaction commits; with
     tasks inline the caller runs it after the commit. The attempt number is left alone: the next claim raises it (the
     fence). Returns: True when the job moved (False: it was no longer ``failed``).
-    Raises: RuntimeError outside ``transaction.atomic()`` (the caller's audit row and this move commit together).
+    Raises: TransactionRequired outside ``transaction.atomic()`` (the caller's audit row and this move commit together).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("requeue_failed runs inside the retry's transaction")
+    require_transaction("requeue_failed (the retry's move)")
     moved = model.objects.filter(pk=pk, status=failed).update(
         status=pending, heartbeat_at=timezone.now(), date_finished=None
     )

@@ -2,6 +2,7 @@
 
 import re
 
+from monoql.core_reasons import CoreReason
 from monoql.errors import ValidationFailed
 
 DATE_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -18,6 +19,6 @@ def check_date_key(value, *, required: bool = True) -> str:
         return ""
     if not date_key or not DATE_KEY.match(date_key):
         raise ValidationFailed(
-            "dateKey must be 1–64 letters, digits, '.', '_' or '-'.", reason="InvalidDateKey", field="dateKey"
+            "dateKey must be 1–64 letters, digits, '.', '_' or '-'.", reason=CoreReason.InvalidDateKey, field="dateKey"
         )
     return date_key

@@ -5,6 +5,7 @@ GraphQL shows ``en_US``; input accepts ``en_US``, ``en-US``, ``en-us``, ``en_us`
 
 import re
 
+from monoql.core_reasons import CoreReason
 from monoql.errors import ValidationFailed
 
 DEFAULT_LOCALE = "en_US"
@@ -21,7 +22,9 @@ def normalize_locale(value: str, *, field: str = "locale") -> str:
     """
     match = _LOCALE_RE.match((value or "").strip())
     if not match:
-        raise ValidationFailed(f"'{value}' is not a locale such as en_US.", reason="INVALID_LOCALE", field=field)
+        raise ValidationFailed(
+            f"'{value}' is not a locale such as en_US.", reason=CoreReason.INVALID_LOCALE, field=field
+        )
     language, region = match.group(1).lower(), match.group(2)
     return f"{language}_{region.upper()}" if region else language
 

@@ -17,7 +17,9 @@ from collections.abc import Iterable
 
 from django.db import OperationalError, connection, transaction
 
+from monoql.core_reasons import CoreReason
 from monoql.errors import Unavailable
+from monoql.transactions import require_transaction
 
 #: Seconds a lock may be waited for before the call gives up (callers may pass their own).
 DEFAULT_TIMEOUT_SECONDS = 30.0
@@ -30,8 +32,7 @@ BOT_SCORE = 0x626F7473  # "bots": a campaign's bot score run, one at a time
 
 
 def _require_transaction(what: str) -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"{what} must be taken inside transaction.atomic(): outside one it protects nothing")
+    require_transaction(f"{what} (a lock: outside a transaction it protects nothing)")
 
 
 def lock_many(
@@ -47,7 +48,7 @@ def lock_many(
     Args: ``namespace``: one of this module's namespaces; ``objects``: ids (strings); ``shared``: a shared lock
         (holders of shared locks never wait for each other); ``timeout_seconds``: the longest wait; ``what``: the
         words naming the protected thing in the error.
-    Raises: RuntimeError outside a transaction; Unavailable ``LOCK_TIMEOUT`` when the wait runs out.
+    Raises: TransactionRequired outside a transaction; Unavailable ``LOCK_TIMEOUT`` when the wait runs out.
     """
     keys = sorted({str(item) for item in objects})
     _require_transaction(what or "an advisory lock")
@@ -64,7 +65,7 @@ def lock_many(
         if getattr(getattr(error, "__cause__", None), "sqlstate", None) == "55P03":  # lock_not_available
             raise Unavailable(
                 f"Another job holds {what or 'what this call needs'}; try again in a moment.",
-                reason="LOCK_TIMEOUT",
+                reason=CoreReason.LOCK_TIMEOUT,
                 extra={"retryAfter": 5},
             ) from None
         raise

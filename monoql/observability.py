@@ -8,10 +8,12 @@ With several gunicorn workers set ``PROMETHEUS_MULTIPROC_DIR`` (see README, oper
 aggregates every worker.
 """
 
+import logging
 import os
 import re
 import threading
 
+import redis
 from celery.signals import task_failure, task_retry, task_success
 from django.conf import settings
 from prometheus_client import (
@@ -39,6 +41,8 @@ GRAPHQL_LATENCY = Histogram(
     ["operation"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+
+logger = logging.getLogger("monoql.observability")
 ERRORS = Counter("monoql_errors_total", "Errors answered, by extensions.code", ["code"])
 TASKS = Counter("monoql_celery_tasks_total", "Celery task outcomes", ["task", "outcome"])
 
@@ -93,13 +97,11 @@ class QueueDepthCollector:
         url = getattr(settings, "CELERY_BROKER_URL", "") or ""
         if url.startswith(("redis://", "rediss://")):
             try:
-                import redis
-
                 client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
                 for queue in getattr(settings, "CELERY_MONITORED_QUEUES", ["celery"]):
                     gauge.add_metric([queue], client.llen(queue))
             except Exception:  # noqa: BLE001 - a broker outage must not break the scrape
-                pass
+                logger.debug("queue depth: the broker did not answer", exc_info=True)
         yield gauge
 
 

@@ -95,6 +95,18 @@ def read_columns(
     }
 
 
+#: What COPY's text format treats specially inside a value, and how a value says it.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_escape(value: str | None) -> str:
+    """``value`` as one field of a COPY text line: backslash, tab, newline and carriage return escaped, None as
+    ``\\N`` (NULL). Numbers need none; every text value a caller puts in a ``write_text`` line goes through here."""
+    if value is None:
+        return "\\N"
+    return value.translate(_COPY_ESCAPES)
+
+
 def write_text(
     table: str,
     columns: Sequence[str],
@@ -103,8 +115,9 @@ def write_text(
     block: int = 50_000,
     pace: Callable[[int], None] | None = None,
 ) -> None:
-    """Stream ``lines`` (each a COPY text line ending in ``\\n``) into ``table (columns)``, ``block`` at a time;
-    ``pace`` (or None) is called with each block's rows (see ``read_columns``)."""
+    """Stream ``lines`` (each a COPY text line ending in ``\\n``, its text fields passed through ``copy_escape``)
+    into ``table (columns)``, ``block`` at a time; ``pace`` (or None) is called with each block's rows (see
+    ``read_columns``)."""
     with connection.cursor() as cursor:
         with copy(cursor, f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
             pending: list[str] = []

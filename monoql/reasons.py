@@ -6,11 +6,14 @@ and each surface keeps answering its own.
 
 Apps register their enum when they load (``register``); ``declared(reason)`` answers whether a spelling is
 known, ``all_reasons()`` lists the members (``docs/errors.md`` is generated from them by
-``manage.py errors_doc``). ``monoql.errors.DomainError`` reports an undeclared reason to ``undeclared``,
-which the test suite turns into a failure.
+``manage.py errors_doc``). Raise sites pass members (``EntriesReason.MARKET_NOT_FOUND``), never strings:
+``monoql.errors.DomainError`` refuses a string, mypy checks the member exists, and the test suite's start checks
+every ``<App>Reason.<NAME>`` written in the source names a declared member (issue 42).
 """
 
+from collections.abc import Iterable
 from enum import Enum
+from typing import NamedTuple
 
 #: The surfaces an answer reaches a client through.
 GRAPHQL = "graphql"
@@ -35,15 +38,29 @@ class ReasonEnum(Enum):
         self.surfaces = tuple(surfaces)
         self.spellings = {GRAPHQL: self.name, **(spellings or {})}
 
+    def spelled(self, surface: str) -> "Spelled":
+        """This reason as ``surface`` spells it, for a raise site answering on that surface (the code service's
+        ``supremeUserRequired``). Raises: KeyError for a surface with no spelling of its own."""
+        return Spelled(self, self.spellings[surface])
+
     @property
     def app(self) -> str:
         """The app that declares the reason (its enum's module)."""
         return type(self).__module__.split(".")[0]
 
 
+class Spelled(NamedTuple):
+    """A reason with the spelling of one surface (``ReasonEnum.spelled``): what a raise site passes as ``reason``
+    when its surface spells the condition differently."""
+
+    member: ReasonEnum
+    text: str
+
+
+#: What a raise site passes as ``reason`` (``monoql.errors.DomainError``): a member, or a member spelled.
+Reason = ReasonEnum | Spelled
+
 _REGISTRY: dict[str, ReasonEnum] = {}
-#: Reasons raised without a declaration (filled by ``monoql.errors``; the test suite fails on any).
-undeclared: list[str] = []
 
 
 def register(enum: type[ReasonEnum]) -> type[ReasonEnum]:
@@ -70,24 +87,81 @@ def lookup(reason: str) -> ReasonEnum | None:
     return _REGISTRY.get(reason)
 
 
+def named(spelling: str) -> Reason:
+    """The reason a stored or passed-along spelling stands for (a job's recorded error, a gate's eligibility): its
+    member, or the member spelled so. Raises LookupError for an undeclared spelling."""
+    member = _REGISTRY.get(spelling)
+    if member is None:
+        raise LookupError(f"undeclared reason {spelling!r}")
+    return member if member.name == spelling else Spelled(member, spelling)
+
+
+def text_of(reason: Reason) -> str:
+    """The spelling a client reads for ``reason`` (a member's GraphQL name, or its surface's spelling)."""
+    return reason.text if isinstance(reason, Spelled) else reason.name
+
+
 def all_reasons() -> list[ReasonEnum]:
     """Every declared member once, by app then name."""
     members = {id(member): member for member in _REGISTRY.values()}.values()
     return sorted(members, key=lambda member: (member.app, member.name))
 
 
-def operation_doc(summary: str, access: str, *reasons: str) -> str:
+#: The surfaces an API answers on: a reason is listed on one only where an endpoint of it declares the reason
+#: (GraphQL operations through ``operation_doc``, REST views through ``errors`` and their access, each endpoint's
+#: own plumbing through ``declare_answers``), never by hand (docs/errors.md; issue 42).
+API_SURFACES = (GRAPHQL, REST, CODE_REST, EXPORT_REST)
+_ANSWERS: dict[str, set[ReasonEnum]] = {surface: set() for surface in API_SURFACES}
+#: Reasons every endpoint of a surface can answer (its plumbing: tokens, rate limits, a body that is not JSON).
+_EVERYWHERE: dict[str, set[ReasonEnum]] = {surface: set() for surface in API_SURFACES}
+#: Reasons an endpoint answered without declaring them (``monoql.api.exceptions``; the test suite fails on any).
+unexpected: list[str] = []
+
+
+def member_of(reason: Reason | str) -> ReasonEnum:
+    """The member behind a reason given as a member, a spelled member or a spelling. Raises LookupError for an
+    undeclared spelling."""
+    found = named(reason) if isinstance(reason, str) else reason
+    return found.member if isinstance(found, Spelled) else found
+
+
+def declare_answers(surface: str, reasons: Iterable[Reason | str], *, everywhere: bool = False) -> None:
+    """Record that an endpoint of ``surface`` (one of ``API_SURFACES``) answers ``reasons`` (members, spelled
+    members or spellings); ``everywhere``: every endpoint of it does (its plumbing).
+    Raises LookupError for an undeclared spelling, ValueError for another surface."""
+    if surface not in _ANSWERS:
+        raise ValueError(f"{surface!r} is not an API surface")
+    for reason in reasons:
+        _ANSWERS[surface].add(member_of(reason))
+        if everywhere:
+            _EVERYWHERE[surface].add(member_of(reason))
+
+
+def may_answer(surface: str, reason: Reason | str, declared: Iterable[Reason | str]) -> bool:
+    """True when an endpoint of ``surface`` that declares ``declared`` may answer ``reason``."""
+    member = member_of(reason)
+    return member in _EVERYWHERE.get(surface, set()) or member in {member_of(other) for other in declared}
+
+
+def answered_on(member: ReasonEnum) -> tuple[str, ...]:
+    """The API surfaces whose endpoints declare ``member`` (after the schema and the URLconf are loaded)."""
+    return tuple(surface for surface in API_SURFACES if member in _ANSWERS[surface])
+
+
+def operation_doc(summary: str, access: str, *reasons: Reason | str) -> str:
     """A GraphQL operation's description: what it does, who may call it and the reasons it can answer, each
     with its code read from the registry (the text never drifts from it).
 
-    Args: ``summary`` (sentences), ``access`` (who may call), ``reasons`` (spellings as this operation answers
-    them). Returns the description. Raises LookupError for an undeclared reason.
+    Args: ``summary`` (sentences), ``access`` (who may call), ``reasons`` (members, or spellings as this operation
+    answers them). Returns the description. Raises LookupError for an undeclared reason.
     """
     errors = []
-    for reason in reasons:
+    for given in dict.fromkeys(reasons):
+        reason = given if isinstance(given, str) else text_of(given)
         member = lookup(reason)
         if member is None:
             raise LookupError(f"undeclared reason {reason!r} in an operation description")
         errors.append(f"{member.code} {reason}")
+    declare_answers(GRAPHQL, reasons)
     text = f"{summary} Access: {access}."
     return text + (f" Errors: {', '.join(errors)} (docs/errors.md)." if errors else "")

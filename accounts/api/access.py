@@ -10,8 +10,24 @@ from dataclasses import dataclass
 from rest_framework.permissions import BasePermission
 
 from accounts.permissions import require_campaign_action, require_supreme
+from accounts.reasons import AccountsReason
 from monoql.audit import Actor, Channel
 from monoql.errors import Forbidden, Unauthenticated
+from monoql.reasons import CODE_REST, EXPORT_REST, REST, Reason, declare_answers
+
+# Every REST endpoint answers a bad, expired or revoked token, and a view that declares no access (docs/errors.md)
+for _surface in (REST, CODE_REST, EXPORT_REST):
+    declare_answers(
+        _surface,
+        [
+            AccountsReason.notLoggedIn,
+            AccountsReason.INVALID_TOKEN,
+            AccountsReason.EXPIRED_TOKEN,
+            AccountsReason.REVOKED_TOKEN,
+            AccountsReason.ACCESS_NOT_DECLARED,
+        ],
+        everywhere=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -22,14 +38,27 @@ class RestAccess:
 
     level: str
     campaign_kwarg: str = "campaign_id"
-    spelling: tuple[str, str] | None = None  # (reason, message) of the refusal on this surface
+    spelling: tuple[Reason, str] | None = None  # (reason, message) of the refusal on this surface
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The refusals ``check`` answers (declared for docs/errors.md and checked by the REST error handler)."""
+        if self.level == "public":
+            return ()
+        if self.spelling is not None:
+            refusal: Reason = self.spelling[0]
+        elif self.level == "supreme":
+            refusal = AccountsReason.SUPREME_USER_REQUIRED
+        else:
+            refusal = AccountsReason.INVALID_CAMPAIGN_PERMISSIONS
+        return (AccountsReason.notLoggedIn, refusal)
 
     def check(self, fan, view_kwargs: dict) -> None:
         """Raise Unauthenticated ``notLoggedIn`` or Forbidden (the level's reason, or ``spelling``) unless allowed."""
         if self.level == "public":
             return
         if fan is None or not getattr(fan, "is_authenticated", False):
-            raise Unauthenticated("Authentication required", reason="notLoggedIn")
+            raise Unauthenticated("Authentication required", reason=AccountsReason.notLoggedIn)
         try:
             if self.level == "supreme":
                 require_supreme(fan)
@@ -46,7 +75,7 @@ PUBLIC = RestAccess("public")
 SUPREME = RestAccess("supreme")
 
 
-def campaign_action(action: str, *, spelling: tuple[str, str] | None = None) -> RestAccess:
+def campaign_action(action: str, *, spelling: tuple[Reason, str] | None = None) -> RestAccess:
     """The access of a view needing ``action`` on the URL's campaign (supremes hold every action)."""
     return RestAccess(action, spelling=spelling)
 
@@ -58,7 +87,9 @@ class DeclaredAccess(BasePermission):
     def has_permission(self, request, view) -> bool:
         access = getattr(view, "access", None)
         if not isinstance(access, RestAccess):
-            raise Forbidden("This endpoint declares no access; it is refused.", reason="ACCESS_NOT_DECLARED")
+            raise Forbidden(
+                "This endpoint declares no access; it is refused.", reason=AccountsReason.ACCESS_NOT_DECLARED
+            )
         access.check(request.user, getattr(view, "kwargs", {}) or {})
         return True
 

@@ -9,6 +9,7 @@ from accounts.fan_cache import fan_for_token
 from accounts.graphql.types import ViewerState
 from accounts.models import Fan
 from accounts.ratelimits import check_sign_in
+from accounts.reasons import AccountsReason
 from accounts.session import require_fan, viewer_session
 from accounts.tokens import decode_session_token
 from monoql.errors import Unauthenticated
@@ -65,7 +66,7 @@ def require_current_identity(info) -> Fan:
     session = viewer_session(info)
     if result.fan.pk != fan.pk:
         session.sign_out()
-        raise Unauthenticated("The signed-in account changed; sign in again.", reason="invalidSession")
+        raise Unauthenticated("The signed-in account changed; sign in again.", reason=AccountsReason.invalidSession)
     session.sign_in(result.fan, result.session.token, max(result.session.expires_at - int(time.time()), 0))
     result.fan._session_claims = decode_session_token(result.session.token)
     return result.fan

@@ -8,14 +8,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.access import SUPREME, rest_actor
+from campaigns.reasons import CampaignsReason
 from campaigns.services.lifecycle import refresh_campaign_statuses
 from campaigns.services.markets import market_document, set_notification_date, upcoming_markets
+from monoql.reasons import REST
 
 
 class RefreshCampaignsView(APIView):
     """Apply due campaign status transitions now."""
 
     access = SUPREME
+    surface = REST
+    errors = ()
 
     @extend_schema(
         request=None,
@@ -37,6 +41,8 @@ class UpcomingMarketsView(APIView):
     now+27 h] in campaigns with ``options.automatedReminders``, soonest first; supreme only."""
 
     access = SUPREME
+    surface = REST
+    errors = ()
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
@@ -50,6 +56,8 @@ class NotifyDateView(APIView):
     markets' presale reminder goes out (between now and each market's presale start) → ``{count}``; supreme."""
 
     access = SUPREME
+    surface = REST
+    errors = (CampaignsReason.MISSING_MARKET_IDS, CampaignsReason.INVALID_DATE, CampaignsReason.MARKET_NOT_FOUND)
 
     @extend_schema(
         request=inline_serializer(

@@ -44,5 +44,11 @@ class CampaignMutation(graphene.ObjectType):
             "INVALID_DOMAIN",
             "INVALID_DATE",
             "INVALID_LOCALE",
+            "INVALID_CAMPAIGN_DATE_ORDER",
+            "INVALID_PRESALE_WINDOW_DATE_ORDER",
+            "INVALID_TIMEZONE",
+            "MISSING_PRESALE_WINDOW_DATE",
+            "InvalidPreferenceCampaignSchemaType",
+            "InvalidCampaignType",
         ],
     )

@@ -33,6 +33,7 @@ class MarketMutation(graphene.ObjectType):
             "INVALID_DATE",
             "PROMOTER_NOT_FOUND",
             "marketNameExists",
+            "INVALID_TIMEZONE",
         ],
     )
     cloneMarkets = Operation(
@@ -47,5 +48,5 @@ class MarketMutation(graphene.ObjectType):
             campaign_action("write", "toCampaignId"),
         ),
         summary="Copy every market of one campaign into another.",
-        errors=["CAMPAIGN_NOT_FOUND", "INVALID_MARKET_CLONE"],
+        errors=["CAMPAIGN_NOT_FOUND", "INVALID_MARKET_CLONE", "marketNameExists"],
     )

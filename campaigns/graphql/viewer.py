@@ -13,6 +13,7 @@ from accounts.graphql.types import AccountViewerFields, ViewerState
 from accounts.session import current_fan, viewer_session
 from campaigns.graphql.enums import CampaignType
 from campaigns.graphql.types import Campaign
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import (
     category_ids_in_presale_window,
     get_campaign_for_viewer,
@@ -20,6 +21,10 @@ from campaigns.selectors import (
     password_digest,
     set_view,
 )
+from monoql.reasons import GRAPHQL, declare_answers
+
+# ``viewer.campaign`` (a field of the viewer, not an operation) answers these (docs/errors.md)
+declare_answers(GRAPHQL, [CampaignsReason.CAMPAIGN_NOT_FOUND, CampaignsReason.INVALID_CAMPAIGN_PASSWORD])
 
 
 class Campaigns(graphene.ObjectType):
@@ -48,6 +53,7 @@ class Campaigns(graphene.ObjectType):
         ),
         access=STAFF,
         summary="Presale category ids of the campaigns whose presale window meets the window.",
+        errors=["INVALID_DATE"],
     )
 
     @staticmethod

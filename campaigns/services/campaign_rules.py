@@ -14,7 +14,9 @@ from django.conf.locale import LANG_INFO
 from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignLocale, CampaignStatus, CampaignType
+from campaigns.reasons import CampaignsReason
 from campaigns.schemas import FAN_IDENTIFIERS, PREFERENCE_TYPES, validate_document
+from monoql.core_reasons import CoreReason
 from monoql.errors import ValidationFailed
 from monoql.locales import normalize_locale
 
@@ -62,7 +64,7 @@ def valid_campaign_locale(value: str, *, field: str) -> str:
     locale = normalize_locale(value, field=field)
     language, _, region = locale.partition("_")
     if language not in LANG_INFO or (region and region not in phonenumbers.SUPPORTED_REGIONS):
-        raise ValidationFailed(f"'{value}' is not a known locale.", reason="INVALID_LOCALE", field=field)
+        raise ValidationFailed(f"'{value}' is not a known locale.", reason=CoreReason.INVALID_LOCALE, field=field)
     return locale
 
 
@@ -72,7 +74,9 @@ def valid_timezone(value: str, *, field: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed(
-            f"'{value}' is not an IANA time zone such as America/Chicago.", reason="INVALID_TIMEZONE", field=field
+            f"'{value}' is not an IANA time zone such as America/Chicago.",
+            reason=CampaignsReason.INVALID_TIMEZONE,
+            field=field,
         ) from None
     return value
 
@@ -84,7 +88,7 @@ def normalize_domain(value: str | None, *, field: str) -> str | None:
     host = str(value).strip().lower()
     host = re.sub(r"^[a-z]+://", "", host).split("/")[0].rstrip(".")
     if not DOMAIN_RE.match(host):
-        raise ValidationFailed(f"'{value}' is not a domain name.", reason="INVALID_DOMAIN", field=field)
+        raise ValidationFailed(f"'{value}' is not a domain name.", reason=CampaignsReason.INVALID_DOMAIN, field=field)
     return host
 
 
@@ -95,7 +99,7 @@ def check_domain_free(campaign: Campaign) -> None:
         if host and others.filter(Q(domain_site=host) | Q(domain_preview=host)).exists():
             raise ValidationFailed(
                 f"The domain '{host}' is already used by another active campaign.",
-                reason="DOMAIN_NAME_CONFLICT",
+                reason=CampaignsReason.DOMAIN_NAME_CONFLICT,
                 field=field,
             )
 
@@ -105,13 +109,15 @@ def _check_dates(campaign: Campaign) -> None:
     start, end = campaign.date_presale_window_start, campaign.date_presale_window_end
     if opens and closes and not opens < closes:
         raise ValidationFailed(
-            "The campaign must open before it closes.", reason="INVALID_CAMPAIGN_DATE_ORDER", field="date.close"
+            "The campaign must open before it closes.",
+            reason=CampaignsReason.INVALID_CAMPAIGN_DATE_ORDER,
+            field="date.close",
         )
     effective_close = closes or (campaign.date_closed if campaign.status == CampaignStatus.CLOSED else None)
     if effective_close and start and start < effective_close:
         raise ValidationFailed(
             "The presale window must start after registration closes.",
-            reason="INVALID_CAMPAIGN_DATE_ORDER",
+            reason=CampaignsReason.INVALID_CAMPAIGN_DATE_ORDER,
             field="date.presaleWindowStart",
         )
     if (campaign.category_id or start or end) and not (start and end):
@@ -119,13 +125,13 @@ def _check_dates(campaign: Campaign) -> None:
         raise ValidationFailed(
             "The presale window needs both dates (start and end), or neither"
             + (" (a campaign with a categoryId needs both)." if campaign.category_id else "."),
-            reason="MISSING_PRESALE_WINDOW_DATE",
+            reason=CampaignsReason.MISSING_PRESALE_WINDOW_DATE,
             field=missing,
         )
     if start and end and not start < end:
         raise ValidationFailed(
             "The presale window must end after it starts.",
-            reason="INVALID_PRESALE_WINDOW_DATE_ORDER",
+            reason=CampaignsReason.INVALID_PRESALE_WINDOW_DATE_ORDER,
             field="date.presaleWindowEnd",
         )
 
@@ -136,20 +142,22 @@ def _check_preferences(preferences: list) -> None:
         if field["type"] not in PREFERENCE_TYPES:
             raise ValidationFailed(
                 f"preferences[{index}] has an unknown type '{field['type']}'; known: {', '.join(PREFERENCE_TYPES)}.",
-                reason="InvalidPreferenceCampaignSchemaType",
+                reason=CampaignsReason.InvalidPreferenceCampaignSchemaType,
                 field=f"preferences[{index}].type",
             )
         if field["id"] in seen:
             raise ValidationFailed(
                 f"preferences[{index}] repeats the id '{field['id']}'.",
-                reason="INVALID_CAMPAIGN_SCHEMA",
+                reason=CampaignsReason.INVALID_CAMPAIGN_SCHEMA,
                 field=f"preferences[{index}].id",
             )
         seen.add(field["id"])
     for kind in ("market_select", "additional_markets_select"):
         if sum(1 for field in preferences if field["type"] == kind) > 1:
             raise ValidationFailed(
-                f"The form may have only one '{kind}' field.", reason="INVALID_CAMPAIGN_SCHEMA", field="preferences"
+                f"The form may have only one '{kind}' field.",
+                reason=CampaignsReason.INVALID_CAMPAIGN_SCHEMA,
+                field="preferences",
             )
 
 
@@ -165,12 +173,12 @@ def validate_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
     if len(defaults) != 1:
         raise ValidationFailed(
             f"A campaign needs exactly one default locale (found {len(defaults)}).",
-            reason="INVALID_CAMPAIGN",
+            reason=CampaignsReason.INVALID_CAMPAIGN,
             field="locales",
         )
     names = [row.locale for row in locales]
     if len(set(names)) != len(names):
-        raise ValidationFailed("A locale is listed twice.", reason="INVALID_CAMPAIGN", field="locales")
+        raise ValidationFailed("A locale is listed twice.", reason=CampaignsReason.INVALID_CAMPAIGN, field="locales")
     for row in locales:
         validate_document("content", row.content, field=f"content.localized[{row.locale}]")
 
@@ -200,15 +208,15 @@ def validate_campaign_fields(campaign: Campaign, *, previous: Campaign | None) -
     if campaign.type not in CampaignType.values:
         raise ValidationFailed(
             f"'{campaign.type}' is not a campaign type (registration, fanlist).",
-            reason="InvalidCampaignType",
+            reason=CampaignsReason.InvalidCampaignType,
             field="type",
         )
     if not (campaign.name or "").strip():
-        raise ValidationFailed("A campaign needs a name.", reason="INVALID_CAMPAIGN_SCHEMA", field="name")
+        raise ValidationFailed("A campaign needs a name.", reason=CampaignsReason.INVALID_CAMPAIGN_SCHEMA, field="name")
     if campaign.identifier not in FAN_IDENTIFIERS:
         raise ValidationFailed(
             f"'{campaign.identifier}' is not a fan identifier ({', '.join(FAN_IDENTIFIERS)}).",
-            reason="INVALID_CAMPAIGN_SCHEMA",
+            reason=CampaignsReason.INVALID_CAMPAIGN_SCHEMA,
             field="identifier",
         )
     if previous is not None and previous.status in LIVE_STATUSES:
@@ -216,11 +224,13 @@ def validate_campaign_fields(campaign: Campaign, *, previous: Campaign | None) -
             if getattr(previous, attr) != getattr(campaign, attr):
                 raise ValidationFailed(
                     f"The {field} of a campaign cannot change once it has opened.",
-                    reason="INVALID_CAMPAIGN",
+                    reason=CampaignsReason.INVALID_CAMPAIGN,
                     field=field,
                 )
     if campaign.schema_version not in ("1", "2"):
-        raise ValidationFailed("schema.version must be 1 or 2.", reason="INVALID_CAMPAIGN_SCHEMA", field="schema")
+        raise ValidationFailed(
+            "schema.version must be 1 or 2.", reason=CampaignsReason.INVALID_CAMPAIGN_SCHEMA, field="schema"
+        )
     if campaign.reference_timezone:
         valid_timezone(campaign.reference_timezone, field="referenceTimezone")
     for attr, field in JSON_COLUMNS.items():
@@ -229,7 +239,9 @@ def validate_campaign_fields(campaign: Campaign, *, previous: Campaign | None) -
     options = campaign.options
     if options.get("requirePassword") and not (options.get("passwordValue") or "").strip():
         raise ValidationFailed(
-            "A password-protected campaign needs a password.", reason="INVALID_CAMPAIGN", field="options.passwordValue"
+            "A password-protected campaign needs a password.",
+            reason=CampaignsReason.INVALID_CAMPAIGN,
+            field="options.passwordValue",
         )
     _check_dates(campaign)
     check_domain_free(campaign)
@@ -313,7 +325,7 @@ def check_publishable(campaign: Campaign) -> None:
     if problems:
         raise ValidationFailed(
             "The campaign cannot open yet: it needs " + "; ".join(sentence for _, sentence in problems) + ".",
-            reason="CAMPAIGN_NOT_PUBLISHABLE",
+            reason=CampaignsReason.CAMPAIGN_NOT_PUBLISHABLE,
             field=problems[0][0],
             extra={"missing": [field for field, _ in problems]},
         )

@@ -5,6 +5,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from campaigns.models import Campaign, Contact
+from campaigns.reasons import CampaignsReason
 from monoql.audit import Actor, record
 from monoql.errors import NotFound, ValidationFailed
 
@@ -14,19 +15,23 @@ def _contact(item, index: int) -> Contact:
     if isinstance(item, str):
         contact = Contact.objects.filter(pk=item).first()
         if contact is None:
-            raise NotFound(f"No contact with id '{item}'.", reason="CONTACT_NOT_FOUND", field=field)
+            raise NotFound(f"No contact with id '{item}'.", reason=CampaignsReason.CONTACT_NOT_FOUND, field=field)
         return contact
     if not isinstance(item, dict):
-        raise ValidationFailed(f"{field} must be a contact id or an object.", reason="INVALID_CONTACT", field=field)
+        raise ValidationFailed(
+            f"{field} must be a contact id or an object.", reason=CampaignsReason.INVALID_CONTACT, field=field
+        )
     contact_id = item.get("_id") or item.get("id")
     contact = Contact.objects.filter(pk=contact_id).first() if contact_id else None
     if contact_id and contact is None:
-        raise NotFound(f"No contact with id '{contact_id}'.", reason="CONTACT_NOT_FOUND", field=f"{field}._id")
+        raise NotFound(
+            f"No contact with id '{contact_id}'.", reason=CampaignsReason.CONTACT_NOT_FOUND, field=f"{field}._id"
+        )
     contact = contact or Contact()
     if "name" in item:
         contact.name = str(item["name"] or "").strip()
     if not contact.name:
-        raise ValidationFailed(f"{field} needs a name.", reason="INVALID_CONTACT", field=f"{field}.name")
+        raise ValidationFailed(f"{field} needs a name.", reason=CampaignsReason.INVALID_CONTACT, field=f"{field}.name")
     if "email" in item:
         contact.email = str(item["email"] or "").strip()
         if contact.email:
@@ -34,13 +39,17 @@ def _contact(item, index: int) -> Contact:
                 validate_email(contact.email)
             except ValidationError:
                 raise ValidationFailed(
-                    f"{field}.email is not an email address.", reason="INVALID_CONTACT", field=f"{field}.email"
+                    f"{field}.email is not an email address.",
+                    reason=CampaignsReason.INVALID_CONTACT,
+                    field=f"{field}.email",
                 ) from None
     if "keyword" in item:
         keywords = item["keyword"] or []
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             raise ValidationFailed(
-                f"{field}.keyword must be a list of strings.", reason="INVALID_CONTACT", field=f"{field}.keyword"
+                f"{field}.keyword must be a list of strings.",
+                reason=CampaignsReason.INVALID_CONTACT,
+                field=f"{field}.keyword",
             )
         contact.keyword = keywords
     contact.save()
@@ -54,7 +63,9 @@ def save_campaign_contacts(campaign_id: str, contacts: list, *, actor: Actor) ->
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().filter(pk=str(campaign_id)).first()
         if campaign is None:
-            raise NotFound(f"No campaign with id '{campaign_id}'.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+            raise NotFound(
+                f"No campaign with id '{campaign_id}'.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaignId"
+            )
         ids = []
         for index, item in enumerate(contacts or []):
             contact_id = _contact(item, index).pk

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from campaigns.models import DiscoveryEvent
+from campaigns.reasons import CampaignsReason
 from campaigns.services.discovery_import import DiscoveryImportError, event_start, upsert_artist, upsert_venue
 
 
@@ -46,9 +47,11 @@ def load_discovery_text(text: str) -> dict:
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DiscoveryImportError(f"not JSON: {error}", reason="NOT_JSON") from error
+        raise DiscoveryImportError(f"not JSON: {error}", reason=CampaignsReason.NOT_JSON) from error
     if not isinstance(document, dict) or not _kind(document):
-        raise DiscoveryImportError("not a Discovery v2 events, attractions or venues response", reason="NOT_DISCOVERY")
+        raise DiscoveryImportError(
+            "not a Discovery v2 events, attractions or venues response", reason=CampaignsReason.NOT_DISCOVERY
+        )
     kind = _kind(document)
     counts = {"events": 0, "artists": 0, "venues": 0}
     with transaction.atomic():

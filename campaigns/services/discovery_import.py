@@ -17,11 +17,12 @@ Rules (issue "Walking skeleton", item 4):
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 
 from campaigns.models import Artist, Campaign, CampaignLocale, CampaignStatus, Market, Venue
+from campaigns.reasons import CampaignsReason
 from monoql.audit import Actor, record
 from monoql.dates import parse_iso
 from monoql.errors import NotFound, ValidationFailed
@@ -58,11 +59,15 @@ def load_events_document(text: str) -> list[dict]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DiscoveryImportError(f"not JSON: {error.msg} at line {error.lineno}", reason="NOT_JSON") from error
+        raise DiscoveryImportError(
+            f"not JSON: {error.msg} at line {error.lineno}", reason=CampaignsReason.NOT_JSON
+        ) from error
     except UnicodeDecodeError as error:
-        raise DiscoveryImportError(f"not JSON: {error.reason}", reason="NOT_JSON") from error
+        raise DiscoveryImportError(f"not JSON: {error.reason}", reason=CampaignsReason.NOT_JSON) from error
     if not isinstance(document, dict):
-        raise DiscoveryImportError("not a Discovery events response: top level is not an object", reason="NOT_EVENTS")
+        raise DiscoveryImportError(
+            "not a Discovery events response: top level is not an object", reason=CampaignsReason.NOT_EVENTS
+        )
     found_embedded = document.get("_embedded")
     embedded: dict = found_embedded if isinstance(found_embedded, dict) else {}
     if isinstance(embedded.get("events"), list):
@@ -71,10 +76,12 @@ def load_events_document(text: str) -> list[dict]:
         events = [document]
     else:
         found = ", ".join(sorted(embedded)) or ", ".join(sorted(document)[:5])
-        raise DiscoveryImportError(f"not a Discovery events response (found: {found})", reason="NOT_EVENTS")
+        raise DiscoveryImportError(
+            f"not a Discovery events response (found: {found})", reason=CampaignsReason.NOT_EVENTS
+        )
     events = [event for event in events if isinstance(event, dict) and event.get("id")]
     if not events:
-        raise DiscoveryImportError("the events response holds no events", reason="NO_EVENTS")
+        raise DiscoveryImportError("the events response holds no events", reason=CampaignsReason.NO_EVENTS)
     return events
 
 
@@ -96,12 +103,12 @@ def choose_attraction(events: list[dict], wanted: str | None) -> dict:
             if attraction["id"] == wanted or attraction.get("name", "").lower() == wanted.strip().lower():
                 return attraction
         raise DiscoveryImportError(
-            f"no attraction matches '{wanted}' in this file", reason="NO_ATTRACTION", field="attraction"
+            f"no attraction matches '{wanted}' in this file", reason=CampaignsReason.NO_ATTRACTION, field="attraction"
         )
     heads = Counter(_attractions(event)[0]["id"] for event in events if _attractions(event))
     if not heads:
         raise DiscoveryImportError(
-            "no event in this file names an attraction; pass --attraction", reason="NO_ATTRACTION"
+            "no event in this file names an attraction; pass --attraction", reason=CampaignsReason.NO_ATTRACTION
         )
     return seen[heads.most_common(1)[0][0]]
 
@@ -139,9 +146,9 @@ def group_by_venue(events: list[dict]) -> list[VenueGroup]:
             continue
         venue = venues[0]
         groups.setdefault(venue["id"], VenueGroup(venue=venue)).events.append(event)
-    far = datetime.max.replace(tzinfo=None)
+    far = datetime.max.replace(tzinfo=UTC)
     for group in groups.values():
-        group.events.sort(key=lambda e: (event_start(e) or far).replace(tzinfo=None))
+        group.events.sort(key=lambda e: event_start(e) or far)
     return sorted(
         groups.values(), key=lambda g: ((event_start(g.events[0]) or far).replace(tzinfo=None), g.venue["id"])
     )
@@ -194,7 +201,9 @@ def _find_campaign(campaign_id, domain, artist, name):
     if campaign_id:
         campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
         if campaign is None:
-            raise NotFound(f"no campaign with id '{campaign_id}'", reason="CAMPAIGN_NOT_FOUND", field="campaign")
+            raise NotFound(
+                f"no campaign with id '{campaign_id}'", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaign"
+            )
         return campaign
     queryset = Campaign.objects.select_for_update().exclude(status=CampaignStatus.INACTIVE)
     if domain:
@@ -233,7 +242,7 @@ def import_discovery_events(
     events = [event for event in events if any(a["id"] == chosen["id"] for a in _attractions(event))]
     groups = group_by_venue(events)
     if not groups:
-        raise DiscoveryImportError("the attraction's events name no venue", reason="NO_VENUES")
+        raise DiscoveryImportError("the attraction's events name no venue", reason=CampaignsReason.NO_VENUES)
     event_name = Counter(event.get("name", "") for event in events).most_common(1)[0][0]
     campaign_name = (name or event_name or chosen.get("name", "")).strip()[:255]
     prefix = f"{chosen.get('name', '')} - "
@@ -259,7 +268,9 @@ def import_discovery_events(
             .exists()
         ):
             raise ValidationFailed(
-                f"domain '{domain}' is already used by another campaign", reason="DOMAIN_NAME_CONFLICT", field="domain"
+                f"domain '{domain}' is already used by another campaign",
+                reason=CampaignsReason.DOMAIN_NAME_CONFLICT,
+                field="domain",
             )
         campaign.name = campaign_name
         campaign.artist = artist

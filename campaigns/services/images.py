@@ -18,14 +18,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
+from campaigns.reasons import CampaignsReason
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
+from monoql.reasons import Reason
 
 FORMATS = {"image/gif": ("GIF", "gif"), "image/png": ("PNG", "png"), "image/jpeg": ("JPEG", "jpg")}
 _ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
 
 
-def _fail(message: str, field: str, reason: str = "INVALID_IMAGE"):
+def _fail(message: str, field: str, reason: Reason = CampaignsReason.INVALID_IMAGE):
     raise ValidationFailed(message, reason=reason, field=field)
 
 
@@ -46,13 +48,15 @@ def upload_image(
     """
     kind = _ALIASES.get((content_type or "").strip().lower(), (content_type or "").strip().lower())
     if kind not in FORMATS:
-        _fail("contentType must be image/gif, image/png or image/jpeg.", "contentType", "INVALID_IMAGE_TYPE")
+        _fail(
+            "contentType must be image/gif, image/png or image/jpeg.", "contentType", CampaignsReason.INVALID_IMAGE_TYPE
+        )
     text = (data or "").strip()
     if text.startswith("data:"):
         text = text.partition(",")[2]
     limit = settings.IMAGE_UPLOAD_MAX_BYTES
     if len(text) * 3 // 4 > limit + 3:
-        _fail(f"The image is larger than {limit} bytes.", "base64", "IMAGE_TOO_LARGE")
+        _fail(f"The image is larger than {limit} bytes.", "base64", CampaignsReason.IMAGE_TOO_LARGE)
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -60,7 +64,7 @@ def upload_image(
     if not raw:
         _fail("base64 is empty.", "base64")
     if len(raw) > limit:
-        _fail(f"The image is larger than {limit} bytes.", "base64", "IMAGE_TOO_LARGE")
+        _fail(f"The image is larger than {limit} bytes.", "base64", CampaignsReason.IMAGE_TOO_LARGE)
     expected_format, ext = FORMATS[kind]
     try:
         with Image.open(io.BytesIO(raw)) as image:
@@ -70,7 +74,7 @@ def upload_image(
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         _fail("base64 does not hold a readable gif, png or jpeg image.", "base64")
     if actual_format != expected_format:
-        _fail(f"The bytes are a {actual_format} image, not {kind}.", "contentType", "INVALID_IMAGE_TYPE")
+        _fail(f"The bytes are a {actual_format} image, not {kind}.", "contentType", CampaignsReason.INVALID_IMAGE_TYPE)
     stem = slugify((file_name or "").rsplit(".", 1)[0])[:80] or "image"
     name = f"{stem}_{uuid.uuid4().hex}.{ext}"
     storage = storages["images"]

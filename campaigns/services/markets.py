@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Market, Promoter
+from campaigns.reasons import CampaignsReason
 from campaigns.services.campaign_rules import valid_timezone
 from campaigns.services.outbox import record_event
 from monoql.audit import Actor, model_diff, record
@@ -72,7 +73,7 @@ def market_document(market: Market) -> dict:
     }
 
 
-def fail_market(message, field, reason="INVALID_MARKET_SCHEMA"):
+def fail_market(message, field, reason=CampaignsReason.INVALID_MARKET_SCHEMA):
     """Raise ValidationFailed ``reason`` (default ``INVALID_MARKET_SCHEMA``) naming ``field``."""
     raise ValidationFailed(message, reason=reason, field=field)
 
@@ -82,7 +83,9 @@ def _date(value, field):
         return parse_input_datetime(value)
     except (TypeError, ValueError):
         fail_market(
-            f"{field} must be an ISO-8601 date with its time zone, such as 2026-03-01T17:00:00Z.", field, "INVALID_DATE"
+            f"{field} must be an ISO-8601 date with its time zone, such as 2026-03-01T17:00:00Z.",
+            field,
+            CampaignsReason.INVALID_DATE,
         )
 
 
@@ -137,7 +140,11 @@ def _apply(market: Market, data: dict, prefix: str) -> None:
         known = set(Promoter.objects.filter(pk__in=ids).values_list("pk", flat=True))
         unknown = [i for i in ids if i not in known]
         if unknown:
-            fail_market(f"Unknown promoter id(s): {', '.join(unknown)}.", f"{prefix}promoterIds", "PROMOTER_NOT_FOUND")
+            fail_market(
+                f"Unknown promoter id(s): {', '.join(unknown)}.",
+                f"{prefix}promoterIds",
+                CampaignsReason.PROMOTER_NOT_FOUND,
+            )
         market.promoter_ids = ids
     if data.get("event") is not None:
         _apply_event(market, data["event"], prefix)
@@ -157,7 +164,11 @@ def validate_market(market: Market, prefix: str = "") -> None:
         name, messages = next(iter(error.message_dict.items()))
         fail_market(f"{name}: {messages[0]}", f"{prefix}{name}")
     if Market.objects.filter(campaign_id=market.campaign_id, name=market.name).exclude(pk=market.pk).exists():
-        fail_market(f"The campaign already has a market named '{market.name}'.", f"{prefix}name", "marketNameExists")
+        fail_market(
+            f"The campaign already has a market named '{market.name}'.",
+            f"{prefix}name",
+            CampaignsReason.marketNameExists,
+        )
 
 
 def upsert_market(data: dict, *, actor: Actor) -> Market:
@@ -200,7 +211,7 @@ def save_market_input(data: dict, *, field_prefix: str = "") -> Market:
             if not Campaign.objects.filter(pk=campaign_id).exists():
                 raise NotFound(
                     f"No campaign with id '{campaign_id}'.",
-                    reason="CAMPAIGN_NOT_FOUND",
+                    reason=CampaignsReason.CAMPAIGN_NOT_FOUND,
                     field=f"{field_prefix}campaignId",
                 )
             is_new = not data.get("id")
@@ -212,7 +223,7 @@ def save_market_input(data: dict, *, field_prefix: str = "") -> Market:
                 if found is None:
                     raise NotFound(
                         f"No market with id '{data['id']}' in campaign '{campaign_id}'.",
-                        reason="MARKET_NOT_FOUND",
+                        reason=CampaignsReason.MARKET_NOT_FOUND,
                         field=f"{field_prefix}id",
                     )
                 market = found
@@ -239,7 +250,7 @@ def save_market_input(data: dict, *, field_prefix: str = "") -> Market:
             fail_market(
                 f"The campaign already has a market named '{data.get('name')}'.",
                 f"{field_prefix}name",
-                "marketNameExists",
+                CampaignsReason.marketNameExists,
             )
         raise
     return market
@@ -256,15 +267,19 @@ def clone_markets(from_campaign_id: str, to_campaign_id: str, *, actor: Actor) -
         campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=[str(from_campaign_id), str(to_campaign_id)])}
         for field, cid in (("fromCampaignId", from_campaign_id), ("toCampaignId", to_campaign_id)):
             if str(cid) not in campaigns:
-                raise NotFound(f"No campaign with id '{cid}'.", reason="CAMPAIGN_NOT_FOUND", field=field)
+                raise NotFound(f"No campaign with id '{cid}'.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field=field)
         if str(from_campaign_id) == str(to_campaign_id):
-            fail_market("A campaign cannot clone its own markets.", "toCampaignId", "INVALID_MARKET_CLONE")
+            fail_market(
+                "A campaign cannot clone its own markets.", "toCampaignId", CampaignsReason.INVALID_MARKET_CLONE
+            )
         sources = list(Market.objects.filter(campaign_id=str(from_campaign_id)).order_by("event_date", "name"))
         taken = set(Market.objects.filter(campaign_id=str(to_campaign_id)).values_list("name", flat=True))
         clash = sorted(taken & {m.name for m in sources})
         if clash:
             fail_market(
-                f"The target campaign already has markets named {', '.join(clash)}.", "toCampaignId", "marketNameExists"
+                f"The target campaign already has markets named {', '.join(clash)}.",
+                "toCampaignId",
+                CampaignsReason.marketNameExists,
             )
         clones = []
         for source in sources:
@@ -358,12 +373,16 @@ def set_notification_date(market_ids, notification_date, *, actor: Actor, now=No
     """
     now = now or timezone.now()
     if not isinstance(market_ids, list) or not market_ids or not all(isinstance(m, str) for m in market_ids):
-        raise ValidationFailed("marketIds must list market ids.", reason="MISSING_MARKET_IDS", field="marketIds")
+        raise ValidationFailed(
+            "marketIds must list market ids.", reason=CampaignsReason.MISSING_MARKET_IDS, field="marketIds"
+        )
     when = _date(notification_date, "notificationDate") if notification_date else None
     if when is None:
-        fail_market("notificationDate is required.", "notificationDate", "INVALID_DATE")
+        fail_market("notificationDate is required.", "notificationDate", CampaignsReason.INVALID_DATE)
     if when < now:
-        raise ValidationFailed("notificationDate is in the past.", reason="INVALID_DATE", field="notificationDate")
+        raise ValidationFailed(
+            "notificationDate is in the past.", reason=CampaignsReason.INVALID_DATE, field="notificationDate"
+        )
     with transaction.atomic():
         markets = Market.objects.filter(
             pk__in=market_ids, notification_notified__isnull=True, event_presale_date_time__gte=when

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from campaigns.models import Market, Promoter
+from campaigns.reasons import CampaignsReason
 from campaigns.services.campaign_rules import valid_campaign_locale
 from monoql.audit import Actor, model_diff, record
 from monoql.errors import NotFound, ValidationFailed
@@ -19,7 +20,7 @@ _url = URLValidator(schemes=["http", "https"])
 
 
 def _fail(message, field):
-    raise ValidationFailed(message, reason="INVALID_PROMOTER_SCHEMA", field=field)
+    raise ValidationFailed(message, reason=CampaignsReason.INVALID_PROMOTER_SCHEMA, field=field)
 
 
 def _privacy_urls(items: list[dict]) -> list[dict]:
@@ -46,7 +47,9 @@ def upsert_promoter(data: dict, *, actor: Actor) -> Promoter:
         if data.get("id"):
             promoter = Promoter.objects.select_for_update().filter(pk=str(data["id"])).first()
             if promoter is None:
-                raise NotFound(f"No promoter with id '{data['id']}'.", reason="PROMOTER_NOT_FOUND", field="id")
+                raise NotFound(
+                    f"No promoter with id '{data['id']}'.", reason=CampaignsReason.PROMOTER_NOT_FOUND, field="id"
+                )
             before = copy.copy(promoter)
         else:
             promoter, before = Promoter(), None
@@ -72,7 +75,9 @@ def delete_promoter(promoter_id: str, *, actor: Actor) -> dict:
     with transaction.atomic():
         promoter = Promoter.objects.select_for_update().filter(pk=str(promoter_id)).first()
         if promoter is None:
-            raise NotFound(f"No promoter with id '{promoter_id}'.", reason="PROMOTER_NOT_FOUND", field="promoterId")
+            raise NotFound(
+                f"No promoter with id '{promoter_id}'.", reason=CampaignsReason.PROMOTER_NOT_FOUND, field="promoterId"
+            )
         # JSON containment is not portable (SQLite), so candidates are narrowed in SQL and matched here.
         candidates = Market.objects.select_for_update().exclude(promoter_ids=[])
         markets = [market for market in candidates if promoter.pk in market.promoter_ids]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import Artist, Campaign, CampaignLocale, CampaignStatus, CampaignStatusChange
+from campaigns.reasons import CampaignsReason
 from campaigns.services.campaign_rules import (
     ALLOWED_STATUS_CHANGES,
     LocaleRow,
@@ -24,10 +25,12 @@ from campaigns.services.lifecycle import SCORE_AT_CLOSE_TASK, history_source, st
 from campaigns.services.markets import save_market_input
 from campaigns.services.outbox import record_event
 from monoql.audit import Actor, model_diff, record
+from monoql.core_reasons import CoreReason
 from monoql.dates import parse_input_datetime
 from monoql.errors import NotFound, ValidationFailed
 from monoql.locales import DEFAULT_LOCALE
 from monoql.queue import enqueue_on_commit
+from monoql.transactions import inside_transaction
 
 _SCALARS = {
     "type": "type",
@@ -103,7 +106,7 @@ def _date(value, field: str):
     except (TypeError, ValueError):
         raise ValidationFailed(
             f"{field} must be an ISO-8601 date with its time zone, such as 2026-03-01T17:00:00Z.",
-            reason="INVALID_DATE",
+            reason=CampaignsReason.INVALID_DATE,
             field=field,
         ) from None
 
@@ -118,7 +121,7 @@ def _artist(data: dict) -> Artist:
         if not (data.get("name") or "").strip():
             raise ValidationFailed(
                 "Unknown artist: give the name of a new artist or the id of a known one.",
-                reason="INVALID_CAMPAIGN_SCHEMA",
+                reason=CampaignsReason.INVALID_CAMPAIGN_SCHEMA,
                 field="artist.name",
             )
         artist = Artist(discovery_id=data.get("discovery_id") or None)
@@ -206,7 +209,7 @@ def _locales(campaign: Campaign, data: dict, *, is_new: bool) -> list[LocaleRow]
             locale = valid_campaign_locale(item.get("id") or "", field=f"locales[{index}].id")
             if locale in wanted:
                 raise ValidationFailed(
-                    f"The locale {locale} is listed twice.", reason="INVALID_CAMPAIGN", field="locales"
+                    f"The locale {locale} is listed twice.", reason=CampaignsReason.INVALID_CAMPAIGN, field="locales"
                 )
             previous = rows.get(locale)
             wanted[locale] = LocaleRow(locale, bool(item.get("is_default")), previous.content if previous else {})
@@ -218,7 +221,7 @@ def _locales(campaign: Campaign, data: dict, *, is_new: bool) -> list[LocaleRow]
             if locale not in rows:
                 raise ValidationFailed(
                     f"Content for {locale}, which is not one of the campaign's locales ({', '.join(rows) or 'none'}).",
-                    reason="INVALID_LOCALE",
+                    reason=CoreReason.INVALID_LOCALE,
                     field=f"content.localized[{locale}]",
                 )
             rows[locale].content = compact(content or {})
@@ -230,7 +233,7 @@ def _status_change(campaign: Campaign, wanted: str, *, is_new: bool, now) -> str
     if wanted not in CampaignStatus.values:
         raise ValidationFailed(
             f"'{wanted}' is not a campaign status ({', '.join(CampaignStatus.values)}).",
-            reason="INVALID_CAMPAIGN_STATUS_CHANGE",
+            reason=CampaignsReason.INVALID_CAMPAIGN_STATUS_CHANGE,
             field="status",
         )
     if wanted == campaign.status:
@@ -238,14 +241,16 @@ def _status_change(campaign: Campaign, wanted: str, *, is_new: bool, now) -> str
     if is_new:
         if wanted not in (CampaignStatus.DRAFT, CampaignStatus.PREVIEW):
             raise ValidationFailed(
-                "A new campaign starts as DRAFT or PREVIEW.", reason="INVALID_CAMPAIGN_STATUS_CHANGE", field="status"
+                "A new campaign starts as DRAFT or PREVIEW.",
+                reason=CampaignsReason.INVALID_CAMPAIGN_STATUS_CHANGE,
+                field="status",
             )
         campaign.status = wanted
         return None
     if wanted not in ALLOWED_STATUS_CHANGES[CampaignStatus(campaign.status)]:
         raise ValidationFailed(
             f"A {campaign.status} campaign cannot become {wanted}.",
-            reason="INVALID_CAMPAIGN_STATUS_CHANGE",
+            reason=CampaignsReason.INVALID_CAMPAIGN_STATUS_CHANGE,
             field="status",
         )
     previous = campaign.status
@@ -266,10 +271,11 @@ def _save_locales(campaign: Campaign, locales: list[LocaleRow]) -> None:
         )
 
 
+@inside_transaction
 def record_campaign_change(campaign: Campaign, *, is_new: bool, previous_status, fields, source: str, now=None):
     """Record what a saved change did: outbound ``campaign.created|updated`` and, when the status changed,
-    a status-history row and ``campaign.statusChanged`` (and, closing it, the bot score's job). Call inside the
-    saving transaction (GraphQL, admin)."""
+    a status-history row and ``campaign.statusChanged`` (and, closing it, the bot score's job). Runs inside the
+    saving transaction (GraphQL, admin; TransactionRequired outside one)."""
     now = now or timezone.now()
     record_event(
         "campaign.created" if is_new else "campaign.updated",
@@ -320,7 +326,9 @@ def upsert_campaign(data: dict, *, actor: Actor) -> Campaign:
             else:
                 found = Campaign.objects.select_for_update().filter(pk=str(data["id"])).first()
                 if found is None:
-                    raise NotFound(f"No campaign with id '{data['id']}'.", reason="CAMPAIGN_NOT_FOUND", field="id")
+                    raise NotFound(
+                        f"No campaign with id '{data['id']}'.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="id"
+                    )
                 campaign, previous = found, copy.copy(found)
             _apply(campaign, data)
             if "artist" in data:
@@ -377,7 +385,7 @@ def _raise_domain_conflict(error: IntegrityError):
     if "campaign_domain_site_unique_active" in str(error):
         raise ValidationFailed(
             "The domain is already used by another active campaign.",
-            reason="DOMAIN_NAME_CONFLICT",
+            reason=CampaignsReason.DOMAIN_NAME_CONFLICT,
             field="domain.site",
         ) from None
     raise error
@@ -471,7 +479,7 @@ def delete_campaign_locale(locale: CampaignLocale, *, actor: Actor) -> None:
         if not CampaignLocale.objects.filter(campaign_id=locale.campaign_id).exclude(pk=locale.pk).exists():
             raise ValidationFailed(
                 "A campaign keeps at least one locale.",
-                reason="INVALID_LOCALE",
+                reason=CoreReason.INVALID_LOCALE,
                 field="locales",
             )
         record(actor, "campaign.locale.delete", campaign_id=locale.campaign_id, target=f"locale:{locale.locale}")

@@ -11,9 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.access import campaign_action, rest_actor
+from accounts.reasons import AccountsReason
+from campaigns.reasons import CampaignsReason
+from codes.reasons import CodesReason
 from codes.services.inventory import count_codes, release_codes, reserve_codes
 from codes.services.upload_jobs import queue_code_upload_from_storage, upload_result, wait_for_code_upload
 from monoql.audit import Actor
+from monoql.core_reasons import CoreReason
+from monoql.reasons import CODE_REST
 
 COUNTS = inline_serializer(
     "CodeChangeCount",
@@ -27,7 +32,9 @@ CODES_BODY = inline_serializer("CodesBody", {"codes": serializers.ListField(chil
 
 
 #: Every code endpoint: ``select`` on the campaign (supremes hold it), refused in the code service's own spelling.
-CODES_ACCESS = campaign_action("select", spelling=("supremeUserRequired", "Supreme user access required"))
+CODES_ACCESS = campaign_action(
+    "select", spelling=(AccountsReason.SUPREME_USER_REQUIRED.spelled(CODE_REST), "Supreme user access required")
+)
 
 
 def authorize(request, campaign_id) -> Actor:
@@ -48,6 +55,17 @@ class UploadCodesView(APIView):
     202 ``{uploadId, status}`` (docs/operations.md "A stuck or failed code upload")."""
 
     access = CODES_ACCESS
+    surface = CODE_REST
+    errors = (
+        CodesReason.invalidFileKey,
+        CodesReason.FILE_NOT_FOUND,
+        CampaignsReason.CAMPAIGN_NOT_FOUND,
+        CodesReason.missingType,
+        CodesReason.InvalidType,
+        CodesReason.INVALID_CODE,
+        CodesReason.EMPTY_FILE,
+        CodesReason.UPLOAD_FAILED,
+    )
 
     @extend_schema(
         request=inline_serializer("UploadCodesBody", {"fileKey": serializers.CharField()}),
@@ -78,6 +96,14 @@ class ReserveCodesView(APIView):
     """``GET /api/codes/<campaignId>/reserve?count=N&type=tm|external`` → ``{reserveId, codes, count}``."""
 
     access = CODES_ACCESS
+    surface = CODE_REST
+    errors = (
+        CodesReason.missingCodeReserveParams,
+        CodesReason.invalidCount,
+        CodesReason.InvalidType,
+        CampaignsReason.CAMPAIGN_NOT_FOUND,
+        CoreReason.LOCK_TIMEOUT,
+    )
 
     @extend_schema(
         parameters=[
@@ -112,6 +138,14 @@ class ReleaseCodesView(APIView):
     """``POST /api/codes/<campaignId>/release {codes}`` → ``{count: {in, updated}}``."""
 
     access = CODES_ACCESS
+    surface = CODE_REST
+    errors = (
+        CodesReason.missingCodes,
+        CodesReason.invalidCodesProp,
+        CodesReason.emptyCodes,
+        CampaignsReason.CAMPAIGN_NOT_FOUND,
+        CoreReason.LOCK_TIMEOUT,
+    )
 
     @extend_schema(request=CODES_BODY, responses=COUNTS)
     def post(self, request, campaign_id):
@@ -123,6 +157,13 @@ class CountCodesView(APIView):
     """``GET /api/codes/<campaignId>/codes/count?type&status`` → ``{available, assigned, reserved}``."""
 
     access = CODES_ACCESS
+    surface = CODE_REST
+    errors = (
+        CodesReason.missingType,
+        CodesReason.InvalidType,
+        CodesReason.InvalidStatus,
+        CampaignsReason.CAMPAIGN_NOT_FOUND,
+    )
 
     @extend_schema(
         parameters=[

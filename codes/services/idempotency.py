@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from codes.models import IdempotentResponse
+from monoql.transactions import require_transaction
 
 
 def run_once(*, actor: str, scope: str, key: str | None, work):
@@ -13,7 +14,7 @@ def run_once(*, actor: str, scope: str, key: str | None, work):
     """
     if not key:
         return work()
-    assert transaction.get_connection().in_atomic_block, "run_once needs a transaction"
+    require_transaction("run_once (the first answer is stored with the work)")
     try:
         with transaction.atomic():
             record = IdempotentResponse.objects.create(actor=actor, scope=scope, key=key[:128])

@@ -59,7 +59,7 @@ def lock_code_holders(campaign_ids, *, exclusive: bool = False) -> None:
     Keys are taken in sorted order (``monoql.locks``: no deadlock between callers needing several), the wait is
     bounded (``LOCK_TIMEOUT``), and outside a transaction the call raises: it would protect nothing.
     Args: ``campaign_ids``: one id or several; ``exclusive``: True for erasure.
-    Raises: RuntimeError outside ``transaction.atomic()``; Unavailable ``LOCK_TIMEOUT``.
+    Raises: TransactionRequired outside ``transaction.atomic()``; Unavailable ``LOCK_TIMEOUT``.
     """
     keys = [campaign_ids] if isinstance(campaign_ids, str) else list(campaign_ids)
     lock_many(
@@ -264,7 +264,7 @@ def detach_fan_codes(fan_id: str) -> int:
     """Forget who held codes (privacy erasure): ``fan`` and ``entry`` cleared, the codes stay used. Takes (again, if
     the erasure already holds them) the exclusive holder locks of the campaigns of those codes.
 
-    Returns: the number of codes detached. Raises as ``lock_code_holders`` (RuntimeError outside a transaction).
+    Returns: the number of codes detached. Raises as ``lock_code_holders`` (TransactionRequired outside a transaction).
     """
     held = Code.objects.filter(fan_id=fan_id)
     lock_code_holders(sorted(set(held.values_list("campaign_id", flat=True))), exclusive=True)

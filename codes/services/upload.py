@@ -17,7 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from campaigns.reasons import CampaignsReason
 from codes.models import Code, CodeAuditAction
+from codes.reasons import CodesReason
 from codes.services.inventory import audit_codes
 from codes.services.validation import check_type
 from monoql import pgcopy
@@ -52,10 +54,10 @@ class _Reader(io.RawIOBase):
         self.total += len(chunk)
         if self.total > self.limit:
             raise ValidationFailed(
-                f"The file is larger than {self.limit} bytes.", reason="FILE_TOO_LARGE", field="file"
+                f"The file is larger than {self.limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="file"
             )
         if b"\x00" in chunk:
-            raise ValidationFailed("The file is not a text file.", reason="NOT_TEXT", field="file")
+            raise ValidationFailed("The file is not a text file.", reason=CodesReason.NOT_TEXT, field="file")
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -83,7 +85,7 @@ def iter_codes(stream, limit: int | None = None):
             if len(value) > MAX_CODE_LENGTH or not _CODE_RE.match(value):
                 raise ValidationFailed(
                     f"Line {line}: '{value[:80]}' is not a valid code (printable characters without spaces, at most {MAX_CODE_LENGTH}).",
-                    reason="INVALID_CODE",
+                    reason=CodesReason.INVALID_CODE,
                     field="file",
                     extra={"line": line},
                 )
@@ -91,16 +93,19 @@ def iter_codes(stream, limit: int | None = None):
                 raise ValidationFailed(
                     f"Line {line}: '{value[:80]}' starts with {value[0]!r}: a spreadsheet would read it as a "
                     "formula. Codes may not start with =, +, -, @.",
-                    reason="UNSAFE_CODE",
+                    reason=CodesReason.UNSAFE_CODE,
                     field="file",
                     extra={"line": line},
                 )
             yield line, value
     except UnicodeDecodeError as error:
-        raise ValidationFailed("The file is not UTF-8 text.", reason="NOT_TEXT", field="file") from error
+        raise ValidationFailed("The file is not UTF-8 text.", reason=CodesReason.NOT_TEXT, field="file") from error
     except csv.Error as error:
         raise ValidationFailed(
-            f"Line {reader.line_num}: {error}.", reason="NOT_TEXT", field="file", extra={"line": reader.line_num}
+            f"Line {reader.line_num}: {error}.",
+            reason=CodesReason.NOT_TEXT,
+            field="file",
+            extra={"line": reader.line_num},
         ) from error
 
 
@@ -175,10 +180,12 @@ def upload_codes(
     """
     code_type = check_type(code_type)
     if not Campaign.objects.filter(pk=campaign_id).exists():
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+        raise NotFound("Campaign not found.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaignId")
     limit = max_upload_bytes()
     if declared_size is not None and declared_size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
+        raise ValidationFailed(
+            f"The file is larger than {limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="fileSize"
+        )
     store = _store_batch_postgresql if connection.vendor == "postgresql" else _store_batch_portable
     now = timezone.now()
     rows = inserted = updated = 0
@@ -196,7 +203,7 @@ def upload_codes(
             added, touched = store(campaign_id, code_type, batch, now)
             inserted, updated = inserted + added, updated + touched
         if rows == 0:
-            raise ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
+            raise ValidationFailed("The file holds no codes.", reason=CodesReason.EMPTY_FILE, field="file")
         detail = {"in": rows, "inserted": inserted, "updated": updated}
         audit_codes(
             actor,
@@ -211,23 +218,3 @@ def upload_codes(
         if before_commit is not None:
             before_commit()
     return {"in": rows, "inserted": inserted, "updated": updated}
-
-
-def upload_codes_from_storage(campaign_id: str, file_key, *, actor: Actor) -> dict:
-    """Upload ``codes/{campaignId}/{type}/{file}`` from storage (``POST /:campaignId/codes {fileKey}``).
-
-    The campaign id and type are taken from the key and the campaign id must match ``campaign_id``.
-    Raises ValidationFailed ``invalidFileKey`` (400, decisions.md #27), NotFound ``FILE_NOT_FOUND``, and
-    everything ``upload_codes`` raises.
-    """
-    from django.core.files.storage import default_storage
-
-    match = FILE_KEY_RE.match(file_key or "") if isinstance(file_key, str) else None
-    if not match or match["campaignId"] != str(campaign_id) or ".." in file_key:
-        raise ValidationFailed("A valid file key is required.", reason="invalidFileKey", field="fileKey")
-    try:
-        handle = default_storage.open(file_key, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise NotFound(f"No file at '{file_key}'.", reason="FILE_NOT_FOUND", field="fileKey") from error
-    with handle:
-        return upload_codes(campaign_id, match["type"], handle, actor=actor)

@@ -23,13 +23,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from campaigns.reasons import CampaignsReason
 from codes.models import CodeUpload, CodeUploadStatus
+from codes.reasons import CodesReason
 from codes.services.upload import FILE_KEY_RE, max_upload_bytes, upload_codes
 from codes.services.validation import check_type
 from monoql.audit import Actor, record
 from monoql.errors import DomainError, NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, SideProgress, Superseded, requeue_failed, sweep_stale
 from monoql.queue import enqueue_on_commit
+from monoql.reasons import named
 
 logger = logging.getLogger("monoql.codes")
 
@@ -40,7 +43,7 @@ FINAL = (CodeUploadStatus.FINISHED, CodeUploadStatus.FAILED)
 
 def _campaign_exists(campaign_id: str) -> None:
     if not Campaign.objects.filter(pk=campaign_id).exists():
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+        raise NotFound("Campaign not found.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaignId")
 
 
 def queue_code_upload(
@@ -59,20 +62,24 @@ def queue_code_upload(
     _campaign_exists(campaign_id)
     limit = max_upload_bytes()
     if declared_size is not None and declared_size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
+        raise ValidationFailed(
+            f"The file is larger than {limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="fileSize"
+        )
     key = default_storage.save(f"codes/{campaign_id}/{code_type}/uploads/{uuid.uuid4().hex}.csv", File(stream))
     size = default_storage.size(key)
     problem = None
     if size > limit:
-        problem = ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
+        problem = ValidationFailed(
+            f"The file is larger than {limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="fileSize"
+        )
     elif declared_size is not None and declared_size != size:
         problem = ValidationFailed(
             f"fileSize says {declared_size} bytes but the file has {size}.",
-            reason="FILE_SIZE_MISMATCH",
+            reason=CodesReason.FILE_SIZE_MISMATCH,
             field="fileSize",
         )
     elif size == 0:
-        problem = ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
+        problem = ValidationFailed("The file holds no codes.", reason=CodesReason.EMPTY_FILE, field="file")
     if problem is not None:
         default_storage.delete(key)
         raise problem
@@ -88,9 +95,9 @@ def queue_code_upload_from_storage(campaign_id: str, file_key, *, actor: Actor) 
     """
     match = FILE_KEY_RE.match(file_key or "") if isinstance(file_key, str) else None
     if not match or match["campaignId"] != str(campaign_id) or ".." in file_key:
-        raise ValidationFailed("A valid file key is required.", reason="invalidFileKey", field="fileKey")
+        raise ValidationFailed("A valid file key is required.", reason=CodesReason.invalidFileKey, field="fileKey")
     if not default_storage.exists(file_key):
-        raise NotFound(f"No file at '{file_key}'.", reason="FILE_NOT_FOUND", field="fileKey")
+        raise NotFound(f"No file at '{file_key}'.", reason=CodesReason.FILE_NOT_FOUND, field="fileKey")
     code_type = check_type(match["type"])
     _campaign_exists(campaign_id)
     return _record(campaign_id, code_type, file_key, default_storage.size(file_key), actor, owns_file=False)
@@ -212,14 +219,16 @@ def retry_code_upload(campaign_id: str, upload_id, *, actor: Actor) -> CodeUploa
     if not retryable(upload) or not default_storage.exists(upload.file_key):
         raise ValidationFailed(
             "Only an upload that failed for another reason than its file can be retried; upload the file again.",
-            reason="NOT_RETRYABLE",
+            reason=CodesReason.NOT_RETRYABLE,
             field="uploadId",
         )
     with transaction.atomic():
         if not requeue_failed(
             CodeUpload, upload.pk, failed=CodeUploadStatus.FAILED, pending=CodeUploadStatus.PENDING, task=RUN_TASK
         ):
-            raise ValidationFailed("The upload is no longer failed.", reason="NOT_RETRYABLE", field="uploadId")
+            raise ValidationFailed(
+                "The upload is no longer failed.", reason=CodesReason.NOT_RETRYABLE, field="uploadId"
+            )
         record(actor, "codes.uploadRetry", campaign_id=campaign_id, target=f"codeUpload:{upload.pk}")
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
@@ -267,7 +276,7 @@ def upload_result(upload: CodeUpload) -> dict:
         error = upload.error or {}
         raise ValidationFailed(
             error.get("message") or "The upload failed.",
-            reason=error.get("reason") or "UPLOAD_FAILED",
+            reason=named(error["reason"]) if error.get("reason") else CodesReason.UPLOAD_FAILED,
             field=error.get("field") or "file",
             extra=error.get("extra") or {},
         )
@@ -306,5 +315,5 @@ def code_upload(campaign_id: str, upload_id) -> CodeUpload:
     if str(upload_id).isdigit():
         upload = CodeUpload.objects.filter(campaign_id=campaign_id, pk=int(upload_id)).first()
     if upload is None:
-        raise NotFound("No such code upload in this campaign.", reason="UPLOAD_NOT_FOUND", field="uploadId")
+        raise NotFound("No such code upload in this campaign.", reason=CodesReason.UPLOAD_NOT_FOUND, field="uploadId")
     return upload

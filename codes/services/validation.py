@@ -1,6 +1,7 @@
 """Argument checks shared by every door to the inventory, with the catalog §4.4 identifiers."""
 
 from codes.models import CodeStatus, CodeType
+from codes.reasons import CodesReason
 from monoql.errors import ValidationFailed
 
 MAX_RESERVE_COUNT = 10_000
@@ -10,9 +11,11 @@ MAX_CODES_PER_REQUEST = 100_000
 def check_type(code_type) -> str:
     """Return a valid code type. Raises ValidationFailed ``missingType`` / ``InvalidType``."""
     if code_type in (None, ""):
-        raise ValidationFailed("The 'type' property is required.", reason="missingType", field="type")
+        raise ValidationFailed("The 'type' property is required.", reason=CodesReason.missingType, field="type")
     if code_type not in CodeType.values:
-        raise ValidationFailed(f"The type '{code_type}' is not a valid code type.", reason="InvalidType", field="type")
+        raise ValidationFailed(
+            f"The type '{code_type}' is not a valid code type.", reason=CodesReason.InvalidType, field="type"
+        )
     return code_type
 
 
@@ -22,7 +25,7 @@ def check_status(status) -> str | None:
         return None
     if status not in CodeStatus.values:
         raise ValidationFailed(
-            f"The status '{status}' is not a valid code status.", reason="InvalidStatus", field="status"
+            f"The status '{status}' is not a valid code status.", reason=CodesReason.InvalidStatus, field="status"
         )
     return status
 
@@ -36,7 +39,7 @@ def check_reserve(count, code_type) -> tuple[int, str]:
     if count in (None, "") or code_type in (None, ""):
         raise ValidationFailed(
             "The 'count' and 'type' properties must be specified to reserve codes.",
-            reason="missingCodeReserveParams",
+            reason=CodesReason.missingCodeReserveParams,
             field="count" if count in (None, "") else "type",
         )
     try:
@@ -44,7 +47,7 @@ def check_reserve(count, code_type) -> tuple[int, str]:
     except ValueError:
         number = 0
     if number < 1 or number > MAX_RESERVE_COUNT:
-        raise ValidationFailed("You must enter a valid count.", reason="invalidCount", field="count")
+        raise ValidationFailed("You must enter a valid count.", reason=CodesReason.invalidCount, field="count")
     return number, check_type(code_type)
 
 
@@ -54,16 +57,18 @@ def check_codes(codes) -> list[str]:
     Raises ValidationFailed ``missingCodes``, ``invalidCodesProp`` (not an array of strings), ``emptyCodes``.
     """
     if codes is None:
-        raise ValidationFailed("The 'codes' property is required.", reason="missingCodes", field="codes")
+        raise ValidationFailed("The 'codes' property is required.", reason=CodesReason.missingCodes, field="codes")
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
         raise ValidationFailed(
-            "The 'codes' property must be an array of codes.", reason="invalidCodesProp", field="codes"
+            "The 'codes' property must be an array of codes.", reason=CodesReason.invalidCodesProp, field="codes"
         )
     cleaned = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
     if not cleaned:
-        raise ValidationFailed("The 'codes' array must contain one or more codes.", reason="emptyCodes", field="codes")
+        raise ValidationFailed(
+            "The 'codes' array must contain one or more codes.", reason=CodesReason.emptyCodes, field="codes"
+        )
     if len(cleaned) > MAX_CODES_PER_REQUEST:
         raise ValidationFailed(
-            f"At most {MAX_CODES_PER_REQUEST} codes per request.", reason="invalidCodesProp", field="codes"
+            f"At most {MAX_CODES_PER_REQUEST} codes per request.", reason=CodesReason.invalidCodesProp, field="codes"
         )
     return cleaned

@@ -10,14 +10,28 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaigns.reasons import CampaignsReason
 from codes.api.views import CODES_ACCESS, COUNTS, authorize, request_body
+from codes.reasons import CodesReason
+from entries.reasons import EntriesReason
 from entries.services.code_holders import assign_codes_to_entry
+from monoql.core_reasons import CoreReason
+from monoql.reasons import CODE_REST
 
 
 class AssignCodesView(APIView):
     """``POST /api/codes/<campaignId>/assign {codes, entryId?}`` → ``{count: {in, updated}}``."""
 
     access = CODES_ACCESS
+    surface = CODE_REST
+    errors = (
+        EntriesReason.ENTRY_NOT_FOUND,
+        CodesReason.missingCodes,
+        CodesReason.invalidCodesProp,
+        CodesReason.emptyCodes,
+        CampaignsReason.CAMPAIGN_NOT_FOUND,
+        CoreReason.LOCK_TIMEOUT,
+    )
 
     @extend_schema(
         request=inline_serializer(

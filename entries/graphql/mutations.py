@@ -7,6 +7,7 @@ from accounts.graphql.sign_in import require_current_identity
 from accounts.graphql.types import ViewerState
 from campaigns.graphql.viewer import Viewer
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
+from entries.validation import FIELD_REASONS
 from monoql.graphql.scalars import JSON
 
 
@@ -70,5 +71,13 @@ class EntriesMutation(graphene.ObjectType):
             "EntryInvalidField",
             "ENTRY_MISSING_CONTACT",
             "MISSING_REQUIRED_FIELDS",
+            "NO_LINKED_CAMPAIGN_ENTRY",
+            "NO_PAST_PARTICIPATION",
+            "invalidSession",
+            *FIELD_REASONS,
+            "CAMPAIGN_NOT_OPEN",
+            "ENTRY_BLOCKED",
+            "ENTRY_CONFLICT",
+            "PHONE_NOT_CONFIRMED",
         ],
     )

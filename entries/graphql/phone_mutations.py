@@ -9,6 +9,7 @@ from accounts.session import require_fan
 from campaigns.graphql.enums import LinkableAttributeType
 from entries.services.attributes import refresh_entry_attribute
 from entries.services.phone_confirmation import send_phone_code, submit_confirm, verify_phone_code
+from entries.validation import FIELD_REASONS
 from monoql.graphql.scalars import JSON
 
 
@@ -49,6 +50,7 @@ class PhoneMutation(graphene.ObjectType):
         resolver=resolve_send_code,
         access=SIGNED_IN,
         summary="Text a 6-digit confirmation code to the phone (monoql's own verification service).",
+        errors=["CAMPAIGN_NOT_FOUND", "TOO_MANY_CODES", "invalidCampaignStatus", *FIELD_REASONS],
     )
     verifyPhoneConfirmationCode = Operation(
         JSON,
@@ -58,6 +60,14 @@ class PhoneMutation(graphene.ObjectType):
         resolver=resolve_verify_code,
         access=SIGNED_IN,
         summary="Check the code; answers {phoneJwt, expiresAt} to pass to submitConfirm.",
+        errors=[
+            "CAMPAIGN_NOT_FOUND",
+            "PHONE_CODE_EXPIRED",
+            "PHONE_CODE_INVALID",
+            "TOO_MANY_ATTEMPTS",
+            "invalidCampaignStatus",
+            *FIELD_REASONS,
+        ],
     )
     submitConfirm = Operation(
         JSON,

@@ -6,6 +6,7 @@ from accounts.graphql.access import Operation, campaign_action
 from campaigns.selectors import campaign_or_404
 from entries import metrics
 from entries.graphql.metrics_types import MarketEligibilityCount, MarketPreferenceCounts, Scored, Stat, StatsType
+from entries.reasons import EntriesReason
 from entries.scoring_selectors import scored_files, stats
 from monoql.errors import ValidationFailed
 from monoql.reasons import operation_doc
@@ -14,7 +15,9 @@ from monoql.reasons import operation_doc
 def score_bound(value, field):
     """``value`` when None or within 0–1. Raises ValidationFailed ``INVALID_SCORE`` naming ``field``."""
     if value is not None and not 0.0 <= value <= 1.0:
-        raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="INVALID_SCORE", field=field)
+        raise ValidationFailed(
+            f"{field} must be a number between 0 and 1.", reason=EntriesReason.INVALID_SCORE, field=field
+        )
     return value
 
 

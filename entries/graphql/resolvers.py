@@ -5,12 +5,13 @@ from entries.graphql.queries import score_bound
 from entries.metrics import eligible_counts
 from entries.selectors import entry_for, viewer_eligibility_answer
 from monoql.dates import iso
+from monoql.graphql.context import memos
 
 _MISSING = object()
 
 
 def _cached_entry(info, campaign, fan):
-    cache = info.context.__dict__.setdefault("_viewer_entries", {})
+    cache = memos(info).viewer_entries
     key = (campaign.pk, fan.pk)
     if key not in cache:
         cache[key] = entry_for(campaign.pk, fan.pk)

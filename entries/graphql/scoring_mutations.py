@@ -7,6 +7,7 @@ from graphene_file_upload.scalars import Upload
 
 from accounts.graphql.access import SUPREME, Operation, campaign_action, staff_actor
 from campaigns.selectors import campaign_or_404
+from codes.reasons import CodesReason
 from entries.graphql.metrics_types import File, FilterType, Stat, StatsType, UpdatedCount
 from entries.services.blacklist import upload_blacklist
 from entries.services.fanlist import upload_fanlist
@@ -22,7 +23,7 @@ CSV = "text/csv"
 
 def _file(file):
     if not hasattr(file, "read"):
-        raise ValidationFailed("file must be a multipart file part.", reason="INVALID_FILE", field="file")
+        raise ValidationFailed("file must be a multipart file part.", reason=CodesReason.INVALID_FILE, field="file")
     return file
 
 
@@ -144,6 +145,9 @@ class ScoringMutation(graphene.ObjectType):
             "MISSING_COLUMN",
             "INVALID_SCORE",
             "INVALID_VERDICT",
+            "FILE_SIZE_MISMATCH",
+            "INVALID_IDENTIFIER",
+            "INVALID_FILE",
         ],
     )
     uploadBlacklist = Operation(
@@ -154,7 +158,14 @@ class ScoringMutation(graphene.ObjectType):
         resolver=resolve_upload_blacklist,
         access=SUPREME,
         summary="Upload a CSV of emails and phone numbers to block in every campaign (entries with them are never selected).",
-        errors=["FILE_TOO_LARGE", "NOT_TEXT", "EMPTY_FILE", "INVALID_BLACKLIST_VALUE"],
+        errors=[
+            "FILE_TOO_LARGE",
+            "NOT_TEXT",
+            "EMPTY_FILE",
+            "INVALID_BLACKLIST_VALUE",
+            "FILE_SIZE_MISMATCH",
+            "INVALID_FILE",
+        ],
     )
     uploadFanlist = Operation(
         File,
@@ -172,6 +183,8 @@ class ScoringMutation(graphene.ObjectType):
             "MISSING_COLUMN",
             "INVALID_IDENTIFIER",
             "INVALID_RANK",
+            "INVALID_FILE",
+            "MISSING_SCORING",
         ],
     )
     uploadInvites = Operation(
@@ -194,6 +207,7 @@ class ScoringMutation(graphene.ObjectType):
             "EMPTY_FILE",
             "MISSING_COLUMN",
             "INVALID_IDENTIFIER",
+            "INVALID_FILE",
         ],
     )
     addTags = Operation(

@@ -33,6 +33,7 @@ from entries.selection.services.wave_prep_files import upload_wave_prep_file
 from entries.selection.services.waves import cancel_wave, preview_wave, upload_wave
 from monoql.admin_base import admin_actor
 from monoql.audit import Actor
+from monoql.core_reasons import CoreReason
 from monoql.errors import DomainError
 from monoql.jobs import counts_in_words
 from monoql.storage import signed_key_url
@@ -303,7 +304,7 @@ class WaveAdmin(CampaignScopedAdmin):
 
     def add_service(self, request, obj, form):
         """Never reached: ``add_view`` schedules through ``upload_wave`` after the preview's confirm."""
-        raise DomainError("Schedule a wave from its preview.", code="FORBIDDEN", reason="READ_ONLY")
+        raise DomainError("Schedule a wave from its preview.", code="FORBIDDEN", reason=CoreReason.READ_ONLY)
 
     def add_view(self, request, form_url="", extra_context=None):
         """Schedule a wave in two steps: the form is checked and previewed (recipients per channel and market, the

@@ -153,7 +153,7 @@ def allocate(
         order = priority_order(candidates, params)
     markets = list(capacity)
     left = {market: max(0, int(capacity[market])) for market in markets}
-    selected = {market: [] for market in markets}
+    selected: dict = {market: [] for market in markets}
     taken: set = set()
     draws = None
     if shared is not None and params.single_market:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from entries.models import PREFERENCE_RANKS
 from entries.selection.allocation import PRIVATE, Params, SharedCodes, lottery_key
 
-#: Preference ranks a fan may give (``market_0`` … ``market_3``).
-RANKS = 4
+#: Preference ranks a fan may give (``entries.models.PREFERENCE_RANKS``).
+RANKS = PREFERENCE_RANKS
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _drawing_dictatorship(ranked: np.ndarray, left: np.ndarray, shared: SharedCo
     shared codes as it goes. Fans are walked in windows of ``WINDOW`` rows as plain ints, and the walk stops as
     soon as no market can take anyone: shared codes are scarce here, so that comes early in a big run."""
     size = len(left)
-    left = [int(value) for value in left]
+    room = [int(value) for value in left]
     private = [int(shared.private.get(m, 0)) for m in range(size)]
     supply = dict(shared.supply)
     sources = [list(shared.sources.get(m, ())) for m in range(size)]
@@ -202,7 +203,7 @@ def _drawing_dictatorship(ranked: np.ndarray, left: np.ndarray, shared: SharedCo
     taken = np.zeros(len(ranked), dtype=bool)
 
     def is_open(m: int) -> bool:
-        return left[m] > 0 and (private[m] > 0 or any(supply[source] > 0 for source in sources[m]))
+        return room[m] > 0 and (private[m] > 0 or any(supply[source] > 0 for source in sources[m]))
 
     rounds = [range(rank, rank + 1) for rank in range(ranked.shape[1])] if by_rank else [range(ranked.shape[1])]
     for ranks in rounds:
@@ -216,25 +217,26 @@ def _drawing_dictatorship(ranked: np.ndarray, left: np.ndarray, shared: SharedCo
                     continue
                 for rank in ranks:
                     market = row[rank]
-                    if market < 0 or left[market] <= 0:
+                    if market < 0 or room[market] <= 0:
                         continue
                     if private[market] > 0:
                         private[market] -= 1
                         key = PRIVATE
                     else:
-                        key = next((source for source in sources[market] if supply[source] > 0), None)
-                        if key is None:
+                        source = next((source for source in sources[market] if supply[source] > 0), None)
+                        if source is None:
                             continue
+                        key = source
                         supply[key] -= 1
-                    left[market] -= 1
+                    room[market] -= 1
                     draws[market][key] = draws[market].get(key, 0) + 1
                     chosen[market].append((position, rank))
                     taken[position] = True
                     break
     markets = np.array([m for m in range(size) for _ in chosen[m]], dtype=np.int64)
     positions = np.array([p for m in range(size) for p, _ in chosen[m]], dtype=np.int64)
-    ranks = np.array([r for m in range(size) for _, r in chosen[m]], dtype=np.int64)
-    return markets, positions, ranks, draws
+    chosen_ranks = np.array([r for m in range(size) for _, r in chosen[m]], dtype=np.int64)
+    return markets, positions, chosen_ranks, draws
 
 
 def allocate_columns(

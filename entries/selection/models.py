@@ -147,6 +147,9 @@ class Allocation(models.Model):
             models.Index(fields=["entry"], name="allocation_entry_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.outcome} entry {self.entry_id} in market {self.market_id}"
+
 
 class AppliedMarket(models.Model):
     """A market of a wave prep that selection has applied (its outcomes are final for the fans)."""
@@ -158,6 +161,9 @@ class AppliedMarket(models.Model):
     class Meta:
         db_table = "entries_appliedmarket"
         constraints = [models.UniqueConstraint(fields=["wave_prep", "market"], name="applied_market_unique")]
+
+    def __str__(self):
+        return f"market {self.market_id} applied from wave prep {self.wave_prep_id}"
 
 
 class WaveStatus(models.TextChoices):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from entries.models import Entry
+from entries.reasons import EntriesReason
 from monoql.errors import NotFound, ValidationFailed
 
 # LinkableAttributeType → the card brand the fan's profile must hold (facts.cards).
@@ -19,11 +20,15 @@ def refresh_entry_attribute(*, campaign_id: str, fan, attribute: str) -> dict:
     """
     brand = LINKABLE_ATTRIBUTES.get(attribute)
     if brand is None:
-        raise ValidationFailed(f"Unknown attribute '{attribute}'.", reason="INVALID_ATTRIBUTE", field="attribute")
+        raise ValidationFailed(
+            f"Unknown attribute '{attribute}'.", reason=EntriesReason.INVALID_ATTRIBUTE, field="attribute"
+        )
     with transaction.atomic():
         entry = Entry.objects.select_for_update().filter(campaign_id=str(campaign_id), fan=fan).first()
         if entry is None:
-            raise NotFound("You have no entry in this campaign.", reason="ENTRY_NOT_FOUND", field="campaignId")
+            raise NotFound(
+                "You have no entry in this campaign.", reason=EntriesReason.ENTRY_NOT_FOUND, field="campaignId"
+            )
         cards = (fan.profile_facts or {}).get("cards") or []
         entry.attributes = {**entry.attributes, attribute: brand in cards}
         entry.date_updated = timezone.now()

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from codes.reasons import CodesReason
 from entries.models import BlacklistEntry, BlacklistKind, Entry
+from entries.reasons import EntriesReason
 from entries.services.csv_files import bad_line, read_upload, stamp, store_text
 from entries.validation import e164
 from monoql.audit import Actor, record
@@ -32,17 +34,19 @@ def parse_blacklist(text: str) -> list[tuple[BlacklistKind, str]]:
             continue
         if "@" in raw:
             if raw.count("@") != 1 or "." not in raw.split("@")[1]:
-                raise bad_line(line_number, f"'{raw}' is not an email address.", "INVALID_BLACKLIST_VALUE")
+                raise bad_line(line_number, f"'{raw}' is not an email address.", EntriesReason.INVALID_BLACKLIST_VALUE)
             values.append((BlacklistKind.EMAIL, raw.lower()))
         else:
             phone = e164(raw)
             if phone is None:
                 raise bad_line(
-                    line_number, f"'{raw}' is not an email address or a phone number.", "INVALID_BLACKLIST_VALUE"
+                    line_number,
+                    f"'{raw}' is not an email address or a phone number.",
+                    EntriesReason.INVALID_BLACKLIST_VALUE,
                 )
             values.append((BlacklistKind.PHONE, phone))
     if not values:
-        raise ValidationFailed("The file lists no emails or phones.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file lists no emails or phones.", reason=CodesReason.EMPTY_FILE, field="file")
     return values
 
 

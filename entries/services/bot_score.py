@@ -43,7 +43,7 @@ from monoql.audit import Actor, record
 from monoql.dates import parse_iso
 from monoql.jobs import Pacer
 from monoql.locks import BOT_SCORE, lock
-from monoql.pgcopy import analyze, read_columns, write_text
+from monoql.pgcopy import analyze, copy_escape, read_columns, write_text
 
 logger = logging.getLogger("monoql.entries")
 
@@ -89,7 +89,7 @@ SELECT e.id::int8,
 FROM entries_entry e JOIN accounts_fan f ON f.id = e.fan_id
 {{blocked}}
 WHERE e.campaign_id = %(campaign)s
-"""
+"""  # noqa: S608 - constant fragments only
 #: Each fan's entries blocked in other campaigns: one aggregate over them all (the batch: fastest for millions)…
 _BLOCKED_ALL = """LEFT JOIN (
     SELECT fan_id, count(*) AS n FROM entries_entry WHERE NOT verdict AND campaign_id <> %(campaign)s GROUP BY fan_id
@@ -565,7 +565,7 @@ def _write_inputs(campaign, inputs: dict, pace=None) -> None:
     elsewhere (NaN kept as null)."""
     arrays = [inputs[name] for name, _ in _INPUTS]
     if connection.vendor == "postgresql":
-        tail = f"\t{campaign.pk}\n"
+        tail = f"\t{copy_escape(campaign.pk)}\n"
         write_text(
             "entries_scoreinput",
             [*_INPUT_COLUMNS, "campaign_id"],

@@ -12,7 +12,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from codes.reasons import CodesReason
+from entries.reasons import EntriesReason
 from monoql.errors import ValidationFailed
+from monoql.reasons import Reason
 
 
 def read_upload(stream, declared_size: int | None) -> str:
@@ -26,22 +29,26 @@ def read_upload(stream, declared_size: int | None) -> str:
     """
     limit = settings.SCORING_UPLOAD_MAX_BYTES
     if declared_size is not None and declared_size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="fileSize")
+        raise ValidationFailed(
+            f"The file is larger than {limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="fileSize"
+        )
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="file")
+        raise ValidationFailed(
+            f"The file is larger than {limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="file"
+        )
     if declared_size is not None and declared_size != len(data):
         raise ValidationFailed(
             f"fileSize says {declared_size} bytes but the file has {len(data)}: the upload is incomplete or wrong.",
-            reason="FILE_SIZE_MISMATCH",
+            reason=CodesReason.FILE_SIZE_MISMATCH,
             field="fileSize",
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed("The file is not UTF-8 text.", reason="NOT_TEXT", field="file") from None
+        raise ValidationFailed("The file is not UTF-8 text.", reason=CodesReason.NOT_TEXT, field="file") from None
     if not text.strip():
-        raise ValidationFailed("The file is empty.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file is empty.", reason=CodesReason.EMPTY_FILE, field="file")
     return text
 
 
@@ -71,13 +78,13 @@ def require_columns(header: list[str], columns) -> None:
         if not present:
             raise ValidationFailed(
                 f"The file's header has no '{name}' column.",
-                reason="MISSING_COLUMN",
+                reason=EntriesReason.MISSING_COLUMN,
                 field="file",
                 extra={"column": name},
             )
 
 
-def bad_line(line_number: int, message: str, reason: str) -> ValidationFailed:
+def bad_line(line_number: int, message: str, reason: Reason) -> ValidationFailed:
     """The error for one bad line: ``"Line 7: ..."`` with ``extensions.line``."""
     return ValidationFailed(f"Line {line_number}: {message}", reason=reason, field="file", extra={"line": line_number})
 

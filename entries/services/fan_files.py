@@ -18,7 +18,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from campaigns.reasons import CampaignsReason
+from codes.reasons import CodesReason
 from entries.models import FanFileKind, FanFileUpload, UploadStatus
+from entries.reasons import EntriesReason
 from entries.services.blacklist import upload_blacklist
 from entries.services.fanlist import upload_fanlist
 from entries.services.invites import upload_invites
@@ -48,11 +51,15 @@ def queue_fan_file(kind: str, stream, *, campaign=None, file_name: str = "", act
     Raises: ValidationFailed ``FILE_TOO_LARGE`` (field ``file``) before anything is stored.
     """
     if kind not in FanFileKind.values:
-        raise ValidationFailed(f"Unknown kind of fan file '{kind}'.", reason="INVALID_FILE_KIND", field="kind")
+        raise ValidationFailed(
+            f"Unknown kind of fan file '{kind}'.", reason=EntriesReason.INVALID_FILE_KIND, field="kind"
+        )
     limit = settings.SCORING_UPLOAD_MAX_BYTES
     size = getattr(stream, "size", None)
     if size is not None and size > limit:
-        raise ValidationFailed(f"The file is larger than {limit} bytes.", reason="FILE_TOO_LARGE", field="file")
+        raise ValidationFailed(
+            f"The file is larger than {limit} bytes.", reason=CodesReason.FILE_TOO_LARGE, field="file"
+        )
     folder = f"uploads/{kind}/{campaign.pk if campaign else 'all'}"
     key = default_storage.save(f"{folder}/{uuid.uuid4().hex}.csv", File(stream))
     with transaction.atomic():
@@ -144,14 +151,16 @@ def retry_fan_file(upload_id: int, *, actor: Actor) -> FanFileUpload:
     if upload is None or not retryable(upload) or not default_storage.exists(upload.file_key):
         raise ValidationFailed(
             "Only an upload that failed for another reason than its file can be retried; upload the file again.",
-            reason="NOT_RETRYABLE",
+            reason=CodesReason.NOT_RETRYABLE,
             field="uploadId",
         )
     with transaction.atomic():
         if not requeue_failed(
             FanFileUpload, upload.pk, failed=UploadStatus.FAILED, pending=UploadStatus.PENDING, task=RUN_TASK
         ):
-            raise ValidationFailed("The upload is no longer failed.", reason="NOT_RETRYABLE", field="uploadId")
+            raise ValidationFailed(
+                "The upload is no longer failed.", reason=CodesReason.NOT_RETRYABLE, field="uploadId"
+            )
         record(actor, "fanFile.retry", campaign_id=upload.campaign_id, target=f"fanFile:{upload.pk}")
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
@@ -172,7 +181,9 @@ def _read(upload: FanFileUpload, handle, actor: Actor) -> tuple[dict, str]:
         )
     campaign = upload.campaign
     if campaign is None:
-        raise ValidationFailed("This upload names no campaign.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+        raise ValidationFailed(
+            "This upload names no campaign.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaignId"
+        )
     if upload.kind == FanFileKind.SCORED:
         scored = upload_scored(
             campaign_id=campaign.pk, campaign_name=campaign.name, stream=handle, declared_size=None, actor=actor

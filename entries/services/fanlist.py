@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from campaigns.models import FanlistScoring
 from campaigns.selectors import campaign_or_404
+from codes.reasons import CodesReason
 from entries.models import FanlistRecord, FanlistUpload, UploadStatus
-from entries.services.csv_files import bad_line, csv_rows, read_upload, stamp, store_text
+from entries.reasons import EntriesReason
+from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, stamp, store_text
 from entries.services.scoring import normalize_identifier
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
@@ -38,33 +40,26 @@ def translate_ranks(values: list[float], scoring: str) -> list[float]:
 def _parse(text: str, identifier: str, scoring: str) -> tuple[int, dict]:
     header, rows = csv_rows(text)
     value_column = "rank" if "rank" in header else "score" if "score" in header else None
-    for needed, present in ((identifier, identifier.lower() in header), ("rank", value_column is not None)):
-        if not present:
-            raise ValidationFailed(
-                f"The file's header has no '{needed}' column.",
-                reason="MISSING_COLUMN",
-                field="file",
-                extra={"column": needed},
-            )
+    require_columns(header, [(identifier, identifier.lower() in header), ("rank", value_column is not None)])
     keys, values = [], []
     for line_number, row in rows:
         key = normalize_identifier(identifier, row[identifier.lower()])
         if key is None:
-            raise bad_line(line_number, f"{identifier} is empty or invalid.", "INVALID_IDENTIFIER")
+            raise bad_line(line_number, f"{identifier} is empty or invalid.", EntriesReason.INVALID_IDENTIFIER)
         try:
             value = float(row[value_column])
         except ValueError:
             raise bad_line(
-                line_number, f"{value_column} '{row[value_column]}' is not a number.", "INVALID_RANK"
+                line_number, f"{value_column} '{row[value_column]}' is not a number.", EntriesReason.INVALID_RANK
             ) from None
         if scoring == "raw" and not 0.0 <= value <= 1.0:
-            raise bad_line(line_number, f"raw score {value} is not between 0 and 1.", "INVALID_RANK")
+            raise bad_line(line_number, f"raw score {value} is not between 0 and 1.", EntriesReason.INVALID_RANK)
         if scoring == "xnum" and value < 1:
-            raise bad_line(line_number, f"rank {value} is below 1.", "INVALID_RANK")
+            raise bad_line(line_number, f"rank {value} is below 1.", EntriesReason.INVALID_RANK)
         keys.append(key)
         values.append(value)
     if not keys:
-        raise ValidationFailed("The file holds no rows.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file holds no rows.", reason=CodesReason.EMPTY_FILE, field="file")
     best: dict[str, tuple[float, float]] = {}
     for key, value, score in zip(keys, values, translate_ranks(values, scoring), strict=True):
         if key not in best or score > best[key][1]:
@@ -85,13 +80,13 @@ def upload_fanlist(
     campaign = campaign_or_404(campaign_id)
     if campaign.type != "fanlist":
         raise ValidationFailed(
-            "Only fanlist campaigns take fanlists.", reason="NOT_FANLIST_CAMPAIGN", field="campaignId"
+            "Only fanlist campaigns take fanlists.", reason=EntriesReason.NOT_FANLIST_CAMPAIGN, field="campaignId"
         )
     scoring = (campaign.options or {}).get("scoring")
     scoring = scoring if scoring in SCORING else None
     if scoring is None:
         raise ValidationFailed(
-            "Set the campaign's scoring (raw or xnum) first.", reason="MISSING_SCORING", field="campaignId"
+            "Set the campaign's scoring (raw or xnum) first.", reason=EntriesReason.MISSING_SCORING, field="campaignId"
         )
     identifier = campaign.identifier or "memberId"
     text = read_upload(stream, declared_size)

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.selectors import campaign_or_404
+from codes.reasons import CodesReason
 from entries.models import FanIdentifierType, Invite, InviteUpload
+from entries.reasons import EntriesReason
 from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, stamp, store_text
 from entries.services.scoring import normalize_identifier
 from monoql.audit import Actor, record
@@ -41,7 +43,7 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str], ac
     if identifier_type not in FanIdentifierType.values:
         raise ValidationFailed(
             "identifierType must be memberId, globalUserId or email.",
-            reason="INVALID_IDENTIFIER_TYPE",
+            reason=EntriesReason.INVALID_IDENTIFIER_TYPE,
             field="identifierType",
         )
     campaign = campaign_or_404(campaign_id)
@@ -51,7 +53,7 @@ def add_invites(*, campaign_id: str, identifier_type: str, values: list[str], ac
         if value is not None
     }
     if not cleaned:
-        raise ValidationFailed("No identifiers to invite.", reason="EMPTY_INVITE_LIST", field="values")
+        raise ValidationFailed("No identifiers to invite.", reason=EntriesReason.EMPTY_INVITE_LIST, field="values")
     with transaction.atomic():
         added = _insert(campaign, identifier_type, cleaned)
         changes = {"identifierType": identifier_type, "values": len(cleaned), "added": added}
@@ -84,16 +86,18 @@ def parse_invites(text: str, identifier_type: str) -> tuple[int, set[str]]:
         raw = row[column]
         value = normalize_identifier(identifier_type, raw)
         if value is None:
-            raise bad_line(line_number, f"{identifier_type} is empty.", "INVALID_IDENTIFIER")
+            raise bad_line(line_number, f"{identifier_type} is empty.", EntriesReason.INVALID_IDENTIFIER)
         if starts_a_formula(value):
             raise bad_line(
-                line_number, f"{identifier_type} '{raw}' starts like a spreadsheet formula.", "INVALID_IDENTIFIER"
+                line_number,
+                f"{identifier_type} '{raw}' starts like a spreadsheet formula.",
+                EntriesReason.INVALID_IDENTIFIER,
             )
         if identifier_type == FanIdentifierType.EMAIL and (value.count("@") != 1 or "." not in value.split("@")[1]):
-            raise bad_line(line_number, f"'{raw}' is not an email address.", "INVALID_IDENTIFIER")
+            raise bad_line(line_number, f"'{raw}' is not an email address.", EntriesReason.INVALID_IDENTIFIER)
         values.add(value)
     if not values:
-        raise ValidationFailed("The file holds no rows.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file holds no rows.", reason=CodesReason.EMPTY_FILE, field="file")
     return len(rows), values
 
 
@@ -114,7 +118,7 @@ def upload_invites(
     if identifier_type not in FanIdentifierType.values:
         raise ValidationFailed(
             "Set the campaign's inviteOnly gate first: it says which identifier the invite list uses.",
-            reason="NOT_INVITE_ONLY",
+            reason=EntriesReason.NOT_INVITE_ONLY,
             field="campaignId",
         )
     text = read_upload(stream, declared_size)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.selectors import campaign_or_404
+from codes.reasons import CodesReason
 from entries.models import Entry, ScoreRun, ScoreRunKind, UploadStatus
 from entries.services.bot_score import INPUTS_CONTINUED, INPUTS_IGNORED, INPUTS_REPLACED, score_campaign
 from monoql.audit import Actor, record
@@ -144,7 +145,9 @@ def retry_score_run(run_id: int, *, actor: Actor) -> ScoreRun:
         if run is None or not requeue_failed(
             ScoreRun, run.pk, failed=UploadStatus.FAILED, pending=UploadStatus.PENDING, task=RUN_TASK
         ):
-            raise ValidationFailed("Only a failed bot score run can be retried.", reason="NOT_RETRYABLE", field="runId")
+            raise ValidationFailed(
+                "Only a failed bot score run can be retried.", reason=CodesReason.NOT_RETRYABLE, field="runId"
+            )
         record(actor, "entries.botScore.retry", campaign_id=run.campaign_id, target=f"scoreRun:{run.pk}")
     if settings.CELERY_TASK_ALWAYS_EAGER:
         run_score_to_the_end(run.pk)

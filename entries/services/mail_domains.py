@@ -3,7 +3,9 @@ ones whose entries get ``verdict = false`` at the next score."""
 
 from django.db import IntegrityError, transaction
 
+from campaigns.reasons import CampaignsReason
 from entries.models import MailDomain, MailDomainRule
+from entries.reasons import EntriesReason
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
 
@@ -12,7 +14,7 @@ def _domain(value: str) -> str:
     domain = (value or "").strip().lower().lstrip("@")
     if not domain or "." not in domain or " " in domain or "@" in domain or len(domain) > 253:
         raise ValidationFailed(
-            f"'{value}' is not a mail domain (e.g. example.com).", reason="INVALID_DOMAIN", field="domain"
+            f"'{value}' is not a mail domain (e.g. example.com).", reason=CampaignsReason.INVALID_DOMAIN, field="domain"
         )
     return domain
 
@@ -24,14 +26,16 @@ def add_mail_domain(domain: str, rule: str, *, note: str = "", actor: Actor) -> 
     (field ``rule``), ``DOMAIN_ALREADY_LISTED`` (field ``domain``).
     """
     if rule not in MailDomainRule.values:
-        raise ValidationFailed("rule must be disposable or blocked.", reason="INVALID_RULE", field="rule")
+        raise ValidationFailed("rule must be disposable or blocked.", reason=EntriesReason.INVALID_RULE, field="rule")
     domain = _domain(domain)
     try:
         with transaction.atomic():
             listed = MailDomain.objects.create(domain=domain, rule=rule, note=note[:255])
             record(actor, "mailDomain.add", target=f"mailDomain:{domain}", changes={"rule": rule})
     except IntegrityError:
-        raise ValidationFailed(f"{domain} is already listed.", reason="DOMAIN_ALREADY_LISTED", field="domain") from None
+        raise ValidationFailed(
+            f"{domain} is already listed.", reason=EntriesReason.DOMAIN_ALREADY_LISTED, field="domain"
+        ) from None
     return listed
 
 

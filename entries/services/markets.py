@@ -9,8 +9,10 @@ from typing import TypedDict
 from django.db import transaction
 
 from campaigns.models import Campaign, Market
+from campaigns.reasons import CampaignsReason
 from campaigns.services.markets import fail_market, market_document
 from campaigns.services.outbox import record_event
+from entries.reasons import EntriesReason
 from entries.selectors import market_is_chosen
 from entries.services.transfer import transfer_market_entries
 from monoql.audit import Actor, record
@@ -41,20 +43,28 @@ def delete_market(
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().filter(pk=str(campaign_id)).first()
         if campaign is None:
-            raise NotFound(f"No campaign with id '{campaign_id}'.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+            raise NotFound(
+                f"No campaign with id '{campaign_id}'.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaignId"
+            )
         market = Market.objects.select_for_update().filter(pk=str(market_id), campaign=campaign).first()
         if market is None:
             raise NotFound(
-                f"No market with id '{market_id}' in this campaign.", reason="MARKET_NOT_FOUND", field="marketId"
+                f"No market with id '{market_id}' in this campaign.",
+                reason=CampaignsReason.MARKET_NOT_FOUND,
+                field="marketId",
             )
         modified = 0
         if transfer_market_id:
             if str(transfer_market_id) == market.pk:
-                fail_market("A market cannot be transferred to itself.", "transferMarketId", "INVALID_MARKET_TRANSFER")
+                fail_market(
+                    "A market cannot be transferred to itself.",
+                    "transferMarketId",
+                    EntriesReason.INVALID_MARKET_TRANSFER,
+                )
             if not Market.objects.filter(pk=str(transfer_market_id), campaign=campaign).exists():
                 raise NotFound(
                     f"No market with id '{transfer_market_id}' in this campaign.",
-                    reason="MARKET_NOT_FOUND",
+                    reason=CampaignsReason.MARKET_NOT_FOUND,
                     field="transferMarketId",
                 )
             modified = transfer_market_entries(campaign, market.pk, str(transfer_market_id))
@@ -62,7 +72,7 @@ def delete_market(
             fail_market(
                 "Entries chose this market: give transferMarketId to move them before deleting it.",
                 "transferMarketId",
-                "MARKET_HAS_ENTRIES",
+                EntriesReason.MARKET_HAS_ENTRIES,
             )
         document = market_document(market)
         market.delete()

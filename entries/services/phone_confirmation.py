@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from campaigns.models import CampaignStatus
 from campaigns.selectors import campaign_or_404
 from entries.models import Entry, PhoneVerification
+from entries.reasons import EntriesReason
 from entries.services.receipts import mark_receipt_due, sweep_after_commit
 from entries.validation import e164
 from monoql.dates import iso
@@ -39,7 +40,7 @@ def _code_hash(verification_phone: str, code: str) -> str:
 def _phone(value) -> str:
     phone = e164(value) if isinstance(value, str) else None
     if phone is None:
-        raise ValidationFailed("Enter a valid phone number.", reason="EntryInvalidField", field="phone")
+        raise ValidationFailed("Enter a valid phone number.", reason=EntriesReason.EntryInvalidField, field="phone")
     return phone
 
 
@@ -48,7 +49,7 @@ def _require_open(campaign) -> None:
     if campaign.status != CampaignStatus.OPEN:
         raise Forbidden(
             "This campaign is not open: phone numbers can be confirmed only while it accepts entries.",
-            reason="invalidCampaignStatus",
+            reason=EntriesReason.invalidCampaignStatus,
         )
 
 
@@ -70,7 +71,7 @@ def send_phone_code(*, campaign_id: str, fan, phone: str) -> dict:
             raise DomainError(
                 "Too many codes were sent to this phone; try again later.",
                 code=RATE_LIMITED,
-                reason="TOO_MANY_CODES",
+                reason=EntriesReason.TOO_MANY_CODES,
                 field="phone",
             )
         PhoneVerification.objects.filter(
@@ -110,11 +111,14 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
         )
         if verification is None:
             raise ValidationFailed(
-                "This code has expired; ask for a new one.", reason="PHONE_CODE_EXPIRED", field="code"
+                "This code has expired; ask for a new one.", reason=EntriesReason.PHONE_CODE_EXPIRED, field="code"
             )
         if verification.attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
             raise DomainError(
-                "Too many wrong codes; ask for a new one.", code=RATE_LIMITED, reason="TOO_MANY_ATTEMPTS", field="code"
+                "Too many wrong codes; ask for a new one.",
+                code=RATE_LIMITED,
+                reason=EntriesReason.TOO_MANY_ATTEMPTS,
+                field="code",
             )
         matches = isinstance(code, str) and hmac.compare_digest(
             verification.code_hash, _code_hash(number, code.strip())
@@ -127,7 +131,10 @@ def verify_phone_code(*, campaign_id: str, fan, phone: str, code: str) -> dict:
     if not matches:
         left = settings.PHONE_CODE_MAX_ATTEMPTS - verification.attempts
         raise ValidationFailed(
-            "That code is not right.", reason="PHONE_CODE_INVALID", field="code", extra={"attemptsLeft": left}
+            "That code is not right.",
+            reason=EntriesReason.PHONE_CODE_INVALID,
+            field="code",
+            extra={"attemptsLeft": left},
         )
     expires = now + timedelta(seconds=settings.PHONE_JWT_TTL_SECONDS)
     token = issue_phone_jwt(phone=number, campaign_id=campaign.pk, fan_id=fan.pk, expires=expires)
@@ -149,7 +156,9 @@ def issue_phone_jwt(*, phone: str, campaign_id: str, fan_id: str, expires) -> st
 
 def _decode(phone_jwt) -> dict:
     if not isinstance(phone_jwt, str) or not phone_jwt:
-        raise ValidationFailed("phoneJwt is not a valid token.", reason="INVALID_PHONE_JWT", field="phoneJwt")
+        raise ValidationFailed(
+            "phoneJwt is not a valid token.", reason=EntriesReason.INVALID_PHONE_JWT, field="phoneJwt"
+        )
     try:
         return jwt.decode(
             phone_jwt,
@@ -159,9 +168,13 @@ def _decode(phone_jwt) -> dict:
             options={"require": ["exp", "phone", "campaignId"]},
         )
     except jwt.ExpiredSignatureError:
-        raise ValidationFailed("phoneJwt has expired.", reason="PHONE_JWT_EXPIRED", field="phoneJwt") from None
+        raise ValidationFailed(
+            "phoneJwt has expired.", reason=EntriesReason.PHONE_JWT_EXPIRED, field="phoneJwt"
+        ) from None
     except jwt.PyJWTError:
-        raise ValidationFailed("phoneJwt is not a valid token.", reason="INVALID_PHONE_JWT", field="phoneJwt") from None
+        raise ValidationFailed(
+            "phoneJwt is not a valid token.", reason=EntriesReason.INVALID_PHONE_JWT, field="phoneJwt"
+        ) from None
 
 
 def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
@@ -179,15 +192,17 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
     _require_open(campaign)
     if str(claims["campaignId"]) != campaign.pk:
         raise ValidationFailed(
-            "phoneJwt was issued for another campaign.", reason="CAMPAIGN_MISMATCH", field="phoneJwt"
+            "phoneJwt was issued for another campaign.", reason=EntriesReason.CAMPAIGN_MISMATCH, field="phoneJwt"
         )
     with transaction.atomic():
         entry = Entry.objects.select_for_update().filter(campaign=campaign, fan=fan).first()
         if entry is None:
-            raise NotFound("You have no entry in this campaign.", reason="ENTRY_NOT_FOUND", field="campaignId")
+            raise NotFound(
+                "You have no entry in this campaign.", reason=EntriesReason.ENTRY_NOT_FOUND, field="campaignId"
+            )
         if not entry.phone or e164(str(claims["phone"])) != entry.phone:
             raise ValidationFailed(
-                "phoneJwt was issued for another phone number.", reason="PHONE_MISMATCH", field="phoneJwt"
+                "phoneJwt was issued for another phone number.", reason=EntriesReason.PHONE_MISMATCH, field="phoneJwt"
             )
         if entry.confirmed_phone == entry.phone and entry.date_phone_confirmed:
             return {"phoneConfirmed": iso(entry.date_phone_confirmed), "phone": entry.phone}
@@ -204,7 +219,7 @@ def submit_confirm(*, campaign_id: str, fan, phone_jwt: str) -> dict:
         except IntegrityError:
             raise Forbidden(
                 "This phone number was already confirmed by another fan for this campaign.",
-                reason="phoneAlreadyConfirmed",
+                reason=EntriesReason.phoneAlreadyConfirmed,
                 field="phoneJwt",
             ) from None
     return {"phoneConfirmed": iso(entry.date_phone_confirmed), "phone": entry.phone}

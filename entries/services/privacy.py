@@ -35,10 +35,12 @@ from entries.models import (
     ScoredFile,
     UploadStatus,
 )
+from entries.reasons import EntriesReason
 from entries.services.invites import invite_folder
 from entries.validation import e164, opt_in_field_ids
 from monoql.audit import Actor, ActorKind, record
 from monoql.errors import NotFound
+from monoql.transactions import inside_transaction, require_transaction
 
 #: What names a fan, as ``fan_identifiers`` gives it (``(texts, phones)``, plain sets) or as an erasure job keeps it
 #: after the fan row is gone (``DigestSet`` pairs): only ``value in …`` is asked of either.
@@ -87,7 +89,7 @@ def identifiers_from_digests(document: dict) -> Identifiers:
 def _fan(fan_id: str) -> Fan:
     fan = Fan.objects.filter(pk=str(fan_id)).first()
     if fan is None:
-        raise NotFound("No such fan.", reason="FAN_NOT_FOUND", field="fanId")
+        raise NotFound("No such fan.", reason=EntriesReason.FAN_NOT_FOUND, field="fanId")
     return fan
 
 
@@ -121,6 +123,7 @@ def set_do_not_sell(fan_id: str, do_not_sell: bool = True, *, actor: Actor) -> i
         return cleared
 
 
+@inside_transaction
 def _clear_opt_ins(fan: Fan) -> int:
     """Clear every opt-in answer of the fan's entries (inside the caller's transaction); returns entries changed."""
     cleared = 0
@@ -264,10 +267,9 @@ def erase_fan_registrations(fan: Fan, identifiers: tuple[set[str], set[str]]) ->
     (``identifiers`` = ``fan_identifiers(fan)``). Blacklist rows are never deleted: fraud prevention is
     outside the erasure cascade (decisions.md "Erasure takes only the fan's own").
     Returns: ``{"entries", "phoneVerifications", "fanlistRecords", "invites"}`` (counts).
-    Raises: RuntimeError outside a transaction.
+    Raises: TransactionRequired outside a transaction.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("erase_fan_registrations must run inside the erasing transaction")
+    require_transaction("erase_fan_registrations (the erasing one)")
     texts, _ = identifiers
     return {
         "entries": Entry.objects.filter(fan=fan).count(),

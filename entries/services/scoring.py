@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.selectors import campaign_or_404
+from codes.reasons import CodesReason
 from entries.models import BlacklistEntry, Entry, ScoredFile, UploadStatus
+from entries.reasons import EntriesReason
 from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, store_text
 from entries.validation import e164
 from monoql.audit import Actor, record
@@ -44,7 +46,7 @@ def parse_verdict(value: str, line_number: int) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise bad_line(line_number, f"verdict '{value}' is not true or false.", "INVALID_VERDICT")
+    raise bad_line(line_number, f"verdict '{value}' is not true or false.", EntriesReason.INVALID_VERDICT)
 
 
 def parse_score(value: str, line_number: int) -> float:
@@ -52,9 +54,9 @@ def parse_score(value: str, line_number: int) -> float:
     try:
         score = float(value)
     except ValueError:
-        raise bad_line(line_number, f"score '{value}' is not a number.", "INVALID_SCORE") from None
+        raise bad_line(line_number, f"score '{value}' is not a number.", EntriesReason.INVALID_SCORE) from None
     if not 0.0 <= score <= 1.0:
-        raise bad_line(line_number, f"score {value} is not between 0 and 1.", "INVALID_SCORE")
+        raise bad_line(line_number, f"score {value} is not between 0 and 1.", EntriesReason.INVALID_SCORE)
     return score
 
 
@@ -85,11 +87,11 @@ def parse_scored_file(text: str, identifier: str) -> tuple[str, dict]:
         raw = row[column.lower()]
         key = normalize_identifier(column, raw)
         if key is None:
-            raise bad_line(line_number, f"{column} '{raw}' is not valid.", "INVALID_IDENTIFIER")
+            raise bad_line(line_number, f"{column} '{raw}' is not valid.", EntriesReason.INVALID_IDENTIFIER)
         verdict = parse_verdict(row.get("verdict", ""), line_number)
         records[key] = (parse_score(row["score"], line_number), verdict)
     if not records:
-        raise ValidationFailed("The file holds no rows.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file holds no rows.", reason=CodesReason.EMPTY_FILE, field="file")
     return column, records
 
 

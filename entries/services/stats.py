@@ -4,8 +4,10 @@ import copy
 
 from django.db import transaction
 
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import campaign_or_404
 from entries.models import Stat, StatStatus
+from entries.reasons import EntriesReason
 from monoql.audit import Actor, model_diff, record
 from monoql.errors import NotFound, ValidationFailed
 
@@ -34,16 +36,18 @@ def upsert_stat(
         (field ``status``), ``INVALID_DATE_ID`` (field ``dateId``), ``INVALID_TYPE`` (field ``type``).
     """
     if stat_type not in STAT_TYPES:
-        raise ValidationFailed("type must be filterList or selection.", reason="INVALID_TYPE", field="type")
+        raise ValidationFailed("type must be filterList or selection.", reason=EntriesReason.INVALID_TYPE, field="type")
     if not isinstance(date_id, str) or not date_id.strip() or len(date_id) > 64:
-        raise ValidationFailed("dateId must be 1–64 characters.", reason="INVALID_DATE_ID", field="dateId")
+        raise ValidationFailed("dateId must be 1–64 characters.", reason=EntriesReason.INVALID_DATE_ID, field="dateId")
     if status is not None and status not in StatStatus.values:
         raise ValidationFailed(
-            f"status must be one of {', '.join(StatStatus.values)}.", reason="INVALID_STATUS", field="status"
+            f"status must be one of {', '.join(StatStatus.values)}.",
+            reason=EntriesReason.INVALID_STATUS,
+            field="status",
         )
     campaign = campaign_or_404(campaign_id)
     if market_id and not campaign.markets.filter(pk=str(market_id)).exists():
-        raise NotFound("No such market in this campaign.", reason="MARKET_NOT_FOUND", field="marketId")
+        raise NotFound("No such market in this campaign.", reason=CampaignsReason.MARKET_NOT_FOUND, field="marketId")
     with transaction.atomic():
         stat, created = Stat.objects.select_for_update().get_or_create(
             campaign=campaign, market_id=str(market_id or ""), date_id=date_id.strip(), type=stat_type

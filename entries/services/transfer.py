@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from entries.models import Entry
+from entries.models import MARKET_RANK_FIELDS, Entry
 from entries.selectors import entries_choosing
 from entries.validation import market_ranks
+from monoql.transactions import inside_transaction
 
 BATCH = 2000
 
@@ -44,16 +45,18 @@ def transferred_fields(fields: dict, primary_id, additional_id, from_id: str, to
     return fields
 
 
+@inside_transaction
 def transfer_market_entries(campaign: Campaign, from_market_id: str, to_market_id: str) -> int:
     """Apply the transfer to every entry of ``campaign`` that chose ``from_market_id``.
 
-    Must run inside the caller's transaction (``deleteMarket``). Returns: number of entries modified.
+    Runs inside the caller's transaction (``deleteMarket``; TransactionRequired outside one). Returns: number of
+    entries modified.
     """
     primary_id, additional_id = _field_ids(campaign.preferences)
     now = timezone.now()
     entry_ids = list(entries_choosing(campaign.pk, [from_market_id]).values_list("pk", flat=True))
     modified = 0
-    fields = ["fields", "date_updated", "market_0", "market_1", "market_2", "market_3"]
+    fields = ["fields", "date_updated", *MARKET_RANK_FIELDS]
     with transaction.atomic():
         for start in range(0, len(entry_ids), BATCH):
             chunk = list(Entry.objects.select_for_update().filter(pk__in=entry_ids[start : start + BATCH]))

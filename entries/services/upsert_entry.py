@@ -8,8 +8,10 @@ from django.db.models import Exists
 from django.utils import timezone
 
 from campaigns.models import CampaignStatus
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import campaign_with_children
-from entries.models import BlacklistEntry, Entry
+from entries.models import MARKET_RANK_FIELDS, BlacklistEntry, Entry
+from entries.reasons import EntriesReason
 from entries.selectors import INELIGIBLE_MESSAGE, registration_eligibility
 from entries.services.receipts import mark_receipt_due, sweep_after_commit
 from entries.validation import (
@@ -22,6 +24,7 @@ from entries.validation import (
 from monoql import prepared
 from monoql.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from monoql.locales import resolve_locale
+from monoql.reasons import named
 
 #: What a fan site may send beside the form, kept in ``origin``: referral keys, and ``form_ms`` (milliseconds from the
 #: form's first paint to its submit, which the bot score reads; sites that send none score neutral).
@@ -30,7 +33,7 @@ USER_METADATA_KEYS = ("ref_code", "ref_url", "ref_tag", "form_ms")
 _TABLE = Entry._meta.db_table
 _COLUMNS = [field for field in Entry._meta.concrete_fields]
 _INSERT_FIELDS = [field for field in _COLUMNS if not field.primary_key]
-_BLACKLISTED = f"EXISTS (SELECT 1 FROM {BlacklistEntry._meta.db_table} WHERE value = ANY(%s::text[]))"
+_BLACKLISTED = f"EXISTS (SELECT 1 FROM {BlacklistEntry._meta.db_table} WHERE value = ANY(%s::text[]))"  # noqa: S608 - table and column names from the model; values are parameters
 _NOT_BLACKLISTED = f"NOT {_BLACKLISTED}"
 #: The entry's answers as the statement stores them: cleared of opt-ins when the fan's ``doNotSell`` is set, read
 #: ``FOR SHARE`` so that a concurrent ``set_do_not_sell`` (which updates the fan row, then clears the opt-ins of the
@@ -46,7 +49,7 @@ _FIELDS_SQL = (
 #: one its whole row as one JSON value (every extra result column costs the client a loader: ~0.2 ms a
 #: registration for the whole row as columns). Prepared, in autocommit: no BEGIN/COMMIT around it.
 _INSERT_SQL = (
-    f"INSERT INTO {_TABLE} ({', '.join(connection.ops.quote_name(str(field.column)) for field in _INSERT_FIELDS)}) "
+    f"INSERT INTO {_TABLE} ({', '.join(connection.ops.quote_name(str(field.column)) for field in _INSERT_FIELDS)}) "  # noqa: S608 - table and column names from the model; values are parameters
     "VALUES ("
     + ", ".join(
         _NOT_BLACKLISTED if field.name == "verdict" else _FIELDS_SQL if field.name == "fields" else "%s"
@@ -65,17 +68,14 @@ _UPDATED_FIELDS = [
     "origin",
     "email",
     "phone",
-    "market_0",
-    "market_1",
-    "market_2",
-    "market_3",
+    *MARKET_RANK_FIELDS,
     "confirmed_phone",
     "date_phone_confirmed",
     "date_updated",
 ]
 _UPDATE_COLUMNS = [next(field for field in _COLUMNS if field.name == name) for name in _UPDATED_FIELDS]
 _UPDATE_SQL = (
-    f"UPDATE {_TABLE} SET "
+    f"UPDATE {_TABLE} SET "  # noqa: S608 - table and column names from the model; values are parameters
     + ", ".join(
         f"{connection.ops.quote_name(str(field.column))} = {_FIELDS_SQL if field.name == 'fields' else '%s'}"
         for field in _UPDATE_COLUMNS
@@ -176,7 +176,7 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
             raise
         raise ValidationFailed(
             "A market you chose was just removed from this campaign; choose again.",
-            reason="UNKNOWN_MARKET",
+            reason=EntriesReason.UNKNOWN_MARKET,
             field="market",
         ) from error
 
@@ -184,12 +184,14 @@ def upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadat
 def _upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metadata: RequestMetadata) -> Entry:
     """The registration itself (``upsert_entry`` says what it does and raises)."""
     if not isinstance(submitted, dict):
-        raise ValidationFailed("entry must be an object of field values.", reason="INVALID_ENTRY", field="entry")
+        raise ValidationFailed(
+            "entry must be an object of field values.", reason=EntriesReason.INVALID_ENTRY, field="entry"
+        )
     campaign = campaign_with_children(campaign_id)
     if campaign is None:
-        raise NotFound("Campaign not found.", reason="CAMPAIGN_NOT_FOUND", field="campaignId")
+        raise NotFound("Campaign not found.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND, field="campaignId")
     if campaign.status != CampaignStatus.OPEN:
-        raise Forbidden("This campaign is not accepting entries.", reason="invalidCampaignStatus")
+        raise Forbidden("This campaign is not accepting entries.", reason=EntriesReason.invalidCampaignStatus)
     locales = [row.locale for row in campaign.locales.all()]
     default_locale = next((row.locale for row in campaign.locales.all() if row.is_default), None)
     resolved_locale = resolve_locale(locale, locales, default_locale)
@@ -198,7 +200,9 @@ def _upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metada
     # Most submissions are new registrations: one statement inserts the entry, or hands back the fan's stored
     # entry (the unique (campaign, fan) constraint decides), which the update path then updates.
     gate = registration_eligibility(campaign, fan, has_entry=False)
-    refusal: DomainError | None = None if gate.is_eligible else Forbidden(INELIGIBLE_MESSAGE, reason=gate.reason)
+    refusal: DomainError | None = (
+        None if gate.is_eligible else Forbidden(INELIGIBLE_MESSAGE, reason=named(gate.reason or ""))
+    )
     existing = None
     if refusal is None:
         try:
@@ -216,7 +220,7 @@ def _upsert_entry(*, campaign_id: str, fan, submitted: dict, locale: str, metada
     if existing is None:
         existing = Entry.objects.filter(campaign=campaign, fan=fan).first()
         if existing is None:
-            raise refusal or Forbidden("Your entry could not be saved; try again.", reason="ENTRY_CONFLICT")
+            raise refusal or Forbidden("Your entry could not be saved; try again.", reason=EntriesReason.ENTRY_CONFLICT)
     return _update_entry(campaign, fan, submitted, resolved_locale, origin, existing)
 
 
@@ -288,7 +292,7 @@ def _update_entry(campaign, fan, submitted, locale, origin, entry: Entry) -> Ent
     with transaction.atomic():
         locked = Entry.objects.select_for_update().filter(pk=entry.pk).first()
         if locked is None or not _apply_update(campaign, fan, submitted, locale, origin, locked):
-            raise Forbidden("Your entry could not be saved; try again.", reason="ENTRY_CONFLICT")
+            raise Forbidden("Your entry could not be saved; try again.", reason=EntriesReason.ENTRY_CONFLICT)
     return locked
 
 

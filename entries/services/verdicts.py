@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from campaigns.selectors import campaign_or_404
 from entries.models import Entry, Stat, StatStatus
+from entries.reasons import EntriesReason
 from entries.services.scoring import normalize_identifier
 from monoql.audit import Actor, record
 from monoql.errors import ValidationFailed
@@ -23,7 +24,9 @@ BATCH = 2000
 
 def _tag_name(tag_name) -> str:
     if not isinstance(tag_name, str) or not tag_name.strip() or len(tag_name.strip()) > 64:
-        raise ValidationFailed("tagName must be 1–64 characters.", reason="INVALID_TAG_NAME", field="tagName")
+        raise ValidationFailed(
+            "tagName must be 1–64 characters.", reason=EntriesReason.INVALID_TAG_NAME, field="tagName"
+        )
     return tag_name.strip()
 
 
@@ -42,12 +45,14 @@ def add_tags(*, campaign_id: str, file_records: list, target_field: str, tag_nam
     lookup = TARGET_FIELDS.get(target_field)
     if lookup is None:
         raise ValidationFailed(
-            f"targetField must be one of {', '.join(TARGET_FIELDS)}.", reason="invalidTargetField", field="targetField"
+            f"targetField must be one of {', '.join(TARGET_FIELDS)}.",
+            reason=EntriesReason.invalidTargetField,
+            field="targetField",
         )
     tag = _tag_name(tag_name)
     if len(file_records) > MAX_RECORDS:
         raise ValidationFailed(
-            f"At most {MAX_RECORDS} records per call.", reason="TOO_MANY_RECORDS", field="fileRecords"
+            f"At most {MAX_RECORDS} records per call.", reason=EntriesReason.TOO_MANY_RECORDS, field="fileRecords"
         )
     values = sorted(
         value
@@ -85,7 +90,9 @@ def flip_verdicts(*, campaign_id: str, tag_name: str, filter_type: str, actor: A
     campaign = campaign_or_404(campaign_id)
     tag = _tag_name(tag_name)
     if filter_type not in FILTER_TYPES:
-        raise ValidationFailed("filterType must be allow or block.", reason="INVALID_FILTER_TYPE", field="filterType")
+        raise ValidationFailed(
+            "filterType must be allow or block.", reason=EntriesReason.INVALID_FILTER_TYPE, field="filterType"
+        )
     verdict = filter_type == "allow"
     with transaction.atomic():
         tagged = Entry.objects.filter(campaign=campaign, tags__has_key=tag)

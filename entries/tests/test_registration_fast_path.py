@@ -39,6 +39,7 @@ def _post(query, variables, token):
     )
 
 
+@pytest.mark.postgres
 def test_a_new_entry_costs_one_statement_and_an_update_two(sign_in, demo_campaign, django_assert_num_queries):
     # given a signed-in fan whose first request (the campaign page) cached them, and the campaign cached
     token = sign_in()

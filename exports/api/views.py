@@ -10,12 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.access import campaign_action, rest_actor
+from campaigns.reasons import CampaignsReason
 from exports.documents import export_document
 from exports.models import Export
+from exports.reasons import ExportsReason
 from exports.selectors import export_in_campaign, exports_of
 from exports.services.exports import record_access, schedule_export
 from exports.services.files import export_id_from_token
+from monoql.core_reasons import CoreReason
 from monoql.errors import ValidationFailed
+from monoql.reasons import EXPORT_REST
 
 SCHEDULE_BODY = inline_serializer(
     "ScheduleExportBody",
@@ -41,13 +45,23 @@ def _int(value, name):
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{name} must be a whole number.", reason="INVALID_PAGING", field=name) from None
+        raise ValidationFailed(
+            f"{name} must be a whole number.", reason=ExportsReason.INVALID_PAGING, field=name
+        ) from None
 
 
 class CampaignExportsView(APIView):
     """List (newest first) or schedule exports of a campaign."""
 
     access = REPORT
+    surface = EXPORT_REST
+    errors = (
+        ExportsReason.INVALID_PAGING,
+        ExportsReason.InvalidExportType,
+        CoreReason.InvalidDateKey,
+        ExportsReason.InvalidDateKeyType,
+        CampaignsReason.CAMPAIGN_NOT_FOUND.spelled(EXPORT_REST),
+    )
 
     @extend_schema(
         operation_id="campaigns_exports_list",
@@ -74,10 +88,14 @@ class CampaignExportsView(APIView):
         body = request.data if isinstance(request.data, dict) else {}
         export_type = body.get("exportType")
         if not isinstance(export_type, str) or not export_type:
-            raise ValidationFailed("exportType is required.", reason="InvalidExportType", field="exportType")
+            raise ValidationFailed(
+                "exportType is required.", reason=ExportsReason.InvalidExportType, field="exportType"
+            )
         date_key = body.get("dateKey")
         if date_key is not None and not isinstance(date_key, str):
-            raise ValidationFailed("dateKey must be a string.", reason="InvalidDateKeyType", field="dateKey")
+            raise ValidationFailed(
+                "dateKey must be a string.", reason=ExportsReason.InvalidDateKeyType, field="dateKey"
+            )
         export, created = schedule_export(
             campaign_id=campaign_id,
             export_type=export_type,
@@ -93,6 +111,8 @@ class CampaignExportView(APIView):
     """One export, with a freshly signed ``path`` once FINISHED."""
 
     access = REPORT
+    surface = EXPORT_REST
+    errors = (ExportsReason.ExportNotFound, CampaignsReason.CAMPAIGN_NOT_FOUND.spelled(EXPORT_REST))
 
     @extend_schema(operation_id="campaigns_export_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, campaign_id, export_id):

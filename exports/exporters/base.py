@@ -3,6 +3,7 @@
 import io
 from abc import ABC, abstractmethod
 
+from exports.reasons import ExportsReason
 from monoql.csv_safety import CsvWriter
 from monoql.errors import ValidationFailed
 
@@ -21,7 +22,7 @@ def exporter_for(export_type: str) -> "Exporter":
     if cls is None:
         raise ValidationFailed(
             f"Unknown export type '{export_type}'. Known types: {', '.join(sorted(EXPORTERS))}.",
-            reason="InvalidExportType",
+            reason=ExportsReason.InvalidExportType,
             field="type",
         )
     return cls()

@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from codes.models import Code
 from exports.exporters.base import Exporter, register
+from exports.reasons import ExportsReason
+from monoql.core_reasons import CoreReason
 from monoql.dates import iso
 from monoql.errors import ValidationFailed
 
@@ -108,14 +110,18 @@ class CodeWavesExporter(AssignedCodes):
 
     def validate(self, campaign, date_key):
         if not date_key:
-            raise ValidationFailed("codeWaves needs a dateKey (YYYYMMDD).", reason="InvalidDateKey", field="dateKey")
+            raise ValidationFailed(
+                "codeWaves needs a dateKey (YYYYMMDD).", reason=CoreReason.InvalidDateKey, field="dateKey"
+            )
         if not date_key.isdigit():
-            raise ValidationFailed("dateKey must be numeric (YYYYMMDD).", reason="InvalidDateKeyType", field="dateKey")
+            raise ValidationFailed(
+                "dateKey must be numeric (YYYYMMDD).", reason=ExportsReason.InvalidDateKeyType, field="dateKey"
+            )
         try:
-            datetime.strptime(date_key, "%Y%m%d")
+            datetime.strptime(f"{date_key}+0000", "%Y%m%d%z")
         except ValueError:
             raise ValidationFailed(
-                "dateKey is not a YYYYMMDD date.", reason="InvalidDateKey", field="dateKey"
+                "dateKey is not a YYYYMMDD date.", reason=CoreReason.InvalidDateKey, field="dateKey"
             ) from None
 
     def assigned(self, export):

@@ -82,14 +82,14 @@ class EntryRows(Exporter):
         campaign = export.campaign
         binary_file.write(_csv_line(self.columns(export)).encode("utf-8"))
         ids_sql, params = self.entries(campaign).values("pk").order_by().query.sql_with_params()
-        sql = copy_sql(
+        sql, field_ids = copy_sql(
             export,
             ids_sql,
             _field_of_type(campaign.preferences, "name"),
             _field_of_type(campaign.preferences, "zip"),
             [spec["id"] for spec in campaign.preferences if spec.get("id")],
         )
-        return copy_rows(sql, params, binary_file, progress)
+        return copy_rows(sql, [field_ids, *params], binary_file, progress)
 
     def rows(self, export):
         campaign = export.campaign

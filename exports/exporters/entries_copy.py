@@ -7,34 +7,50 @@ NULL (unquoted in CSV, like Python's writer); lines end with ``\\n``.
 
 from django.db import connection
 
+from entries.models import MARKET_RANK_FIELDS
 from monoql.csv_safety import SAFE_TEXT_SQL
 
 ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 TEXT_ARRAY = "array_to_string(ARRAY(SELECT jsonb_array_elements_text({})), ',')"
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+class _FieldKeys:
+    """The form's field ids a statement reads from ``entries_entry.fields``: bound as one ``text[]`` parameter (the
+    ``keys`` row of the FROM clause) and referenced by position, never written into the SQL."""
+
+    def __init__(self):
+        self.ids: list[str] = []
+
+    def __call__(self, field_id: str) -> str:
+        if field_id not in self.ids:
+            self.ids.append(field_id)
+        return f"keys.ids[{self.ids.index(field_id) + 1}]"
 
 
-def _answer(field_id: str) -> str:
+def _answer(field_id: str, key: _FieldKeys) -> str:
     """The cell of one preference: missing → 'false', JSON arrays joined with ',', null → empty."""
-    value = f"e.fields -> {_quote(field_id)}"
+    value = f"e.fields -> {key(field_id)}"
     return (
-        f"CASE WHEN NOT (e.fields ? {_quote(field_id)}) THEN 'false' "
+        f"CASE WHEN NOT (e.fields ? {key(field_id)}) THEN 'false' "
         f"WHEN jsonb_typeof({value}) = 'array' THEN NULLIF({TEXT_ARRAY.format(value)}, '') "
-        f"ELSE NULLIF(e.fields ->> {_quote(field_id)}, '') END"
+        f"ELSE NULLIF(e.fields ->> {key(field_id)}, '') END"
     )
 
 
-def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str | None, prefs: list[str]) -> str:
+def copy_sql(
+    export, entry_ids_sql: str, first_field: str | None, zip_field: str | None, prefs: list[str]
+) -> tuple[str, list[str]]:
     """The ``COPY (SELECT …) TO STDOUT`` statement of an entries-type export over ``entry_ids_sql``; ``prefs``: the
-    form's field ids. Every text cell is neutralized against formulas (``SAFE_TEXT_SQL``), like ``CsvWriter``."""
-    first = f"e.fields ->> {_quote(first_field)}, " if first_field else ""
-    zip_value = f"NULLIF(e.fields ->> {_quote(zip_field)}, '')" if zip_field else "NULL"
-    ranks = "(VALUES (e.market_0_id, 0), (e.market_1_id, 1), (e.market_2_id, 2), (e.market_3_id, 3))"
+    form's field ids. Every text cell is neutralized against formulas (``SAFE_TEXT_SQL``), like ``CsvWriter``.
+
+    Returns: ``(sql, field ids)``: the statement's first parameter is the field ids (a ``text[]``), then
+    ``entry_ids_sql``'s own."""
+    key = _FieldKeys()
+    first = f"e.fields ->> {key(first_field)}, " if first_field else ""
+    zip_value = f"NULLIF(e.fields ->> {key(zip_field)}, '')" if zip_field else "NULL"
+    ranks = "(VALUES " + ", ".join(f"(e.{name}_id, {rank})" for rank, name in enumerate(MARKET_RANK_FIELDS)) + ")"
     if export.include_all_markets:
-        markets = f"CROSS JOIN LATERAL (SELECT * FROM {ranks} AS r(market_id, rank) WHERE r.market_id IS NOT NULL) AS m"
+        markets = f"CROSS JOIN LATERAL (SELECT * FROM {ranks} AS r(market_id, rank) WHERE r.market_id IS NOT NULL) AS m"  # noqa: S608 - constant fragments; field ids are a parameter
     else:
         markets = "CROSS JOIN LATERAL (SELECT e.market_0_id AS market_id, 0 AS rank) AS m"
     place = "concat_ws(', ', NULLIF(mk.city, ''), NULLIF(mk.state, ''))"
@@ -56,17 +72,19 @@ def copy_sql(export, entry_ids_sql: str, first_field: str | None, zip_field: str
         "NULLIF(e.locale, '')",
         "e.campaign_id",
         "CASE WHEN e.date_phone_confirmed IS NULL THEN 'false' ELSE 'true' END",
-        *[_answer(field_id) for field_id in prefs],
+        *[_answer(field_id, key) for field_id in prefs],
     ]
     # Every text cell formula-safe, as the Python path's CsvWriter makes it (plain numbers such as E.164 phones
     # stay exact).
     columns = ["e.id", *[SAFE_TEXT_SQL.format(column) for column in text_columns]]
-    return (
-        f"COPY (SELECT {', '.join(columns)} FROM entries_entry e "
+    # the SQL is built from constant fragments only: field ids are the parameter, entry ids the caller's query's
+    sql = (
+        f"COPY (SELECT {', '.join(columns)} FROM (SELECT %s::text[] AS ids) AS keys CROSS JOIN entries_entry e "  # noqa: S608 - constant fragments only
         "JOIN accounts_fan f ON f.id = e.fan_id JOIN campaigns_campaign c ON c.id = e.campaign_id "
         f"{markets} LEFT JOIN campaigns_market mk ON mk.id = m.market_id "
         f"WHERE e.id IN ({entry_ids_sql}) ORDER BY e.id, m.rank) TO STDOUT WITH (FORMAT csv)"
     )
+    return sql, key.ids
 
 
 BUFFER_BYTES = 256 * 1024

@@ -12,6 +12,7 @@ from entries.metrics import entries_by_market_preference, total_selected_by_mark
 from entries.models import Entry, FanlistRecord, ScoreContribution, ScoreSignal
 from entries.services.bot_signals import WEIGHT_OF, band
 from exports.exporters.base import Exporter, register
+from exports.reasons import ExportsReason
 from monoql.csv_safety import CsvWriter
 from monoql.errors import DomainError
 
@@ -92,7 +93,7 @@ class PromoterEmailOptInExporter(Exporter):
         promoters = {p.pk: p for p in Promoter.objects.filter(pk__in=promoter_ids)}
         if promoter_ids - set(promoters):
             missing = ", ".join(sorted(promoter_ids - set(promoters)))
-            raise DomainError(f"Unknown promoter ids on markets: {missing}.", reason="PromotersNotFound")
+            raise DomainError(f"Unknown promoter ids on markets: {missing}.", reason=ExportsReason.PromotersNotFound)
         return promoters
 
     def rows(self, export):

@@ -3,7 +3,9 @@ supreme) as its access (``accounts.graphql.access``); the operation's check runs
 
 from accounts.models import Fan
 from accounts.session import require_fan
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import campaign_or_404
+from monoql.reasons import EXPORT_REST
 
 
 def reporter(info, campaign_id) -> Fan:
@@ -13,5 +15,5 @@ def reporter(info, campaign_id) -> Fan:
     the access check ran first, so ids cannot be probed).
     """
     fan = require_fan(info)
-    campaign_or_404(campaign_id, reason="CampaignNotFound")
+    campaign_or_404(campaign_id, reason=CampaignsReason.CAMPAIGN_NOT_FOUND.spelled(EXPORT_REST))
     return fan

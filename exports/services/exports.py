@@ -24,15 +24,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import campaign_or_404
+from codes.reasons import CodesReason
 from exports.exporters import exporter_for
 from exports.models import ACTIVE_STATUSES, Export, ExportAccess, ExportStatus
+from exports.reasons import ExportsReason
 from exports.services.files import final_key, publish
 from monoql.audit import Actor, AuditEntry, record
 from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, SideProgress, Superseded, job_temp_file, remove_quietly, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.queue import enqueue_on_commit
+from monoql.reasons import EXPORT_REST
 
 logger = logging.getLogger("monoql.exports")
 RUN_TASK = "exports.run_export"
@@ -79,7 +83,7 @@ def schedule_export(
     """
     exporter = exporter_for(export_type)
     date_key = check_date_key(date_key, required=False)
-    campaign = campaign_or_404(campaign_id, reason="CampaignNotFound")
+    campaign = campaign_or_404(campaign_id, reason=CampaignsReason.CAMPAIGN_NOT_FOUND.spelled(EXPORT_REST))
     exporter.validate(campaign, date_key)
     requester_user_id = actor.fan_id or f"{actor.kind}:{actor.label}"[:64]
     summary = {"type": export_type, "dateKey": date_key}
@@ -268,7 +272,7 @@ def retry_export(export_id: int, *, campaign_id: str, actor: Actor) -> Export:
     """
     export = Export.objects.filter(pk=export_id, campaign_id=campaign_id).first()
     if export is None:
-        raise NotFound("Export not found.", reason="ExportNotFound", field="exportId")
+        raise NotFound("Export not found.", reason=ExportsReason.ExportNotFound, field="exportId")
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -277,12 +281,14 @@ def retry_export(export_id: int, *, campaign_id: str, actor: Actor) -> Export:
                 ).update(status=ExportStatus.PENDING, error_message="", heartbeat_at=timezone.now(), date_failed=None)
         except IntegrityError:
             raise ValidationFailed(
-                "Another export of this type and dateKey is running already.", reason="NOT_RETRYABLE", field="exportId"
+                "Another export of this type and dateKey is running already.",
+                reason=CodesReason.NOT_RETRYABLE,
+                field="exportId",
             ) from None
         if not retried:
             raise ValidationFailed(
                 f"Only a failed export can be retried; this one is {export.status}.",
-                reason="NOT_RETRYABLE",
+                reason=CodesReason.NOT_RETRYABLE,
                 field="exportId",
             )
         record(

@@ -27,7 +27,7 @@ def bars(points: list[tuple[str, int]], *, title: str) -> SafeString:
         f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" class="axis" text-anchor="end">{escape(points[-1][0])}</text>'
         f'<text x="{PAD}" y="{PAD - 10}" class="axis">max {top}</text>'
     )
-    return mark_safe(
+    return mark_safe(  # noqa: S308 - every text in it is escaped above; the rest are numbers
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" class="chart">'
         f"<title>{escape(title)}</title>{''.join(rects)}{labels}</svg>"
     )

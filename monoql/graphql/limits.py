@@ -30,6 +30,7 @@ from graphql.language import (
 )
 from graphql.validation import ValidationRule, specified_rules
 
+from monoql.core_reasons import CoreReason
 from monoql.errors import ValidationFailed
 
 
@@ -115,17 +116,22 @@ class _Expansion:
 
 
 _CHECKS = (
-    ("depth", "GRAPHQL_MAX_DEPTH", "QUERY_TOO_DEEP", "The query is {} levels deep; at most {} are allowed."),
+    (
+        "depth",
+        "GRAPHQL_MAX_DEPTH",
+        CoreReason.QUERY_TOO_DEEP.name,
+        "The query is {} levels deep; at most {} are allowed.",
+    ),
     (
         "aliases",
         "GRAPHQL_MAX_ALIASES",
-        "TOO_MANY_ALIASES",
+        CoreReason.TOO_MANY_ALIASES.name,
         "The query uses {} aliases once its fragments are expanded; at most {} are allowed.",
     ),
     (
         "cost",
         "GRAPHQL_MAX_COST",
-        "QUERY_TOO_COSTLY",
+        CoreReason.QUERY_TOO_COSTLY.name,
         "The query costs {} (fields after fragment expansion, times list sizes); at most {} is allowed.",
     ),
 )
@@ -155,7 +161,7 @@ class QueryShapeLimits(ValidationRule):
                 value, maximum = getattr(shape, attribute), getattr(settings, setting)
                 if value > maximum:
                     error = _error(message.format(value, maximum), reason, maximum, definition)
-                    if reason == "QUERY_TOO_COSTLY":
+                    if reason == CoreReason.QUERY_TOO_COSTLY.name:
                         error.extensions["cost"] = value
                     self.report_error(error)
 
@@ -178,7 +184,7 @@ class ListLimit(ValidationRule):
 def _nul_error():
     return ValidationFailed(
         "Text may not contain the NUL character (\\u0000).",
-        reason="INVALID_CHARACTER",
+        reason=CoreReason.INVALID_CHARACTER,
         extra={"limit": "INVALID_CHARACTER"},
     )
 
@@ -204,7 +210,7 @@ def check_variables(variables) -> None:
         if depth > max_depth:
             raise ValidationFailed(
                 f"A variable is nested more than {max_depth} levels deep.",
-                reason="JSON_TOO_DEEP",
+                reason=CoreReason.JSON_TOO_DEEP,
                 extra={"limit": "JSON_TOO_DEEP", "max": max_depth},
             )
         if isinstance(value, str):
@@ -218,7 +224,7 @@ def check_variables(variables) -> None:
             if len(value) > max_items:
                 raise ValidationFailed(
                     f"A list variable has {len(value)} items; at most {max_items} are allowed.",
-                    reason="TOO_MANY_LIST_ITEMS",
+                    reason=CoreReason.TOO_MANY_LIST_ITEMS,
                     extra={"limit": "TOO_MANY_LIST_ITEMS", "max": max_items},
                 )
             stack.extend((item, depth + 1) for item in value)

@@ -16,13 +16,34 @@ from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql.error import GraphQLError
 
+from monoql.core_reasons import CoreReason
 from monoql.errors import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, VALIDATION_ERROR, Forbidden, ValidationFailed
 from monoql.graphql import response_cache
 from monoql.graphql.errors import format_graphql_error
 from monoql.graphql.limits import check_variables, validation_rules
 from monoql.middleware import is_header_api_call
+from monoql.reasons import GRAPHQL, declare_answers
 
 DOCUMENT_CACHE_SIZE = 512
+
+# What the endpoint itself answers, whatever the operation (docs/errors.md): its limits, CSRF, method, timeout.
+declare_answers(
+    GRAPHQL,
+    [
+        CoreReason.CSRF_FAILED,
+        CoreReason.METHOD_NOT_ALLOWED,
+        CoreReason.REQUEST_TOO_LARGE,
+        CoreReason.DOCUMENT_TOO_LARGE,
+        CoreReason.INVALID_CHARACTER,
+        CoreReason.JSON_TOO_DEEP,
+        CoreReason.TOO_MANY_LIST_ITEMS,
+        CoreReason.QUERY_TOO_DEEP,
+        CoreReason.TOO_MANY_ALIASES,
+        CoreReason.QUERY_TOO_COSTLY,
+        CoreReason.QUERY_TIMEOUT,
+    ],
+    everywhere=True,
+)
 #: graphene-django's dispatch without its ``ensure_csrf_cookie`` wrapper: a header-authenticated call has no
 #: cookie to protect, so it skips minting a CSRF token it would drop anyway (issue 23).
 _DISPATCH_WITHOUT_CSRF_COOKIE = getattr(GraphQLView.dispatch, "__wrapped__", None)
@@ -53,7 +74,9 @@ def _parse_and_validate(schema, query: str):
 
 
 def _document_too_large(message: str, limit: int) -> GraphQLError:
-    error = ValidationFailed(message, reason="DOCUMENT_TOO_LARGE", extra={"limit": "DOCUMENT_TOO_LARGE", "max": limit})
+    error = ValidationFailed(
+        message, reason=CoreReason.DOCUMENT_TOO_LARGE, extra={"limit": "DOCUMENT_TOO_LARGE", "max": limit}
+    )
     return GraphQLError(message, original_error=error)
 
 
@@ -79,7 +102,12 @@ def _too_large(request):
     limit = settings.GRAPHQL_MAX_UPLOAD_BYTES if multipart else settings.GRAPHQL_MAX_BODY_BYTES
     if length <= limit:
         return None
-    extensions = {"code": VALIDATION_ERROR, "reason": "REQUEST_TOO_LARGE", "limit": "REQUEST_TOO_LARGE", "max": limit}
+    extensions = {
+        "code": VALIDATION_ERROR,
+        "reason": CoreReason.REQUEST_TOO_LARGE.name,
+        "limit": CoreReason.REQUEST_TOO_LARGE.name,
+        "max": limit,
+    }
     body = {"errors": [{"message": f"The request body is larger than {limit} bytes.", "extensions": extensions}]}
     return HttpResponse(json.dumps(body), status=413, content_type="application/json")
 
@@ -118,7 +146,7 @@ def _deadline(until: float):
         if time.monotonic() > until and not started_write:
             raise ValidationFailed(
                 f"The query ran longer than {settings.GRAPHQL_MAX_SECONDS:g} s and was stopped.",
-                reason="QUERY_TIMEOUT",
+                reason=CoreReason.QUERY_TIMEOUT,
                 extra={"limit": "QUERY_TIMEOUT", "max": settings.GRAPHQL_MAX_SECONDS},
             )
         return next_(root, info, **args)
@@ -260,7 +288,9 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
                 errors=[
                     GraphQLError(
                         "Mutations must be sent with POST.",
-                        original_error=Forbidden("Mutations must be sent with POST.", reason="METHOD_NOT_ALLOWED"),
+                        original_error=Forbidden(
+                            "Mutations must be sent with POST.", reason=CoreReason.METHOD_NOT_ALLOWED
+                        ),
                     )
                 ]
             )
@@ -270,7 +300,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             and not _only_sign_in_fields(operation_ast)
             and _csrf_failure(request) is not None
         ):
-            error = Forbidden("CSRF token missing or incorrect.", reason="CSRF_FAILED")
+            error = Forbidden("CSRF token missing or incorrect.", reason=CoreReason.CSRF_FAILED)
             return ExecutionResult(errors=[GraphQLError(error.message, original_error=error)])
         try:
             check_variables(variables)

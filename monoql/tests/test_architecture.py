@@ -149,6 +149,26 @@ def test_every_core_module_is_placed_in_the_order():
     assert set(ROOT_COMPOSITION) | set(ABOVE_THE_APPS) <= named
 
 
+def test_every_app_module_is_placed_in_a_layer_of_its_app():
+    # Given the layers inside each app, when every app's top-level modules and packages are listed, then each one
+    # is named in a layer (a module in no layer could import anything of its app).
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    layers = config["importlinter:contract:inside-apps"]["layers"]
+    named = {part.strip().strip("()") for line in layers.splitlines() for part in line.split(":") if part.strip()}
+    unplaced = []
+    for app in ("accounts", "campaigns", "codes", "entries", "entries/selection", "exports"):
+        for path in sorted((ROOT / app).iterdir()):
+            name = path.stem if path.suffix == ".py" else path.name
+            if path.suffix != ".py" and not (path / "__init__.py").exists():
+                continue
+            if name in ("__init__", "migrations") or (app == "entries" and name == "selection"):
+                continue
+            if name not in named:
+                unplaced.append(f"{app.replace('/', '.')}.{name}")
+    assert unplaced == []
+
+
 def test_every_queued_task_name_is_registered():
     # Given the task names the services queue (constants ending in _TASK), when Celery's registry is read,
     # then each one is a registered task (the selection package's tasks are discovered in its new home).

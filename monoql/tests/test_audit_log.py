@@ -20,6 +20,7 @@ from conftest import TEST_ACTOR, post_multipart, session_token_for
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes, add_entries, closed_campaign
 from monoql.audit import ERASED, Actor, AuditEntry, Channel, record
+from monoql.transactions import TransactionRequired
 from monoql.workflows.privacy import erase_fan
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def _caller(token):
 def test_a_row_outside_the_writes_transaction_is_refused():
     # given no transaction around the call
     # when a service would record its row on its own, then it is refused: it could outlive a rolled-back write
-    with pytest.raises(RuntimeError, match="inside the transaction"):
+    with pytest.raises(TransactionRequired, match="an audit row .with the write it records. runs inside a transaction"):
         record(TEST_ACTOR, "market.upsert")
     # and a service that forgot to take the actor is refused too
     with pytest.raises(RuntimeError, match="needs an Actor"), transaction.atomic():

@@ -6,13 +6,14 @@ from django.db import connection, transaction
 from conftest import held_in_another_session
 from monoql import locks
 from monoql.errors import Unavailable
+from monoql.transactions import TransactionRequired
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_lock_outside_a_transaction_raises(require_postgres):
     """Outside ``transaction.atomic()`` an advisory transaction lock would protect nothing."""
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+    with pytest.raises(TransactionRequired, match="outside a transaction it protects nothing"):
         locks.lock(locks.SELECTION_DATA, "campaign-1")
 
 

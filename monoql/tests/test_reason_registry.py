@@ -10,15 +10,16 @@ from django.core.management import call_command
 
 from monoql import reasons
 from monoql.errors import HTTP_STATUS, DomainError
+from tests.reason_references import declared_members, misspelt_reason_references
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("monoql", "accounts", "campaigns", "codes", "entries", "exports")
 #: Helpers that take a reason positionally: name -> index of the reason argument.
-POSITIONAL = {"_fail": 2, "fail_market": 2, "bad_line": 2, "EligibilityResult": 1}
+POSITIONAL = {"_fail": 2, "fail_market": 2, "bad_line": 2, "_non_empty_text": 0}
 
 
 def _reason_literals():
-    """``(reason, "path:line")`` for every reason spelled in the source (keyword, dict key, helper argument,
+    """``(reason, "path:line", "dict" or "call")`` for every reason spelled in the source (keyword, dict key, helper argument,
     parameter default), tests and migrations left out."""
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
@@ -42,16 +43,42 @@ def _reason_literals():
                     continue
                 for value in values:
                     if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        yield value.value, f"{rel}:{node.lineno}"
+                        yield value.value, f"{rel}:{node.lineno}", "dict" if isinstance(node, ast.Dict) else "call"
 
 
-def test_every_reason_in_the_code_is_declared():
-    # given every reason the source spells
-    spelled = list(_reason_literals())
-    # then each is declared in an app's registry
-    assert len(spelled) > 200
-    missing = sorted({f"{reason} ({where})" for reason, where in spelled if not reasons.declared(reason)})
-    assert missing == []
+def test_no_raise_site_spells_a_reason_as_a_string():
+    # given every reason the source spells as a string where an error is raised (dicts are wire values: kept)
+    spelled = [(reason, where) for reason, where, kind in _reason_literals() if kind != "dict"]
+    # then there is none: raise sites pass registry members
+    assert spelled == []
+
+
+def test_every_reason_member_the_code_writes_is_declared():
+    # given the source's references to registry members
+    members = declared_members(ROOT)
+    assert set(members) == {
+        "AccountsReason",
+        "CampaignsReason",
+        "CodesReason",
+        "CoreReason",
+        "EntriesReason",
+        "ExportsReason",
+    }
+    # then each names a declared member (conftest.py stops the suite as it loads otherwise)
+    assert misspelt_reason_references(ROOT) == []
+
+
+def test_a_misspelt_member_is_found(tmp_path):
+    # given a tree whose code writes a member its registry does not declare
+    for path in ("monoql/core_reasons.py", "entries/reasons.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text((ROOT / path).read_text())
+    (tmp_path / "entries" / "services.py").write_text(
+        "from entries.reasons import EntriesReason\n\n\ndef f():\n"
+        "    raise ValueError(EntriesReason.MARKET_NOT_FUOND)\n    return EntriesReason.INVALID_TYPE.spelled('x')\n"
+    )
+    # then the scan names it, and only it
+    assert misspelt_reason_references(tmp_path) == ["entries/services.py:5 EntriesReason.MARKET_NOT_FUOND"]
 
 
 def test_every_declared_reason_has_an_api_code_a_meaning_and_a_surface():
@@ -73,12 +100,14 @@ def test_a_condition_spelled_per_surface_keeps_each_spelling():
     }
 
 
-def test_raising_an_undeclared_reason_is_reported():
-    # when
-    DomainError("Something odd.", reason="SOMETHING_NOBODY_DECLARED")
-    # then the suite's check sees it (and this test takes it back)
-    assert reasons.undeclared == ["SOMETHING_NOBODY_DECLARED"]
-    reasons.undeclared.clear()
+def test_a_reason_passed_as_a_string_is_refused():
+    with pytest.raises(TypeError, match="reason must be a member of an app's reason registry"):
+        DomainError("Something odd.", reason="SOMETHING_NOBODY_DECLARED")
+    # and a stored spelling comes back as its member, spelled as stored
+    error = DomainError("Gone.", reason=reasons.named("CampaignNotFound"))
+    assert (error.reason, error.reason_member) == ("CampaignNotFound", reasons.lookup("CAMPAIGN_NOT_FOUND"))
+    with pytest.raises(LookupError):
+        reasons.named("SOMETHING_NOBODY_DECLARED")
 
 
 def test_a_spelling_cannot_be_declared_twice():
@@ -159,3 +188,28 @@ def test_reasons_the_catalog_does_not_name_are_spelled_upper_snake():
     invented = spellings - CATALOG_SPELLINGS
     assert len(invented) >= 100
     assert sorted(s for s in invented if not re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", s)) == []
+
+
+def test_an_endpoint_answering_a_reason_it_does_not_declare_is_reported():
+    from campaigns.reasons import CampaignsReason
+    from codes.reasons import CodesReason
+    from monoql.api.exceptions import _check_declared
+
+    class ReserveLike:
+        surface = reasons.CODE_REST
+        errors = (CodesReason.invalidCount,)
+
+    # when a view answers a reason it declares, or one its surface's plumbing answers everywhere, nothing is reported
+    _check_declared(DomainError("Bad count.", reason=CodesReason.invalidCount), ReserveLike())
+    _check_declared(DomainError("Not JSON.", reason=reasons.named("INVALID_JSON")), ReserveLike())
+    assert reasons.unexpected == []
+    # when it answers another, then the suite's check sees it (and this test takes it back)
+    _check_declared(DomainError("Gone.", reason=CampaignsReason.CAMPAIGN_NOT_FOUND), ReserveLike())
+    assert reasons.unexpected == ["ReserveLike (code REST): CAMPAIGN_NOT_FOUND"]
+    reasons.unexpected.clear()
+    # and the docs list a reason on an API only where an endpoint declares it
+    from monoql.management.commands.errors_doc import declare_rest_views
+
+    assert declare_rest_views() >= 13
+    assert reasons.answered_on(CodesReason.invalidCount) == (reasons.CODE_REST,)
+    assert reasons.answered_on(CampaignsReason.NOT_JSON) == ()

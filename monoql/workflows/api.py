@@ -10,7 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.access import SUPREME, rest_actor
+from entries.reasons import EntriesReason
+from monoql.core_reasons import CoreReason
 from monoql.errors import ValidationFailed
+from monoql.reasons import REST
 from monoql.workflows.privacy import erasure_document, fan_data, find_erasure, queue_erasure
 
 
@@ -19,6 +22,8 @@ class EraseFanView(APIView):
     (its report once FINISHED). An unknown fan answers 404 ``FAN_NOT_FOUND`` at once."""
 
     access = SUPREME
+    surface = REST
+    errors = (CoreReason.MISSING_FAN_ID, EntriesReason.FAN_NOT_FOUND)
 
     @extend_schema(
         request=inline_serializer("EraseFanBody", {"fanId": serializers.CharField()}),
@@ -27,7 +32,7 @@ class EraseFanView(APIView):
     def post(self, request):
         fan_id = request.data.get("fanId") if isinstance(request.data, dict) else None
         if not isinstance(fan_id, str) or not fan_id:
-            raise ValidationFailed("fanId is required.", reason="MISSING_FAN_ID", field="fanId")
+            raise ValidationFailed("fanId is required.", reason=CoreReason.MISSING_FAN_ID, field="fanId")
         erasure = queue_erasure(fan_id, actor=rest_actor(request))
         location = reverse("privacy-erasure", args=[erasure.pk])
         return Response({**erasure_document(erasure), "location": location}, status=202, headers={"Location": location})
@@ -38,6 +43,8 @@ class ErasureView(APIView):
     report, error, dateCreated, dateErased, dateFinished}``; 404 ``ERASURE_NOT_FOUND``."""
 
     access = SUPREME
+    surface = REST
+    errors = (CoreReason.ERASURE_NOT_FOUND,)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, erasure_id):
@@ -48,6 +55,8 @@ class FanDataView(APIView):
     """Everything stored about one fan, as JSON (``monoql.workflows.privacy.fan_data``)."""
 
     access = SUPREME
+    surface = REST
+    errors = (EntriesReason.FAN_NOT_FOUND,)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, fan_id):

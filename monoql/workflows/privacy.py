@@ -37,6 +37,7 @@ from entries.services.privacy import (
 )
 from exports.services.exports import remove_export_files_of
 from monoql.audit import Actor, record, scrub_fan
+from monoql.core_reasons import CoreReason
 from monoql.dates import iso
 from monoql.errors import DomainError, NotFound, Unavailable
 from monoql.jobs import Heartbeat, Superseded, requeue_failed, sweep_stale
@@ -107,7 +108,7 @@ def erase_fan(fan_id: str, *, actor: Actor) -> dict:
     erasure = run_erasure_to_the_end(erasure.pk)
     if erasure.status == ErasureStatus.FAILED:
         error = erasure.error or {}
-        raise Unavailable(error.get("message") or "The erasure failed.", reason="ERASURE_FAILED")
+        raise Unavailable(error.get("message") or "The erasure failed.", reason=CoreReason.ERASURE_FAILED)
     return {**erasure_report(erasure), "fanId": fan.pk}
 
 
@@ -271,7 +272,7 @@ def find_erasure(erasure_id) -> Erasure:
     """The erasure job ``erasure_id``. Raises NotFound ``ERASURE_NOT_FOUND`` (field ``erasureId``)."""
     erasure = Erasure.objects.filter(pk=int(erasure_id)).first() if str(erasure_id).isdigit() else None
     if erasure is None:
-        raise NotFound("No such erasure.", reason="ERASURE_NOT_FOUND", field="erasureId")
+        raise NotFound("No such erasure.", reason=CoreReason.ERASURE_NOT_FOUND, field="erasureId")
     return erasure
 
 
@@ -288,7 +289,7 @@ def retry_erasure(erasure_id, *, actor: Actor) -> Erasure:
         if not requeue_failed(
             Erasure, erasure.pk, failed=ErasureStatus.FAILED, pending=ErasureStatus.PENDING, task=RUN_TASK
         ):
-            raise Unavailable(f"This erasure is {erasure.status}: nothing to retry.", reason="ERASURE_FAILED")
+            raise Unavailable(f"This erasure is {erasure.status}: nothing to retry.", reason=CoreReason.ERASURE_FAILED)
         record(actor, "fan.eraseRetry", target=f"erasure:{erasure.pk}")
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:

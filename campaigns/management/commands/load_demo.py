@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.services.demo import DEMO_DOMAIN, load_demo
 from campaigns.services.discovery_catalog import load_discovery_files
+from monoql.audit import Actor
 from monoql.errors import DomainError
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 admin_username=username,
                 admin_email=os.environ.get("DEMO_ADMIN_EMAIL", f"{username}@monoql.localhost"),
                 admin_password=os.environ.get("DEMO_ADMIN_PASSWORD") or None,
+                actor=Actor.command("manage.py load_demo"),
             )
         except DomainError as error:
             raise CommandError(error.message) from error

@@ -8,10 +8,11 @@ and the code once revealed, or waitlisted), ``entry.date.selected`` the time the
 from entries.graphql.campaign_fields import RegistrationCampaignEntryFields
 from entries.graphql.resolvers import viewer_eligibility, viewer_entry, viewer_entry_row
 from entries.selection.selectors import fan_selection
+from monoql.graphql.context import memos
 
 
 def _cached_selection(info, campaign, entry):
-    cache = info.context.__dict__.setdefault("_viewer_selections", {})
+    cache = memos(info).viewer_selections
     if entry.pk not in cache:
         cache[entry.pk] = fan_selection(campaign, entry)
     return cache[entry.pk]

@@ -7,6 +7,7 @@ import graphene
 from graphene_file_upload.scalars import Upload
 
 from accounts.graphql.access import Operation, campaign_action, staff_actor
+from accounts.reasons import AccountsReason
 from campaigns.selectors import campaign_or_404
 from entries.graphql.metrics_types import File
 from entries.graphql.scoring_mutations import _file
@@ -85,7 +86,7 @@ def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
     campaign_id = config.get("campaignId")
     if not campaign_id:
         raise ValidationFailed(
-            "config.campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="config.campaignId"
+            "config.campaignId is required.", reason=AccountsReason.MISSING_CAMPAIGN_ID, field="config.campaignId"
         )
     campaign_or_404(campaign_id)
     wave = upload_wave(
@@ -100,7 +101,7 @@ def resolve_upload_wave(root, info, fileName, config, file=None, fileSize=None):
 
 def resolve_cancel_wave(root, info, fileName, campaignId=None):
     if not campaignId:
-        raise ValidationFailed("campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="campaignId")
+        raise ValidationFailed("campaignId is required.", reason=AccountsReason.MISSING_CAMPAIGN_ID, field="campaignId")
     campaign = campaign_or_404(campaignId)
     wave = cancel_wave(campaign_id=campaign.pk, file_name=fileName, actor=staff_actor(info))
     return {**wave_document(wave), "status": "cancelled"}
@@ -125,6 +126,13 @@ class SelectionMutation(graphene.ObjectType):
             "UNKNOWN_MARKET",
             "DUPLICATE_MARKET",
             "INVALID_LIMIT",
+            "DUPLICATE_CODE",
+            "FILE_SIZE_MISMATCH",
+            "INVALID_CODE",
+            "INVALID_CODE_TYPE",
+            "MISSING_COLUMN",
+            "InvalidDateKey",
+            "INVALID_FILE",
         ],
     )
     uploadWave = Operation(
@@ -135,7 +143,9 @@ class SelectionMutation(graphene.ObjectType):
         config=WaveConfigInput(required=True),
         resolver=resolve_upload_wave,
         access=campaign_action(
-            "select", lambda root, args: args["config"].get("campaignId"), missing_reason="MISSING_CAMPAIGN_ID"
+            "select",
+            lambda root, args: args["config"].get("campaignId"),
+            missing_reason=AccountsReason.MISSING_CAMPAIGN_ID,
         ),
         summary="Schedule a wave: a CSV of fans and codes to text or email at notifyDate (config), or change a scheduled one.",
         errors=[
@@ -147,6 +157,9 @@ class SelectionMutation(graphene.ObjectType):
             "MISSING_COLUMN",
             "EMPTY_FILE",
             "WAVE_NOT_SCHEDULED",
+            "INVALID_DO_NOT_TEXT",
+            "INVALID_FILE",
+            "MISSING_CONTACT",
         ],
     )
     cancelWave = Operation(
@@ -154,9 +167,9 @@ class SelectionMutation(graphene.ObjectType):
         fileName=graphene.String(required=True),
         campaignId=graphene.ID(),
         resolver=resolve_cancel_wave,
-        access=campaign_action("select", missing_reason="MISSING_CAMPAIGN_ID"),
+        access=campaign_action("select", missing_reason=AccountsReason.MISSING_CAMPAIGN_ID),
         summary="Cancel a scheduled wave by its file name; a wave already sending or sent cannot be cancelled.",
-        errors=["WAVE_NOT_FOUND", "WAVE_NOT_CANCELLABLE"],
+        errors=["WAVE_NOT_FOUND", "WAVE_NOT_CANCELLABLE", "CAMPAIGN_NOT_FOUND", "INVALID_FILE_NAME"],
     )
     triggerWavePrep = Operation(
         JSON,
@@ -190,6 +203,7 @@ class SelectionMutation(graphene.ObjectType):
             "SELECTION_IN_PROGRESS",
             "WAVE_PREP_ALREADY_SELECTED",
             "LOCK_TIMEOUT",
+            "InvalidDateKey",
         ],
     )
     triggerSelection = Operation(

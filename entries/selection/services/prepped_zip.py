@@ -173,10 +173,10 @@ def _market_queries(market_id: str, detail: dict, campaign_name: str) -> list[tu
     }
     registrant = ", ".join(f'"{column}"' for column in REGISTRANT_COLUMNS)
     sms = (
-        f"SELECT {registrant} FROM ({_REGISTRANT_SELECT} {_SELECTED_FROM} AND {_NORTH_AMERICA_SQL}) r ORDER BY position"
+        f"SELECT {registrant} FROM ({_REGISTRANT_SELECT} {_SELECTED_FROM} AND {_NORTH_AMERICA_SQL}) r ORDER BY position"  # noqa: S608 - constant fragments and the report's own column names
     )
     email = (
-        f"SELECT {registrant} FROM (SELECT DISTINCT ON (dedupe) * FROM ({_REGISTRANT_SELECT}, s.email AS dedupe"
+        f"SELECT {registrant} FROM (SELECT DISTINCT ON (dedupe) * FROM ({_REGISTRANT_SELECT}, s.email AS dedupe"  # noqa: S608 - constant fragments and the report's own column names
         f" {_SELECTED_FROM} AND NOT ({_NORTH_AMERICA_SQL}) AND s.email <> '') q ORDER BY dedupe, position) r"
         " ORDER BY position"
     )

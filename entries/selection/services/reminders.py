@@ -52,7 +52,7 @@ _CLAIM_SQL = f"""
     WHERE c.market_id = %s AND c.entry_id IS NOT NULL AND c.date_assigned IS NOT NULL
     ON CONFLICT (market_id, entry_id) DO NOTHING
     RETURNING entry_id
-"""
+"""  # noqa: S608 - the table name is the model's
 
 
 def reminder_message(market: Market, locale: str, code: str, email: str) -> EmailMessage:

@@ -19,11 +19,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from campaigns.models import Market
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import campaign_or_404
 from campaigns.services.outbox import record_event
 from codes.models import Code
 from codes.services.inventory import lock_code_holders, release_planned_codes
 from entries.models import Stat, StatStatus
+from entries.reasons import EntriesReason
 from entries.selection.models import Allocation, AllocationOutcome, AppliedMarket, WavePrep, WavePrepStatus
 from entries.selection.selectors import stale_wave_prep
 from monoql.audit import Actor, record
@@ -85,7 +87,7 @@ _APPLY_SQL = f"""
     )
     SELECT (SELECT COUNT(*) FROM assigned), (SELECT COUNT(*) FROM released),
            (SELECT COUNT(*) FROM planned WHERE verdict AND holds)
-"""
+"""  # noqa: S608 - constant fragments only
 
 #: Only when a market has conflicts (selected fans left without their code), after the market's update: how many
 #: lost it because the code was released from the plan (by staff) or reserved by someone else before selection —
@@ -97,7 +99,7 @@ _LOST_SQL = f"""
     WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
       AND e.verdict = %(true)s AND c.date_assigned IS NULL AND c.reserve_id IS DISTINCT FROM %(reserve_id)s
       AND NOT {_HOLDS}
-"""
+"""  # noqa: S608 - constant fragments only
 
 #: The same in separate statements, portably (SQLite: the embedded default's small campaigns): count the fans
 #: already holding a code, assign, then release what is still reserved by the run among the market's selected
@@ -106,7 +108,7 @@ _SKIPPED_SQL = f"""
     SELECT COUNT(*) FROM entries_allocation AS a INNER JOIN entries_entry AS e ON e.id = a.entry_id
     WHERE a.wave_prep_id = %(wave_prep_id)s AND a.market_id = %(market_id)s AND a.outcome = 'selected'
       AND e.verdict = %(true)s AND NOT %(reassign)s AND {_HOLDS}
-"""
+"""  # noqa: S608 - constant fragments only
 _ASSIGN_SQL = f"""
     UPDATE codes_code SET
         date_assigned = COALESCE(codes_code.date_assigned, %(now)s),
@@ -119,7 +121,7 @@ _ASSIGN_SQL = f"""
       AND codes_code.campaign_id = %(campaign_id)s AND codes_code.code = a.code
       AND ((codes_code.date_assigned IS NULL AND codes_code.reserve_id = %(reserve_id)s)
            OR codes_code.entry_id = a.entry_id)
-"""
+"""  # noqa: S608 - constant fragments only
 _RELEASE_SQL = """
     UPDATE codes_code SET date_reserved = NULL, reserve_id = NULL
     WHERE campaign_id = %(campaign_id)s AND reserve_id = %(reserve_id)s AND date_assigned IS NULL
@@ -141,7 +143,7 @@ def latest_finished_wave_prep(campaign_id: str) -> WavePrep | None:
 def _check_market_ids(campaign_id: str, market_ids) -> list[str]:
     if not isinstance(market_ids, (list, tuple)) or not market_ids:
         raise ValidationFailed(
-            "marketIds must list at least one market.", reason="MISSING_MARKET_IDS", field="marketIds"
+            "marketIds must list at least one market.", reason=CampaignsReason.MISSING_MARKET_IDS, field="marketIds"
         )
     wanted = list(dict.fromkeys(str(market_id) for market_id in market_ids if market_id))
     known = set(Market.objects.filter(campaign_id=campaign_id, pk__in=wanted).values_list("pk", flat=True))
@@ -149,7 +151,7 @@ def _check_market_ids(campaign_id: str, market_ids) -> list[str]:
     if unknown or not wanted:
         raise ValidationFailed(
             f"Not markets of this campaign: {', '.join(unknown) or '(empty id)'}.",
-            reason="UNKNOWN_MARKET",
+            reason=EntriesReason.UNKNOWN_MARKET,
             field="marketIds",
         )
     return wanted
@@ -171,14 +173,15 @@ def trigger_selection(*, campaign_id: str, market_ids, actor: Actor) -> dict:
     wave_prep = latest_finished_wave_prep(campaign.pk)
     if wave_prep is None:
         raise ValidationFailed(
-            "No finished wave prep to select from; run triggerWavePrep first.", reason="NO_FINISHED_WAVE_PREP"
+            "No finished wave prep to select from; run triggerWavePrep first.",
+            reason=EntriesReason.NO_FINISHED_WAVE_PREP,
         )
     prepped = {market["id"] for market in (wave_prep.count or {}).get("markets", [])}
     outside = [market_id for market_id in market_ids if market_id not in prepped]
     if outside:
         raise ValidationFailed(
             f"Wave prep '{wave_prep.date_key}' did not cover: {', '.join(outside)}.",
-            reason="MARKET_NOT_IN_WAVE_PREP",
+            reason=EntriesReason.MARKET_NOT_IN_WAVE_PREP,
             field="marketIds",
         )
     with transaction.atomic():
@@ -186,7 +189,7 @@ def trigger_selection(*, campaign_id: str, market_ids, actor: Actor) -> dict:
         if WavePrep.objects.filter(campaign=campaign, status=WavePrepStatus.TRIGGERED).exists():
             raise ValidationFailed(
                 "A wave prep of this campaign is running; trigger selection once it has finished.",
-                reason="WAVE_PREP_IN_PROGRESS",
+                reason=EntriesReason.WAVE_PREP_IN_PROGRESS,
             )
         if stale_wave_prep(wave_prep):
             raise _stale(wave_prep)
@@ -194,7 +197,9 @@ def trigger_selection(*, campaign_id: str, market_ids, actor: Actor) -> dict:
             campaign=campaign, type=STAT_TYPE, date_id=wave_prep.date_key, market_id__in=market_ids
         )
         if any(stat.status in (StatStatus.PENDING, StatStatus.PROCESSING) for stat in stats):
-            raise ValidationFailed("Selection of these markets is already running.", reason="SELECTION_IN_PROGRESS")
+            raise ValidationFailed(
+                "Selection of these markets is already running.", reason=EntriesReason.SELECTION_IN_PROGRESS
+            )
         for market_id in market_ids:
             Stat.objects.update_or_create(
                 campaign=campaign,
@@ -285,7 +290,7 @@ def _stale(wave_prep: WavePrep) -> ValidationFailed:
     return ValidationFailed(
         f"Wave prep '{wave_prep.date_key}' read its candidates before another selection of the campaign was applied; "
         "run a new wave prep.",
-        reason="WAVE_PREP_STALE",
+        reason=EntriesReason.WAVE_PREP_STALE,
     )
 
 

@@ -28,8 +28,10 @@ from django.utils import timezone
 from campaigns.models import CampaignStatus, Market, SplitAllocationType
 from campaigns.selectors import campaign_or_404
 from codes.models import RESERVATION_SECONDS, Code, CodeType
+from codes.reasons import CodesReason
 from entries.metrics import eligible_entries
 from entries.models import ENTRY_SCORE
+from entries.reasons import EntriesReason
 from entries.selection.allocation import ALGORITHM_VERSION, Params
 from entries.selection.columnar import RANKS, ColumnResult, Columns, allocate_columns
 from entries.selection.models import (
@@ -50,7 +52,7 @@ from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.locks import SELECTION_DATA, SELECTION_TRIGGERS, lock
-from monoql.pgcopy import analyze, read_columns, write_text
+from monoql.pgcopy import analyze, copy_escape, read_columns, write_text
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.wave_prep")
@@ -73,7 +75,9 @@ class WavePrepAttemptFailed(Exception):
 def check_score(value, field: str):
     """``value`` when None or a number within 0–1. Raises ValidationFailed ``INVALID_SCORE`` naming ``field``."""
     if value is not None and not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
-        raise ValidationFailed(f"{field} must be a number between 0 and 1.", reason="INVALID_SCORE", field=field)
+        raise ValidationFailed(
+            f"{field} must be a number between 0 and 1.", reason=EntriesReason.INVALID_SCORE, field=field
+        )
     return value
 
 
@@ -99,7 +103,7 @@ def valid_seed(value) -> int:
         seed = -1
     if not 0 <= seed <= MAX_SEED:
         raise ValidationFailed(
-            f"seed must be a whole number from 0 to {MAX_SEED}.", reason="INVALID_SEED", field="seed"
+            f"seed must be a whole number from 0 to {MAX_SEED}.", reason=EntriesReason.INVALID_SEED, field="seed"
         )
     return seed
 
@@ -139,12 +143,14 @@ def trigger_wave_prep(
     check_score(min_score, "minScore")
     check_score(max_score, "maxScore")
     if min_score is not None and max_score is not None and min_score > max_score:
-        raise ValidationFailed("minScore must not exceed maxScore.", reason="INVALID_SCORE_RANGE", field="minScore")
+        raise ValidationFailed(
+            "minScore must not exceed maxScore.", reason=EntriesReason.INVALID_SCORE_RANGE, field="minScore"
+        )
     campaign = campaign_or_404(campaign_id)
     if campaign.status != CampaignStatus.CLOSED:
         raise ValidationFailed(
             f"Wave prep runs on a CLOSED campaign; this one is {campaign.status}.",
-            reason="invalidCampaignStatus",
+            reason=EntriesReason.invalidCampaignStatus,
             field="campaignId",
         )
     params = {
@@ -181,7 +187,7 @@ def trigger_wave_prep(
             if previous is not None and previous.date_selected is not None:
                 raise ValidationFailed(
                     f"Selection has been applied from wave prep '{date_key}'; use a new dateKey.",
-                    reason="WAVE_PREP_ALREADY_SELECTED",
+                    reason=EntriesReason.WAVE_PREP_ALREADY_SELECTED,
                     field="dateKey",
                 )
             if previous is not None:
@@ -221,11 +227,11 @@ def retry_wave_prep(wave_prep_id: int, *, actor: Actor) -> WavePrep:
     """
     run = WavePrep.objects.filter(pk=wave_prep_id).first()
     if run is None:
-        raise NotFound("No such wave prep.", reason="WAVE_PREP_NOT_FOUND", field="wavePrepId")
+        raise NotFound("No such wave prep.", reason=EntriesReason.WAVE_PREP_NOT_FOUND, field="wavePrepId")
     if run.status != WavePrepStatus.FAILED:
         raise ValidationFailed(
             f"Only a failed wave prep can be retried; this one is {run.status}.",
-            reason="NOT_RETRYABLE",
+            reason=CodesReason.NOT_RETRYABLE,
             field="wavePrepId",
         )
     params = run.params or {}
@@ -264,13 +270,13 @@ def _earlier_rules(campaign_id: str, wave_prep: WavePrep) -> dict | None:
 def _selection_in_progress():
     return ValidationFailed(
         "A selection of this campaign is pending or running; run wave prep once it is applied.",
-        reason="SELECTION_IN_PROGRESS",
+        reason=EntriesReason.SELECTION_IN_PROGRESS,
     )
 
 
 def _in_progress():
     return ValidationFailed(
-        "A wave prep of this campaign is running; wait until it finishes.", reason="WAVE_PREP_IN_PROGRESS"
+        "A wave prep of this campaign is running; wait until it finishes.", reason=EntriesReason.WAVE_PREP_IN_PROGRESS
     )
 
 
@@ -409,7 +415,7 @@ def report_progress(wave_prep_id: int, stage: str, step: int) -> None:
     try:
         with side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {WavePrep._meta.db_table} SET progress = %s WHERE id = %s",
+                f"UPDATE {WavePrep._meta.db_table} SET progress = %s WHERE id = %s",  # noqa: S608 - constant fragments, table names and Django's own queryset SQL
                 [json.dumps(progress), wave_prep_id],
             )
     except DatabaseError:
@@ -518,7 +524,7 @@ def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
                 # disk (3.5M: 125 s → see bench/results); for this run's transaction only
                 cursor.execute("SET LOCAL work_mem = '256MB'")
             read = read_columns(
-                "WITH run_markets (id, i) AS MATERIALIZED (SELECT * FROM unnest(%s::varchar[], %s::int2[]))"
+                "WITH run_markets (id, i) AS MATERIALIZED (SELECT * FROM unnest(%s::varchar[], %s::int2[]))"  # noqa: S608 - constant fragments, table names and Django's own queryset SQL
                 f" SELECT q.id::int8, {ranked}, COALESCE(q.ranked_score, 'NaN')::float8, q.random_score::float8"
                 f" FROM ({sql}) q {joins} ORDER BY {order}",
                 [market_ids, list(range(len(market_ids))), *sql_params],
@@ -571,7 +577,7 @@ _RESERVE_AND_WRITE_SQL = f"""
     INSERT INTO entries_allocation ({", ".join(_COLUMNS)})
     SELECT %(prep)s, entry_id, market_id, %(selected)s, preference_rank, position, code, type FROM reserved
     ORDER BY market_id, position
-"""
+"""  # noqa: S608 - constant fragments, table names and Django's own queryset SQL
 
 
 def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result: ColumnResult, picked) -> None:
@@ -608,6 +614,7 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
     )
     prep = wave_prep.pk
     if connection.vendor == "postgresql":
+        text_ids = [copy_escape(market_id) for market_id in market_ids]
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMPORARY TABLE IF NOT EXISTS wave_prep_selected (entry_id int8, market_id varchar(24),"
@@ -617,7 +624,7 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
         write_text(
             "wave_prep_selected",
             ("entry_id", "market_id", "preference_rank", "position", "code_id"),
-            (f"{entry}\t{market_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
+            (f"{entry}\t{text_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
         )
         now = timezone.now()
         with connection.cursor() as cursor:
@@ -640,7 +647,7 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
             "entries_allocation",
             _COLUMNS,
             (
-                f"{prep}\t{entry}\t{market_ids[m]}\t{AllocationOutcome.WAITLISTED}\t{rank}\t{position}\t\t\n"
+                f"{prep}\t{entry}\t{text_ids[m]}\t{AllocationOutcome.WAITLISTED}\t{rank}\t{position}\t\t\n"
                 for entry, m, rank, position in waitlisted
             ),
         )

@@ -202,7 +202,7 @@ def _pinned(rows, market_ids: list) -> tuple[np.ndarray, np.ndarray]:
     if connection.vendor == "postgresql":
         sql, params = rows.values_list("id", "market_id").query.sql_with_params()
         read = read_columns(
-            f"SELECT q.id::int8, (array_position(%s::varchar[], q.market_id::varchar) - 1)::int2 FROM ({sql}) q",
+            f"SELECT q.id::int8, (array_position(%s::varchar[], q.market_id::varchar) - 1)::int2 FROM ({sql}) q",  # noqa: S608 - Django's own queryset SQL; values are parameters
             [list(market_ids), *params],
             [("id", "int8"), ("market", "int2")],
         )
@@ -219,7 +219,7 @@ def _ids(rows) -> np.ndarray:
     """The codes' ids, in the rows' order."""
     if connection.vendor == "postgresql":
         sql, params = rows.values_list("id").query.sql_with_params()
-        return read_columns(f"SELECT q.id::int8 FROM ({sql}) q", params, [("id", "int8")])["id"]
+        return read_columns(f"SELECT q.id::int8 FROM ({sql}) q", params, [("id", "int8")])["id"]  # noqa: S608 - Django's own queryset SQL; values are parameters
     return np.array(list(rows.values_list("id", flat=True)), dtype=np.int64)
 
 

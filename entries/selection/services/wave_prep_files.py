@@ -21,6 +21,8 @@ from django.utils import timezone
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
+from codes.reasons import CodesReason
+from entries.reasons import EntriesReason
 from entries.selection.models import WavePrepFile, WavePrepFileType
 from entries.services.csv_files import bad_line, csv_rows, read_upload, require_columns, store_text
 from monoql.audit import Actor
@@ -44,7 +46,7 @@ def check_file_type(value) -> str:
     if value not in WavePrepFileType.values:
         raise ValidationFailed(
             f"type must be one of {', '.join(WavePrepFileType.values)}.",
-            reason="INVALID_WAVE_PREP_FILE_TYPE",
+            reason=EntriesReason.INVALID_WAVE_PREP_FILE_TYPE,
             field="type",
         )
     return value
@@ -62,18 +64,22 @@ def parse_markets_file(text: str, market_ids: set) -> dict:
     for line_number, row in rows:
         market_id = row["market_id"]
         if market_id not in market_ids:
-            raise bad_line(line_number, f"market_id '{market_id}' is not a market of this campaign.", "UNKNOWN_MARKET")
+            raise bad_line(
+                line_number, f"market_id '{market_id}' is not a market of this campaign.", EntriesReason.UNKNOWN_MARKET
+            )
         if market_id in markets:
-            raise bad_line(line_number, f"market_id '{market_id}' is listed twice.", "DUPLICATE_MARKET")
+            raise bad_line(line_number, f"market_id '{market_id}' is listed twice.", EntriesReason.DUPLICATE_MARKET)
         raw_limit = row["limit"]
         if not raw_limit.isdigit():
-            raise bad_line(line_number, f"limit '{raw_limit}' is not a whole number >= 0.", "INVALID_LIMIT")
+            raise bad_line(line_number, f"limit '{raw_limit}' is not a whole number >= 0.", EntriesReason.INVALID_LIMIT)
         code_type = row.get("code_type", "").lower() or None
         if code_type not in (None, CodeType.TM, CodeType.EXTERNAL):
-            raise bad_line(line_number, f"code_type '{row['code_type']}' is not tm or external.", "INVALID_CODE_TYPE")
+            raise bad_line(
+                line_number, f"code_type '{row['code_type']}' is not tm or external.", EntriesReason.INVALID_CODE_TYPE
+            )
         markets[market_id] = {"limit": int(raw_limit), "link": row.get("link", ""), "codeType": code_type}
     if not markets:
-        raise ValidationFailed("The file holds no markets.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file holds no markets.", reason=CodesReason.EMPTY_FILE, field="file")
     return markets
 
 
@@ -93,18 +99,22 @@ def parse_codes_file(text: str, market_ids: set) -> list[tuple[str, str | None]]
         if line_number == 1 and code.lower() == "code":
             continue
         if len(code) > MAX_CODE_LENGTH or any(ch.isspace() for ch in code):
-            raise bad_line(line_number, f"'{code[:80]}' is not a valid code.", "INVALID_CODE")
+            raise bad_line(line_number, f"'{code[:80]}' is not a valid code.", CodesReason.INVALID_CODE)
         if code in seen:
             raise bad_line(
-                line_number, f"code '{code}' is listed twice (first on line {seen[code]}).", "DUPLICATE_CODE"
+                line_number,
+                f"code '{code}' is listed twice (first on line {seen[code]}).",
+                EntriesReason.DUPLICATE_CODE,
             )
         seen[code] = line_number
         market_id = values[1] if len(values) > 1 and values[1] else None
         if market_id is not None and market_id not in market_ids:
-            raise bad_line(line_number, f"market_id '{market_id}' is not a market of this campaign.", "UNKNOWN_MARKET")
+            raise bad_line(
+                line_number, f"market_id '{market_id}' is not a market of this campaign.", EntriesReason.UNKNOWN_MARKET
+            )
         codes.append((code, market_id))
     if not codes:
-        raise ValidationFailed("The file holds no codes.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file holds no codes.", reason=CodesReason.EMPTY_FILE, field="file")
     return codes
 
 
@@ -120,7 +130,9 @@ def _check_other_pool(campaign_id: str, code_type: str, codes: list) -> None:
         )
         if clash is not None:
             raise ValidationFailed(
-                f"code '{clash}' is already in this campaign's other code pool.", reason="DUPLICATE_CODE", field="file"
+                f"code '{clash}' is already in this campaign's other code pool.",
+                reason=EntriesReason.DUPLICATE_CODE,
+                field="file",
             )
 
 

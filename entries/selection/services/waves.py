@@ -30,12 +30,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Fan
+from accounts.reasons import AccountsReason
 from accounts.services import hold_fan
 from campaigns.models import Market
 from campaigns.selectors import campaign_or_404
 from codes.models import Code, CodeType
+from codes.reasons import CodesReason
 from codes.services.inventory import lock_code_holders, reserve_codes
 from entries.models import Entry
+from entries.reasons import EntriesReason
 from entries.selection.models import Wave, WaveStatus
 from entries.services.csv_files import bad_line, csv_rows, read_upload, store_text
 from entries.services.privacy import Identifiers, scrub_files
@@ -76,7 +79,7 @@ def wave_name_for(campaign_id: str, file_name) -> str:
     if not stem or not re.fullmatch(r"[A-Za-z0-9._-]{1,150}", stem):
         raise ValidationFailed(
             "fileName must be 1–150 letters, digits, '.', '_' or '-' (optionally ending in .csv).",
-            reason="INVALID_FILE_NAME",
+            reason=EntriesReason.INVALID_FILE_NAME,
             field="fileName",
         )
     return f"{campaign_id}_{stem}"
@@ -93,7 +96,7 @@ def parse_config(config: dict, now) -> dict:
     campaign_id = str(config.get("campaignId") or "").strip()
     if not campaign_id:
         raise ValidationFailed(
-            "config.campaignId is required.", reason="MISSING_CAMPAIGN_ID", field="config.campaignId"
+            "config.campaignId is required.", reason=AccountsReason.MISSING_CAMPAIGN_ID, field="config.campaignId"
         )
     try:
         notify = parse_iso(config.get("notifyDate"))
@@ -101,23 +104,29 @@ def parse_config(config: dict, now) -> dict:
         notify = None
     if notify is None:
         raise ValidationFailed(
-            "config.notifyDate must be an ISO-8601 date.", reason="INVALID_NOTIFY_DATE", field="config.notifyDate"
+            "config.notifyDate must be an ISO-8601 date.",
+            reason=EntriesReason.INVALID_NOTIFY_DATE,
+            field="config.notifyDate",
         )
     if notify < now + LEAD_TIME:
         raise ValidationFailed(
             "config.notifyDate must be at least one day ahead (waves are prepared ≥ 1 day before they are sent).",
-            reason="INVALID_NOTIFY_DATE",
+            reason=EntriesReason.INVALID_NOTIFY_DATE,
             field="config.notifyDate",
         )
     total_limit = config.get("totalLimit")
     if total_limit is not None and (not isinstance(total_limit, int) or total_limit < 1):
         raise ValidationFailed(
-            "config.totalLimit must be a whole number >= 1.", reason="INVALID_TOTAL_LIMIT", field="config.totalLimit"
+            "config.totalLimit must be a whole number >= 1.",
+            reason=EntriesReason.INVALID_TOTAL_LIMIT,
+            field="config.totalLimit",
         )
     category_id = config.get("categoryId")
     if category_id is not None and (not isinstance(category_id, int) or category_id < 0):
         raise ValidationFailed(
-            "config.categoryId must be a whole number >= 0.", reason="INVALID_CATEGORY_ID", field="config.categoryId"
+            "config.categoryId must be a whole number >= 0.",
+            reason=EntriesReason.INVALID_CATEGORY_ID,
+            field="config.categoryId",
         )
     return {
         "campaign_id": campaign_id,
@@ -140,24 +149,32 @@ def parse_recipients(text: str, market_ids: set) -> list[dict]:
     header, rows = csv_rows(text)
     if not any(column in header for column in CONTACT_COLUMNS):
         raise ValidationFailed(
-            "The file's header needs an 'email' or a 'mobileNumber' column.", reason="MISSING_COLUMN", field="file"
+            "The file's header needs an 'email' or a 'mobileNumber' column.",
+            reason=EntriesReason.MISSING_COLUMN,
+            field="file",
         )
     recipients = []
     for line_number, row in rows:
         if not row.get("email") and not row.get("mobilenumber"):
-            raise bad_line(line_number, "the row has neither an email nor a mobileNumber.", "MISSING_CONTACT")
+            raise bad_line(
+                line_number, "the row has neither an email nor a mobileNumber.", EntriesReason.MISSING_CONTACT
+            )
         if row.get("donottext", "").lower() not in _BOOLEAN:
-            raise bad_line(line_number, f"doNotText '{row['donottext']}' is not true or false.", "INVALID_DO_NOT_TEXT")
+            raise bad_line(
+                line_number, f"doNotText '{row['donottext']}' is not true or false.", EntriesReason.INVALID_DO_NOT_TEXT
+            )
         code = row.get("code", "")
         if len(code) > 64 or any(ch.isspace() for ch in code):
-            raise bad_line(line_number, "the code is not valid.", "INVALID_CODE")
+            raise bad_line(line_number, "the code is not valid.", CodesReason.INVALID_CODE)
         if row.get("marketid") and row["marketid"] not in market_ids:
             raise bad_line(
-                line_number, f"marketId '{row['marketid']}' is not a market of this campaign.", "UNKNOWN_MARKET"
+                line_number,
+                f"marketId '{row['marketid']}' is not a market of this campaign.",
+                EntriesReason.UNKNOWN_MARKET,
             )
         recipients.append(row)
     if not recipients:
-        raise ValidationFailed("The file holds no recipients.", reason="EMPTY_FILE", field="file")
+        raise ValidationFailed("The file holds no recipients.", reason=CodesReason.EMPTY_FILE, field="file")
     return recipients
 
 
@@ -212,11 +229,11 @@ def upload_wave(*, stream, declared_size: int | None, file_name, config: dict, a
         if wave is not None and wave.status != WaveStatus.SCHEDULED:
             raise ValidationFailed(
                 f"Wave '{name}' is {wave.status}; it can no longer be changed.",
-                reason="WAVE_NOT_SCHEDULED",
+                reason=EntriesReason.WAVE_NOT_SCHEDULED,
                 field="fileName",
             )
         if recipients is None and wave is None:
-            raise ValidationFailed("file is required for a new wave.", reason="MISSING_FILE", field="file")
+            raise ValidationFailed("file is required for a new wave.", reason=EntriesReason.MISSING_FILE, field="file")
         if recipients is not None:
             key = csv_key(name)
             if default_storage.exists(key):
@@ -252,11 +269,11 @@ def cancel_wave(*, campaign_id: str, file_name, actor: Actor) -> Wave:
     with transaction.atomic():
         wave = Wave.objects.select_for_update().filter(campaign=campaign, name=name).first()
         if wave is None:
-            raise NotFound(f"No wave '{name}'.", reason="WAVE_NOT_FOUND", field="fileName")
+            raise NotFound(f"No wave '{name}'.", reason=EntriesReason.WAVE_NOT_FOUND, field="fileName")
         if wave.status != WaveStatus.SCHEDULED:
             raise ValidationFailed(
                 f"Wave '{name}' is {wave.status}; only a scheduled wave can be cancelled.",
-                reason="WAVE_NOT_CANCELLABLE",
+                reason=EntriesReason.WAVE_NOT_CANCELLABLE,
                 field="fileName",
             )
         record(actor, "wave.cancel", campaign_id=campaign.pk, target=f"wave:{wave.pk}", changes={"name": name})
