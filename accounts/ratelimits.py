@@ -383,3 +383,31 @@ class RateLimitMiddleware:
             response["X-RateLimit-Remaining"] = str(max(0, usage.limit - usage.count))
             response["X-RateLimit-Reset"] = str(usage.time_left)
         return response
+
+
+def spend_password_try(request: HttpRequest, domain: str) -> int:
+    """Spend one try at a protected campaign's password (``domain``) from the caller's address and, when signed in,
+    from the fan (``CAMPAIGN_PASSWORD_ATTEMPTS`` each in ``CAMPAIGN_PASSWORD_WINDOW_SECONDS``): a guesser behind
+    one address cannot spend another's tries, nor one account try from many addresses.
+
+    Returns: 0 when the try may go on, else the seconds until a window lets it. A cache that cannot count lets the
+    try through (logged), as the request gate does.
+    """
+    rate = f"{settings.CAMPAIGN_PASSWORD_ATTEMPTS}/{settings.CAMPAIGN_PASSWORD_WINDOW_SECONDS}s"
+    callers = [f"ip:{client_ip(request)}"]
+    token = _bearer(request) or request.COOKIES.get(settings.SESSION_JWT_COOKIE)
+    if token:
+        try:
+            callers.append(f"fan:{claims_for_request(request, token)['sub']}")
+        except Unauthenticated:
+            pass  # an invalid session counts as its address only
+    waits = []
+    for caller in callers:
+        try:
+            usage = _spend(f"password:{domain}", caller, rate)
+        except Exception:  # noqa: BLE001 - the limiter fails open
+            logger.warning("password-try limiter unavailable (cache down?): try allowed", exc_info=True)
+            return 0
+        if usage.should_limit:
+            waits.append(max(1, usage.time_left))
+    return max(waits, default=0)

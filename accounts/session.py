@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from accounts.fan_cache import fan_for_token
 from accounts.models import Fan
@@ -105,6 +106,31 @@ class ViewerSession:
         if self.campaign_passwords.get(campaign_id) != digest:
             self.campaign_passwords[campaign_id] = digest
             self.campaign_passwords_changed = True
+
+    def apply_cookies(self, response: HttpResponseBase) -> None:
+        """Set or clear on ``response`` the cookies this request changed: the session (signed in or out) and the
+        campaign passwords this browser gave (signed). The GraphQL endpoint and the fan site's pages call it."""
+        if self.set_cookie:
+            token, max_age = self.set_cookie
+            response.set_cookie(
+                settings.SESSION_JWT_COOKIE,
+                token,
+                max_age=max_age,
+                httponly=True,
+                secure=settings.SESSION_JWT_COOKIE_SECURE,
+                samesite="Lax",
+            )
+        elif self.clear_cookie:
+            response.delete_cookie(settings.SESSION_JWT_COOKIE, samesite="Lax")
+        if self.campaign_passwords_changed:
+            response.set_signed_cookie(
+                settings.CAMPAIGN_PASSWORD_COOKIE,
+                json.dumps(self.campaign_passwords, sort_keys=True),
+                max_age=settings.CAMPAIGN_PASSWORD_COOKIE_AGE,
+                httponly=True,
+                secure=settings.SESSION_JWT_COOKIE_SECURE,
+                samesite="Lax",
+            )
 
     def sign_out(self) -> None:
         """Forget the caller, revoke the session token presented (header or cookie: it is refused from now on,

@@ -322,6 +322,9 @@ SESSION_JWT_COOKIE_SECURE = env.bool("SESSION_JWT_COOKIE_SECURE", default=not DE
 # Campaign passwords a browser gave (viewer.campaign(password:)), remembered in a signed httpOnly cookie.
 CAMPAIGN_PASSWORD_COOKIE = env.str("CAMPAIGN_PASSWORD_COOKIE", default="monoql_campaign_passwords")
 CAMPAIGN_PASSWORD_COOKIE_AGE = env.int("CAMPAIGN_PASSWORD_COOKIE_AGE", default=30 * 24 * 3600)
+#: Tries at a protected presale's password on the fan site, per address and per signed-in fan, in a window (s).
+CAMPAIGN_PASSWORD_ATTEMPTS = env.int("CAMPAIGN_PASSWORD_ATTEMPTS", default=5)
+CAMPAIGN_PASSWORD_WINDOW_SECONDS = env.int("CAMPAIGN_PASSWORD_WINDOW_SECONDS", default=900)
 
 # Identity provider that signs the fans' identity tokens (accounts.identity).
 IDENTITY_PROVIDER = env.str("IDENTITY_PROVIDER", default="development")  # development | configured

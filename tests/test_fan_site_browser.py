@@ -343,3 +343,41 @@ def test_a_fan_over_the_request_budget_reads_when_to_try_again(live_server, brow
     assert page.inner_text("h1") == "Too many requests"
     assert re.match(r"Please wait \d+ seconds and try again\.", page.inner_text("main p"))
     _check_page(page, "too-many-requests", "en_US")
+
+
+@pytest.mark.parametrize("locale", ["en_US", "fr_CA"])
+def test_a_fan_opens_a_password_presale_with_a_wrong_then_the_right_password(
+    live_server, browser, demo_campaign, locale
+):
+    """Issue 39: a protected presale asks for its password first, in the fan's language, and shows nothing of the
+    campaign until the right one; 375 px, axe-core clean, keyboard only."""
+    from campaigns.cache import bump_generation
+    from campaigns.models import Campaign
+
+    options = {**(demo_campaign.options or {}), "requirePassword": True, "passwordValue": "open-sesame"}
+    Campaign.objects.filter(pk=demo_campaign.pk).update(options=options)
+    bump_generation()
+    texts = {
+        "en_US": ("This presale is protected", "Presale password", "That password is not right."),
+        "fr_CA": ("Cette prévente est protégée", "Mot de passe de la prévente", "Ce mot de passe n'est pas le bon."),
+    }[locale]
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    # when a fan opens the presale, then the page asks for the password and shows nothing of the campaign
+    page.goto(f"{live_server.url}{SITE}?locale={locale}")
+    assert page.inner_text("h1") == texts[0]
+    assert "Metallica" not in page.inner_text("body")
+    _check_page(page, "password", locale)
+    # when they type a wrong one (keyboard only), then the error is announced and the field says it is wrong
+    page.get_by_label(texts[1]).fill("guess")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").inner_text() == texts[2]
+    assert page.get_by_label(texts[1]).get_attribute("aria-invalid") == "true"
+    _check_page(page, "password-wrong", locale)
+    # when they type the right one, then the presale opens, in their language
+    page.get_by_label(texts[1]).fill("open-sesame")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Metallica" in page.inner_text("body")
+    assert page.evaluate("document.documentElement.lang") == locale[:2]
+    page.screenshot(path=str(SHOTS / f"{locale}-password-opened.png"), full_page=True)

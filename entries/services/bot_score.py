@@ -391,9 +391,14 @@ def score_campaign(
         if inputs == INPUTS_CONTINUED and len(previous[0]):
             # only the entries whose explanation changed are written again (the new ones have none yet)
             at = np.clip(np.searchsorted(previous[0], entry_ids), 0, len(previous[0]) - 1)
-            rewrite = (previous[0][at] != entry_ids) | (previous[3][at] != digests)
+            scored = previous[0][at] == entry_ids
+            rewrite = ~scored | (previous[3][at] != digests)
+            # an entry scored by no run has no rows to delete (most of a continued run's: the new entries)
+            replaced = np.flatnonzero(rewrite & scored)
         else:
             rewrite = np.ones(n, dtype=bool)
+            # a full run replaces every entry's rows; a continued one with no scores yet has none to replace
+            replaced = np.arange(n) if inputs != INPUTS_CONTINUED else np.zeros(0, dtype=np.int64)
         rewritten = np.flatnonzero(rewrite)
         parts = [
             (signal, rows[rewrite[rows]], values[rewrite[rows]], taken[rewrite[rows]])
@@ -401,7 +406,7 @@ def score_campaign(
         ]
         lap("signals")
         report("writing the contributions")
-        _delete_previous(campaign, entry_ids[rewritten], whole_campaign=inputs != INPUTS_CONTINUED, pace=pace)
+        _delete_previous(campaign, entry_ids[replaced], whole_campaign=inputs != INPUTS_CONTINUED, pace=pace)
         contributions = _write(entry_ids, parts, pace)
         lap("contributions")
         report("writing the scores")

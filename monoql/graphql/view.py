@@ -208,27 +208,7 @@ class MonoqlGraphQLView(FileUploadGraphQLView):
             # sends no cookies to protect, so skip the Set-Cookie (and its cost) for it.
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
             response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
-        if session.set_cookie:
-            token, max_age = session.set_cookie
-            response.set_cookie(
-                settings.SESSION_JWT_COOKIE,
-                token,
-                max_age=max_age,
-                httponly=True,
-                secure=settings.SESSION_JWT_COOKIE_SECURE,
-                samesite="Lax",
-            )
-        elif session.clear_cookie:
-            response.delete_cookie(settings.SESSION_JWT_COOKIE, samesite="Lax")
-        if session.campaign_passwords_changed:
-            response.set_signed_cookie(
-                settings.CAMPAIGN_PASSWORD_COOKIE,
-                json.dumps(session.campaign_passwords, sort_keys=True),
-                max_age=settings.CAMPAIGN_PASSWORD_COOKIE_AGE,
-                httponly=True,
-                secure=settings.SESSION_JWT_COOKIE_SECURE,
-                samesite="Lax",
-            )
+        session.apply_cookies(response)
         return response
 
     def get_response(self, request, data, show_graphiql=False):

@@ -66,6 +66,12 @@ WORDS = {
         "download_ready": "Your data is downloaded as my-data.json.",
         "not_registered": "You have not registered.",
         "back": "Back to the campaign",
+        "password_title": "This presale is protected",
+        "password_intro": "Enter the presale password you were given to see this presale.",
+        "password_label": "Presale password",
+        "password_submit": "See the presale",
+        "password_wrong": "That password is not right. Check it and try again.",
+        "password_locked": "Too many tries. Wait {minutes} minutes, then try again.",
         "not_found": "No campaign here.",
         "index_title": "Presale registrations",
         "gate": "You cannot register",
@@ -132,6 +138,12 @@ WORDS = {
         "download_ready": "Vos données sont téléchargées dans my-data.json.",
         "not_registered": "Vous n'êtes pas inscrit.",
         "back": "Retour à la campagne",
+        "password_title": "Cette prévente est protégée",
+        "password_intro": "Entrez le mot de passe de prévente qui vous a été remis pour voir cette prévente.",
+        "password_label": "Mot de passe de la prévente",
+        "password_submit": "Voir la prévente",
+        "password_wrong": "Ce mot de passe n'est pas le bon. Vérifiez-le et réessayez.",
+        "password_locked": "Trop d'essais. Attendez {minutes} minutes, puis réessayez.",
         "not_found": "Aucune campagne ici.",
         "index_title": "Inscriptions aux préventes",
         "gate": "Vous ne pouvez pas vous inscrire",
@@ -216,3 +228,21 @@ def when(value: str | datetime | None, zone: str | None, locale: str) -> str:
     hour = local.hour % 12 or 12
     half = "AM" if local.hour < 12 else "PM"
     return f"{day}, {month} {local.day}, {local.year}, {hour}:{local.minute:02d} {half} {abbreviation}".strip()
+
+
+#: Each locale's name in its own language (the fan site's language switcher).
+LOCALE_NAMES = {
+    "en_US": "English (US)",
+    "en_CA": "English (Canada)",
+    "en_GB": "English (UK)",
+    "fr_CA": "Français (Canada)",
+    "fr_FR": "Français (France)",
+    "es_US": "Español (EE. UU.)",
+    "es_MX": "Español (México)",
+    "de_DE": "Deutsch",
+}
+
+
+def locale_name(locale: str) -> str:
+    """``locale`` named in its own language (``fr_CA`` → "Français (Canada)"); the code itself when unknown."""
+    return LOCALE_NAMES.get(locale, locale)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("register", views.step, {"name": "register"}, name="register"),
     path("phone", views.step, {"name": "phone"}, name="phone"),
     path("status", views.step, {"name": "status"}, name="status"),
+    path("password", views.campaign_password, name="campaign-password"),
     path("dev-sign-in", views.dev_sign_in, name="dev-sign-in"),
 ]

@@ -21,14 +21,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.identity import mint_development_identity_token
+from accounts.ratelimits import spend_password_try
+from accounts.session import viewer_session
 from campaigns.cdn import surrogate_keys
+from campaigns.reasons import CampaignsReason
 from campaigns.selectors import open_campaigns_for_index
 from monoql.errors import ValidationFailed
 from monoql.generation import generation
 from monoql.locales import normalize_locale
 from monoql.schema import schema
 from monoql.site.hosts import campaign_domain_of
-from monoql.site.text import language, reason_text, when, words
+from monoql.site.text import language, locale_name, reason_text, when, words
 
 DOCUMENTS_DIR = Path(__file__).with_name("graphql")
 #: The GraphQL documents the site sends, by operation name (``monoql/site/graphql/*.graphql``).
@@ -49,6 +52,14 @@ def dev_sign_in_enabled() -> bool:
     return settings.IDENTITY_PROVIDER == "development" and not settings.PRODUCTION
 
 
+class PasswordRequired(Exception):
+    """The campaign asks for its password and this browser has not given it (``wrong``: it gave another)."""
+
+    def __init__(self, wrong: bool = False):
+        super().__init__("password required")
+        self.wrong = wrong
+
+
 def _run(request, variables: dict) -> dict | None:
     """Execute ``CampaignPage`` as the fan; the campaign document, or None when there is no such campaign."""
     result = schema.execute(DOCUMENTS["CampaignPage"], variable_values=variables, context_value=request)
@@ -56,6 +67,9 @@ def _run(request, variables: dict) -> dict | None:
         for error in result.errors:
             if isinstance(getattr(error, "original_error", None), (OperationalError, InterfaceError)):
                 raise error.original_error  # a database outage: ServiceUnavailableMiddleware answers 503
+        reasons = {getattr(getattr(error, "original_error", None), "reason", None) for error in result.errors}
+        if CampaignsReason.INVALID_CAMPAIGN_PASSWORD.name in reasons:
+            raise PasswordRequired(wrong=bool(variables.get("password")))
         codes = {getattr(getattr(error, "original_error", None), "code", None) for error in result.errors}
         if codes & {"NOT_FOUND", "FORBIDDEN"}:
             return None
@@ -77,8 +91,8 @@ def _label(label: dict | None, locale: str, default_locale: str) -> str:
     return values.get(locale) or values.get(default_locale) or next(iter(values.values()), "")
 
 
-def _page(request, domain: str, locale: str | None) -> dict:
-    viewer = _run(request, {"domain": domain, "locale": locale})
+def _page(request, domain: str, locale: str | None, password: str | None = None) -> dict:
+    viewer = _run(request, {"domain": domain, "locale": locale, "password": password})
     if viewer is None or not viewer["campaign"]:
         raise Http404("No campaign here.")
     campaign = viewer["campaign"]
@@ -212,7 +226,7 @@ def _respond(request, template: str, page: dict, base: str, *, cacheable: bool =
         "config": _config(page, base),
         "documents": {name: DOCUMENTS[name] for name in BROWSER_DOCUMENTS},
         "dev_sign_in": dev_sign_in_enabled(),
-        "locales": page["campaign"].get("locales") or [],
+        "locales": [{**row, "name": locale_name(row["id"])} for row in page["campaign"].get("locales") or []],
     }
     if not cacheable:
         get_token(request)  # the CSRF cookie the page's mutations send back
@@ -240,8 +254,17 @@ def landing(request, domain: str | None = None):
         return index(request)
     base = _base(request, domain)
     locale = _locale_param(request)
-    if _signed_in(request):
-        return _respond(request, "site/landing.html", _page(request, domain, locale), base)
+    try:
+        if _signed_in(request) or request.COOKIES.get(settings.CAMPAIGN_PASSWORD_COOKIE):
+            # a page for this browser only: never in the shared cache (nor one a password opened)
+            return _respond(request, "site/landing.html", _page(request, domain, locale), base)
+        return _cached_landing(request, domain, base, locale)
+    except PasswordRequired:
+        return _password_page(request, base, locale)
+
+
+def _cached_landing(request, domain: str, base: str, locale: str | None) -> HttpResponse:
+    """The anonymous landing page from the shared cache (see ``landing``)."""
     key = f"site:{request.get_host()}:{domain}:{locale}:{generation()}"
     cached = cache.get(key)
     if cached is None or len(cached) != 3:
@@ -275,7 +298,10 @@ def step(request, name: str, domain: str | None = None):
     base = _base(request, domain)
     locale = _locale_param(request)
     suffix = f"?locale={locale}" if locale else ""
-    page = _page(request, domain, locale)
+    try:
+        page = _page(request, domain, locale)
+    except PasswordRequired:
+        return _password_page(request, base, locale)
     signed_in = page["viewer"]["isLoggedIn"]
     if name in ("register", "phone", "status") and not signed_in:
         return redirect(f"{base}signin{suffix}")
@@ -286,6 +312,66 @@ def step(request, name: str, domain: str | None = None):
     if name == "signin" and signed_in:
         return redirect(f"{base}{'status' if page['entry'] else 'register'}{suffix}")
     return _respond(request, f"site/{name}.html", page, base)
+
+
+def _page_locale(request, locale: str | None) -> str:
+    """The language of a page shown before the campaign is read: ``?locale=``, else the browser's."""
+    if locale:
+        return locale
+    accepted = request.headers.get("Accept-Language", "").split(",")[0].strip().lower()
+    return "fr_CA" if accepted.startswith("fr") else "en_US"
+
+
+def _password_page(request, base: str, locale: str | None, *, error: str = "", status: int = 200) -> HttpResponse:
+    """The password form of a protected presale: nothing of the campaign on it, in the fan's language."""
+    current = _page_locale(request, locale)
+    get_token(request)
+    context = {
+        "w": words(current),
+        "lang": language(current).replace("_", "-"),
+        "locale": current,
+        "base": base,
+        "error": error,
+        "campaign": {"name": words(current)["password_title"]},
+        "content": {},
+        "config": {"base": base, "locale": current, "localeQuery": f"?locale={current}"},
+        "documents": {},
+        "locales": [],
+    }
+    response = render(request, "site/password.html", context, status=status)
+    response["Content-Security-Policy"] = CSP
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def campaign_password(request, domain: str | None = None):
+    """``POST password``: a protected presale's password, from its form. The right one is remembered for this
+    browser (the signed ``CAMPAIGN_PASSWORD_COOKIE``, as the GraphQL ``campaign(password:)`` argument does) and the
+    fan goes on to the page; a wrong one shows the form again. Tries are limited per address and per signed-in fan
+    (``CAMPAIGN_PASSWORD_ATTEMPTS`` in ``CAMPAIGN_PASSWORD_WINDOW_SECONDS``), before the password is even read."""
+    domain = domain or campaign_domain_of(request)
+    if not domain:
+        raise Http404("No campaign here.")
+    base = _base(request, domain)
+    locale = _locale_param(request)
+    current = _page_locale(request, locale)
+    waited = spend_password_try(request, domain)
+    if waited:
+        minutes = max(1, -(-waited // 60))
+        text = words(current)["password_locked"].format(minutes=minutes)
+        response = _password_page(request, base, locale, error=text, status=429)
+        response["Retry-After"] = str(waited)
+        return response
+    given = str(request.POST.get("password") or "")[:256]
+    try:
+        _page(request, domain, locale, password=given)
+    except PasswordRequired:
+        return _password_page(request, base, locale, error=words(current)["password_wrong"], status=403)
+    response = redirect(f"{base}?locale={current}" if locale else base)
+    viewer_session(request).apply_cookies(response)
+    return response
 
 
 @require_POST
