@@ -463,7 +463,7 @@ EXPORT_MAX_BYTES_PER_SECOND = env.int("EXPORT_MAX_BYTES_PER_SECOND", default=1_5
 LIVE_SCORE_SWEEP_SECONDS = env.float("LIVE_SCORE_SWEEP_SECONDS", default=20.0)
 LIVE_SCORE_SECONDS = env.float("LIVE_SCORE_SECONDS", default=40.0)
 # A live run reads and writes at most this many rows a second (registrations keep the CPU; 0 = unpaced).
-LIVE_SCORE_ROWS_PER_SECOND = env.int("LIVE_SCORE_ROWS_PER_SECOND", default=10_000)
+LIVE_SCORE_ROWS_PER_SECOND = env.int("LIVE_SCORE_ROWS_PER_SECOND", default=5_000)
 CELERY_BEAT_SCHEDULE.update(
     {
         "sweep-stale-exports": {"task": "exports.sweep_stale_exports", "schedule": JOB_SWEEP_SECONDS},

@@ -358,8 +358,16 @@ def test_a_fan_opens_a_password_presale_with_a_wrong_then_the_right_password(
     Campaign.objects.filter(pk=demo_campaign.pk).update(options=options)
     bump_generation()
     texts = {
-        "en_US": ("This presale is protected", "Presale password", "That password is not right."),
-        "fr_CA": ("Cette prévente est protégée", "Mot de passe de la prévente", "Ce mot de passe n'est pas le bon."),
+        "en_US": (
+            "This presale is protected",
+            "Presale password",
+            "That password is not right. Check it and try again.",
+        ),
+        "fr_CA": (
+            "Cette prévente est protégée",
+            "Mot de passe de la prévente",
+            "Ce mot de passe n'est pas le bon. Vérifiez-le et réessayez.",
+        ),
     }[locale]
     page = browser.new_page(viewport={"width": 375, "height": 812})
     # when a fan opens the presale, then the page asks for the password and shows nothing of the campaign
