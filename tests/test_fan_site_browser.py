@@ -377,15 +377,15 @@ def test_a_fan_opens_a_password_presale_with_a_wrong_then_the_right_password(
     _check_page(page, "password", locale)
     # when they type a wrong one (keyboard only), then the error is announced and the field says it is wrong
     page.get_by_label(texts[1]).fill("guess")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("alert").inner_text() == texts[2]
     assert page.get_by_label(texts[1]).get_attribute("aria-invalid") == "true"
     _check_page(page, "password-wrong", locale)
     # when they type the right one, then the presale opens, in their language
     page.get_by_label(texts[1]).fill("open-sesame")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Metallica" in page.inner_text("body")
     assert page.evaluate("document.documentElement.lang") == locale[:2]
     page.screenshot(path=str(SHOTS / f"{locale}-password-opened.png"), full_page=True)

@@ -141,7 +141,13 @@ def _page(request, domain: str, locale: str | None, password: str | None = None)
         "selection": selection,
         "selected_market": markets.get((selection or {}).get("marketId")),
         "eligibility": eligibility,
-        "reason_text": reason_text(eligibility.get("reason"), current, errors),
+        "reason_text": (
+            words(current)["not_invited"].format(email=viewer.get("email") or "")
+            if eligibility.get("reason") == "NO_INVITE" and viewer.get("email") and "NO_INVITE" not in errors
+            else reason_text(eligibility.get("reason"), current, errors)
+        ),
+        "invite_only": bool(((campaign.get("options") or {}).get("gate") or {}).get("inviteOnly")),
+        "uninvited": eligibility.get("reason") == "NO_INVITE" and bool(viewer.get("isLoggedIn")),
         "requires_phone": bool((campaign.get("options") or {}).get("promptConfirmPhone")),
         "phone_confirmed": bool(((entry or {}).get("date") or {}).get("phoneConfirmed")),
         "entry_created": when(((entry or {}).get("date") or {}).get("created"), zone, current),
