@@ -389,3 +389,29 @@ def test_a_fan_opens_a_password_presale_with_a_wrong_then_the_right_password(
     assert "Metallica" in page.inner_text("body")
     assert page.evaluate("document.documentElement.lang") == locale[:2]
     page.screenshot(path=str(SHOTS / f"{locale}-password-opened.png"), full_page=True)
+
+
+def test_on_a_1280_px_screen_an_uninvited_fan_is_told_which_address_is_not_invited(live_server, browser, demo_campaign):
+    """Issue 39: an invite-only presale says so before sign-in; a fan whose address is not on the list reads which
+    address and what to do, with no registration form (1280 px, axe-core clean). The password page at 1280 px too."""
+    options = {**(demo_campaign.options or {}), "gate": {"inviteOnly": "email"}}
+    upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}{SITE}")
+    assert page.inner_text("#invite-only").startswith("This presale is by invitation only")
+    _check_page(page, "desktop-invite-only", "en_US", width=1280)
+    page.goto(f"{live_server.url}{SITE}signin")
+    page.fill("#email", "stranger@example.com")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector(".refusal")
+    assert "stranger@example.com is not on this presale's invitation list." in page.inner_text(".refusal")
+    assert page.locator("#register").count() == 0
+    _check_page(page, "desktop-not-invited", "en_US", width=1280)
+    # and a protected presale's password page keeps the same readable column
+    options = {**options, "gate": {}, "requirePassword": True, "passwordValue": "open-sesame"}
+    upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
+    page.context.clear_cookies()
+    # (a new query string: the browser keeps the public landing page it saw above for a minute)
+    page.goto(f"{live_server.url}{SITE}?protected=1")
+    assert page.inner_text("h1") == "This presale is protected"
+    _check_page(page, "desktop-password", "en_US", width=1280)
