@@ -303,7 +303,10 @@ def sweep_stale_code_uploads(now=None) -> dict:
         max_attempts=MAX_ATTEMPTS,
         task=RUN_TASK,
         lost=lambda attempts: {
-            "error": {"message": f"The worker was lost after {attempts} attempts.", "reason": "UPLOAD_FAILED"}
+            "error": {
+                "message": f"The worker was lost after {attempts} attempts.",
+                "reason": CodesReason.UPLOAD_FAILED.name,
+            }
         },
         now=now,
     )
