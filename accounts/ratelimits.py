@@ -36,6 +36,7 @@ from django.templatetags.static import static
 from django_redis.cache import RedisCache
 
 from accounts.fan_cache import Prefetched, prefetch_keys, prefetched_from
+from accounts.identity import IdentityClaims
 from accounts.reasons import AccountsReason
 from accounts.tokens import claims_for_request
 from monoql.errors import RATE_LIMITED, DomainError, Unauthenticated
@@ -178,6 +179,12 @@ def _spend(group: str, caller: str, rate: str) -> Usage:
     cache.add(counter.key, 0, counter.period + 1)
     count = cache.incr(counter.key)
     return Usage(count, counter.limit, counter.window_end - now)
+
+
+def sign_in_account(claims: IdentityClaims) -> str:
+    """The account a sign-in spends ``RATE_LIMIT_SIGN_IN_ACCOUNT`` of: the identity's subject, else member id, else
+    email (every sign-in door counts the same account)."""
+    return str(claims.global_user_id or claims.member_id or claims.email)
 
 
 def check_sign_in(request: HttpRequest, account: str | None = None) -> None:

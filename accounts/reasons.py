@@ -1,17 +1,28 @@
 """Error reasons of sign-in, sessions, permissions and rate limits (``monoql.reasons``; docs/errors.md is generated from them)."""
 
-from monoql.errors import FORBIDDEN, RATE_LIMITED, UNAUTHENTICATED, VALIDATION_ERROR
-from monoql.reasons import ADMIN, CODE_REST, EXPORT_REST, GRAPHQL, REST, ReasonEnum, register
+from monoql.errors import FORBIDDEN, RATE_LIMITED, SERVICE_UNAVAILABLE, UNAUTHENTICATED, VALIDATION_ERROR
+from monoql.reasons import ADMIN, CODE_REST, EXPORT_REST, FAN_SITE, GRAPHQL, REST, ReasonEnum, register
 
 
 @register
 class AccountsReason(ReasonEnum):
     """Reasons declared by ``accounts``."""
 
-    EXPIRED_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token has expired.", (GRAPHQL, REST))
+    EXPIRED_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token has expired.", (GRAPHQL, REST, FAN_SITE))
     EXPIRED_TOKEN = (UNAUTHENTICATED, "Your session has expired; sign in again.", (GRAPHQL, REST))
     INVALID_CAMPAIGN_PERMISSIONS = (FORBIDDEN, "Missing … permission on campaign ….", (GRAPHQL, REST))
-    INVALID_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token names no user.", (GRAPHQL, REST))
+    INVALID_IDENTITY_TOKEN = (UNAUTHENTICATED, "The identity token names no user.", (GRAPHQL, REST, FAN_SITE))
+    SIGN_IN_CANCELLED = (UNAUTHENTICATED, "The fan cancelled the sign-in at the identity provider.", (FAN_SITE,))
+    SIGN_IN_FAILED = (
+        UNAUTHENTICATED,
+        "The identity provider's answer could not be used (not started here, expired, or refused: …).",
+        (FAN_SITE,),
+    )
+    IDENTITY_PROVIDER_UNAVAILABLE = (
+        SERVICE_UNAVAILABLE,
+        "The identity provider did not answer; try again.",
+        (FAN_SITE,),
+    )
     INVALID_TOKEN = (UNAUTHENTICATED, "The session token is not valid.", (GRAPHQL, REST))
     INVALID_ACTION = (VALIDATION_ERROR, "Unknown campaign action '…'.", (ADMIN,))
     ACTION_NOT_GRANTABLE = (FORBIDDEN, "You can give only the actions you hold on this campaign (…).", (ADMIN,))
@@ -37,7 +48,7 @@ class AccountsReason(ReasonEnum):
     TOO_MANY_SIGN_INS = (
         RATE_LIMITED,
         "Too many sign-ins from this address (or for this account) in the window; retry after … s.",
-        (GRAPHQL,),
+        (GRAPHQL, FAN_SITE),
     )
     TOO_MANY_REQUESTS = (
         RATE_LIMITED,

@@ -95,7 +95,16 @@ def authenticate(identity_token: str, *, admit=None) -> SignIn:
     Raises:
         Unauthenticated: the identity token is missing, tampered or expired; whatever ``admit`` raises.
     """
-    claims = verify_identity_token(identity_token)
+    return sign_in_claims(verify_identity_token(identity_token), admit=admit)
+
+
+def sign_in_claims(claims: IdentityClaims, *, admit=None) -> SignIn:
+    """Upsert the fan that verified identity ``claims`` name and issue our session JWT: the one mapping of every
+    sign-in door (``authenticate``'s identity token, the fan site's OpenID Connect ID token), so one person is one
+    fan whichever door they use (matched by global user id = ``sub``, else member id).
+
+    Args: ``admit`` as ``authenticate``'s. Returns: SignIn. Raises: whatever ``admit`` raises.
+    """
     if admit is not None:
         admit(claims)
     fan = upsert_fan(claims)

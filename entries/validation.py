@@ -81,6 +81,19 @@ def _fail(field_id, message, reason=EntriesReason.EntryInvalidField):
     raise ValidationFailed(message, reason=reason, field=field_id)
 
 
+def _out_of_range(field_id, low, high, unit: str, verb: str, reason: EntriesReason):
+    """Refuse a value outside ``[low, high]`` (either bound may be absent), saying only the bounds that exist;
+    ``extensions.min`` / ``extensions.max`` carry them (null when absent) for a client that words it itself."""
+    if low is not None and high is not None:
+        message = f"{verb} between {low} and {high} {unit}."
+    elif high is not None:
+        message = f"{verb} at most {high} {unit}."
+    else:
+        message = f"{verb} at least {low} {unit}."
+    bounds = {"min": None if low is None else int(low), "max": None if high is None else int(high)}
+    raise ValidationFailed(message, reason=reason, field=field_id, extra=bounds)
+
+
 def _email(field_id, value, spec, ctx):
     if not isinstance(value, str):
         _fail(field_id, "Enter a valid email address.")
@@ -194,7 +207,7 @@ def _ticket_count(field_id, value, spec, ctx):
     additional = spec.get("additional") or {}
     low, high = additional.get("min"), additional.get("max")
     if (low is not None and count < int(low)) or (high is not None and count > int(high)):
-        _fail(field_id, f"Choose between {low} and {high} tickets.", EntriesReason.EntryInvalidTicketCountInRange)
+        _out_of_range(field_id, low, high, "tickets", "Choose", EntriesReason.EntryInvalidTicketCountInRange)
     return count
 
 
@@ -205,7 +218,7 @@ def _freeform_text(field_id, value, spec, ctx):
     low, high = additional.get("minLength"), additional.get("maxLength")
     length = len(value.strip())
     if (low is not None and length < int(low)) or (high is not None and length > int(high)):
-        _fail(field_id, f"Enter between {low} and {high} characters.", EntriesReason.EntryInvalidFreeFormTextInRange)
+        _out_of_range(field_id, low, high, "characters", "Enter", EntriesReason.EntryInvalidFreeFormTextInRange)
     return value.strip()
 
 

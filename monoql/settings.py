@@ -281,6 +281,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The fan site's languages (monoql.site.text): catalogs in locale/, compiled by `make messages`. The admin stays English
+# (no LocaleMiddleware): the site switches language per page, from the campaign locale it shows.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 GRAPHENE = {
@@ -339,6 +343,15 @@ IDENTITY_PUBLIC_KEYS = env.str("IDENTITY_PUBLIC_KEYS", default="")  # PEM blocks
 IDENTITY_JWKS_FILE = env.str("IDENTITY_JWKS_FILE", default="")
 IDENTITY_ISSUER = env.str("IDENTITY_ISSUER", default="")
 IDENTITY_AUDIENCE = env.str("IDENTITY_AUDIENCE", default="")
+# The fan site's OpenID Connect sign-in (accounts.oidc, issue 39): authorization code with PKCE against this issuer
+# (discovered at OIDC_ISSUER/.well-known/openid-configuration). Each campaign domain's callback,
+# https://<domain>/signin/callback (or <host>/c/<domain>/signin/callback), is registered with the provider.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile phone")
+#: What the sign-in button calls the provider ("Continue with Ticketmaster").
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
 
 # Root query ``identity`` / ``ppc`` (catalog §1.2, §1.7): identity-widget and privacy-consent widget
 # configuration, chosen by request host: brand "livenation" (host contains livenation), "ca" (.ca),

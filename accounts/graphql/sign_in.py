@@ -8,7 +8,7 @@ from accounts import services
 from accounts.fan_cache import fan_for_token
 from accounts.graphql.types import ViewerState
 from accounts.models import Fan
-from accounts.ratelimits import check_sign_in
+from accounts.ratelimits import check_sign_in, sign_in_account
 from accounts.reasons import AccountsReason
 from accounts.session import require_fan, viewer_session
 from accounts.tokens import decode_session_token
@@ -23,15 +23,11 @@ def sign_in_with_identity_token(info, token: str) -> ViewerState:
     """
     request = info.context
     check_sign_in(request)
-    result = services.authenticate(token, admit=lambda claims: check_sign_in(request, account=_account(claims)))
+    result = services.authenticate(token, admit=lambda claims: check_sign_in(request, account=sign_in_account(claims)))
     result.fan._session_expires_at = result.session.expires_at
     session = viewer_session(info)
     session.sign_in(result.fan, result.session.token, max(result.session.expires_at - int(time.time()), 0))
     return ViewerState(result.fan)
-
-
-def _account(claims) -> str:
-    return str(claims.global_user_id or claims.member_id or claims.email)
 
 
 def sign_in_with_any_token(info, token: str) -> ViewerState:

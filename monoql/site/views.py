@@ -10,6 +10,7 @@ httpOnly cookie ``authenticate`` sets, mutations send Django's CSRF token.
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -21,17 +22,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.identity import mint_development_identity_token
-from accounts.ratelimits import spend_password_try
+from accounts.oidc import begin_sign_in, finish_sign_in, oidc_enabled
+from accounts.ratelimits import RateLimited, check_sign_in, sign_in_account, spend_password_try
+from accounts.reasons import AccountsReason
+from accounts.services import sign_in_claims
 from accounts.session import viewer_session
 from campaigns.cdn import surrogate_keys
 from campaigns.reasons import CampaignsReason
 from campaigns.selectors import open_campaigns_for_index
-from monoql.errors import ValidationFailed
+from monoql.errors import HTTP_STATUS, DomainError, Unauthenticated, Unavailable, ValidationFailed
 from monoql.generation import generation
 from monoql.locales import normalize_locale
 from monoql.schema import schema
 from monoql.site.hosts import campaign_domain_of
-from monoql.site.text import language, locale_name, reason_text, when, words
+from monoql.site.text import language, locale_name, messages, ordinal, reason_text, when, words
 
 DOCUMENTS_DIR = Path(__file__).with_name("graphql")
 #: The GraphQL documents the site sends, by operation name (``monoql/site/graphql/*.graphql``).
@@ -48,8 +52,9 @@ STEPS = ("landing", "signin", "register", "phone", "status")
 
 
 def dev_sign_in_enabled() -> bool:
-    """The development sign-in form exists only with the development identity provider, never in production."""
-    return settings.IDENTITY_PROVIDER == "development" and not settings.PRODUCTION
+    """The development sign-in form exists only with the development identity provider, never in production, and
+    not where fans sign in through OpenID Connect."""
+    return settings.IDENTITY_PROVIDER == "development" and not settings.PRODUCTION and not oidc_enabled()
 
 
 class PasswordRequired(Exception):
@@ -156,13 +161,6 @@ def _page(request, domain: str, locale: str | None, password: str | None = None)
     }
 
 
-def _ordinal(n: int, locale: str) -> str:
-    if language(locale) == "fr":
-        return f"{n}{'er' if n == 1 else 'e'} {words(locale)['choice']}"
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else n % 10, "th")
-    return f"{n}{suffix} {words(locale)['choice']}"
-
-
 def _form_fields(campaign: dict, viewer: dict, entry: dict | None, locale: str, default: str) -> list[dict]:
     """The registration form, field by field, with the fan's current values (their entry's, else their
     account's email and phone) and, for the ranked market choice, one select per rank."""
@@ -176,12 +174,12 @@ def _form_fields(campaign: dict, viewer: dict, entry: dict | None, locale: str, 
         if field["value"] is None and spec["type"] == "phone":
             field["value"] = viewer.get("phone")
         if spec["type"] == "market_select":
-            field["rank_text"] = _ordinal(1, locale)
+            field["rank_text"] = ordinal(1, locale)
         if spec["type"] == "additional_markets_select":
             chosen = list(values.get(spec["id"]) or [])
             count = min(int(additional.get("max") or 3), 3)
             field["slots"] = [
-                {"index": i, "text": _ordinal(i + 2, locale), "value": chosen[i] if i < len(chosen) else ""}
+                {"index": i, "text": ordinal(i + 2, locale), "value": chosen[i] if i < len(chosen) else ""}
                 for i in range(count)
             ]
         if spec["type"] == "checklist":
@@ -222,6 +220,7 @@ def _config(page: dict, base: str) -> dict:
         "phoneConfirmed": page["phone_confirmed"],
         "devSignIn": f"{base}dev-sign-in" if dev_sign_in_enabled() else None,
         "words": {key: page["w"][key] for key in ("code_sent", "resend_code")},
+        "messages": messages(page["locale"]),
     }
 
 
@@ -232,6 +231,13 @@ def _respond(request, template: str, page: dict, base: str, *, cacheable: bool =
         "config": _config(page, base),
         "documents": {name: DOCUMENTS[name] for name in BROWSER_DOCUMENTS},
         "dev_sign_in": dev_sign_in_enabled(),
+        "oidc": oidc_enabled(),
+        "oidc_button": page["w"]["sign_in_with"].format(
+            provider=settings.OIDC_PROVIDER_NAME or page["w"]["sign_in_provider"]
+        ),
+        "oidc_intro": page["w"]["sign_in_intro"].format(
+            provider=settings.OIDC_PROVIDER_NAME or page["w"]["sign_in_provider"]
+        ),
         "locales": [{**row, "name": locale_name(row["id"])} for row in page["campaign"].get("locales") or []],
     }
     if not cacheable:
@@ -377,6 +383,71 @@ def campaign_password(request, domain: str | None = None):
         return _password_page(request, base, locale, error=words(current)["password_wrong"], status=403)
     response = redirect(f"{base}?locale={current}" if locale else base)
     viewer_session(request).apply_cookies(response)
+    return response
+
+
+#: The Django-session key of the locale a sign-in started in (the callback's page speaks it).
+SIGN_IN_LOCALE_KEY = "site:sign_in_locale"
+
+
+def sign_in_start(request, domain: str | None = None):
+    """``GET signin/start``: send the fan to the OpenID Connect provider (``accounts.oidc.begin_sign_in``), to come
+    back at ``signin/callback`` on this campaign's site. 404 when the site does not sign in through OpenID
+    Connect; the sign-in page with the reason when the provider does not answer (503)."""
+    domain = domain or campaign_domain_of(request)
+    if not domain or not oidc_enabled():
+        raise Http404("No sign-in here.")
+    base = _base(request, domain)
+    locale = _locale_param(request)
+    request.session[SIGN_IN_LOCALE_KEY] = locale or ""
+    try:
+        return begin_sign_in(request, request.build_absolute_uri(f"{base}signin/callback"), locale=locale or "")
+    except Unavailable as error:
+        return _sign_in_refused(request, domain, base, locale, error)
+
+
+def sign_in_callback(request, domain: str | None = None):
+    """``GET signin/callback``: the provider's answer. A verified ID token signs the fan in exactly as
+    ``authenticate`` does (``accounts.services.sign_in_claims``: same claims, same fan, our session cookie) and sends
+    them on (``signin`` → register or status); a cancelled or failed sign-in shows the sign-in page saying so, in the
+    fan's language (200 cancelled, 401 failed, 429 too many sign-ins, 503 provider down). Sign-ins are limited per
+    address before the answer is read and per account once verified, as ``authenticate``'s."""
+    domain = domain or campaign_domain_of(request)
+    if not domain or not oidc_enabled():
+        raise Http404("No sign-in here.")
+    base = _base(request, domain)
+    locale = request.session.get(SIGN_IN_LOCALE_KEY) or None
+    try:
+        check_sign_in(request)
+        claims = finish_sign_in(request)
+        result = sign_in_claims(
+            claims, admit=lambda verified: check_sign_in(request, account=sign_in_account(verified))
+        )
+    except (Unauthenticated, RateLimited, Unavailable) as error:
+        return _sign_in_refused(request, domain, base, locale, error)
+    session = viewer_session(request)
+    session.sign_in(result.fan, result.session.token, max(result.session.expires_at - int(time.time()), 0))
+    response = redirect(f"{base}signin?locale={locale}" if locale else f"{base}signin")
+    session.apply_cookies(response)
+    return response
+
+
+def _sign_in_refused(request, domain: str, base: str, locale: str | None, error: DomainError) -> HttpResponse:
+    """The sign-in page saying why the sign-in did not happen (``error``), with the button to try again."""
+    try:
+        page = _page(request, domain, locale)
+    except PasswordRequired:
+        return _password_page(request, base, locale)
+    said = {
+        AccountsReason.SIGN_IN_CANCELLED: "sign_in_cancelled",
+        AccountsReason.TOO_MANY_SIGN_INS: "sign_in_limited",
+        AccountsReason.IDENTITY_PROVIDER_UNAVAILABLE: "sign_in_unavailable",
+    }.get(error.reason_member, "sign_in_failed")  # type: ignore[call-overload]
+    page["sign_in_error"] = page["w"][said]
+    response = _respond(request, "site/signin.html", page, base)
+    response.status_code = 200 if error.reason_member is AccountsReason.SIGN_IN_CANCELLED else HTTP_STATUS[error.code]
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 

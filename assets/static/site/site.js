@@ -34,32 +34,65 @@ function busy(form, on) {
   for (const button of form.querySelectorAll("button")) button.disabled = on;
 }
 
-// Show errors: beside the field they name (extensions.field), the rest in the form's summary.
+// The label a person sees for the form field `name` (its `.field`'s data-label), or "".
+function labelOf(form, name) {
+  const field = form && name ? form.querySelector(`.field[data-field-id="${CSS.escape(name)}"], #error-${CSS.escape(name)}`) : null;
+  const holder = field && field.closest(".field");
+  return (holder && holder.dataset.label) || "";
+}
+
+// What the site says for an API answer, in the page's language: chosen by extensions.reason (else code), never by
+// the English `message` (config.messages, from the server's translation catalogs). {field} is the field's label;
+// {min} and {max} come from the answer; a reason with only one bound reads its ".min" / ".max" variant.
+function say(form, error, name) {
+  const ext = error.extensions || {};
+  const { reasons, codes } = config.messages;
+  const bound = ext.min == null && ext.max != null ? ".max" : ext.max == null && ext.min != null ? ".min" : "";
+  const label = labelOf(form, name);
+  const template =
+    reasons[`${ext.reason}${bound}`] ||
+    reasons[ext.reason] ||
+    (label && codes[`${ext.code}.field`]) ||
+    codes[ext.code] ||
+    codes.INTERNAL_ERROR;
+  return template.replace(/\{(\w+)\}/g, (_, key) => (key === "field" ? label : String(ext[key] ?? "")));
+}
+
+// Show errors: beside the field they name (extensions.field; every field of extensions.fields for missing ones),
+// and each in the form's summary.
 function showErrors(form, errors) {
   const summary = form.querySelector(".errors");
   const list = summary.querySelector("ul");
   for (const field of form.querySelectorAll(".field")) field.classList.remove("invalid");
   for (const slot of form.querySelectorAll(".error")) slot.textContent = "";
+  for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
   if (list) list.replaceChildren();
   else summary.replaceChildren();
   let first = null;
+  let shown = 0;
   for (const error of errors) {
-    const name = ((error.extensions || {}).field || "").split(/[.[]/)[0];
-    const slot = name ? form.querySelector(`#error-${CSS.escape(name)}`) : null;
-    if (slot) {
-      slot.textContent = error.message;
-      const field = slot.closest(".field");
-      if (field) field.classList.add("invalid");
-      const control = field && field.querySelector("input, select, textarea");
-      if (control) control.setAttribute("aria-invalid", "true");
-      first = first || control;
+    const ext = error.extensions || {};
+    const named = ext.fields && ext.fields.length ? ext.fields : [ext.field || ""];
+    for (const field of named) {
+      const name = String(field).split(/[.[]/)[0];
+      const text = say(form, error, name);
+      const slot = name ? form.querySelector(`#error-${CSS.escape(name)}`) : null;
+      if (slot) {
+        slot.textContent = text;
+        const holder = slot.closest(".field");
+        if (holder) holder.classList.add("invalid");
+        const control = holder && holder.querySelector("input, select, textarea");
+        if (control) control.setAttribute("aria-invalid", "true");
+        first = first || control;
+      }
+      const item = document.createElement(list ? "li" : "p");
+      item.textContent = text;
+      (list || summary).append(item);
+      shown += 1;
     }
-    const item = document.createElement(list ? "li" : "p");
-    item.textContent = error.message;
-    (list || summary).append(item);
   }
-  summary.hidden = errors.length === 0;
-  if (errors.length) (first || summary).focus();
+  summary.hidden = shown === 0;
+  if (shown) (first || summary).focus();
 }
 
 function fieldValue(form, field) {
@@ -169,7 +202,7 @@ function onPrivacy() {
       doNotSell.disabled = false;
       if (answer.errors) {
         doNotSell.checked = !doNotSell.checked;
-        status.textContent = answer.errors[0].message;
+        status.textContent = say(null, answer.errors[0], "");
         return;
       }
       status.textContent = doNotSell.checked ? doNotSell.dataset.on : doNotSell.dataset.off;
@@ -182,7 +215,7 @@ function onPrivacy() {
       const answer = await graphql("ViewerPersonalData", {});
       download.disabled = false;
       if (answer.errors) {
-        status.textContent = answer.errors[0].message;
+        status.textContent = say(null, answer.errors[0], "");
         return;
       }
       const text = JSON.stringify(answer.data.viewerPersonalData, null, 2);
