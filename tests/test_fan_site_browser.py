@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.identity import mint_development_identity_token
 from campaigns.services.lifecycle import refresh_campaign_statuses
@@ -23,8 +24,12 @@ from conftest import AUTHENTICATE, TEST_ACTOR
 from entries.selection.services.selection import apply_selection, trigger_selection
 from entries.selection.services.wave_prep import run_wave_prep, trigger_wave_prep
 from entries.selection.tests.selection_factory import add_codes
+from entries.services.invites import add_invites
 from monoql.site.views import DOCUMENTS
+from tests.oidc_support import oidc_provider, oidc_site
 from tests.test_graphiql_browser import CHROMIUM, CHROMIUM_ARGS
+
+__all__ = ["oidc_provider", "oidc_site"]  # fixtures
 
 AXE = Path(settings.BASE_DIR) / "assets" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots" / "fan-site"
@@ -107,12 +112,14 @@ def _tab_reaches_every_control(page):
 
 
 @pytest.mark.parametrize(
-    "locale, texts",
+    "locale, width, texts",
     [
         (
             "en_US",
+            375,
             {
                 "cta": "Sign in",
+                "provider": "Continue with Example ID",
                 "registered": "You're registered",
                 "eligible": "You are eligible.",
                 "confirm": "Confirm your phone to take part",
@@ -120,8 +127,10 @@ def _tab_reaches_every_control(page):
         ),
         (
             "fr_CA",
+            1280,
             {
                 "cta": "Se connecter",
+                "provider": "Continuer avec Example ID",
                 "registered": "Vous êtes inscrit",
                 "eligible": "Vous êtes admissible.",
                 "confirm": "Confirmez votre téléphone pour participer",
@@ -129,29 +138,35 @@ def _tab_reaches_every_control(page):
         ),
     ],
 )
-def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
-    live_server, browser, confirm_phone_campaign, capsys, locale, texts
+def test_a_fan_signs_in_at_the_identity_provider_registers_confirms_the_phone_and_sees_the_confirmation(
+    live_server, browser, confirm_phone_campaign, oidc_site, capsys, locale, width, texts
 ):
-    # Given a phone-sized browser on the campaign's landing page
-    page = browser.new_page(viewport={"width": 375, "height": 812})
+    """Issue 39: the whole journey with the real sign-in: a phone (375 px) in English, a laptop (1280 px) in French."""
+    # Given a browser on the campaign's landing page
+    page = browser.new_page(viewport={"width": width, "height": 900})
     watch = Watch(page)
     page.goto(f"{live_server.url}{SITE}?locale={locale}")
     assert page.inner_text("h1") == "Metallica - WorldWired Tour 2017"
     assert page.locator("html").get_attribute("lang") == locale[:2]
     assert page.locator(".shows li").count() == confirm_phone_campaign.markets.count()
-    _check_page(page, "landing", locale)
+    _check_page(page, "landing", locale, width)
     _tab_reaches_every_control(page)
 
-    # When the fan signs in with the development form
+    # When the fan signs in at the OpenID Connect provider (its own page) and comes back
     page.click(f"a.button:has-text('{texts['cta']}')")
-    page.wait_for_selector("#sign-in")
-    _check_page(page, "signin", locale)
-    page.fill("#email", f"journey-{locale.lower()}@example.com")
-    page.keyboard.press("Enter")
+    page.wait_for_selector("#sign-in-oidc")
+    _check_page(page, "signin", locale, width)
+    page.click(f"text={texts['provider']}")
+    page.wait_for_selector("input[name=login]")
+    assert page.url.startswith(oidc_site.issuer)
+    page.fill("input[name=login]", f"journey-{locale.lower()}@example.com")
+    page.fill("input[name=password]", "any password")
+    page.click("button[type=submit]")
 
     # And registers with three ranked shows
     page.wait_for_selector("#register")
-    _check_page(page, "register", locale)
+    assert page.url.startswith(f"{live_server.url}{SITE}register?locale={locale}")
+    _check_page(page, "register", locale, width)
     assert page.input_value("#f-email") == f"journey-{locale.lower()}@example.com"
     page.fill("#f-phone", PHONE)
     options = page.eval_on_selector_all("#f-market option", "os => os.map(o => o.value).filter(Boolean)")
@@ -174,13 +189,13 @@ def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
     page.click("[data-action=send-code]")
     page.wait_for_selector(".sent:not(:empty)")
     code = re.search(r"SMS to \+12125550123 \[[^\]]*\]: (\d{6})", capsys.readouterr().out).group(1)
-    _check_page(page, "phone", locale)
+    _check_page(page, "phone", locale, width)
     page.fill("#code", code)
     page.click("#phone button[type=submit]")
 
     # Then the status page confirms the registration, with the three shows in the order chosen
     page.wait_for_selector(".facts")
-    _check_page(page, "status", locale)
+    _check_page(page, "status", locale, width)
     body = page.inner_text("main")
     assert texts["registered"] in body
     assert texts["eligible"] in body
@@ -193,7 +208,6 @@ def test_a_fan_registers_confirms_the_phone_and_sees_the_confirmation(
     # And the browser spoke only the committed documents, without CSP violations or script errors
     assert watch.queries and set(watch.queries) <= set(DOCUMENTS.values())
     assert {name for name, text in DOCUMENTS.items() if text in watch.queries} == {
-        "Authenticate",
         "UpsertViewerEntry",
         "SendPhoneConfirmationCode",
         "VerifyPhoneConfirmationCode",
@@ -407,6 +421,15 @@ def test_on_a_1280_px_screen_an_uninvited_fan_is_told_which_address_is_not_invit
     assert "stranger@example.com is not on this presale's invitation list." in page.inner_text(".refusal")
     assert page.locator("#register").count() == 0
     _check_page(page, "desktop-not-invited", "en_US", width=1280)
+    # and a fan whose address is on the list gets the registration form
+    add_invites(campaign_id=demo_campaign.pk, identifier_type="email", values=["Guest@example.com"], actor=TEST_ACTOR)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}{SITE}signin")
+    page.fill("#email", "guest@example.com")
+    page.click("#sign-in button[type=submit]")
+    page.wait_for_selector("#register")
+    assert page.locator(".refusal").count() == 0
+    _check_page(page, "desktop-invited", "en_US", width=1280)
     # and a protected presale's password page keeps the same readable column
     options = {**options, "gate": {}, "requirePassword": True, "passwordValue": "open-sesame"}
     upsert_campaign({"id": demo_campaign.pk, "options": options}, actor=TEST_ACTOR)
@@ -415,3 +438,84 @@ def test_on_a_1280_px_screen_an_uninvited_fan_is_told_which_address_is_not_invit
     page.goto(f"{live_server.url}{SITE}?protected=1")
     assert page.inner_text("h1") == "This presale is protected"
     _check_page(page, "desktop-password", "en_US", width=1280)
+
+
+def test_a_fan_who_cancels_at_the_identity_provider_reads_so_in_their_language(
+    live_server, browser, demo_campaign, oidc_site
+):
+    """Issue 39: "[ Cancel ]" on the provider's page brings the fan back to a sign-in page that says so, in French,
+    with the button to try again (375 px, axe-core clean)."""
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(f"{live_server.url}{SITE}signin?locale=fr_CA")
+    page.click("text=Continuer avec Example ID")
+    page.wait_for_selector("input[name=login]")
+    page.click("text=[ Cancel ]")
+    page.wait_for_selector(".refusal")
+    assert (
+        page.get_by_role("alert").inner_text() == "Vous avez annulé la connexion. Connectez-vous quand vous serez prêt."
+    )
+    assert page.inner_text("#sign-in-oidc") == "Continuer avec Example ID"
+    assert page.locator("[data-action=sign-out]").count() == 0
+    _check_page(page, "signin-cancelled", "fr_CA")
+
+
+def test_a_fr_ca_fan_reads_every_validation_message_in_french_and_a_montreal_number_is_accepted(
+    live_server, browser, demo_campaign
+):
+    """Issue 39: on a US campaign's French page, the empty form names each missing field by its label under the field
+    and in the summary, a too-long answer says its limit, all in French; a +1 514 number is accepted."""
+    preferences = [
+        *demo_campaign.preferences,
+        {
+            "id": "why",
+            "type": "freeform_text",
+            "is_optional": True,
+            "label": {"en_US": "Why this show?", "fr_CA": "Pourquoi ce spectacle ?"},
+            "additional": {"maxLength": 10},
+        },
+    ]
+    upsert_campaign({"id": demo_campaign.pk, "preferences": preferences}, actor=TEST_ACTOR)
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    watch = Watch(page)
+    page.goto(f"{live_server.url}{SITE}signin?locale=fr_CA")
+    page.fill("#email", "francine@example.com")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#register")
+
+    # When the fan sends the form empty
+    page.fill("#f-email", "")
+    page.click("#register button[type=submit]")
+    page.wait_for_selector("#register .errors:not([hidden])")
+    # Then each required field says so under itself, by its label, in French, and the summary lists the same
+    missing = {
+        "email": "« Courriel » est obligatoire.",
+        "phone": "« Téléphone mobile » est obligatoire.",
+        "market": "« Votre spectacle » est obligatoire.",
+    }
+    assert {name: page.inner_text(f"#error-{name}") for name in missing} == missing
+    assert page.eval_on_selector_all("#register .errors li", "items => items.map(i => i.textContent)") == list(
+        missing.values()
+    )
+    assert page.get_attribute("#f-phone", "aria-invalid") == "true"
+    _check_page(page, "register-missing", "fr_CA")
+
+    # When they fill it in with a Montreal number and a too-long answer
+    page.fill("#f-email", "francine@example.com")
+    page.fill("#f-phone", "+1 514 555 0199")
+    first_show = page.eval_on_selector_all("#f-market option", "os => os.map(o => o.value).filter(Boolean)")[0]
+    page.select_option("#f-market", first_show)
+    page.fill("#f-why", "Parce que c'est Metallica")
+    page.click("#register button[type=submit]")
+    # Then only the answer is refused, with its limit, in French (the number is fine)
+    expect(page.locator("#error-why")).to_have_text("Entrez au plus 10 caractères dans « Pourquoi ce spectacle ? ».")
+    assert page.inner_text("#error-phone") == "" and page.get_attribute("#f-phone", "aria-invalid") is None
+    _check_page(page, "register-too-long", "fr_CA")
+
+    # When they shorten it, then the registration is saved with the Montreal number
+    page.fill("#f-why", "Metallica")
+    with page.expect_navigation():
+        page.click("#register button[type=submit]")
+    page.wait_for_selector(".facts")
+    assert "Vous êtes inscrit" in page.inner_text("main")
+    assert demo_campaign.entries.get().fields["phone"] == "+15145550199"
+    assert watch.errors == [] and watch.csp_violations() == []

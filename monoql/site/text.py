@@ -1,7 +1,7 @@
 """The fan site's own words (page chrome, not campaign copy), its messages for the API's answers, and dates, in
 the fan's language through Django's translation machinery (issue 39).
 
-The English texts are the msgids; ``locale/<language>/LC_MESSAGES/django.po`` holds each language's (``make
+The English texts are the msgids (marked with ``gettext_noop`` in the tables, translated when a page asks); ``locale/<language>/LC_MESSAGES/django.po`` holds each language's (``make
 messages`` compiles them; ``manage.py makemessages -l fr`` collects new ones). A page asks for the texts of its
 locale (``words(locale)``, ``messages(locale)``); dates are written by Django's date formatting, in the event's or
 campaign's time zone, with the format the language's catalog gives.
@@ -16,8 +16,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import dateformat, translation
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_noop as _
 
 from monoql.dates import parse_iso
 
@@ -185,11 +185,15 @@ CODES = {
 #: The ranked market choice's labels (the form has at most four ranks).
 RANKS = {1: _("1st choice"), 2: _("2nd choice"), 3: _("3rd choice"), 4: _("4th choice")}
 
-#: A date and time as a fan of the language reads it (Django's date format characters; ``T`` is the zone).
-DATE_TIME_FORMAT = pgettext_lazy(
-    "fan site: an event's or registration's date and time, Django date format (l weekday, F month, T zone)",
-    "l, F j, Y, g:i A T",
-)
+
+
+def date_time_format() -> str:
+    """A date and time as a fan of the active language reads it (Django's date format characters; ``T`` is the
+    zone): the catalog's translation of the English format."""
+    return pgettext(
+        "fan site: an event's or registration's date and time, Django date format (l weekday, F month, T zone)",
+        "l, F j, Y, g:i A T",
+    )
 
 
 def language(locale: str) -> str:
@@ -200,7 +204,7 @@ def language(locale: str) -> str:
 
 def _translated(table: dict, locale: str) -> dict:
     with translation.override(language(locale)):
-        return {key: str(value) for key, value in table.items()}
+        return {key: gettext(value) for key, value in table.items()}
 
 
 @functools.lru_cache(maxsize=8)
@@ -234,12 +238,12 @@ def reason_text(reason: str | None, locale: str, campaign_errors: dict) -> str:
 def ordinal(rank: int, locale: str) -> str:
     """The label of the ranked market choice ``rank`` (1-based): "2nd choice", « 2e choix »."""
     with translation.override(language(locale)):
-        return str(RANKS.get(rank) or RANKS[4])
+        return gettext(RANKS.get(rank) or RANKS[4])
 
 
 def when(value: str | datetime | None, zone: str | None, locale: str) -> str:
     """``value`` (UTC ISO-8601 or datetime) as a fan reads it in ``zone``: ``Friday, March 3, 2026, 7:00 PM EST``,
-    ``vendredi 3 mars 2026, 19 h 00 EST`` (Django's date formatting, the language's ``DATE_TIME_FORMAT``). '' for no
+    ``vendredi 3 mars 2026, 19 h 00 EST`` (Django's date formatting, the language's ``date_time_format()``). '' for no
     value; an unknown zone reads UTC."""
     moment = parse_iso(value) if isinstance(value, str) else value
     if moment is None:
@@ -249,7 +253,7 @@ def when(value: str | datetime | None, zone: str | None, locale: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         tz = ZoneInfo("UTC")
     with translation.override(language(locale)):
-        return dateformat.format(moment.astimezone(tz), str(DATE_TIME_FORMAT)).strip()
+        return dateformat.format(moment.astimezone(tz), date_time_format()).strip()
 
 
 #: Each locale's name in its own language (the fan site's language switcher): never translated.
