@@ -220,15 +220,18 @@ def _config(page: dict, base: str) -> dict:
         "phoneConfirmed": page["phone_confirmed"],
         "devSignIn": f"{base}dev-sign-in" if dev_sign_in_enabled() else None,
         "words": {key: page["w"][key] for key in ("code_sent", "resend_code")},
-        "messages": messages(page["locale"]),
     }
 
 
 def _respond(request, template: str, page: dict, base: str, *, cacheable: bool = False) -> HttpResponse:
+    config = _config(page, base)
+    if template != "site/landing.html":
+        # the sentences for the API's answers, in the page's language (the landing page sends nothing to answer)
+        config["messages"] = messages(page["locale"])
     context = {
         **page,
         "base": base,
-        "config": _config(page, base),
+        "config": config,
         "documents": {name: DOCUMENTS[name] for name in BROWSER_DOCUMENTS},
         "dev_sign_in": dev_sign_in_enabled(),
         "oidc": oidc_enabled(),

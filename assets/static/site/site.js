@@ -46,7 +46,7 @@ function labelOf(form, name) {
 // {min} and {max} come from the answer; a reason with only one bound reads its ".min" / ".max" variant.
 function say(form, error, name) {
   const ext = error.extensions || {};
-  const { reasons, codes } = config.messages;
+  const { reasons, codes } = config.messages || { reasons: {}, codes: {} };
   const bound = ext.min == null && ext.max != null ? ".max" : ext.max == null && ext.min != null ? ".min" : "";
   const label = labelOf(form, name);
   const template =
@@ -54,7 +54,8 @@ function say(form, error, name) {
     reasons[ext.reason] ||
     (label && codes[`${ext.code}.field`]) ||
     codes[ext.code] ||
-    codes.INTERNAL_ERROR;
+    codes.INTERNAL_ERROR ||
+    error.message;
   return template.replace(/\{(\w+)\}/g, (_, key) => (key === "field" ? label : String(ext[key] ?? "")));
 }
 
