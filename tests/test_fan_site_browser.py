@@ -1,6 +1,6 @@
 """The fan site in a real browser (Playwright + Debian chromium): a fan's journey in en_US and fr_CA, a gate
 that refuses and says why, and the status page after selection. Every /graphql request the browser sends
-is one of the committed documents; no CSP violation; axe-core finds nothing serious; 375 px wide and usable
+is one of the committed documents; no CSP violation; axe-core finds no violation at all (any impact); 375 px wide and usable
 by keyboard; at 1280 px one readable centred column. Screenshots of each page go to
 ``artifacts/screenshots/fan-site/``."""
 
@@ -80,12 +80,12 @@ def confirm_phone_campaign(demo_campaign):
 
 
 def _check_page(page, name, locale, width=375):
-    """Screenshot, axe-core (no serious or critical violation), ``width`` px without horizontal scroll."""
+    """Screenshot, axe-core (no violation of any impact), ``width`` px without horizontal scroll."""
     page.screenshot(path=str(SHOTS / f"{locale}-{name}.png"), full_page=True)
     page.evaluate(AXE.read_text())
     violations = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.nodes[0].target)"
+        ".map(v => v.id + ': ' + v.nodes[0].target)"
     )
     assert violations == [], (name, violations)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, name
