@@ -186,7 +186,6 @@ CODES = {
 RANKS = {1: _("1st choice"), 2: _("2nd choice"), 3: _("3rd choice"), 4: _("4th choice")}
 
 
-
 def date_time_format() -> str:
     """A date and time as a fan of the active language reads it (Django's date format characters; ``T`` is the
     zone): the catalog's translation of the English format."""
