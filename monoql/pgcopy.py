@@ -1,12 +1,14 @@
 """Bulk reads and writes through PostgreSQL's COPY, as columns (issue 25).
 
 ``read_columns`` runs ``COPY (query) TO STDOUT (FORMAT binary)`` and parses the fixed-width rows straight into
-numpy arrays, chunk by chunk as the server sends them: no Python object per row. ``write_text`` streams lines to
+numpy arrays, chunk by chunk as the server sends them: no Python object per row. ``write_columns`` is its
+opposite (numpy arrays packed into a binary ``COPY … FROM STDIN``); ``write_text`` streams lines to
 ``COPY table (columns) FROM STDIN`` in blocks. Both go through the current Django connection, inside its
 transaction. ``analyze`` refreshes the planner's statistics after such bulk writes.
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -130,6 +132,85 @@ def write_text(
                     pending = []
             if pending:
                 stream.write("".join(pending))
+
+
+#: Rows of a binary COPY built and sent at a time by ``write_columns`` (a few MB: memory stays flat).
+WRITE_BLOCK_ROWS = 100_000
+
+
+class Lookup(NamedTuple):
+    """A column given as ``values[positions]`` (``write_columns``), gathered block by block: e.g. each row's market id
+    from the run's few market ids and each row's market index, without an array of ids as long as the rows."""
+
+    values: np.ndarray
+    positions: np.ndarray
+
+
+Column = tuple[str, str, "np.ndarray | Lookup | int | float | bytes"]
+
+
+def _width(kind: str, values) -> int:
+    if kind != "text":
+        return np.dtype(_WIRE[kind]).itemsize
+    if isinstance(values, bytes):
+        return len(values)
+    array = values.values if isinstance(values, Lookup) else values
+    width = np.asarray(array).dtype.itemsize
+    if len(array) and (np.char.str_len(array) != width).any():
+        raise ValueError(f"write_columns: text values shorter than their width {width}")
+    return width
+
+
+def write_columns(table: str, columns: Sequence[Column]) -> int:
+    """Write rows given as columns into ``table`` through ``COPY … FROM STDIN (FORMAT binary)``: numpy packs the rows
+    block by block (``WRITE_BLOCK_ROWS``), without a Python object or a text line per row.
+
+    Args:
+        table: a table of this project.
+        columns: ``[(name, type, values)]`` in the order to write. ``type``: int8, int4, int2, float8 or text.
+            ``values``: an array (one value per row; text as fixed-width UTF-8 byte strings, numpy ``S{n}``, each
+            exactly ``n`` bytes), a ``Lookup`` (``values[positions]``), or one constant written in every row (a number,
+            or ``bytes`` for text: ``b""`` for an empty text). No NULLs.
+    Returns: the number of rows written.
+    Raises: ValueError when the per-row columns differ in length, a text value is shorter than its array's width,
+        or no column is per-row (the row count would be unknown).
+    """
+    lengths = {
+        len(values.positions if isinstance(values, Lookup) else values)
+        for _, _, values in columns
+        if isinstance(values, (np.ndarray, Lookup))
+    }
+    if len(lengths) != 1:
+        raise ValueError(f"write_columns needs per-row columns of one length, not {sorted(lengths)}")
+    count = lengths.pop()
+    widths = [_width(kind, values) for _, kind, values in columns]
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for index, ((_, kind, _), width) in enumerate(zip(columns, widths, strict=True)):
+        fields.append((f"l{index}", ">i4"))
+        if width:
+            fields.append((f"v{index}", f"S{width}" if kind == "text" else _WIRE[kind]))
+    wire = np.dtype(fields)
+    names = ", ".join(name for name, _, _ in columns)
+    with connection.cursor() as cursor:
+        with copy(cursor, f"COPY {table} ({names}) FROM STDIN (FORMAT binary)") as stream:
+            stream.write(_SIGNATURE + bytes(8))  # flags and header extension: none
+            for start in range(0, count, WRITE_BLOCK_ROWS):
+                block = slice(start, min(start + WRITE_BLOCK_ROWS, count))
+                rows = np.empty(block.stop - block.start, dtype=wire)
+                rows["count"] = len(columns)
+                for index, ((_, _, values), width) in enumerate(zip(columns, widths, strict=True)):
+                    rows[f"l{index}"] = width
+                    if not width:
+                        continue
+                    if isinstance(values, Lookup):
+                        rows[f"v{index}"] = values.values[values.positions[block]]
+                    elif isinstance(values, np.ndarray):
+                        rows[f"v{index}"] = values[block]
+                    else:
+                        rows[f"v{index}"] = values
+                stream.write(rows.tobytes())
+            stream.write(b"\xff\xff")
+    return count
 
 
 def analyze(*tables: str) -> None:

@@ -52,7 +52,7 @@ from monoql.errors import NotFound, ValidationFailed
 from monoql.jobs import Heartbeat, Superseded, stale_cutoff
 from monoql.keys import check_date_key
 from monoql.locks import SELECTION_DATA, SELECTION_TRIGGERS, lock
-from monoql.pgcopy import analyze, copy_escape, read_columns, write_text
+from monoql.pgcopy import Lookup, analyze, copy_escape, read_columns, write_columns, write_text
 from monoql.queue import enqueue_on_commit
 
 logger = logging.getLogger("monoql.wave_prep")
@@ -587,72 +587,72 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
     reserves those codes (``UPDATE codes_code … FROM`` it, taking only codes still available) and inserts the
     rows with the code texts the update returns: the codes are read and written once. Fewer rows than picked
     codes means another reserver took some since the pools were read: RuntimeError, the attempt rolls back and
-    is retried. The waitlisted rows go by COPY straight into the table. Elsewhere, batched inserts (the codes
-    were reserved by ``reserve_picked``).
+    is retried. The waitlisted rows go by COPY straight into the table. Both COPYs are binary, packed from the
+    result's arrays (``pgcopy.write_columns``: no Python object per row; the run's market ids are all of one width,
+    as ``monoql.ids`` makes them, else they go as text lines). Elsewhere, batched inserts (the codes were reserved by
+    ``reserve_picked``).
     """
     market_ids = list(plan)
     entry_ids = columns.entry_id[result.order]
-    code_ids: list[int] = (
-        np.concatenate([picked.ids[market_id] for market_id in market_ids]).tolist() if market_ids else []
+    code_ids = (
+        np.concatenate([picked.ids[market_id] for market_id in market_ids]).astype(np.int64)
+        if market_ids
+        else np.zeros(0, dtype=np.int64)
     )
+    if len(code_ids) != len(result.selected_position):
+        raise ValueError(f"{len(code_ids)} codes picked for {len(result.selected_position)} selected rows")
+    # In entry id order: the entry index then takes the rows front to back instead of at random places.
+    by_entry = np.argsort(entry_ids[result.waitlisted_position], kind="stable")
+    waiting = result.waitlisted_position[by_entry]
+    prep = wave_prep.pk
+    if connection.vendor == "postgresql":
+        encoded = [market_id.encode() for market_id in market_ids]
+        if len({len(market_id) for market_id in encoded}) > 1:
+            _write_allocation_lines(wave_prep, market_ids, entry_ids, result, code_ids, by_entry)
+            return
+        market_text = np.array(encoded, dtype=f"S{len(encoded[0]) if encoded else 1}")
+        _selected_table()
+        write_columns(
+            "wave_prep_selected",
+            [
+                ("entry_id", "int8", entry_ids[result.selected_position]),
+                ("market_id", "text", Lookup(market_text, result.selected_market)),
+                ("preference_rank", "int2", result.selected_rank),
+                ("position", "int4", result.selected_position),
+                ("code_id", "int8", code_ids),
+            ],
+        )
+        _reserve_and_write_selected(wave_prep, len(code_ids))
+        write_columns(
+            "entries_allocation",
+            [
+                ("wave_prep_id", "int8", prep),
+                ("entry_id", "int8", entry_ids[waiting]),
+                ("market_id", "text", Lookup(market_text, result.waitlisted_market[by_entry])),
+                ("outcome", "text", AllocationOutcome.WAITLISTED.value.encode()),
+                ("preference_rank", "int2", result.waitlisted_rank[by_entry]),
+                ("position", "int4", waiting),
+                ("code", "text", b""),
+                ("code_type", "text", b""),
+            ],
+        )
+        return
+    codes = Code.objects.in_bulk(code_ids.tolist())
     selected = zip(
         entry_ids[result.selected_position].tolist(),
         result.selected_market.tolist(),
         result.selected_rank.tolist(),
         result.selected_position.tolist(),
-        code_ids,
+        code_ids.tolist(),
         strict=True,
     )
-    # In entry id order: the entry index then takes the rows front to back instead of at random places.
-    by_entry = np.argsort(entry_ids[result.waitlisted_position], kind="stable")
     waitlisted = zip(
-        entry_ids[result.waitlisted_position][by_entry].tolist(),
+        entry_ids[waiting].tolist(),
         result.waitlisted_market[by_entry].tolist(),
         result.waitlisted_rank[by_entry].tolist(),
-        result.waitlisted_position[by_entry].tolist(),
+        waiting.tolist(),
         strict=True,
     )
-    prep = wave_prep.pk
-    if connection.vendor == "postgresql":
-        text_ids = [copy_escape(market_id) for market_id in market_ids]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS wave_prep_selected (entry_id int8, market_id varchar(24),"
-                " preference_rank int2, position int4, code_id int8) ON COMMIT DROP"
-            )
-            cursor.execute("TRUNCATE wave_prep_selected")
-        write_text(
-            "wave_prep_selected",
-            ("entry_id", "market_id", "preference_rank", "position", "code_id"),
-            (f"{entry}\t{text_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
-        )
-        now = timezone.now()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE wave_prep_selected")
-            cursor.execute(
-                _RESERVE_AND_WRITE_SQL,
-                {
-                    "now": now,
-                    "expiry": now - timedelta(seconds=RESERVATION_SECONDS),
-                    "reserve_id": wave_prep.reserve_id,
-                    "prep": prep,
-                    "selected": AllocationOutcome.SELECTED,
-                },
-            )
-            if cursor.rowcount < len(code_ids):
-                raise RuntimeError(
-                    f"{len(code_ids) - cursor.rowcount} codes were reserved by someone else during the wave prep."
-                )
-        write_text(
-            "entries_allocation",
-            _COLUMNS,
-            (
-                f"{prep}\t{entry}\t{text_ids[m]}\t{AllocationOutcome.WAITLISTED}\t{rank}\t{position}\t\t\n"
-                for entry, m, rank, position in waitlisted
-            ),
-        )
-        return
-    codes = Code.objects.in_bulk(code_ids)
     outcomes = chain(
         ((AllocationOutcome.SELECTED, e, m, r, p, codes[c].code, codes[c].type) for e, m, r, p, c in selected),
         ((AllocationOutcome.WAITLISTED, e, m, r, p, "", "") for e, m, r, p in waitlisted),
@@ -671,6 +671,72 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
         for outcome, entry, m, rank, position, code, code_type in outcomes
     ]
     Allocation.objects.bulk_create(rows, batch_size=2000)
+
+
+def _selected_table() -> None:
+    """An empty ``wave_prep_selected`` (temporary, dropped at commit): the selected rows with their code ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS wave_prep_selected (entry_id int8, market_id varchar(24),"
+            " preference_rank int2, position int4, code_id int8) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE wave_prep_selected")
+
+
+def _reserve_and_write_selected(wave_prep: WavePrep, picked: int) -> None:
+    """Reserve the codes of ``wave_prep_selected`` and write the selected rows (``_RESERVE_AND_WRITE_SQL``).
+    Raises RuntimeError when fewer than ``picked`` codes were still available (another reserver took some)."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE wave_prep_selected")
+        cursor.execute(
+            _RESERVE_AND_WRITE_SQL,
+            {
+                "now": now,
+                "expiry": now - timedelta(seconds=RESERVATION_SECONDS),
+                "reserve_id": wave_prep.reserve_id,
+                "prep": wave_prep.pk,
+                "selected": AllocationOutcome.SELECTED,
+            },
+        )
+        if cursor.rowcount < picked:
+            raise RuntimeError(f"{picked - cursor.rowcount} codes were reserved by someone else during the wave prep.")
+
+
+def _write_allocation_lines(wave_prep, market_ids, entry_ids, result, code_ids, by_entry) -> None:
+    """``_write_allocations`` on PostgreSQL as COPY text lines: for a run whose market ids differ in width."""
+    text_ids = [copy_escape(market_id) for market_id in market_ids]
+    _selected_table()
+    selected = zip(
+        entry_ids[result.selected_position].tolist(),
+        result.selected_market.tolist(),
+        result.selected_rank.tolist(),
+        result.selected_position.tolist(),
+        code_ids.tolist(),
+        strict=True,
+    )
+    write_text(
+        "wave_prep_selected",
+        ("entry_id", "market_id", "preference_rank", "position", "code_id"),
+        (f"{entry}\t{text_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
+    )
+    _reserve_and_write_selected(wave_prep, len(code_ids))
+    waiting = result.waitlisted_position[by_entry]
+    waitlisted = zip(
+        entry_ids[waiting].tolist(),
+        result.waitlisted_market[by_entry].tolist(),
+        result.waitlisted_rank[by_entry].tolist(),
+        waiting.tolist(),
+        strict=True,
+    )
+    write_text(
+        "entries_allocation",
+        _COLUMNS,
+        (
+            f"{wave_prep.pk}\t{entry}\t{text_ids[m]}\t{AllocationOutcome.WAITLISTED}\t{rank}\t{position}\t\t\n"
+            for entry, m, rank, position in waitlisted
+        ),
+    )
 
 
 def _count_document(wave_prep: WavePrep, plan: dict, result: ColumnResult, capacity: dict) -> dict:
