@@ -606,11 +606,10 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
     waiting = result.waitlisted_position[by_entry]
     prep = wave_prep.pk
     if connection.vendor == "postgresql":
-        encoded = [market_id.encode() for market_id in market_ids]
-        if len({len(market_id) for market_id in encoded}) > 1:
+        market_text = _market_texts(market_ids)
+        if market_text is None:
             _write_allocation_lines(wave_prep, market_ids, entry_ids, result, code_ids, by_entry)
             return
-        market_text = np.array(encoded, dtype=f"S{len(encoded[0]) if encoded else 1}")
         _selected_table()
         write_columns(
             "wave_prep_selected",
@@ -671,6 +670,15 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
         for outcome, entry, m, rank, position, code, code_type in outcomes
     ]
     Allocation.objects.bulk_create(rows, batch_size=2000)
+
+
+def _market_texts(market_ids: list[str]) -> np.ndarray | None:
+    """The run's market ids as one fixed-width byte-string array (a binary COPY's text column), or None when they
+    differ in width (``monoql.ids`` makes them all 24 characters; one written otherwise goes as text lines)."""
+    encoded = [market_id.encode() for market_id in market_ids]
+    if len({len(market_id) for market_id in encoded}) > 1:
+        return None
+    return np.array(encoded, dtype=f"S{max(1, len(encoded[0])) if encoded else 1}")
 
 
 def _selected_table() -> None:

@@ -346,3 +346,27 @@ def test_the_zip_postgresql_writes_is_byte_for_byte_the_one_built_in_python(monk
     assert copied == in_python
     master = copied[f"masterCodes/{prepped_zip._file_names(plan)[a.pk]}.csv"].decode()
     assert '"Smith,\nJr"' in master and '"Jo ""JJ"""' in master and "M-1" in master
+
+
+def test_the_binary_and_the_text_copy_of_the_allocation_rows_write_the_same_rows(require_postgres, monkeypatch):
+    # Given a campaign where some fans are selected in two markets and others are waitlisted
+    campaign, (a, b) = closed_campaign(markets=2, populations=[2, 1])
+    add_codes(campaign, 3)
+    add_entries(campaign, [((a.pk, b.pk), 0.9 - n / 10, True) for n in range(6)])
+
+    def rows(wave_prep):
+        return sorted(
+            Allocation.objects.filter(wave_prep=wave_prep).values_list(
+                "entry_id", "market_id", "outcome", "preference_rank", "position", "code_type"
+            )
+        )
+
+    # When the run writes its rows by binary COPY, then again (same seed) as text lines (market ids of mixed widths)
+    binary = rows(_run(campaign))
+    monkeypatch.setattr(service, "_market_texts", lambda market_ids: None)
+    text = rows(_run(campaign))
+    # Then both wrote the same rows: 3 selected (with a code each), 4 waitlisted
+    assert text == binary
+    assert [outcome for _, _, outcome, *_ in binary].count("selected") == 3
+    assert len(binary) == 3 + 4
+    assert Allocation.objects.filter(outcome="selected").exclude(code="").count() == 3
