@@ -637,21 +637,7 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
         )
         return
     codes = Code.objects.in_bulk(code_ids.tolist())
-    selected = zip(
-        entry_ids[result.selected_position].tolist(),
-        result.selected_market.tolist(),
-        result.selected_rank.tolist(),
-        result.selected_position.tolist(),
-        code_ids.tolist(),
-        strict=True,
-    )
-    waitlisted = zip(
-        entry_ids[waiting].tolist(),
-        result.waitlisted_market[by_entry].tolist(),
-        result.waitlisted_rank[by_entry].tolist(),
-        waiting.tolist(),
-        strict=True,
-    )
+    selected, waitlisted = _outcome_tuples(entry_ids, result, code_ids, by_entry)
     outcomes = chain(
         ((AllocationOutcome.SELECTED, e, m, r, p, codes[c].code, codes[c].type) for e, m, r, p, c in selected),
         ((AllocationOutcome.WAITLISTED, e, m, r, p, "", "") for e, m, r, p in waitlisted),
@@ -679,6 +665,29 @@ def _market_texts(market_ids: list[str]) -> np.ndarray | None:
     if len({len(market_id) for market_id in encoded}) > 1:
         return None
     return np.array(encoded, dtype=f"S{max(1, len(encoded[0])) if encoded else 1}")
+
+
+def _outcome_tuples(entry_ids: np.ndarray, result: ColumnResult, code_ids: np.ndarray, by_entry: np.ndarray):
+    """The rows as Python tuples (the writers that need them: SQLite's inserts, text COPY lines): ``(selected,
+    waitlisted)`` iterators of ``(entry, market index, rank, position, code id)`` and ``(entry, market index, rank,
+    position)``, the waitlisted in ``by_entry`` order."""
+    waiting = result.waitlisted_position[by_entry]
+    selected = zip(
+        entry_ids[result.selected_position].tolist(),
+        result.selected_market.tolist(),
+        result.selected_rank.tolist(),
+        result.selected_position.tolist(),
+        code_ids.tolist(),
+        strict=True,
+    )
+    waitlisted = zip(
+        entry_ids[waiting].tolist(),
+        result.waitlisted_market[by_entry].tolist(),
+        result.waitlisted_rank[by_entry].tolist(),
+        waiting.tolist(),
+        strict=True,
+    )
+    return selected, waitlisted
 
 
 def _selected_table() -> None:
@@ -715,28 +724,13 @@ def _write_allocation_lines(wave_prep, market_ids, entry_ids, result, code_ids, 
     """``_write_allocations`` on PostgreSQL as COPY text lines: for a run whose market ids differ in width."""
     text_ids = [copy_escape(market_id) for market_id in market_ids]
     _selected_table()
-    selected = zip(
-        entry_ids[result.selected_position].tolist(),
-        result.selected_market.tolist(),
-        result.selected_rank.tolist(),
-        result.selected_position.tolist(),
-        code_ids.tolist(),
-        strict=True,
-    )
+    selected, waitlisted = _outcome_tuples(entry_ids, result, code_ids, by_entry)
     write_text(
         "wave_prep_selected",
         ("entry_id", "market_id", "preference_rank", "position", "code_id"),
         (f"{entry}\t{text_ids[m]}\t{rank}\t{position}\t{code}\n" for entry, m, rank, position, code in selected),
     )
     _reserve_and_write_selected(wave_prep, len(code_ids))
-    waiting = result.waitlisted_position[by_entry]
-    waitlisted = zip(
-        entry_ids[waiting].tolist(),
-        result.waitlisted_market[by_entry].tolist(),
-        result.waitlisted_rank[by_entry].tolist(),
-        waiting.tolist(),
-        strict=True,
-    )
     write_text(
         "entries_allocation",
         _COLUMNS,
