@@ -40,8 +40,15 @@ class SignIn:
     session: SessionToken
 
 
-def upsert_fan(claims: IdentityClaims) -> Fan:
-    """Create or update the fan named by ``claims`` (matched by global user id, else member id).
+#: The profile fields a sign-in copies from the identity claims when they carry a value.
+_PROFILE_FIELDS = ("email", "first_name", "last_name", "phone", "zip")
+
+
+def upsert_fan(claims: IdentityClaims, *, channel: str) -> Fan:
+    """Create or update the fan named by ``claims`` (matched by global user id, else member id), and record the
+    sign-in: one audit row ``fan.sign_in`` (the fan acting on themselves through ``channel``, a ``monoql.audit.Channel``:
+    ``graphql`` for ``authenticate``, ``site`` for the fan site's OpenID Connect) with ``{"created": bool, "updated":
+    [field names]}`` — the names of the profile fields the claims changed, never their values.
 
     Profile fields from the identity provider overwrite stored ones when present. Safe under
     concurrent sign-ins of the same fan (the unique ids decide; the loser re-reads).
@@ -52,33 +59,32 @@ def upsert_fan(claims: IdentityClaims) -> Fan:
         match |= Q(global_user_id=claims.global_user_id)
     if claims.member_id:
         match |= Q(member_id=claims.member_id)
-    updates = {
-        name: value
-        for name, value in {
-            "email": claims.email,
-            "first_name": claims.first_name,
-            "last_name": claims.last_name,
-            "phone": claims.phone,
-            "zip": claims.zip,
-        }.items()
-        if value
-    }
+    updates = {name: getattr(claims, name) for name in _PROFILE_FIELDS if getattr(claims, name)}
     for attempt in range(2):
         try:
             with transaction.atomic():
                 fan = Fan.objects.select_for_update().filter(match).order_by("date_created").first()
+                created = fan is None
                 if fan is None:
                     fan = Fan(global_user_id=claims.global_user_id, member_id=claims.member_id)
                 if claims.global_user_id and not fan.global_user_id:
                     fan.global_user_id = claims.global_user_id
                 if claims.member_id and not fan.member_id:
                     fan.member_id = claims.member_id
+                changed = [name for name, value in updates.items() if getattr(fan, name) != value]
                 for name, value in updates.items():
                     setattr(fan, name, value)
                 if claims.facts:
                     fan.profile_facts = {**fan.profile_facts, **claims.facts}
                 fan.date_last_login = timezone.now()
                 fan.save()
+                record(
+                    Actor.fan_self(fan, channel),
+                    "fan.sign_in",
+                    target=f"fan:{fan.pk}",
+                    subject_fan_id=fan.pk,
+                    changes={"created": created, "updated": [] if created else changed},
+                )
                 return fan
         except IntegrityError:
             if attempt:
@@ -86,28 +92,30 @@ def upsert_fan(claims: IdentityClaims) -> Fan:
     raise AssertionError("unreachable")
 
 
-def authenticate(identity_token: str, *, admit=None) -> SignIn:
-    """Verify an identity token, upsert its fan and issue our session JWT.
+def authenticate(identity_token: str, *, channel: str, admit=None) -> SignIn:
+    """Verify an identity token, upsert its fan (one ``fan.sign_in`` audit row through ``channel``) and issue our
+    session JWT.
 
-    Args: ``admit``: optional ``admit(claims)`` called once the token is verified and before anything is written
+    Args: ``channel``: the door (``monoql.audit.Channel``); ``admit``: optional ``admit(claims)`` called once the token is verified and before anything is written
         (the adapters' per-account sign-in limit); it raises to refuse.
     Returns: SignIn(fan, session token with expiry in epoch seconds).
     Raises:
         Unauthenticated: the identity token is missing, tampered or expired; whatever ``admit`` raises.
     """
-    return sign_in_claims(verify_identity_token(identity_token), admit=admit)
+    return sign_in_claims(verify_identity_token(identity_token), channel=channel, admit=admit)
 
 
-def sign_in_claims(claims: IdentityClaims, *, admit=None) -> SignIn:
+def sign_in_claims(claims: IdentityClaims, *, channel: str, admit=None) -> SignIn:
     """Upsert the fan that verified identity ``claims`` name and issue our session JWT: the one mapping of every
     sign-in door (``authenticate``'s identity token, the fan site's OpenID Connect ID token), so one person is one
     fan whichever door they use (matched by global user id = ``sub``, else member id).
 
-    Args: ``admit`` as ``authenticate``'s. Returns: SignIn. Raises: whatever ``admit`` raises.
+    Args: ``channel``: the door the fan came through (``monoql.audit.Channel``: recorded on the sign-in's audit row);
+        ``admit`` as ``authenticate``'s. Returns: SignIn. Raises: whatever ``admit`` raises.
     """
     if admit is not None:
         admit(claims)
-    fan = upsert_fan(claims)
+    fan = upsert_fan(claims, channel=channel)
     if not transaction.get_connection().in_atomic_block:
         # The fan's next requests (the campaign page, registration) read it from the cache: fill it now,
         # the race-free way (version, then the committed row). Inside an outer transaction the row is not

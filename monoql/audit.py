@@ -37,6 +37,7 @@ class Channel(models.TextChoices):
     COMMAND = "command", "Command (manage.py)"
     BEAT = "beat", "Beat (scheduled)"
     WORKER = "worker", "Worker (job)"
+    SITE = "site", "Fan site"
 
 
 class ActorKind(models.TextChoices):

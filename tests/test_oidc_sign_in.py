@@ -16,6 +16,7 @@ from accounts.models import Fan
 from accounts.oidc import forget_provider, verify_id_token
 from accounts.reasons import AccountsReason
 from conftest import AUTHENTICATE
+from monoql.audit import AuditEntry
 from monoql.errors import Unauthenticated
 from tests.oidc_support import CLIENT_ID, OidcProvider, new_signing_key, oidc_provider, oidc_site, sign_in_at_provider
 
@@ -89,6 +90,15 @@ def test_one_person_is_one_fan_through_the_site_s_sign_in_and_through_authentica
     # Then it is the same fan, not a second one
     assert answer["data"]["authenticate"]["id"] == str(fan.pk)
     assert Fan.objects.filter(email="grace@example.com").count() == 1
+    # And the log says which door each sign-in came through: the site's creating the fan, then GraphQL's
+    assert list(
+        AuditEntry.objects.filter(action="fan.sign_in", subject_fan_id=fan.pk)
+        .order_by("pk")
+        .values_list("actor_kind", "actor_fan_id", "channel", "changes")
+    ) == [
+        ("fan", fan.pk, "site", {"created": True, "updated": []}),
+        ("fan", fan.pk, "graphql", {"created": False, "updated": []}),
+    ]
 
 
 def _refusal(call):

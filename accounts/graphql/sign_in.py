@@ -12,6 +12,7 @@ from accounts.ratelimits import check_sign_in, sign_in_account
 from accounts.reasons import AccountsReason
 from accounts.session import require_fan, viewer_session
 from accounts.tokens import decode_session_token
+from monoql.audit import Channel
 from monoql.errors import Unauthenticated
 
 
@@ -23,7 +24,9 @@ def sign_in_with_identity_token(info, token: str) -> ViewerState:
     """
     request = info.context
     check_sign_in(request)
-    result = services.authenticate(token, admit=lambda claims: check_sign_in(request, account=sign_in_account(claims)))
+    result = services.authenticate(
+        token, channel=Channel.GRAPHQL, admit=lambda claims: check_sign_in(request, account=sign_in_account(claims))
+    )
     result.fan._session_expires_at = result.session.expires_at
     session = viewer_session(info)
     session.sign_in(result.fan, result.session.token, max(result.session.expires_at - int(time.time()), 0))
@@ -58,7 +61,7 @@ def require_current_identity(info) -> Fan:
     claims = getattr(fan, "_session_claims", None) or {}
     if claims.get("tmSig") == identity.rsplit(".", 1)[-1]:
         return fan
-    result = services.authenticate(identity)
+    result = services.authenticate(identity, channel=Channel.GRAPHQL)
     session = viewer_session(info)
     if result.fan.pk != fan.pk:
         session.sign_out()

@@ -11,6 +11,7 @@ from django.conf import settings
 from accounts.models import CampaignPermission, Fan, Supreme
 from accounts.tokens import decode_session_token
 from conftest import AUTHENTICATE, mint
+from monoql.audit import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,13 @@ def test_second_sign_in_updates_the_same_fan(gql):
     gql.execute(AUTHENTICATE, {"token": mint("old@example.com", "g-1")})
     gql.execute(AUTHENTICATE, {"token": mint("new@example.com", "g-1")})
     assert list(Fan.objects.values_list("email", flat=True)) == ["new@example.com"]
+    # and: each sign-in is logged as the fan's own, through GraphQL, naming the fields it changed (not their values)
+    assert list(
+        AuditEntry.objects.filter(action="fan.sign_in").order_by("pk").values_list("actor_kind", "channel", "changes")
+    ) == [
+        ("fan", "graphql", {"created": True, "updated": []}),
+        ("fan", "graphql", {"created": False, "updated": ["email"]}),
+    ]
 
 
 def test_bearer_header_and_cookie_both_identify_the_viewer(gql, sign_in):

@@ -13,7 +13,7 @@ from entries.models import Entry
 from entries.services import markets as markets_service
 from entries.services import privacy
 from entries.services.upsert_entry import RequestMetadata, upsert_entry
-from monoql.audit import Actor, Channel
+from monoql.audit import Actor, AuditEntry, Channel
 from monoql.errors import ValidationFailed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -52,11 +52,19 @@ def test_twenty_threads_submitting_one_fans_entry_make_one_entry(require_postgre
 def test_concurrent_sign_ins_of_one_fan_make_one_fan(require_postgres):
     # when: ten sign-ins of the same global user at once
     _, errors = run_concurrently(
-        10, lambda n: upsert_fan(IdentityClaims(global_user_id="g-same", member_id=None, email=f"v{n}@example.com"))
+        10,
+        lambda n: upsert_fan(
+            IdentityClaims(global_user_id="g-same", member_id=None, email=f"v{n}@example.com"), channel=Channel.GRAPHQL
+        ),
     )
     # then
     assert errors == []
     assert Fan.objects.filter(global_user_id="g-same").count() == 1
+    # and: each sign-in left its audit row, exactly one of them the creation
+    fan = Fan.objects.get(global_user_id="g-same")
+    rows = AuditEntry.objects.filter(action="fan.sign_in", subject_fan_id=fan.pk)
+    assert rows.count() == 10
+    assert [row.changes["created"] for row in rows].count(True) == 1
 
 
 def _in_its_own_connection(work):

@@ -30,9 +30,11 @@ from accounts.session import viewer_session
 from campaigns.cdn import surrogate_keys
 from campaigns.reasons import CampaignsReason
 from campaigns.selectors import open_campaigns_for_index
+from monoql.audit import Channel
 from monoql.errors import HTTP_STATUS, DomainError, Unauthenticated, Unavailable, ValidationFailed
 from monoql.generation import generation
 from monoql.locales import normalize_locale
+from monoql.reasons import ReasonEnum
 from monoql.schema import schema
 from monoql.site.hosts import campaign_domain_of
 from monoql.site.text import language, locale_name, messages, ordinal, reason_text, when, words
@@ -228,6 +230,7 @@ def _respond(request, template: str, page: dict, base: str, *, cacheable: bool =
     if template != "site/landing.html":
         # the sentences for the API's answers, in the page's language (the landing page sends nothing to answer)
         config["messages"] = messages(page["locale"])
+    provider = settings.OIDC_PROVIDER_NAME or page["w"]["sign_in_provider"]
     context = {
         **page,
         "base": base,
@@ -235,12 +238,8 @@ def _respond(request, template: str, page: dict, base: str, *, cacheable: bool =
         "documents": {name: DOCUMENTS[name] for name in BROWSER_DOCUMENTS},
         "dev_sign_in": dev_sign_in_enabled(),
         "oidc": oidc_enabled(),
-        "oidc_button": page["w"]["sign_in_with"].format(
-            provider=settings.OIDC_PROVIDER_NAME or page["w"]["sign_in_provider"]
-        ),
-        "oidc_intro": page["w"]["sign_in_intro"].format(
-            provider=settings.OIDC_PROVIDER_NAME or page["w"]["sign_in_provider"]
-        ),
+        "oidc_button": page["w"]["sign_in_with"].format(provider=provider),
+        "oidc_intro": page["w"]["sign_in_intro"].format(provider=provider),
         "locales": [{**row, "name": locale_name(row["id"])} for row in page["campaign"].get("locales") or []],
     }
     if not cacheable:
@@ -424,7 +423,9 @@ def sign_in_callback(request, domain: str | None = None):
         check_sign_in(request)
         claims = finish_sign_in(request)
         result = sign_in_claims(
-            claims, admit=lambda verified: check_sign_in(request, account=sign_in_account(verified))
+            claims,
+            channel=Channel.SITE,
+            admit=lambda verified: check_sign_in(request, account=sign_in_account(verified)),
         )
     except (Unauthenticated, RateLimited, Unavailable) as error:
         return _sign_in_refused(request, domain, base, locale, error)
@@ -435,18 +436,21 @@ def sign_in_callback(request, domain: str | None = None):
     return response
 
 
+#: The site's word for each reason a sign-in is refused for; any other reason is a failed sign-in.
+_SIGN_IN_REFUSAL_WORDS: dict[ReasonEnum | None, str] = {
+    AccountsReason.SIGN_IN_CANCELLED: "sign_in_cancelled",
+    AccountsReason.TOO_MANY_SIGN_INS: "sign_in_limited",
+    AccountsReason.IDENTITY_PROVIDER_UNAVAILABLE: "sign_in_unavailable",
+}
+
+
 def _sign_in_refused(request, domain: str, base: str, locale: str | None, error: DomainError) -> HttpResponse:
     """The sign-in page saying why the sign-in did not happen (``error``), with the button to try again."""
     try:
         page = _page(request, domain, locale)
     except PasswordRequired:
         return _password_page(request, base, locale)
-    said = {
-        AccountsReason.SIGN_IN_CANCELLED: "sign_in_cancelled",
-        AccountsReason.TOO_MANY_SIGN_INS: "sign_in_limited",
-        AccountsReason.IDENTITY_PROVIDER_UNAVAILABLE: "sign_in_unavailable",
-    }.get(error.reason_member, "sign_in_failed")  # type: ignore[call-overload]
-    page["sign_in_error"] = page["w"][said]
+    page["sign_in_error"] = page["w"][_SIGN_IN_REFUSAL_WORDS.get(error.reason_member, "sign_in_failed")]
     response = _respond(request, "site/signin.html", page, base)
     response.status_code = 200 if error.reason_member is AccountsReason.SIGN_IN_CANCELLED else HTTP_STATUS[error.code]
     if isinstance(error, RateLimited):
