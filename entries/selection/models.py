@@ -143,7 +143,17 @@ class Allocation(models.Model):
     class Meta:
         db_table = "entries_allocation"
         indexes = [
-            models.Index(fields=["wave_prep", "market", "outcome", "position"], name="allocation_prep_market_idx"),
+            # Only the selected rows are read by market (selection, the prepped zip, the notices): the waitlisted
+            # ones (two thirds of a markets-mode run's rows) stay out of this index, whose random insertion order
+            # cost more of the wave prep than any other write (decisions.md "Selection").
+            models.Index(
+                fields=["wave_prep", "market", "position"],
+                condition=Q(outcome=AllocationOutcome.SELECTED),
+                name="allocation_selected_idx",
+            ),
+            # A run's rows (a retry clears its attempt's, a re-trigger the earlier run's): one key per run,
+            # deduplicated by PostgreSQL into a few bytes per row, appended at its end.
+            models.Index(fields=["wave_prep"], name="allocation_prep_idx"),
             models.Index(fields=["entry"], name="allocation_entry_idx"),
         ]
 

@@ -82,7 +82,7 @@ def write_prepped_zip(wave_prep, plan: dict) -> str:
     ``sms/{market}.csv``: North-American mobile numbers (Registrant columns, catalog §3.7.3);
     ``email/{market}.csv``: the others with an email, one row per email; ``masterCodes/{market}.csv``:
     every selected fan with the full assignment. One market at a time, read through a server-side cursor on
-    the (wave prep, market, outcome, position) index: memory holds one market's rows, whatever the run's
+    the selected rows' (wave prep, market, position) index: memory holds one market's rows, whatever the run's
     size. Returns the storage key.
     """
     names = _file_names(plan)
