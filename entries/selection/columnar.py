@@ -35,6 +35,15 @@ class Columns:
     def __len__(self) -> int:
         return len(self.entry_id)
 
+    def take(self, order: np.ndarray) -> "Columns":
+        """The same candidates in ``order`` (an index array over them)."""
+        return Columns(
+            entry_id=self.entry_id[order],
+            ranked=self.ranked[order],
+            score=self.score[order],
+            random_score=self.random_score[order],
+        )
+
 
 @dataclass
 class ColumnResult:
@@ -81,9 +90,16 @@ def priority(columns: Columns, params: Params, *, presorted: bool) -> np.ndarray
         return np.lexsort((columns.entry_id, lottery_keys(params.seed, columns.entry_id)))
     if presorted:
         return np.arange(n, dtype=np.int64)
-    unscored = np.isnan(columns.score)
-    score = np.where(unscored, 0.0, columns.score)
-    return np.lexsort((columns.entry_id, -columns.random_score, -score, unscored))
+    return score_order(columns)
+
+
+def score_order(columns: Columns) -> np.ndarray:
+    """Candidate indices in score order, as PostgreSQL's ``ORDER BY score DESC NULLS LAST, random_score DESC, id``
+    (``allocation.priority_order``): score descending, unscored (NaN) last, then random score descending, then
+    entry id. Entry ids are unique, so the order is total."""
+    return np.lexsort(
+        (columns.entry_id, -columns.random_score, np.where(np.isnan(columns.score), np.inf, -columns.score))
+    )
 
 
 def _take_in_groups(market: np.ndarray, left: np.ndarray) -> np.ndarray:

@@ -135,7 +135,10 @@ def use_copy() -> bool:
 
 
 #: The run's selected fans with what the CSVs show of them, joined once (hash joins over the whole run, not
-#: one index lookup per fan and file) into a temporary table that each market's three COPYs then read.
+#: one index lookup per fan and file) into a temporary table that each market's three COPYs then read. Stored in
+#: market order, so that a market's COPYs read its rows from neighbouring pages: a temporary table lives in the
+#: backend's few megabytes of ``temp_buffers``, and in hash-join order every COPY read pages from all over it
+#: (3.5M markets mode: the zip 44 → 26 s).
 _PREPARE_SQL = """
     CREATE TEMPORARY TABLE prepped_selected ON COMMIT DROP AS
     SELECT a.market_id, a.position, a.preference_rank, a.entry_id, a.code, a.code_type, e.fan_id, e.email, e.phone,
@@ -145,6 +148,7 @@ _PREPARE_SQL = """
     JOIN accounts_fan f ON f.id = e.fan_id
     LEFT JOIN entries_botscore b ON b.entry_id = e.id
     WHERE a.wave_prep_id = %s AND a.outcome = 'selected'
+    ORDER BY a.market_id, a.position
 """
 _SELECTED_FROM = "FROM prepped_selected s WHERE s.market_id = %(market)s"
 # Registrant columns; NULLIF turns empty strings into NULL so that COPY writes them unquoted, as csv does.
