@@ -54,6 +54,7 @@ from monoql.keys import check_date_key
 from monoql.locks import SELECTION_DATA, SELECTION_TRIGGERS, lock
 from monoql.pgcopy import Lookup, analyze, copy_escape, read_columns, write_columns, write_text
 from monoql.queue import enqueue_on_commit
+from monoql.transactions import inside_transaction
 
 logger = logging.getLogger("monoql.wave_prep")
 
@@ -584,6 +585,7 @@ _RESERVE_AND_WRITE_SQL = f"""
 """  # noqa: S608 - constant fragments, table names and Django's own queryset SQL
 
 
+@inside_transaction
 def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result: ColumnResult, picked) -> None:
     """One ``Allocation`` row per selected fan and market, with its code, and one per fan selected nowhere.
 
@@ -594,7 +596,8 @@ def _write_allocations(wave_prep: WavePrep, plan: dict, columns: Columns, result
     is retried. The waitlisted rows go by COPY straight into the table. Both COPYs are binary, packed from the
     result's arrays (``pgcopy.write_columns``: no Python object per row; the run's market ids are all of one width,
     as ``monoql.ids`` makes them, else they go as text lines). Elsewhere, batched inserts (the codes were reserved by
-    ``reserve_picked``).
+    ``reserve_picked``). Raises TransactionRequired outside a transaction (the run's: the reservation, the rows and the
+    temporary table live and die with it).
     """
     market_ids = list(plan)
     entry_ids = columns.entry_id[result.order]

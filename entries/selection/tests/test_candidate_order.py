@@ -1,6 +1,7 @@
 """The wave prep's candidates on PostgreSQL arrive unsorted and numpy puts them in the order the database's
 ``ORDER BY score DESC NULLS LAST, random_score DESC, id`` gives (issue 35): the same columns, so the same input
-hash and the same allocation, with ties on the score, on the random score and unscored fans among them."""
+hash and the same allocation, with ties on the score, on the random score and unscored fans among them. And the outcome writer checks that it
+runs inside the run's transaction."""
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from entries.models import ENTRY_SCORE, Entry
 from entries.selection.services import wave_prep as service
 from entries.selection.services.wave_prep import trigger_wave_prep
 from entries.selection.tests.selection_factory import add_entries, closed_campaign
+from monoql.transactions import TransactionRequired
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -61,3 +63,11 @@ def test_a_lottery_s_candidates_come_in_entry_id_order(require_postgres):
     columns, _ = _read(campaign, random_selection=True)
     # then they come by entry id (the lottery key orders them afterwards)
     assert columns.entry_id.tolist() == sorted(Entry.objects.filter(campaign=campaign).values_list("id", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outcome_rows_are_not_written_outside_the_run_s_transaction():
+    # given no transaction around the call (the arguments are never read)
+    # when the outcome writer is called, then it refuses: the reservation and the rows commit with the run or not at all
+    with pytest.raises(TransactionRequired, match="_write_allocations runs inside a transaction"):
+        service._write_allocations(None, {}, None, None, None)  # type: ignore[arg-type]
