@@ -4,7 +4,8 @@ partial ``code_market_idx`` serves it) and ``code_assigned_idx`` holds assigned 
 code writes 4 index entries instead of 7. A new index fails here until it is given its query."""
 
 import pytest
-from django.db import connection
+
+from tests.index_plans import indexes_on, plan_without_scans
 
 pytestmark = pytest.mark.django_db
 
@@ -36,31 +37,21 @@ JUSTIFIED = {
 
 
 def test_every_index_on_codes_is_justified_by_a_query(require_postgres):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'codes_code'")
-        found = {name for (name,) in cursor.fetchall()}
-    assert found == set(JUSTIFIED)
+    assert set(indexes_on("codes_code")) == set(JUSTIFIED)
 
 
 @pytest.mark.parametrize("index", sorted(JUSTIFIED))
 def test_the_query_of_each_index_uses_it(require_postgres, index):
-    # given the planner told to avoid sequential scans (the test table is empty)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        # when
-        cursor.execute(f"EXPLAIN {JUSTIFIED[index]}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # given the planner told to avoid sequential scans (the test table is empty), when the query is planned
+    plan = plan_without_scans(JUSTIFIED[index])
     # then
     assert index in plan, plan
 
 
 def test_an_uploaded_code_writes_four_index_entries(require_postgres):
     # given the indexes a fresh code (unassigned, never reserved, no market, entry, fan or reserve id) lands in
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'codes_code' ORDER BY indexname")
-        rows = cursor.fetchall()
+    rows = indexes_on("codes_code")
     # (every partial predicate here is a conjunction of IS NULL / IS NOT NULL on columns a fresh code has
     # null: it lands in an index unless the predicate asks for a non-null column)
-    fresh = [name for name, definition in rows if "IS NOT NULL" not in definition.partition(" WHERE ")[2]]
+    fresh = [name for name, definition in rows.items() if "IS NOT NULL" not in definition.partition(" WHERE ")[2]]
     assert sorted(fresh) == ["code_fresh_idx", "code_unassigned_idx", "code_unique_per_campaign", "codes_code_pkey"]
