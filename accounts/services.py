@@ -96,8 +96,9 @@ def authenticate(identity_token: str, *, channel: str, admit=None) -> SignIn:
     """Verify an identity token, upsert its fan (one ``fan.sign_in`` audit row through ``channel``) and issue our
     session JWT.
 
-    Args: ``channel``: the door (``monoql.audit.Channel``); ``admit``: optional ``admit(claims)`` called once the token is verified and before anything is written
-        (the adapters' per-account sign-in limit); it raises to refuse.
+    Args: ``channel``: the door (``monoql.audit.Channel``); ``admit``: optional ``admit(claims)`` called once the
+        token is verified and before anything is written (the adapters' per-account sign-in limit); it raises to
+        refuse.
     Returns: SignIn(fan, session token with expiry in epoch seconds).
     Raises:
         Unauthenticated: the identity token is missing, tampered or expired; whatever ``admit`` raises.

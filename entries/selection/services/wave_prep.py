@@ -521,8 +521,8 @@ def _candidate_columns(wave_prep: WavePrep, plan: dict) -> tuple[Columns, str]:
         joins = " ".join(f"LEFT JOIN run_markets m{rank} ON m{rank}.id = q.market_{rank}_id" for rank in range(RANKS))
         with transaction.atomic():
             with connection.cursor() as cursor:
-                # the bot score's join (3.5 million keys) and the score order fit in memory, not in 4 MB batches on
-                # disk (3.5M: 125 s → see bench/results); for this run's transaction only
+                # the bot score's join (3.5 million keys) fits in memory, not in 4 MB batches on disk (3.5M: 125 s →
+                # see bench/results); for this run's transaction only (numpy sorts the rows: ``score_order`` below)
                 cursor.execute("SET LOCAL work_mem = '256MB'")
             read = read_columns(
                 "WITH run_markets (id, i) AS MATERIALIZED (SELECT * FROM unnest(%s::varchar[], %s::int2[]))"  # noqa: S608 - constant fragments, table names and Django's own queryset SQL
